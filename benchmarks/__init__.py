@@ -1,0 +1,1 @@
+"""Benchmarks and the TF1 corpus generator for tf2-lsp."""

@@ -1,0 +1,350 @@
+"""Benchmark the tf2-lsp command line on a generated TF1 corpus.
+
+Measures, each in its own child process:
+
+* ``python -m tf2_lsp check TREE --format json`` — wall time, lines/s, files/s, peak RSS;
+* ``python -m tf2_lsp fix COPY --level compat`` on a fresh copy of the tree — wall time,
+  peak RSS, and that every rewritten file still parses with ``ast``.
+
+Peak RSS is the command's own ``ru_maxrss``, read with ``os.wait4`` by a fresh, small
+wrapper interpreter that starts it (see ``_WRAPPER``), so each command is measured in
+isolation.  The script reports; it does not gate: the exit
+code is 0 whatever the figures (2 only for bad arguments).
+
+    python benchmarks/bench_cli.py                     # generate 150k lines in a temp dir
+    python benchmarks/bench_cli.py --tree PATH --json  # use an existing tree
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from benchmarks.corpus import generate_tree  # noqa: E402
+
+MIB = 1024 * 1024
+TARGETS = {
+    "check_wall_s": 1.0,
+    "check_rss_mib": 150.0,
+    "fix_compat_wall_s": 3.0,
+}
+
+
+@dataclass
+class Run:
+    cmd: list[str]
+    wall_s: float
+    returncode: int
+    maxrss_mib: float
+    stdout: bytes = b""
+    stderr_tail: str = ""
+    timed_out: bool = False
+
+
+@dataclass
+class Result:
+    name: str
+    runs: list[float] = field(default_factory=list)
+    first_s: float = 0.0
+    median_s: float = 0.0
+    min_s: float = 0.0
+    peak_rss_mib: float = 0.0
+    returncodes: list[int] = field(default_factory=list)
+    error: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    return env
+
+
+# A fresh, small interpreter runs each measured command.  Linux carries a process's RSS
+# high-water mark across fork+exec, so a child forked straight from this (large) process
+# would report at least our own peak; forked from this ~10 MiB wrapper it reports its own.
+_WRAPPER = r"""
+import json, os, subprocess, sys, threading, time
+out_path, timeout, cmd = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+fired = []
+t0 = time.perf_counter()
+proc = subprocess.Popen(cmd)
+def _kill():
+    fired.append(1)
+    proc.kill()
+timer = threading.Timer(timeout, _kill)
+timer.start()
+_, status, usage = os.wait4(proc.pid, 0)
+wall = time.perf_counter() - t0
+timer.cancel()
+proc.returncode = os.waitstatus_to_exitcode(status)
+with open(out_path, "w") as f:
+    json.dump({"wall": wall, "rc": proc.returncode, "maxrss_kib": usage.ru_maxrss,
+               "timed_out": bool(fired)}, f)
+"""
+
+
+def run_measured(cmd: Sequence[str], timeout: float) -> Run:
+    """Run `cmd` via the wrapper; return wall time, exit code and the child's peak RSS."""
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        result_path = Path(tmp) / "result.json"
+        wrapper = [sys.executable, "-c", _WRAPPER, str(result_path), str(timeout), *cmd]
+        proc = subprocess.Popen(
+            wrapper, stdout=out, stderr=err, cwd=REPO, env=_env(), start_new_session=True
+        )
+        try:
+            proc.wait(timeout + 30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read()
+        stderr = err.read().decode("utf-8", "replace")
+        try:
+            res = json.loads(result_path.read_text())
+        except (OSError, json.JSONDecodeError):
+            res = {"wall": float("nan"), "rc": -1, "maxrss_kib": 0, "timed_out": True}
+    return Run(
+        cmd=list(cmd),
+        wall_s=float(res["wall"]),
+        returncode=int(res["rc"]),
+        maxrss_mib=res["maxrss_kib"] / 1024.0,  # Linux reports KiB
+        stdout=stdout,
+        stderr_tail=stderr[-2000:],
+        timed_out=bool(res["timed_out"]),
+    )
+
+
+def count_findings(payload: Any) -> int:
+    """Count objects that look like findings (a dict with a `code` like 'TF123')."""
+    if isinstance(payload, dict):
+        code = payload.get("code")
+        own = 1 if isinstance(code, str) and code.startswith("TF") else 0
+        return own + sum(count_findings(v) for v in payload.values())
+    if isinstance(payload, list):
+        return sum(count_findings(v) for v in payload)
+    return 0
+
+
+def tree_stats(root: Path) -> tuple[list[Path], int]:
+    files = sorted(root.rglob("*.py"))
+    lines = sum(p.read_bytes().count(b"\n") for p in files)
+    return files, lines
+
+
+def _summarise(res: Result, runs: list[Run]) -> None:
+    walls = [r.wall_s for r in runs]
+    res.runs = [round(w, 4) for w in walls]
+    res.first_s = walls[0]
+    res.median_s = statistics.median(walls)
+    res.min_s = min(walls)
+    res.peak_rss_mib = max(r.maxrss_mib for r in runs)
+    res.returncodes = [r.returncode for r in runs]
+
+
+def bench_check(python: str, tree: Path, repeat: int, timeout: float) -> Result:
+    res = Result("check")
+    cmd = [python, "-m", "tf2_lsp", "check", str(tree), "--format", "json"]
+    runs: list[Run] = []
+    for _ in range(repeat):
+        run = run_measured(cmd, timeout)
+        runs.append(run)
+        if run.timed_out or run.returncode not in (0, 1):
+            res.error = (
+                f"exit {run.returncode}{' (timed out)' if run.timed_out else ''}: "
+                f"{run.stderr_tail.strip()[-800:]}"
+            )
+            break
+    _summarise(res, runs)
+    last = runs[-1]
+    if not res.error:
+        try:
+            res.extra["findings"] = count_findings(json.loads(last.stdout or b"null"))
+        except json.JSONDecodeError as exc:
+            res.error = f"stdout is not JSON: {exc}: {last.stdout[:200]!r}"
+        res.extra["stdout_kib"] = round(len(last.stdout) / 1024, 1)
+    return res
+
+
+def bench_fix(python: str, tree: Path, repeat: int, timeout: float, work: Path) -> Result:
+    res = Result("fix --level compat")
+    runs: list[Run] = []
+    originals = {p.relative_to(tree): p.read_bytes() for p in tree.rglob("*.py")}
+    for i in range(repeat):
+        copy = work / f"fix_{i}"
+        if copy.exists():
+            shutil.rmtree(copy)
+        shutil.copytree(tree, copy)
+        cmd = [python, "-m", "tf2_lsp", "fix", str(copy), "--level", "compat"]
+        run = run_measured(cmd, timeout)
+        runs.append(run)
+        if run.timed_out or run.returncode not in (0, 1):
+            res.error = (
+                f"exit {run.returncode}{' (timed out)' if run.timed_out else ''}: "
+                f"{run.stderr_tail.strip()[-800:]}"
+            )
+            break
+        if i == 0:
+            changed = 0
+            broken: list[str] = []
+            for rel, before in originals.items():
+                after = (copy / rel).read_bytes()
+                if after != before:
+                    changed += 1
+                try:
+                    ast.parse(after, filename=str(rel))
+                except SyntaxError as exc:
+                    broken.append(f"{rel}:{exc.lineno}: {exc.msg}")
+            res.extra["files_changed"] = changed
+            res.extra["files_not_parsing"] = len(broken)
+            if broken:
+                res.extra["not_parsing_examples"] = broken[:10]
+            # Information only: what a compat-level fix leaves behind.
+            after_check = run_measured(
+                [python, "-m", "tf2_lsp", "check", str(copy), "--format", "json"], timeout
+            )
+            if after_check.returncode in (0, 1):
+                with contextlib.suppress(json.JSONDecodeError):
+                    res.extra["findings_after_fix"] = count_findings(
+                        json.loads(after_check.stdout or b"null")
+                    )
+        shutil.rmtree(copy, ignore_errors=True)
+    _summarise(res, runs)
+    return res
+
+
+def verdict(value: float, target: float, ok: bool) -> str:
+    if not ok:
+        return "ERROR"
+    return "PASS" if value <= target else "MISS"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Benchmark `tf2_lsp check` and `tf2_lsp fix`.")
+    ap.add_argument("--tree", type=Path, help="existing tree to use (default: generate one)")
+    ap.add_argument("--lines", type=int, default=150_000, help="lines to generate")
+    ap.add_argument("--seed", type=int, default=0, help="corpus seed")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per command (median)")
+    ap.add_argument("--timeout", type=float, default=300.0, help="seconds per command")
+    ap.add_argument("--python", default=sys.executable, help="interpreter for the CLI")
+    ap.add_argument("--json", action="store_true", help="print JSON only")
+    args = ap.parse_args(argv)
+    if args.repeat < 1:
+        ap.error("--repeat must be >= 1")
+
+    with tempfile.TemporaryDirectory(prefix="tf2lsp-bench-") as tmp:
+        work = Path(tmp)
+        if args.tree is not None:
+            tree = args.tree.resolve()
+            if not tree.is_dir():
+                ap.error(f"not a directory: {tree}")
+        else:
+            tree = work / "corpus"
+            t0 = time.perf_counter()
+            generate_tree(tree, args.lines, args.seed)
+            gen_s = time.perf_counter() - t0
+            if not args.json:
+                print(f"generated {args.lines} lines in {gen_s:.2f}s -> {tree}", flush=True)
+        files, lines = tree_stats(tree)
+
+        check = bench_check(args.python, tree, args.repeat, args.timeout)
+        fix = bench_fix(args.python, tree, args.repeat, args.timeout, work)
+
+    check_ok = not check.error and bool(check.runs)
+    fix_ok = not fix.error and bool(fix.runs)
+    if fix_ok and fix.extra.get("files_not_parsing"):
+        fix.error = f"{fix.extra['files_not_parsing']} fixed file(s) no longer parse"
+    targets = [
+        {
+            "target": "check wall (median) <= 1.0 s",
+            "value": round(check.median_s, 3),
+            "limit": TARGETS["check_wall_s"],
+            "verdict": verdict(check.median_s, TARGETS["check_wall_s"], check_ok),
+        },
+        {
+            "target": "check peak RSS <= 150 MiB",
+            "value": round(check.peak_rss_mib, 1),
+            "limit": TARGETS["check_rss_mib"],
+            "verdict": verdict(check.peak_rss_mib, TARGETS["check_rss_mib"], check_ok),
+        },
+        {
+            "target": "fix --level compat wall (median) <= 3.0 s",
+            "value": round(fix.median_s, 3),
+            "limit": TARGETS["fix_compat_wall_s"],
+            "verdict": verdict(fix.median_s, TARGETS["fix_compat_wall_s"], fix_ok),
+        },
+        {
+            "target": "every fixed file parses",
+            "value": fix.extra.get("files_not_parsing"),
+            "limit": 0,
+            "verdict": "PASS"
+            if fix_ok and fix.extra.get("files_not_parsing") == 0
+            else ("MISS" if fix.extra.get("files_not_parsing") else "ERROR"),
+        },
+    ]
+    report: dict[str, Any] = {
+        "tree": {"files": len(files), "lines": lines, "generated": args.tree is None},
+        "python": args.python,
+        "cpu_count": os.cpu_count(),
+        "check": asdict(check)
+        | {
+            "lines_per_s": round(lines / check.median_s) if check.median_s else None,
+            "files_per_s": round(len(files) / check.median_s) if check.median_s else None,
+        },
+        "fix_compat": asdict(fix)
+        | {"lines_per_s": round(lines / fix.median_s) if fix.median_s else None},
+        "targets": targets,
+    }
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+
+    print(f"\ntree: {len(files)} files, {lines} lines   (repeat={args.repeat})")
+    hdr = f"{'command':<22}{'first s':>9}{'median s':>10}{'min s':>8}{'peak MiB':>10}"
+    hdr += f"{'lines/s':>10}{'files/s':>9}  exit codes"
+    print(hdr)
+    print("-" * len(hdr))
+    for res, key in ((check, "check"), (fix, "fix_compat")):
+        lps = report[key].get("lines_per_s") or 0
+        fps = round(len(files) / res.median_s) if res.median_s else 0
+        print(
+            f"{res.name:<22}{res.first_s:>9.3f}{res.median_s:>10.3f}{res.min_s:>8.3f}"
+            f"{res.peak_rss_mib:>10.1f}{lps:>10}{fps:>9}  {res.returncodes}"
+        )
+    print()
+    for res in (check, fix):
+        for k, v in res.extra.items():
+            print(f"  {res.name}: {k} = {v}")
+        if res.error:
+            print(f"  {res.name}: ERROR {res.error}")
+    print()
+    for t in targets:
+        print(f"  [{t['verdict']:<5}] {t['target']:<45} measured {t['value']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

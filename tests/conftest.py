@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+import pytest
+
+from tf2_lsp.rules import Catalogue, load_catalogue
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue()

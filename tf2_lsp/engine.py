@@ -1,0 +1,99 @@
+"""The engine's one entry point for both faces (CLI and language server): analyse and fix text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tf2_lsp.detect import Detection, Finding, Options, detect
+from tf2_lsp.rules import Catalogue
+
+MAX_ROUNDS = 4  # a fix can expose another (a renamed call whose arguments also changed)
+
+
+@dataclass
+class FixOutcome:
+    source: str
+    applied: list[Finding] = field(default_factory=list)
+    remaining: list[Finding] = field(default_factory=list)
+    failed: list[tuple[Finding, str]] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.applied)
+
+
+def is_fixable(finding: Finding, unsafe: bool) -> bool:
+    return finding.fix is not None and (unsafe or finding.fix.safety == "safe")
+
+
+def fix_source(
+    source: str,
+    catalogue: Catalogue,
+    options: Options,
+    *,
+    unsafe: bool = False,
+    wanted: Callable[[Finding], bool] | None = None,
+) -> FixOutcome:
+    """Apply every fixable finding (or those `wanted`) until nothing more changes."""
+    from tf2_lsp.fixes.apply import apply_line_edits, parses, plan_fixes
+
+    current = source
+    outcome = FixOutcome(source)
+    failed: dict[tuple[str, str], tuple[Finding, str]] = {}
+    for _ in range(MAX_ROUNDS):
+        detection = detect(current, catalogue, options)
+        if detection.syntax_error is not None:
+            outcome.error = f"syntax error: {detection.syntax_error.msg}"
+            return outcome
+        todo = [
+            f for f in detection.findings
+            if is_fixable(f, unsafe) and (wanted is None or wanted(f))
+            and (f.code, f.written) not in failed
+        ]
+        if not todo:
+            break
+        plan = plan_fixes(current, detection, todo)
+        for finding, reason in plan.failed:
+            failed[(finding.code, finding.written)] = (finding, reason)
+        if not plan.edits:
+            break
+        candidate = apply_line_edits(current, plan.edits)
+        if not parses(candidate):
+            outcome.error = "the fixed code would not parse; nothing was changed"
+            return FixOutcome(source, error=outcome.error)
+        outcome.applied.extend(plan.applied)
+        current = candidate
+    outcome.source = current
+    outcome.failed = list(failed.values())
+    outcome.remaining = detect(current, catalogue, options).findings
+    return outcome
+
+
+def analyse(source: str, catalogue: Catalogue, options: Options) -> Detection:
+    return detect(source, catalogue, options)
+
+
+def fix_title(finding: Finding) -> str:
+    """The quick-fix title, shared by the CLI's JSON and the editor's code actions."""
+    fix = finding.fix
+    if fix is None:
+        return ""
+    if finding.anchor_kind == "program":
+        action = "Disable TF2 behaviour for this graph-mode program"
+    elif fix.kind == "rename" and finding.target:
+        action = f"Replace `{finding.written}` with `{_short(finding.target, finding.written)}`"
+    elif fix.kind == "arguments":
+        action = f"Update the arguments of `{finding.written}` for TF2"
+    else:
+        action = f"Rewrite `{finding.written}` for TF2"
+    suffix = " (unsafe)" if fix.safety == "unsafe" else ""
+    return f"{finding.code}: {action}{suffix}"
+
+
+def _short(target: str, written: str) -> str:
+    root = written.split(".", 1)[0]
+    if target.startswith("tensorflow.") and root and root != "tensorflow" and "." in written:
+        return root + target[len("tensorflow") :]
+    return target

@@ -1,0 +1,237 @@
+"""libcst rewrites for the fixes that need code (named in `transforms.TRANSFORMS`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
+
+import libcst as cst
+from libcst import MaybeSentinel
+
+from tf2_lsp.detect import Finding
+from tf2_lsp.fixes.imports import Renderer
+from tf2_lsp.fixes.transforms import CAST_DTYPES
+from tf2_lsp.rules import ArgChange
+
+
+class FixError(Exception):
+    """A fix cannot be applied to this code; the finding stays, with this reason."""
+
+
+_NO_SPACE = cst.SimpleWhitespace("")
+_ATOMIC = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.Integer, cst.Float)
+
+
+def keyword_arg(name: str, value: cst.BaseExpression, like: cst.Arg | None = None) -> cst.Arg:
+    arg = cst.Arg(
+        value=value,
+        keyword=cst.Name(name),
+        equal=cst.AssignEqual(whitespace_before=_NO_SPACE, whitespace_after=_NO_SPACE),
+    )
+    return arg.with_changes(comma=like.comma) if like is not None else arg
+
+
+def with_args(call: cst.Call, args: Sequence[cst.Arg]) -> cst.Call:
+    """`call` with new arguments, commas repaired; a trailing comma survives if there was one."""
+    trailing = bool(call.args) and not isinstance(call.args[-1].comma, MaybeSentinel)
+    fixed = []
+    for index, arg in enumerate(args):
+        last = index == len(args) - 1
+        if not last and isinstance(arg.comma, MaybeSentinel):
+            arg = arg.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        elif last and not trailing:
+            arg = arg.with_changes(comma=MaybeSentinel.DEFAULT)
+        fixed.append(arg)
+    return call.with_changes(args=fixed)
+
+
+def rewrite_arguments(call: cst.Call, change: ArgChange) -> cst.Call:
+    common = change.stable_positions()
+    args: list[cst.Arg] = []
+    position = 0
+    for arg in call.args:
+        if arg.star:
+            args.append(arg)
+            continue
+        if arg.keyword is None:
+            if position >= common:
+                if position >= len(change.v1):
+                    raise FixError("more positional arguments than the TF1 signature takes")
+                arg = keyword_arg(change.v1[position], arg.value, arg)
+            position += 1
+        if arg.keyword is not None:
+            name = arg.keyword.value
+            if name in change.remove:
+                continue
+            if name in change.rename:
+                arg = arg.with_changes(keyword=cst.Name(change.rename[name]))
+        args.append(arg)
+    names = [a.keyword.value for a in args if a.keyword is not None]
+    if len(names) != len(set(names)):
+        raise FixError("the renamed keyword is already passed")
+    if change.v2:
+        unknown = [n for n in names if n not in change.v2]
+        if unknown:
+            raise FixError(f"TF2 has no parameter `{unknown[0]}`")
+    return with_args(call, args)
+
+
+def one_minus(value: cst.BaseExpression) -> cst.BaseExpression:
+    number = _literal(value)
+    if number is not None:
+        return cst.Float(_format(Decimal(1) - number))
+    return cst.BinaryOperation(
+        left=cst.Integer("1"),
+        operator=cst.Subtract(),
+        right=value if isinstance(value, _ATOMIC) else _parenthesize(value),
+    )
+
+
+def scaled(factor: str, value: cst.BaseExpression) -> cst.BaseExpression:
+    number = _literal(value)
+    if number is not None:
+        return cst.Float(_format(Decimal(factor) * number))
+    return cst.BinaryOperation(
+        left=cst.Float(factor),
+        operator=cst.Multiply(),
+        right=value if isinstance(value, _ATOMIC) else _parenthesize(value),
+    )
+
+
+def _literal(value: cst.BaseExpression) -> Decimal | None:
+    if isinstance(value, cst.Float | cst.Integer) and not value.lpar:
+        try:
+            return Decimal(value.value.replace("_", ""))
+        except InvalidOperation:
+            return None
+    return None
+
+
+def _format(number: Decimal) -> str:
+    # Decimal arithmetic first: 1 - 0.9 is 0.1 here, not 0.09999999999999998.
+    return repr(float(number))
+
+
+def _parenthesize(value: cst.BaseExpression) -> cst.BaseExpression:
+    return value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+
+
+def _take(call: cst.Call, name: str, position: int | None) -> tuple[cst.Arg | None, list[cst.Arg]]:
+    """Remove the argument `name` (by keyword, or at `position`) from the call's arguments."""
+    found: cst.Arg | None = None
+    rest: list[cst.Arg] = []
+    index = 0
+    for arg in call.args:
+        is_positional = arg.keyword is None and not arg.star
+        if (arg.keyword is not None and arg.keyword.value == name) or (
+            is_positional and index == position
+        ):
+            found = arg
+        else:
+            rest.append(arg)
+        if is_positional:
+            index += 1
+    return found, rest
+
+
+def _renamed(call: cst.Call, renderer: Renderer, target: str) -> cst.Call:
+    return call.with_changes(func=cst.parse_expression(renderer.name(target)))
+
+
+# -- transforms -----------------------------------------------------------------------
+
+
+def dropout_keep_prob(call: cst.Call, finding: Finding, renderer: Renderer) -> cst.BaseExpression:
+    keep, rest = _take(call, "keep_prob", 1)
+    if keep is None:
+        raise FixError("no keep_prob argument")
+    tf1_order = ("x", "keep_prob", "noise_shape", "seed", "name")
+    args: list[cst.Arg] = []
+    position = 0
+    rate = keyword_arg("rate", one_minus(keep.value), keep)
+    for arg in rest:
+        if arg.keyword is None and not arg.star:
+            if position >= 1:  # after x, TF1 positions 2.. are noise_shape, seed, name
+                if position + 1 >= len(tf1_order):
+                    raise FixError("more positional arguments than tf.nn.dropout takes")
+                arg = keyword_arg(tf1_order[position + 1], arg.value, arg)
+            position += 1
+        args.append(arg)
+    # rate goes right after the positional x; later positionals became keywords above.
+    first_keyword = next((i for i, a in enumerate(args) if a.keyword is not None), len(args))
+    args.insert(first_keyword, rate)
+    return with_args(call, args)
+
+
+def _regularizer(target: str, factor: str | None) -> Rewrite:
+    def rewrite(call: cst.Call, finding: Finding, renderer: Renderer) -> cst.BaseExpression:
+        scale, _ = _take(call, "scale", 0)
+        if scale is None:
+            raise FixError("no scale argument")
+        value = scaled(factor, scale.value) if factor else scale.value
+        return _renamed(call, renderer, target).with_changes(args=[cst.Arg(value=value)])
+
+    return rewrite
+
+
+def _xavier(target: str, keep_dtype: bool) -> Rewrite:
+    """`xavier_initializer(uniform=True)` is exactly Glorot uniform (detection refuses the rest)."""
+
+    def rewrite(call: cst.Call, finding: Finding, renderer: Renderer) -> cst.BaseExpression:
+        seed, _ = _take(call, "seed", 1)
+        dtype, _ = _take(call, "dtype", 2)
+        args = [keyword_arg("seed", seed.value)] if seed is not None else []
+        if dtype is not None and keep_dtype:
+            args.append(keyword_arg("dtype", dtype.value))
+        return with_args(_renamed(call, renderer, target).with_changes(args=[]), args)
+
+    return rewrite
+
+
+def cast_to(call: cst.Call, finding: Finding, renderer: Renderer) -> cst.BaseExpression:
+    dtype = CAST_DTYPES.get(finding.symbol or "")
+    if dtype is None:
+        raise FixError(f"no dtype known for {finding.symbol}")
+    value, rest = _take(call, "x", 0)
+    if value is None:
+        raise FixError("no value to cast")
+    args = [value.with_changes(keyword=None, equal=MaybeSentinel.DEFAULT)]
+    args.append(cst.Arg(value=cst.parse_expression(renderer.name(dtype))))
+    args.extend(rest)
+    return with_args(_renamed(call, renderer, "tensorflow.cast"), args)
+
+
+def method_to_function(call: cst.Call, finding: Finding, renderer: Renderer) -> cst.BaseExpression:
+    """`receiver.method(args)` -> `function(receiver, args)` (the rule's `to` names the function)."""
+    target = finding.fix.target_for(finding.symbol or "") if finding.fix else None
+    if target is None or not isinstance(call.func, cst.Attribute):
+        raise FixError("no function to call instead of the method")
+    receiver = cst.Arg(value=call.func.value)
+    return with_args(_renamed(call, renderer, target), [receiver, *call.args])
+
+
+def absl_app_run(call: cst.Call, finding: Finding, renderer: Renderer) -> cst.BaseExpression:
+    """`tf.app.run()` found `main` itself; absl's `app.run` must be given it."""
+    renamed = _renamed(call, renderer, "absl.app.run")
+    if call.args:
+        return renamed
+    return renamed.with_changes(args=[cst.Arg(value=cst.Name("main"))])
+
+
+def dimension_value(node: cst.Attribute, renderer: Renderer) -> cst.BaseExpression:
+    func = cst.parse_expression(renderer.name("tensorflow.compat.v1.dimension_value"))
+    return cst.Call(func=func, args=[cst.Arg(value=node.value)])
+
+
+Rewrite = Callable[[cst.Call, Finding, Renderer], cst.BaseExpression]
+
+CALL_REWRITES: dict[str, Rewrite] = {
+    "dropout_keep_prob": dropout_keep_prob,
+    "l2_regularizer": _regularizer("tensorflow.keras.regularizers.l2", "0.5"),
+    "l1_regularizer": _regularizer("tensorflow.keras.regularizers.l1", None),
+    "xavier_initializer": _xavier("tensorflow.compat.v1.glorot_uniform_initializer", True),
+    "xavier_to_keras": _xavier("tensorflow.keras.initializers.GlorotUniform", False),
+    "cast_to": cast_to,
+    "method_to_function": method_to_function,
+    "absl_app_run": absl_app_run,
+}

@@ -1,0 +1,473 @@
+"""Load and validate the rule catalogue (`rules/*.toml`) into immutable Rule objects.
+
+A malformed file yields one CatalogueError naming the file, the rule and the field: users
+extend the catalogue by hand, and a traceback would tell them nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal, cast
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+Severity = Literal["error", "warning", "information", "hint"]
+Level = Literal["compat", "native"]
+Safety = Literal["safe", "unsafe"]
+FixKind = Literal["rename", "arguments", "transform", "manual"]
+MatchKind = Literal["reference", "call", "import"]
+
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "information", "hint")
+LEVELS: tuple[Level, ...] = ("compat", "native")
+SAFETIES: tuple[Safety, ...] = ("safe", "unsafe")
+FIX_KINDS: tuple[FixKind, ...] = ("rename", "arguments", "transform", "manual")
+MATCH_KINDS: tuple[MatchKind, ...] = ("reference", "call", "import")
+DOC_FIELDS = ("tf1", "tf2", "migrate", "safety_note")
+
+_CODE_RE = re.compile(r"^TF\d{3,4}$")
+_SYMBOL_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(\.\*)?$")
+
+
+class CatalogueError(Exception):
+    """A rule file is malformed; the message names file, rule and field."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArgChange:
+    rename: Mapping[str, str] = field(default_factory=dict)
+    remove: tuple[str, ...] = ()
+    v1: tuple[str, ...] = ()
+    v2: tuple[str, ...] = ()
+
+    def stable_positions(self) -> int:
+        """How many leading positional slots mean the same parameter in TF1 and TF2.
+
+        A renamed parameter in the same slot (`value` -> `input`) still takes the same
+        positional argument; from the first slot whose meaning changed on, arguments must be
+        passed by keyword.
+        """
+        if not self.v1 or not self.v2:
+            return len(self.v1) if self.v1 else 1 << 30
+        count = 0
+        for old, new in zip(self.v1, self.v2, strict=False):
+            if self.rename.get(old, old) != new:
+                break
+            count += 1
+        return count
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    level: Level
+    safety: Safety
+    kind: FixKind
+    to: Mapping[str, str] = field(default_factory=dict)
+    arguments: Mapping[str, ArgChange] = field(default_factory=dict)
+    transform: str | None = None
+
+    def target_for(self, symbol: str) -> str | None:
+        """The rename target of `symbol` (exact, or through a `prefix.*` entry)."""
+        if symbol in self.to:
+            return self.to[symbol]
+        for pattern, target in self.to.items():
+            if pattern.endswith(".*"):
+                prefix = pattern[:-2]
+                if symbol == prefix:
+                    return target[:-2] if target.endswith(".*") else target
+                if symbol.startswith(prefix + ".") and target.endswith(".*"):
+                    return target[:-2] + symbol[len(prefix) :]
+        return None
+
+    def arguments_for(self, symbol: str) -> ArgChange | None:
+        return self.arguments.get(symbol) or self.arguments.get("*")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    before: str
+    after: str | None
+    level: Level = "compat"
+    unsafe: bool = False
+    prelude: str = "import tensorflow as tf"
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    id: str
+    title: str
+    guide: str
+    source: Path
+    generated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    family: Family
+    severity: Severity
+    message: str
+    removed: bool
+    match: MatchKind
+    symbols: tuple[str, ...]
+    requires: tuple[str, ...]
+    since: str
+    tf1: str
+    tf2: str
+    migrate: str
+    safety_note: str
+    fixes: tuple[Fix, ...]
+    examples: tuple[Example, ...]
+    valid: tuple[str, ...]
+
+    def fix_for(self, level: Level) -> Fix | None:
+        """The fix used at `level`: native prefers its own fix and falls back to compat."""
+        by_level = {fix.level: fix for fix in self.fixes}
+        if level == "native" and "native" in by_level:
+            return by_level["native"]
+        return by_level.get("compat")
+
+    @property
+    def is_prefix_rule(self) -> bool:
+        return any(symbol.endswith(".*") for symbol in self.symbols)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    rules: tuple[Rule, ...]
+    by_code: Mapping[str, Rule]
+    exact: Mapping[str, tuple[Rule, ...]]
+    prefixes: Mapping[str, tuple[Rule, ...]]
+    # Attribute names that can end a matching chain: lets detection skip most chains cheaply.
+    last_names: frozenset[str]
+
+    def lookup(self, qualified: str) -> tuple[Rule, ...]:
+        """Rules matching `qualified`: exact symbols first, else the longest `prefix.*` rule."""
+        exact = self.exact.get(qualified)
+        if exact:
+            return exact
+        name = qualified
+        while "." in name:
+            hit = self.prefixes.get(name)
+            if hit:
+                return hit
+            name = name.rsplit(".", 1)[0]
+        return ()
+
+
+def default_rules_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "rules"
+    if checkout.is_dir():
+        return checkout
+    return here / "rules_data"
+
+
+@cache
+def load_catalogue(rules_dir: Path | None = None) -> Catalogue:
+    directory = rules_dir or default_rules_dir()
+    if not directory.is_dir():
+        raise CatalogueError(f"{directory}: rules directory not found")
+    files = sorted(directory.glob("*.toml"))
+    if not files:
+        raise CatalogueError(f"{directory}: no rule files (*.toml)")
+    rules: list[Rule] = []
+    for path in files:
+        rules.extend(load_rule_file(path))
+    return build_catalogue(rules)
+
+
+def build_catalogue(rules: Iterable[Rule]) -> Catalogue:
+    ordered = sorted(rules, key=lambda rule: (rule.family.generated, rule.code))
+    by_code: dict[str, Rule] = {}
+    names: dict[str, Rule] = {}
+    for rule in ordered:
+        if rule.code in by_code:
+            other = by_code[rule.code].family.source.name
+            raise CatalogueError(
+                f"{rule.family.source.name}: rule {rule.code}: field 'code': "
+                f"already used in {other}"
+            )
+        if rule.name in names:
+            raise CatalogueError(
+                f"{rule.family.source.name}: rule {rule.code}: field 'name': "
+                f"'{rule.name}' already used by {names[rule.name].code}"
+            )
+        by_code[rule.code] = rule
+        names[rule.name] = rule
+    exact: dict[str, list[Rule]] = {}
+    prefixes: dict[str, list[Rule]] = {}
+    curated = {
+        symbol for rule in ordered if not rule.family.generated for symbol in rule.symbols
+    }
+    curated_prefixes = [symbol[:-2] for symbol in curated if symbol.endswith(".*")]
+    for rule in ordered:
+        for symbol in rule.symbols:
+            table = prefixes if symbol.endswith(".*") else exact
+            key = symbol.removesuffix(".*")
+            claimed = table.setdefault(key, [])
+            # Hand-written rules shadow generated ones: the same symbol, or any symbol under
+            # a hand-written `prefix.*`.
+            if rule.family.generated and (key in curated or any(
+                key == prefix or key.startswith(prefix + ".") for prefix in curated_prefixes
+            )):
+                continue
+            claimed.append(rule)
+    last_names = frozenset(key.rsplit(".", 1)[-1] for key in (*exact, *prefixes))
+    return Catalogue(
+        rules=tuple(ordered),
+        by_code=MappingProxyType(by_code),
+        exact=MappingProxyType({k: tuple(v) for k, v in exact.items()}),
+        prefixes=MappingProxyType({k: tuple(v) for k, v in prefixes.items()}),
+        last_names=last_names,
+    )
+
+
+def load_rule_file(path: Path) -> list[Rule]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogueError(f"{path.name}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{path.name}: not valid TOML: {exc}") from None
+    reader = _Reader(path)
+    family = reader.family(data.get("family"))
+    raw_rules = data.get("rule", [])
+    if not isinstance(raw_rules, list) or not raw_rules:
+        raise CatalogueError(f"{path.name}: needs at least one [[rule]] table")
+    unknown = set(data) - {"family", "rule"}
+    if unknown:
+        raise CatalogueError(f"{path.name}: unknown top-level key(s): {', '.join(sorted(unknown))}")
+    return [reader.rule(raw, family, index) for index, raw in enumerate(raw_rules)]
+
+
+_RULE_KEYS = {
+    "code", "name", "severity", "message", "removed", "match", "symbols", "requires", "since",
+    *DOC_FIELDS, "fix", "example", "valid", "availability",
+}
+_FIX_KEYS = {"level", "safety", "kind", "to", "arguments", "transform"}
+_ARG_KEYS = {"rename", "remove", "v1", "v2"}
+_EXAMPLE_KEYS = {"before", "after", "level", "unsafe", "prelude"}
+
+
+class _Reader:
+    """Validates one file's raw TOML data; every error names file, rule and field."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.where = path.name
+
+    def fail(self, rule: str, field_name: str, problem: str) -> CatalogueError:
+        return CatalogueError(f"{self.where}: rule {rule}: field '{field_name}': {problem}")
+
+    def family(self, raw: object) -> Family:
+        if not isinstance(raw, dict):
+            raise CatalogueError(f"{self.where}: needs a [family] table with id, title and guide")
+        values = {}
+        for key in ("id", "title", "guide"):
+            value = raw.get(key)
+            if not isinstance(value, str) or not value.strip():
+                raise CatalogueError(f"{self.where}: [family] field '{key}': must be a non-empty string")
+            values[key] = value
+        return Family(
+            id=values["id"],
+            title=values["title"],
+            guide=values["guide"],
+            source=self.path,
+            generated=self.path.name.startswith("generated_"),
+        )
+
+    def rule(self, raw: object, family: Family, index: int) -> Rule:
+        label = f"#{index + 1}"
+        if not isinstance(raw, dict):
+            raise CatalogueError(f"{self.where}: rule {label}: must be a table")
+        code = raw.get("code")
+        if not isinstance(code, str) or not _CODE_RE.match(code):
+            raise self.fail(label, "code", "must look like TF123")
+        unknown = set(raw) - _RULE_KEYS
+        if unknown:
+            raise self.fail(code, sorted(unknown)[0], "unknown field")
+        symbols = self.strings(raw, code, "symbols", required=True)
+        for symbol in symbols:
+            if not _SYMBOL_RE.match(symbol):
+                raise self.fail(code, "symbols", f"'{symbol}' is not a dotted name")
+        fixes = tuple(
+            self.fix(item, code, symbols) for item in self.tables(raw, code, "fix")
+        )
+        levels = [fix.level for fix in fixes]
+        if len(set(levels)) != len(levels):
+            raise self.fail(code, "fix", "at most one fix per level")
+        match = self.choice(raw, code, "match", MATCH_KINDS, default="reference")
+        if any(fix.kind in ("arguments", "transform") for fix in fixes) and match == "reference":
+            match = "call"
+        return Rule(
+            code=code,
+            name=self.text(raw, code, "name"),
+            family=family,
+            severity=cast(Severity, self.choice(raw, code, "severity", SEVERITIES)),
+            message=self.text(raw, code, "message"),
+            removed=self.boolean(raw, code, "removed", default=False),
+            match=cast(MatchKind, match),
+            symbols=symbols,
+            requires=self.strings(raw, code, "requires"),
+            since=self.text(raw, code, "since", default=""),
+            tf1=self.text(raw, code, "tf1"),
+            tf2=self.text(raw, code, "tf2"),
+            migrate=self.text(raw, code, "migrate"),
+            safety_note=self.text(raw, code, "safety_note"),
+            fixes=fixes,
+            examples=tuple(self.example(item, code) for item in self.tables(raw, code, "example")),
+            valid=tuple(
+                self.text(item, code, "code", field_name="valid.code")
+                for item in self.tables(raw, code, "valid")
+            ),
+        )
+
+    def fix(self, raw: dict[str, Any], code: str, symbols: tuple[str, ...]) -> Fix:
+        unknown = set(raw) - _FIX_KEYS
+        if unknown:
+            raise self.fail(code, f"fix.{sorted(unknown)[0]}", "unknown field")
+        kind = cast(FixKind, self.choice(raw, code, "kind", FIX_KINDS, prefix="fix."))
+        to = raw.get("to", {})
+        if not isinstance(to, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in to.items()
+        ):
+            raise self.fail(code, "fix.to", "must be a table of symbol = \"target\"")
+        if kind == "rename":
+            missing = [s for s in symbols if s not in to]
+            if missing:
+                raise self.fail(code, "fix.to", f"no target for {missing[0]}")
+        arguments = {
+            symbol: self.arg_change(value, code, symbol)
+            for symbol, value in self.table(raw, code, "arguments").items()
+        }
+        if kind == "arguments" and not arguments:
+            raise self.fail(code, "fix.arguments", "an arguments fix needs an arguments table")
+        transform = raw.get("transform")
+        if kind == "transform":
+            from tf2_lsp.fixes.transforms import TRANSFORMS
+
+            if transform not in TRANSFORMS:
+                raise self.fail(code, "fix.transform", f"unknown transform {transform!r}")
+        return Fix(
+            level=cast(Level, self.choice(raw, code, "level", LEVELS, prefix="fix.")),
+            safety=cast(Safety, self.choice(raw, code, "safety", SAFETIES, prefix="fix.")),
+            kind=kind,
+            to=MappingProxyType(dict(to)),
+            arguments=MappingProxyType(arguments),
+            transform=transform if isinstance(transform, str) else None,
+        )
+
+    def arg_change(self, raw: object, code: str, symbol: str) -> ArgChange:
+        where = f"fix.arguments.{symbol}"
+        if not isinstance(raw, dict):
+            raise self.fail(code, where, "must be a table")
+        unknown = set(raw) - _ARG_KEYS
+        if unknown:
+            raise self.fail(code, f"{where}.{sorted(unknown)[0]}", "unknown field")
+        rename = raw.get("rename", {})
+        if not isinstance(rename, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in rename.items()
+        ):
+            raise self.fail(code, f"{where}.rename", "must be a table of old = \"new\"")
+        return ArgChange(
+            rename=MappingProxyType(dict(rename)),
+            remove=self.strings(raw, code, f"{where}.remove", key="remove"),
+            v1=self.strings(raw, code, f"{where}.v1", key="v1"),
+            v2=self.strings(raw, code, f"{where}.v2", key="v2"),
+        )
+
+    def example(self, raw: dict[str, Any], code: str) -> Example:
+        unknown = set(raw) - _EXAMPLE_KEYS
+        if unknown:
+            raise self.fail(code, f"example.{sorted(unknown)[0]}", "unknown field")
+        after = raw.get("after")
+        if after is not None and not isinstance(after, str):
+            raise self.fail(code, "example.after", "must be a string")
+        return Example(
+            before=self.text(raw, code, "before", field_name="example.before"),
+            after=after,
+            level=cast(Level, self.choice(raw, code, "level", LEVELS, "compat", "example.")),
+            unsafe=self.boolean(raw, code, "unsafe", default=False),
+            prelude=self.text(
+                raw, code, "prelude", default="import tensorflow as tf",
+                field_name="example.prelude", allow_empty=True,
+            ),
+        )
+
+    # -- primitive readers -------------------------------------------------
+
+    def text(
+        self,
+        raw: dict[str, Any],
+        code: str,
+        key: str,
+        default: str | None = None,
+        field_name: str | None = None,
+        allow_empty: bool = False,
+    ) -> str:
+        value = raw.get(key, default)
+        name = field_name or key
+        if not isinstance(value, str):
+            raise self.fail(code, name, "missing" if value is None else "must be a string")
+        if not value.strip() and default is None and not allow_empty:
+            raise self.fail(code, name, "must not be empty")
+        return value
+
+    def boolean(self, raw: dict[str, Any], code: str, key: str, default: bool) -> bool:
+        value = raw.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(code, key, "must be true or false")
+        return value
+
+    def choice(
+        self,
+        raw: dict[str, Any],
+        code: str,
+        key: str,
+        allowed: tuple[str, ...],
+        default: str | None = None,
+        prefix: str = "",
+    ) -> str:
+        value = raw.get(key, default)
+        if value not in allowed:
+            raise self.fail(code, prefix + key, f"must be one of {', '.join(allowed)}")
+        return cast(str, value)
+
+    def strings(
+        self,
+        raw: dict[str, Any],
+        code: str,
+        field_name: str,
+        required: bool = False,
+        key: str | None = None,
+    ) -> tuple[str, ...]:
+        value = raw.get(key or field_name, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.fail(code, field_name, "must be a list of strings")
+        if required and not value:
+            raise self.fail(code, field_name, "must not be empty")
+        return tuple(value)
+
+    def tables(self, raw: dict[str, Any], code: str, key: str) -> list[dict[str, Any]]:
+        value = raw.get(key, [])
+        if isinstance(value, dict):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise self.fail(code, key, "must be a table or an array of tables")
+        return value
+
+    def table(self, raw: dict[str, Any], code: str, key: str) -> dict[str, Any]:
+        value = raw.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(code, f"fix.{key}", "must be a table")
+        return value

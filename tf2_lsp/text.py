@@ -1,0 +1,86 @@
+"""Source text helpers: line splitting as Python's parser sees it, and column conversions.
+
+`ast` reports columns in UTF-8 bytes, LSP clients count UTF-16 code units by default, and the
+CLI and libcst count characters. Every conversion lives here so that non-ASCII text before a
+symbol cannot shift a range.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+# Python's tokenizer ends lines only at \r\n, \r and \n (str.splitlines also splits at \x0c,
+# \u2028 and others, which would shift every line number after them).
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+Encoding = Literal["utf-8", "utf-16", "utf-32"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A range: 1-based lines, 0-based columns counted in characters (code points)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def contains(self, line: int, column: int) -> bool:
+        if (line, column) < (self.line, self.column):
+            return False
+        return (line, column) <= (self.end_line, self.end_column)
+
+
+def split_lines(source: str) -> list[str]:
+    """The lines of `source` without their line breaks, numbered as `ast` numbers them."""
+    return _LINE_BREAK.split(source)
+
+
+def line_ending(source: str) -> str:
+    match = _LINE_BREAK.search(source)
+    return match.group(0) if match else "\n"
+
+
+class LineIndex:
+    """Converts `ast` byte columns to character columns, line by line, lazily."""
+
+    def __init__(self, source: str) -> None:
+        self.lines = split_lines(source)
+
+    def char_column(self, line: int, byte_column: int) -> int:
+        if line < 1 or line > len(self.lines):
+            return byte_column
+        text = self.lines[line - 1]
+        if text.isascii():
+            return byte_column
+        return len(text.encode("utf-8")[:byte_column].decode("utf-8", errors="replace"))
+
+    def line_text(self, line: int) -> str:
+        return self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
+
+
+def to_client_column(line_text: str, column: int, encoding: Encoding) -> int:
+    """A character column as the client counts it."""
+    if encoding == "utf-32" or line_text.isascii():
+        return column
+    prefix = line_text[:column]
+    if encoding == "utf-16":
+        return len(prefix.encode("utf-16-le")) // 2
+    return len(prefix.encode("utf-8"))
+
+
+def from_client_column(line_text: str, column: int, encoding: Encoding) -> int:
+    """A client's column as a character column (clamped to the line)."""
+    if encoding == "utf-32" or line_text.isascii():
+        return min(column, len(line_text))
+    units = 0
+    for index, char in enumerate(line_text):
+        if units >= column:
+            return index
+        if encoding == "utf-16":
+            units += 2 if ord(char) > 0xFFFF else 1
+        else:
+            units += len(char.encode("utf-8"))
+    return len(line_text)

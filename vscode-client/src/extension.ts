@@ -1,0 +1,72 @@
+/** Extension entry point: wiring only. */
+import * as vscode from 'vscode';
+
+import { currentClientSettings, needsRestart } from './configSync';
+import { createLogger, type Logger } from './notifications';
+import { getPythonEnvironmentsApi } from './pythonExtension';
+import { ServerController } from './server';
+import { SECTION } from './settings';
+
+export const FIX_ALL_KIND = `source.fixAll.${SECTION}`;
+
+let controller: ServerController | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const channel = vscode.window.createOutputChannel('tf2-lsp');
+  const logger = createLogger(channel);
+  controller = new ServerController(channel, logger);
+  const server = controller;
+  context.subscriptions.push(channel, server);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(`${SECTION}.restart`, () => server.restart()),
+    vscode.commands.registerCommand(`${SECTION}.showOutput`, () => channel.show()),
+    vscode.commands.registerCommand(`${SECTION}.fixAll`, fixAll),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (needsRestart(event)) {
+        logger.info('tf2-lsp.path or tf2-lsp.interpreter changed: restarting the server.');
+        void server.restart();
+      }
+    }),
+  );
+
+  void watchPythonInterpreter(context, server, logger);
+  await server.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await controller?.stop();
+  controller = undefined;
+}
+
+async function fixAll(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (editor === undefined || editor.document.languageId !== 'python') {
+    void vscode.window.showInformationMessage('tf2-lsp: open a Python file or notebook cell to fix.');
+    return;
+  }
+  await vscode.commands.executeCommand('editor.action.codeAction', { kind: FIX_ALL_KIND, apply: 'first' });
+}
+
+/** Restart when the interpreter selected in the Python extension changes (it may be the one we use). */
+async function watchPythonInterpreter(
+  context: vscode.ExtensionContext,
+  server: ServerController,
+  logger: Logger,
+): Promise<void> {
+  try {
+    const api = await getPythonEnvironmentsApi();
+    const event = api?.onDidChangeActiveEnvironmentPath;
+    if (event === undefined) return;
+    context.subscriptions.push(
+      event(() => {
+        const settings = currentClientSettings().value;
+        if (settings.path !== undefined || settings.interpreter !== undefined) return;
+        logger.info('The Python extension selected another interpreter: restarting the server.');
+        void server.restart();
+      }),
+    );
+  } catch (error) {
+    logger.warn(`Could not watch the Python extension's interpreter: ${String(error)}`);
+  }
+}
