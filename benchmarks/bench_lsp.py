@@ -162,7 +162,12 @@ class LspClient:
             stamp, msg = self._responses.pop(rid)
         self.last_response_stamp = stamp
         if "error" in msg:
-            raise LspError(f"{method}: {msg['error']}")
+            err = msg["error"]
+            detail = err.get("message", err) if isinstance(err, dict) else err
+            raise LspError(
+                f"{method}: error {err.get('code') if isinstance(err, dict) else ''}"
+                f" {str(detail)[:300]}"
+            )
         return stamp - sent, msg
 
     def notify(self, method: str, params: Any) -> float:

@@ -700,15 +700,17 @@ class _Walker:
         for code, override in self.options.severity:
             if code == rule.code:
                 severity = override
-        target = fix.target_for(symbol) if fix is not None and fix.kind == "rename" else None
+        # The target is named even where the fix is withheld (say, gone in the target version).
+        shown_fix = fix or rule.fix_for(self.options.level)
+        target = shown_fix.target_for(symbol) if shown_fix is not None else None
         message = rule.message.format(
-            symbol=written, qualified=symbol, target=_display(target, written, symbol)
+            symbol=written, qualified=symbol, target=self.display(target)
         )
         if compat:
             severity = "information"
             message = f"`{written}` runs through tf.compat.v1; the idiomatic TF2 form is available"
             if target:
-                message += f": `{_display(target, written, symbol)}`"
+                message += f": `{self.display(target)}`"
         if gone:
             severity = "error"
             message += (
@@ -736,6 +738,18 @@ class _Walker:
         )
         self.findings.append(finding)
         return finding
+
+    def display(self, target: str | None) -> str:
+        """A qualified target as this file would spell it (`tf.math.log` under `import ... as tf`)."""
+        if not target:
+            return ""
+        if target == "tensorflow" or target.startswith("tensorflow."):
+            alias = next(
+                (n for n, b in self.module_scope.names.items() if b.qualified == "tensorflow"),
+                "tf",
+            )
+            return alias + target[len("tensorflow") :]
+        return target
 
     def span_of(self, node: ast.AST) -> Span:
         line = node.lineno  # type: ignore[attr-defined]
@@ -771,21 +785,6 @@ def _chain(node: ast.AST) -> list[ast.expr] | None:
     if len(parts) == 1 and not isinstance(current, ast.Name):
         return None
     return parts
-
-
-def _display(target: str | None, written: str, symbol: str) -> str:
-    """A qualified target spelled the way the user wrote the root (`tf.` for `tensorflow.`)."""
-    if not target:
-        return ""
-    root_written = written.split(".", 1)[0]
-    if target.startswith("tensorflow.") and symbol.startswith("tensorflow.") and root_written:
-        depth = written.count(".")
-        symbol_parts = symbol.split(".")
-        if len(symbol_parts) > depth and depth >= 1:
-            base = ".".join(symbol_parts[: len(symbol_parts) - depth])
-            if base == "tensorflow":
-                return root_written + target[len("tensorflow") :]
-    return target
 
 
 _GRAPH_ONLY = frozenset(

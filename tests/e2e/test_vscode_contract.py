@@ -18,7 +18,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_lsp
@@ -49,7 +51,7 @@ SERVER_ENV = {
 _PLACEHOLDER = [sys.executable, "-c", "pass"]
 
 
-def _contract() -> tuple[list[str], dict, str | None]:
+def _contract() -> tuple[list[str], dict[str, Any], str | None]:
     """(command, initializationOptions, error) as computed by the extension's CLI."""
     node = shutil.which("node")
     if node is None:
@@ -84,7 +86,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_cli_contract_shape():
+def test_cli_contract_shape() -> None:
     """The CLI maps the settings as the extension does (no server needed)."""
     if CONTRACT_ERROR is not None:
         pytest.fail(CONTRACT_ERROR)
@@ -93,11 +95,11 @@ def test_cli_contract_shape():
     assert options == {"level": "compat", "select": ["TF101"]}
 
 
-@pytest_lsp.fixture(
+@pytest_lsp.fixture(  # type: ignore[untyped-decorator]
     config=ClientServerConfig(server_command=COMMAND, server_env=SERVER_ENV),
     scope="function",
 )
-async def client(lsp_client: LanguageClient):
+async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
     if CONTRACT_ERROR is not None:
         pytest.fail(CONTRACT_ERROR)
     await asyncio.wait_for(
@@ -120,7 +122,7 @@ async def client(lsp_client: LanguageClient):
 
 async def test_tf101_reported_with_extension_command_and_options(
     client: LanguageClient, tmp_path: Path
-):
+) -> None:
     path = tmp_path / "legacy.py"
     path.write_text(SOURCE)
     uri = path.as_uri()

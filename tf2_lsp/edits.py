@@ -1,0 +1,62 @@
+"""Line edits -> minimal text changes, so an editor's undo and diff show just what a fix changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tf2_lsp.fixes.apply import LineEdit
+from tf2_lsp.text import line_ending, split_lines
+
+
+@dataclass(frozen=True, slots=True)
+class TextChange:
+    """Replace (line, column)..(end_line, end_column), 0-based, columns in characters."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+def minimal_changes(source: str, edits: Iterable[LineEdit]) -> list[TextChange]:
+    lines = split_lines(source)
+    newline = line_ending(source)
+    changes = []
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.end < edit.start:  # an insertion before line `start`
+            text = "".join(line + newline for line in edit.lines)
+            changes.append(TextChange(edit.start - 1, 0, edit.start - 1, 0, text))
+            continue
+        old = "\n".join(lines[edit.start - 1 : edit.end])
+        new = "\n".join(edit.lines)
+        prefix = _common_prefix(old, new)
+        suffix = _common_prefix(old[prefix:][::-1], new[prefix:][::-1])
+        start = _position(old, prefix)
+        end = _position(old, len(old) - suffix)
+        replacement = new[prefix : len(new) - suffix].replace("\n", newline)
+        changes.append(
+            TextChange(
+                edit.start - 1 + start[0],
+                start[1],
+                edit.start - 1 + end[0],
+                end[1],
+                replacement,
+            )
+        )
+    return changes
+
+
+def _common_prefix(a: str, b: str) -> int:
+    limit = min(len(a), len(b))
+    index = 0
+    while index < limit and a[index] == b[index]:
+        index += 1
+    return index
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    line = before.count("\n")
+    return line, offset - (before.rfind("\n") + 1)

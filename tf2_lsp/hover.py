@@ -1,0 +1,46 @@
+"""Hover text: what changed between TF1 and TF2 for the symbol under the cursor, from the catalogue."""
+
+from __future__ import annotations
+
+from tf2_lsp.detect import Finding
+from tf2_lsp.docs import fix_summary
+
+
+def hover_markdown(finding: Finding, preview: tuple[str, str] | None) -> str:
+    """Markdown for one finding; `preview` is (before, after) of this very statement."""
+    rule = finding.rule
+    title = f"**{rule.code}** `{rule.name}` · {rule.family.title}"
+    parts = [title, "", finding.message, ""]
+    parts += [f"**TF1:** {rule.tf1.strip()}", "", f"**TF2:** {rule.tf2.strip()}", ""]
+    parts += [f"**Migrate:** {rule.migrate.strip()}", ""]
+    if preview is not None:
+        before, after = preview
+        label = "Fix" + (f" ({finding.fix.level}, {finding.fix.safety})" if finding.fix else "")
+        parts += [f"**{label}:**", "", "```python", f"# before\n{before}", f"# after\n{after}",
+                  "```", ""]
+    elif finding.refused:
+        parts += [f"**No automatic fix here:** {finding.refused}.", ""]
+    parts += [f"**Fix safety:** {rule.safety_note.strip()}", ""]
+    remaining = _left_for_native(finding)
+    if remaining:
+        parts += [remaining, ""]
+    parts += [f"Fixes: {fix_summary(rule)} · [Migration guide]({rule.family.guide})"]
+    return "\n".join(parts)
+
+
+def _left_for_native(finding: Finding) -> str:
+    """At compat level, say what is still left to reach idiomatic TF2."""
+    native = next((f for f in finding.rule.fixes if f.level == "native"), None)
+    if finding.fix is None or finding.fix.level != "compat":
+        return ""
+    if native is not None:
+        target = native.target_for(finding.symbol or "")
+        shown = f" (`{target}`)" if target else ""
+        return (
+            f"**Beyond tf.compat.v1:** the `native` level rewrites this to idiomatic TF2{shown}; "
+            f"that fix is {native.safety}."
+        )
+    return (
+        "**Beyond tf.compat.v1:** the compat fix keeps TF1 semantics running; "
+        "the idiomatic TF2 form needs the manual steps above."
+    )

@@ -1,0 +1,430 @@
+"""The language server: pygls wiring only. Every decision is the engine's (detect, fixes, hover).
+
+Start-up stays light (no TensorFlow, no jedi, no libcst): the catalogue loads in a thread after
+`initialized`, libcst on the first code action or hover that needs a preview.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument
+
+from tf2_lsp import __version__
+from tf2_lsp.config import Config, load_project_config, parse_settings
+from tf2_lsp.detect import Detection, Finding, detect
+from tf2_lsp.engine import fix_title
+from tf2_lsp.rules import Catalogue, CatalogueError, load_catalogue
+from tf2_lsp.text import Encoding, Span, from_client_column, split_lines, to_client_column
+
+log = logging.getLogger("tf2-lsp")
+
+SOURCE = "tf2-lsp"
+FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # source.fixAll.tf2-lsp
+_SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "information": types.DiagnosticSeverity.Information,
+    "hint": types.DiagnosticSeverity.Hint,
+}
+PARENT_POLL_SECONDS = 2.0
+
+
+@dataclass
+class Analysis:
+    version: int | None
+    source: str
+    detection: Detection
+    config: Config
+
+
+@dataclass
+class State:
+    editor_settings: dict[str, Any] = field(default_factory=dict)
+    editor_config: Config = field(default_factory=Config)
+    project_configs: dict[Path, tuple[Config, Path | None]] = field(default_factory=dict)
+    analyses: dict[str, Analysis] = field(default_factory=dict)
+    pending: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    reported_errors: dict[str, str] = field(default_factory=dict)
+    pull_diagnostics: bool = False
+
+
+class Tf2LanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            SOURCE,
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            notebook_document_sync=types.NotebookDocumentSyncOptions(
+                notebook_selector=[
+                    types.NotebookDocumentFilterWithCells(
+                        cells=[types.NotebookCellLanguage(language="python")], notebook="*"
+                    )
+                ]
+            ),
+        )
+        self.state = State()
+        self._catalogue: Catalogue | None = None
+        self._catalogue_lock = threading.Lock()
+
+    # -- engine access ---------------------------------------------------------
+
+    @property
+    def catalogue(self) -> Catalogue:
+        with self._catalogue_lock:
+            if self._catalogue is None:
+                self._catalogue = load_catalogue()
+            return self._catalogue
+
+    @property
+    def encoding(self) -> Encoding:
+        value = str(self.workspace.position_encoding or "utf-16")
+        return value if value in ("utf-8", "utf-16", "utf-32") else "utf-16"  # type: ignore[return-value]
+
+    def config_for(self, uri: str) -> Config:
+        """Editor settings, overridden by the `[tool.tf2-lsp]` of the file's own project."""
+        path = to_fs_path(uri)
+        if not path:
+            return self.state.editor_config
+        directory = Path(path).parent
+        cached = self.state.project_configs.get(directory)
+        if cached is None:
+            project, problems, pyproject = load_project_config(directory)
+            for problem in problems:
+                self.warn(problem)
+            cached = (project, pyproject)
+            self.state.project_configs[directory] = cached
+        project, pyproject = cached
+        if pyproject is None:
+            return self.state.editor_config
+        # Keys the project sets win; the rest come from the editor.
+        return _layer(self.state.editor_config, project)
+
+    def analyse(self, document: TextDocument) -> Analysis | None:
+        source = document.source
+        cached = self.state.analyses.get(document.uri)
+        if cached is not None and cached.version == document.version and cached.source == source:
+            return cached
+        config = self.config_for(document.uri)
+        try:
+            detection = detect(source, self.catalogue, config.options())
+        except CatalogueError as error:
+            self.report_once("catalogue", f"tf2-lsp: rule catalogue error: {error}")
+            return None
+        except RecursionError:
+            detection = Detection([], syntax_error=SyntaxError("file is nested too deeply"))
+        analysis = Analysis(document.version, source, detection, config)
+        self.state.analyses[document.uri] = analysis
+        return analysis
+
+    # -- messages ----------------------------------------------------------------
+
+    def warn(self, message: str) -> None:
+        log.warning(message)
+        self.window_show_message(
+            types.ShowMessageParams(type=types.MessageType.Warning, message=f"tf2-lsp: {message}")
+        )
+
+    def report_once(self, key: str, message: str) -> None:
+        """Say a problem once per document until it changes, not on every keystroke."""
+        if self.state.reported_errors.get(key) == message:
+            return
+        self.state.reported_errors[key] = message
+        self.window_log_message(
+            types.LogMessageParams(type=types.MessageType.Warning, message=message)
+        )
+
+    # -- diagnostics -------------------------------------------------------------
+
+    def diagnostics(self, document: TextDocument, analysis: Analysis) -> list[types.Diagnostic]:
+        lines = split_lines(analysis.source)
+        error = analysis.detection.syntax_error
+        if error is not None:
+            # Half-typed code: keep quiet in the editor (the user sees their own syntax
+            # error from Python tooling) but log it once.
+            self.report_once(document.uri, f"{document.uri}: not analysed: {error.msg} "
+                                           f"(line {error.lineno})")
+        else:
+            self.state.reported_errors.pop(document.uri, None)
+        return [self.diagnostic(finding, lines) for finding in analysis.detection.findings]
+
+    def diagnostic(self, finding: Finding, lines: list[str]) -> types.Diagnostic:
+        rule = finding.rule
+        data: dict[str, Any] = {"code": rule.code, "symbol": finding.symbol}
+        if finding.fix is not None:
+            data["fix"] = {"title": fix_title(finding), "safety": finding.fix.safety,
+                           "level": finding.fix.level}
+        return types.Diagnostic(
+            range=self.to_range(finding.span, lines),
+            message=finding.message,
+            severity=_SEVERITY[finding.severity],
+            code=rule.code,
+            code_description=types.CodeDescription(href=rule.family.guide),
+            source=SOURCE,
+            tags=[types.DiagnosticTag.Deprecated] if rule.removed else None,
+            data=data,
+        )
+
+    def to_range(self, span: Span, lines: list[str]) -> types.Range:
+        def position(line: int, column: int) -> types.Position:
+            text = lines[line - 1] if 0 < line <= len(lines) else ""
+            return types.Position(line=line - 1,
+                                  character=to_client_column(text, column, self.encoding))
+
+        return types.Range(
+            start=position(span.line, span.column), end=position(span.end_line, span.end_column)
+        )
+
+    def from_position(self, position: types.Position, lines: list[str]) -> tuple[int, int]:
+        """A client position as (1-based line, character column)."""
+        text = lines[position.line] if 0 <= position.line < len(lines) else ""
+        return position.line + 1, from_client_column(text, position.character, self.encoding)
+
+    def publish(self, uri: str) -> None:
+        document = self.document(uri)
+        if document is None:
+            return
+        analysis = self.analyse(document)
+        if analysis is None:
+            return
+        if document.version != analysis.version:
+            return  # a newer version arrived while this one was analysed
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=uri, version=document.version,
+                diagnostics=self.diagnostics(document, analysis),
+            )
+        )
+
+    def document(self, uri: str) -> TextDocument | None:
+        try:
+            document = self.workspace.get_text_document(uri)
+        except Exception:  # pygls raises for unknown URIs in some versions
+            return None
+        if document.uri not in self.workspace.text_documents and not _is_cell(uri, self):
+            return None
+        return document
+
+    def schedule(self, uri: str, delay_ms: int) -> None:
+        pending = self.state.pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+
+        async def run() -> None:
+            try:
+                if delay_ms:
+                    await asyncio.sleep(delay_ms / 1000)
+                self.publish(uri)
+            except asyncio.CancelledError:
+                pass
+            except Exception:  # never let one document take the server down
+                log.exception("analysis of %s failed", uri)
+            finally:
+                if self.state.pending.get(uri) is task:
+                    del self.state.pending[uri]
+
+        task = asyncio.get_event_loop().create_task(run())
+        self.state.pending[uri] = task
+
+    def reanalyse_all(self) -> None:
+        self.state.analyses.clear()
+        for uri in list(self.workspace.text_documents):
+            self.schedule(uri, 0)
+
+    # -- settings ----------------------------------------------------------------
+
+    def apply_editor_settings(self, raw: object) -> None:
+        if isinstance(raw, dict) and isinstance(raw.get(SOURCE), dict):
+            raw = raw[SOURCE]
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, dict):
+            self.warn("settings must be an object; using the defaults")
+            raw = {}
+        config, problems = parse_settings(raw, "editor")
+        for problem in problems:
+            self.warn(problem)
+        self.state.editor_settings = dict(raw)
+        self.state.editor_config = config
+
+
+def _layer(editor: Config, project: Config) -> Config:
+    defaults = Config()
+    merged = {
+        name: getattr(project, name)
+        if getattr(project, name) != getattr(defaults, name)
+        else getattr(editor, name)
+        for name in Config.__dataclass_fields__
+    }
+    return Config(**merged)
+
+
+def _is_cell(uri: str, server: LanguageServer) -> bool:
+    return uri.startswith("vscode-notebook-cell:")
+
+
+server = Tf2LanguageServer()
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: Tf2LanguageServer, params: types.InitializeParams) -> None:
+    ls.apply_editor_settings(params.initialization_options)
+    capabilities = params.capabilities.text_document
+    ls.state.pull_diagnostics = bool(capabilities and capabilities.diagnostic)
+    if params.process_id:
+        _watch_parent(params.process_id)
+
+
+@server.feature(types.INITIALIZED)
+def initialized(ls: Tf2LanguageServer, params: types.InitializedParams) -> None:
+    # Warm the catalogue off the request path: the first didOpen then finds it ready.
+    threading.Thread(target=lambda: ls.catalogue, name="tf2-lsp-catalogue", daemon=True).start()
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+def did_change_configuration(
+    ls: Tf2LanguageServer, params: types.DidChangeConfigurationParams
+) -> None:
+    ls.apply_editor_settings(params.settings)
+    ls.state.project_configs.clear()
+    ls.reanalyse_all()
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def did_change_watched_files(
+    ls: Tf2LanguageServer, params: types.DidChangeWatchedFilesParams
+) -> None:
+    if any(change.uri.endswith("pyproject.toml") for change in params.changes):
+        ls.state.project_configs.clear()
+        ls.reanalyse_all()
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: Tf2LanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: Tf2LanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri, ls.config_for(params.text_document.uri).debounce)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: Tf2LanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    if to_fs_path(uri or "") and Path(to_fs_path(uri) or "").name == "pyproject.toml":
+        ls.state.project_configs.clear()
+        ls.reanalyse_all()
+        return
+    ls.schedule(uri, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: Tf2LanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    pending = ls.state.pending.pop(uri, None)
+    if pending is not None:
+        pending.cancel()
+    ls.state.analyses.pop(uri, None)
+    ls.state.reported_errors.pop(uri, None)
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_DIAGNOSTIC,
+    types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False,
+                            workspace_diagnostics=False),
+)
+def pull_diagnostics(
+    ls: Tf2LanguageServer, params: types.DocumentDiagnosticParams
+) -> types.DocumentDiagnosticReport:
+    document = ls.document(params.text_document.uri)
+    if document is None:
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
+    analysis = ls.analyse(document)
+    items = ls.diagnostics(document, analysis) if analysis is not None else []
+    return types.RelatedFullDocumentDiagnosticReport(items=items)
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(
+        code_action_kinds=[
+            types.CodeActionKind.QuickFix,
+            types.CodeActionKind.SourceFixAll,
+            FIX_ALL_KIND,
+        ],
+        resolve_provider=False,
+    ),
+)
+def code_action(
+    ls: Tf2LanguageServer, params: types.CodeActionParams
+) -> list[types.CodeAction] | None:
+    from tf2_lsp import actions
+
+    document = ls.document(params.text_document.uri)
+    if document is None:
+        return None
+    analysis = ls.analyse(document)
+    if analysis is None or analysis.detection.syntax_error is not None:
+        return []
+    return actions.code_actions(ls, document, analysis, params)
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def hover(ls: Tf2LanguageServer, params: types.HoverParams) -> types.Hover | None:
+    from tf2_lsp import actions
+
+    document = ls.document(params.text_document.uri)
+    if document is None:
+        return None
+    analysis = ls.analyse(document)
+    if analysis is None or analysis.detection.syntax_error is not None:
+        return None
+    return actions.hover(ls, document, analysis, params.position)
+
+
+def _watch_parent(pid: int) -> None:
+    """Exit when the editor that started us dies without saying goodbye."""
+
+    def alive() -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def watch() -> None:
+        while alive():
+            threading.Event().wait(PARENT_POLL_SECONDS)
+        log.info("client process %s is gone; exiting", pid)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="tf2-lsp-parent-watch", daemon=True).start()
+
+
+def run_server(tcp: str | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
+                        format="tf2-lsp %(levelname)s %(message)s")
+    if tcp:
+        host, _, port = tcp.rpartition(":")
+        if not port.isdigit():
+            print("tf2-lsp: --tcp expects HOST:PORT", file=sys.stderr)
+            return 2
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()
+    return 0
+
