@@ -905,6 +905,8 @@ def arg_example(plan: ArgPlan) -> tuple[str, str | None]:
     first = "x, " if plan.v1[:1] and plan.rename.get(plan.v1[0], plan.v1[0]) == plan.v2[:1][0] else ""
     if not plan.v1 or not plan.v2:
         first = "x, "
+    if plan.v1 and plan.rename.get(plan.v1[0], plan.v1[0]) in (old, new):
+        first = ""  # `x` would fill the very parameter the keyword names: passed twice
     before = f"y = {call}({first}{old}=v)"
     after = f"y = {call}({first}{new}=v)" if new else f"y = {call}({first.rstrip(', ')})"
     return before, after

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.workspace import TextDocument
 
-from tf2_lsp.detect import Finding, Options, detect
+from tf2_lsp.detect import Finding, detect
 from tf2_lsp.edits import TextChange, minimal_changes
 from tf2_lsp.engine import fix_source, fix_title, is_fixable
 from tf2_lsp.hover import hover_markdown
@@ -26,7 +28,7 @@ def code_actions(
     analysis: Analysis,
     params: types.CodeActionParams,
 ) -> list[types.CodeAction]:
-    only = params.context.only
+    only = list(params.context.only or [])
     wants_quickfix = not only or any(
         str(kind).startswith(types.CodeActionKind.QuickFix.value) for kind in only
     )
@@ -95,7 +97,7 @@ def _fix_all_per_code(
         unsafe = any(f.fix is not None and f.fix.safety == "unsafe" for f in same)
         outcome = fix_source(
             analysis.source, ls.catalogue, analysis.config.options(), unsafe=True,
-            wanted=lambda f, code=code: f.code == code,  # type: ignore[misc]
+            wanted=_has_code(code),
         )
         if outcome.error or not outcome.applied:
             continue
@@ -107,6 +109,10 @@ def _fix_all_per_code(
             )
         )
     return actions
+
+
+def _has_code(code: str) -> Callable[[Finding], bool]:
+    return lambda finding: finding.code == code
 
 
 def _fix_all(
@@ -173,7 +179,7 @@ def _workspace_edit(
                 text_document=types.OptionalVersionedTextDocumentIdentifier(
                     uri=document.uri, version=document.version
                 ),
-                edits=edits,  # type: ignore[arg-type]
+                edits=list(edits),
             )
         ]
     )
@@ -213,7 +219,7 @@ def hover(
     if not findings and analysis.config.level == "compat":
         # tf.compat.v1 code: say what its idiomatic TF2 form would be.
         native = detect(analysis.source, ls.catalogue,
-                        Options(**{**_options_dict(analysis.config.options()), "level": "native"}))
+                        replace(analysis.config.options(), level="native"))
         findings = [f for f in native.findings if f.compat and f.span.contains(line, column)]
     if not findings:
         return None
@@ -223,10 +229,6 @@ def hover(
         contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
         range=ls.to_range(finding.span, lines),
     )
-
-
-def _options_dict(options: Options) -> dict[str, object]:
-    return {name: getattr(options, name) for name in Options.__dataclass_fields__}
 
 
 def _preview(analysis: Analysis, finding: Finding) -> tuple[str, str] | None:

@@ -274,9 +274,9 @@ def show_rules(catalogue: Catalogue, code: str | None, fmt: str) -> int:
             fixes = ", ".join(f"{f.level}/{f.safety}" for f in rule.fixes) or "manual"
             print(f"{rule.code:7} {rule.name:32} {rule.severity:11} {fixes}")
         return EXIT_CLEAN
-    rule = catalogue.by_code.get(code.upper())
-    if rule is None:
+    found = catalogue.by_code.get(code.upper())
+    if found is None:
         print(f"tf2-lsp: no rule {code}; `tf2-lsp rules` lists them", file=sys.stderr)
         return EXIT_ERROR
-    print(rule_markdown(rule) if fmt == "markdown" else rule_text(rule))
+    print(rule_markdown(found) if fmt == "markdown" else rule_text(found))
     return EXIT_CLEAN

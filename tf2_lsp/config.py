@@ -121,7 +121,10 @@ def parse_settings(
     """Validated settings on top of `base`, and one message per problem (default kept)."""
     config = base or Config()
     problems: list[str] = []
-    keys = {entry[0 if style == "toml" else 1]: attr for attr, entry in _FIELDS.items()}
+    keys: dict[str, str] = {
+        (toml_key if style == "toml" else editor_key): attr
+        for attr, (toml_key, editor_key, _) in _FIELDS.items()
+    }
     for key, value in raw.items():
         attr = keys.get(key)
         if attr is None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, cast
 
 from tf2_lsp import receivers
 from tf2_lsp.resolve import (
@@ -21,7 +21,7 @@ from tf2_lsp.resolve import (
     canonical,
     function_locals,
     import_bindings,
-    is_tensorflow,
+    imported_paths,
     is_tf2_namespace,
     target_names,
 )
@@ -73,8 +73,21 @@ class Detection:
     # Module-level names bound to TensorFlow, for rendering fix targets through the file's imports.
     module_bindings: dict[str, str] = field(default_factory=dict)
     module_names: set[str] = field(default_factory=set)
+    # Module-level names bound by other imports (`slim` -> `tf_slim`), for reusing them.
+    module_imports: dict[str, str] = field(default_factory=dict)
     imports_end: int = 0  # last line of the leading import block (0: none)
     first_import: int = 0
+    # Method calls a rule could match if only the receiver's type were known: the server asks
+    # jedi about these in the background and runs detection again with its answers.
+    candidates: list[ReceiverCandidate] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiverCandidate:
+    key: tuple[int, int]  # the receiver's ast position (line, byte column): the hint key
+    line: int  # 1-based
+    column: int  # character column just past the receiver, where jedi infers its type
+    method: str
 
 
 _SUPPRESS = re.compile(r"#\s*tf2-lsp:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
@@ -102,7 +115,13 @@ def version_tuple(version: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
-def detect(source: str, catalogue: Catalogue, options: Options | None = None) -> Detection:
+def detect(
+    source: str,
+    catalogue: Catalogue,
+    options: Options | None = None,
+    receiver_hints: Mapping[tuple[int, int], str] | None = None,
+) -> Detection:
+    """Findings for `source`; `receiver_hints` types receivers by position (from jedi)."""
     options = options or Options()
     if not _MENTIONS_TF.search(source):
         # No import can name TensorFlow without the word: skip the parse entirely.
@@ -119,7 +138,7 @@ def detect(source: str, catalogue: Catalogue, options: Options | None = None) ->
         return Detection([], syntax_error=error)
     except ValueError as error:
         return Detection([], syntax_error=SyntaxError(str(error)))
-    walker = _Walker(source, catalogue, options)
+    walker = _Walker(source, catalogue, options, receiver_hints or {})
     walker.run(tree)
     walker.check_graph_program(tree)
     findings = [f for f in walker.findings if options.wants(f.code)]
@@ -128,10 +147,14 @@ def detect(source: str, catalogue: Catalogue, options: Options | None = None) ->
     module = walker.module_scope
     return Detection(
         findings=_dedupe(findings),
+        candidates=walker.candidates,
         module_bindings={
             name: b.qualified for name, b in module.names.items() if b.qualified is not None
         },
         module_names=set(module.names),
+        module_imports={
+            name: b.imported for name, b in module.names.items() if b.imported is not None
+        },
         imports_end=walker.imports_end,
         first_import=walker.first_import,
     )
@@ -164,7 +187,15 @@ Handler = Callable[[ast.AST], None]
 class _Walker:
     """One pass over the tree with a scope stack; function bodies run after their scope ends."""
 
-    def __init__(self, source: str, catalogue: Catalogue, options: Options) -> None:
+    def __init__(
+        self,
+        source: str,
+        catalogue: Catalogue,
+        options: Options,
+        receiver_hints: Mapping[tuple[int, int], str],
+    ) -> None:
+        self.receiver_hints = receiver_hints
+        self.candidates: list[ReceiverCandidate] = []
         self.catalogue = catalogue
         self.options = options
         self.index = LineIndex(source)
@@ -222,11 +253,7 @@ class _Walker:
 
     def note_import_block(self, body: Sequence[ast.stmt]) -> None:
         for statement in body:
-            if isinstance(statement, ast.Import | ast.ImportFrom):
-                if not self.first_import:
-                    self.first_import = statement.lineno
-                self.imports_end = statement.end_lineno or statement.lineno
-            elif isinstance(statement, ast.Try | ast.If) and _only_imports(statement):
+            if isinstance(statement, ast.Import | ast.ImportFrom) or (isinstance(statement, ast.Try | ast.If) and _only_imports(statement)):
                 if not self.first_import:
                     self.first_import = statement.lineno
                 self.imports_end = statement.end_lineno or statement.lineno
@@ -277,6 +304,13 @@ class _Walker:
     # -- binding statements ----------------------------------------------------
 
     def bind(self, name: str, binding: Binding) -> None:
+        if name in self.scope.explicit_global:
+            # `global tf; import tensorflow as tf` in a function binds the module's `tf`.
+            # Only a TensorFlow binding is carried over: function bodies run in no known
+            # order, and `global tf; tf = reload(tf)` must not hide the module's import.
+            if binding.qualified is not None:
+                self.module_scope.names[name] = binding
+            return
         self.scope.names[name] = binding
 
     def visit_global(self, node: ast.Global | ast.Nonlocal) -> None:
@@ -284,9 +318,10 @@ class _Walker:
             self.scope.explicit_global.update(node.names)
 
     def visit_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        paths = imported_paths(node)
         for local, qualified, module in import_bindings(node):
             if qualified is None:
-                self.bind(local, NOT_TF)
+                self.bind(local, Binding(None, imported=paths.get(local)))
                 continue
             if self.first_tf_import is None and self.scope is self.module_scope:
                 self.first_tf_import = node
@@ -361,6 +396,13 @@ class _Walker:
         scope = Scope("function", self.scope)
         for name in function_locals(node):
             scope.names[name] = NOT_TF
+        for arg in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs):
+            if arg.annotation is not None:
+                # `ds: tf.data.Dataset` types the parameter for method rules.
+                qualified = self.qualified_name(arg.annotation)
+                value_type = receivers.returned_type(canonical(qualified)[0]) if qualified else None
+                if value_type is not None:
+                    scope.names[arg.arg] = Binding(None, value_type=value_type)
         self.deferred.append((node, scope))
 
     def visit_arguments(self, args: ast.arguments) -> None:
@@ -418,7 +460,7 @@ class _Walker:
             base = chain[0]
             binding = self.scope.lookup(base.id) if isinstance(base, ast.Name) else None
             if binding is not None and binding.qualified is not None:
-                qualified = ".".join([binding.qualified, *(a.attr for a in chain[1:])])  # type: ignore[union-attr]
+                qualified = ".".join([binding.qualified, *_attrs(chain)])
                 return Binding(qualified, covered=binding.covered or self.renamed_module(qualified))
             if binding is not None and binding.value_type is not None and len(chain) == 1:
                 return binding
@@ -458,7 +500,7 @@ class _Walker:
         binding = self.scope.lookup(chain[0].id)
         if binding is None or binding.qualified is None:
             return None
-        return ".".join([binding.qualified, *(a.attr for a in chain[1:])])  # type: ignore[union-attr]
+        return ".".join([binding.qualified, *_attrs(chain)])
 
     # -- references ------------------------------------------------------------
 
@@ -484,7 +526,7 @@ class _Walker:
         binding = self.scope.lookup(base.id)
         if binding is None or binding.qualified is None:
             return
-        names = [binding.qualified, *(a.attr for a in chain[1:])]  # type: ignore[union-attr]
+        names = [binding.qualified, *_attrs(chain)]
         # Longest matching prefix wins: `tf.contrib.layers.xavier_initializer` before
         # the `tf.contrib.layers.*` prefix rule.
         for length in range(len(chain), 0, -1):
@@ -537,7 +579,20 @@ class _Walker:
         if func.attr not in self.catalogue.last_names:
             return
         receiver = self.type_of(func.value)
+        key = (func.value.lineno, func.value.col_offset)
         if receiver is None:
+            receiver = self.receiver_hints.get(key) or None  # "" records a miss
+        if receiver is None:
+            if func.attr in self.catalogue.method_owners and key not in self.receiver_hints:
+                end = self.span_of(func.value)
+                self.candidates.append(
+                    ReceiverCandidate(
+                        key,
+                        end.end_line,
+                        end.end_column,
+                        func.attr,
+                    )
+                )
             return
         symbol = f"{receiver}.{func.attr}"
         for rule in self.catalogue.exact.get(symbol, ()):
@@ -703,14 +758,16 @@ class _Walker:
         # The target is named even where the fix is withheld (say, gone in the target version).
         shown_fix = fix or rule.fix_for(self.options.level)
         target = shown_fix.target_for(symbol) if shown_fix is not None else None
+        # A transform has no `to` table; its message names what the rewrite writes.
+        named = target or _first_emitted(shown_fix)
         message = rule.message.format(
-            symbol=written, qualified=symbol, target=self.display(target)
+            symbol=written, qualified=symbol, target=self.display(named)
         )
         if compat:
             severity = "information"
             message = f"`{written}` runs through tf.compat.v1; the idiomatic TF2 form is available"
-            if target:
-                message += f": `{self.display(target)}`"
+            if named:
+                message += f": `{self.display(named)}`"
         if gone:
             severity = "error"
             message += (
@@ -764,11 +821,24 @@ class _Walker:
     def text_of(self, node: ast.AST) -> str:
         chain = _chain(node) if isinstance(node, ast.expr) else None
         if chain is not None and isinstance(chain[0], ast.Name):
-            return ".".join([chain[0].id, *(a.attr for a in chain[1:])])  # type: ignore[union-attr]
+            return ".".join([chain[0].id, *_attrs(chain)])
         span = self.span_of(node)
         if span.line == span.end_line:
             return self.index.line_text(span.line)[span.column : span.end_column]
         return self.index.line_text(span.line)[span.column :] + " ..."
+
+
+def _first_emitted(fix: Fix | None) -> str | None:
+    if fix is None or fix.kind != "transform":
+        return None
+    from tf2_lsp.fixes.transforms import TRANSFORMS
+
+    transform = TRANSFORMS.get(fix.transform or "")
+    return transform.emits[0] if transform is not None and transform.emits else None
+
+
+def _attrs(chain: list[ast.expr]) -> list[str]:
+    return [cast(ast.Attribute, node).attr for node in chain[1:]]
 
 
 def _chain(node: ast.AST) -> list[ast.expr] | None:

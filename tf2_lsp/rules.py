@@ -149,6 +149,8 @@ class Catalogue:
     prefixes: Mapping[str, tuple[Rule, ...]]
     # Attribute names that can end a matching chain: lets detection skip most chains cheaply.
     last_names: frozenset[str]
+    # Method name -> the TF types whose rules name it (`make_one_shot_iterator` -> Dataset).
+    method_owners: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def lookup(self, qualified: str) -> tuple[Rule, ...]:
         """Rules matching `qualified`: exact symbols first, else the longest `prefix.*` rule."""
@@ -223,12 +225,18 @@ def build_catalogue(rules: Iterable[Rule]) -> Catalogue:
                 continue
             claimed.append(rule)
     last_names = frozenset(key.rsplit(".", 1)[-1] for key in (*exact, *prefixes))
+    method_owners: dict[str, list[str]] = {}
+    for key in exact:
+        owner, _, method = key.rpartition(".")
+        if owner.rpartition(".")[2][:1].isupper() and method[:1].islower():
+            method_owners.setdefault(method, []).append(owner)
     return Catalogue(
         rules=tuple(ordered),
         by_code=MappingProxyType(by_code),
         exact=MappingProxyType({k: tuple(v) for k, v in exact.items()}),
         prefixes=MappingProxyType({k: tuple(v) for k, v in prefixes.items()}),
         last_names=last_names,
+        method_owners=MappingProxyType({k: tuple(v) for k, v in method_owners.items()}),
     )
 
 
@@ -272,6 +280,9 @@ class _Reader:
     def family(self, raw: object) -> Family:
         if not isinstance(raw, dict):
             raise CatalogueError(f"{self.where}: needs a [family] table with id, title and guide")
+        unknown = set(raw) - {"id", "title", "guide"}
+        if unknown:
+            raise CatalogueError(f"{self.where}: [family] field '{sorted(unknown)[0]}': unknown field")
         values = {}
         for key in ("id", "title", "guide"):
             value = raw.get(key)

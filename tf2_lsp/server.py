@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -57,6 +58,9 @@ class State:
     pending: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     reported_errors: dict[str, str] = field(default_factory=dict)
     pull_diagnostics: bool = False
+    # Receiver types jedi found, per document: (candidate key, method) -> type.
+    receiver_hints: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+    inferring: set[str] = field(default_factory=set)
 
 
 class Tf2LanguageServer(LanguageServer):
@@ -117,7 +121,8 @@ class Tf2LanguageServer(LanguageServer):
             return cached
         config = self.config_for(document.uri)
         try:
-            detection = detect(source, self.catalogue, config.options())
+            detection = detect(source, self.catalogue, config.options(),
+                               self.state.receiver_hints.get(document.uri))
         except CatalogueError as error:
             self.report_once("catalogue", f"tf2-lsp: rule catalogue error: {error}")
             return None
@@ -205,15 +210,47 @@ class Tf2LanguageServer(LanguageServer):
                 diagnostics=self.diagnostics(document, analysis),
             )
         )
+        self.infer_receivers_later(uri, analysis)
+
+    def infer_receivers_later(self, uri: str, analysis: Analysis) -> None:
+        """Ask jedi, in a thread, about receivers our own resolution left open; then republish."""
+        hints = self.state.receiver_hints.get(uri, {})
+        open_keys = [c for c in analysis.detection.candidates if c.key not in hints]
+        if not open_keys or uri in self.state.inferring:
+            return
+        self.state.inferring.add(uri)
+        path = to_fs_path(uri)
+
+        def infer() -> dict[tuple[int, int], str]:
+            from tf2_lsp.infer import infer_receivers
+
+            return infer_receivers(analysis.source, path, open_keys)
+
+        async def run() -> None:
+            try:
+                found = await asyncio.get_event_loop().run_in_executor(None, infer)
+            except Exception:
+                log.exception("jedi inference failed for %s", uri)
+                found = {}
+            finally:
+                self.state.inferring.discard(uri)
+            # Remember misses too (as no type), so the same receivers are not asked again.
+            merged = {**hints, **{c.key: "" for c in open_keys}, **found}
+            self.state.receiver_hints[uri] = {k: v for k, v in merged.items()}
+            document = self.document(uri)
+            if found and document is not None and document.source == analysis.source:
+                self.state.analyses.pop(uri, None)
+                self.publish(uri)
+
+        asyncio.get_event_loop().create_task(run())
 
     def document(self, uri: str) -> TextDocument | None:
-        try:
-            document = self.workspace.get_text_document(uri)
-        except Exception:  # pygls raises for unknown URIs in some versions
-            return None
-        if document.uri not in self.workspace.text_documents and not _is_cell(uri, self):
-            return None
-        return document
+        """An open document (notebook cells included), or None: never a copy read from disk.
+
+        pygls keys open documents by their unquoted URI while clients send them
+        percent-encoded (`my%20project/a.py`), so look them up the way pygls stores them.
+        """
+        return self.workspace.text_documents.get(unquote(uri))
 
     def schedule(self, uri: str, delay_ms: int) -> None:
         pending = self.state.pending.pop(uri, None)
@@ -238,8 +275,9 @@ class Tf2LanguageServer(LanguageServer):
 
     def reanalyse_all(self) -> None:
         self.state.analyses.clear()
-        for uri in list(self.workspace.text_documents):
-            self.schedule(uri, 0)
+        # Publish under the URI the client sent (the workspace's keys are unquoted).
+        for document in list(self.workspace.text_documents.values()):
+            self.schedule(document.uri, 0)
 
     # -- settings ----------------------------------------------------------------
 
@@ -267,10 +305,6 @@ def _layer(editor: Config, project: Config) -> Config:
         for name in Config.__dataclass_fields__
     }
     return Config(**merged)
-
-
-def _is_cell(uri: str, server: LanguageServer) -> bool:
-    return uri.startswith("vscode-notebook-cell:")
 
 
 server = Tf2LanguageServer()
@@ -337,6 +371,7 @@ def did_close(ls: Tf2LanguageServer, params: types.DidCloseTextDocumentParams) -
         pending.cancel()
     ls.state.analyses.pop(uri, None)
     ls.state.reported_errors.pop(uri, None)
+    ls.state.receiver_hints.pop(uri, None)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 

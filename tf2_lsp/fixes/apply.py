@@ -15,7 +15,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from tf2_lsp.detect import Detection, Finding
-from tf2_lsp.fixes.imports import Renderer, import_statement
+from tf2_lsp.fixes.imports import PREFERRED_IMPORTS, Renderer, import_statement
 from tf2_lsp.fixes.rewrites import CALL_REWRITES, FixError, dimension_value, rewrite_arguments
 from tf2_lsp.text import Span, line_ending, split_lines
 
@@ -44,7 +44,7 @@ def plan_fixes(source: str, detection: Detection, findings: Sequence[Finding]) -
     """Line edits that apply the fixes of `findings` to `source` (nothing is written)."""
     result = Applied()
     lines = split_lines(source)
-    renderer = Renderer(detection.module_bindings, set(detection.module_names))
+    renderer = Renderer(_bindings(detection), set(detection.module_names))
     program = [f for f in findings if f.anchor_kind == "program"]
     for finding in program:
         call = renderer.name("tensorflow.compat.v1.disable_v2_behavior") + "()"
@@ -67,6 +67,21 @@ def plan_fixes(source: str, detection: Detection, findings: Sequence[Finding]) -
         # Imports go before the disable_v2_behavior() call that follows the import block.
         result.edits.append(_import_edit(lines, detection, renderer.new_imports))
     return result
+
+
+def _bindings(detection: Detection) -> dict[str, str]:
+    """Names a fix may spell targets through: TensorFlow's, and imports of target packages.
+
+    Only imports of a package a fix would import anyway are reused (`import tf_slim as slim`,
+    `from absl import logging`): `import absl` alone does not load `absl.logging`.
+    """
+    packages = tuple(module for module, _, _ in PREFERRED_IMPORTS)
+    reusable = {
+        local: path
+        for local, path in detection.module_imports.items()
+        if any(path == p or path.startswith(p + ".") for p in packages)
+    }
+    return {**reusable, **detection.module_bindings}
 
 
 def apply_line_edits(source: str, edits: Iterable[LineEdit]) -> str:

@@ -10,7 +10,7 @@ from libcst import MaybeSentinel
 
 from tf2_lsp.detect import Finding
 from tf2_lsp.fixes.imports import Renderer
-from tf2_lsp.fixes.transforms import CAST_DTYPES
+from tf2_lsp.fixes.transforms import CALL_MAPS, CAST_DTYPES, CallMap
 from tf2_lsp.rules import ArgChange
 
 
@@ -48,6 +48,7 @@ def with_args(call: cst.Call, args: Sequence[cst.Arg]) -> cst.Call:
 def rewrite_arguments(call: cst.Call, change: ArgChange) -> cst.Call:
     common = change.stable_positions()
     args: list[cst.Arg] = []
+    filled: list[str] = []  # parameters still passed positionally (a keyword must not repeat them)
     position = 0
     for arg in call.args:
         if arg.star:
@@ -58,6 +59,8 @@ def rewrite_arguments(call: cst.Call, change: ArgChange) -> cst.Call:
                 if position >= len(change.v1):
                     raise FixError("more positional arguments than the TF1 signature takes")
                 arg = keyword_arg(change.v1[position], arg.value, arg)
+            elif position < len(change.v1):
+                filled.append(change.rename.get(change.v1[position], change.v1[position]))
             position += 1
         if arg.keyword is not None:
             name = arg.keyword.value
@@ -67,7 +70,7 @@ def rewrite_arguments(call: cst.Call, change: ArgChange) -> cst.Call:
                 arg = arg.with_changes(keyword=cst.Name(change.rename[name]))
         args.append(arg)
     names = [a.keyword.value for a in args if a.keyword is not None]
-    if len(names) != len(set(names)):
+    if len({*names, *filled}) != len(names) + len(filled):
         raise FixError("the renamed keyword is already passed")
     if change.v2:
         unknown = [n for n in names if n not in change.v2]
@@ -223,6 +226,122 @@ def dimension_value(node: cst.Attribute, renderer: Renderer) -> cst.BaseExpressi
     return cst.Call(func=func, args=[cst.Arg(value=node.value)])
 
 
+def _times(value: cst.BaseExpression, factor: int) -> cst.BaseExpression:
+    if isinstance(value, cst.Integer) and not value.lpar:
+        return cst.Integer(str(int(value.value.replace("_", ""), 0) * factor))
+    return cst.BinaryOperation(
+        left=value if isinstance(value, _ATOMIC) else _parenthesize(value),
+        operator=cst.Multiply(),
+        right=cst.Integer(str(factor)),
+    )
+
+
+def _bare(arg: cst.Arg) -> cst.Arg:
+    return arg.with_changes(keyword=None, equal=MaybeSentinel.DEFAULT)
+
+
+def remap_call(
+    call: cst.Call, mapping: CallMap, renderer: Renderer
+) -> tuple[cst.Call, cst.Arg | None, list[cst.Arg]]:
+    """The TF2 call for `mapping`, plus the layer input and call-time arguments it split off."""
+    named: list[tuple[str, cst.Arg, bool]] = []  # (TF1 name, argument, was positional)
+    position = 0
+    for arg in call.args:
+        if arg.star:
+            raise FixError("*args/**kwargs hide the arguments to convert")
+        if arg.keyword is None:
+            if position >= len(mapping.v1):
+                raise FixError("more positional arguments than the TF1 signature takes")
+            named.append((mapping.v1[position], arg, True))
+            position += 1
+        else:
+            name = arg.keyword.value
+            if name not in mapping.v1:
+                raise FixError(f"TF1 has no parameter `{name}` here")
+            named.append((name, arg, False))
+    rename = dict(mapping.rename)
+    scale = dict(mapping.scale)
+    inputs: cst.Arg | None = None
+    at_call: list[cst.Arg] = []
+    args: list[cst.Arg] = []
+    slot = 0  # next positional slot of the target
+    for name, arg, positional in named:
+        if name in mapping.drop:
+            continue
+        if name == mapping.inputs:
+            inputs = _bare(arg)
+            continue
+        if name in mapping.call:
+            at_call.append(keyword_arg(name, arg.value))
+            continue
+        new = rename.get(name, name)
+        value = _times(arg.value, scale[name]) if name in scale else arg.value
+        if positional and slot < len(mapping.v2) and mapping.v2[slot] == new and (
+            not args or args[-1].keyword is None
+        ):
+            args.append(_bare(arg).with_changes(value=value))
+            slot += 1
+        else:
+            args.append(keyword_arg(new, value))
+    names = [*mapping.v2[:slot], *(a.keyword.value for a in args if a.keyword is not None)]
+    if len(names) != len(set(names)):
+        raise FixError("an argument is passed twice after renaming")
+    written = set(names)
+    for name, default in mapping.pin:
+        if name not in written:
+            args.append(keyword_arg(name, cst.parse_expression(default)))
+    new_call = _renamed(call, renderer, mapping.target).with_changes(args=[])
+    return with_args(new_call, args), inputs, at_call
+
+
+def _mapped(transform: str) -> Rewrite:
+    maps = CALL_MAPS[transform]
+
+    def rewrite(call: cst.Call, finding: Finding, renderer: Renderer) -> cst.BaseExpression:
+        mapping = maps.get(finding.symbol or "")
+        if mapping is None:
+            raise FixError(f"no TF2 mapping for {finding.symbol}")
+        new_call, inputs, at_call = remap_call(call, mapping, renderer)
+        if mapping.inputs is None:
+            return new_call
+        if inputs is None:
+            raise FixError("no input tensor to call the layer on")
+        # `tf.layers.dense(x, ...)` -> `tf.keras.layers.Dense(...)(x)`: build, then call.
+        return with_args(cst.Call(func=new_call, args=[]), [inputs, *at_call])
+
+    return rewrite
+
+
+def softmax_xent_stop_gradient(
+    call: cst.Call, finding: Finding, renderer: Renderer
+) -> cst.BaseExpression:
+    """TF1's op blocked gradients into `labels`; the TF2 op does not unless told to."""
+    args: list[cst.Arg] = []
+    for arg in call.args:
+        if arg.keyword is None or arg.star:
+            raise FixError("TF1 took labels and logits by keyword only")
+        name = arg.keyword.value
+        if name == "labels" and not _is_stop_gradient(arg.value):
+            stop = cst.parse_expression(renderer.name("tensorflow.stop_gradient"))
+            arg = arg.with_changes(value=cst.Call(func=stop, args=[cst.Arg(value=arg.value)]))
+        elif name == "dim":
+            arg = arg.with_changes(keyword=cst.Name("axis"))
+        args.append(arg)
+    names = [a.keyword.value for a in args if a.keyword is not None]
+    if len(names) != len(set(names)):
+        raise FixError("both `dim` and `axis` are passed")
+    return with_args(call, args)
+
+
+def _is_stop_gradient(value: cst.BaseExpression) -> bool:
+    if not isinstance(value, cst.Call):
+        return False
+    func = value.func
+    return (isinstance(func, cst.Attribute) and func.attr.value == "stop_gradient") or (
+        isinstance(func, cst.Name) and func.value == "stop_gradient"
+    )
+
+
 Rewrite = Callable[[cst.Call, Finding, Renderer], cst.BaseExpression]
 
 CALL_REWRITES: dict[str, Rewrite] = {
@@ -234,4 +353,9 @@ CALL_REWRITES: dict[str, Rewrite] = {
     "cast_to": cast_to,
     "method_to_function": method_to_function,
     "absl_app_run": absl_app_run,
+    "keras_optimizer": _mapped("keras_optimizer"),
+    "lr_schedule": _mapped("lr_schedule"),
+    "keras_layer": _mapped("keras_layer"),
+    "file_writer": _mapped("file_writer"),
+    "softmax_xent_stop_gradient": softmax_xent_stop_gradient,
 }

@@ -1,0 +1,463 @@
+"""Fixes, pyupgrade-style: source in, source out, with a no-op case beside each fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from tf2_lsp.detect import Options, detect
+from tf2_lsp.engine import fix_source
+from tf2_lsp.fixes.apply import LineEdit, apply_line_edits
+from tf2_lsp.fixes.imports import Renderer, import_statement
+from tf2_lsp.rules import Catalogue, Level
+
+TF = "import tensorflow as tf\n"
+
+
+def fix(
+    source: str, catalogue: Catalogue, level: Level = "compat", unsafe: bool = False
+) -> str:
+    outcome = fix_source(source, catalogue, Options(level=level), unsafe=unsafe)
+    assert outcome.error is None
+    again = fix_source(outcome.source, catalogue, Options(level=level), unsafe=unsafe)
+    assert again.source == outcome.source, "not idempotent"
+    return outcome.source
+
+
+def check(before: str, after: str, catalogue: Catalogue, **kwargs: object) -> None:
+    assert fix(before, catalogue, **kwargs) == after  # type: ignore[arg-type]
+
+
+# -- symbol renames and imports ---------------------------------------------------------------
+
+RENAMES = [
+    pytest.param(TF + "s = tf.Session()\n", TF + "s = tf.compat.v1.Session()\n", id="session"),
+    pytest.param(
+        "import tensorflow as tf1\ny = tf1.log(x)\n",
+        "import tensorflow as tf1\ny = tf1.math.log(x)\n",
+        id="other-alias",
+    ),
+    pytest.param(
+        "import tensorflow\ny = tensorflow.log(x)\n",
+        "import tensorflow\ny = tensorflow.math.log(x)\n",
+        id="plain-import",
+    ),
+    pytest.param(
+        "from tensorflow import placeholder\nx = placeholder('float32')\n",
+        "from tensorflow.compat.v1 import placeholder\nx = placeholder('float32')\n",
+        id="from-import",
+    ),
+    pytest.param(
+        "from tensorflow.contrib import slim\nnet = slim.conv2d(x, 3)\n",
+        "import tf_slim as slim\nnet = slim.conv2d(x, 3)\n",
+        id="contrib-slim-import",
+    ),
+    pytest.param(
+        "import os, tensorflow.contrib.slim as slim\nnet = slim.conv2d(x, 3)\n",
+        "import os; import tf_slim as slim\nnet = slim.conv2d(x, 3)\n",
+        id="contrib-slim-in-a-multi-import",
+    ),
+    pytest.param(
+        TF + "import numpy as np\n\nnet = tf.contrib.slim.conv2d(x, 3)\n",
+        TF + "import numpy as np\nimport tf_slim as slim\n\nnet = slim.conv2d(x, 3)\n",
+        id="adds-tf-slim-import-after-the-import-block",
+    ),
+    pytest.param(
+        TF + "import tf_slim as slim\nnet = tf.contrib.slim.conv2d(x, 3)\n",
+        TF + "import tf_slim as slim\nnet = slim.conv2d(x, 3)\n",
+        id="reuses-tf-slim-import",
+    ),
+    pytest.param(
+        TF + "slim = 3\nnet = tf.contrib.slim.conv2d(x, 3)\n",
+        TF + "import tf_slim\nslim = 3\nnet = tf_slim.conv2d(x, 3)\n",
+        id="slim-name-taken",
+    ),
+    pytest.param(
+        TF + "slim = tf.contrib.slim\nnet = slim.conv2d(x, 3)\n",
+        TF + "import tf_slim\nslim = tf_slim\nnet = slim.conv2d(x, 3)\n",
+        id="module-alias-fixed-once",
+    ),
+    pytest.param(
+        '"""Docstring."""\nfrom __future__ import annotations\n' + TF
+        + "a = tf.contrib.slim.flatten(x)\nb = tf.contrib.slim.flatten(y)\n",
+        '"""Docstring."""\nfrom __future__ import annotations\n' + TF
+        + "import tf_slim as slim\na = slim.flatten(x)\nb = slim.flatten(y)\n",
+        id="one-import-for-many-uses",
+    ),
+    pytest.param(
+        TF + "@tf.contrib.framework.add_arg_scope\ndef f(x=tf.log(2.0)):\n    return tf.Session()\n",
+        TF + "import tf_slim as slim\n@slim.add_arg_scope\ndef f(x=tf.math.log(2.0)):\n"
+        "    return tf.compat.v1.Session()\n",
+        id="decorator-default-body",
+    ),
+    pytest.param(
+        TF + "class A(tf.train.Optimizer):\n    s = tf.Session\n",
+        TF + "class A(tf.compat.v1.train.Optimizer):\n    s = tf.compat.v1.Session\n",
+        id="class-bases-and-body",
+    ),
+    pytest.param(
+        TF + "if tf.log(x):\n    pass\nwith tf.Session() as s:\n    pass\n",
+        TF + "if tf.math.log(x):\n    pass\nwith tf.compat.v1.Session() as s:\n    pass\n",
+        id="if-and-with-headers",
+    ),
+    pytest.param(
+        TF + "x = 1; y = tf.log(x); z = tf.Session()\n",
+        TF + "x = 1; y = tf.math.log(x); z = tf.compat.v1.Session()\n",
+        id="several-in-one-line",
+    ),
+    pytest.param(
+        TF + "def f():\n    if x:\n        return (tf.log(x) +  # why\n                tf.log(y))\n",
+        TF + "def f():\n    if x:\n        return (tf.math.log(x) +  # why\n"
+        "                tf.math.log(y))\n",
+        id="indented-multi-line-with-comment",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), RENAMES)
+def test_renames(before: str, after: str, catalogue: Catalogue) -> None:
+    check(before, after, catalogue)
+
+
+NOOPS = [
+    pytest.param(TF + "s = tf.compat.v1.Session()\n", id="already-compat"),
+    pytest.param("import tensorflow.compat.v1 as tf\ns = tf.Session()\n", id="compat-import"),
+    pytest.param(TF + "def f(tf):\n    return tf.Session()\n", id="parameter"),
+    pytest.param(TF + "s = 'tf.Session()'  # tf.Session()\n", id="string-and-comment"),
+    pytest.param("import tf_slim as slim\nnet = slim.conv2d(x, 3)\n", id="tf-slim"),
+    pytest.param(TF + "y = tf.math.log(x)\n", id="tf2-name"),
+    pytest.param(TF + "s = tf.Session()  # tf2-lsp: ignore[TF101]\n", id="suppressed"),
+]
+
+
+@pytest.mark.parametrize("source", NOOPS)
+def test_no_op(source: str, catalogue: Catalogue) -> None:
+    check(source, source, catalogue)
+
+
+def test_native_logging_imports_absl(catalogue: Catalogue) -> None:
+    check(
+        TF + "tf.logging.info('x')\n",
+        TF + "from absl import logging\nlogging.info('x')\n",
+        catalogue,
+        level="native",
+    )
+    # Compat level keeps tf.compat.v1.logging.
+    check(TF + "tf.logging.info('x')\n", TF + "tf.compat.v1.logging.info('x')\n", catalogue)
+
+
+def test_native_logging_when_the_stdlib_logging_is_imported(catalogue: Catalogue) -> None:
+    check(
+        "import logging\n" + TF + "tf.logging.info('x')\nlogging.info('y')\n",
+        "import logging\n" + TF + "import absl.logging\nabsl.logging.info('x')\nlogging.info('y')\n",
+        catalogue,
+        level="native",
+    )
+
+
+def test_native_logging_reuses_from_absl_import_logging(catalogue: Catalogue) -> None:
+    source = TF + "from absl import logging\ntf.logging.info('x')\n"
+    check(source, TF + "from absl import logging\nlogging.info('x')\n", catalogue, level="native")
+
+
+def test_native_flags_and_app_run(catalogue: Catalogue) -> None:
+    check(
+        TF + "FLAGS = tf.flags.FLAGS\ntf.app.flags.DEFINE_string('a', 'b', 'c')\n"
+        "if __name__ == '__main__':\n    tf.app.run(main)\n",
+        TF + "from absl import flags\nfrom absl import app\nFLAGS = flags.FLAGS\n"
+        "flags.DEFINE_string('a', 'b', 'c')\nif __name__ == '__main__':\n    app.run(main)\n",
+        catalogue,
+        level="native",
+    )
+
+
+def test_native_falls_back_to_compat_fix(catalogue: Catalogue) -> None:
+    check(TF + "s = tf.Session()\n", TF + "s = tf.compat.v1.Session()\n", catalogue, level="native")
+
+
+def test_unsafe_fix_needs_unsafe(catalogue: Catalogue) -> None:
+    source = TF + "f = tf.gfile.FastGFile(p)\n"
+    check(source, TF + "f = tf.compat.v1.gfile.FastGFile(p)\n", catalogue)
+    # The native fix of TF302 is unsafe: without --unsafe the finding stays for review.
+    outcome = fix_source(source, catalogue, Options(level="native"))
+    assert outcome.source == source
+    assert [f.code for f in outcome.remaining] == ["TF302"]
+    check(source, TF + "f = tf.io.gfile.GFile(p)\n", catalogue, level="native", unsafe=True)
+
+
+# -- keyword renames, removals, positional -> keyword -------------------------------------------
+
+ARGUMENTS = [
+    pytest.param(
+        "y = tf.reduce_sum(x, keep_dims=True)\n", "y = tf.reduce_sum(x, keepdims=True)\n",
+        id="keyword-rename",
+    ),
+    pytest.param(
+        "y = tf.reduce_mean(x, reduction_indices=[1], keep_dims=True, name='m')\n",
+        "y = tf.reduce_mean(x, axis=[1], keepdims=True, name='m')\n",
+        id="two-renames",
+    ),
+    pytest.param(
+        "y = tf.argmax(x, 1, 'am')\n",
+        "y = tf.argmax(x, 1, name='am')\n",
+        id="order-changed-after-stable-prefix",
+    ),
+    pytest.param(
+        "y = tf.argmax(x, 1, 'am', output_type=tf.int32)\n",
+        "y = tf.argmax(x, 1, name='am', output_type=tf.int32)\n",
+        id="moved-positional-beside-keywords",
+    ),
+    pytest.param(
+        "y = tf.expand_dims(x, dim=1)\n", "y = tf.expand_dims(x, axis=1)\n", id="dim-to-axis",
+    ),
+    pytest.param(
+        "y = tf.reduce_sum(\n    x,  # input\n    keep_dims=True,  # keep\n)\n",
+        "y = tf.reduce_sum(\n    x,  # input\n    keepdims=True,  # keep\n)\n",
+        id="multi-line-keeps-comments-and-trailing-comma",
+    ),
+    pytest.param(
+        "y = tf.math.argmax(tf.reduce_sum(x, keep_dims=True), dimension=1)\n",
+        "y = tf.math.argmax(tf.reduce_sum(x, keepdims=True), axis=1)\n",
+        id="nested",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), ARGUMENTS)
+def test_arguments(before: str, after: str, catalogue: Catalogue) -> None:
+    check(TF + before, TF + after, catalogue)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "y = tf.reduce_sum(x, 1, True)\n",
+        "y = tf.reduce_sum(x, axis=1, keepdims=True)\n",
+        "y = tf.argmax(x, 1)\n",
+        "y = tf.argmax(*args)\n",
+        "y = tf.expand_dims(x, axis=1)\n",
+    ],
+)
+def test_arguments_no_op(body: str, catalogue: Catalogue) -> None:
+    check(TF + body, TF + body, catalogue)
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("y = tf.reduce_sum(x, None, None, None, [1], *rest)\n", "*args"),
+        ("y = tf.reduce_sum(x, None, None, None, [1], **kw)\n", "**kwargs"),
+        ("y = tf.argmax(x, None, 'am', *rest)\n", "*args"),
+    ],
+)
+def test_positional_move_refused_under_star_args(
+    body: str, reason: str, catalogue: Catalogue
+) -> None:
+    source = TF + body
+    check(source, source, catalogue)
+    [finding] = detect(source, catalogue).findings
+    assert finding.fix is None
+    assert reason in finding.message
+    assert "no automatic fix" in finding.message
+
+
+def test_keyword_rename_refused_when_the_new_name_is_also_passed(catalogue: Catalogue) -> None:
+    source = TF + "y = tf.reduce_sum(x, axis=1, reduction_indices=[0])\n"
+    outcome = fix_source(source, catalogue, Options())
+    assert outcome.source == source
+    assert outcome.failed and outcome.failed[0][0].code == "TF211"
+    assert [f.code for f in outcome.remaining] == ["TF211"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "y = tf.reduce_sum(x, 1, reduction_indices=[0])\n",
+        # TF1 took `axis=None` beside `reduction_indices`; TF2 would get `axis` twice.
+        "y = tf.reduce_sum(x, None, None, None, [1])\n",
+        "y = tf.argmax(x, None, 'am', 1)\n",
+    ],
+)
+def test_keyword_rename_refused_when_a_positional_already_fills_the_slot(
+    body: str, catalogue: Catalogue
+) -> None:
+    source = TF + body
+    outcome = fix_source(source, catalogue, Options())
+    assert outcome.source == source
+    assert len(outcome.remaining) == 1
+    assert [f.code for f, _ in outcome.failed] == [outcome.remaining[0].code]
+
+
+# -- value transforms -------------------------------------------------------------------------
+
+TRANSFORMS = [
+    pytest.param(
+        "y = tf.nn.dropout(x, keep_prob)\n", "y = tf.nn.dropout(x, rate=1 - keep_prob)\n",
+        id="dropout-positional",
+    ),
+    pytest.param(
+        "y = tf.nn.dropout(x, keep_prob=kp)\n", "y = tf.nn.dropout(x, rate=1 - kp)\n",
+        id="dropout-keyword",
+    ),
+    pytest.param(
+        "y = tf.nn.dropout(x, 0.8)\n", "y = tf.nn.dropout(x, rate=0.2)\n", id="dropout-literal",
+    ),
+    pytest.param(
+        "y = tf.nn.dropout(x, a + b)\n", "y = tf.nn.dropout(x, rate=1 - (a + b))\n",
+        id="dropout-parenthesises",
+    ),
+    pytest.param(
+        "y = tf.nn.dropout(x, keep_prob, [1, 5])\n",
+        "y = tf.nn.dropout(x, rate=1 - keep_prob, noise_shape=[1, 5])\n",
+        id="dropout-noise-shape-positional",
+    ),
+    pytest.param(
+        "y = tf.nn.dropout(x, keep_prob, [1, 5], 7, 'd')\n",
+        "y = tf.nn.dropout(x, rate=1 - keep_prob, noise_shape=[1, 5], seed=7, name='d')\n",
+        id="dropout-all-positional",
+    ),
+    pytest.param(
+        "y = tf.nn.dropout(tf.log(x), kp)\n", "y = tf.nn.dropout(tf.math.log(x), rate=1 - kp)\n",
+        id="dropout-nested-rename",
+    ),
+    pytest.param(
+        "y = tf.nn.dropout(\n    x,  # input\n    keep_prob,  # keep\n)\n",
+        "y = tf.nn.dropout(\n    x,  # input\n    rate=1 - keep_prob,  # keep\n)\n",
+        id="dropout-multi-line",
+    ),
+    pytest.param("y = tf.to_float(x)\n", "y = tf.cast(x, tf.float32)\n", id="to-float"),
+    pytest.param("n = x.shape[-1].value\n", "n = tf.compat.v1.dimension_value(x.shape[-1])\n",
+                 id="dimension-value"),
+    pytest.param(
+        "ds = tf.data.Dataset.range(3)\nit = ds.make_one_shot_iterator()\n",
+        "ds = tf.data.Dataset.range(3)\nit = tf.compat.v1.data.make_one_shot_iterator(ds)\n",
+        id="iterator-method",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), TRANSFORMS)
+def test_transforms(before: str, after: str, catalogue: Catalogue) -> None:
+    check(TF + before, TF + after, catalogue)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "y = tf.nn.dropout(x, rate=0.2)\n",
+        "y = tf.nn.dropout(x)\n",
+        "y = tf.cast(x, tf.float32)\n",
+        "n = tf.compat.v1.dimension_value(x.shape[-1])\n",
+        "it = loader.make_one_shot_iterator()\n",
+    ],
+)
+def test_transforms_no_op(body: str, catalogue: Catalogue) -> None:
+    check(TF + body, TF + body, catalogue)
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["y = tf.nn.dropout(x, kp, *rest)\n", "y = tf.nn.dropout(x, keep_prob=kp, rate=r)\n"],
+)
+def test_dropout_refused(body: str, catalogue: Catalogue) -> None:
+    source = TF + body
+    check(source, source, catalogue)
+    [finding] = detect(source, catalogue).findings
+    assert finding.code == "TF214" and finding.fix is None and finding.refused
+
+
+def test_manual_finding_makes_no_edit(catalogue: Catalogue) -> None:
+    source = TF + "h = tf.contrib.training.HParams(a=1)\n"
+    outcome = fix_source(source, catalogue, Options(), unsafe=True)
+    assert outcome.source == source
+    assert [f.code for f in outcome.remaining] == ["TF407"]
+
+
+def test_graph_program_gets_disable_v2_behavior_after_imports(catalogue: Catalogue) -> None:
+    check(
+        "import os\n" + TF + "\nx = tf.placeholder(tf.float32)\nif __name__ == '__main__':\n"
+        "    tf.Session()\n",
+        "import os\n" + TF + "tf.compat.v1.disable_v2_behavior()\n\n"
+        "x = tf.compat.v1.placeholder(tf.float32)\nif __name__ == '__main__':\n"
+        "    tf.compat.v1.Session()\n",
+        catalogue,
+    )
+
+
+# -- line endings and text ----------------------------------------------------------------------
+
+
+def test_crlf_file_keeps_crlf(catalogue: Catalogue) -> None:
+    before = "import tensorflow as tf\r\n\r\ns = tf.Session()\r\nnet = tf.contrib.slim.flatten(x)\r\n"
+    after = (
+        "import tensorflow as tf\r\nimport tf_slim as slim\r\n\r\ns = tf.compat.v1.Session()\r\n"
+        "net = slim.flatten(x)\r\n"
+    )
+    check(before, after, catalogue)
+
+
+def test_crlf_multi_line_statement(catalogue: Catalogue) -> None:
+    before = "import tensorflow as tf\r\ny = tf.nn.dropout(\r\n    x,\r\n    kp)\r\n"
+    after = "import tensorflow as tf\r\ny = tf.nn.dropout(\r\n    x,\r\n    rate=1 - kp)\r\n"
+    check(before, after, catalogue)
+
+
+def test_mixed_line_endings_keep_each_lines_own(catalogue: Catalogue) -> None:
+    before = "import tensorflow as tf\ns = tf.Session()\r\ny = tf.log(x)\rz = tf.log(y)\n"
+    after = (
+        "import tensorflow as tf\ns = tf.compat.v1.Session()\r\ny = tf.math.log(x)\r"
+        "z = tf.math.log(y)\n"
+    )
+    check(before, after, catalogue)
+
+
+def test_file_without_final_newline(catalogue: Catalogue) -> None:
+    check(TF + "s = tf.Session()", TF + "s = tf.compat.v1.Session()", catalogue)
+
+
+def test_non_ascii_and_tabs_before_the_symbol(catalogue: Catalogue) -> None:
+    before = TF + "if x:\n\ts = '你好😀\t'; t = tf.Session()  # 注释\n"
+    after = TF + "if x:\n\ts = '你好😀\t'; t = tf.compat.v1.Session()  # 注释\n"
+    check(before, after, catalogue)
+
+
+def test_fix_that_would_not_parse_is_not_applied(catalogue: Catalogue) -> None:
+    outcome = fix_source(TF + "def f(:\n", catalogue, Options())
+    assert outcome.error is not None
+    assert outcome.source == TF + "def f(:\n"
+
+
+# -- building blocks ------------------------------------------------------------------------------
+
+
+def test_apply_line_edits_keeps_line_endings() -> None:
+    source = "a\r\nb\nc\rd"
+    edits = [LineEdit(2, 2, ("B1", "B2")), LineEdit(4, 3, ("inserted",))]
+    assert apply_line_edits(source, edits) == "a\r\nB1\r\nB2\nc\rinserted\r\nd"
+
+
+def test_renderer_spells_through_the_files_imports() -> None:
+    renderer = Renderer({"tf": "tensorflow", "v1": "tensorflow.compat.v1"}, {"tf", "v1", "np"})
+    assert renderer.name("tensorflow.math.log") == "tf.math.log"
+    assert renderer.name("tensorflow.compat.v1.Session") == "v1.Session"
+    assert renderer.name("tf_slim.conv2d") == "slim.conv2d"
+    assert renderer.name("tf_slim.flatten") == "slim.flatten"
+    assert renderer.new_imports == ["import tf_slim as slim"]
+
+
+def test_renderer_without_a_tensorflow_import() -> None:
+    renderer = Renderer({}, {"tf"})
+    assert renderer.name("tensorflow.math.log") == "tensorflow.math.log"
+    assert renderer.new_imports == ["import tensorflow"]
+
+
+@pytest.mark.parametrize(
+    ("module", "local", "line"),
+    [
+        ("tf_slim", "slim", "import tf_slim as slim"),
+        ("tf_slim", "tf_slim", "import tf_slim"),
+        ("absl.logging", "logging", "from absl import logging"),
+        ("tensorflow.compat.v1", "tf", "from tensorflow.compat import v1 as tf"),
+    ],
+)
+def test_import_statement(module: str, local: str, line: str) -> None:
+    assert import_statement(module, local) == line
