@@ -25,6 +25,7 @@ from tf2_lsp import __version__
 from tf2_lsp.config import Config, load_project_config, parse_settings
 from tf2_lsp.detect import Detection, Finding, detect
 from tf2_lsp.engine import fix_title
+from tf2_lsp.notebook import cell_detection, join_cells
 from tf2_lsp.rules import Catalogue, CatalogueError, load_catalogue
 from tf2_lsp.text import Encoding, Span, from_client_column, split_lines, to_client_column
 
@@ -60,6 +61,7 @@ class State:
     pull_diagnostics: bool = False
     # Receiver types jedi found, per document: (candidate key, method) -> type.
     receiver_hints: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+    notebooks: dict[str, tuple[str, Detection]] = field(default_factory=dict)
     inferring: set[str] = field(default_factory=set)
 
 
@@ -115,6 +117,9 @@ class Tf2LanguageServer(LanguageServer):
         return _layer(self.state.editor_config, project)
 
     def analyse(self, document: TextDocument) -> Analysis | None:
+        notebook = self.workspace.get_notebook_document(cell_uri=document.uri)
+        if notebook is not None:
+            return self.analyse_cell(document, notebook)
         source = document.source
         cached = self.state.analyses.get(document.uri)
         if cached is not None and cached.version == document.version and cached.source == source:
@@ -131,6 +136,36 @@ class Tf2LanguageServer(LanguageServer):
         analysis = Analysis(document.version, source, detection, config)
         self.state.analyses[document.uri] = analysis
         return analysis
+
+    def notebook_cells(self, notebook: types.NotebookDocument) -> list[tuple[str, str]]:
+        cells = []
+        for cell in notebook.cells:
+            if cell.kind != types.NotebookCellKind.Code:
+                continue
+            document = self.document(cell.document)
+            if document is not None and document.language_id in (None, "python"):
+                cells.append((cell.document, document.source))
+        return cells
+
+    def analyse_cell(
+        self, document: TextDocument, notebook: types.NotebookDocument
+    ) -> Analysis | None:
+        """All code cells are one module (imports live in the first cell); report per cell."""
+        joined, slices = join_cells(self.notebook_cells(notebook))
+        config = self.config_for(notebook.uri)
+        cached = self.state.notebooks.get(notebook.uri)
+        if cached is None or cached[0] != joined:
+            try:
+                detection = detect(joined, self.catalogue, config.options())
+            except CatalogueError as error:
+                self.report_once("catalogue", f"tf2-lsp: rule catalogue error: {error}")
+                return None
+            cached = (joined, detection)
+            self.state.notebooks[notebook.uri] = cached
+        cell = next((s for s in slices if s.uri == document.uri), None)
+        if cell is None:
+            return None
+        return Analysis(document.version, document.source, cell_detection(cached[1], cell), config)
 
     # -- messages ----------------------------------------------------------------
 
@@ -250,7 +285,8 @@ class Tf2LanguageServer(LanguageServer):
         pygls keys open documents by their unquoted URI while clients send them
         percent-encoded (`my%20project/a.py`), so look them up the way pygls stores them.
         """
-        return self.workspace.text_documents.get(unquote(uri))
+        document: TextDocument | None = self.workspace.text_documents.get(unquote(uri))
+        return document
 
     def schedule(self, uri: str, delay_ms: int) -> None:
         pending = self.state.pending.pop(uri, None)
@@ -361,6 +397,47 @@ def did_save(ls: Tf2LanguageServer, params: types.DidSaveTextDocumentParams) -> 
         ls.reanalyse_all()
         return
     ls.schedule(uri, 0)
+
+
+def _schedule_notebook(ls: Tf2LanguageServer, notebook_uri: str, delay_ms: int) -> None:
+    notebook = ls.workspace.get_notebook_document(notebook_uri=notebook_uri)
+    if notebook is None:
+        return
+    for uri, _ in ls.notebook_cells(notebook):
+        ls.schedule(uri, delay_ms)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
+def notebook_did_open(ls: Tf2LanguageServer, params: types.DidOpenNotebookDocumentParams) -> None:
+    _schedule_notebook(ls, params.notebook_document.uri, 0)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+def notebook_did_change(
+    ls: Tf2LanguageServer, params: types.DidChangeNotebookDocumentParams
+) -> None:
+    uri = params.notebook_document.uri
+    # A cell's findings depend on the other cells (imports): every cell is republished.
+    _schedule_notebook(ls, uri, ls.config_for(uri).debounce)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
+def notebook_did_save(ls: Tf2LanguageServer, params: types.DidSaveNotebookDocumentParams) -> None:
+    _schedule_notebook(ls, params.notebook_document.uri, 0)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+def notebook_did_close(
+    ls: Tf2LanguageServer, params: types.DidCloseNotebookDocumentParams
+) -> None:
+    ls.state.notebooks.pop(params.notebook_document.uri, None)
+    for cell in params.cell_text_documents:
+        pending = ls.state.pending.pop(cell.uri, None)
+        if pending is not None:
+            pending.cancel()
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=cell.uri, diagnostics=[])
+        )
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)

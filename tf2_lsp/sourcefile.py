@@ -35,6 +35,12 @@ def read_source(path: Path) -> SourceFile:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as error:
+        if "invalid or missing encoding declaration" in str(error):
+            # tokenize's wording for "the first lines are not UTF-8 and no cookie says what
+            # they are": most often a file saved in a legacy encoding, with no declaration.
+            raise SourceError(
+                "not valid UTF-8 text, and no coding declaration (PEP 263) names its encoding"
+            ) from None
         raise SourceError(f"bad encoding declaration: {error}") from None
     bom = data.startswith(codecs.BOM_UTF8)
     if bom:

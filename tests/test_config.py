@@ -1,0 +1,148 @@
+"""`[tool.tf2-lsp]` and editor settings: validated, a bad value named and its default kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tf2_lsp.config import Config, find_pyproject, load_project_config, parse_settings
+
+
+def pyproject(directory: Path, body: str) -> Path:
+    path = directory / "pyproject.toml"
+    path.write_text("[project]\nname = 'x'\n\n[tool.tf2-lsp]\n" + body, encoding="utf-8")
+    return path
+
+
+def test_defaults() -> None:
+    config, problems = parse_settings({}, "toml")
+    assert problems == []
+    assert config == Config()
+    options = config.options()
+    assert (options.level, options.target_version, options.select) == ("compat", "2.21", ())
+
+
+def test_every_toml_key(tmp_path: Path) -> None:
+    pyproject(
+        tmp_path,
+        'select = ["TF1", "TF201"]\nignore = ["TF105"]\nlevel = "native"\n'
+        'target-version = "2.15"\nexclude = ["gen/*"]\nunsafe-fixes = true\n'
+        'severity = { TF101 = "error" }\n',
+    )
+    config, problems, path = load_project_config(tmp_path / "src" / "a.py")
+    assert problems == []
+    assert path == tmp_path / "pyproject.toml"
+    assert config == Config(
+        level="native",
+        select=("TF1", "TF201"),
+        ignore=("TF105",),
+        severity=(("TF101", "error"),),
+        target_version="2.15",
+        exclude=("gen/*",),
+        unsafe_fixes=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        ('level = "modern"\n', "level"),
+        ('select = ["XX1"]\n', "select"),
+        ("select = 3\n", "select"),
+        ('ignore = ["TF1x"]\n', "ignore"),
+        ('target-version = "1.15"\n', "target-version"),
+        ("target-version = 2.15\n", "target-version"),
+        ('exclude = "gen"\n', "exclude"),
+        ('unsafe-fixes = "yes"\n', "unsafe-fixes"),
+        ('severity = { TF101 = "fatal" }\n', "severity"),
+        ('severity = "error"\n', "severity"),
+    ],
+)
+def test_invalid_value_names_the_key_and_keeps_the_default(
+    body: str, key: str, tmp_path: Path
+) -> None:
+    pyproject(tmp_path, body)
+    config, problems, _ = load_project_config(tmp_path)
+    assert config == Config()
+    [problem] = problems
+    assert f"'{key}'" in problem
+    assert str(tmp_path / "pyproject.toml") in problem
+
+
+def test_one_bad_value_does_not_drop_the_others(tmp_path: Path) -> None:
+    pyproject(tmp_path, 'level = "modern"\nselect = ["TF1"]\n')
+    config, problems, _ = load_project_config(tmp_path)
+    assert config.select == ("TF1",)
+    assert config.level == "compat"
+    assert len(problems) == 1
+
+
+def test_unknown_key_is_a_warning(tmp_path: Path) -> None:
+    pyproject(tmp_path, 'selct = ["TF1"]\n')
+    config, problems, _ = load_project_config(tmp_path)
+    assert config == Config()
+    [problem] = problems
+    assert "unknown setting 'selct'" in problem
+
+
+def test_nearest_pyproject_wins(tmp_path: Path) -> None:
+    pyproject(tmp_path, 'level = "native"\n')
+    inner = tmp_path / "pkg"
+    inner.mkdir()
+    pyproject(inner, 'select = ["TF2"]\n')
+    config, _, path = load_project_config(inner / "mod.py")
+    assert path == inner / "pyproject.toml"
+    assert config.select == ("TF2",)
+    assert config.level == "compat"  # the outer file is not merged in
+
+
+def test_no_pyproject(tmp_path: Path) -> None:
+    assert find_pyproject(tmp_path) != tmp_path / "pyproject.toml"
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    config, problems, path = load_project_config(tmp_path)
+    assert (config, problems, path) == (Config(), [], tmp_path / "pyproject.toml")
+
+
+def test_broken_pyproject_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.tf2-lsp\n", encoding="utf-8")
+    config, problems, _ = load_project_config(tmp_path)
+    assert config == Config()
+    assert len(problems) == 1 and "cannot read" in problems[0]
+
+
+def test_section_must_be_a_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool]\n"tf2-lsp" = 3\n', encoding="utf-8")
+    config, problems, _ = load_project_config(tmp_path)
+    assert config == Config()
+    assert problems and "must be a table" in problems[0]
+
+
+def test_editor_style_keys() -> None:
+    config, problems = parse_settings(
+        {"targetVersion": "2.16", "unsafeFixes": True, "debounce": 300, "path": "x"}, "editor"
+    )
+    assert problems == []
+    assert (config.target_version, config.unsafe_fixes, config.debounce) == ("2.16", True, 300)
+    _, problems = parse_settings({"target-version": "2.16"}, "editor")
+    assert problems and "target-version" in problems[0]
+
+
+@pytest.mark.parametrize("value", [-1, 10_000, True, "fast"])
+def test_debounce_range(value: object) -> None:
+    config, problems = parse_settings({"debounce": value}, "editor")
+    assert config.debounce == Config().debounce
+    assert len(problems) == 1 and "debounce" in problems[0]
+
+
+def test_codes_accept_a_comma_separated_string() -> None:
+    config, problems = parse_settings({"select": "TF1, TF201"}, "toml")
+    assert problems == []
+    assert config.select == ("TF1", "TF201")
+
+
+def test_overrides_apply_on_top_of_a_base() -> None:
+    base = Config(level="native", select=("TF1",))
+    config, problems = parse_settings({"select": "TF2"}, "toml", base=base)
+    assert problems == []
+    assert (config.level, config.select) == ("native", ("TF2",))
