@@ -6,7 +6,14 @@ import ast
 
 import pytest
 
-from tf2_lsp.text import LineIndex, Span, from_client_column, line_ending, split_lines, to_client_column
+from tf2_lsp.text import (
+    LineIndex,
+    Span,
+    from_client_column,
+    line_ending,
+    split_lines,
+    to_client_column,
+)
 
 
 def test_split_lines_matches_ast_line_numbers() -> None:

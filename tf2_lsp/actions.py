@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -11,7 +10,7 @@ from pygls.workspace import TextDocument
 
 from tf2_lsp.detect import Finding, detect
 from tf2_lsp.edits import TextChange, minimal_changes
-from tf2_lsp.engine import fix_source, fix_title, is_fixable
+from tf2_lsp.engine import fix_title, is_fixable
 from tf2_lsp.hover import hover_markdown
 from tf2_lsp.text import Span, split_lines, to_client_column
 
@@ -46,7 +45,8 @@ def code_actions(
             actions.extend(_finding_actions(ls, document, analysis, finding, diagnostics))
         actions.extend(_fix_all_per_code(ls, document, analysis, in_range))
     if wants_fix_all or not only:
-        action = _fix_all(ls, document, analysis)
+        # Asked for by kind (fix on save): compute now; in the light-bulb list, on demand.
+        action = _fix_all(ls, document, analysis, eager=wants_fix_all)
         if action is not None:
             actions.append(action)
     return actions
@@ -95,41 +95,72 @@ def _fix_all_per_code(
         if len(same) < 2:
             continue
         unsafe = any(f.fix is not None and f.fix.safety == "unsafe" for f in same)
-        outcome = fix_source(
-            analysis.source, ls.catalogue, analysis.config.options(), unsafe=True,
-            wanted=_has_code(code),
+        action = types.CodeAction(
+            title=f"{code}: Fix all {code} in this file" + (" (unsafe)" if unsafe else ""),
+            kind=types.CodeActionKind.QuickFix,
+            data={"uri": document.uri, "version": document.version, "code": code},
         )
-        if outcome.error or not outcome.applied:
-            continue
-        actions.append(
-            types.CodeAction(
-                title=f"{code}: Fix all {code} in this file" + (" (unsafe)" if unsafe else ""),
-                kind=types.CodeActionKind.QuickFix,
-                edit=_whole_document_edit(ls, document, analysis.source, outcome.source),
-            )
-        )
-    return actions
-
-
-def _has_code(code: str) -> Callable[[Finding], bool]:
-    return lambda finding: finding.code == code
+        actions.append(_with_edit_or_deferred(ls, document, analysis, action))
+    return [a for a in actions if a is not None]
 
 
 def _fix_all(
-    ls: Tf2LanguageServer, document: TextDocument, analysis: Analysis
+    ls: Tf2LanguageServer, document: TextDocument, analysis: Analysis, eager: bool
 ) -> types.CodeAction | None:
     config = analysis.config
     if not any(is_fixable(f, config.unsafe_fixes) for f in analysis.detection.findings):
         return None
-    outcome = fix_source(analysis.source, ls.catalogue, config.options(),
-                         unsafe=config.unsafe_fixes)
-    if outcome.error or outcome.source == analysis.source:
-        return None
-    return types.CodeAction(
-        title="tf2-lsp: Fix all auto-fixable TF1 uses" + (" (incl. unsafe)" if config.unsafe_fixes else ""),
+    action = types.CodeAction(
+        title="tf2-lsp: Fix all auto-fixable TF1 uses"
+        + (" (incl. unsafe)" if config.unsafe_fixes else ""),
         kind=FIX_ALL_KIND,
-        edit=_whole_document_edit(ls, document, analysis.source, outcome.source),
+        data={"uri": document.uri, "version": document.version, "code": None},
     )
+    return _with_edit_or_deferred(ls, document, analysis, action, eager)
+
+
+def _with_edit_or_deferred(
+    ls: Tf2LanguageServer,
+    document: TextDocument,
+    analysis: Analysis,
+    action: types.CodeAction,
+    eager: bool = False,
+) -> types.CodeAction | None:
+    """Bulk edits cost a fix pass over the file: clients that can resolve get them on demand."""
+    if ls.state.resolve_edits and not eager:
+        return action
+    data = action.data if isinstance(action.data, dict) else {}
+    edit = bulk_edit(ls, document, analysis, data.get("code"))
+    if edit is None:
+        return None
+    action.edit = edit
+    return action
+
+
+def bulk_edit(
+    ls: Tf2LanguageServer, document: TextDocument, analysis: Analysis, code: str | None
+) -> types.WorkspaceEdit | None:
+    """All fixes of `code` (unsafe ones included: the user picked that code), or fix-all
+    (safe ones, and unsafe ones only when configured). Cached per document version."""
+    from tf2_lsp.fixes.apply import apply_line_edits, parses, plan_fixes
+
+    if code in analysis.bulk_edits:
+        return analysis.bulk_edits[code]
+    unsafe = True if code is not None else analysis.config.unsafe_fixes
+    chosen = [
+        f for f in analysis.detection.findings
+        if is_fixable(f, unsafe) and (code is None or f.code == code)
+    ]
+    edit = None
+    if chosen:
+        plan = plan_fixes(analysis.source, analysis.detection, chosen)
+        if plan.edits and parses(apply_line_edits(analysis.source, plan.edits)):
+            lines = split_lines(analysis.source)
+            edit = _workspace_edit(
+                ls, document, minimal_changes(analysis.source, plan.edits), lines
+            )
+    analysis.bulk_edits[code] = edit
+    return edit
 
 
 def _suppress_action(
@@ -183,24 +214,6 @@ def _workspace_edit(
             )
         ]
     )
-
-
-def _whole_document_edit(
-    ls: Tf2LanguageServer, document: TextDocument, old: str, new: str
-) -> types.WorkspaceEdit:
-    """Fix-all as minimal per-region changes: one edit per changed run of lines."""
-    import difflib
-
-    from tf2_lsp.fixes.apply import LineEdit
-
-    old_lines, new_lines = split_lines(old), split_lines(new)
-    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
-    line_edits = [
-        LineEdit(i1 + 1, i2, tuple(new_lines[j1:j2]))
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-        if tag != "equal"
-    ]
-    return _workspace_edit(ls, document, minimal_changes(old, line_edits), old_lines)
 
 
 def _client_position(

@@ -502,6 +502,13 @@ class _Walker:
             return None
         return ".".join([binding.qualified, *_attrs(chain)])
 
+    def callee_covered(self, node: ast.expr) -> bool:
+        chain = _chain(node)
+        if chain is None or not isinstance(chain[0], ast.Name):
+            return False
+        binding = self.scope.lookup(chain[0].id)
+        return binding is not None and binding.covered
+
     # -- references ------------------------------------------------------------
 
     def visit_name(self, node: ast.Name) -> None:
@@ -569,9 +576,14 @@ class _Walker:
         qualified = self.qualified_name(node.func)
         if qualified is not None and not is_tf2_namespace(qualified):
             name, compat = canonical(qualified)
+            covered = self.callee_covered(node.func)
             for rule in self.catalogue.lookup(name):
-                if rule.match == "call":
-                    self.check_call(node, rule, name, compat)
+                if rule.match != "call":
+                    continue
+                fix = self.fix_for(rule, compat) or (None if compat else rule.fix_for(self.options.level))
+                if covered and fix is not None and fix.kind == "rename":
+                    continue  # the import's rename already fixes this call
+                self.check_call(node, rule, name, compat)
         elif isinstance(node.func, ast.Attribute):
             self.check_method(node, node.func)
 

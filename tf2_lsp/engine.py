@@ -37,13 +37,13 @@ def fix_source(
     wanted: Callable[[Finding], bool] | None = None,
 ) -> FixOutcome:
     """Apply every fixable finding (or those `wanted`) until nothing more changes."""
-    from tf2_lsp.fixes.apply import apply_line_edits, parses, plan_fixes
+    from tf2_lsp.fixes.apply import apply_line_edits, plan_fixes
 
     current = source
     outcome = FixOutcome(source)
     failed: dict[tuple[str, str], tuple[Finding, str]] = {}
+    detection = detect(current, catalogue, options)
     for _ in range(MAX_ROUNDS):
-        detection = detect(current, catalogue, options)
         if detection.syntax_error is not None:
             outcome.error = f"syntax error: {detection.syntax_error.msg}"
             return outcome
@@ -60,14 +60,15 @@ def fix_source(
         if not plan.edits:
             break
         candidate = apply_line_edits(current, plan.edits)
-        if not parses(candidate):
+        detection = detect(candidate, catalogue, options)  # parses it, too
+        if detection.syntax_error is not None:
             outcome.error = "the fixed code would not parse; nothing was changed"
             return FixOutcome(source, error=outcome.error)
         outcome.applied.extend(plan.applied)
         current = candidate
     outcome.source = current
     outcome.failed = list(failed.values())
-    outcome.remaining = detect(current, catalogue, options).findings
+    outcome.remaining = detection.findings
     return outcome
 
 

@@ -21,17 +21,21 @@ def hover_markdown(finding: Finding, preview: tuple[str, str] | None) -> str:
     elif finding.refused:
         parts += [f"**No automatic fix here:** {finding.refused}.", ""]
     parts += [f"**Fix safety:** {rule.safety_note.strip()}", ""]
-    remaining = _left_for_native(finding)
+    remaining = _left_for_native(finding, preview)
     if remaining:
         parts += [remaining, ""]
     parts += [f"Fixes: {fix_summary(rule)} · [Migration guide]({rule.family.guide})"]
     return "\n".join(parts)
 
 
-def _left_for_native(finding: Finding) -> str:
+def _left_for_native(finding: Finding, preview: tuple[str, str] | None) -> str:
     """At compat level, say what is still left to reach idiomatic TF2."""
     native = next((f for f in finding.rule.fixes if f.level == "native"), None)
     if finding.fix is None or finding.fix.level != "compat":
+        return ""
+    # A compat-level fix that writes plain TF2 (`tf.math.log`, `rate=1 - keep`) leaves nothing.
+    written = preview[1] if preview is not None else finding.target or ""
+    if "compat.v1" not in written:
         return ""
     if native is not None:
         target = native.target_for(finding.symbol or "")

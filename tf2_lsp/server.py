@@ -48,6 +48,8 @@ class Analysis:
     source: str
     detection: Detection
     config: Config
+    # Fix-all edits by rule code (None: every code), computed on first request.
+    bulk_edits: dict[str | None, types.WorkspaceEdit | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -59,6 +61,7 @@ class State:
     pending: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     reported_errors: dict[str, str] = field(default_factory=dict)
     pull_diagnostics: bool = False
+    resolve_edits: bool = False  # the client resolves code actions' edits on demand
     # Receiver types jedi found, per document: (candidate key, method) -> type.
     receiver_hints: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
     notebooks: dict[str, tuple[str, Detection]] = field(default_factory=dict)
@@ -351,6 +354,9 @@ def initialize(ls: Tf2LanguageServer, params: types.InitializeParams) -> None:
     ls.apply_editor_settings(params.initialization_options)
     capabilities = params.capabilities.text_document
     ls.state.pull_diagnostics = bool(capabilities and capabilities.diagnostic)
+    code_action_caps = capabilities.code_action if capabilities else None
+    resolve = code_action_caps.resolve_support if code_action_caps else None
+    ls.state.resolve_edits = bool(resolve and "edit" in resolve.properties)
     if params.process_id:
         _watch_parent(params.process_id)
 
@@ -476,7 +482,7 @@ def pull_diagnostics(
             types.CodeActionKind.SourceFixAll,
             FIX_ALL_KIND,
         ],
-        resolve_provider=False,
+        resolve_provider=True,
     ),
 )
 def code_action(
@@ -491,6 +497,22 @@ def code_action(
     if analysis is None or analysis.detection.syntax_error is not None:
         return []
     return actions.code_actions(ls, document, analysis, params)
+
+
+@server.feature(types.CODE_ACTION_RESOLVE)
+def code_action_resolve(ls: Tf2LanguageServer, action: types.CodeAction) -> types.CodeAction:
+    from tf2_lsp import actions
+
+    data = action.data if isinstance(action.data, dict) else {}
+    document = ls.document(str(data.get("uri", "")))
+    if document is None or document.version != data.get("version"):
+        return action  # the document changed: no edit rather than a stale one
+    analysis = ls.analyse(document)
+    if analysis is not None and analysis.detection.syntax_error is None:
+        code = data.get("code")
+        code = code if isinstance(code, str) else None
+        action.edit = actions.bulk_edit(ls, document, analysis, code)
+    return action
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)

