@@ -84,7 +84,8 @@ RENAMES = [
         id="one-import-for-many-uses",
     ),
     pytest.param(
-        TF + "@tf.contrib.framework.add_arg_scope\ndef f(x=tf.log(2.0)):\n    return tf.Session()\n",
+        TF + "@tf.contrib.framework.add_arg_scope\ndef f(x=tf.log(2.0)):\n"
+        "    return tf.Session()\n",
         TF + "import tf_slim as slim\n@slim.add_arg_scope\ndef f(x=tf.math.log(2.0)):\n"
         "    return tf.compat.v1.Session()\n",
         id="decorator-default-body",
@@ -105,7 +106,8 @@ RENAMES = [
         id="several-in-one-line",
     ),
     pytest.param(
-        TF + "def f():\n    if x:\n        return (tf.log(x) +  # why\n                tf.log(y))\n",
+        TF + "def f():\n    if x:\n        return (tf.log(x) +  # why\n"
+        "                tf.log(y))\n",
         TF + "def f():\n    if x:\n        return (tf.math.log(x) +  # why\n"
         "                tf.math.log(y))\n",
         id="indented-multi-line-with-comment",
@@ -148,7 +150,8 @@ def test_native_logging_imports_absl(catalogue: Catalogue) -> None:
 def test_native_logging_when_the_stdlib_logging_is_imported(catalogue: Catalogue) -> None:
     check(
         "import logging\n" + TF + "tf.logging.info('x')\nlogging.info('y')\n",
-        "import logging\n" + TF + "import absl.logging\nabsl.logging.info('x')\nlogging.info('y')\n",
+        "import logging\n" + TF
+        + "import absl.logging\nabsl.logging.info('x')\nlogging.info('y')\n",
         catalogue,
         level="native",
     )
@@ -387,7 +390,9 @@ def test_graph_program_gets_disable_v2_behavior_after_imports(catalogue: Catalog
 
 
 def test_crlf_file_keeps_crlf(catalogue: Catalogue) -> None:
-    before = "import tensorflow as tf\r\n\r\ns = tf.Session()\r\nnet = tf.contrib.slim.flatten(x)\r\n"
+    before = (
+        "import tensorflow as tf\r\n\r\ns = tf.Session()\r\nnet = tf.contrib.slim.flatten(x)\r\n"
+    )
     after = (
         "import tensorflow as tf\r\nimport tf_slim as slim\r\n\r\ns = tf.compat.v1.Session()\r\n"
         "net = slim.flatten(x)\r\n"

@@ -1,4 +1,4 @@
-"""Properties over generated and mutated TF1 sources: never crash, always parse, idempotent, local."""
+"""Properties of generated and mutated TF1 sources: no crash, output parses, idempotent, local."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def _catalogue_statements() -> list[str]:
     return sorted(set(statements))[:400]
 
 
-STATEMENTS = _catalogue_statements() + [
+STATEMENTS = [
+    *_catalogue_statements(),
     "y = tf.nn.dropout(x, keep_prob, [1, 5])",
     "y = tf.reduce_sum(x, None, None, None, [1], *rest)",
     "s = tf.Session()  # tf2-lsp: ignore",

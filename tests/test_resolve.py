@@ -313,7 +313,9 @@ def test_contrib_import_statements_are_findings(statement: str, catalogue: Catal
 
 
 def test_uses_through_a_reported_contrib_import_are_not_repeated(catalogue: Catalogue) -> None:
-    source = "from tensorflow.contrib import slim\nnet = slim.conv2d(x, 3)\nnet = slim.flatten(net)\n"
+    source = (
+        "from tensorflow.contrib import slim\nnet = slim.conv2d(x, 3)\nnet = slim.flatten(net)\n"
+    )
     assert found(source, catalogue) == [(1, "TF401")]
 
 

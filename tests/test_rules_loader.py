@@ -1,4 +1,4 @@
-"""The catalogue loader: every malformed rule file gives ONE CatalogueError naming file, rule, field."""
+"""The catalogue loader: a malformed rule file gives ONE CatalogueError naming file, rule, field."""
 
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ def test_missing_or_empty_directory(tmp_path: Path) -> None:
 def test_non_utf8_file(tmp_path: Path) -> None:
     path = tmp_path / "latin.toml"
     path.write_bytes((FAMILY + RULE + "# caf\xe9\n").encode("latin-1"))
-    with pytest.raises(CatalogueError, match="latin.toml: cannot read"):
+    with pytest.raises(CatalogueError, match=r"latin\.toml: cannot read"):
         load_rule_file(path)
 
 

@@ -1,4 +1,4 @@
-"""Hover text: what changed between TF1 and TF2 for the symbol under the cursor, from the catalogue."""
+"""Hover text: what changed between TF1 and TF2 for the symbol under the cursor (from the rules)."""
 
 from __future__ import annotations
 

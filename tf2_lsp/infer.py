@@ -29,7 +29,7 @@ def type_from_jedi_name(full_name: str | None, module_name: str | None) -> str |
         if marker in full_name:
             return our_type
     last = full_name.rsplit(".", 1)[-1]
-    if last.endswith("Dataset") or last.startswith("Dataset"):
+    if "Dataset" in last:  # DatasetV2, TFRecordDatasetV2, ...
         return receivers.DATASET
     return None
 

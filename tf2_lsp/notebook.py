@@ -51,8 +51,11 @@ def cell_detection(joined: Detection, cell: CellSlice) -> Detection:
     """The joined detection seen from one cell: its own findings, in its own coordinates."""
     shift = cell.first_line - 1
     last = shift + cell.line_count
-    findings = [_shifted(f, shift) for f in joined.findings if shift < f.span.line <= last
-                and f.anchor_kind != "program"]
+    findings = [
+        _shifted(f, shift)
+        for f in joined.findings
+        if shift < f.span.line <= last and f.anchor_kind != "program"
+    ]
     imports_end = joined.imports_end - shift if shift < joined.imports_end <= last else 0
     return replace(
         joined,

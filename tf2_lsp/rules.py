@@ -282,7 +282,8 @@ class _Reader:
             raise CatalogueError(f"{self.where}: needs a [family] table with id, title and guide")
         unknown = set(raw) - {"id", "title", "guide"}
         if unknown:
-            raise CatalogueError(f"{self.where}: [family] field '{sorted(unknown)[0]}': unknown field")
+            first = sorted(unknown)[0]
+            raise CatalogueError(f"{self.where}: [family] field '{first}': unknown field")
         values = {}
         for key in ("id", "title", "guide"):
             value = raw.get(key)
