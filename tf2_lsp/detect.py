@@ -106,6 +106,22 @@ def suppressed_codes(line_text: str) -> frozenset[str] | None:
     return frozenset(code.strip() for code in match.group(1).split(",") if code.strip())
 
 
+def compat_target_gone(rule: Rule, symbol: str, target: tuple[int, ...]) -> bool:
+    """Whether the compat target of `symbol` is missing from TF `target` (a version tuple).
+
+    `since` dates the rule; generated rules also say, per target, in which measured TF
+    versions it exists, so a group where only a few targets went away keeps the rest.
+    """
+    if not rule.since or target < version_tuple(rule.since):
+        return False
+    compat = next((fix for fix in rule.fixes if fix.level == "compat"), None)
+    fix_target = compat.target_for(symbol) if compat is not None else None
+    versions = rule.availability.get(fix_target) if fix_target else None
+    if not versions:
+        return True
+    return not any(version_tuple(v)[:2] >= target[:2] for v in versions)
+
+
 def version_tuple(version: str) -> tuple[int, ...]:
     parts = []
     for piece in version.split("."):
@@ -207,6 +223,7 @@ class _Walker:
         self.imports_end = 0
         self.first_import = 0
         self.target = version_tuple(options.target_version)
+        self.call_funcs: set[int] = set()  # id() of call targets: call rules judge those
         self.graph_uses = 0
         self.disables_v2 = False
         self.first_tf_import: ast.stmt | None = None
@@ -558,16 +575,25 @@ class _Walker:
         # A symbol with rules of its own (say, a call rule) is never reported through a
         # shorter prefix rule of its module.
         rules = [rule for rule in matched if rule.match == "reference"]
-        if not rules:
-            return True
         if covered:
             return True  # reported (and fixed) where the alias was imported or assigned
+        if not rules:
+            # Call rules judge calls; a bare reference (`cls = tf.train.AdamOptimizer`) to
+            # the same symbol is still a TF1 use, fixable by the rule's rename if it has one.
+            if id(node) not in self.call_funcs and not compat:
+                span = self.span_of(node)
+                for rule in matched:
+                    if rule.match == "call" and rule.removed:
+                        self.add(rule, name, written, span, span, "reference", compat,
+                                 rename_only=True)
+            return True
         span = self.span_of(node)
         for rule in rules:
             self.add(rule, name, written, span, span, "reference", compat)
         return True
 
     def visit_call(self, node: ast.Call) -> None:
+        self.call_funcs.add(id(node.func))
         self.visit(node.func)
         for argument in node.args:
             self.visit(argument)
@@ -580,7 +606,9 @@ class _Walker:
             for rule in self.catalogue.lookup(name):
                 if rule.match != "call":
                     continue
-                fix = self.fix_for(rule, compat) or (None if compat else rule.fix_for(self.options.level))
+                fix = self.fix_for(rule, compat, name)
+                if fix is None and not compat:  # withheld for the target version: still a rename
+                    fix = rule.fix_for(self.options.level)
                 if covered and fix is not None and fix.kind == "rename":
                     continue  # the import's rename already fixes this call
                 self.check_call(node, rule, name, compat)
@@ -617,7 +645,7 @@ class _Walker:
                 self.add(rule, symbol, "." + func.attr, attr_span, span, "reference", False)
 
     def check_call(self, node: ast.Call, rule: Rule, symbol: str, compat: bool) -> None:
-        fix = self.fix_for(rule, compat)
+        fix = self.fix_for(rule, compat, symbol)
         if fix is None:
             if compat:
                 return
@@ -682,7 +710,12 @@ class _Walker:
         if isinstance(node, ast.Import) and qualified == module.split(".", 1)[0]:
             return False  # `import tensorflow.contrib.slim` binds `tensorflow`; uses are checked
         name, compat = canonical(qualified)
-        rules = [r for r in self.catalogue.lookup(name) if r.match in ("reference", "import")]
+        matched = self.catalogue.lookup(name)
+        rules = [r for r in matched if r.match in ("reference", "import")]
+        # An imported symbol whose rules judge calls: the import itself takes the rename.
+        rename_only = not rules and not compat
+        if rename_only:
+            rules = [r for r in matched if r.match == "call" and r.removed]
         if isinstance(node, ast.ImportFrom) and not rules and name.startswith("tensorflow.contrib"):
             rules = list(self.catalogue.lookup("tensorflow.contrib"))
         if not rules:
@@ -690,7 +723,8 @@ class _Walker:
         span = self.span_of(node)
         covered = False
         for rule in rules:
-            finding = self.add(rule, name, local, span, span, "import", compat)
+            finding = self.add(rule, name, local, span, span, "import", compat,
+                               rename_only=rename_only)
             if finding is not None and finding.fix is not None and finding.fix.kind == "rename":
                 covered = True
         return covered
@@ -732,19 +766,19 @@ class _Walker:
 
     # -- findings ----------------------------------------------------------------
 
-    def fix_for(self, rule: Rule, compat: bool) -> Fix | None:
+    def fix_for(self, rule: Rule, compat: bool, symbol: str) -> Fix | None:
         if compat:
             # Code already on tf.compat.v1 only has the idiomatic (native) rewrite left.
             if self.options.level != "native":
                 return None
             return next((fix for fix in rule.fixes if fix.level == "native"), None)
         fix = rule.fix_for(self.options.level)
-        if fix is not None and fix.level == "compat" and self.compat_target_gone(rule):
+        if fix is not None and fix.level == "compat" and self.compat_target_gone(rule, symbol):
             return None
         return fix
 
-    def compat_target_gone(self, rule: Rule) -> bool:
-        return bool(rule.since) and self.target >= version_tuple(rule.since)
+    def compat_target_gone(self, rule: Rule, symbol: str) -> bool:
+        return compat_target_gone(rule, symbol, self.target)
 
     def add(
         self,
@@ -756,13 +790,21 @@ class _Walker:
         kind: AnchorKind,
         compat: bool,
         refused: str | None = None,
+        rename_only: bool = False,
     ) -> Finding | None:
-        gone = self.compat_target_gone(rule)
+        gone = self.compat_target_gone(rule, symbol)
         if compat and not gone and (
             self.options.level != "native" or not any(fix.level == "native" for fix in rule.fixes)
         ):
             return None  # compat.v1 code that works; only the native level suggests more
-        fix = self.fix_for(rule, compat)
+        fix = self.fix_for(rule, compat, symbol)
+        if rename_only and (fix is None or fix.kind != "rename"):
+            # A reference or import, not a call: only a rename of the name itself applies.
+            fix = next(
+                (f for f in rule.fixes if f.kind == "rename" and f.target_for(symbol)
+                 and not (f.level == "compat" and gone)),
+                None,
+            )
         severity: Severity = rule.severity
         for code, override in self.options.severity:
             if code == rule.code:

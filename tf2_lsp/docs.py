@@ -13,9 +13,11 @@ def _example_code(example: Example, after: bool) -> str:
 
 
 def fix_summary(rule: Rule) -> str:
-    if not rule.fixes:
-        return "no automatic fix (manual migration)"
-    return "; ".join(f"{fix.level} level: {fix.kind} ({fix.safety})" for fix in rule.fixes)
+    """`compat: rename (safe); native: transform (unsafe)`, or the manual-migration note."""
+    fixes = [fix for fix in rule.fixes if fix.kind != "manual"]
+    if not fixes:
+        return "none (manual migration)"
+    return "; ".join(f"{fix.level}: {fix.kind} ({fix.safety})" for fix in fixes)
 
 
 def rule_markdown(rule: Rule, heading: str = "##") -> str:
@@ -38,16 +40,26 @@ def rule_markdown(rule: Rule, heading: str = "##") -> str:
         parts += ["", f"**Needs:** {', '.join(rule.requires)}"]
     if rule.since:
         parts += ["", f"**Compat target gone since:** TensorFlow {rule.since}"]
-    example = next((e for e in rule.examples if e.after and e.after != e.before), None)
-    if example is None and rule.examples:
-        example = rule.examples[0]
-    if example is not None:
-        parts += ["", "**Example** (before):", "", "```python", _example_code(example, False), "```"]
+    for example in _shown_examples(rule):
+        before = _example_code(example, False)
+        parts += ["", "**Example** (before):", "", "```python", before, "```"]
         if example.after is not None and example.after != example.before:
-            label = f"after (`--level {example.level}`" + (", --unsafe" if example.unsafe else "")
-            parts += ["", f"{label}):", "", "```python", _example_code(example, True), "```"]
+            flags = f"--level {example.level}" + (" --unsafe" if example.unsafe else "")
+            after = _example_code(example, True)
+            parts += ["", f"after (`{flags}`):", "", "```python", after, "```"]
     parts += ["", f"Migration guide: {rule.family.guide}"]
     return "\n".join(parts)
+
+
+def _shown_examples(rule: Rule) -> list[Example]:
+    """One example per fix level that changes the code, else the first example (manual rules)."""
+    shown: dict[str, Example] = {}
+    for example in rule.examples:
+        if example.after is not None and example.after != example.before:
+            shown.setdefault(example.level, example)
+    if not shown and rule.examples:
+        return [rule.examples[0]]
+    return list(shown.values())
 
 
 def rule_text(rule: Rule) -> str:
@@ -55,19 +67,34 @@ def rule_text(rule: Rule) -> str:
 
 
 def catalogue_markdown(catalogue: Catalogue) -> str:
-    """docs/rules.md: every rule, grouped by family (kept in sync by a test)."""
+    """docs/rules.md: every rule, grouped by family, hand-written families first."""
+    families: dict[str, list[Rule]] = {}
+    for rule in catalogue.rules:
+        families.setdefault(rule.family.id, []).append(rule)
+    order = sorted(families, key=lambda f: (families[f][0].family.generated, min(
+        r.code for r in families[f]
+    )))
     lines = [
         "# tf2-lsp rule reference",
         "",
         "Generated from `rules/*.toml` by `python -m tf2_lsp.docs > docs/rules.md`; do not edit.",
         "",
+        f"{len(catalogue.rules)} rules. Fix levels: `compat` keeps TF1 behaviour through",
+        "`tf.compat.v1` (or an exact equivalent); `native` rewrites to idiomatic TF2",
+        "(`--level native`). *Unsafe* fixes may change behaviour and need `--unsafe`.",
+        "",
+        "| Family | Rules |",
+        "|---|---|",
     ]
-    families: dict[str, list[Rule]] = {}
-    for rule in catalogue.rules:
-        families.setdefault(rule.family.title, []).append(rule)
-    for title in sorted(families):
-        lines += [f"## {title}", ""]
-        for rule in sorted(families[title], key=lambda r: r.code):
+    for family_id in order:
+        rules = sorted(families[family_id], key=lambda r: r.code)
+        codes = ", ".join(rule.code for rule in rules)
+        lines.append(f"| {rules[0].family.title} | {codes} |")
+    lines.append("")
+    for family_id in order:
+        rules = sorted(families[family_id], key=lambda r: r.code)
+        lines += [f"## {rules[0].family.title}", ""]
+        for rule in rules:
             lines += [rule_markdown(rule, heading="###"), ""]
     return "\n".join(lines)
 

@@ -29,6 +29,9 @@ def minimal_changes(source: str, edits: Iterable[LineEdit]) -> list[TextChange]:
             text = "".join(line + newline for line in edit.lines)
             changes.append(TextChange(edit.start - 1, 0, edit.start - 1, 0, text))
             continue
+        if not edit.lines:  # a deletion: the lines go with their line breaks
+            changes.append(_deletion(lines, edit.start - 1, edit.end - 1))
+            continue
         old = "\n".join(lines[edit.start - 1 : edit.end])
         new = "\n".join(edit.lines)
         prefix = _common_prefix(old, new)
@@ -46,6 +49,15 @@ def minimal_changes(source: str, edits: Iterable[LineEdit]) -> list[TextChange]:
             )
         )
     return changes
+
+
+def _deletion(lines: list[str], first: int, last: int) -> TextChange:
+    """Remove 0-based lines first..last, and one line break with them."""
+    if last + 1 < len(lines):
+        return TextChange(first, 0, last + 1, 0, "")
+    if first > 0:  # the last line (no break after it): take the break before it
+        return TextChange(first - 1, len(lines[first - 1]), last, len(lines[last]), "")
+    return TextChange(first, 0, last, len(lines[last]), "")
 
 
 def _common_prefix(a: str, b: str) -> int:

@@ -128,6 +128,8 @@ class Rule:
     fixes: tuple[Fix, ...]
     examples: tuple[Example, ...]
     valid: tuple[str, ...]
+    # Generated rules: fix target -> the measured TF versions it exists in.
+    availability: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def fix_for(self, level: Level) -> Fix | None:
         """The fix used at `level`: native prefers its own fix and falls back to compat."""
@@ -342,7 +344,17 @@ class _Reader:
                 self.text(item, code, "code", field_name="valid.code")
                 for item in self.tables(raw, code, "valid")
             ),
+            availability=self.availability(raw, code),
         )
+
+    def availability(self, raw: dict[str, Any], code: str) -> Mapping[str, tuple[str, ...]]:
+        table = raw.get("availability", {})
+        if not isinstance(table, dict) or not all(
+            isinstance(versions, list) and all(isinstance(v, str) for v in versions)
+            for versions in table.values()
+        ):
+            raise self.fail(code, "availability", "must map targets to lists of versions")
+        return MappingProxyType({target: tuple(v) for target, v in table.items()})
 
     def fix(self, raw: dict[str, Any], code: str, symbols: tuple[str, ...]) -> Fix:
         unknown = set(raw) - _FIX_KEYS

@@ -134,7 +134,7 @@ class Tf2LanguageServer(LanguageServer):
         except CatalogueError as error:
             self.report_once("catalogue", f"tf2-lsp: rule catalogue error: {error}")
             return None
-        except RecursionError:
+        except (RecursionError, MemoryError):  # MemoryError: CPython's parser stack overflow
             detection = Detection([], syntax_error=SyntaxError("file is nested too deeply"))
         analysis = Analysis(document.version, source, detection, config)
         self.state.analyses[document.uri] = analysis
@@ -163,6 +163,8 @@ class Tf2LanguageServer(LanguageServer):
             except CatalogueError as error:
                 self.report_once("catalogue", f"tf2-lsp: rule catalogue error: {error}")
                 return None
+            except (RecursionError, MemoryError):
+                detection = Detection([], syntax_error=SyntaxError("file is nested too deeply"))
             cached = (joined, detection)
             self.state.notebooks[notebook.uri] = cached
         cell = next((s for s in slices if s.uri == document.uri), None)

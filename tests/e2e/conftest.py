@@ -10,6 +10,7 @@ Waiting is by polling with generous timeouts; no test asserts on timing.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import re
 import sys
@@ -178,6 +179,14 @@ async def wait_publish(
     return await wait_for(find, f"diagnostics for {uri} version {version}")
 
 
+def rule_code(symbol: str) -> str:
+    """The code of the rule for a qualified symbol (codes of generated rules may be renumbered)."""
+    from tf2_lsp.rules import load_catalogue
+
+    (rule, *_) = load_catalogue().exact[symbol]
+    return rule.code
+
+
 def codes(diagnostics: Sequence[types.Diagnostic]) -> list[str]:
     return sorted(str(d.code) for d in diagnostics)
 
@@ -282,7 +291,7 @@ def apply_text_edits(text: str, edits: Sequence[types.TextEdit], encoding: str) 
          for e in edits),
         key=lambda s: (s[0], s[1]),
     )
-    for (_, end, _), (start, _, _) in zip(spans, spans[1:], strict=False):
+    for (_, end, _), (start, _, _) in itertools.pairwise(spans):
         assert end <= start, f"overlapping edits: {edits!r}"
     for start, end, new in reversed(spans):
         text = text[:start] + new + text[end:]

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from tf2_lsp.fixes.transforms import TRANSFORMS
+from tf2_lsp.detect import compat_target_gone
 from tf2_lsp.rules import Rule, load_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,25 +120,32 @@ def test_rename_targets_resolve(tf: ModuleType) -> None:
     assert not missing, "\n".join(missing[:60])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`since` is per rule but generated rules group targets of which only some are gone "
-    "(TF508, TF544, TF555): their fixes are withheld for names that still work in TF 2.21",
-)
 def test_targets_said_to_be_gone_are_gone(tf: ModuleType) -> None:
+    """Where the engine withholds a compat fix for TF 2.21, its target really is missing."""
     wrong: list[str] = []
     for rule in CATALOGUE.rules:
-        if not gone(rule) or "tf_keras" in rule.requires:
+        compat = next((fix for fix in rule.fixes if fix.level == "compat"), None)
+        if compat is None or not rule.since or "tf_keras" in rule.requires:
             continue
-        for fix in rule.fixes:
-            if fix.level != "compat":
-                continue
-            wrong.extend(
-                f"{rule.code}: {target} exists, but `since = {rule.since}` says it is gone"
-                for target in fix.to.values()
-                if exists(target.removesuffix(".*"))
-            )
+        for symbol in rule.symbols:
+            target = compat.target_for(symbol)
+            if target and compat_target_gone(rule, symbol, (2, 21)) and exists(target):
+                wrong.append(f"{rule.code}: {target} exists, but its fix is withheld for 2.21")
     assert not wrong, "\n".join(wrong[:60])
+
+
+def test_targets_kept_for_2_21_exist(tf: ModuleType) -> None:
+    """Where the engine keeps a compat fix of a dated rule for TF 2.21, its target exists."""
+    missing: list[str] = []
+    for rule in CATALOGUE.rules:
+        compat = next((fix for fix in rule.fixes if fix.level == "compat"), None)
+        if compat is None or not rule.since or compat.kind != "rename":
+            continue
+        for symbol in rule.symbols:
+            target = compat.target_for(symbol)
+            if target and not compat_target_gone(rule, symbol, (2, 21)) and not exists(target):
+                missing.append(f"{rule.code}: {symbol} -> {target} is kept but missing")
+    assert not missing, "\n".join(missing[:60])
 
 
 def test_transform_emits_resolve(tf: ModuleType) -> None:
@@ -263,11 +271,6 @@ def _run_graph(work: Path, with_layers: bool, env_extra: dict[str, str]) -> None
     assert result.stdout.strip().endswith("ok")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TF404's fix writes tf.keras.regularizers.l2, which is Keras 3 under TF >= 2.16 and "
-    "raises `Invalid dtype: float32_ref` as a tf.compat.v1.get_variable regularizer",
-)
 def test_fixed_example_builds_and_runs_its_graph(tf: ModuleType, tmp_path: Path) -> None:
     """Default target (2.21): everything but `tf.layers` (no TF 2.21 home) runs without edits."""
     work = _fix_copy(tmp_path)

@@ -177,6 +177,25 @@ def _regularizer(target: str, factor: str | None) -> Rewrite:
     return rewrite
 
 
+def _penalty_lambda(penalty: Callable[[Renderer], str]) -> Rewrite:
+    """`l2_regularizer(s)` -> `lambda w: s * tf.nn.l2_loss(w)`: TF1's exact penalty, and a plain
+    callable, which `tf.compat.v1.get_variable` accepts where Keras 3 regularizers raise
+    (measured on TF 2.21 graph mode: "Invalid dtype: float32_ref")."""
+
+    def rewrite(call: cst.Call, finding: Finding, renderer: Renderer) -> cst.BaseExpression:
+        scale, _ = _take(call, "scale", 0)
+        if scale is None:
+            raise FixError("no scale argument")
+        factor = scale.value if isinstance(scale.value, _ATOMIC) else _parenthesize(scale.value)
+        body = cst.parse_expression(penalty(renderer))
+        return cst.Lambda(
+            params=cst.Parameters(params=[cst.Param(name=cst.Name("w"))]),
+            body=cst.BinaryOperation(left=factor, operator=cst.Multiply(), right=body),
+        )
+
+    return rewrite
+
+
 def _xavier(target: str, keep_dtype: bool) -> Rewrite:
     """`xavier_initializer(uniform=True)` is exactly Glorot uniform (detection refuses the rest)."""
 
@@ -205,7 +224,7 @@ def cast_to(call: cst.Call, finding: Finding, renderer: Renderer) -> cst.BaseExp
 
 
 def method_to_function(call: cst.Call, finding: Finding, renderer: Renderer) -> cst.BaseExpression:
-    """`receiver.method(args)` -> `function(receiver, args)` (the rule's `to` names the function)."""
+    """`receiver.method(args)` -> `function(receiver, args)`; the rule's `to` names the function."""
     target = finding.fix.target_for(finding.symbol or "") if finding.fix else None
     if target is None or not isinstance(call.func, cst.Attribute):
         raise FixError("no function to call instead of the method")
@@ -346,8 +365,12 @@ Rewrite = Callable[[cst.Call, Finding, Renderer], cst.BaseExpression]
 
 CALL_REWRITES: dict[str, Rewrite] = {
     "dropout_keep_prob": dropout_keep_prob,
-    "l2_regularizer": _regularizer("tensorflow.keras.regularizers.l2", "0.5"),
-    "l1_regularizer": _regularizer("tensorflow.keras.regularizers.l1", None),
+    "l2_regularizer": _penalty_lambda(lambda r: f"{r.name('tensorflow.nn.l2_loss')}(w)"),
+    "l1_regularizer": _penalty_lambda(
+        lambda r: f"{r.name('tensorflow.reduce_sum')}({r.name('tensorflow.abs')}(w))"
+    ),
+    "l2_to_keras": _regularizer("tensorflow.keras.regularizers.l2", "0.5"),
+    "l1_to_keras": _regularizer("tensorflow.keras.regularizers.l1", None),
     "xavier_initializer": _xavier("tensorflow.compat.v1.glorot_uniform_initializer", True),
     "xavier_to_keras": _xavier("tensorflow.keras.initializers.GlorotUniform", False),
     "cast_to": cast_to,

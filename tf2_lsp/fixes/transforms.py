@@ -272,7 +272,7 @@ def _refusing(keywords: frozenset[str], what: str) -> Applies:
 
 def _file_writer_applies(call: ast.Call) -> str | None:
     if len(call.args) >= 2:
-        return "TF2 file writers take no graph; trace a tf.function with tf.summary.trace_on instead"
+        return "TF2 file writers take no graph (trace a tf.function with tf.summary.trace_on)"
     return _refusing(_FILE_WRITER_REFUSED, "tf.summary.create_file_writer")(call)
 
 
@@ -304,8 +304,10 @@ TRANSFORMS: dict[str, Transform] = {
     t.name: t
     for t in (
         Transform("dropout_keep_prob", _dropout_applies, ()),
-        Transform("l2_regularizer", _always, ("tensorflow.keras.regularizers.l2",)),
-        Transform("l1_regularizer", _always, ("tensorflow.keras.regularizers.l1",)),
+        Transform("l2_regularizer", _always, ("tensorflow.nn.l2_loss",)),
+        Transform("l1_regularizer", _always, ("tensorflow.reduce_sum", "tensorflow.abs")),
+        Transform("l2_to_keras", _always, ("tensorflow.keras.regularizers.l2",)),
+        Transform("l1_to_keras", _always, ("tensorflow.keras.regularizers.l1",)),
         Transform(
             "xavier_initializer",
             _xavier_applies,
@@ -344,7 +346,9 @@ TRANSFORMS: dict[str, Transform] = {
         Transform("lr_schedule", _refusing(frozenset(), "Keras schedule"), _emits(LR_SCHEDULES)),
         Transform("keras_layer", _refusing(_LAYER_REFUSED, "Keras layer"), _emits(KERAS_LAYERS)),
         Transform("file_writer", _file_writer_applies, (FILE_WRITER.target,)),
-        Transform("softmax_xent_stop_gradient", _softmax_xent_applies, ("tensorflow.stop_gradient",)),
+        Transform(
+            "softmax_xent_stop_gradient", _softmax_xent_applies, ("tensorflow.stop_gradient",)
+        ),
     )
 }
 

@@ -1,0 +1,162 @@
+"""Robustness: broken code, unknown documents, out-of-range positions, cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pytest_lsp import LanguageClient
+
+from .conftest import (
+    TIMEOUT,
+    code_actions,
+    codes,
+    hover,
+    initialize,
+    open_and_wait,
+    open_document,
+    publishes,
+    replace_all,
+    rng,
+    wait_publish,
+)
+
+SOURCE = "import tensorflow as tf\nsess = tf.Session()\n"
+
+BROKEN = [
+    "import tensorflow as tf\nsess = tf.Session(\n",
+    "import tensorflow as tf\nsess = tf.\n",
+    "import tensorflow as tf\ndef f(:\n    tf.Session()\n",
+    "import tensorflow as tf\nx = 'unterminated\n",
+    "import tensorflow as tf\n\tif x:\n  tf.Session()\n",
+    "import tensorflow as tf\nx = tf.Session()\x00\n",
+    "import tensorflow as tf\nx = " + "(" * 300 + ")" * 300 + "\n",
+    "import tensorflow as tf\nx = " + "-" * 100_000 + "1\n",
+    "import tensorflow as tf\nx = f'{tf.Session(}'\n",
+]
+
+
+async def still_serving(client: LanguageClient, tmp_path: Path, name: str = "ok.py") -> None:
+    published = await open_and_wait(client, tmp_path / name, SOURCE)
+    assert codes(published.diagnostics) == ["TF101"]
+    assert await hover(client, published.uri, 1, 10) is not None
+
+
+@pytest.mark.parametrize("text", BROKEN, ids=range(len(BROKEN)))
+async def test_broken_code_does_not_stop_the_server(
+    client: LanguageClient, tmp_path: Path, text: str
+) -> None:
+    await initialize(client)
+    uri = open_document(client, tmp_path / "broken.py", text)
+    published = await wait_publish(client, uri, 1)
+    assert list(published.diagnostics) == []  # not analysed; the user sees Python's own error
+    assert await hover(client, uri, 1, 9) is None
+    assert await code_actions(client, uri, rng(1, 0, 1, 10)) == []
+    await still_serving(client, tmp_path)
+
+    # Finishing the code brings the diagnostics back.
+    replace_all(client, uri, 2, SOURCE)
+    fixed = await wait_publish(client, uri, 2)
+    assert codes(fixed.diagnostics) == ["TF101"]
+
+
+async def test_typing_through_broken_states(client: LanguageClient, tmp_path: Path) -> None:
+    await initialize(client)
+    uri = (await open_and_wait(client, tmp_path / "a.py", "import tensorflow as tf\n")).uri
+    typed = "x = tf.Session()\n"
+    for version, end in enumerate(range(1, len(typed) + 1), start=2):
+        replace_all(client, uri, version, "import tensorflow as tf\n" + typed[:end])
+    last = 1 + len(typed)
+    final = await wait_publish(client, uri, last)
+    assert codes(final.diagnostics) == ["TF101"]
+
+
+async def test_unknown_document(client: LanguageClient, tmp_path: Path) -> None:
+    await initialize(client, pull=True)
+    path = tmp_path / "never_opened.py"
+    path.write_text(SOURCE)  # on disk, but the client never opened it
+    for uri in (path.as_uri(), "file:///nowhere/missing.py", "untitled:Untitled-1"):
+        assert await hover(client, uri, 1, 10) is None
+        assert await code_actions(client, uri, rng(1, 7, 1, 17)) == []
+        report = await asyncio.wait_for(
+            client.text_document_diagnostic_async(
+                types.DocumentDiagnosticParams(
+                    text_document=types.TextDocumentIdentifier(uri=uri)
+                )
+            ),
+            TIMEOUT,
+        )
+        assert list(report.items) == []
+    await still_serving(client, tmp_path)
+
+
+async def test_changes_and_close_for_unknown_documents(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    await initialize(client)
+    uri = (tmp_path / "ghost.py").as_uri()
+    replace_all(client, uri, 2, SOURCE)
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    await still_serving(client, tmp_path)
+    assert all(list(p.diagnostics) == [] for p in publishes(client, uri))
+
+
+@pytest.mark.parametrize(
+    ("line", "character"), [(1, 500), (2, 0), (50, 3), (10_000, 10_000), (0, 2**31 - 1)]
+)
+async def test_out_of_range_positions(
+    client: LanguageClient, tmp_path: Path, line: int, character: int
+) -> None:
+    await initialize(client)
+    uri = (await open_and_wait(client, tmp_path / "a.py", SOURCE)).uri
+    assert await hover(client, uri, line, character) is None
+    where = rng(line, character, line + 1, character)
+    actions = await code_actions(client, uri, where, only=[types.CodeActionKind.QuickFix])
+    if line >= 2:  # a range that starts past the finding's line offers nothing
+        assert actions == []
+    await still_serving(client, tmp_path, "b.py")
+
+
+async def test_range_covering_the_whole_file(client: LanguageClient, tmp_path: Path) -> None:
+    await initialize(client)
+    uri = (await open_and_wait(client, tmp_path / "a.py", SOURCE)).uri
+    actions = await code_actions(client, uri, rng(0, 0, 999, 0),
+                                 only=[types.CodeActionKind.QuickFix])
+    assert any(a.title.startswith("TF101: Replace") for a in actions)
+
+
+async def test_cancel_request(client: LanguageClient, tmp_path: Path) -> None:
+    await initialize(client)
+    uri = (await open_and_wait(client, tmp_path / "a.py", SOURCE)).uri
+    params = types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        position=types.Position(line=1, character=10),
+    )
+    for attempt in range(5):
+        request_id = f"to-cancel-{attempt}"
+        future = client.protocol.send_request(types.TEXT_DOCUMENT_HOVER, params,
+                                              msg_id=request_id)
+        client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=request_id))
+        try:
+            await asyncio.wait_for(asyncio.wrap_future(future), TIMEOUT)
+        except JsonRpcException as error:  # cancelled before it ran: RequestCancelled
+            assert error.code == types.LSPErrorCodes.RequestCancelled
+    # Cancelling a request that already finished, or never existed, is harmless too.
+    client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="no-such-request"))
+    await still_serving(client, tmp_path, "b.py")
+
+
+async def test_many_documents(client: LanguageClient, tmp_path: Path) -> None:
+    await initialize(client)
+    uris = [open_document(client, tmp_path / f"m{i}.py", SOURCE) for i in range(30)]
+    for uri in uris:
+        published = await wait_publish(client, uri, 1)
+        assert codes(published.diagnostics) == ["TF101"]

@@ -1,0 +1,84 @@
+"""Hover Markdown from the catalogue: sections, this call's preview, what is left for native."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tf2_lsp.detect import Finding, Options, detect
+from tf2_lsp.hover import hover_markdown
+from tf2_lsp.rules import Catalogue
+
+PRELUDE = "import tensorflow as tf\n"
+
+
+def finding(catalogue: Catalogue, line: str, level: str = "compat") -> Finding:
+    detection = detect(PRELUDE + line + "\n", catalogue, Options(level=level))  # type: ignore[arg-type]
+    (found,) = detection.findings
+    return found
+
+
+def test_sections_and_guide_link(catalogue: Catalogue) -> None:
+    found = finding(catalogue, "s = tf.Session()")
+    text = hover_markdown(found, ("s = tf.Session()", "s = tf.compat.v1.Session()"))
+    assert text.startswith(f"**{found.code}**")
+    for section in ("**TF1:**", "**TF2:**", "**Migrate:**", "**Fix safety:**"):
+        assert section in text
+    assert found.message in text
+    assert f"[Migration guide]({found.rule.family.guide})" in text
+    assert "```python\n# before\ns = tf.Session()\n# after\ns = tf.compat.v1.Session()\n```" in text
+    assert "**Fix (compat, safe):**" in text
+
+
+def test_compat_rename_says_what_is_left(catalogue: Catalogue) -> None:
+    """tf.compat.v1.Session keeps TF1 semantics: the hover says so."""
+    found = finding(catalogue, "s = tf.Session()")
+    text = hover_markdown(found, ("s = tf.Session()", "s = tf.compat.v1.Session()"))
+    assert "**Beyond tf.compat.v1:**" in text
+
+
+def test_fix_to_plain_tf2_claims_nothing_more(catalogue: Catalogue) -> None:
+    """tf.math.log and `rate=` are TF2 already: no 'keeps TF1 semantics' note."""
+    log = finding(catalogue, "y = tf.log(x)")
+    text = hover_markdown(log, ("y = tf.log(x)", "y = tf.math.log(x)"))
+    assert "Beyond tf.compat.v1" not in text
+    dropout = finding(catalogue, "h = tf.nn.dropout(h, keep)")
+    text = hover_markdown(dropout, ("h = tf.nn.dropout(h, keep)",
+                                    "h = tf.nn.dropout(h, rate=1 - keep)"))
+    assert "Beyond tf.compat.v1" not in text
+    assert "rate=1 - keep" in text
+
+
+def test_compat_fix_with_a_native_alternative(catalogue: Catalogue) -> None:
+    found = finding(catalogue, "f = tf.gfile.FastGFile(path)")
+    assert found.fix is not None and found.fix.level == "compat"
+    text = hover_markdown(found, None)
+    assert "**Beyond tf.compat.v1:**" in text
+    assert "`tf.io.gfile.GFile`" in text or "tensorflow.io.gfile.GFile" in text
+    assert "unsafe" in text
+
+
+def test_native_level_fix(catalogue: Catalogue) -> None:
+    found = finding(catalogue, "f = tf.gfile.FastGFile(path)", level="native")
+    text = hover_markdown(found, ("f = tf.gfile.FastGFile(path)", "f = tf.io.gfile.GFile(path)"))
+    assert "**Fix (native, unsafe):**" in text
+    assert "Beyond tf.compat.v1" not in text
+
+
+def test_without_preview(catalogue: Catalogue) -> None:
+    found = finding(catalogue, "s = tf.Session()")
+    text = hover_markdown(found, None)
+    assert "```python" not in text
+    assert "**TF1:**" in text
+
+
+def test_unfixable_finding(catalogue: Catalogue) -> None:
+    options = Options(target_version="2.21")
+    detection = detect(PRELUDE + "h = tf.layers.dense(x, 3)\n", catalogue, options)
+    (found,) = detection.findings
+    assert found.fix is None
+    text = hover_markdown(found, None)
+    assert "Beyond tf.compat.v1" not in text
+    assert "```python" not in text
+    older = detect(PRELUDE + "h = tf.layers.dense(x, 3)\n", catalogue,
+                   replace(options, target_version="2.15"))
+    assert older.findings[0].fix is not None
