@@ -900,9 +900,14 @@ def arg_example(plan: ArgPlan) -> tuple[str, str | None]:
             f"{plan.rename.get(plan.v1[i], plan.v1[i])}={args[i]}"
             for i in range(count, len(plan.v1))
         ]
-        return (f"y = {call}({', '.join(args)})", f"y = {call}({', '.join([*args[:count], *moved])})")
+        return (
+            f"y = {call}({', '.join(args)})",
+            f"y = {call}({', '.join([*args[:count], *moved])})",
+        )
     # The leading `x` is only kept positional when the first slot means the same in TF1 and TF2.
-    first = "x, " if plan.v1[:1] and plan.rename.get(plan.v1[0], plan.v1[0]) == plan.v2[:1][0] else ""
+    first = (
+        "x, " if plan.v1[:1] and plan.rename.get(plan.v1[0], plan.v1[0]) == plan.v2[:1][0] else ""
+    )
     if not plan.v1 or not plan.v2:
         first = "x, "
     if plan.v1 and plan.rename.get(plan.v1[0], plan.v1[0]) in (old, new):
@@ -967,8 +972,7 @@ def build_files(apis: list[Api], groups_path: Path) -> dict[str, str]:
     # Symbols a hand-written rule claims (exactly or under its `prefix.*`) are left to it.
     symbol_plans = [p for p in plan_symbols(apis, config) if not shadowed(p.name)]
     symbol_rules = [
-        render_symbol_rule(apis, config, key, plans)
-        for key, plans in grouped(symbol_plans).items()
+        render_symbol_rule(apis, config, key, plans) for key, plans in grouped(symbol_plans).items()
     ]
     renamed = {p.name for p in symbol_plans}
     arg_plans = [

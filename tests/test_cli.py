@@ -17,7 +17,15 @@ ROOT = Path(__file__).resolve().parents[1]
 TF1 = "import tensorflow as tf\ns = tf.Session()\ny = tf.log(x)\n"
 FIXED = "import tensorflow as tf\ns = tf.compat.v1.Session()\ny = tf.math.log(x)\n"
 JSON_KEYS = [
-    "path", "line", "column", "end_line", "end_column", "code", "severity", "message", "symbol",
+    "path",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "code",
+    "severity",
+    "message",
+    "symbol",
     "fix",
 ]
 
@@ -26,7 +34,11 @@ def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProce
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, "-m", "tf2_lsp", *map(str, args)],
-        capture_output=True, text=True, cwd=cwd or ROOT, env=env, check=False,
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=env,
+        check=False,
     )
 
 
@@ -46,7 +58,8 @@ def project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
 def snapshot(directory: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(directory)): p.read_bytes()
-        for p in sorted(directory.rglob("*")) if p.is_file()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -81,7 +94,9 @@ def test_check_json_schema(tmp_path: Path) -> None:
     assert first["path"] == str(root / "a.py")
     assert (first["line"], first["column"], first["end_line"], first["end_column"]) == (2, 5, 2, 15)
     assert (first["code"], first["severity"], first["symbol"]) == (
-        "TF101", "warning", "tensorflow.Session",
+        "TF101",
+        "warning",
+        "tensorflow.Session",
     )
     assert first["fix"] == {
         "title": "TF101: Replace `tf.Session` with `tf.compat.v1.Session`",

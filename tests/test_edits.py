@@ -18,8 +18,9 @@ def apply_changes(source: str, changes: list[TextChange]) -> str:
     def index(line: int, column: int) -> int:
         return starts[line] + column
 
-    spans = sorted((index(c.line, c.column), index(c.end_line, c.end_column), c.text)
-                   for c in changes)
+    spans = sorted(
+        (index(c.line, c.column), index(c.end_line, c.end_column), c.text) for c in changes
+    )
     for start, end, text in reversed(spans):
         source = source[:start] + text + source[end:]
     return source
@@ -83,8 +84,10 @@ def test_deleting_lines() -> None:
 
 
 CASES = [
-    ("import tensorflow as tf\ns = tf.Session()\ny = tf.log(x)\n",
-     [LineEdit(2, 2, ("s = tf.compat.v1.Session()",)), LineEdit(3, 3, ("y = tf.math.log(x)",))]),
+    (
+        "import tensorflow as tf\ns = tf.Session()\ny = tf.log(x)\n",
+        [LineEdit(2, 2, ("s = tf.compat.v1.Session()",)), LineEdit(3, 3, ("y = tf.math.log(x)",))],
+    ),
     ("a\nb\nc\nd\n", [LineEdit(2, 3, ("B", "C", "extra"))]),
     ("a\nb\nc\n", [LineEdit(1, 0, ("header",)), LineEdit(3, 3, ("c2",))]),
     ("x = 1\n", [LineEdit(1, 1, ("x = 1",))]),

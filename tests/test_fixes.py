@@ -13,9 +13,7 @@ from tf2_lsp.rules import Catalogue, Level
 TF = "import tensorflow as tf\n"
 
 
-def fix(
-    source: str, catalogue: Catalogue, level: Level = "compat", unsafe: bool = False
-) -> str:
+def fix(source: str, catalogue: Catalogue, level: Level = "compat", unsafe: bool = False) -> str:
     outcome = fix_source(source, catalogue, Options(level=level), unsafe=unsafe)
     assert outcome.error is None
     again = fix_source(outcome.source, catalogue, Options(level=level), unsafe=unsafe)
@@ -77,9 +75,11 @@ RENAMES = [
         id="module-alias-fixed-once",
     ),
     pytest.param(
-        '"""Docstring."""\nfrom __future__ import annotations\n' + TF
+        '"""Docstring."""\nfrom __future__ import annotations\n'
+        + TF
         + "a = tf.contrib.slim.flatten(x)\nb = tf.contrib.slim.flatten(y)\n",
-        '"""Docstring."""\nfrom __future__ import annotations\n' + TF
+        '"""Docstring."""\nfrom __future__ import annotations\n'
+        + TF
         + "import tf_slim as slim\na = slim.flatten(x)\nb = slim.flatten(y)\n",
         id="one-import-for-many-uses",
     ),
@@ -150,7 +150,8 @@ def test_native_logging_imports_absl(catalogue: Catalogue) -> None:
 def test_native_logging_when_the_stdlib_logging_is_imported(catalogue: Catalogue) -> None:
     check(
         "import logging\n" + TF + "tf.logging.info('x')\nlogging.info('y')\n",
-        "import logging\n" + TF
+        "import logging\n"
+        + TF
         + "import absl.logging\nabsl.logging.info('x')\nlogging.info('y')\n",
         catalogue,
         level="native",
@@ -191,7 +192,8 @@ def test_unsafe_fix_needs_unsafe(catalogue: Catalogue) -> None:
 
 ARGUMENTS = [
     pytest.param(
-        "y = tf.reduce_sum(x, keep_dims=True)\n", "y = tf.reduce_sum(x, keepdims=True)\n",
+        "y = tf.reduce_sum(x, keep_dims=True)\n",
+        "y = tf.reduce_sum(x, keepdims=True)\n",
         id="keyword-rename",
     ),
     pytest.param(
@@ -210,7 +212,9 @@ ARGUMENTS = [
         id="moved-positional-beside-keywords",
     ),
     pytest.param(
-        "y = tf.expand_dims(x, dim=1)\n", "y = tf.expand_dims(x, axis=1)\n", id="dim-to-axis",
+        "y = tf.expand_dims(x, dim=1)\n",
+        "y = tf.expand_dims(x, axis=1)\n",
+        id="dim-to-axis",
     ),
     pytest.param(
         "y = tf.reduce_sum(\n    x,  # input\n    keep_dims=True,  # keep\n)\n",
@@ -294,18 +298,23 @@ def test_keyword_rename_refused_when_a_positional_already_fills_the_slot(
 
 TRANSFORMS = [
     pytest.param(
-        "y = tf.nn.dropout(x, keep_prob)\n", "y = tf.nn.dropout(x, rate=1 - keep_prob)\n",
+        "y = tf.nn.dropout(x, keep_prob)\n",
+        "y = tf.nn.dropout(x, rate=1 - keep_prob)\n",
         id="dropout-positional",
     ),
     pytest.param(
-        "y = tf.nn.dropout(x, keep_prob=kp)\n", "y = tf.nn.dropout(x, rate=1 - kp)\n",
+        "y = tf.nn.dropout(x, keep_prob=kp)\n",
+        "y = tf.nn.dropout(x, rate=1 - kp)\n",
         id="dropout-keyword",
     ),
     pytest.param(
-        "y = tf.nn.dropout(x, 0.8)\n", "y = tf.nn.dropout(x, rate=0.2)\n", id="dropout-literal",
+        "y = tf.nn.dropout(x, 0.8)\n",
+        "y = tf.nn.dropout(x, rate=0.2)\n",
+        id="dropout-literal",
     ),
     pytest.param(
-        "y = tf.nn.dropout(x, a + b)\n", "y = tf.nn.dropout(x, rate=1 - (a + b))\n",
+        "y = tf.nn.dropout(x, a + b)\n",
+        "y = tf.nn.dropout(x, rate=1 - (a + b))\n",
         id="dropout-parenthesises",
     ),
     pytest.param(
@@ -319,7 +328,8 @@ TRANSFORMS = [
         id="dropout-all-positional",
     ),
     pytest.param(
-        "y = tf.nn.dropout(tf.log(x), kp)\n", "y = tf.nn.dropout(tf.math.log(x), rate=1 - kp)\n",
+        "y = tf.nn.dropout(tf.log(x), kp)\n",
+        "y = tf.nn.dropout(tf.math.log(x), rate=1 - kp)\n",
         id="dropout-nested-rename",
     ),
     pytest.param(
@@ -328,8 +338,11 @@ TRANSFORMS = [
         id="dropout-multi-line",
     ),
     pytest.param("y = tf.to_float(x)\n", "y = tf.cast(x, tf.float32)\n", id="to-float"),
-    pytest.param("n = x.shape[-1].value\n", "n = tf.compat.v1.dimension_value(x.shape[-1])\n",
-                 id="dimension-value"),
+    pytest.param(
+        "n = x.shape[-1].value\n",
+        "n = tf.compat.v1.dimension_value(x.shape[-1])\n",
+        id="dimension-value",
+    ),
     pytest.param(
         "ds = tf.data.Dataset.range(3)\nit = ds.make_one_shot_iterator()\n",
         "ds = tf.data.Dataset.range(3)\nit = tf.compat.v1.data.make_one_shot_iterator(ds)\n",

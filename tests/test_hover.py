@@ -42,8 +42,9 @@ def test_fix_to_plain_tf2_claims_nothing_more(catalogue: Catalogue) -> None:
     text = hover_markdown(log, ("y = tf.log(x)", "y = tf.math.log(x)"))
     assert "Beyond tf.compat.v1" not in text
     dropout = finding(catalogue, "h = tf.nn.dropout(h, keep)")
-    text = hover_markdown(dropout, ("h = tf.nn.dropout(h, keep)",
-                                    "h = tf.nn.dropout(h, rate=1 - keep)"))
+    text = hover_markdown(
+        dropout, ("h = tf.nn.dropout(h, keep)", "h = tf.nn.dropout(h, rate=1 - keep)")
+    )
     assert "Beyond tf.compat.v1" not in text
     assert "rate=1 - keep" in text
 
@@ -79,6 +80,7 @@ def test_unfixable_finding(catalogue: Catalogue) -> None:
     text = hover_markdown(found, None)
     assert "Beyond tf.compat.v1" not in text
     assert "```python" not in text
-    older = detect(PRELUDE + "h = tf.layers.dense(x, 3)\n", catalogue,
-                   replace(options, target_version="2.15"))
+    older = detect(
+        PRELUDE + "h = tf.layers.dense(x, 3)\n", catalogue, replace(options, target_version="2.15")
+    )
     assert older.findings[0].fix is not None

@@ -13,9 +13,7 @@ from tf2_lsp.engine import fix_source
 from tf2_lsp.rules import load_catalogue
 
 CATALOGUE = load_catalogue()
-SETTINGS = settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _catalogue_statements() -> list[str]:

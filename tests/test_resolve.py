@@ -163,11 +163,7 @@ def test_first_comprehension_iterable_is_in_the_enclosing_scope(catalogue: Catal
 def test_default_arguments_and_decorators_evaluate_in_the_enclosing_scope(
     catalogue: Catalogue,
 ) -> None:
-    source = (
-        "import tensorflow as tf\n"
-        "def f(tf=tf.log(2.0)):\n"
-        "    return tf.Session()\n"
-    )
+    source = "import tensorflow as tf\ndef f(tf=tf.log(2.0)):\n    return tf.Session()\n"
     assert found(source, catalogue) == [(2, "TF201")]
 
 
@@ -229,12 +225,7 @@ def test_class_body_names_do_not_leak_into_methods(catalogue: Catalogue) -> None
 
 
 def test_class_body_shadowing_applies_inside_the_body(catalogue: Catalogue) -> None:
-    source = (
-        "import tensorflow as tf\n"
-        "class Model:\n"
-        "    tf = MyLib()\n"
-        "    s = tf.Session()\n"
-    )
+    source = "import tensorflow as tf\nclass Model:\n    tf = MyLib()\n    s = tf.Session()\n"
     assert found(source, catalogue) == []
 
 

@@ -33,7 +33,9 @@ def test_example(rule: Rule, example: Example) -> None:
     # test_target_version covers the newest.
     options = Options(level=example.level, target_version="2.15" if rule.since else "2.21")
     before = _join(example.prelude, example.before)
-    expected = _join(example.prelude, example.after if example.after is not None else example.before)
+    expected = _join(
+        example.prelude, example.after if example.after is not None else example.before
+    )
     outcome = fix_source(before, CATALOGUE, options, unsafe=example.unsafe)
     assert outcome.error is None
     assert outcome.source == expected

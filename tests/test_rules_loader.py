@@ -46,8 +46,12 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
     [rule] = load_rule_file(write(tmp_path, "demo.toml", FAMILY + RULE + FIX))
     assert rule.code == "TF901"
     assert rule.fixes == (
-        Fix(level="compat", safety="safe", kind="rename",
-            to={"tensorflow.Session": "tensorflow.compat.v1.Session"}),
+        Fix(
+            level="compat",
+            safety="safe",
+            kind="rename",
+            to={"tensorflow.Session": "tensorflow.compat.v1.Session"},
+        ),
     )
     catalogue = load_catalogue(tmp_path)
     assert catalogue.lookup("tensorflow.Session") == (rule,)
@@ -56,46 +60,83 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
 BROKEN = [
     pytest.param(FAMILY + RULE + "code = \n", ("not valid TOML",), id="toml-syntax"),
     pytest.param(RULE + FIX, ("[family]",), id="missing-family"),
-    pytest.param(FAMILY.replace('title = "Demo rules"\n', "") + RULE, ("title",),
-                 id="family-without-title"),
+    pytest.param(
+        FAMILY.replace('title = "Demo rules"\n', "") + RULE, ("title",), id="family-without-title"
+    ),
     pytest.param(FAMILY, ("[[rule]]",), id="no-rules"),
-    pytest.param(FAMILY + RULE.replace("TF901", "TX901") + FIX, ("code", "TF123"),
-                 id="bad-code-format"),
+    pytest.param(
+        FAMILY + RULE.replace("TF901", "TX901") + FIX, ("code", "TF123"), id="bad-code-format"
+    ),
     pytest.param(FAMILY + RULE.replace("TF901", "TF9") + FIX, ("code",), id="short-code"),
-    pytest.param(FAMILY + RULE + 'colour = "red"\n' + FIX, ("TF901", "colour", "unknown"),
-                 id="unknown-rule-field"),
-    pytest.param(FAMILY + RULE + FIX + 'transfrom = "x"\n', ("TF901", "fix.transfrom"),
-                 id="unknown-fix-field"),
-    pytest.param(FAMILY + RULE + FIX.replace('"tensorflow.Session" = ', '"tensorflow.Other" = '),
-                 ("TF901", "fix.to", "tensorflow.Session"), id="rename-without-target"),
-    pytest.param(FAMILY + RULE + FIX.replace('kind = "rename"', 'kind = "transform"\n'
-                 'transform = "no_such_transform"'), ("TF901", "fix.transform", "no_such"),
-                 id="unknown-transform"),
-    pytest.param(FAMILY + RULE.replace('"warning"', '"fatal"') + FIX, ("TF901", "severity"),
-                 id="bad-severity"),
-    pytest.param(FAMILY + RULE + FIX.replace('"safe"', '"maybe"'), ("TF901", "fix.safety"),
-                 id="bad-safety"),
-    pytest.param(FAMILY + RULE + FIX.replace('"compat"', '"tf3"'), ("TF901", "fix.level"),
-                 id="bad-level"),
-    pytest.param(FAMILY + RULE + FIX + FIX, ("TF901", "fix", "one fix per level"),
-                 id="two-fixes-one-level"),
-    pytest.param(FAMILY + RULE.replace('["tensorflow.Session"]', '["tensorflow..Session"]'),
-                 ("TF901", "symbols"), id="bad-symbol"),
-    pytest.param(FAMILY + RULE.replace('["tensorflow.Session"]', "[]"), ("TF901", "symbols"),
-                 id="no-symbols"),
-    pytest.param(FAMILY + RULE.replace('tf1 = "a"\n', ""), ("TF901", "tf1", "missing"),
-                 id="missing-doc-field"),
-    pytest.param(FAMILY + RULE + "removed = \"yes\"\n", ("TF901", "removed"),
-                 id="bad-boolean"),
-    pytest.param(FAMILY + RULE + FIX.replace('kind = "rename"', 'kind = "arguments"'),
-                 ("TF901", "fix.arguments"), id="arguments-without-table"),
-    pytest.param(FAMILY + RULE + FIX + '\n[[rule.example]]\nbefore = "x"\nlevl = "compat"\n',
-                 ("TF901", "example.levl"), id="unknown-example-field"),
-    pytest.param(FAMILY + RULE + FIX + "\n[[rule.example]]\nafter = \"x\"\n",
-                 ("TF901", "example.before"), id="example-without-before"),
+    pytest.param(
+        FAMILY + RULE + 'colour = "red"\n' + FIX,
+        ("TF901", "colour", "unknown"),
+        id="unknown-rule-field",
+    ),
+    pytest.param(
+        FAMILY + RULE + FIX + 'transfrom = "x"\n',
+        ("TF901", "fix.transfrom"),
+        id="unknown-fix-field",
+    ),
+    pytest.param(
+        FAMILY + RULE + FIX.replace('"tensorflow.Session" = ', '"tensorflow.Other" = '),
+        ("TF901", "fix.to", "tensorflow.Session"),
+        id="rename-without-target",
+    ),
+    pytest.param(
+        FAMILY
+        + RULE
+        + FIX.replace('kind = "rename"', 'kind = "transform"\ntransform = "no_such_transform"'),
+        ("TF901", "fix.transform", "no_such"),
+        id="unknown-transform",
+    ),
+    pytest.param(
+        FAMILY + RULE.replace('"warning"', '"fatal"') + FIX,
+        ("TF901", "severity"),
+        id="bad-severity",
+    ),
+    pytest.param(
+        FAMILY + RULE + FIX.replace('"safe"', '"maybe"'), ("TF901", "fix.safety"), id="bad-safety"
+    ),
+    pytest.param(
+        FAMILY + RULE + FIX.replace('"compat"', '"tf3"'), ("TF901", "fix.level"), id="bad-level"
+    ),
+    pytest.param(
+        FAMILY + RULE + FIX + FIX, ("TF901", "fix", "one fix per level"), id="two-fixes-one-level"
+    ),
+    pytest.param(
+        FAMILY + RULE.replace('["tensorflow.Session"]', '["tensorflow..Session"]'),
+        ("TF901", "symbols"),
+        id="bad-symbol",
+    ),
+    pytest.param(
+        FAMILY + RULE.replace('["tensorflow.Session"]', "[]"), ("TF901", "symbols"), id="no-symbols"
+    ),
+    pytest.param(
+        FAMILY + RULE.replace('tf1 = "a"\n', ""),
+        ("TF901", "tf1", "missing"),
+        id="missing-doc-field",
+    ),
+    pytest.param(FAMILY + RULE + 'removed = "yes"\n', ("TF901", "removed"), id="bad-boolean"),
+    pytest.param(
+        FAMILY + RULE + FIX.replace('kind = "rename"', 'kind = "arguments"'),
+        ("TF901", "fix.arguments"),
+        id="arguments-without-table",
+    ),
+    pytest.param(
+        FAMILY + RULE + FIX + '\n[[rule.example]]\nbefore = "x"\nlevl = "compat"\n',
+        ("TF901", "example.levl"),
+        id="unknown-example-field",
+    ),
+    pytest.param(
+        FAMILY + RULE + FIX + '\n[[rule.example]]\nafter = "x"\n',
+        ("TF901", "example.before"),
+        id="example-without-before",
+    ),
     pytest.param("bogus = 1\n" + FAMILY + RULE, ("bogus",), id="unknown-top-level-key"),
-    pytest.param(FAMILY + "bogus = 1\n" + RULE, ("[family]", "bogus", "unknown"),
-                 id="unknown-family-field"),
+    pytest.param(
+        FAMILY + "bogus = 1\n" + RULE, ("[family]", "bogus", "unknown"), id="unknown-family-field"
+    ),
 ]
 
 
@@ -151,9 +192,14 @@ def test_hand_written_rules_shadow_generated_ones(tmp_path: Path) -> None:
 
 
 def test_prefix_rules_match_the_longest_prefix(tmp_path: Path) -> None:
-    text = FAMILY + RULE.replace('["tensorflow.Session"]', '["tensorflow.contrib.*"]') + (
-        RULE.replace("TF901", "TF902").replace("demo-session", "slim")
-        .replace('["tensorflow.Session"]', '["tensorflow.contrib.slim.*"]')
+    text = (
+        FAMILY
+        + RULE.replace('["tensorflow.Session"]', '["tensorflow.contrib.*"]')
+        + (
+            RULE.replace("TF901", "TF902")
+            .replace("demo-session", "slim")
+            .replace('["tensorflow.Session"]', '["tensorflow.contrib.slim.*"]')
+        )
     )
     write(tmp_path, "demo.toml", text)
     catalogue = load_catalogue(tmp_path)
@@ -163,8 +209,9 @@ def test_prefix_rules_match_the_longest_prefix(tmp_path: Path) -> None:
 
 
 def test_prefix_target_for() -> None:
-    fix = Fix(level="compat", safety="safe", kind="rename",
-              to={"tensorflow.contrib.slim.*": "tf_slim.*"})
+    fix = Fix(
+        level="compat", safety="safe", kind="rename", to={"tensorflow.contrib.slim.*": "tf_slim.*"}
+    )
     assert fix.target_for("tensorflow.contrib.slim.conv2d") == "tf_slim.conv2d"
     assert fix.target_for("tensorflow.contrib.slim") == "tf_slim"
     assert fix.target_for("tensorflow.contrib.slimmer") is None

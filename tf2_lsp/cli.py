@@ -133,9 +133,7 @@ def _map(
         yield from pool.imap(function, files, chunksize=max(1, len(files) // (workers * 8)))
 
 
-def run_check(
-    files: list[Path], config: Config, fmt: str, jobs: int, catalogue: Catalogue
-) -> int:
+def run_check(files: list[Path], config: Config, fmt: str, jobs: int, catalogue: Catalogue) -> int:
     results = list(_map(partial(check_file, config=config), files, jobs))
     records = [record for result in results for record in result.records]
     for result in results:
@@ -171,8 +169,9 @@ def check_file(path: Path, config: Config) -> FileResult:
 
 
 def run_fix(files: list[Path], config: Config, unsafe: bool, diff: bool, jobs: int) -> int:
-    worker = partial(fix_file, config=replace(config), unsafe=unsafe or config.unsafe_fixes,
-                     diff_only=diff)
+    worker = partial(
+        fix_file, config=replace(config), unsafe=unsafe or config.unsafe_fixes, diff_only=diff
+    )
     applied = changed = 0
     remaining: list[Record] = []
     errors = False
@@ -187,8 +186,10 @@ def run_fix(files: list[Path], config: Config, unsafe: bool, diff: bool, jobs: i
         remaining.extend(result.records)
     for record in remaining:
         if record.code == UNREADABLE:
-            print(f"{record.path}:{record.line}:{record.column}: {record.code} {record.message}",
-                  file=sys.stderr)
+            print(
+                f"{record.path}:{record.line}:{record.column}: {record.code} {record.message}",
+                file=sys.stderr,
+            )
     verb = "Would apply" if diff else "Applied"
     print(
         f"{verb} {applied} fix(es) in {changed} of {len(files)} file(s); "
@@ -238,8 +239,11 @@ def fix_file(path: Path, config: Config, unsafe: bool, diff_only: bool) -> FileR
 def to_record(path: str, finding: Finding) -> Record:
     fix = None
     if finding.fix is not None:
-        fix = {"title": fix_title(finding), "safety": finding.fix.safety,
-               "level": finding.fix.level}
+        fix = {
+            "title": fix_title(finding),
+            "safety": finding.fix.safety,
+            "level": finding.fix.level,
+        }
     span = finding.span
     return Record(
         path=path,
@@ -256,8 +260,18 @@ def to_record(path: str, finding: Finding) -> Record:
 
 
 def _unreadable(path: str, message: str, line: int = 1, column: int = 1) -> Record:
-    return Record(path, line, column, line, column, UNREADABLE, "error",
-                  f"cannot analyse this file: {message}", None, None)
+    return Record(
+        path,
+        line,
+        column,
+        line,
+        column,
+        UNREADABLE,
+        "error",
+        f"cannot analyse this file: {message}",
+        None,
+        None,
+    )
 
 
 def _syntax_record(path: str, error: SyntaxError) -> Record:

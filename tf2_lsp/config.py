@@ -58,7 +58,7 @@ def _codes(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [part.strip() for part in value.split(",") if part.strip()]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError("must be a list of rule codes such as [\"TF101\", \"TF2\"]")
+        raise ValueError('must be a list of rule codes such as ["TF101", "TF2"]')
     bad = [v for v in value if not _CODE_PREFIX.match(v)]
     if bad:
         raise ValueError(f"{bad[0]!r} is not a rule code or code prefix (TF, TF1, TF101)")
@@ -71,15 +71,16 @@ def _severity(value: Any) -> tuple[tuple[str, Severity], ...]:
     pairs = []
     for code, level in value.items():
         if not _CODE_PREFIX.match(str(code)) or level not in SEVERITIES:
-            raise ValueError(f"{code} = {level!r}: expected a rule code and one of "
-                             + ", ".join(SEVERITIES))
+            raise ValueError(
+                f"{code} = {level!r}: expected a rule code and one of " + ", ".join(SEVERITIES)
+            )
         pairs.append((str(code), level))
     return tuple(pairs)
 
 
 def _version(value: Any) -> str:
     if not isinstance(value, str) or not _VERSION.match(value):
-        raise ValueError("must be a TensorFlow 2 version such as \"2.15\" or \"2.21\"")
+        raise ValueError('must be a TensorFlow 2 version such as "2.15" or "2.21"')
     return value
 
 

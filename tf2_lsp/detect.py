@@ -80,6 +80,10 @@ class Detection:
     # Method calls a rule could match if only the receiver's type were known: the server asks
     # jedi about these in the background and runs detection again with its answers.
     candidates: list[ReceiverCandidate] = field(default_factory=list)
+    # For incremental re-analysis (tf2_lsp.incremental): the top-level statements' line spans
+    # and whether each may bind module names, and the module scope as the walk left it.
+    layout: list[tuple[int, int, bool]] = field(default_factory=list)
+    module_scope: Scope | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +158,32 @@ def detect(
         return Detection([], syntax_error=error)
     except ValueError as error:
         return Detection([], syntax_error=SyntaxError(str(error)))
-    walker = _Walker(source, catalogue, options, receiver_hints or {})
+    walker = ModuleWalker(source, catalogue, options, receiver_hints or {})
     walker.run(tree)
     walker.check_graph_program(tree)
+    return finish_detection(walker, tree.body)
+
+
+def statement_layout(body: Sequence[ast.stmt]) -> list[tuple[int, int, bool]]:
+    """(first line, last line, binds module names?) of each top-level statement.
+
+    Only `def` and `class` statements are taken as binding nothing that matters: they bind
+    their own name, never a TensorFlow alias, so editing inside them cannot change how the
+    rest of the module resolves.
+    """
+    layout = []
+    for statement in body:
+        first = statement.lineno
+        decorators = getattr(statement, "decorator_list", None)
+        if decorators:
+            first = min(first, *(d.lineno for d in decorators))
+        inert = isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        layout.append((first, statement.end_lineno or statement.lineno, not inert))
+    return layout
+
+
+def finish_detection(walker: ModuleWalker, body: Sequence[ast.stmt]) -> Detection:
+    options = walker.options
     findings = [f for f in walker.findings if options.wants(f.code)]
     findings = _drop_suppressed(findings, walker.index)
     findings.sort(key=lambda f: (f.span.line, f.span.column, f.code))
@@ -173,6 +200,8 @@ def detect(
         },
         imports_end=walker.imports_end,
         first_import=walker.first_import,
+        layout=statement_layout(body),
+        module_scope=module,
     )
 
 
@@ -200,7 +229,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 Handler = Callable[[ast.AST], None]
 
 
-class _Walker:
+class ModuleWalker:
     """One pass over the tree with a scope stack; function bodies run after their scope ends."""
 
     def __init__(
@@ -258,8 +287,9 @@ class _Walker:
 
     # -- traversal -----------------------------------------------------------
 
-    def run(self, tree: ast.Module) -> None:
-        self.note_import_block(tree.body)
+    def run(self, tree: ast.Module, note_imports: bool = True) -> None:
+        if note_imports:
+            self.note_import_block(tree.body)
         self.visit_body(tree.body)
         while self.deferred:
             function, scope = self.deferred.pop(0)
@@ -270,7 +300,9 @@ class _Walker:
 
     def note_import_block(self, body: Sequence[ast.stmt]) -> None:
         for statement in body:
-            if isinstance(statement, ast.Import | ast.ImportFrom) or (isinstance(statement, ast.Try | ast.If) and _only_imports(statement)):
+            if isinstance(statement, ast.Import | ast.ImportFrom) or (
+                isinstance(statement, ast.Try | ast.If) and _only_imports(statement)
+            ):
                 if not self.first_import:
                     self.first_import = statement.lineno
                 self.imports_end = statement.end_lineno or statement.lineno
@@ -469,7 +501,7 @@ class _Walker:
         self.scope = saved
 
     def alias_of(self, value: ast.expr | None) -> Binding:
-        """What assigning `value` to a name makes that name: a TF alias, a typed value, or neither."""
+        """What assigning `value` to a name makes it: a TF alias, a typed value, or neither."""
         if value is None:
             return NOT_TF
         chain = _chain(value)
@@ -489,7 +521,8 @@ class _Walker:
         """An alias of a module that a prefix rule renames (`slim = tf.contrib.slim`)."""
         name, _ = canonical(qualified)
         return any(
-            rule.is_prefix_rule and (fix := rule.fix_for(self.options.level)) is not None
+            rule.is_prefix_rule
+            and (fix := rule.fix_for(self.options.level)) is not None
             and fix.kind == "rename"
             for rule in self.catalogue.lookup(name)
         )
@@ -559,9 +592,7 @@ class _Walker:
             if self.check_reference(chain[length - 1], qualified, binding.covered, written):
                 return
 
-    def check_reference(
-        self, node: ast.expr, qualified: str, covered: bool, written: str
-    ) -> bool:
+    def check_reference(self, node: ast.expr, qualified: str, covered: bool, written: str) -> bool:
         if is_tf2_namespace(qualified):
             return False
         name, compat = canonical(qualified)
@@ -584,8 +615,9 @@ class _Walker:
                 span = self.span_of(node)
                 for rule in matched:
                     if rule.match == "call" and rule.removed:
-                        self.add(rule, name, written, span, span, "reference", compat,
-                                 rename_only=True)
+                        self.add(
+                            rule, name, written, span, span, "reference", compat, rename_only=True
+                        )
             return True
         span = self.span_of(node)
         for rule in rules:
@@ -650,7 +682,9 @@ class _Walker:
             if compat:
                 return
             span = self.span_of(node.func)
-            self.add(rule, symbol, self.text_of(node.func), span, self.span_of(node), "call", compat)
+            self.add(
+                rule, symbol, self.text_of(node.func), span, self.span_of(node), "call", compat
+            )
             return
         if fix.kind == "arguments":
             self.check_arguments(node, rule, fix, symbol, compat)
@@ -664,7 +698,13 @@ class _Walker:
                 return
             span = self.span_of(node.func)
             self.add(
-                rule, symbol, self.text_of(node.func), span, self.span_of(node), "call", compat,
+                rule,
+                symbol,
+                self.text_of(node.func),
+                span,
+                self.span_of(node),
+                "call",
+                compat,
                 refused=verdict or None,
             )
             return
@@ -680,7 +720,8 @@ class _Walker:
         offending = [
             keyword
             for keyword in node.keywords
-            if keyword.arg is not None and (keyword.arg in change.rename or keyword.arg in change.remove)
+            if keyword.arg is not None
+            and (keyword.arg in change.rename or keyword.arg in change.remove)
         ]
         positional = [arg for arg in node.args if not isinstance(arg, ast.Starred)]
         starred = len(positional) != len(node.args)
@@ -698,8 +739,16 @@ class _Walker:
             refused = "more positional arguments than the TF1 signature takes"
         first = node.args[len(node.args) - len(moved)] if moved else offending[0]
         span = self.span_of(first)
-        self.add(rule, symbol, self.text_of(node.func), span, self.span_of(node), "call", compat,
-                 refused=refused)
+        self.add(
+            rule,
+            symbol,
+            self.text_of(node.func),
+            span,
+            self.span_of(node),
+            "call",
+            compat,
+            refused=refused,
+        )
 
     # -- imports, patterns -----------------------------------------------------
 
@@ -723,8 +772,9 @@ class _Walker:
         span = self.span_of(node)
         covered = False
         for rule in rules:
-            finding = self.add(rule, name, local, span, span, "import", compat,
-                               rename_only=rename_only)
+            finding = self.add(
+                rule, name, local, span, span, "import", compat, rename_only=rename_only
+            )
             if finding is not None and finding.fix is not None and finding.fix.kind == "rename":
                 covered = True
         return covered
@@ -744,8 +794,9 @@ class _Walker:
             return
         for rule in self.catalogue.exact.get("tensorflow.Dimension.value", ()):
             span = self.span_of(node)
-            self.add(rule, "tensorflow.Dimension.value", self.text_of(node), span, span, "pattern",
-                     False)
+            self.add(
+                rule, "tensorflow.Dimension.value", self.text_of(node), span, span, "pattern", False
+            )
 
     def check_graph_program(self, tree: ast.Module) -> None:
         """A script or test that builds graphs must opt out of TF2 behaviour before it runs."""
@@ -756,8 +807,9 @@ class _Walker:
         for rule in self.catalogue.exact.get("tensorflow.compat.v1.disable_v2_behavior", ()):
             span = self.span_of(self.first_tf_import)
             self.statement = (self.imports_end, self.imports_end)
-            self.add(rule, "tensorflow.compat.v1.disable_v2_behavior", "", span, span, "program",
-                     False)
+            self.add(
+                rule, "tensorflow.compat.v1.disable_v2_behavior", "", span, span, "program", False
+            )
 
     def in_tf_file(self) -> bool:
         return any(b.qualified for b in self.module_scope.names.values()) or any(
@@ -793,16 +845,26 @@ class _Walker:
         rename_only: bool = False,
     ) -> Finding | None:
         gone = self.compat_target_gone(rule, symbol)
-        if compat and not gone and (
-            self.options.level != "native" or not any(fix.level == "native" for fix in rule.fixes)
+        if (
+            compat
+            and not gone
+            and (
+                self.options.level != "native"
+                or not any(fix.level == "native" for fix in rule.fixes)
+            )
         ):
             return None  # compat.v1 code that works; only the native level suggests more
         fix = self.fix_for(rule, compat, symbol)
         if rename_only and (fix is None or fix.kind != "rename"):
             # A reference or import, not a call: only a rename of the name itself applies.
             fix = next(
-                (f for f in rule.fixes if f.kind == "rename" and f.target_for(symbol)
-                 and not (f.level == "compat" and gone)),
+                (
+                    f
+                    for f in rule.fixes
+                    if f.kind == "rename"
+                    and f.target_for(symbol)
+                    and not (f.level == "compat" and gone)
+                ),
                 None,
             )
         severity: Severity = rule.severity
@@ -814,9 +876,7 @@ class _Walker:
         target = shown_fix.target_for(symbol) if shown_fix is not None else None
         # A transform has no `to` table; its message names what the rewrite writes.
         named = target or _first_emitted(shown_fix)
-        message = rule.message.format(
-            symbol=written, qualified=symbol, target=self.display(named)
-        )
+        message = rule.message.format(symbol=written, qualified=symbol, target=self.display(named))
         if compat:
             severity = "information"
             message = f"`{written}` runs through tf.compat.v1; the idiomatic TF2 form is available"
@@ -825,7 +885,8 @@ class _Walker:
         if gone:
             severity = "error"
             message += (
-                f" (its tf.compat.v1 form no longer works in TensorFlow {self.options.target_version}"
+                " (its tf.compat.v1 form no longer works in TensorFlow "
+                + self.options.target_version
                 + (f"; needs {', '.join(rule.requires)}" if rule.requires else "")
                 + ")"
             )
@@ -851,7 +912,7 @@ class _Walker:
         return finding
 
     def display(self, target: str | None) -> str:
-        """A qualified target as this file would spell it (`tf.math.log` under `import ... as tf`)."""
+        """A qualified target as this file spells it (`tf.math.log` under `import ... as tf`)."""
         if not target:
             return ""
         if target == "tensorflow" or target.startswith("tensorflow."):

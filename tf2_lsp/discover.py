@@ -9,8 +9,20 @@ from pathlib import Path
 
 SKIP_DIRS = frozenset(
     {
-        ".git", ".hg", ".svn", "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache",
-        ".pytest_cache", ".tox", ".nox", ".venv", "venv", "site-packages", ".eggs",
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        "site-packages",
+        ".eggs",
     }
 )
 
@@ -32,8 +44,10 @@ def iter_python_files(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Ite
         for root, dirs, files in os.walk(path):
             root_path = Path(root)
             dirs[:] = sorted(
-                d for d in dirs
-                if d not in SKIP_DIRS and not _is_virtualenv(root_path / d)
+                d
+                for d in dirs
+                if d not in SKIP_DIRS
+                and not _is_virtualenv(root_path / d)
                 and not _excluded(root_path / d, patterns)
             )
             for name in sorted(files):
@@ -47,7 +61,8 @@ def iter_python_files(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Ite
 def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
     text = path.as_posix()
     return any(
-        fnmatch.fnmatch(text, pattern) or fnmatch.fnmatch(path.name, pattern)
+        fnmatch.fnmatch(text, pattern)
+        or fnmatch.fnmatch(path.name, pattern)
         or fnmatch.fnmatch(text, f"*/{pattern}")
         for pattern in patterns
     )

@@ -71,9 +71,9 @@ def catalogue_markdown(catalogue: Catalogue) -> str:
     families: dict[str, list[Rule]] = {}
     for rule in catalogue.rules:
         families.setdefault(rule.family.id, []).append(rule)
-    order = sorted(families, key=lambda f: (families[f][0].family.generated, min(
-        r.code for r in families[f]
-    )))
+    order = sorted(
+        families, key=lambda f: (families[f][0].family.generated, min(r.code for r in families[f]))
+    )
     lines = [
         "# tf2-lsp rule reference",
         "",

@@ -48,8 +48,10 @@ def fix_source(
             outcome.error = f"syntax error: {detection.syntax_error.msg}"
             return outcome
         todo = [
-            f for f in detection.findings
-            if is_fixable(f, unsafe) and (wanted is None or wanted(f))
+            f
+            for f in detection.findings
+            if is_fixable(f, unsafe)
+            and (wanted is None or wanted(f))
             and (f.code, f.written) not in failed
         ]
         if not todo:

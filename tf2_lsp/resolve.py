@@ -15,7 +15,10 @@ from typing import Literal, cast
 ScopeKind = Literal["module", "class", "function", "comprehension"]
 
 TF_ROOT = "tensorflow"
-_TRY_NODES: tuple[type[ast.stmt], ...] = (ast.Try, *([ast.TryStar] if hasattr(ast, "TryStar") else []))
+_TRY_NODES: tuple[type[ast.stmt], ...] = (
+    ast.Try,
+    *([ast.TryStar] if hasattr(ast, "TryStar") else []),
+)
 COMPAT_V1 = "tensorflow.compat.v1"
 COMPAT_V2 = "tensorflow.compat.v2"
 
@@ -93,8 +96,9 @@ def import_bindings(node: ast.Import | ast.ImportFrom) -> list[tuple[str, str | 
             else:
                 local = alias.name.split(".", 1)[0]
                 qualified = local
-            bound.append((local, qualified if qualified and is_tensorflow(qualified) else None,
-                          alias.name))
+            bound.append(
+                (local, qualified if qualified and is_tensorflow(qualified) else None, alias.name)
+            )
         return bound
     module = node.module or ""
     tf_module = node.level == 0 and is_tensorflow(module)
@@ -111,7 +115,8 @@ def imported_paths(node: ast.Import | ast.ImportFrom) -> dict[str, str]:
     """Local name -> the module or object it is bound to (absolute imports only)."""
     if isinstance(node, ast.Import):
         return {
-            alias.asname or alias.name.split(".", 1)[0]: alias.name if alias.asname
+            alias.asname or alias.name.split(".", 1)[0]: alias.name
+            if alias.asname
             else alias.name.split(".", 1)[0]
             for alias in node.names
         }
@@ -165,9 +170,7 @@ def function_locals(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -
         elif isinstance(statement, ast.Assign):
             for target in statement.targets:
                 names.update(target_names(target))
-        elif isinstance(statement, ast.AnnAssign | ast.AugAssign):
-            names.update(target_names(statement.target))
-        elif isinstance(statement, ast.For | ast.AsyncFor):
+        elif isinstance(statement, ast.AnnAssign | ast.AugAssign | ast.For | ast.AsyncFor):
             names.update(target_names(statement.target))
         elif isinstance(statement, ast.With | ast.AsyncWith):
             for item in statement.items:
@@ -186,7 +189,8 @@ def function_locals(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -
         elif isinstance(statement, ast.Match):
             for case in statement.cases:
                 names.update(
-                    n.name for n in ast.walk(case.pattern)
+                    n.name
+                    for n in ast.walk(case.pattern)
                     if isinstance(n, ast.MatchAs | ast.MatchStar) and n.name
                 )
                 stack.extend(case.body)

@@ -210,9 +210,7 @@ def build_catalogue(rules: Iterable[Rule]) -> Catalogue:
         names[rule.name] = rule
     exact: dict[str, list[Rule]] = {}
     prefixes: dict[str, list[Rule]] = {}
-    curated = {
-        symbol for rule in ordered if not rule.family.generated for symbol in rule.symbols
-    }
+    curated = {symbol for rule in ordered if not rule.family.generated for symbol in rule.symbols}
     curated_prefixes = [symbol[:-2] for symbol in curated if symbol.endswith(".*")]
     for rule in ordered:
         for symbol in rule.symbols:
@@ -221,9 +219,10 @@ def build_catalogue(rules: Iterable[Rule]) -> Catalogue:
             claimed = table.setdefault(key, [])
             # Hand-written rules shadow generated ones: the same symbol, or any symbol under
             # a hand-written `prefix.*`.
-            if rule.family.generated and (key in curated or any(
-                key == prefix or key.startswith(prefix + ".") for prefix in curated_prefixes
-            )):
+            if rule.family.generated and (
+                key in curated
+                or any(key == prefix or key.startswith(prefix + ".") for prefix in curated_prefixes)
+            ):
                 continue
             claimed.append(rule)
     last_names = frozenset(key.rsplit(".", 1)[-1] for key in (*exact, *prefixes))
@@ -261,8 +260,20 @@ def load_rule_file(path: Path) -> list[Rule]:
 
 
 _RULE_KEYS = {
-    "code", "name", "severity", "message", "removed", "match", "symbols", "requires", "since",
-    *DOC_FIELDS, "fix", "example", "valid", "availability",
+    "code",
+    "name",
+    "severity",
+    "message",
+    "removed",
+    "match",
+    "symbols",
+    "requires",
+    "since",
+    *DOC_FIELDS,
+    "fix",
+    "example",
+    "valid",
+    "availability",
 }
 _FIX_KEYS = {"level", "safety", "kind", "to", "arguments", "transform"}
 _ARG_KEYS = {"rename", "remove", "v1", "v2"}
@@ -290,7 +301,9 @@ class _Reader:
         for key in ("id", "title", "guide"):
             value = raw.get(key)
             if not isinstance(value, str) or not value.strip():
-                raise CatalogueError(f"{self.where}: [family] field '{key}': must be a non-empty string")
+                raise CatalogueError(
+                    f"{self.where}: [family] field '{key}': must be a non-empty string"
+                )
             values[key] = value
         return Family(
             id=values["id"],
@@ -314,9 +327,7 @@ class _Reader:
         for symbol in symbols:
             if not _SYMBOL_RE.match(symbol):
                 raise self.fail(code, "symbols", f"'{symbol}' is not a dotted name")
-        fixes = tuple(
-            self.fix(item, code, symbols) for item in self.tables(raw, code, "fix")
-        )
+        fixes = tuple(self.fix(item, code, symbols) for item in self.tables(raw, code, "fix"))
         levels = [fix.level for fix in fixes]
         if len(set(levels)) != len(levels):
             raise self.fail(code, "fix", "at most one fix per level")
@@ -365,7 +376,7 @@ class _Reader:
         if not isinstance(to, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in to.items()
         ):
-            raise self.fail(code, "fix.to", "must be a table of symbol = \"target\"")
+            raise self.fail(code, "fix.to", 'must be a table of symbol = "target"')
         if kind == "rename":
             missing = [s for s in symbols if s not in to]
             if missing:
@@ -402,7 +413,7 @@ class _Reader:
         if not isinstance(rename, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in rename.items()
         ):
-            raise self.fail(code, f"{where}.rename", "must be a table of old = \"new\"")
+            raise self.fail(code, f"{where}.rename", 'must be a table of old = "new"')
         return ArgChange(
             rename=MappingProxyType(dict(rename)),
             remove=self.strings(raw, code, f"{where}.remove", key="remove"),
@@ -423,8 +434,12 @@ class _Reader:
             level=cast(Level, self.choice(raw, code, "level", LEVELS, "compat", "example.")),
             unsafe=self.boolean(raw, code, "unsafe", default=False),
             prelude=self.text(
-                raw, code, "prelude", default="import tensorflow as tf",
-                field_name="example.prelude", allow_empty=True,
+                raw,
+                code,
+                "prelude",
+                default="import tensorflow as tf",
+                field_name="example.prelude",
+                allow_empty=True,
             ),
         )
 

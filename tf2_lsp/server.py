@@ -25,6 +25,7 @@ from tf2_lsp import __version__
 from tf2_lsp.config import Config, load_project_config, parse_settings
 from tf2_lsp.detect import Detection, Finding, detect
 from tf2_lsp.engine import fix_title
+from tf2_lsp.incremental import reanalyse
 from tf2_lsp.notebook import cell_detection, join_cells
 from tf2_lsp.rules import Catalogue, CatalogueError, load_catalogue
 from tf2_lsp.text import Encoding, Span, from_client_column, split_lines, to_client_column
@@ -128,9 +129,14 @@ class Tf2LanguageServer(LanguageServer):
         if cached is not None and cached.version == document.version and cached.source == source:
             return cached
         config = self.config_for(document.uri)
+        hints = self.state.receiver_hints.get(document.uri)
         try:
-            detection = detect(source, self.catalogue, config.options(),
-                               self.state.receiver_hints.get(document.uri))
+            detection = None
+            if cached is not None and cached.config == config:
+                detection = reanalyse(cached.detection, cached.source, source, self.catalogue,
+                                      config.options(), hints)
+            if detection is None:
+                detection = detect(source, self.catalogue, config.options(), hints)
         except CatalogueError as error:
             self.report_once("catalogue", f"tf2-lsp: rule catalogue error: {error}")
             return None
@@ -404,6 +410,8 @@ def did_save(ls: Tf2LanguageServer, params: types.DidSaveTextDocumentParams) -> 
         ls.state.project_configs.clear()
         ls.reanalyse_all()
         return
+    # A full analysis on save: refreshes what edits analysed incrementally leave alone (TF801).
+    ls.state.analyses.pop(uri, None)
     ls.schedule(uri, 0)
 
 

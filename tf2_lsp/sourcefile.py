@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import os
 import tempfile
@@ -49,7 +50,9 @@ def read_source(path: Path) -> SourceFile:
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as error:
-        raise SourceError(f"not valid {encoding} text ({error.__class__.__name__}: {error})") from None
+        raise SourceError(
+            f"not valid {encoding} text ({error.__class__.__name__}: {error})"
+        ) from None
     return SourceFile(path, text, encoding, bom)
 
 
@@ -63,14 +66,10 @@ def write_source(source: SourceFile, text: str) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        try:
+        with contextlib.suppress(OSError):
             os.chmod(temp, source.path.stat().st_mode & 0o7777)
-        except OSError:
-            pass
         os.replace(temp, source.path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temp)
-        except OSError:
-            pass
         raise

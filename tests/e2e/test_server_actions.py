@@ -254,7 +254,9 @@ async def test_disable_after_non_ascii_text(client: LanguageClient, tmp_path: Pa
     actions = await code_actions(client, uri, session.range)
     disable = only_one(actions, "TF101: Disable")
     fixed = apply_workspace_edit(text, disable.edit, uri, "utf-8")
-    assert fixed == 'import tensorflow as tf\ns = tf.Session()  # 日本語 🙂  # tf2-lsp: ignore[TF101]\n'
+    assert fixed == (
+        'import tensorflow as tf\ns = tf.Session()  # 日本語 🙂  # tf2-lsp: ignore[TF101]\n'
+    )
 
 
 async def test_actions_follow_the_latest_version(client: LanguageClient, tmp_path: Path) -> None:

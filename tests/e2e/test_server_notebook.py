@@ -1,4 +1,4 @@
-"""Notebooks: cells form one module (imports in one cell, uses in another); IPython lines ignored."""
+"""Notebooks: cells are one module (imports in one cell, uses in another); IPython lines ignored."""
 
 from __future__ import annotations
 

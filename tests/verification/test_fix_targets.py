@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from tf2_lsp.fixes.transforms import TRANSFORMS
 from tf2_lsp.detect import compat_target_gone
+from tf2_lsp.fixes.transforms import TRANSFORMS
 from tf2_lsp.rules import Rule, load_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -254,7 +254,10 @@ def _fix_copy(tmp_path: Path, *args: str) -> Path:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
         [sys.executable, "-m", "tf2_lsp", "fix", *args, str(work)],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
@@ -265,7 +268,11 @@ def _run_graph(work: Path, with_layers: bool, env_extra: dict[str, str]) -> None
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **env_extra}
     result = subprocess.run(
         [sys.executable, "-c", BUILD_GRAPH, str(work), "1" if with_layers else "0"],
-        capture_output=True, text=True, env=env, check=False, timeout=300,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip().endswith("ok")
@@ -281,9 +288,7 @@ def test_fixed_example_builds_and_runs_its_graph(tf: ModuleType, tmp_path: Path)
     _run_graph(work, with_layers=False, env_extra={})
 
 
-def test_fixed_example_builds_the_whole_model_with_tf_keras(
-    tf: ModuleType, tmp_path: Path
-) -> None:
+def test_fixed_example_builds_the_whole_model_with_tf_keras(tf: ModuleType, tmp_path: Path) -> None:
     """Target 2.15 renames `tf.layers` to `tf.compat.v1.layers`, which under TF >= 2.16 only works
     with the tf_keras package and TF_USE_LEGACY_KERAS=1 (Keras 3 has no TF1 layers)."""
     _import("tf_keras")

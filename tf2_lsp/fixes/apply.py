@@ -88,6 +88,7 @@ def _split_text_renames(
     A line that also needs a libcst rewrite keeps all its fixes in libcst, so edits never
     overlap.
     """
+
     def spliceable(finding: Finding) -> bool:
         span = finding.span
         return (
@@ -102,9 +103,7 @@ def _split_text_renames(
     candidates = [f for f in findings if spliceable(f)]
     rest = [f for f in findings if not spliceable(f)]
     busy = {
-        line
-        for finding in rest
-        for line in range(finding.statement[0], finding.statement[1] + 1)
+        line for finding in rest for line in range(finding.statement[0], finding.statement[1] + 1)
     }
     spliced: dict[int, list[Finding]] = {}
     for finding in candidates:
@@ -218,7 +217,9 @@ class _Rewriter(cst.CSTTransformer):
             code_range.end.column,
         )
 
-    def _at(self, node: cst.CSTNode, kinds: tuple[str, ...], by_start: bool = False) -> list[Finding]:
+    def _at(
+        self, node: cst.CSTNode, kinds: tuple[str, ...], by_start: bool = False
+    ) -> list[Finding]:
         span = self._span(node)
         if by_start:
             found = self.by_start.get((span.line, span.column), [])
@@ -283,7 +284,8 @@ class _Rewriter(cst.CSTTransformer):
         self, original: cst.Import | cst.ImportFrom, updated: cst.Import | cst.ImportFrom
     ) -> cst.BaseSmallStatement | cst.FlattenSentinel[cst.BaseSmallStatement]:
         findings = [
-            f for f in self._at(original, ("import",), by_start=True)
+            f
+            for f in self._at(original, ("import",), by_start=True)
             if f.fix is not None and f.fix.kind == "rename" and f.target
         ]
         if not findings or isinstance(updated.names, cst.ImportStar):

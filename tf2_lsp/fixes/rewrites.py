@@ -295,8 +295,11 @@ def remap_call(
             continue
         new = rename.get(name, name)
         value = _times(arg.value, scale[name]) if name in scale else arg.value
-        if positional and slot < len(mapping.v2) and mapping.v2[slot] == new and (
-            not args or args[-1].keyword is None
+        if (
+            positional
+            and slot < len(mapping.v2)
+            and mapping.v2[slot] == new
+            and (not args or args[-1].keyword is None)
         ):
             args.append(_bare(arg).with_changes(value=value))
             slot += 1
