@@ -204,6 +204,8 @@ def _workspace_edit(
         start = _client_position(ls, lines, change.line, change.column)
         end = _client_position(ls, lines, change.end_line, change.end_column)
         edits.append(types.TextEdit(range=types.Range(start=start, end=end), new_text=change.text))
+    if not ls.state.document_changes:
+        return types.WorkspaceEdit(changes={document.uri: edits})
     return types.WorkspaceEdit(
         document_changes=[
             types.TextDocumentEdit(

@@ -137,7 +137,7 @@ def parse_settings(
             config = replace(config, **{attr: _FIELDS[attr][2](value)})
         except ValueError as error:
             default = getattr(base or Config(), attr)
-            problems.append(f"setting '{key}' {error}; using {default!r}")
+            problems.append(f"setting '{key}' = {value!r}: {error}; using {default!r}")
     return config, problems
 
 

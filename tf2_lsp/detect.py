@@ -151,15 +151,20 @@ def detect(
             return Detection([], syntax_error=error)
         except ValueError as error:  # NUL bytes
             return Detection([], syntax_error=SyntaxError(str(error)))
+        except (RecursionError, MemoryError):
+            return Detection([], syntax_error=SyntaxError("code is nested too deeply to analyse"))
         return Detection([])
     try:
         tree = ast.parse(source)
+        walker = ModuleWalker(source, catalogue, options, receiver_hints or {})
+        walker.run(tree)
     except SyntaxError as error:
         return Detection([], syntax_error=error)
-    except ValueError as error:
+    except ValueError as error:  # NUL bytes
         return Detection([], syntax_error=SyntaxError(str(error)))
-    walker = ModuleWalker(source, catalogue, options, receiver_hints or {})
-    walker.run(tree)
+    except (RecursionError, MemoryError):
+        # Python's own parser gives up on pathologically nested code the same way.
+        return Detection([], syntax_error=SyntaxError("code is nested too deeply to analyse"))
     walker.check_graph_program(tree)
     return finish_detection(walker, tree.body)
 

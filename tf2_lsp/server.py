@@ -63,6 +63,7 @@ class State:
     reported_errors: dict[str, str] = field(default_factory=dict)
     pull_diagnostics: bool = False
     resolve_edits: bool = False  # the client resolves code actions' edits on demand
+    document_changes: bool = False  # the client takes versioned `documentChanges` edits
     # Receiver types jedi found, per document: (candidate key, method) -> type.
     receiver_hints: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
     notebooks: dict[str, tuple[str, Detection]] = field(default_factory=dict)
@@ -365,6 +366,9 @@ def initialize(ls: Tf2LanguageServer, params: types.InitializeParams) -> None:
     code_action_caps = capabilities.code_action if capabilities else None
     resolve = code_action_caps.resolve_support if code_action_caps else None
     ls.state.resolve_edits = bool(resolve and "edit" in resolve.properties)
+    workspace = params.capabilities.workspace
+    edit_caps = workspace.workspace_edit if workspace else None
+    ls.state.document_changes = bool(edit_caps and edit_caps.document_changes)
     if params.process_id:
         _watch_parent(params.process_id)
 

@@ -49,8 +49,10 @@ def make_client() -> LanguageClient:
         ls.diagnostics[params.uri] = params.diagnostics
         ls.published.append(params)  # type: ignore[attr-defined]
 
-    features = {**DEFAULT_CLIENT_FEATURES,
-                types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: publish_diagnostics}
+    features = {
+        **DEFAULT_CLIENT_FEATURES,
+        types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: publish_diagnostics,
+    }
     register_lsp_features(client, features)
     client.published = []  # type: ignore[attr-defined]
     return client
@@ -69,7 +71,11 @@ async def client(lsp_client: LanguageClient) -> AsyncIterator[LanguageClient]:
 
 
 def capabilities(
-    *, encodings: Sequence[str] | None = None, pull: bool = False
+    *,
+    encodings: Sequence[str] | None = None,
+    pull: bool = False,
+    document_changes: bool = True,
+    resolve: bool = False,
 ) -> types.ClientCapabilities:
     return types.ClientCapabilities(
         general=types.GeneralClientCapabilities(position_encodings=list(encodings))
@@ -77,7 +83,7 @@ def capabilities(
         else None,
         workspace=types.WorkspaceClientCapabilities(
             apply_edit=True,
-            workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True),
+            workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=document_changes),
             configuration=True,
             did_change_configuration=types.DidChangeConfigurationClientCapabilities(),
             workspace_folders=True,
@@ -108,6 +114,9 @@ def capabilities(
                 ),
                 data_support=True,
                 is_preferred_support=True,
+                resolve_support=types.ClientCodeActionResolveOptions(properties=["edit"])
+                if resolve
+                else None,
             ),
         ),
         notebook_document=types.NotebookDocumentClientCapabilities(
@@ -124,9 +133,13 @@ async def initialize(
     pull: bool = False,
     root: Path | None = None,
     folders: Sequence[Path] | None = None,
+    document_changes: bool = True,
+    resolve: bool = False,
 ) -> types.InitializeResult:
     params = types.InitializeParams(
-        capabilities=capabilities(encodings=encodings, pull=pull),
+        capabilities=capabilities(
+            encodings=encodings, pull=pull, document_changes=document_changes, resolve=resolve
+        ),
         root_uri=root.as_uri() if root is not None else None,
         workspace_folders=[
             types.WorkspaceFolder(uri=folder.as_uri(), name=folder.name) for folder in folders
@@ -218,16 +231,13 @@ async def open_and_wait(
     return await wait_publish(client, uri, version)
 
 
-def change(
-    client: LanguageClient, uri: str, version: int, *edits: tuple[types.Range, str]
-) -> None:
+def change(client: LanguageClient, uri: str, version: int, *edits: tuple[types.Range, str]) -> None:
     """Incremental didChange: each edit is (range, new text)."""
     client.text_document_did_change(
         types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
             content_changes=[
-                types.TextDocumentContentChangePartial(range=rng, text=text)
-                for rng, text in edits
+                types.TextDocumentContentChangePartial(range=rng, text=text) for rng, text in edits
             ],
         )
     )
@@ -287,8 +297,10 @@ def offset(text: str, position: types.Position, encoding: str) -> int:
 def apply_text_edits(text: str, edits: Sequence[types.TextEdit], encoding: str) -> str:
     """Apply LSP TextEdits (ranges all refer to `text`) as an editor would."""
     spans = sorted(
-        ((offset(text, e.range.start, encoding), offset(text, e.range.end, encoding), e.new_text)
-         for e in edits),
+        (
+            (offset(text, e.range.start, encoding), offset(text, e.range.end, encoding), e.new_text)
+            for e in edits
+        ),
         key=lambda s: (s[0], s[1]),
     )
     for (_, end, _), (start, _, _) in itertools.pairwise(spans):

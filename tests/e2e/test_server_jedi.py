@@ -38,8 +38,9 @@ pic.make_one_shot_iterator()
 
 
 @pytest_lsp.fixture(
-    config=ClientServerConfig(server_command=[sys.executable, "-m", "tf2_lsp", "serve"],
-                              server_env=ENV),
+    config=ClientServerConfig(
+        server_command=[sys.executable, "-m", "tf2_lsp", "serve"], server_env=ENV
+    ),
 )
 async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
     await lsp_client.initialize_session(
@@ -61,16 +62,18 @@ async def test_receiver_typed_by_jedi_is_reported(client: LanguageClient, tmp_pa
     uri = path.as_uri()
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1,
-                                                 text=SOURCE)
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="python", version=1, text=SOURCE
+            )
         )
     )
 
     async def tf702_lines() -> list[int]:
         while True:
             await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-            found = [d.range.start.line for d in client.diagnostics.get(uri, [])
-                     if d.code == "TF702"]
+            found = [
+                d.range.start.line for d in client.diagnostics.get(uri, []) if d.code == "TF702"
+            ]
             if found:
                 return found
 

@@ -26,16 +26,20 @@ def cell_uri(index: int) -> str:
 
 
 @pytest_lsp.fixture(
-    config=ClientServerConfig(server_command=[sys.executable, "-m", "tf2_lsp", "serve"],
-                              server_env=ENV),
+    config=ClientServerConfig(
+        server_command=[sys.executable, "-m", "tf2_lsp", "serve"], server_env=ENV
+    ),
 )
 async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
     await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=types.ClientCapabilities(
+                workspace=types.WorkspaceClientCapabilities(
+                    workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True)
+                ),
                 notebook_document=types.NotebookDocumentClientCapabilities(
                     synchronization=types.NotebookDocumentSyncClientCapabilities()
-                )
+                ),
             ),
             initialization_options={"debounce": 0},
         )
@@ -63,8 +67,7 @@ async def test_cells_share_imports_and_magics_are_ignored(client: LanguageClient
                 ],
             ),
             cell_text_documents=[
-                types.TextDocumentItem(uri=cell_uri(i), language_id="python", version=1,
-                                       text=text)
+                types.TextDocumentItem(uri=cell_uri(i), language_id="python", version=1, text=text)
                 for i, text in enumerate(CELLS)
             ],
         )
@@ -84,14 +87,18 @@ async def test_quick_fix_in_a_cell_edits_that_cell(client: LanguageClient) -> No
     actions = await client.text_document_code_action_async(
         types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=cell_uri(1)),
-            range=types.Range(start=types.Position(line=0, character=8),
-                              end=types.Position(line=0, character=8)),
+            range=types.Range(
+                start=types.Position(line=0, character=8), end=types.Position(line=0, character=8)
+            ),
             context=types.CodeActionContext(diagnostics=[]),
         )
     )
     assert actions is not None
-    fix = next(a for a in actions if isinstance(a, types.CodeAction)
-               and (a.title or "").startswith("TF101: Replace"))
+    fix = next(
+        a
+        for a in actions
+        if isinstance(a, types.CodeAction) and (a.title or "").startswith("TF101: Replace")
+    )
     assert fix.edit is not None and fix.edit.document_changes is not None
     change = fix.edit.document_changes[0]
     assert isinstance(change, types.TextDocumentEdit)
