@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tf2_lsp.detect import Options, detect
+from tf2_lsp.edits import LineEdit
 from tf2_lsp.engine import fix_source
-from tf2_lsp.fixes.apply import LineEdit, apply_line_edits
+from tf2_lsp.fixes.apply import apply_line_edits
 from tf2_lsp.fixes.imports import Renderer, import_statement
 from tf2_lsp.rules import Catalogue, Level
 

@@ -12,13 +12,12 @@ from tf2_lsp.detect import Finding, detect
 from tf2_lsp.edits import TextChange, minimal_changes
 from tf2_lsp.engine import fix_title, is_fixable
 from tf2_lsp.hover import hover_markdown
+from tf2_lsp.server import FIX_ALL_KIND
 from tf2_lsp.text import Span, split_lines, to_client_column
 
 if TYPE_CHECKING:
     from tf2_lsp.server import Analysis, Tf2LanguageServer
 
-SOURCE = "tf2-lsp"
-FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"
 
 
 def code_actions(

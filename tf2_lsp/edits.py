@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tf2_lsp.fixes.apply import LineEdit
 from tf2_lsp.text import line_ending, split_lines
+
+
+@dataclass(frozen=True, slots=True)
+class LineEdit:
+    """Replace lines `start`..`end` (1-based, inclusive; end = start - 1 inserts) with `lines`."""
+
+    start: int
+    end: int
+    lines: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from tf2_lsp.detect import Detection, Finding
+from tf2_lsp.edits import LineEdit
 from tf2_lsp.fixes.imports import PREFERRED_IMPORTS, Renderer, import_statement
 from tf2_lsp.fixes.rewrites import CALL_REWRITES, FixError, dimension_value, rewrite_arguments
 from tf2_lsp.text import Span, line_ending, split_lines
@@ -22,15 +23,6 @@ from tf2_lsp.text import Span, line_ending, split_lines
 _LINE_BREAK_SPLIT = re.compile(r"(\r\n|\r|\n)")
 
 _WRAPPER = "if 1:\n"  # lets an indented statement parse on its own, without dedenting it
-
-
-@dataclass(frozen=True, slots=True)
-class LineEdit:
-    """Replace lines `start`..`end` (1-based, inclusive; end = start - 1 inserts) with `lines`."""
-
-    start: int
-    end: int
-    lines: tuple[str, ...]
 
 
 @dataclass
