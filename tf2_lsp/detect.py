@@ -182,7 +182,7 @@ def statement_layout(body: Sequence[ast.stmt]) -> list[tuple[int, int, bool]]:
         decorators = getattr(statement, "decorator_list", None)
         if decorators:
             first = min(first, *(d.lineno for d in decorators))
-        inert = isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        inert = isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
         layout.append((first, statement.end_lineno or statement.lineno, not inert))
     return layout
 
@@ -305,8 +305,8 @@ class ModuleWalker:
 
     def note_import_block(self, body: Sequence[ast.stmt]) -> None:
         for statement in body:
-            if isinstance(statement, ast.Import | ast.ImportFrom) or (
-                isinstance(statement, ast.Try | ast.If) and _only_imports(statement)
+            if isinstance(statement, (ast.Import, ast.ImportFrom)) or (
+                isinstance(statement, (ast.Try, ast.If)) and _only_imports(statement)
             ):
                 if not self.first_import:
                     self.first_import = statement.lineno

@@ -135,7 +135,7 @@ def target_names(target: ast.expr) -> list[str]:
         return [target.id]
     if isinstance(target, ast.Starred):
         return target_names(target.value)
-    if isinstance(target, ast.Tuple | ast.List):
+    if isinstance(target, (ast.Tuple, ast.List)):
         names: list[str] = []
         for element in target.elts:
             names.extend(target_names(element))
@@ -162,21 +162,21 @@ def function_locals(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -
     stack: list[ast.stmt] = list(node.body)
     while stack:
         statement = stack.pop()
-        if isinstance(statement, ast.Global | ast.Nonlocal):
+        if isinstance(statement, (ast.Global, ast.Nonlocal)):
             declared.update(statement.names)
-        elif isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names.add(statement.name)
             continue  # their bodies are scopes of their own
         elif isinstance(statement, ast.Assign):
             for target in statement.targets:
                 names.update(target_names(target))
-        elif isinstance(statement, ast.AnnAssign | ast.AugAssign | ast.For | ast.AsyncFor):
+        elif isinstance(statement, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
             names.update(target_names(statement.target))
-        elif isinstance(statement, ast.With | ast.AsyncWith):
+        elif isinstance(statement, (ast.With, ast.AsyncWith)):
             for item in statement.items:
                 if item.optional_vars is not None:
                     names.update(target_names(item.optional_vars))
-        elif isinstance(statement, ast.Import | ast.ImportFrom):
+        elif isinstance(statement, (ast.Import, ast.ImportFrom)):
             names.update(local for local, _, _ in import_bindings(statement))
         elif isinstance(statement, ast.Delete):
             for target in statement.targets:
@@ -191,7 +191,7 @@ def function_locals(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -
                 names.update(
                     n.name
                     for n in ast.walk(case.pattern)
-                    if isinstance(n, ast.MatchAs | ast.MatchStar) and n.name
+                    if isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name
                 )
                 stack.extend(case.body)
         for field_name in ("body", "orelse", "finalbody"):
