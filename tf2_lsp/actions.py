@@ -13,11 +13,10 @@ from tf2_lsp.edits import TextChange, minimal_changes
 from tf2_lsp.engine import fix_title, is_fixable
 from tf2_lsp.hover import hover_markdown
 from tf2_lsp.server import FIX_ALL_KIND
-from tf2_lsp.text import Span, split_lines, to_client_column
+from tf2_lsp.text import Span, to_client_column
 
 if TYPE_CHECKING:
     from tf2_lsp.server import Analysis, Tf2LanguageServer
-
 
 
 def code_actions(
@@ -33,7 +32,7 @@ def code_actions(
     wants_fix_all = bool(only) and any(
         FIX_ALL_KIND.startswith(str(kind)) or str(kind) == FIX_ALL_KIND for kind in only
     )
-    lines = split_lines(analysis.source)
+    lines = analysis.lines
     start = ls.from_position(params.range.start, lines)
     end = ls.from_position(params.range.end, lines)
     actions: list[types.CodeAction] = []
@@ -64,13 +63,13 @@ def _finding_actions(
 ) -> list[types.CodeAction]:
     from tf2_lsp.fixes.apply import plan_fixes
 
-    lines = split_lines(analysis.source)
+    lines = analysis.lines
     diagnostic = ls.diagnostic(finding, lines)
     actions = []
     if finding.fix is not None:
-        plan = plan_fixes(analysis.source, analysis.detection, [finding])
+        plan = plan_fixes(analysis.source, analysis.detection, [finding], analysis.lines)
         if plan.edits:
-            changes = minimal_changes(analysis.source, plan.edits)
+            changes = minimal_changes(analysis.source, plan.edits, analysis.lines)
             actions.append(
                 types.CodeAction(
                     title=fix_title(finding),
@@ -147,16 +146,17 @@ def bulk_edit(
         return analysis.bulk_edits[code]
     unsafe = True if code is not None else analysis.config.unsafe_fixes
     chosen = [
-        f for f in analysis.detection.findings
+        f
+        for f in analysis.detection.findings
         if is_fixable(f, unsafe) and (code is None or f.code == code)
     ]
     edit = None
     if chosen:
-        plan = plan_fixes(analysis.source, analysis.detection, chosen)
+        plan = plan_fixes(analysis.source, analysis.detection, chosen, analysis.lines)
         if plan.edits and parses(apply_line_edits(analysis.source, plan.edits)):
-            lines = split_lines(analysis.source)
+            lines = analysis.lines
             edit = _workspace_edit(
-                ls, document, minimal_changes(analysis.source, plan.edits), lines
+                ls, document, minimal_changes(analysis.source, plan.edits, analysis.lines), lines
             )
     analysis.bulk_edits[code] = edit
     return edit
@@ -185,8 +185,13 @@ def _suppress_action(
         )
         change = TextChange(line_index - 1, 0, line_index - 1, len(text), new_text)
     else:
-        change = TextChange(line_index - 1, len(text), line_index - 1, len(text),
-                            f"  # tf2-lsp: ignore[{finding.code}]")
+        change = TextChange(
+            line_index - 1,
+            len(text),
+            line_index - 1,
+            len(text),
+            f"  # tf2-lsp: ignore[{finding.code}]",
+        )
     return types.CodeAction(
         title=f"{finding.code}: Disable {finding.code} for this line",
         kind=types.CodeActionKind.QuickFix,
@@ -227,13 +232,14 @@ def _client_position(
 def hover(
     ls: Tf2LanguageServer, document: TextDocument, analysis: Analysis, position: types.Position
 ) -> types.Hover | None:
-    lines = split_lines(analysis.source)
+    lines = analysis.lines
     line, column = ls.from_position(position, lines)
     findings = [f for f in analysis.detection.findings if f.span.contains(line, column)]
     if not findings and analysis.config.level == "compat":
         # tf.compat.v1 code: say what its idiomatic TF2 form would be.
-        native = detect(analysis.source, ls.catalogue,
-                        replace(analysis.config.options(), level="native"))
+        native = detect(
+            analysis.source, ls.catalogue, replace(analysis.config.options(), level="native")
+        )
         findings = [f for f in native.findings if f.compat and f.span.contains(line, column)]
     if not findings:
         return None
@@ -251,11 +257,11 @@ def _preview(analysis: Analysis, finding: Finding) -> tuple[str, str] | None:
         return None
     from tf2_lsp.fixes.apply import plan_fixes
 
-    plan = plan_fixes(analysis.source, analysis.detection, [finding])
+    plan = plan_fixes(analysis.source, analysis.detection, [finding], analysis.lines)
     edits = [e for e in plan.edits if e.end >= e.start]
     if not edits:
         return None
-    lines = split_lines(analysis.source)
+    lines = analysis.lines
     edit = edits[0]
     before = "\n".join(lines[edit.start - 1 : edit.end])
     inserted = [line for e in plan.edits if e.end < e.start for line in e.lines]

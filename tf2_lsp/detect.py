@@ -577,6 +577,8 @@ class ModuleWalker:
     def visit_attribute(self, node: ast.Attribute) -> None:
         if node.attr == "value" and self.in_tf_file():
             self.check_dimension_value(node)
+        elif node.attr in self.catalogue.method_owners and id(node) not in self.call_funcs:
+            self.check_value_attribute(node)
         chain = _chain(node)
         if chain is None:
             self.visit(node.value)
@@ -802,6 +804,16 @@ class ModuleWalker:
             self.add(
                 rule, "tensorflow.Dimension.value", self.text_of(node), span, span, "pattern", False
             )
+
+    def check_value_attribute(self, node: ast.Attribute) -> None:
+        """`dataset.output_types` and kin: attributes of a TF value known by its type."""
+        receiver = self.type_of(node.value)
+        if receiver is None:
+            return
+        symbol = f"{receiver}.{node.attr}"
+        for rule in self.catalogue.exact.get(symbol, ()):
+            span = self.span_of(node)
+            self.add(rule, symbol, self.text_of(node), span, span, "pattern", False)
 
     def check_graph_program(self, tree: ast.Module) -> None:
         """A script or test that builds graphs must opt out of TF2 behaviour before it runs."""

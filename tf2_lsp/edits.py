@@ -28,8 +28,10 @@ class TextChange:
     text: str
 
 
-def minimal_changes(source: str, edits: Iterable[LineEdit]) -> list[TextChange]:
-    lines = split_lines(source)
+def minimal_changes(
+    source: str, edits: Iterable[LineEdit], lines: list[str] | None = None
+) -> list[TextChange]:
+    lines = lines if lines is not None else split_lines(source)
     newline = line_ending(source)
     changes = []
     for edit in sorted(edits, key=lambda e: (e.start, e.end)):

@@ -12,6 +12,7 @@ import os
 import sys
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -51,6 +52,10 @@ class Analysis:
     config: Config
     # Fix-all edits by rule code (None: every code), computed on first request.
     bulk_edits: dict[str | None, types.WorkspaceEdit | None] = field(default_factory=dict)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return split_lines(self.source)
 
 
 @dataclass
@@ -134,8 +139,9 @@ class Tf2LanguageServer(LanguageServer):
         try:
             detection = None
             if cached is not None and cached.config == config:
-                detection = reanalyse(cached.detection, cached.source, source, self.catalogue,
-                                      config.options(), hints)
+                detection = reanalyse(
+                    cached.detection, cached.source, source, self.catalogue, config.options(), hints
+                )
             if detection is None:
                 detection = detect(source, self.catalogue, config.options(), hints)
         except CatalogueError as error:
@@ -199,13 +205,14 @@ class Tf2LanguageServer(LanguageServer):
     # -- diagnostics -------------------------------------------------------------
 
     def diagnostics(self, document: TextDocument, analysis: Analysis) -> list[types.Diagnostic]:
-        lines = split_lines(analysis.source)
+        lines = analysis.lines
         error = analysis.detection.syntax_error
         if error is not None:
             # Half-typed code: keep quiet in the editor (the user sees their own syntax
             # error from Python tooling) but log it once.
-            self.report_once(document.uri, f"{document.uri}: not analysed: {error.msg} "
-                                           f"(line {error.lineno})")
+            self.report_once(
+                document.uri, f"{document.uri}: not analysed: {error.msg} (line {error.lineno})"
+            )
         else:
             self.state.reported_errors.pop(document.uri, None)
         return [self.diagnostic(finding, lines) for finding in analysis.detection.findings]
@@ -214,8 +221,11 @@ class Tf2LanguageServer(LanguageServer):
         rule = finding.rule
         data: dict[str, Any] = {"code": rule.code, "symbol": finding.symbol}
         if finding.fix is not None:
-            data["fix"] = {"title": fix_title(finding), "safety": finding.fix.safety,
-                           "level": finding.fix.level}
+            data["fix"] = {
+                "title": fix_title(finding),
+                "safety": finding.fix.safety,
+                "level": finding.fix.level,
+            }
         return types.Diagnostic(
             range=self.to_range(finding.span, lines),
             message=finding.message,
@@ -230,8 +240,9 @@ class Tf2LanguageServer(LanguageServer):
     def to_range(self, span: Span, lines: list[str]) -> types.Range:
         def position(line: int, column: int) -> types.Position:
             text = lines[line - 1] if 0 < line <= len(lines) else ""
-            return types.Position(line=line - 1,
-                                  character=to_client_column(text, column, self.encoding))
+            return types.Position(
+                line=line - 1, character=to_client_column(text, column, self.encoding)
+            )
 
         return types.Range(
             start=position(span.line, span.column), end=position(span.end_line, span.end_column)
@@ -253,7 +264,8 @@ class Tf2LanguageServer(LanguageServer):
             return  # a newer version arrived while this one was analysed
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
-                uri=uri, version=document.version,
+                uri=uri,
+                version=document.version,
                 diagnostics=self.diagnostics(document, analysis),
             )
         )
@@ -453,9 +465,7 @@ def notebook_did_save(ls: Tf2LanguageServer, params: types.DidSaveNotebookDocume
 
 
 @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
-def notebook_did_close(
-    ls: Tf2LanguageServer, params: types.DidCloseNotebookDocumentParams
-) -> None:
+def notebook_did_close(ls: Tf2LanguageServer, params: types.DidCloseNotebookDocumentParams) -> None:
     ls.state.notebooks.pop(params.notebook_document.uri, None)
     for cell in params.cell_text_documents:
         pending = ls.state.pending.pop(cell.uri, None)
@@ -480,8 +490,9 @@ def did_close(ls: Tf2LanguageServer, params: types.DidCloseTextDocumentParams) -
 
 @server.feature(
     types.TEXT_DOCUMENT_DIAGNOSTIC,
-    types.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False,
-                            workspace_diagnostics=False),
+    types.DiagnosticOptions(
+        identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False
+    ),
 )
 def pull_diagnostics(
     ls: Tf2LanguageServer, params: types.DocumentDiagnosticParams
@@ -570,8 +581,9 @@ def _watch_parent(pid: int) -> None:
 
 
 def run_server(tcp: str | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
-                        format="tf2-lsp %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, stream=sys.stderr, format="tf2-lsp %(levelname)s %(message)s"
+    )
     if tcp:
         host, _, port = tcp.rpartition(":")
         if not port.isdigit():
@@ -581,4 +593,3 @@ def run_server(tcp: str | None = None) -> int:
     else:
         server.start_io()
     return 0
-

@@ -17,7 +17,13 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from tf2_lsp.detect import Detection, Finding
 from tf2_lsp.edits import LineEdit
 from tf2_lsp.fixes.imports import PREFERRED_IMPORTS, Renderer, import_statement
-from tf2_lsp.fixes.rewrites import CALL_REWRITES, FixError, dimension_value, rewrite_arguments
+from tf2_lsp.fixes.rewrites import (
+    CALL_REWRITES,
+    FixError,
+    attribute_to_function,
+    dimension_value,
+    rewrite_arguments,
+)
 from tf2_lsp.text import Span, line_ending, split_lines
 
 _LINE_BREAK_SPLIT = re.compile(r"(\r\n|\r|\n)")
@@ -32,10 +38,16 @@ class Applied:
     failed: list[tuple[Finding, str]] = field(default_factory=list)
 
 
-def plan_fixes(source: str, detection: Detection, findings: Sequence[Finding]) -> Applied:
-    """Line edits that apply the fixes of `findings` to `source` (nothing is written)."""
+def plan_fixes(
+    source: str,
+    detection: Detection,
+    findings: Sequence[Finding],
+    lines: list[str] | None = None,
+) -> Applied:
+    """Line edits that apply the fixes of `findings` to `source` (nothing is written);
+    `lines` are the source's lines when the caller has them already."""
     result = Applied()
-    lines = split_lines(source)
+    lines = lines if lines is not None else split_lines(source)
     renderer = Renderer(_bindings(detection), set(detection.module_names))
     program = [f for f in findings if f.anchor_kind == "program"]
     for finding in program:
@@ -226,7 +238,12 @@ class _Rewriter(cst.CSTTransformer):
         self, original: cst.Attribute, updated: cst.Attribute
     ) -> cst.BaseExpression:
         for finding in self._at(original, ("pattern",)):
+            fix = finding.fix
+            if fix is None:
+                continue
             self.done.append(finding)
+            if fix.transform == "attribute_to_function":
+                return attribute_to_function(updated, finding, self.renderer)
             return dimension_value(updated, self.renderer)
         return self._reference(original, updated)
 

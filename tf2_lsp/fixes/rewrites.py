@@ -240,6 +240,17 @@ def absl_app_run(call: cst.Call, finding: Finding, renderer: Renderer) -> cst.Ba
     return renamed.with_changes(args=[cst.Arg(value=cst.Name("main"))])
 
 
+def attribute_to_function(
+    node: cst.Attribute, finding: Finding, renderer: Renderer
+) -> cst.BaseExpression:
+    """`dataset.output_types` -> `tf.compat.v1.data.get_output_types(dataset)`."""
+    target = finding.fix.target_for(finding.symbol or "") if finding.fix else None
+    if target is None:
+        raise FixError("no function to call instead of the attribute")
+    func = cst.parse_expression(renderer.name(target))
+    return cst.Call(func=func, args=[cst.Arg(value=node.value)])
+
+
 def dimension_value(node: cst.Attribute, renderer: Renderer) -> cst.BaseExpression:
     func = cst.parse_expression(renderer.name("tensorflow.compat.v1.dimension_value"))
     return cst.Call(func=func, args=[cst.Arg(value=node.value)])

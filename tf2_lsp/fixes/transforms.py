@@ -425,6 +425,7 @@ TRANSFORMS: dict[str, Transform] = {
             "disable_v2_behavior", _program_applies, ("tensorflow.compat.v1.disable_v2_behavior",)
         ),
         Transform("method_to_function", _always, ()),  # its targets are the rule's `to` table
+        Transform("attribute_to_function", _always, ()),  # likewise
         Transform("absl_app_run", _always, ("absl.app.run",)),
         Transform(
             "keras_optimizer",
