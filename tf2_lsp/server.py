@@ -42,6 +42,8 @@ _SEVERITY = {
     "hint": types.DiagnosticSeverity.Hint,
 }
 PARENT_POLL_SECONDS = 2.0
+# ~75k lines of dense TF1 code: a full analysis takes seconds beyond this (measured ~35k lines/s).
+MAX_EDITOR_CHARS = 3_000_000
 
 
 @dataclass
@@ -135,6 +137,17 @@ class Tf2LanguageServer(LanguageServer):
         if cached is not None and cached.version == document.version and cached.source == source:
             return cached
         config = self.config_for(document.uri)
+        if len(source) > MAX_EDITOR_CHARS:
+            # Generated or data-like files: a full analysis would stall every keystroke.
+            self.report_once(
+                f"size:{document.uri}",
+                f"tf2-lsp: {document.uri} is larger than {MAX_EDITOR_CHARS // 1_000_000} MB; "
+                "not analysed in the editor (run `tf2-lsp check` on it instead)",
+                show=True,
+            )
+            analysis = Analysis(document.version, source, Detection([]), config)
+            self.state.analyses[document.uri] = analysis
+            return analysis
         hints = self.state.receiver_hints.get(document.uri)
         try:
             detection = None
@@ -193,14 +206,17 @@ class Tf2LanguageServer(LanguageServer):
             types.ShowMessageParams(type=types.MessageType.Warning, message=f"tf2-lsp: {message}")
         )
 
-    def report_once(self, key: str, message: str) -> None:
-        """Say a problem once per document until it changes, not on every keystroke."""
+    def report_once(self, key: str, message: str, show: bool = False) -> None:
+        """Say a problem once per document until it changes, not on every keystroke;
+        `show` puts it in front of the user (showMessage) rather than in the log."""
         if self.state.reported_errors.get(key) == message:
             return
         self.state.reported_errors[key] = message
-        self.window_log_message(
-            types.LogMessageParams(type=types.MessageType.Warning, message=message)
-        )
+        params = (types.MessageType.Warning, message)
+        if show:
+            self.window_show_message(types.ShowMessageParams(*params))
+        else:
+            self.window_log_message(types.LogMessageParams(*params))
 
     # -- diagnostics -------------------------------------------------------------
 

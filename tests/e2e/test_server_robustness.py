@@ -21,6 +21,7 @@ from .conftest import (
     publishes,
     replace_all,
     rng,
+    wait_for,
     wait_publish,
 )
 
@@ -83,9 +84,7 @@ async def test_unknown_document(client: LanguageClient, tmp_path: Path) -> None:
         assert await code_actions(client, uri, rng(1, 7, 1, 17)) == []
         report = await asyncio.wait_for(
             client.text_document_diagnostic_async(
-                types.DocumentDiagnosticParams(
-                    text_document=types.TextDocumentIdentifier(uri=uri)
-                )
+                types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
             ),
             TIMEOUT,
         )
@@ -128,8 +127,9 @@ async def test_out_of_range_positions(
 async def test_range_covering_the_whole_file(client: LanguageClient, tmp_path: Path) -> None:
     await initialize(client)
     uri = (await open_and_wait(client, tmp_path / "a.py", SOURCE)).uri
-    actions = await code_actions(client, uri, rng(0, 0, 999, 0),
-                                 only=[types.CodeActionKind.QuickFix])
+    actions = await code_actions(
+        client, uri, rng(0, 0, 999, 0), only=[types.CodeActionKind.QuickFix]
+    )
     assert any(a.title.startswith("TF101: Replace") for a in actions)
 
 
@@ -142,8 +142,7 @@ async def test_cancel_request(client: LanguageClient, tmp_path: Path) -> None:
     )
     for attempt in range(5):
         request_id = f"to-cancel-{attempt}"
-        future = client.protocol.send_request(types.TEXT_DOCUMENT_HOVER, params,
-                                              msg_id=request_id)
+        future = client.protocol.send_request(types.TEXT_DOCUMENT_HOVER, params, msg_id=request_id)
         client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=request_id))
         try:
             await asyncio.wait_for(asyncio.wrap_future(future), TIMEOUT)
@@ -160,3 +159,17 @@ async def test_many_documents(client: LanguageClient, tmp_path: Path) -> None:
     for uri in uris:
         published = await wait_publish(client, uri, 1)
         assert codes(published.diagnostics) == ["TF101"]
+
+
+async def test_huge_file_gets_a_message_not_a_stall(client: LanguageClient, tmp_path: Path) -> None:
+    from tf2_lsp.server import MAX_EDITOR_CHARS
+
+    await initialize(client)
+    line = "x = tf.log(1.0)  # " + "padding " * 8 + "\n"
+    text = "import tensorflow as tf\n" + line * (MAX_EDITOR_CHARS // len(line) + 10)
+    published = await open_and_wait(client, tmp_path / "huge.py", text)
+    assert list(published.diagnostics) == []
+    await wait_for(
+        lambda: [m for m in client.messages if "larger than" in m.message],
+        "a showMessage about the file's size",
+    )
