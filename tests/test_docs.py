@@ -129,3 +129,25 @@ def test_manual_rules_fire_on_their_examples(rule: Rule, before: str) -> None:
     findings = [f for f in detect(source, CATALOGUE, Options()).findings if f.code == rule.code]
     assert findings, f"{rule.code} did not fire on its example"
     assert all(f.fix is None for f in findings)
+
+
+def test_reference_fills_every_placeholder() -> None:
+    from tf2_lsp.docs import rule_markdown
+
+    unfilled = [
+        rule.code
+        for rule in load_catalogue().rules
+        if "{target}" in rule_markdown(rule) or "{symbol}" in rule_markdown(rule)
+    ]
+    assert unfilled == []
+
+
+def test_hover_fills_placeholders_with_the_findings_own_names() -> None:
+    from tf2_lsp.detect import detect
+    from tf2_lsp.hover import hover_markdown
+
+    source = "import tensorflow as tf\nr = tf.train.NewCheckpointReader(path)\n"
+    (finding,) = detect(source, load_catalogue()).findings
+    text = hover_markdown(finding, None)
+    assert "`tf.compat.v1.train.NewCheckpointReader`" in text
+    assert "{target}" not in text and "{symbol}" not in text

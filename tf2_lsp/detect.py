@@ -60,6 +60,7 @@ class Finding:
     target: str | None = None  # qualified rename target, when the fix is a rename
     refused: str | None = None  # why a fix that exists was not offered
     compat: bool = False  # reached through tf.compat.v1
+    shown_target: str = ""  # the target as this file spells it (`tf.math.log`)
 
     @property
     def code(self) -> str:
@@ -922,6 +923,7 @@ class ModuleWalker:
             statement=self.statement,
             fix=fix if fix is None or fix.kind != "manual" else None,
             target=target,
+            shown_target=self.display(target),
             refused=refused,
             compat=compat,
         )

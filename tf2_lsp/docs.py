@@ -20,6 +20,20 @@ def fix_summary(rule: Rule) -> str:
     return "; ".join(f"{fix.level}: {fix.kind} ({fix.safety})" for fix in fixes)
 
 
+def fill(text: str, rule: Rule, symbol: str | None = None, target: str | None = None) -> str:
+    """A documentation field with its `{symbol}`/`{target}` placeholders filled in: with the
+    finding's own names in hover, with the rule's first mapping in the reference."""
+    if "{" not in text:
+        return text.strip()
+    if symbol is None or target is None:
+        compat = next((fix for fix in rule.fixes if fix.to), None)
+        first = rule.symbols[0].removesuffix(".*")
+        symbol = symbol or first
+        example = compat.target_for(first) if compat is not None else None
+        target = target or (f"{example}, for example" if example else "its TF2 name")
+    return text.replace("{symbol}", symbol).replace("{target}", target).strip()
+
+
 def rule_markdown(rule: Rule, heading: str = "##") -> str:
     parts = [
         f"{heading} {rule.code} `{rule.name}`",
@@ -28,13 +42,13 @@ def rule_markdown(rule: Rule, heading: str = "##") -> str:
         "",
         f"**Matches:** {', '.join(f'`{s}`' for s in rule.symbols)}",
         "",
-        f"**In TF1:** {rule.tf1.strip()}",
+        f"**In TF1:** {fill(rule.tf1, rule)}",
         "",
-        f"**In TF2:** {rule.tf2.strip()}",
+        f"**In TF2:** {fill(rule.tf2, rule)}",
         "",
-        f"**How to migrate:** {rule.migrate.strip()}",
+        f"**How to migrate:** {fill(rule.migrate, rule)}",
         "",
-        f"**Fix safety:** {rule.safety_note.strip()}",
+        f"**Fix safety:** {fill(rule.safety_note, rule)}",
     ]
     if rule.requires:
         parts += ["", f"**Needs:** {', '.join(rule.requires)}"]

@@ -86,17 +86,10 @@ def fix_title(finding: Finding) -> str:
     if finding.anchor_kind == "program":
         action = "Disable TF2 behaviour for this graph-mode program"
     elif fix.kind == "rename" and finding.target:
-        action = f"Replace `{finding.written}` with `{_short(finding.target, finding.written)}`"
+        action = f"Replace `{finding.written}` with `{finding.shown_target}`"
     elif fix.kind == "arguments":
         action = f"Update the arguments of `{finding.written}` for TF2"
     else:
         action = f"Rewrite `{finding.written}` for TF2"
     suffix = " (unsafe)" if fix.safety == "unsafe" else ""
     return f"{finding.code}: {action}{suffix}"
-
-
-def _short(target: str, written: str) -> str:
-    root = written.split(".", 1)[0]
-    if target.startswith("tensorflow.") and root and root != "tensorflow" and "." in written:
-        return root + target[len("tensorflow") :]
-    return target

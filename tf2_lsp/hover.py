@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tf2_lsp.detect import Finding
-from tf2_lsp.docs import fix_summary
+from tf2_lsp.docs import fill, fix_summary
 
 
 def hover_markdown(finding: Finding, preview: tuple[str, str] | None) -> str:
@@ -11,8 +11,14 @@ def hover_markdown(finding: Finding, preview: tuple[str, str] | None) -> str:
     rule = finding.rule
     title = f"**{rule.code}** `{rule.name}` · {rule.family.title}"
     parts = [title, "", finding.message, ""]
-    parts += [f"**TF1:** {rule.tf1.strip()}", "", f"**TF2:** {rule.tf2.strip()}", ""]
-    parts += [f"**Migrate:** {rule.migrate.strip()}", ""]
+    symbol = finding.written
+    target = finding.shown_target or None
+
+    def doc(text: str) -> str:
+        return fill(text, rule, symbol, target)
+
+    parts += [f"**TF1:** {doc(rule.tf1)}", "", f"**TF2:** {doc(rule.tf2)}", ""]
+    parts += [f"**Migrate:** {doc(rule.migrate)}", ""]
     if preview is not None:
         before, after = preview
         label = "Fix" + (f" ({finding.fix.level}, {finding.fix.safety})" if finding.fix else "")
@@ -20,7 +26,7 @@ def hover_markdown(finding: Finding, preview: tuple[str, str] | None) -> str:
                   "```", ""]
     elif finding.refused:
         parts += [f"**No automatic fix here:** {finding.refused}.", ""]
-    parts += [f"**Fix safety:** {rule.safety_note.strip()}", ""]
+    parts += [f"**Fix safety:** {doc(rule.safety_note)}", ""]
     remaining = _left_for_native(finding, preview)
     if remaining:
         parts += [remaining, ""]

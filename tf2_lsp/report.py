@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tf2_lsp import __version__
+from tf2_lsp.docs import fill
 from tf2_lsp.rules import Catalogue
 
 INFORMATION_URI = "https://www.tensorflow.org/guide/migrate"
@@ -81,8 +82,8 @@ def as_sarif(records: Sequence[Record], catalogue: Catalogue) -> str:
                 "id": code,
                 "name": rule.name,
                 "shortDescription": {"text": rule.family.title},
-                "fullDescription": {"text": rule.tf2},
-                "help": {"text": rule.migrate, "markdown": rule.migrate},
+                "fullDescription": {"text": fill(rule.tf2, rule)},
+                "help": {"text": fill(rule.migrate, rule), "markdown": fill(rule.migrate, rule)},
                 "helpUri": rule.family.guide,
                 "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
             }
