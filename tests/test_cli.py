@@ -421,3 +421,19 @@ def test_rules_listing_and_one_rule(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Session" in capsys.readouterr().out
     assert cli.main(["rules", "TF999"]) == 2
     assert "no rule TF999" in capsys.readouterr().err
+
+
+def test_fix_reports_where_the_syntax_error_is(tmp_path: Path) -> None:
+    root = project(tmp_path, {"broken.py": "import tensorflow as tf\n\ns = tf.Session(\n"})
+    result = run("fix", root / "broken.py")
+    assert result.returncode == 1
+    assert f"{root / 'broken.py'}:3:" in result.stderr
+    assert "syntax error" in result.stderr
+
+
+def test_diff_headers_for_absolute_and_relative_paths(tmp_path: Path) -> None:
+    root = project(tmp_path, {"pkg/a.py": "import tensorflow as tf\ns = tf.Session()\n"})
+    absolute = run("fix", "--diff", root / "pkg" / "a.py")
+    assert f"--- {(root / 'pkg' / 'a.py').as_posix()}\n" in absolute.stdout
+    relative = run("fix", "--diff", "pkg/a.py", cwd=root)
+    assert "--- a/pkg/a.py\n+++ b/pkg/a.py\n" in relative.stdout

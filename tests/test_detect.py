@@ -263,3 +263,12 @@ def test_syntax_errors_are_reported_not_raised(source: str, catalogue: Catalogue
 
 def test_file_without_tensorflow_has_no_findings(catalogue: Catalogue) -> None:
     assert findings("import numpy as np\ns = tf.Session()\n", catalogue) == []
+
+
+def test_suppression_text_inside_a_string_is_not_a_comment(catalogue: Catalogue) -> None:
+    source = 'import tensorflow as tf\nnote = "# tf2-lsp: ignore"; s = tf.Session()\n'
+    assert [f.code for f in detect(source, catalogue).findings] == ["TF101"]
+    real = "import tensorflow as tf\ns = tf.Session('#')  # tf2-lsp: ignore\n"
+    assert detect(real, catalogue).findings == []
+    both = 'import tensorflow as tf\ns = tf.Session("# tf2-lsp: ignore")  # tf2-lsp: ignore\n'
+    assert detect(both, catalogue).findings == []

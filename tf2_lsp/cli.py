@@ -225,7 +225,9 @@ def fix_file(path: Path, config: Config, unsafe: bool, diff_only: bool) -> FileR
         return result
     outcome = fix_source(source.text, load_catalogue(), config.options(), unsafe=unsafe)
     if outcome.error is not None:
-        result.records.append(_unreadable(result.path, outcome.error + "; not changed"))
+        result.records.append(
+            _unreadable(result.path, outcome.error + "; not changed", *outcome.error_position)
+        )
         return result
     result.records = [to_record(result.path, f) for f in outcome.remaining]
     if not outcome.changed or outcome.source == source.text:
@@ -236,8 +238,8 @@ def fix_file(path: Path, config: Config, unsafe: bool, diff_only: bool) -> FileR
             difflib.unified_diff(
                 source.text.splitlines(keepends=True),
                 outcome.source.splitlines(keepends=True),
-                fromfile=f"a/{path.as_posix()}",
-                tofile=f"b/{path.as_posix()}",
+                fromfile=_diff_name("a", path),
+                tofile=_diff_name("b", path),
             )
         )
         return result
@@ -246,6 +248,11 @@ def fix_file(path: Path, config: Config, unsafe: bool, diff_only: bool) -> FileR
     except (OSError, UnicodeEncodeError) as error:
         result.io_error = f"cannot write: {error}"
     return result
+
+
+def _diff_name(side: str, path: Path) -> str:
+    """`a/pkg/model.py` for relative paths, as git writes them; absolute paths as they are."""
+    return path.as_posix() if path.is_absolute() else f"{side}/{path.as_posix()}"
 
 
 def to_record(path: str, finding: Finding) -> Record:

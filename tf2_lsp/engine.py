@@ -18,6 +18,7 @@ class FixOutcome:
     remaining: list[Finding] = field(default_factory=list)
     failed: list[tuple[Finding, str]] = field(default_factory=list)
     error: str | None = None
+    error_position: tuple[int, int] = (1, 1)  # 1-based line and column of a syntax error
 
     @property
     def changed(self) -> bool:
@@ -45,7 +46,9 @@ def fix_source(
     detection = detect(current, catalogue, options)
     for _ in range(MAX_ROUNDS):
         if detection.syntax_error is not None:
-            outcome.error = f"syntax error: {detection.syntax_error.msg}"
+            error = detection.syntax_error
+            outcome.error = f"syntax error: {error.msg}"
+            outcome.error_position = (error.lineno or 1, error.offset or 1)
             return outcome
         todo = [
             f
