@@ -700,38 +700,41 @@ class ModuleWalker:
 
     def check_call(self, node: ast.Call, rule: Rule, symbol: str, compat: bool) -> None:
         fix = self.fix_for(rule, compat, symbol)
-        if fix is None:
-            if compat:
-                return
-            span = self.span_of(node.func)
-            self.add(
-                rule, symbol, self.text_of(node.func), span, self.span_of(node), "call", compat
-            )
+        refused = None
+        if fix is None and compat:
             return
-        if fix.kind == "arguments":
+        if fix is not None and fix.kind == "arguments":
             self.check_arguments(node, rule, fix, symbol, compat)
             return
-        if fix.kind == "transform":
+        if fix is not None and fix.kind == "transform":
             from tf2_lsp.fixes.transforms import TRANSFORMS
 
-            transform = TRANSFORMS[fix.transform or ""]
-            verdict = transform.applies(node)
+            verdict = TRANSFORMS[fix.transform or ""].applies(node)
             if verdict is None:
                 return
-            span = self.span_of(node.func)
-            self.add(
-                rule,
-                symbol,
-                self.text_of(node.func),
-                span,
-                self.span_of(node),
-                "call",
-                compat,
-                refused=verdict or None,
-            )
-            return
-        span = self.span_of(node.func)
-        self.add(rule, symbol, self.text_of(node.func), span, self.span_of(node), "call", compat)
+            refused = verdict or None
+        self.add_call(node, node.func, rule, symbol, compat, refused)
+
+    def add_call(
+        self,
+        node: ast.Call,
+        underline: ast.AST,
+        rule: Rule,
+        symbol: str,
+        compat: bool,
+        refused: str | None,
+    ) -> None:
+        """A finding on a call: `underline` is what the editor marks, the call is rewritten."""
+        self.add(
+            rule,
+            symbol,
+            self.text_of(node.func),
+            self.span_of(underline),
+            self.span_of(node),
+            "call",
+            compat,
+            refused=refused,
+        )
 
     def check_arguments(
         self, node: ast.Call, rule: Rule, fix: Fix, symbol: str, compat: bool
@@ -760,17 +763,7 @@ class ModuleWalker:
         elif moved and len(node.args) > len(change.v1):
             refused = "more positional arguments than the TF1 signature takes"
         first = node.args[len(node.args) - len(moved)] if moved else offending[0]
-        span = self.span_of(first)
-        self.add(
-            rule,
-            symbol,
-            self.text_of(node.func),
-            span,
-            self.span_of(node),
-            "call",
-            compat,
-            refused=refused,
-        )
+        self.add_call(node, first, rule, symbol, compat, refused)
 
     # -- imports, patterns -----------------------------------------------------
 

@@ -22,8 +22,15 @@ def hover_markdown(finding: Finding, preview: tuple[str, str] | None) -> str:
     if preview is not None:
         before, after = preview
         label = "Fix" + (f" ({finding.fix.level}, {finding.fix.safety})" if finding.fix else "")
-        parts += [f"**{label}:**", "", "```python", f"# before\n{before}", f"# after\n{after}",
-                  "```", ""]
+        parts += [
+            f"**{label}:**",
+            "",
+            "```python",
+            f"# before\n{before}",
+            f"# after\n{after}",
+            "```",
+            "",
+        ]
     elif finding.refused:
         parts += [f"**No automatic fix here:** {finding.refused}.", ""]
     parts += [f"**Fix safety:** {doc(rule.safety_note)}", ""]

@@ -444,7 +444,8 @@ def did_change(ls: Tf2LanguageServer, params: types.DidChangeTextDocumentParams)
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: Tf2LanguageServer, params: types.DidSaveTextDocumentParams) -> None:
     uri = params.text_document.uri
-    if to_fs_path(uri or "") and Path(to_fs_path(uri) or "").name == "pyproject.toml":
+    path = to_fs_path(uri)
+    if path and Path(path).name == "pyproject.toml":
         ls.state.project_configs.clear()
         ls.reanalyse_all()
         return

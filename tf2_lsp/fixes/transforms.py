@@ -222,9 +222,8 @@ LR_SCHEDULES: dict[str, CallMap] = {
     ),
 }
 
-_DENSE_V1 = (
-    "inputs",
-    "units",
+# The TF1 parameters tf.layers.dense and tf.layers.conv2d share after their own leading ones.
+_LAYER_TAIL_V1 = (
     "activation",
     "use_bias",
     "kernel_initializer",
@@ -238,6 +237,7 @@ _DENSE_V1 = (
     "name",
     "reuse",
 )
+_DENSE_V1 = ("inputs", "units", *_LAYER_TAIL_V1)
 _CONV2D_V1 = (
     "inputs",
     "filters",
@@ -246,18 +246,7 @@ _CONV2D_V1 = (
     "padding",
     "data_format",
     "dilation_rate",
-    "activation",
-    "use_bias",
-    "kernel_initializer",
-    "bias_initializer",
-    "kernel_regularizer",
-    "bias_regularizer",
-    "activity_regularizer",
-    "kernel_constraint",
-    "bias_constraint",
-    "trainable",
-    "name",
-    "reuse",
+    *_LAYER_TAIL_V1,
 )
 _BATCH_NORM_V1 = (
     "inputs",
