@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tf2_lsp.rules import Catalogue, load_catalogue
+from tf2_lsp.catalogue.rules import Catalogue, load_catalogue
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tf2_lsp import cli
+from tf2_lsp.cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[1]
 TF1 = "import tensorflow as tf\ns = tf.Session()\ny = tf.log(x)\n"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tf2_lsp.config import Config, find_pyproject, load_project_config, parse_settings
+from tf2_lsp.settings import Config, find_pyproject, load_project_config, parse_settings
 
 
 def pyproject(directory: Path, body: str) -> Path:

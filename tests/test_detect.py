@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tf2_lsp.detect import Finding, Options, detect, suppressed_codes, version_tuple
-from tf2_lsp.rules import Catalogue
+from tf2_lsp.analysis.detect import detect
+from tf2_lsp.analysis.suppress import suppressed_codes
+from tf2_lsp.catalogue.availability import version_tuple
+from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.model import Finding
+from tf2_lsp.settings import Options
 
 TF = "import tensorflow as tf\n"
 

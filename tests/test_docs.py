@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tf2_lsp.detect import Options, detect
-from tf2_lsp.docs import catalogue_markdown, rule_markdown
-from tf2_lsp.rules import DOC_FIELDS, Catalogue, Rule, build_catalogue, load_catalogue
+from tf2_lsp.analysis.detect import detect
+from tf2_lsp.catalogue.docs import catalogue_markdown, rule_markdown
+from tf2_lsp.catalogue.rules import DOC_FIELDS, Catalogue, Rule, build_catalogue, load_catalogue
+from tf2_lsp.settings import Options
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES_MD = ROOT / "docs" / "rules.md"
@@ -132,7 +133,7 @@ def test_manual_rules_fire_on_their_examples(rule: Rule, before: str) -> None:
 
 
 def test_reference_fills_every_placeholder() -> None:
-    from tf2_lsp.docs import rule_markdown
+    from tf2_lsp.catalogue.docs import rule_markdown
 
     unfilled = [
         rule.code
@@ -143,8 +144,8 @@ def test_reference_fills_every_placeholder() -> None:
 
 
 def test_hover_fills_placeholders_with_the_findings_own_names() -> None:
-    from tf2_lsp.detect import detect
-    from tf2_lsp.hover import hover_markdown
+    from tf2_lsp.analysis.detect import detect
+    from tf2_lsp.lsp.hover import hover_markdown
 
     source = "import tensorflow as tf\nr = tf.train.NewCheckpointReader(path)\n"
     (finding,) = detect(source, load_catalogue()).findings

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tf2_lsp.edits import LineEdit, TextChange, minimal_changes
+from tf2_lsp.fixes.edits import LineEdit, TextChange, minimal_changes
 
 
 def apply_changes(source: str, changes: list[TextChange]) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tf2_lsp.detect import Finding, Options, detect
-from tf2_lsp.hover import hover_markdown
-from tf2_lsp.rules import Catalogue
+from tf2_lsp.analysis.detect import detect
+from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.lsp.hover import hover_markdown
+from tf2_lsp.model import Finding
+from tf2_lsp.settings import Options
 
 PRELUDE = "import tensorflow as tf\n"
 

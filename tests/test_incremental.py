@@ -7,9 +7,11 @@ import random
 import pytest
 
 from benchmarks.corpus import generate_file
-from tf2_lsp.detect import Detection, Options, detect
-from tf2_lsp.incremental import reanalyse
-from tf2_lsp.rules import Catalogue
+from tf2_lsp.analysis.detect import detect
+from tf2_lsp.analysis.incremental import reanalyse
+from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.model import Detection
+from tf2_lsp.settings import Options
 from tf2_lsp.text import split_lines
 
 

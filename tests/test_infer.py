@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tf2_lsp import receivers
-from tf2_lsp.detect import detect
-from tf2_lsp.infer import type_from_jedi_name
-from tf2_lsp.rules import Catalogue
+from tf2_lsp.analysis import receivers
+from tf2_lsp.analysis.detect import detect
+from tf2_lsp.analysis.infer import type_from_jedi_name
+from tf2_lsp.catalogue.rules import Catalogue
 
 
 @pytest.mark.parametrize(

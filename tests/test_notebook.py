@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tf2_lsp.detect import detect
-from tf2_lsp.notebook import cell_detection, join_cells, python_text
-from tf2_lsp.rules import Catalogue
+from tf2_lsp.analysis.detect import detect
+from tf2_lsp.analysis.notebook import cell_detection, join_cells, python_text
+from tf2_lsp.catalogue.rules import Catalogue
 
 
 def test_ipython_lines_are_blanked_keeping_line_numbers() -> None:

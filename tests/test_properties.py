@@ -8,9 +8,10 @@ import difflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tf2_lsp.detect import Options, detect
+from tf2_lsp.analysis.detect import detect
+from tf2_lsp.catalogue.rules import load_catalogue
 from tf2_lsp.engine import fix_source
-from tf2_lsp.rules import load_catalogue
+from tf2_lsp.settings import Options
 
 CATALOGUE = load_catalogue()
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,9 +10,10 @@ import ast
 
 import pytest
 
-from tf2_lsp.detect import Options, detect
-from tf2_lsp.resolve import canonical, function_locals, import_bindings, target_names
-from tf2_lsp.rules import Catalogue
+from tf2_lsp.analysis.detect import detect
+from tf2_lsp.analysis.resolve import canonical, function_locals, import_bindings, target_names
+from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.settings import Options
 
 
 def found(source: str, catalogue: Catalogue, level: str = "compat") -> list[tuple[int, str]]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tf2_lsp.detect import Options, detect
+from tf2_lsp.analysis.detect import detect
+from tf2_lsp.catalogue.rules import Example, Rule, load_catalogue
 from tf2_lsp.engine import fix_source
-from tf2_lsp.rules import Example, Rule, load_catalogue
+from tf2_lsp.settings import Options
 
 CATALOGUE = load_catalogue()
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tf2_lsp.rules import CatalogueError, Fix, load_catalogue, load_rule_file
+from tf2_lsp.catalogue.rules import CatalogueError, Fix, load_catalogue, load_rule_file
 
 FAMILY = """[family]
 id = "demo"

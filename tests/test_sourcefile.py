@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tf2_lsp.sourcefile import MAX_BYTES, SourceError, read_source, write_source
+from tf2_lsp.cli.sourcefile import MAX_BYTES, SourceError, read_source, write_source
 
 
 def test_utf8(tmp_path: Path) -> None:

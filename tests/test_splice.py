@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.corpus import generate_file
-from tf2_lsp.detect import Options
+from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.engine import fix_source
 from tf2_lsp.fixes import apply
-from tf2_lsp.rules import Catalogue
+from tf2_lsp.settings import Options
 
 CASES = [
     "y = tf.nn.dropout(h, keep_prob=(0.9))",

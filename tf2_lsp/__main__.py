@@ -1,5 +1,5 @@
 import sys
 
-from tf2_lsp.cli import main
+from tf2_lsp.cli.main import main
 
 sys.exit(main())

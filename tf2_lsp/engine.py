@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tf2_lsp.detect import Detection, Finding, Options, detect
-from tf2_lsp.rules import Catalogue
+from tf2_lsp.analysis.detect import detect
+from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.model import Detection, Finding
+from tf2_lsp.settings import Options
 
 MAX_ROUNDS = 4  # a fix can expose another (a renamed call whose arguments also changed)
 

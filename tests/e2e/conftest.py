@@ -1,7 +1,7 @@
 """Shared pieces of the end-to-end tests: a real `python -m tf2_lsp serve` over stdio.
 
 Every test gets its own server process (function-scoped fixture and asyncio loop, see the
-pitfalls in DESIGN.md). Tests call `initialize(client, ...)` themselves so each can choose its
+pitfalls in docs/architecture.md). Tests call `initialize(client, ...)` themselves so each can choose its
 initializationOptions, position encodings and capabilities.
 
 Waiting is by polling with generous timeouts; no test asserts on timing.
@@ -194,7 +194,7 @@ async def wait_publish(
 
 def rule_code(symbol: str) -> str:
     """The code of the rule for a qualified symbol (codes of generated rules may be renumbered)."""
-    from tf2_lsp.rules import load_catalogue
+    from tf2_lsp.catalogue.rules import load_catalogue
 
     (rule, *_) = load_catalogue().exact[symbol]
     return rule.code

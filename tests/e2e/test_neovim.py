@@ -47,8 +47,13 @@ def test_neovim_diagnostics_hover_and_quick_fix(tmp_path: Path) -> None:
     }
     proc = subprocess.run(
         [NVIM, "--headless", "--clean", "-u", "NONE", "-c", f"luafile {DRIVER}", str(target)],
-        cwd=REPO, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-        timeout=60, check=False,
+        cwd=REPO,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert out.is_file(), f"drive.lua wrote no results: {proc.stdout}\n{proc.stderr}"
     results = json.loads(out.read_text())

@@ -73,8 +73,9 @@ async def test_quick_fix_after_non_ascii_text(
     client: LanguageClient, tmp_path: Path, encoding: str
 ) -> None:
     await initialize(client, encodings=[encoding])
-    text = ('import tensorflow as tf\nx = "日本語"; s = tf.Session()\n'
-            'y = ("🙂🙂", tf.log(x))  # 🙂\n')
+    text = (
+        'import tensorflow as tf\nx = "日本語"; s = tf.Session()\ny = ("🙂🙂", tf.log(x))  # 🙂\n'
+    )
     published = await open_and_wait(client, tmp_path / "a.py", text)
     uri = published.uri
     result = text
@@ -85,8 +86,10 @@ async def test_quick_fix_after_non_ascii_text(
         fixed = apply_workspace_edit(text, fix.edit, uri, encoding)
         assert expected in fixed
         result = apply_workspace_edit(result, fix.edit, uri, encoding)
-    assert result == ('import tensorflow as tf\nx = "日本語"; s = tf.compat.v1.Session()\n'
-                      'y = ("🙂🙂", tf.math.log(x))  # 🙂\n')
+    assert result == (
+        'import tensorflow as tf\nx = "日本語"; s = tf.compat.v1.Session()\n'
+        'y = ("🙂🙂", tf.math.log(x))  # 🙂\n'
+    )
 
 
 async def test_dropout_fix(client: LanguageClient, tmp_path: Path) -> None:
@@ -101,11 +104,7 @@ async def test_dropout_fix(client: LanguageClient, tmp_path: Path) -> None:
     )
 
 
-NATIVE = (
-    "import tensorflow as tf\n"
-    "f = tf.gfile.FastGFile(path)\n"
-    "s = tf.Session()\n"
-)
+NATIVE = "import tensorflow as tf\nf = tf.gfile.FastGFile(path)\ns = tf.Session()\n"
 
 
 async def test_unsafe_fix_is_marked(client: LanguageClient, tmp_path: Path) -> None:
@@ -124,12 +123,7 @@ async def test_unsafe_fix_is_marked(client: LanguageClient, tmp_path: Path) -> N
 
 async def test_fix_all_of_one_code(client: LanguageClient, tmp_path: Path) -> None:
     await initialize(client)
-    text = (
-        "import tensorflow as tf\n"
-        "a = tf.Session()\n"
-        "y = tf.log(x)\n"
-        "b = tf.Session(graph=g)\n"
-    )
+    text = "import tensorflow as tf\na = tf.Session()\ny = tf.log(x)\nb = tf.Session(graph=g)\n"
     published = await open_and_wait(client, tmp_path / "a.py", text)
     uri = published.uri
     first = next(d for d in published.diagnostics if d.code == "TF101")
@@ -169,8 +163,7 @@ async def test_source_fix_all_applies_safe_fixes_only(
 async def test_source_fix_all_with_unsafe_fixes(client: LanguageClient, tmp_path: Path) -> None:
     await initialize(client, {"debounce": 0, "level": "native", "unsafeFixes": True})
     published = await open_and_wait(client, tmp_path / "a.py", NATIVE)
-    (action,) = await code_actions(client, published.uri, rng(0, 0),
-                                   only=["source.fixAll.tf2-lsp"])
+    (action,) = await code_actions(client, published.uri, rng(0, 0), only=["source.fixAll.tf2-lsp"])
     fixed = apply_workspace_edit(NATIVE, action.edit, published.uri)
     assert "tf.io.gfile.GFile(path)" in fixed
     assert "FastGFile" not in fixed
@@ -229,8 +222,7 @@ async def test_disable_for_this_line(client: LanguageClient, tmp_path: Path) -> 
 
 async def test_disable_extends_an_existing_ignore(client: LanguageClient, tmp_path: Path) -> None:
     await initialize(client)
-    text = ('import tensorflow as tf\n'
-            's = tf.Session(); y = tf.log(x)  # tf2-lsp: ignore[TF201]\n')
+    text = "import tensorflow as tf\ns = tf.Session(); y = tf.log(x)  # tf2-lsp: ignore[TF201]\n"
     published = await open_and_wait(client, tmp_path / "a.py", text)
     uri = published.uri
     (session,) = published.diagnostics
@@ -247,7 +239,7 @@ async def test_disable_extends_an_existing_ignore(client: LanguageClient, tmp_pa
 
 async def test_disable_after_non_ascii_text(client: LanguageClient, tmp_path: Path) -> None:
     await initialize(client, encodings=["utf-8"])
-    text = 'import tensorflow as tf\ns = tf.Session()  # 日本語 🙂\n'
+    text = "import tensorflow as tf\ns = tf.Session()  # 日本語 🙂\n"
     published = await open_and_wait(client, tmp_path / "a.py", text)
     uri = published.uri
     (session,) = published.diagnostics
@@ -255,7 +247,7 @@ async def test_disable_after_non_ascii_text(client: LanguageClient, tmp_path: Pa
     disable = only_one(actions, "TF101: Disable")
     fixed = apply_workspace_edit(text, disable.edit, uri, "utf-8")
     assert fixed == (
-        'import tensorflow as tf\ns = tf.Session()  # 日本語 🙂  # tf2-lsp: ignore[TF101]\n'
+        "import tensorflow as tf\ns = tf.Session()  # 日本語 🙂  # tf2-lsp: ignore[TF101]\n"
     )
 
 

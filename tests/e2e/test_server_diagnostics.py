@@ -187,8 +187,10 @@ async def test_ranges_by_hand(
     await initialize(client, encodings=[encoding])
     text = 'import tensorflow as tf\nx = "日本語"; s = tf.Session()\ny = ("🙂🙂", tf.log(x))\n'
     published = await open_and_wait(client, tmp_path / "a.py", text)
-    ranges = sorted((d.range.start.line, d.range.start.character, d.range.end.character)
-                    for d in published.diagnostics)
+    ranges = sorted(
+        (d.range.start.line, d.range.start.character, d.range.end.character)
+        for d in published.diagnostics
+    )
     assert ranges == [(1, *session), (2, *log)]
 
 

@@ -71,9 +71,7 @@ async def test_long_debounce_publishes_only_the_last_version(
     assert [p.version for p in publishes(client, uri)] == [1, 5]
 
 
-async def test_zero_debounce_publishes_every_change(
-    client: LanguageClient, tmp_path: Path
-) -> None:
+async def test_zero_debounce_publishes_every_change(client: LanguageClient, tmp_path: Path) -> None:
     await initialize(client, {"debounce": 0})
     uri = (await open_and_wait(client, tmp_path / "a.py", SOURCE)).uri
     change(client, uri, 2, (rng(2, 0), "y = tf.log(x)\n"))
@@ -167,8 +165,9 @@ async def test_path_with_spaces_and_non_ascii(client: LanguageClient, tmp_path: 
     # Re-analysis after a settings change publishes for the client's URI too.
     before = len(publishes(client, uri))
     client.workspace_did_change_configuration(
-        types.DidChangeConfigurationParams(settings={"tf2-lsp": {"debounce": 0,
-                                                                 "ignore": ["TF101"]}})
+        types.DidChangeConfigurationParams(
+            settings={"tf2-lsp": {"debounce": 0, "ignore": ["TF101"]}}
+        )
     )
     published = await wait_publish(client, uri, 2, after=before)
     assert codes(published.diagnostics) == ["TF201"]

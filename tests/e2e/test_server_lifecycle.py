@@ -44,8 +44,7 @@ async def test_capabilities(client: LanguageClient) -> None:
     assert notebook is not None
     selectors = notebook.notebook_selector
     assert any(
-        any(cell.language == "python" for cell in (selector.cells or []))
-        for selector in selectors
+        any(cell.language == "python" for cell in (selector.cells or [])) for selector in selectors
     )
 
 
@@ -95,8 +94,9 @@ class Rpc:
             header_end = self.buffer.find(b"\r\n\r\n")
             if header_end >= 0:
                 headers = self.buffer[:header_end].decode("ascii").split("\r\n")
-                length = next(int(h.split(":")[1]) for h in headers
-                              if h.lower().startswith("content-length"))
+                length = next(
+                    int(h.split(":")[1]) for h in headers if h.lower().startswith("content-length")
+                )
                 start = header_end + 4
                 if len(self.buffer) >= start + length:
                     body = self.buffer[start : start + length]
@@ -121,13 +121,23 @@ class Rpc:
 
 
 def initialize_params(process_id: int | None) -> dict[str, Any]:
-    return {"processId": process_id, "rootUri": None, "capabilities": {},
-            "initializationOptions": {"debounce": 0}}
+    return {
+        "processId": process_id,
+        "rootUri": None,
+        "capabilities": {},
+        "initializationOptions": {"debounce": 0},
+    }
 
 
 def test_shutdown_and_exit_give_exit_code_0() -> None:
-    proc = subprocess.Popen(SERVER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, env=SERVER_ENV, cwd=REPO)
+    proc = subprocess.Popen(
+        SERVER_COMMAND,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=SERVER_ENV,
+        cwd=REPO,
+    )
     try:
         rpc = Rpc(proc)
         answer = rpc.response(rpc.send("initialize", initialize_params(os.getpid())))
@@ -158,8 +168,11 @@ def test_server_exits_when_the_client_process_dies(tmp_path: Path) -> None:
     pid_file = tmp_path / "server.pid"
     parent = subprocess.Popen(
         [sys.executable, "-c", PARENT, str(pid_file), *SERVER_COMMAND],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        env=SERVER_ENV, cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=SERVER_ENV,
+        cwd=REPO,
     )
     server_pid = None
     try:

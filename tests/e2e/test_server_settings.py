@@ -69,11 +69,13 @@ async def test_target_version(client: LanguageClient, tmp_path: Path) -> None:
     assert "fix" in layers.data
 
     client.workspace_did_change_configuration(
-        types.DidChangeConfigurationParams(settings={"tf2-lsp": {"debounce": 0,
-                                                                 "targetVersion": "2.21"}})
+        types.DidChangeConfigurationParams(
+            settings={"tf2-lsp": {"debounce": 0, "targetVersion": "2.21"}}
+        )
     )
-    again = await wait_publish(client, published.uri, 1, after=len(publishes(client,
-                                                                             published.uri)))
+    again = await wait_publish(
+        client, published.uri, 1, after=len(publishes(client, published.uri))
+    )
     layers = next(d for d in again.diagnostics if d.code == LAYERS)
     assert layers.severity == types.DiagnosticSeverity.Error
     assert "fix" not in layers.data
@@ -96,17 +98,18 @@ async def test_debounce_setting_is_used(client: LanguageClient, tmp_path: Path) 
         client.text_document_did_change(
             types.DidChangeTextDocumentParams(
                 text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                content_changes=[types.TextDocumentContentChangePartial(
-                    range=rng(5, 0), text=f"v{version} = tf.log(x)\n")],
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=rng(5, 0), text=f"v{version} = tf.log(x)\n"
+                    )
+                ],
             )
         )
     await wait_publish(client, uri, 3)
     assert [p.version for p in publishes(client, uri)] == [1, 3]
 
 
-async def test_did_change_configuration_republishes(
-    client: LanguageClient, tmp_path: Path
-) -> None:
+async def test_did_change_configuration_republishes(client: LanguageClient, tmp_path: Path) -> None:
     await initialize(client)
     first = await open_and_wait(client, tmp_path / "a.py", SOURCE)
     second = await open_and_wait(client, tmp_path / "b.py", "import tensorflow as tf\ntf.log(1)\n")
@@ -114,8 +117,13 @@ async def test_did_change_configuration_republishes(
     before = {uri: len(publishes(client, uri)) for uri in (first.uri, second.uri)}
     client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(
-            settings={"tf2-lsp": {"debounce": 0, "ignore": ["TF201"],
-                                  "severity": {"TF101": "information"}}}
+            settings={
+                "tf2-lsp": {
+                    "debounce": 0,
+                    "ignore": ["TF201"],
+                    "severity": {"TF101": "information"},
+                }
+            }
         )
     )
     again = await wait_publish(client, first.uri, 1, after=before[first.uri])
@@ -193,8 +201,11 @@ async def test_workspace_folders_use_their_own_pyproject(
         '[tool.tf2-lsp]\nignore = ["TF101"]\n[tool.tf2-lsp.severity]\nTF201 = "error"\n'
     )
     (folder_c / "pyproject.toml").write_text('[project]\nname = "c"\n')  # no [tool.tf2-lsp]
-    await initialize(client, {"debounce": 0, "severity": {"TF201": "hint"}},
-                     folders=[folder_a, folder_b, folder_c])
+    await initialize(
+        client,
+        {"debounce": 0, "severity": {"TF201": "hint"}},
+        folders=[folder_a, folder_b, folder_c],
+    )
 
     in_a = await open_and_wait(client, folder_a / "pkg" / "m.py", SOURCE)
     in_b = await open_and_wait(client, folder_b / "m.py", SOURCE)

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from tf2_lsp.detect import compat_target_gone
-from tf2_lsp.fixes.transforms import TRANSFORMS
-from tf2_lsp.rules import Rule, load_catalogue
+from tf2_lsp.catalogue.availability import compat_target_gone
+from tf2_lsp.catalogue.rules import Rule, load_catalogue
+from tf2_lsp.catalogue.transforms import TRANSFORMS
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = load_catalogue()

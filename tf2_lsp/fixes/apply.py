@@ -1,6 +1,6 @@
 """Apply findings' fixes: libcst on the smallest enclosing statements, imports added as lines.
 
-Parsing the whole module with libcst costs ~260 ms per 6k lines (DESIGN.md); parsing only the
+Parsing the whole module with libcst costs ~260 ms per 6k lines (docs/architecture.md); parsing only the
 statements that carry findings keeps a quick fix on a large file in the low milliseconds.
 """
 
@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from tf2_lsp.detect import Detection, Finding
-from tf2_lsp.edits import LineEdit
+from tf2_lsp.fixes.edits import LineEdit
 from tf2_lsp.fixes.imports import PREFERRED_IMPORTS, Renderer, import_statement
 from tf2_lsp.fixes.rewrites import (
     CALL_REWRITES,
@@ -26,6 +25,7 @@ from tf2_lsp.fixes.rewrites import (
     rewrite_arguments,
 )
 from tf2_lsp.fixes.splice import Splice, splices_for
+from tf2_lsp.model import Detection, Finding
 from tf2_lsp.text import Span, line_ending, split_lines
 
 _LINE_BREAK_SPLIT = re.compile(r"(\r\n|\r|\n)")

@@ -9,10 +9,10 @@ from decimal import Decimal, InvalidOperation
 import libcst as cst
 from libcst import MaybeSentinel
 
-from tf2_lsp.detect import Finding
+from tf2_lsp.catalogue.rules import ArgChange
+from tf2_lsp.catalogue.transforms import CALL_MAPS, CAST_DTYPES, CallMap
 from tf2_lsp.fixes.imports import Renderer
-from tf2_lsp.fixes.transforms import CALL_MAPS, CAST_DTYPES, CallMap
-from tf2_lsp.rules import ArgChange
+from tf2_lsp.model import Finding
 
 
 class FixError(Exception):

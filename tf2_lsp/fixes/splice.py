@@ -12,10 +12,10 @@ from __future__ import annotations
 import ast
 from decimal import Decimal, InvalidOperation
 
-from tf2_lsp.detect import Finding
+from tf2_lsp.catalogue.transforms import CAST_DTYPES
 from tf2_lsp.fixes.imports import Renderer
 from tf2_lsp.fixes.rewrites import FixError, plan_arguments
-from tf2_lsp.fixes.transforms import CAST_DTYPES
+from tf2_lsp.model import Finding
 
 # (start, end, replacement): character offsets into the text the finding's anchor covers.
 Splice = tuple[int, int, str]
@@ -118,7 +118,7 @@ def _span(text: str, node: ast.AST) -> tuple[int, int]:
 
 
 def _arguments(call: ast.Call, text: str, change: object) -> list[Splice] | None:
-    from tf2_lsp.rules import ArgChange
+    from tf2_lsp.catalogue.rules import ArgChange
 
     assert isinstance(change, ArgChange)
     positional = [a for a in call.args if not isinstance(a, ast.Starred)]

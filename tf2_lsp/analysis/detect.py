@@ -2,21 +2,19 @@
 
 This runs on every keystroke in the editor. Measured on a 5,400-line TF1 file (2 cores, Py 3.11):
 `ast.parse` 0.10 s and one full walk 0.03 s, while libcst with qualified names costs ~1.8 s per
-6k lines (DESIGN.md). So detection never touches libcst; fixes do, on demand.
+6k lines (docs/architecture.md). So detection never touches libcst; fixes do, on demand.
 """
 
 from __future__ import annotations
 
 import ast
-import io
 import re
-import tokenize
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Literal, cast
+from dataclasses import replace
+from typing import cast
 
-from tf2_lsp import receivers
-from tf2_lsp.resolve import (
+from tf2_lsp.analysis import receivers
+from tf2_lsp.analysis.resolve import (
     NOT_TF,
     Binding,
     Scope,
@@ -27,127 +25,15 @@ from tf2_lsp.resolve import (
     is_tf2_namespace,
     target_names,
 )
-from tf2_lsp.rules import Catalogue, Fix, Level, Rule, Severity
+from tf2_lsp.analysis.suppress import suppressed_codes
+from tf2_lsp.catalogue.availability import compat_target_gone, version_tuple
+from tf2_lsp.catalogue.rules import Catalogue, Fix, Rule, Severity
+from tf2_lsp.catalogue.transforms import TRANSFORMS
+from tf2_lsp.model import AnchorKind, Detection, Finding, ReceiverCandidate
+from tf2_lsp.settings import Options
 from tf2_lsp.text import LineIndex, Span
 
-AnchorKind = Literal["reference", "call", "import", "pattern", "program"]
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    level: Level = "compat"
-    target_version: str = "2.21"
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    severity: tuple[tuple[str, Severity], ...] = ()
-
-    def wants(self, code: str) -> bool:
-        if self.select and not any(code.startswith(prefix) for prefix in self.select):
-            return False
-        return not any(code.startswith(prefix) for prefix in self.ignore)
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    rule: Rule
-    message: str
-    severity: Severity
-    symbol: str | None  # canonical fully qualified name, e.g. tensorflow.Session
-    written: str  # as it stands in the source, e.g. tf.Session
-    span: Span  # what the diagnostic underlines
-    anchor: Span  # the node the fix rewrites
-    anchor_kind: AnchorKind
-    statement: tuple[int, int]  # first and last line of the enclosing statement
-    fix: Fix | None  # the fix at the requested level, None when there is none or it is refused
-    target: str | None = None  # qualified rename target, when the fix is a rename
-    refused: str | None = None  # why a fix that exists was not offered
-    compat: bool = False  # reached through tf.compat.v1
-    shown_target: str = ""  # the target as this file spells it (`tf.math.log`)
-
-    @property
-    def code(self) -> str:
-        return self.rule.code
-
-
-@dataclass(slots=True)
-class Detection:
-    findings: list[Finding]
-    syntax_error: SyntaxError | None = None
-    # Module-level names bound to TensorFlow, for rendering fix targets through the file's imports.
-    module_bindings: dict[str, str] = field(default_factory=dict)
-    module_names: set[str] = field(default_factory=set)
-    # Module-level names bound by other imports (`slim` -> `tf_slim`), for reusing them.
-    module_imports: dict[str, str] = field(default_factory=dict)
-    imports_end: int = 0  # last line of the leading import block (0: none)
-    first_import: int = 0
-    # Method calls a rule could match if only the receiver's type were known: the server asks
-    # jedi about these in the background and runs detection again with its answers.
-    candidates: list[ReceiverCandidate] = field(default_factory=list)
-    # For incremental re-analysis (tf2_lsp.incremental): the top-level statements' line spans
-    # and whether each may bind module names, and the module scope as the walk left it.
-    layout: list[tuple[int, int, bool]] = field(default_factory=list)
-    module_scope: Scope | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ReceiverCandidate:
-    key: tuple[int, int]  # the receiver's ast position (line, byte column): the hint key
-    line: int  # 1-based
-    column: int  # character column just past the receiver, where jedi infers its type
-    method: str
-
-
-_SUPPRESS = re.compile(r"#\s*tf2-lsp:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
 _MENTIONS_TF = re.compile(r"\btensorflow\b")
-
-
-def suppressed_codes(line_text: str) -> frozenset[str] | None:
-    """Codes silenced on a line by `# tf2-lsp: ignore[TF101,TF102]`; empty set = all codes."""
-    if "tf2-lsp" not in line_text:
-        return None
-    match = next(
-        (m for m in _SUPPRESS.finditer(line_text) if _is_comment_at(line_text, m.start())), None
-    )
-    if match is None:
-        return None
-    if match.group(1) is None:
-        return frozenset()
-    return frozenset(code.strip() for code in match.group(1).split(",") if code.strip())
-
-
-def _is_comment_at(line_text: str, column: int) -> bool:
-    """Whether `#` at `column` starts a comment, not text inside a string on that line."""
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(line_text).readline))
-    except (tokenize.TokenError, SyntaxError):
-        # The line continues a multi-line string or bracket: judge by quotes before the `#`.
-        return line_text.count('"', 0, column) % 2 == 0 and line_text.count("'", 0, column) % 2 == 0
-    return any(t.type == tokenize.COMMENT and t.start[1] == column for t in tokens)
-
-
-def compat_target_gone(rule: Rule, symbol: str, target: tuple[int, ...]) -> bool:
-    """Whether the compat target of `symbol` is missing from TF `target` (a version tuple).
-
-    `since` dates the rule; generated rules also say, per target, in which measured TF
-    versions it exists, so a group where only a few targets went away keeps the rest.
-    """
-    if not rule.since or target < version_tuple(rule.since):
-        return False
-    compat = next((fix for fix in rule.fixes if fix.level == "compat"), None)
-    fix_target = compat.target_for(symbol) if compat is not None else None
-    versions = rule.availability.get(fix_target) if fix_target else None
-    if not versions:
-        return True
-    return not any(version_tuple(v)[:2] >= target[:2] for v in versions)
-
-
-def version_tuple(version: str) -> tuple[int, ...]:
-    parts = []
-    for piece in version.split("."):
-        if not piece.isdigit():
-            break
-        parts.append(int(piece))
-    return tuple(parts)
 
 
 def detect(
@@ -707,8 +593,6 @@ class ModuleWalker:
             self.check_arguments(node, rule, fix, symbol, compat)
             return
         if fix is not None and fix.kind == "transform":
-            from tf2_lsp.fixes.transforms import TRANSFORMS
-
             verdict = TRANSFORMS[fix.transform or ""].applies(node)
             if verdict is None:
                 return
@@ -972,8 +856,6 @@ class ModuleWalker:
 def _first_emitted(fix: Fix | None) -> str | None:
     if fix is None or fix.kind != "transform":
         return None
-    from tf2_lsp.fixes.transforms import TRANSFORMS
-
     transform = TRANSFORMS.get(fix.transform or "")
     return transform.emits[0] if transform is not None and transform.emits else None
 

@@ -13,13 +13,13 @@ from functools import partial
 from pathlib import Path
 
 from tf2_lsp import __version__
-from tf2_lsp.config import Config, load_project_config, parse_settings
-from tf2_lsp.detect import Finding
-from tf2_lsp.discover import iter_python_files
+from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
+from tf2_lsp.cli.discover import iter_python_files
+from tf2_lsp.cli.formats import Record, as_json, as_sarif, as_text
+from tf2_lsp.cli.sourcefile import SourceError, read_source, write_source
 from tf2_lsp.engine import analyse, fix_source, fix_title
-from tf2_lsp.report import Record, as_json, as_sarif, as_text
-from tf2_lsp.rules import Catalogue, CatalogueError, load_catalogue
-from tf2_lsp.sourcefile import SourceError, read_source, write_source
+from tf2_lsp.model import Finding
+from tf2_lsp.settings import Config, load_project_config, parse_settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 UNREADABLE = "TF000"  # the pseudo-rule of files that cannot be analysed
@@ -87,7 +87,7 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "serve":
-        from tf2_lsp.server import run_server
+        from tf2_lsp.lsp.server import run_server
 
         return run_server(args.tcp)
     try:
@@ -300,7 +300,7 @@ def _syntax_record(path: str, error: SyntaxError) -> Record:
 
 
 def show_rules(catalogue: Catalogue, code: str | None, fmt: str) -> int:
-    from tf2_lsp.docs import rule_markdown, rule_text
+    from tf2_lsp.catalogue.docs import rule_markdown, rule_text
 
     if code is None:
         for rule in catalogue.rules:

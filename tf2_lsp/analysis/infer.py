@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tf2_lsp import receivers
-from tf2_lsp.detect import ReceiverCandidate
+from tf2_lsp.analysis import receivers
+from tf2_lsp.model import ReceiverCandidate
 
 # What jedi calls TensorFlow's classes (their defining modules), mapped to our type names.
 _JEDI_TYPES = (

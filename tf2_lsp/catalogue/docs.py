@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tf2_lsp.rules import Catalogue, Example, Rule
+from tf2_lsp.catalogue.rules import Catalogue, Example, Rule
 
 
 def _example_code(example: Example, after: bool) -> str:
@@ -114,6 +114,6 @@ def catalogue_markdown(catalogue: Catalogue) -> str:
 
 
 if __name__ == "__main__":
-    from tf2_lsp.rules import load_catalogue
+    from tf2_lsp.catalogue.rules import load_catalogue
 
     print(catalogue_markdown(load_catalogue()))

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tf2_lsp import __version__
-from tf2_lsp.docs import fill
-from tf2_lsp.rules import Catalogue
+from tf2_lsp.catalogue.docs import fill
+from tf2_lsp.catalogue.rules import Catalogue
 
 INFORMATION_URI = "https://www.tensorflow.org/guide/migrate"
 

@@ -23,12 +23,13 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from tf2_lsp import __version__
-from tf2_lsp.config import Config, load_project_config, parse_settings
-from tf2_lsp.detect import Detection, Finding, detect
+from tf2_lsp.analysis.detect import detect
+from tf2_lsp.analysis.incremental import reanalyse
+from tf2_lsp.analysis.notebook import cell_detection, join_cells
+from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
 from tf2_lsp.engine import fix_title
-from tf2_lsp.incremental import reanalyse
-from tf2_lsp.notebook import cell_detection, join_cells
-from tf2_lsp.rules import Catalogue, CatalogueError, load_catalogue
+from tf2_lsp.model import Detection, Finding
+from tf2_lsp.settings import Config, load_project_config, parse_settings
 from tf2_lsp.text import Encoding, Span, from_client_column, split_lines, to_client_column
 
 log = logging.getLogger("tf2-lsp")
@@ -297,7 +298,7 @@ class Tf2LanguageServer(LanguageServer):
         path = to_fs_path(uri)
 
         def infer() -> dict[tuple[int, int], str]:
-            from tf2_lsp.infer import infer_receivers
+            from tf2_lsp.analysis.infer import infer_receivers
 
             return infer_receivers(analysis.source, path, open_keys)
 
@@ -536,7 +537,7 @@ def pull_diagnostics(
 def code_action(
     ls: Tf2LanguageServer, params: types.CodeActionParams
 ) -> list[types.CodeAction] | None:
-    from tf2_lsp import actions
+    from tf2_lsp.lsp import actions
 
     document = ls.document(params.text_document.uri)
     if document is None:
@@ -549,7 +550,7 @@ def code_action(
 
 @server.feature(types.CODE_ACTION_RESOLVE)
 def code_action_resolve(ls: Tf2LanguageServer, action: types.CodeAction) -> types.CodeAction:
-    from tf2_lsp import actions
+    from tf2_lsp.lsp import actions
 
     data = action.data if isinstance(action.data, dict) else {}
     document = ls.document(str(data.get("uri", "")))
@@ -565,7 +566,7 @@ def code_action_resolve(ls: Tf2LanguageServer, action: types.CodeAction) -> type
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def hover(ls: Tf2LanguageServer, params: types.HoverParams) -> types.Hover | None:
-    from tf2_lsp import actions
+    from tf2_lsp.lsp import actions
 
     document = ls.document(params.text_document.uri)
     if document is None:

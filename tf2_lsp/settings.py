@@ -13,8 +13,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from tf2_lsp.detect import Options
-from tf2_lsp.rules import LEVELS, SEVERITIES, Level, Severity
+from tf2_lsp.catalogue.rules import LEVELS, SEVERITIES, Level, Severity
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -25,6 +24,20 @@ Style = Literal["toml", "editor"]
 _CODE_PREFIX = re.compile(r"^TF\d{0,4}$")
 _VERSION = re.compile(r"^2\.\d{1,2}(\.\d{1,2})?$")
 LATEST_TF = "2.21"
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    level: Level = "compat"
+    target_version: str = LATEST_TF
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, Severity], ...] = ()
+
+    def wants(self, code: str) -> bool:
+        if self.select and not any(code.startswith(prefix) for prefix in self.select):
+            return False
+        return not any(code.startswith(prefix) for prefix in self.ignore)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,15 +8,16 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 from pygls.workspace import TextDocument
 
-from tf2_lsp.detect import Finding, detect
-from tf2_lsp.edits import TextChange, minimal_changes
+from tf2_lsp.analysis.detect import detect
 from tf2_lsp.engine import fix_title, is_fixable
-from tf2_lsp.hover import hover_markdown
-from tf2_lsp.server import FIX_ALL_KIND
+from tf2_lsp.fixes.edits import TextChange, minimal_changes
+from tf2_lsp.lsp.hover import hover_markdown
+from tf2_lsp.lsp.server import FIX_ALL_KIND
+from tf2_lsp.model import Finding
 from tf2_lsp.text import Span, to_client_column
 
 if TYPE_CHECKING:
-    from tf2_lsp.server import Analysis, Tf2LanguageServer
+    from tf2_lsp.lsp.server import Analysis, Tf2LanguageServer
 
 
 def code_actions(
@@ -169,7 +170,7 @@ def _suppress_action(
     diagnostic: types.Diagnostic,
     lines: list[str],
 ) -> types.CodeAction:
-    from tf2_lsp.detect import suppressed_codes
+    from tf2_lsp.analysis.suppress import suppressed_codes
 
     line_index = finding.span.line
     text = lines[line_index - 1] if line_index <= len(lines) else ""

@@ -15,6 +15,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, cast
 
+from tf2_lsp.catalogue.transforms import TRANSFORMS
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -169,11 +171,11 @@ class Catalogue:
 
 
 def default_rules_dir() -> Path:
-    here = Path(__file__).resolve().parent
-    checkout = here.parent / "rules"
+    package = Path(__file__).resolve().parent.parent
+    checkout = package.parent / "rules"
     if checkout.is_dir():
         return checkout
-    return here / "rules_data"
+    return package / "rules_data"
 
 
 @cache
@@ -388,11 +390,8 @@ class _Reader:
         if kind == "arguments" and not arguments:
             raise self.fail(code, "fix.arguments", "an arguments fix needs an arguments table")
         transform = raw.get("transform")
-        if kind == "transform":
-            from tf2_lsp.fixes.transforms import TRANSFORMS
-
-            if transform not in TRANSFORMS:
-                raise self.fail(code, "fix.transform", f"unknown transform {transform!r}")
+        if kind == "transform" and transform not in TRANSFORMS:
+            raise self.fail(code, "fix.transform", f"unknown transform {transform!r}")
         return Fix(
             level=cast(Level, self.choice(raw, code, "level", LEVELS, prefix="fix.")),
             safety=cast(Safety, self.choice(raw, code, "safety", SAFETIES, prefix="fix.")),

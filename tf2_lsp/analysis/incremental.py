@@ -14,17 +14,11 @@ import ast
 from collections.abc import Mapping
 from dataclasses import replace
 
-from tf2_lsp.detect import (
-    Detection,
-    Finding,
-    ModuleWalker,
-    Options,
-    ReceiverCandidate,
-    finish_detection,
-    statement_layout,
-)
-from tf2_lsp.resolve import Scope
-from tf2_lsp.rules import Catalogue
+from tf2_lsp.analysis.detect import ModuleWalker, finish_detection, statement_layout
+from tf2_lsp.analysis.resolve import Scope
+from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.model import Detection, Finding, ReceiverCandidate
+from tf2_lsp.settings import Options
 from tf2_lsp.text import Span, split_lines
 
 

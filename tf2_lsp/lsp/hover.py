@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tf2_lsp.detect import Finding
-from tf2_lsp.docs import fill, fix_summary
+from tf2_lsp.catalogue.docs import fill, fix_summary
+from tf2_lsp.model import Finding
 
 
 def hover_markdown(finding: Finding, preview: tuple[str, str] | None) -> str:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from tf2_lsp.detect import Detection, Finding
+from tf2_lsp.model import Detection, Finding
 from tf2_lsp.text import Span, split_lines
 
 # `%magic`, `!shell`, `?name`, `x = !ls`, `x = %time f()`, and help lookups like `tf.nn?`.

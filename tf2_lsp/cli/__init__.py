@@ -1,0 +1,1 @@
+"""The command-line face: parsing arguments, output formats, file discovery, source files."""

@@ -1,0 +1,1 @@
+"""The language server face: handlers, document state, LSP conversions, code actions, hover."""

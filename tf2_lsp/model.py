@@ -1,0 +1,64 @@
+"""The shared types every layer speaks: a finding, a module's detection. No logic here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from tf2_lsp.catalogue.rules import Fix, Rule, Severity
+from tf2_lsp.text import Span
+
+if TYPE_CHECKING:
+    from tf2_lsp.analysis.resolve import Scope
+
+AnchorKind = Literal["reference", "call", "import", "pattern", "program"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: Rule
+    message: str
+    severity: Severity
+    symbol: str | None  # canonical fully qualified name, e.g. tensorflow.Session
+    written: str  # as it stands in the source, e.g. tf.Session
+    span: Span  # what the diagnostic underlines
+    anchor: Span  # the node the fix rewrites
+    anchor_kind: AnchorKind
+    statement: tuple[int, int]  # first and last line of the enclosing statement
+    fix: Fix | None  # the fix at the requested level, None when there is none or it is refused
+    target: str | None = None  # qualified rename target, when the fix is a rename
+    refused: str | None = None  # why a fix that exists was not offered
+    compat: bool = False  # reached through tf.compat.v1
+    shown_target: str = ""  # the target as this file spells it (`tf.math.log`)
+
+    @property
+    def code(self) -> str:
+        return self.rule.code
+
+
+@dataclass(slots=True)
+class Detection:
+    findings: list[Finding]
+    syntax_error: SyntaxError | None = None
+    # Module-level names bound to TensorFlow, for rendering fix targets through the file's imports.
+    module_bindings: dict[str, str] = field(default_factory=dict)
+    module_names: set[str] = field(default_factory=set)
+    # Module-level names bound by other imports (`slim` -> `tf_slim`), for reusing them.
+    module_imports: dict[str, str] = field(default_factory=dict)
+    imports_end: int = 0  # last line of the leading import block (0: none)
+    first_import: int = 0
+    # Method calls a rule could match if only the receiver's type were known: the server asks
+    # jedi about these in the background and runs detection again with its answers.
+    candidates: list[ReceiverCandidate] = field(default_factory=list)
+    # For incremental re-analysis (tf2_lsp.incremental): the top-level statements' line spans
+    # and whether each may bind module names, and the module scope as the walk left it.
+    layout: list[tuple[int, int, bool]] = field(default_factory=list)
+    module_scope: Scope | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiverCandidate:
+    key: tuple[int, int]  # the receiver's ast position (line, byte column): the hint key
+    line: int  # 1-based
+    column: int  # character column just past the receiver, where jedi infers its type
+    method: str
