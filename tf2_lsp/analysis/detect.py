@@ -28,7 +28,7 @@ from tf2_lsp.analysis.resolve import (
 from tf2_lsp.analysis.suppress import suppressed_codes
 from tf2_lsp.catalogue.availability import compat_target_gone, version_tuple
 from tf2_lsp.catalogue.rules import Catalogue, Fix, Rule, Severity
-from tf2_lsp.catalogue.transforms import TRANSFORMS
+from tf2_lsp.catalogue.transforms import TRANSFORMS, transform_target
 from tf2_lsp.model import AnchorKind, Detection, Finding, ReceiverCandidate
 from tf2_lsp.settings import Options
 from tf2_lsp.text import LineIndex, Span
@@ -784,7 +784,7 @@ class ModuleWalker:
         shown_fix = fix or rule.fix_for(self.options.level)
         target = shown_fix.target_for(symbol) if shown_fix is not None else None
         # A transform has no `to` table; its message names what the rewrite writes.
-        named = target or _first_emitted(shown_fix)
+        named = target or _transform_target(shown_fix, symbol)
         message = rule.message.format(symbol=written, qualified=symbol, target=self.display(named))
         if compat:
             severity = "information"
@@ -814,7 +814,7 @@ class ModuleWalker:
             statement=self.statement,
             fix=fix if fix is None or fix.kind != "manual" else None,
             target=target,
-            shown_target=self.display(target),
+            shown_target=self.display(named),
             refused=refused,
             compat=compat,
         )
@@ -853,11 +853,11 @@ class ModuleWalker:
         return self.index.line_text(span.line)[span.column :] + " ..."
 
 
-def _first_emitted(fix: Fix | None) -> str | None:
+def _transform_target(fix: Fix | None, symbol: str) -> str | None:
+    """What a transform writes for `symbol` (each optimizer its own Keras class)."""
     if fix is None or fix.kind != "transform":
         return None
-    transform = TRANSFORMS.get(fix.transform or "")
-    return transform.emits[0] if transform is not None and transform.emits else None
+    return transform_target(fix.transform, symbol)
 
 
 def _attrs(chain: list[ast.expr]) -> list[str]:

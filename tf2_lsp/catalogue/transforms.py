@@ -7,8 +7,8 @@ the same names live in `rewrites.py` and load only when a fix is applied.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 # `applies(call)` -> None: nothing to report; "": report with a fix; "reason": report, no fix.
 Applies = Callable[[ast.Call], str | None]
@@ -19,6 +19,16 @@ class Transform:
     name: str
     applies: Applies
     emits: tuple[str, ...]  # every qualified name the rewrite can write (verified against TF)
+    # Symbol -> the callable its rewrite writes, for transforms that map several TF1 symbols
+    # onto different targets (each optimizer onto its own Keras class): messages and hovers
+    # name the matched symbol's own target.
+    targets: Mapping[str, str] = field(default_factory=dict)
+
+    def target_for(self, symbol: str) -> str | None:
+        """The callable this transform writes for `symbol`, if it writes one."""
+        if symbol in self.targets:
+            return self.targets[symbol]
+        return self.emits[0] if self.emits and not self.targets else None
 
 
 def _keyword(call: ast.Call, name: str) -> ast.keyword | None:
@@ -377,6 +387,10 @@ def _emits(maps: dict[str, CallMap]) -> tuple[str, ...]:
     return tuple(sorted({m.target for m in maps.values()}))
 
 
+def _targets(maps: dict[str, CallMap]) -> dict[str, str]:
+    return {symbol: mapping.target for symbol, mapping in maps.items()}
+
+
 TRANSFORMS: dict[str, Transform] = {
     t.name: t
     for t in (
@@ -420,9 +434,20 @@ TRANSFORMS: dict[str, Transform] = {
             "keras_optimizer",
             _refusing(_OPTIMIZER_REFUSED, "Keras optimizer"),
             _emits(KERAS_OPTIMIZERS),
+            _targets(KERAS_OPTIMIZERS),
         ),
-        Transform("lr_schedule", _refusing(frozenset(), "Keras schedule"), _emits(LR_SCHEDULES)),
-        Transform("keras_layer", _refusing(_LAYER_REFUSED, "Keras layer"), _emits(KERAS_LAYERS)),
+        Transform(
+            "lr_schedule",
+            _refusing(frozenset(), "Keras schedule"),
+            _emits(LR_SCHEDULES),
+            _targets(LR_SCHEDULES),
+        ),
+        Transform(
+            "keras_layer",
+            _refusing(_LAYER_REFUSED, "Keras layer"),
+            _emits(KERAS_LAYERS),
+            _targets(KERAS_LAYERS),
+        ),
         Transform("file_writer", _file_writer_applies, (FILE_WRITER.target,)),
         Transform(
             "softmax_xent_stop_gradient", _softmax_xent_applies, ("tensorflow.stop_gradient",)
@@ -440,3 +465,9 @@ CAST_DTYPES = {
     "tensorflow.to_complex64": "tensorflow.complex64",
     "tensorflow.to_complex128": "tensorflow.complex128",
 }
+
+
+def transform_target(name: str | None, symbol: str) -> str | None:
+    """The callable transform `name` writes for `symbol`, if it writes one."""
+    transform = TRANSFORMS.get(name or "")
+    return transform.target_for(symbol) if transform is not None else None

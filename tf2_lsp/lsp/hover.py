@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tf2_lsp.catalogue.docs import fill, fix_summary
+from tf2_lsp.catalogue.transforms import transform_target
 from tf2_lsp.model import Finding
 
 
@@ -51,7 +52,10 @@ def _left_for_native(finding: Finding, preview: tuple[str, str] | None) -> str:
     if "compat.v1" not in written:
         return ""
     if native is not None:
-        target = native.target_for(finding.symbol or "")
+        symbol = finding.symbol or ""
+        target = native.target_for(symbol)
+        if native.kind == "transform":
+            target = transform_target(native.transform, symbol)
         shown = f" (`{target}`)" if target else ""
         return (
             f"**Beyond tf.compat.v1:** the `native` level rewrites this to idiomatic TF2{shown}; "

@@ -1,0 +1,76 @@
+"""Messages and hovers name the target of the matched symbol, for every transform symbol.
+
+A transform that maps several TF1 symbols onto different TF2 callables (each optimizer onto its
+own Keras class, each `tf.layers` function onto its own layer) must not name one target for all.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tf2_lsp.analysis.detect import detect
+from tf2_lsp.catalogue.rules import Rule, load_catalogue
+from tf2_lsp.catalogue.transforms import TRANSFORMS
+from tf2_lsp.lsp.hover import hover_markdown
+from tf2_lsp.settings import Options
+
+CATALOGUE = load_catalogue()
+
+
+def _cases() -> list[tuple[Rule, str, str, str]]:
+    """(rule, level, symbol, target) for every symbol of every multi-target transform fix."""
+    cases = []
+    for rule in CATALOGUE.rules:
+        for fix in rule.fixes:
+            transform = TRANSFORMS.get(fix.transform or "")
+            if transform is None or len(set(transform.targets.values())) < 2:
+                continue
+            for symbol in rule.symbols:
+                cases.append((rule, fix.level, symbol, transform.targets[symbol]))
+    return cases
+
+
+CASES = _cases()
+
+
+def test_every_multi_target_transform_is_covered() -> None:
+    rules = {rule.code for rule, *_ in CASES}
+    assert {"TF911", "TF912", "TF931"} <= rules
+    assert len(CASES) >= 19
+
+
+def _spelled(qualified: str) -> str:
+    return "tf." + qualified.removeprefix("tensorflow.")
+
+
+@pytest.mark.parametrize(("rule", "level", "symbol", "target"), CASES, ids=[c[2] for c in CASES])
+def test_message_and_hover_name_the_symbols_own_target(
+    rule: Rule, level: str, symbol: str, target: str
+) -> None:
+    source = f"import tensorflow as tf\ny = {_spelled(symbol)}(x)\n"
+    options = Options(level=level)  # type: ignore[arg-type]
+    findings = [f for f in detect(source, CATALOGUE, options).findings if f.code == rule.code]
+    assert len(findings) == 1
+    finding = findings[0]
+    fix = rule.fix_for(options.level)
+    assert fix is not None
+    others = set(TRANSFORMS[fix.transform or ""].targets.values()) - {target}
+    assert f"`{_spelled(target)}`" in finding.message
+    assert not any(_spelled(other) + "`" in finding.message for other in others)
+    # The hover repeats the message; its documentation may list every target of the family.
+    hover = hover_markdown(finding, None)
+    assert finding.message in hover
+
+
+@pytest.mark.parametrize(("rule", "level", "symbol", "target"), CASES, ids=[c[2] for c in CASES])
+def test_compat_hover_names_the_symbols_own_native_target(
+    rule: Rule, level: str, symbol: str, target: str
+) -> None:
+    """At compat level the hover says what the native level would write: this symbol's target."""
+    source = f"import tensorflow as tf\ny = {_spelled(symbol)}(x)\n"
+    options = Options(level="compat", target_version="2.15")
+    findings = [f for f in detect(source, CATALOGUE, options).findings if f.code == rule.code]
+    assert len(findings) == 1 and findings[0].fix is not None
+    hover = hover_markdown(findings[0], None)
+    beyond = next(line for line in hover.splitlines() if line.startswith("**Beyond"))
+    assert f"(`{target}`)" in beyond
