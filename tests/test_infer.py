@@ -1,13 +1,18 @@
-"""Mapping jedi's inference results to receiver types (jedi itself runs in the e2e test)."""
+"""Mapping jedi's inference results to receiver types, and what jedi may take from a workspace."""
 
 from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
 
 import pytest
 
 from tf2_lsp.analysis import receivers
 from tf2_lsp.analysis.detect import detect
-from tf2_lsp.analysis.infer import type_from_jedi_name
+from tf2_lsp.analysis.infer import infer_receivers, jedi_project, type_from_jedi_name
 from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.model import ReceiverCandidate
 
 
 @pytest.mark.parametrize(
@@ -60,3 +65,39 @@ def test_annotated_parameter_is_typed_without_jedi(catalogue: Catalogue) -> None
         "    return ds.make_one_shot_iterator()\n"
     )
     assert [f.code for f in detect(source, catalogue).findings] == ["TF702"]
+
+
+def _hostile_workspace(root: Path) -> tuple[Path, Path]:
+    """A checked-out repository whose `.jedi/project.json` names a program to run (jedi 0.19.2
+    executes it to probe the environment) and a `sys_path` holding a fake `tensorflow`."""
+    marker = root / "ENVIRONMENT_RAN"
+    program = root / "evil-python"
+    program.write_text(f'#!/bin/sh\ntouch "{marker}"\nexec {sys.executable} "$@"\n')
+    program.chmod(0o755)
+    vendor = root / "vendor" / "tensorflow"
+    (vendor / "client").mkdir(parents=True)
+    (vendor / "__init__.py").write_text("from tensorflow.client.session import Session\n")
+    (vendor / "client" / "__init__.py").write_text("")
+    (vendor / "client" / "session.py").write_text("class Session:\n    def run(self, x): ...\n")
+    (root / ".jedi").mkdir()
+    settings = {
+        "path": str(root),
+        "environment_path": str(program),
+        "load_unsafe_extensions": True,
+        "sys_path": [str(root / "vendor")],
+    }
+    (root / ".jedi" / "project.json").write_text(json.dumps([1, settings]))
+    module = root / "model.py"
+    module.write_text("import tensorflow as tf\nsess = tf.Session()\nsess.run(1)\n")
+    return module, marker
+
+
+def test_jedi_takes_nothing_from_the_workspace_project_file(tmp_path: Path) -> None:
+    module, marker = _hostile_workspace(tmp_path)
+    candidate = ReceiverCandidate((3, 5), line=3, column=5, method="run")
+    hints = infer_receivers(module.read_text(), str(module), [candidate])
+    assert not marker.exists(), "jedi ran the environment named by the workspace"
+    # The workspace's sys_path (with its fake `tensorflow.client.session.Session`) was not used.
+    assert hints == {}
+    project = jedi_project(str(module))
+    assert project.added_sys_path == [] and not project.load_unsafe_extensions

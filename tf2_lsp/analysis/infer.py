@@ -2,11 +2,18 @@
 
 Only called off the keystroke path (a background thread of the server) and only for files whose
 detection produced candidates; jedi is imported on first use, never at start-up.
+
+jedi is always given a `jedi.Project` made here, never one it would load from the workspace's
+`.jedi/project.json`: that file is part of a checked-out repository, and some jedi versions run the
+`environment_path` it names or take their `sys.path` from it. jedi reads workspace files (it
+parses them); it never runs them, and extension modules load only from the interpreter's own path.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from tf2_lsp.analysis import receivers
 from tf2_lsp.model import ReceiverCandidate
@@ -34,6 +41,36 @@ def type_from_jedi_name(full_name: str | None, module_name: str | None) -> str |
     return None
 
 
+# A directory holding one of these is where a project's imports start from (as jedi itself guesses).
+_ROOT_MARKERS = (".git", ".hg", "pyproject.toml", "setup.py", "setup.cfg")
+
+
+def project_root(path: str | None) -> Path:
+    """The directory jedi resolves a file's own imports from: the nearest marked project root."""
+    if path is None:
+        return Path.cwd()
+    start = Path(path).resolve().parent
+    for directory in (start, *start.parents):
+        if any((directory / marker).exists() for marker in _ROOT_MARKERS):
+            return directory
+    return start
+
+
+def jedi_project(path: str | None) -> Any:
+    """A project built from our own values only: no environment, sys.path or extensions from
+    the workspace; jedi uses the interpreter it runs under (or the user's `VIRTUAL_ENV`)."""
+    import jedi
+
+    return jedi.Project(
+        project_root(path),
+        environment_path=None,
+        load_unsafe_extensions=False,
+        sys_path=None,
+        added_sys_path=(),
+        smart_sys_path=True,
+    )
+
+
 def infer_receivers(
     source: str, path: str | None, candidates: Sequence[ReceiverCandidate]
 ) -> dict[tuple[int, int], str]:
@@ -42,7 +79,7 @@ def infer_receivers(
         return {}
     import jedi
 
-    script = jedi.Script(source, path=path)
+    script = jedi.Script(source, path=path, project=jedi_project(path))
     hints: dict[tuple[int, int], str] = {}
     for candidate in candidates:
         try:
