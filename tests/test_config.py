@@ -146,3 +146,21 @@ def test_overrides_apply_on_top_of_a_base() -> None:
     config, problems = parse_settings({"select": "TF2"}, "toml", base=base)
     assert problems == []
     assert (config.level, config.select) == ("native", ("TF2",))
+
+
+def test_deeply_nested_pyproject_is_a_warning_and_the_defaults(tmp_path: Path) -> None:
+    path = pyproject(tmp_path, "level = " + "[" * 5000 + "]" * 5000 + "\n")
+    config, problems, found = load_project_config(tmp_path)
+    assert (config, found) == (Config(), path)
+    assert problems == [
+        f"{path}: cannot read [tool.tf2-lsp]: values are nested too deeply; using defaults"
+    ]
+
+
+def test_a_huge_bad_value_is_shown_short() -> None:
+    nested: object = "x" * 10_000
+    for _ in range(500):
+        nested = [nested]
+    _, problems = parse_settings({"level": nested, "select": "y" * 10_000}, "toml")
+    assert len(problems) == 2
+    assert all(len(problem) < 300 for problem in problems), problems

@@ -7,6 +7,7 @@ and its default is used.
 from __future__ import annotations
 
 import re
+import reprlib
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
@@ -74,7 +75,9 @@ def _codes(value: Any) -> tuple[str, ...]:
         raise ValueError('must be a list of rule codes such as ["TF101", "TF2"]')
     bad = [v for v in value if not _CODE_PREFIX.match(v)]
     if bad:
-        raise ValueError(f"{bad[0]!r} is not a rule code or code prefix (TF, TF1, TF101)")
+        raise ValueError(
+            f"{_short_repr(bad[0])} is not a rule code or code prefix (TF, TF1, TF101)"
+        )
     return tuple(value)
 
 
@@ -85,7 +88,8 @@ def _severity(value: Any) -> tuple[tuple[str, Severity], ...]:
     for code, level in value.items():
         if not _CODE_PREFIX.match(str(code)) or level not in SEVERITIES:
             raise ValueError(
-                f"{code} = {level!r}: expected a rule code and one of " + ", ".join(SEVERITIES)
+                f"{_short_repr(code)} = {_short_repr(level)}: expected a rule code and one of "
+                + ", ".join(SEVERITIES)
             )
         pairs.append((str(code), level))
     return tuple(pairs)
@@ -129,6 +133,13 @@ _FIELDS: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
 assert set(_FIELDS) == {f.name for f in fields(Config)}
 
 
+def _short_repr(value: Any) -> str:
+    """A bad value as the user wrote it, cut short (it may be huge or deeply nested)."""
+    short = reprlib.Repr()
+    short.maxlevel, short.maxstring, short.maxother = 3, 60, 60
+    return short.repr(value)
+
+
 def parse_settings(
     raw: Mapping[str, Any], style: Style, base: Config | None = None
 ) -> tuple[Config, list[str]]:
@@ -150,7 +161,8 @@ def parse_settings(
             config = replace(config, **{attr: _FIELDS[attr][2](value)})
         except ValueError as error:
             default = getattr(base or Config(), attr)
-            problems.append(f"setting '{key}' = {value!r}: {error}; using {default!r}")
+            shown = _short_repr(value)
+            problems.append(f"setting '{key}' = {shown}: {error}; using {default!r}")
     return config, problems
 
 
@@ -171,7 +183,11 @@ def load_project_config(start: Path) -> tuple[Config, list[str], Path | None]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        return Config(), [f"{path}: cannot read [tool.tf2-lsp]: {error}"], path
+        return Config(), [f"{path}: cannot read [tool.tf2-lsp]: {error}; using defaults"], path
+    except RecursionError:
+        # tomllib parses nested arrays and inline tables recursively.
+        problem = "cannot read [tool.tf2-lsp]: values are nested too deeply; using defaults"
+        return Config(), [f"{path}: {problem}"], path
     section = data.get("tool", {}).get("tf2-lsp", {})
     if not isinstance(section, dict):
         return Config(), [f"{path}: [tool.tf2-lsp] must be a table"], path
