@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
 from tf2_lsp.analysis.detect import detect
@@ -276,3 +278,37 @@ def test_suppression_text_inside_a_string_is_not_a_comment(catalogue: Catalogue)
     assert detect(real, catalogue).findings == []
     both = 'import tensorflow as tf\ns = tf.Session("# tf2-lsp: ignore")  # tf2-lsp: ignore\n'
     assert detect(both, catalogue).findings == []
+
+
+_DEEP = 700  # CPython parses all of these at this depth
+_DEEP_SHAPES = {
+    "not": "x = " + "not " * _DEEP + "tf.Session()",
+    "unary minus": "x = " + "-" * _DEEP + "tf.Session()",
+    "lambda": "x = " + "lambda: " * _DEEP + "tf.Session()",
+    "conditional": "x = " + "a if b else " * _DEEP + "tf.Session()",
+    "elif": "if a:\n    pass\n"
+    + "".join(f"elif b{i}:\n    pass\n" for i in range(_DEEP))
+    + "else:\n    tf.Session()",
+    "method chain": "x = f()" + ".g()" * _DEEP + ".h(tf.Session())",
+    "binary operators": "x = " + " + ".join(["a"] * _DEEP) + " + tf.Session()",
+    "subscripts": "x = a" + "[0]" * _DEEP + "[tf.Session()]",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_DEEP_SHAPES))
+def test_nesting_that_python_accepts_is_analysed(catalogue: Catalogue, shape: str) -> None:
+    source = "import tensorflow as tf\n" + _DEEP_SHAPES[shape] + "\ny = tf.Session()\n"
+    ast.parse(source)
+    detection = detect(source, catalogue)
+    assert detection.syntax_error is None
+    assert detection.too_deep == []
+    assert [f.symbol for f in detection.findings] == ["tensorflow.Session"] * 2
+
+
+def test_a_statement_too_deep_to_walk_is_skipped_alone(catalogue: Catalogue) -> None:
+    deep = "x = f()" + ".g()" * 12_000 + ".h(tf.Session())"
+    source = f"import tensorflow as tf\n{deep}\ny = tf.Session()\n"
+    detection = detect(source, catalogue)
+    assert detection.syntax_error is None
+    assert detection.too_deep == [2]
+    assert [f.span.line for f in detection.findings] == [3]

@@ -54,6 +54,8 @@ class Detection:
     # and whether each may bind module names, and the module scope as the walk left it.
     layout: list[tuple[int, int, bool]] = field(default_factory=list)
     module_scope: Scope | None = None
+    # First lines of statements nested too deeply to analyse (the rest of the file was).
+    too_deep: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

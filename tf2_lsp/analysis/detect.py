@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import cast
@@ -34,6 +35,16 @@ from tf2_lsp.settings import Options
 from tf2_lsp.text import LineIndex, Span
 
 _MENTIONS_TF = re.compile(r"\btensorflow\b")
+# Python's parser accepts expressions thousands of levels deep (left-recursive chains such as
+# `a.f().f()...` or `a + a + ...` without limit); our walk recurses once or twice per level.
+# Python frames live on the heap since 3.11, so a higher limit costs no C stack. Beyond it, the
+# one statement that is too deep is skipped (Detection.too_deep), not the whole file.
+RECURSION_LIMIT = 20_000
+
+
+def _allow_deep_recursion() -> None:
+    if sys.getrecursionlimit() < RECURSION_LIMIT:
+        sys.setrecursionlimit(RECURSION_LIMIT)
 
 
 def detect(
@@ -44,6 +55,7 @@ def detect(
 ) -> Detection:
     """Findings for `source`; `receiver_hints` types receivers by position (from jedi)."""
     options = options or Options()
+    _allow_deep_recursion()
     if not _MENTIONS_TF.search(source):
         # No import can name TensorFlow without the word: skip the parse entirely.
         try:
@@ -108,6 +120,7 @@ def finish_detection(walker: ModuleWalker, body: Sequence[ast.stmt]) -> Detectio
         first_import=walker.first_import,
         layout=statement_layout(body),
         module_scope=module,
+        too_deep=sorted(set(walker.too_deep)),
     )
 
 
@@ -147,6 +160,7 @@ class ModuleWalker:
     ) -> None:
         self.receiver_hints = receiver_hints
         self.candidates: list[ReceiverCandidate] = []
+        self.too_deep: list[int] = []  # first lines of statements nested too deeply to walk
         self.catalogue = catalogue
         self.options = options
         self.index = LineIndex(source)
@@ -225,7 +239,12 @@ class ModuleWalker:
             if decorators:
                 first = min(first, *(d.lineno for d in decorators))
             self.statement = (first, statement.end_lineno or statement.lineno)
-            self.visit(statement)
+            try:
+                self.visit(statement)
+            except RecursionError:
+                # Caught by the innermost statement around the too-deep expression: only it
+                # goes unanalysed.
+                self.too_deep.append(statement.lineno)
             self.statement = saved
 
     def visit(self, node: ast.AST) -> None:

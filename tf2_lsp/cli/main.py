@@ -177,6 +177,7 @@ def check_file(path: Path, config: Config) -> FileResult:
     if detection.syntax_error is not None:
         result.records.append(_syntax_record(result.path, detection.syntax_error))
     result.records.extend(to_record(result.path, f) for f in detection.findings)
+    result.records.extend(_too_deep(result.path, line) for line in detection.too_deep)
     return result
 
 
@@ -291,6 +292,11 @@ def _unreadable(path: str, message: str, line: int = 1, column: int = 1) -> Reco
         None,
         None,
     )
+
+
+def _too_deep(path: str, line: int) -> Record:
+    message = "cannot analyse this statement: it is nested too deeply (the rest of the file was)"
+    return Record(path, line, 1, line, 1, UNREADABLE, "error", message, None, None)
 
 
 def _syntax_record(path: str, error: SyntaxError) -> Record:
