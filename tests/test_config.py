@@ -149,7 +149,7 @@ def test_overrides_apply_on_top_of_a_base() -> None:
 
 
 def test_deeply_nested_pyproject_is_a_warning_and_the_defaults(tmp_path: Path) -> None:
-    path = pyproject(tmp_path, "level = " + "[" * 5000 + "]" * 5000 + "\n")
+    path = pyproject(tmp_path, "level = " + "[" * 50_000 + "]" * 50_000 + "\n")
     config, problems, found = load_project_config(tmp_path)
     assert (config, found) == (Config(), path)
     assert problems == [
