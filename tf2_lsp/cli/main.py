@@ -1,4 +1,4 @@
-"""`tf2-lsp check | fix | rules | serve`: the command-line face of the engine."""
+"""`tf2-lsp check | fix | report | rules | serve`: the command-line face of the engine."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from tf2_lsp import __version__
 from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
 from tf2_lsp.cli.discover import iter_python_files
 from tf2_lsp.cli.formats import Record, as_json, as_sarif, as_text
+from tf2_lsp.cli.report.command import add_report_parser, run_report
 from tf2_lsp.cli.sourcefile import SourceError, read_source, write_source
 from tf2_lsp.engine import analyse, fix_source, fix_title
 from tf2_lsp.model import Finding
@@ -61,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--unsafe", action="store_true", help="also apply fixes that need review")
     fix.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
 
+    add_report_parser(commands, common)
+
     rules = commands.add_parser("rules", help="list the rules, or show one rule's documentation")
     rules.add_argument("code", nargs="?")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -105,6 +108,9 @@ def _main(argv: Sequence[str] | None) -> int:
     if config is None:
         return EXIT_ERROR
     files = list(iter_python_files(args.paths, config.exclude))
+    if args.command == "report":
+        scan = partial(_map, partial(check_file, config=config), jobs=args.jobs)
+        return run_report(args, files, config, catalogue, scan)
     if args.command == "check":
         return run_check(files, config, args.format, args.jobs, catalogue)
     return run_fix(files, config, args.unsafe, args.diff, args.jobs)

@@ -1,0 +1,162 @@
+"""The HTML report in a real browser: headless Chromium, offline, asserting on the rendered DOM.
+
+The numbers on the page must be those of the JSON report of the same tree (whose numbers
+tests/test_report.py checks against `tf2-lsp check`). A screenshot of each page is saved in the
+test's tmp dir.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .browser import Page, open_page
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "examples" / "tf1_model"
+
+
+def tf2_lsp(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tf2_lsp", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=False,
+    )
+
+
+def make_tree(root: Path) -> Path:
+    (root / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    shutil.copytree(EXAMPLE, root / "src" / "model")
+    (root / "src" / "serving").mkdir()
+    (root / "src" / "serving" / "app.py").write_text("import tensorflow as tf\nx = tf.ones(3)\n")
+    (root / "src" / "tools.py").write_text("import tensorflow as tf\ns = tf.Session()\n")
+    return root
+
+
+async def no_trouble(page: Page, url: str) -> None:
+    assert page.errors == [], page.errors
+    assert page.requests and set(page.requests) == {url}, page.requests  # loads nothing else
+
+
+async def test_report_page_renders(tmp_path: Path) -> None:
+    root = make_tree(tmp_path)
+    baseline = root / "last-week.json"
+    baseline.write_text(tf2_lsp("check", "--format", "json", "src", cwd=root).stdout)
+    (root / "src" / "tools.py").write_text("import tensorflow as tf\ns = tf.compat.v1.Session()\n")
+    made = tf2_lsp("report", "src", "-o", "report.html", "--baseline", baseline, cwd=root)
+    assert made.returncode == 0, made.stderr
+    data: dict[str, Any] = json.loads(
+        tf2_lsp("report", "src", "--format", "json", "--baseline", baseline, cwd=root).stdout
+    )
+    totals = data["totals"]
+    url = (root / "report.html").as_uri()
+
+    async with open_page() as page:
+        await page.goto(url)
+
+        cards = await page.evaluate(
+            "Object.fromEntries([...document.querySelectorAll('.card')].map(c => "
+            "[c.dataset.card, c.querySelector('.card-value').firstChild.textContent.trim()]))"
+        )
+        assert cards == {
+            "lines": f"{totals['lines']:,}",
+            "findings": f"{totals['findings']:,}",
+            "clean": f"{round(totals['clean_line_share'] * 100)}%",
+            "blocking": f"{totals['blocking']:,}",
+            "review": f"{totals['review']:,}",
+            "safe": f"{totals['fix_classes']['safe']:,}",
+        }
+        assert totals["findings"] > 0 and totals["clean_files"] == 2  # app.py, tools.py
+
+        # Every chart is drawn, visible and has marks in it.
+        charts = await page.evaluate(
+            "Object.fromEntries(['donut', 'bars', 'treemap', 'trend'].map(name => {"
+            "  const svg = document.querySelector('svg.chart.' + name);"
+            "  if (!svg) return [name, null];"
+            "  const box = svg.getBoundingClientRect();"
+            "  const marks = [...svg.querySelectorAll('.seg, .tile > rect')]"
+            "    .filter(m => m.getBoundingClientRect().width > 0).length;"
+            "  return [name, {width: box.width, height: box.height, marks}];"
+            "}))"
+        )
+        for name, chart in charts.items():
+            assert chart is not None, name
+            assert chart["width"] > 150 and chart["height"] > 30, (name, chart)
+            assert chart["marks"] > 0, (name, chart)
+        assert await page.evaluate("document.querySelectorAll('svg.bars .bar-row').length") == len(
+            data["families"]
+        )
+        assert await page.evaluate("document.querySelectorAll('svg.treemap .tile').length") == len(
+            data["files"]
+        )
+
+        # The trend: what was fixed since last week.
+        trend = await page.evaluate(
+            "[...document.querySelectorAll('#trend .stat b')].map(b => b.textContent)"
+        )
+        assert trend[:2] == [f"{data['trend']['fixed']:,}", f"{data['trend']['new']:,}"]
+        assert data["trend"]["fixed"] == 1
+
+        # The file table: one row per file, sortable, expandable, filterable.
+        rows = "[...document.querySelectorAll('#file-table tr.file:not([hidden])')]"
+        assert await page.evaluate(f"{rows}.length") == totals["files"]
+        await page.evaluate("document.querySelector('th[data-sort=lines]').click()")
+        lines = await page.evaluate(f"{rows}.map(r => Number(r.dataset.lines))")
+        assert lines == sorted(lines, reverse=True)
+        await page.evaluate("document.querySelector('th[data-sort=lines]').click()")
+        lines = await page.evaluate(f"{rows}.map(r => Number(r.dataset.lines))")
+        assert lines == sorted(lines)
+        await page.evaluate("document.querySelector('th[data-sort=path]').click()")
+        paths = await page.evaluate(f"{rows}.map(r => r.dataset.path)")
+        assert paths == sorted(f["path"] for f in data["files"])
+
+        by_path = {f["path"]: f for f in data["files"]}
+        await page.evaluate(
+            "document.querySelector('tr.file[data-path=\"model/train.py\"] button.expand').click()"
+        )
+        shown = await page.evaluate(
+            "[...document.querySelectorAll('tr.details li')].map(li => "
+            "[li.querySelector('a').getAttribute('href'), li.querySelector('.code').textContent])"
+        )
+        expected = by_path["model/train.py"]["items"]
+        assert [code for _, code in shown] == [i["code"] for i in expected]
+        assert shown[0][0] == f"src/model/train.py#L{expected[0]['line']}"
+
+        await page.evaluate(
+            "const f = document.getElementById('filter'); f.value = 'serving';"
+            "f.dispatchEvent(new Event('input'))"
+        )
+        assert await page.evaluate(f"{rows}.map(r => r.dataset.path)") == ["serving/app.py"]
+
+        shot = tmp_path / "report.png"
+        await page.screenshot(shot)
+        assert shot.stat().st_size > 20_000
+        await no_trouble(page, url)
+    print(f"screenshot: {shot}")
+
+
+async def test_empty_tree_page(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    made = tf2_lsp("report", "empty", "-o", "report.html", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    url = (tmp_path / "report.html").as_uri()
+    async with open_page() as page:
+        await page.goto(url)
+        heading = await page.evaluate("document.querySelector('#empty h2').textContent")
+        assert heading == "No Python files found"
+        assert await page.evaluate("document.querySelectorAll('svg.chart').length") == 0
+        await page.screenshot(tmp_path / "empty.png")
+        await no_trouble(page, url)

@@ -1,0 +1,155 @@
+"""`tf2-lsp report PATH... [-o FILE] [--format html|json] [--baseline FILE] [--vscode-links]`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.cli.report.aggregate import (
+    Report,
+    ScanResult,
+    Settings,
+    aggregate,
+    compare,
+    report_root,
+)
+from tf2_lsp.cli.report.progress import with_progress
+from tf2_lsp.settings import Config
+
+EXIT_OK, EXIT_ERROR = 0, 2
+DEFAULT_HTML = "tf2-lsp-report.html"
+
+Scan = Callable[[list[Path]], Iterable[ScanResult]]
+
+
+def add_report_parser(
+    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    common: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    report = commands.add_parser(
+        "report",
+        help="write a migration report: one self-contained HTML page, or JSON for dashboards",
+    )
+    common(report)
+    report.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help=f"where to write it ('-': stdout; default {DEFAULT_HTML}, or stdout for JSON)",
+    )
+    report.add_argument("--format", choices=("html", "json"), default="html")
+    report.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="a previous `check --format json` or `report --format json` output: show the trend",
+    )
+    report.add_argument(
+        "--vscode-links",
+        action="store_true",
+        help="link files as vscode://file/... (open in VS Code at the line)",
+    )
+
+
+def now_iso() -> str:
+    """UTC now, or SOURCE_DATE_EPOCH's time for reproducible reports."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    moment = (
+        datetime.fromtimestamp(int(epoch), timezone.utc)
+        if epoch.isdigit()
+        else datetime.now(timezone.utc)
+    )
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def fix_commands(args: argparse.Namespace) -> dict[str, str]:
+    """The exact `tf2-lsp fix` commands for what the report found, with the same options."""
+    options: list[str] = []
+    for flag, value in (
+        ("--select", args.select),
+        ("--ignore", args.ignore),
+        ("--level", args.level),
+        ("--target-version", args.target_version),
+    ):
+        if value is not None:
+            options += [flag, value]
+    paths = [str(p) for p in args.paths]
+    return {
+        "fix_safe": shlex.join(["tf2-lsp", "fix", *options, *paths]),
+        "fix_unsafe_diff": shlex.join(["tf2-lsp", "fix", "--unsafe", "--diff", *options, *paths]),
+        "fix_unsafe": shlex.join(["tf2-lsp", "fix", "--unsafe", *options, *paths]),
+    }
+
+
+def run_report(
+    args: argparse.Namespace,
+    files: list[Path],
+    config: Config,
+    catalogue: Catalogue,
+    scan: Scan,
+) -> int:
+    from tf2_lsp.cli.report.schema import BaselineError, dumps, load_baseline, report_json
+
+    baseline = None
+    if args.baseline is not None:
+        try:  # before scanning: a wrong baseline should not cost a full scan to find out
+            baseline = load_baseline(args.baseline, report_root(args.paths), catalogue)
+        except BaselineError as error:
+            print(f"tf2-lsp: {error}", file=sys.stderr)
+            return EXIT_ERROR
+    output = args.output or ("-" if args.format == "json" else DEFAULT_HTML)
+    results = []
+    for result in with_progress(scan(files), len(files)):
+        if result.io_error:
+            print(f"tf2-lsp: {result.path}: {result.io_error}", file=sys.stderr)
+        results.append(result)
+    report = aggregate(
+        results,
+        catalogue,
+        paths=args.paths,
+        settings=Settings(
+            config.level, config.target_version, tuple(config.select), tuple(config.ignore)
+        ),
+        generated=now_iso(),
+    )
+    if baseline is not None:
+        report.trend = compare(report, baseline, catalogue)
+        if report.trend.unmatched_paths:
+            print(
+                f"tf2-lsp: warning: no path of the baseline {args.baseline} is a path of this "
+                "scan; every finding counts as new",
+                file=sys.stderr,
+            )
+    commands = fix_commands(args)
+    if args.format == "json":
+        text = dumps(report_json(report, commands))
+    else:
+        from tf2_lsp.cli.report.html import render
+
+        out_dir = Path.cwd() if output == "-" else Path(output).resolve().parent
+        text = render(report, commands, out_dir=out_dir, vscode_links=args.vscode_links)
+    if output == "-":
+        sys.stdout.write(text + ("\n" if not text.endswith("\n") else ""))
+    else:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as error:
+            print(f"tf2-lsp: cannot write {output}: {error.strerror or error}", file=sys.stderr)
+            return EXIT_ERROR
+        print(summary_line(report, output), file=sys.stderr)
+    return EXIT_OK
+
+
+def summary_line(report: Report, output: str) -> str:
+    totals = report.totals
+    return (
+        f"Wrote {output}: {len(report.files):,} files, {report.lines:,} lines, "
+        f"{totals.findings:,} TF1 uses ({totals.blocking:,} blocking, {totals.safe:,} safely "
+        f"fixable); {report.clean_share * 100:.0f}% of lines TF2-clean."
+    )
