@@ -284,7 +284,7 @@ def finish(
 POSITIONAL = ("POSITIONAL_ONLY", "POSITIONAL_OR_KEYWORD")
 VARIADIC = ("VAR_POSITIONAL", "VAR_KEYWORD")
 SYMBOL_CATEGORIES = ("move", "compat", "dropped")
-ARG_CATEGORIES = ("args", "args-removed", "args-manual")
+ARG_CATEGORIES = ("args", "args-removed", "args-manual", "args-compat")
 _NATIVE_RE = re.compile(r"^(?:please )?use `?tf\.([A-Za-z_][\w.]*?)(?:\(\))?`? instead\.?$", re.I)
 
 
@@ -341,11 +341,25 @@ def status(api: Api, path: str) -> Status:
         if obj["kind"] == "value" and obj.get("value") == other.get("value"):
             return Status("same")
         return Status("changed")
-    if obj["kind"] == "value":  # plain values are matched by name only
-        return Status("compat")
+    if obj["kind"] == "value":
+        # Plain values have no identity: a TF2 name with the same last part and the same value
+        # (`VERSION` -> `version.VERSION`) is where TF2 exports it; otherwise it is compat-only.
+        moves = tuple(same_value_paths(api, path, obj))
+        return Status("moved" if moves else "compat", moves)
     return Status(
         "moved" if index in api.v2_paths else "compat", tuple(api.v2_paths.get(index, ()))
     )
+
+
+def same_value_paths(api: Api, path: str, obj: dict[str, Any]) -> Iterator[str]:
+    if "value" not in obj:
+        return
+    last = path.rsplit(".", 1)[-1]
+    for name, index in api.v2.items():
+        other = api.objects[index]
+        same_name = name.rsplit(".", 1)[-1] == last and "." in name
+        if same_name and other["kind"] == "value" and other.get("value") == obj["value"]:
+            yield name
 
 
 @dataclass
@@ -368,6 +382,12 @@ class ArgPlan:
     manual: dict[str, str] = field(default_factory=dict)
     v1: list[str] = field(default_factory=list)
     v2: list[str] = field(default_factory=list)
+    keep: dict[str, list[str]] = field(default_factory=dict)
+    default_differs: dict[str, str] = field(default_factory=dict)
+    # Same name, different TF2 function: the TF1 parameters whose arguments change meaning,
+    # and literal values of kept parameters that do (`name_scope(None)`).
+    passes: list[str] = field(default_factory=list)
+    changes: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -503,13 +523,59 @@ def plan_arguments(apis: list[Api], config: Config) -> list[ArgPlan]:
             continue
         api = max(changed, key=lambda a: version_key(a.version))
         old = api.v1_object(name)
-        new = api.objects[api.v2[name]]
+        new = dict(api.objects[api.v2[name]])
+        if name in config.data.get("signatures", {}).get("no_arguments", []):
+            new["params"] = []  # inherits object.__init__: the dump cannot tell, TF raises
         if old.get("params") is None or new.get("params") is None:
             continue
         plan = diff_signature(name, old, new)
+        if plan is not None and plan.manual == {"*": "replaced"}:
+            same_name_checks(plan, config, old, new)
+        elif plan is not None:
+            value_checks(plan, config, old, new)
         if plan is not None:
             plans.append(plan)
     return plans
+
+
+def same_name_checks(
+    plan: ArgPlan, config: Config, old: dict[str, Any], new: dict[str, Any]
+) -> None:
+    """A TF1 function whose name TF2 gave to another signature: which arguments change meaning.
+
+    A TF1 parameter keeps its meaning when TF2 has it under the same name and, if TF1 took it
+    by position, in the same position; passing any other one (by keyword or by position)
+    changes meaning, and the call keeps TF1 behaviour through `tf.compat.v1`.
+    """
+    v1 = [p for p in old["params"] if p[1] not in VARIADIC]
+    v2 = [p for p in new["params"] if p[1] not in VARIADIC]
+    v2_position = {p[0]: i for i, p in enumerate(v2) if p[1] in POSITIONAL}
+    v2_names = {p[0] for p in v2}
+    plan.v1 = [p[0] for p in v1 if p[1] in POSITIONAL]
+    plan.passes = []
+    for index, (param, kind, _default) in enumerate(v1):
+        same = param in v2_names and (kind not in POSITIONAL or v2_position.get(param) == index)
+        if not same:
+            plan.passes.append(param)
+    values: dict[str, Any] = config.data.get("values", {}).get(plan.name, {})
+    plan.changes = {k: list(v) for k, v in values.get("changes", {}).items()}
+    plan.manual = {}
+    plan.group = "compat-call"
+
+
+def value_checks(plan: ArgPlan, config: Config, old: dict[str, Any], new: dict[str, Any]) -> None:
+    """Removed parameters whose value decides the result ([values] of catalogue_groups.toml)."""
+    values: dict[str, Any] = config.data.get("values", {}).get(plan.name, {})
+    if not values:
+        return
+    plan.keep = {k: list(v) for k, v in values.get("keep", {}).items()}
+    plan.default_differs = dict(values.get("default_differs", {}))
+    stray = [p for p in (*plan.keep, *plan.default_differs) if p not in plan.remove]
+    if stray:
+        raise SystemExit(f"[values.{plan.name!r}]: {stray[0]} is not a removed parameter")
+    if not plan.v1:  # the check reads positional arguments through the TF1 order
+        plan.v1 = [p[0] for p in old["params"] if p[1] in POSITIONAL]
+        plan.v2 = [p[0] for p in new["params"] if p[1] in POSITIONAL]
 
 
 def diff_signature(name: str, old: dict[str, Any], new: dict[str, Any]) -> ArgPlan | None:
@@ -655,6 +721,10 @@ def split_arg_plans(plans: list[ArgPlan]) -> list[ArgPlan]:
     out = []
     for plan in plans:
         ns = namespace(plan.name)
+        if plan.group == "compat-call":
+            plan.group = f"args-compat:{ns}"
+            out.append(plan)
+            continue
         if plan.rename or (plan.v1 and not plan.remove):
             out.append(
                 ArgPlan(plan.name, f"args:{ns}", plan.rename, plan.evidence, v1=plan.v1, v2=plan.v2)
@@ -669,6 +739,8 @@ def split_arg_plans(plans: list[ArgPlan]) -> list[ArgPlan]:
                     remove=plan.remove,
                     v1=plan.v1,
                     v2=plan.v2,
+                    keep=plan.keep,
+                    default_differs=plan.default_differs,
                 )
             )
         if plan.manual:
@@ -816,6 +888,9 @@ def hand_written_symbols(rules_dir: Path) -> set[str]:
         except (OSError, tomllib.TOMLDecodeError):
             continue
         for rule in data.get("rule", []):
+            checks = rule.get("calls", {}).values()
+            if any(not check.get("refuse", False) for check in checks):
+                continue  # judges only some calls: generated rules keep the others
             names.update(s.removesuffix(".*") for s in rule.get("symbols", []))
     return names
 
@@ -885,8 +960,13 @@ def arg_example(plan: ArgPlan) -> tuple[str, str | None]:
     if plan.manual:
         return f"y = {call}(x)", None
     old, new = next(iter(sorted(plan.rename.items()))) if plan.rename else (None, None)
+    value = "v"
     if plan.remove:
-        old, new = plan.remove[0], None
+        # A parameter whose value decides the result is shown with a value that keeps it.
+        plain = [p for p in plan.remove if p not in plan.keep]
+        old, new = (plain or plan.remove)[0], None
+        if plan.keep.get(old):
+            value = plan.keep[old][0]
     if old is None:  # a pure reorder: the example passes every argument by position
         args = ["a", "b", "c", "d", "e", "f", "g", "h"][: len(plan.v1)]
         # Slots keep their argument up to the first whose parameter changed; the rest move
@@ -912,16 +992,49 @@ def arg_example(plan: ArgPlan) -> tuple[str, str | None]:
         first = "x, "
     if plan.v1 and plan.rename.get(plan.v1[0], plan.v1[0]) in (old, new):
         first = ""  # `x` would fill the very parameter the keyword names: passed twice
-    before = f"y = {call}({first}{old}=v)"
-    after = f"y = {call}({first}{new}=v)" if new else f"y = {call}({first.rstrip(', ')})"
+    before = f"y = {call}({first}{old}={value})"
+    after = f"y = {call}({first}{new}={value})" if new else f"y = {call}({first.rstrip(', ')})"
     return before, after
 
 
-def render_arg_rule(config: Config, key: str, plans: list[ArgPlan]) -> str:
+def render_compat_call_rule(config: Config, key: str, plans: list[ArgPlan]) -> str:
+    """Same-name functions with a new TF2 signature: calls that pass a changed argument."""
     group = group_texts(config, key, len(plans))
     symbols = [f"tensorflow.{p.name}" for p in plans]
     lines = rule_head(group, symbols, "")
+    lines += ["", "[[rule.fix]]", 'level = "compat"', 'safety = "safe"', 'kind = "rename"']
+    lines += ["", "[rule.fix.to]"]
+    lines += [
+        f"{q(s)} = {q(s.replace('tensorflow.', 'tensorflow.compat.v1.', 1))}" for s in symbols
+    ]
+    for plan in plans:
+        lines += ["", f"[rule.calls.{q('tensorflow.' + plan.name)}]"]
+        lines.append(f"v1 = {qlist(plan.v1)}")
+        lines.append(f"passes = {qlist(plan.passes)}")
+        if plan.changes:
+            pairs = ", ".join(f"{k} = {qlist(v)}" for k, v in sorted(plan.changes.items()))
+            lines.append(f"changes = {{ {pairs} }}")
+    sample = min(plans, key=lambda p: (shadowed(p.name), p.name.count("."), p.name))
+    call = py_name("tensorflow." + sample.name)
+    compat = py_name("tensorflow.compat.v1." + sample.name)
+    kept = [p for p in sample.v1 if p not in sample.passes]
+    changed = sample.passes[0]
+    head = "x, " if kept[:1] == sample.v1[:1] and sample.v1[:1] != [changed] else ""
+    lines += example_block(
+        f"y = {call}({head}{changed}=v)", f"y = {compat}({head}{changed}=v)", "compat", False
+    )
+    if head:
+        lines += ["", "[[rule.valid]]", f"code = {q(f'y = {call}(x)')}"]
+    return "\n".join(lines) + "\n"
+
+
+def render_arg_rule(config: Config, key: str, plans: list[ArgPlan]) -> str:
     category = key.split(":", 1)[0]
+    if category == "args-compat":
+        return render_compat_call_rule(config, key, plans)
+    group = group_texts(config, key, len(plans))
+    symbols = [f"tensorflow.{p.name}" for p in plans]
+    lines = rule_head(group, symbols, "")
     kind = "manual" if category == "args-manual" else "arguments"
     safety = "safe" if category == "args" else "unsafe"
     lines += ["", "[[rule.fix]]", 'level = "compat"', f"safety = {q(safety)}", f"kind = {q(kind)}"]
@@ -949,6 +1062,12 @@ def arg_table(plan: ArgPlan, category: str) -> list[str]:
         lines.append(f"rename = {{ {pairs} }}")
     if category == "args-removed":
         lines.append(f"remove = {qlist(plan.remove)}")
+        if plan.keep:
+            pairs = ", ".join(f"{k} = {qlist(v)}" for k, v in sorted(plan.keep.items()))
+            lines.append(f"keep = {{ {pairs} }}")
+        if plan.default_differs:
+            pairs = ", ".join(f"{k} = {q(v)}" for k, v in sorted(plan.default_differs.items()))
+            lines.append(f"default_differs = {{ {pairs} }}")
     if plan.v1:
         lines.append(f"v1 = {qlist(plan.v1)}")
         lines.append(f"v2 = {qlist(plan.v2)}")

@@ -295,3 +295,72 @@ def test_fixed_example_builds_the_whole_model_with_tf_keras(tf: ModuleType, tmp_
     work = _fix_copy(tmp_path, "--target-version", "2.15")
     assert "tf.compat.v1.layers.dense" in (work / "model.py").read_text(encoding="utf-8")
     _run_graph(work, with_layers=True, env_extra={"TF_USE_LEGACY_KERAS": "1"})
+
+
+# -- calls judged by their arguments (tf2_lsp/analysis/conditions.py) -----------------------
+
+
+def _tf1_callable(symbol: str) -> Any:
+    return resolve("tensorflow.compat.v1." + symbol.removeprefix("tensorflow."))
+
+
+def test_value_checked_removals_keep_an_existing_compat_function(tf: ModuleType) -> None:
+    """A removal that is only safe for some values falls back to tf.compat.v1.<same name>."""
+    missing: list[str] = []
+    checked = 0
+    for rule in CATALOGUE.rules:
+        for fix in rule.fixes:
+            for symbol, change in fix.arguments.items():
+                check = change.value_check()
+                if check is None:
+                    continue
+                checked += 1
+                compat = "tensorflow.compat.v1." + symbol.removeprefix("tensorflow.")
+                if not exists(compat):
+                    missing.append(f"{rule.code}: {compat}")
+                params = signature_names(_tf1_callable(symbol))
+                missing += [
+                    f"{rule.code} {symbol}: TF1 has no {p}" for p in check.keep if p not in params
+                ]
+    assert checked >= 10
+    assert not missing, "\n".join(missing)
+
+
+def test_call_checks_read_positions_in_the_real_tf1_order(tf: ModuleType) -> None:
+    """`v1` of every call check is the TF1 function's positional order (tf.compat.v1)."""
+    from tensorflow.python.util import tf_decorator
+
+    wrong: list[str] = []
+    checked = 0
+    for rule in CATALOGUE.rules:
+        for symbol, check in rule.calls.items():
+            if symbol.startswith("tensorflow.contrib.") or not check.v1:
+                continue  # contrib is not importable from any TF2
+            checked += 1
+            target = tf_decorator.unwrap(_tf1_callable(symbol))[1]
+            if inspect.isclass(target):
+                names = list(inspect.signature(tf_decorator.unwrap(target.__init__)[1]).parameters)[
+                    1:
+                ]
+            else:
+                names = list(inspect.signature(target).parameters)
+            if names[: len(check.v1)] != list(check.v1):
+                wrong.append(f"{rule.code} {symbol}: v1 {check.v1} but TF1 has {names}")
+            named = {*check.passes, *check.keep, *check.changes, *check.functions}
+            wrong += [f"{rule.code} {symbol}: TF1 has no {p}" for p in named if p not in names]
+    assert checked >= 10
+    assert not wrong, "\n".join(wrong)
+
+
+def test_classes_said_to_take_no_arguments_raise_when_given_one(tf: ModuleType) -> None:
+    """scripts/catalogue_groups.toml [signatures] no_arguments: TF2 raises on any argument."""
+    import tomllib
+
+    groups = tomllib.loads((ROOT / "scripts" / "catalogue_groups.toml").read_text("utf-8"))
+    names = groups["signatures"]["no_arguments"]
+    assert names
+    for name in names:
+        cls = resolve("tensorflow." + name)
+        cls()  # no arguments: fine
+        with pytest.raises(TypeError):
+            cls(tf.float32)

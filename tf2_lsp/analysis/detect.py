@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import cast
 
 from tf2_lsp.analysis import receivers
+from tf2_lsp.analysis.conditions import FUNCTION_FACTORIES, Changed, changed_argument
 from tf2_lsp.analysis.resolve import (
     NOT_TF,
     Binding,
@@ -35,6 +36,8 @@ from tf2_lsp.settings import Options
 from tf2_lsp.text import LineIndex, Span
 
 _MENTIONS_TF = re.compile(r"\btensorflow\b")
+# A name bound by `def`: a function value (for arguments TF2 rejects as functions).
+A_FUNCTION = Binding(None, value_type="builtins.function")
 # Python's parser accepts expressions thousands of levels deep (left-recursive chains such as
 # `a.f().f()...` or `a + a + ...` without limit); our walk recurses once or twice per level.
 # Python frames live on the heap since 3.11, so a higher limit costs no C stack. Beyond it, the
@@ -366,7 +369,7 @@ class ModuleWalker:
         self.visit_arguments(node.args)
         if node.returns is not None:
             self.visit(node.returns)
-        self.bind(node.name, NOT_TF)
+        self.bind(node.name, A_FUNCTION)
         scope = Scope("function", self.scope)
         for name in function_locals(node):
             scope.names[name] = NOT_TF
@@ -570,7 +573,8 @@ class ModuleWalker:
                     fix = rule.fix_for(self.options.level)
                 if covered and fix is not None and fix.kind == "rename":
                     continue  # the import's rename already fixes this call
-                self.check_call(node, rule, name, compat)
+                if self.check_call(node, rule, name, compat):
+                    break
         elif isinstance(node.func, ast.Attribute):
             self.check_method(node, node.func)
 
@@ -603,20 +607,35 @@ class ModuleWalker:
                 attr_span = replace(attr_span, column=span.end_column - len(func.attr))
                 self.add(rule, symbol, "." + func.attr, attr_span, span, "reference", False)
 
-    def check_call(self, node: ast.Call, rule: Rule, symbol: str, compat: bool) -> None:
+    def check_call(self, node: ast.Call, rule: Rule, symbol: str, compat: bool) -> bool:
+        """Judge one call; True when its fix keeps the whole call on tf.compat.v1, which
+        leaves nothing for the symbol's other rules to change."""
         fix = self.fix_for(rule, compat, symbol)
         refused = None
         if fix is None and compat:
-            return
+            return False
+        check = rule.call_check(symbol)
+        if check is not None:
+            # Reported only when an argument it passes changes meaning; with `refuse`, always
+            # reported but without a fix then.
+            changed = changed_argument(node, check, self.is_function)
+            if changed is None and check.refuse:
+                self.add_call(node, node.func, rule, symbol, compat, None)
+            elif changed is not None and check.refuse:
+                self.add_call(node, changed.node, rule, symbol, compat, changed.why)
+            elif changed is not None:
+                self.add_call(node, changed.node, rule, symbol, compat, None, why=changed.why)
+                return True
+            return False
         if fix is not None and fix.kind == "arguments":
-            self.check_arguments(node, rule, fix, symbol, compat)
-            return
+            return self.check_arguments(node, rule, fix, symbol, compat)
         if fix is not None and fix.kind == "transform":
             verdict = TRANSFORMS[fix.transform or ""].applies(node)
             if verdict is None:
-                return
+                return False
             refused = verdict or None
         self.add_call(node, node.func, rule, symbol, compat, refused)
+        return False
 
     def add_call(
         self,
@@ -626,6 +645,8 @@ class ModuleWalker:
         symbol: str,
         compat: bool,
         refused: str | None,
+        why: str = "",
+        override: Fix | None = None,
     ) -> None:
         """A finding on a call: `underline` is what the editor marks, the call is rewritten."""
         self.add(
@@ -637,14 +658,41 @@ class ModuleWalker:
             "call",
             compat,
             refused=refused,
+            why=why,
+            fix_override=override,
         )
+
+    def is_function(self, node: ast.expr) -> bool:
+        """A lambda, a name bound by `def`, or a call that returns a function."""
+        if isinstance(node, ast.Lambda):
+            return True
+        if isinstance(node, ast.Name):
+            binding = self.scope.lookup(node.id)
+            return binding is not None and binding.value_type == A_FUNCTION.value_type
+        if isinstance(node, ast.Call):
+            qualified = self.qualified_name(node.func)
+            return qualified is not None and canonical(qualified)[0] in FUNCTION_FACTORIES
+        return False
+
+    def keep_tf1_behaviour(
+        self, node: ast.Call, rule: Rule, symbol: str, compat: bool, changed: Changed
+    ) -> None:
+        """A removed argument whose value changes results: keep the call on tf.compat.v1."""
+        target = "tensorflow.compat.v1." + symbol.removeprefix("tensorflow.")
+        fix = Fix(level="compat", safety="safe", kind="rename", to={symbol: target})
+        self.add_call(node, changed.node, rule, symbol, compat, None, changed.why, fix)
 
     def check_arguments(
         self, node: ast.Call, rule: Rule, fix: Fix, symbol: str, compat: bool
-    ) -> None:
+    ) -> bool:
         change = fix.arguments_for(symbol)
         if change is None:
-            return
+            return False
+        check = change.value_check()
+        changed = changed_argument(node, check, self.is_function) if check else None
+        if changed is not None:
+            self.keep_tf1_behaviour(node, rule, symbol, compat, changed)
+            return True
         offending = [
             keyword
             for keyword in node.keywords
@@ -657,7 +705,7 @@ class ModuleWalker:
         stable = change.stable_positions()
         moved = list(change.v1[stable : len(node.args)]) if len(node.args) > stable else []
         if not offending and not moved:
-            return
+            return False
         refused = None
         if moved and starred:
             refused = "positional order changed and *args hides which argument is which"
@@ -667,6 +715,7 @@ class ModuleWalker:
             refused = "more positional arguments than the TF1 signature takes"
         first = node.args[len(node.args) - len(moved)] if moved else offending[0]
         self.add_call(node, first, rule, symbol, compat, refused)
+        return False
 
     # -- imports, patterns -----------------------------------------------------
 
@@ -771,6 +820,8 @@ class ModuleWalker:
         compat: bool,
         refused: str | None = None,
         rename_only: bool = False,
+        why: str = "",
+        fix_override: Fix | None = None,
     ) -> Finding | None:
         gone = self.compat_target_gone(rule, symbol)
         if (
@@ -782,7 +833,7 @@ class ModuleWalker:
             )
         ):
             return None  # compat.v1 code that works; only the native level suggests more
-        fix = self.fix_for(rule, compat, symbol)
+        fix = fix_override or self.fix_for(rule, compat, symbol)
         if rename_only and (fix is None or fix.kind != "rename"):
             # A reference or import, not a call: only a rename of the name itself applies.
             fix = next(
@@ -804,7 +855,13 @@ class ModuleWalker:
         target = shown_fix.target_for(symbol) if shown_fix is not None else None
         # A transform has no `to` table; its message names what the rewrite writes.
         named = target or _transform_target(shown_fix, symbol)
-        message = rule.message.format(symbol=written, qualified=symbol, target=self.display(named))
+        message = rule.message.format(
+            symbol=written, qualified=symbol, target=self.display(named), why=why
+        )
+        if why and "{why}" not in rule.message:
+            message += f": {why}"
+            if fix_override is not None:
+                message += f"; `{self.display(named)}` keeps TF1 behaviour"
         if compat:
             severity = "information"
             message = f"`{written}` runs through tf.compat.v1; the idiomatic TF2 form is available"

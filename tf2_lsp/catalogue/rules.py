@@ -6,6 +6,7 @@ extend the catalogue by hand, and a traceback would tell them nothing.
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -44,11 +45,44 @@ class CatalogueError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class CallCheck:
+    """Which arguments of a TF1 call change meaning in TF2 (read by `analysis/conditions.py`).
+
+    A call is judged only by what it passes: `passes` names parameters whose mere presence
+    changes meaning; `keep` lists the only values (Python literals, as source) a parameter may
+    have for TF2 to behave the same; `changes` lists values that change meaning; `functions`
+    names parameters that change meaning when given a function. `default_differs` names
+    parameters whose TF1 default itself differs from what TF2 does: "" when always, or the
+    parameter whose list of several items makes the default matter (`partition_strategy`
+    only shards a list of several `params`). `v1` is the TF1 positional order. With `refuse`,
+    the rule reports every call as usual but withholds its fix where an argument changes
+    meaning (a rename to a TF2 class that does not take `num_gpus`).
+    """
+
+    v1: tuple[str, ...] = ()
+    passes: tuple[str, ...] = ()
+    keep: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    changes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    functions: tuple[str, ...] = ()
+    default_differs: Mapping[str, str] = field(default_factory=dict)
+    refuse: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class ArgChange:
     rename: Mapping[str, str] = field(default_factory=dict)
     remove: tuple[str, ...] = ()
     v1: tuple[str, ...] = ()
     v2: tuple[str, ...] = ()
+    # Removed parameters whose value decides whether dropping them keeps TF1 behaviour.
+    keep: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    default_differs: Mapping[str, str] = field(default_factory=dict)
+
+    def value_check(self) -> CallCheck | None:
+        """The removals that are only safe for some values, as a check (None: none such)."""
+        if not self.keep and not self.default_differs:
+            return None
+        return CallCheck(v1=self.v1, keep=self.keep, default_differs=self.default_differs)
 
     def stable_positions(self) -> int:
         """How many leading positional slots mean the same parameter in TF1 and TF2.
@@ -132,6 +166,15 @@ class Rule:
     valid: tuple[str, ...]
     # Generated rules: fix target -> the measured TF versions it exists in.
     availability: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Symbol (or "*") -> when a call changes meaning; a rule with checks reports only those calls.
+    calls: Mapping[str, CallCheck] = field(default_factory=dict)
+
+    def call_check(self, symbol: str) -> CallCheck | None:
+        return self.calls.get(symbol) or self.calls.get("*")
+
+    @property
+    def reports_only_some_calls(self) -> bool:
+        return any(not check.refuse for check in self.calls.values())
 
     def fix_for(self, level: Level) -> Fix | None:
         """The fix used at `level`: native prefers its own fix and falls back to compat."""
@@ -212,7 +255,14 @@ def build_catalogue(rules: Iterable[Rule]) -> Catalogue:
         names[rule.name] = rule
     exact: dict[str, list[Rule]] = {}
     prefixes: dict[str, list[Rule]] = {}
-    curated = {symbol for rule in ordered if not rule.family.generated for symbol in rule.symbols}
+    # A hand-written rule that judges only some calls (`calls` checks that report) leaves the
+    # other calls to the generated rules of the same symbol.
+    curated = {
+        symbol
+        for rule in ordered
+        if not rule.family.generated and not rule.reports_only_some_calls
+        for symbol in rule.symbols
+    }
     curated_prefixes = [symbol[:-2] for symbol in curated if symbol.endswith(".*")]
     for rule in ordered:
         for symbol in rule.symbols:
@@ -276,9 +326,11 @@ _RULE_KEYS = {
     "example",
     "valid",
     "availability",
+    "calls",
 }
 _FIX_KEYS = {"level", "safety", "kind", "to", "arguments", "transform"}
-_ARG_KEYS = {"rename", "remove", "v1", "v2"}
+_ARG_KEYS = {"rename", "remove", "v1", "v2", "keep", "default_differs"}
+_CHECK_KEYS = {"v1", "passes", "keep", "changes", "functions", "default_differs", "refuse"}
 _EXAMPLE_KEYS = {"before", "after", "level", "unsafe", "prelude"}
 
 
@@ -334,7 +386,16 @@ class _Reader:
         if len(set(levels)) != len(levels):
             raise self.fail(code, "fix", "at most one fix per level")
         match = self.choice(raw, code, "match", MATCH_KINDS, default="reference")
-        if any(fix.kind in ("arguments", "transform") for fix in fixes) and match == "reference":
+        calls = {
+            symbol: self.call_check(value, code, f"calls.{symbol}")
+            for symbol, value in self.table(raw, code, "calls", prefix="").items()
+        }
+        unknown_symbols = [s for s in calls if s != "*" and s not in symbols]
+        if unknown_symbols:
+            raise self.fail(code, "calls", f"{unknown_symbols[0]} is not among the symbols")
+        if calls or (
+            any(fix.kind in ("arguments", "transform") for fix in fixes) and match == "reference"
+        ):
             match = "call"
         return Rule(
             code=code,
@@ -358,7 +419,51 @@ class _Reader:
                 for item in self.tables(raw, code, "valid")
             ),
             availability=self.availability(raw, code),
+            calls=MappingProxyType(calls),
         )
+
+    def call_check(self, raw: object, code: str, where: str) -> CallCheck:
+        if not isinstance(raw, dict):
+            raise self.fail(code, where, "must be a table")
+        unknown = set(raw) - _CHECK_KEYS
+        if unknown:
+            raise self.fail(code, f"{where}.{sorted(unknown)[0]}", "unknown field")
+        return CallCheck(
+            v1=self.strings(raw, code, f"{where}.v1", key="v1"),
+            passes=self.strings(raw, code, f"{where}.passes", key="passes"),
+            keep=self.literal_table(raw, code, where, "keep"),
+            changes=self.literal_table(raw, code, where, "changes"),
+            functions=self.strings(raw, code, f"{where}.functions", key="functions"),
+            default_differs=self.name_table(raw, code, where, "default_differs"),
+            refuse=self.boolean(raw, code, "refuse", default=False),
+        )
+
+    def literal_table(
+        self, raw: dict[str, Any], code: str, where: str, key: str
+    ) -> Mapping[str, tuple[str, ...]]:
+        """param = ["'div'", "None"]: Python literals as source text."""
+        table = raw.get(key, {})
+        if not isinstance(table, dict):
+            raise self.fail(code, f"{where}.{key}", "must be a table of param = [literals]")
+        out: dict[str, tuple[str, ...]] = {}
+        for param, values in table.items():
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise self.fail(code, f"{where}.{key}.{param}", "must be a list of strings")
+            for value in values:
+                try:
+                    ast.literal_eval(value)
+                except (ValueError, SyntaxError):
+                    raise self.fail(
+                        code, f"{where}.{key}.{param}", f"{value!r} is not a Python literal"
+                    ) from None
+            out[param] = tuple(values)
+        return MappingProxyType(out)
+
+    def name_table(self, raw: dict[str, Any], code: str, where: str, key: str) -> Mapping[str, str]:
+        table = raw.get(key, {})
+        if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+            raise self.fail(code, f"{where}.{key}", 'must be a table of param = "name"')
+        return MappingProxyType(dict(table))
 
     def availability(self, raw: dict[str, Any], code: str) -> Mapping[str, tuple[str, ...]]:
         table = raw.get("availability", {})
@@ -418,6 +523,8 @@ class _Reader:
             remove=self.strings(raw, code, f"{where}.remove", key="remove"),
             v1=self.strings(raw, code, f"{where}.v1", key="v1"),
             v2=self.strings(raw, code, f"{where}.v2", key="v2"),
+            keep=self.literal_table(raw, code, where, "keep"),
+            default_differs=self.name_table(raw, code, where, "default_differs"),
         )
 
     def example(self, raw: dict[str, Any], code: str) -> Example:
@@ -504,8 +611,10 @@ class _Reader:
             raise self.fail(code, key, "must be a table or an array of tables")
         return value
 
-    def table(self, raw: dict[str, Any], code: str, key: str) -> dict[str, Any]:
+    def table(
+        self, raw: dict[str, Any], code: str, key: str, prefix: str = "fix."
+    ) -> dict[str, Any]:
         value = raw.get(key, {})
         if not isinstance(value, dict):
-            raise self.fail(code, f"fix.{key}", "must be a table")
+            raise self.fail(code, f"{prefix}{key}", "must be a table")
         return value
