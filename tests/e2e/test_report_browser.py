@@ -147,6 +147,31 @@ async def test_report_page_renders(tmp_path: Path) -> None:
     print(f"screenshot: {shot}")
 
 
+async def test_links_open_in_vscode_webview(tmp_path: Path) -> None:
+    """Inside VS Code's webview a link click becomes an `open` message to the extension."""
+    root = make_tree(tmp_path)
+    made = tf2_lsp("report", "src", "-o", "report.html", "--vscode-links", cwd=root)
+    assert made.returncode == 0, made.stderr
+    url = (root / "report.html").as_uri()
+    async with open_page() as page:
+        await page.send(
+            "Page.addScriptToEvaluateOnNewDocument",
+            source="window.posted = []; window.acquireVsCodeApi = () => "
+            "({postMessage: (m) => window.posted.push(m)});",
+        )
+        await page.goto(url)
+        link = await page.evaluate(
+            '(() => { const a = document.querySelector(\'tr.file[data-path="model/train.py"] '
+            "a.open'); a.click(); return a.getAttribute('href'); })()"
+        )
+        train = (root / "src" / "model" / "train.py").resolve()
+        assert link.startswith(f"vscode://file{train.as_posix()}:")
+        [message] = await page.evaluate("window.posted")
+        assert message == {"type": "open", "file": str(train), "line": int(link.split(":")[-2])}
+        assert await page.evaluate("location.href") == url  # the click did not navigate
+        await no_trouble(page, url)
+
+
 async def test_empty_tree_page(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
     (tmp_path / "empty").mkdir()

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { currentClientSettings, needsRestart } from './configSync';
 import { createLogger, type Logger } from './notifications';
 import { getPythonEnvironmentsApi } from './pythonExtension';
+import { ReportPanels } from './reportPanel';
 import { ServerController } from './server';
 import { SECTION } from './settings';
 
@@ -16,12 +17,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const logger = createLogger(channel);
   controller = new ServerController(channel, logger);
   const server = controller;
-  context.subscriptions.push(channel, server);
+  const reports = new ReportPanels(context.globalStorageUri, channel, logger);
+  context.subscriptions.push(channel, server, reports);
 
   context.subscriptions.push(
     vscode.commands.registerCommand(`${SECTION}.restart`, () => server.restart()),
     vscode.commands.registerCommand(`${SECTION}.showOutput`, () => channel.show()),
     vscode.commands.registerCommand(`${SECTION}.fixAll`, fixAll),
+    vscode.commands.registerCommand(`${SECTION}.showReport`, () => reports.show()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (needsRestart(event)) {
         logger.info('tf2-lsp.path or tf2-lsp.interpreter changed: restarting the server.');

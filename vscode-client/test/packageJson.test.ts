@@ -66,6 +66,7 @@ describe('package.json', () => {
       'tf2-lsp.fixAll',
       'tf2-lsp.restart',
       'tf2-lsp.showOutput',
+      'tf2-lsp.showReport',
     ]);
     assert.deepEqual(
       manifest.contributes.codeActions.map((c) => c.actions.kind),
