@@ -74,7 +74,10 @@ def test_check_text_format(tmp_path: Path) -> None:
     assert lines[0].startswith(f"{root / 'a.py'}:2:5: TF101 `tf.Session`")
     assert lines[0].endswith("[fix]")
     assert lines[1].startswith(f"{root / 'a.py'}:3:5: TF201 ")
-    assert lines[2] == "Found 2 finding(s) in 1 of 2 file(s); 2 fixable with `tf2-lsp fix`."
+    assert lines[2] == (
+        f"Found 2 finding(s) in 1 of 2 file(s); 2 fixable with "
+        f"`tf2-lsp fix {root / 'a.py'} {root / 'clean.py'}`."
+    )
 
 
 def test_check_clean_exits_0(tmp_path: Path) -> None:
@@ -153,21 +156,33 @@ def test_select_and_ignore(args: list[str], codes: list[str], tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["check", "missing.py"], "no such file or directory"),
-        (["check", "--select", "XX", "."], "select"),
-        (["check", "--ignore", "TF1x", "."], "ignore"),
-        (["check", "--target-version", "3.0", "."], "target-version"),
-        (["check", "--format", "xml", "."], "invalid choice"),
+        (["check", "missing.py"], "no such file or directory: missing.py"),
+        (["check", "--select", "XX", "."], "--select: invalid value 'XX'"),
+        (["check", "--ignore", "TF1x", "."], "--ignore: invalid value 'TF1x'"),
+        (["check", "--target-version", "3.0", "."], "--target-version: invalid value '3.0'"),
+        (["check", "--level", "modern", "."], "--level: invalid value 'modern'"),
+        (["check", "--format", "xml", "."], "--format: invalid value 'xml'"),
+        (["check", "--jobs", "-1", "."], "--jobs: invalid value '-1'"),
+        (["fix", "--jobs", "many", "."], "--jobs: invalid value 'many'"),
+        (["check", "-", "a.py"], "cannot be combined"),
+        (["check", "--stdin-filename", "x.py", "a.py"], "needs `-`"),
+        (["check", "--baseline", "b.json", "--write-baseline", "c.json", "."], "combined"),
+        (["check", "--baseline", "missing.json", "."], "cannot read baseline missing.json"),
         (["frobnicate"], "invalid choice"),
         (["check"], "required"),
     ],
 )
-def test_usage_errors_exit_2(args: list[str], message: str, tmp_path: Path) -> None:
+def test_usage_errors_say_invalid_and_abort_with_exit_2(
+    args: list[str], message: str, tmp_path: Path
+) -> None:
     project(tmp_path, {"a.py": TF1})
     result = run(*args, cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr
+    assert result.stderr.rstrip().endswith("aborting")
+    assert "using" not in result.stderr
     assert "Traceback" not in result.stderr
+    assert result.stdout == ""
 
 
 def test_suppression_comments(tmp_path: Path) -> None:
@@ -217,7 +232,7 @@ def test_fix_in_place(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (root / "a.py").read_text() == FIXED
     assert (root / "pkg" / "b.py").read_text() == FIXED
-    assert "Applied 4 fix(es) in 2 of 3 file(s); 0 finding(s) left for review." in result.stderr
+    assert "Applied 4 fix(es) in 2 of 3 file(s); 0 finding(s) left." in result.stderr
     assert not [p for p in root.rglob("*") if "tf2-lsp" in p.name]  # no temp files left
     assert run("check", root).returncode == 0
 
@@ -253,7 +268,7 @@ def test_fix_leaves_manual_findings_and_exits_1(tmp_path: Path) -> None:
     result = run("fix", root)
     assert result.returncode == 1
     assert (root / "a.py").read_text() == source
-    assert "1 finding(s) left for review" in result.stderr
+    assert "1 finding(s) left: 1 to migrate by hand" in result.stderr
 
 
 def test_fix_keeps_bom_cookie_and_line_endings_byte_exact(tmp_path: Path) -> None:
@@ -437,3 +452,431 @@ def test_diff_headers_for_absolute_and_relative_paths(tmp_path: Path) -> None:
     assert f"--- {(root / 'pkg' / 'a.py').as_posix()}\n" in absolute.stdout
     relative = run("fix", "--diff", "pkg/a.py", cwd=root)
     assert "--- a/pkg/a.py\n+++ b/pkg/a.py\n" in relative.stdout
+
+
+# -- output: streaming, formats, statistics --------------------------------------------------------
+
+UNSAFE = (
+    "import tensorflow as tf\n"
+    "f = tf.gfile.FastGFile(p)\n"  # TF302: native fix unsafe
+    "o = tf.train.AdamOptimizer(0.1)\n"  # TF911: native fix unsafe
+    "h = tf.contrib.training.HParams(a=1)\n"  # TF407: manual
+)
+
+
+def test_text_output_is_streamed_file_by_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path, {"a.py": TF1, "b.py": TF1})
+    seen_before_b: list[str] = []
+    real = cli.check_file
+
+    def spy(path: Path, **kwargs: object) -> cli.FileResult:
+        if path.name == "b.py":
+            seen_before_b.append(capsys.readouterr().out)
+        return real(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli, "check_file", spy)
+    assert cli.main(["check", "--jobs", "1", str(root / "a.py"), str(root / "b.py")]) == 1
+    [early] = seen_before_b
+    assert early.count(f"{root / 'a.py'}:") == 2  # a.py's findings were out before b.py began
+
+
+def test_json_stream_is_one_array(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": TF1, "b.py": TF1, "clean.py": "x = 1\n"})
+    result = run("check", "--format", "json", root)
+    records = json.loads(result.stdout)
+    assert result.stdout == json.dumps(records) + "\n"  # same bytes as one json.dumps
+    assert len(records) == 4
+    empty = run("check", "--format", "json", root / "clean.py")
+    assert (empty.returncode, empty.stdout) == (0, "[]\n")
+
+
+def test_unsafe_only_fix_is_marked_and_summarised(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": UNSAFE})
+    lines = run("check", "--level", "native", root / "a.py").stdout.splitlines()
+    assert lines[0].endswith("[unsafe fix]") and lines[1].endswith("[unsafe fix]")
+    assert not lines[2].endswith("]")  # HParams: manual
+    assert lines[3] == (
+        "Found 3 finding(s) in 1 of 1 file(s); 0 fixable with "
+        f"`tf2-lsp fix --level native {root / 'a.py'}`, 2 more with "
+        f"`tf2-lsp fix --level native --unsafe {root / 'a.py'}` (review them)."
+    )
+
+
+def test_statistics_text_and_json(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": UNSAFE + "s = tf.Session()\nt = tf.Session()\n"})
+    text = run("check", "--statistics", "--level", "native", root)
+    assert text.returncode == 1
+    lines = text.stdout.splitlines()
+    assert lines[0].split() == ["count", "code", "rule", "safe", "unsafe", "manual"]
+    assert lines[1].split() == ["2", "TF101", "session", "2", "0", "0"]
+    assert [line.split()[1] for line in lines[2:5]] == ["TF302", "TF407", "TF911"]
+    assert lines[-1].split() == ["5", "total", "2", "2", "1"]
+    rows = json.loads(
+        run("check", "--statistics", "--format", "json", "--level", "native", root).stdout
+    )
+    assert rows[0] == {
+        "code": "TF101",
+        "name": "session",
+        "count": 2,
+        "safe": 2,
+        "unsafe": 0,
+        "manual": 0,
+    }
+    assert {row["code"]: row["unsafe"] for row in rows} == {
+        "TF101": 0,
+        "TF302": 1,
+        "TF407": 0,
+        "TF911": 1,
+    }
+
+
+def test_github_annotations(tmp_path: Path) -> None:
+    root = project(tmp_path, {"dir,with:odd/a.py": TF1})
+    result = run("check", "--format", "github", "dir,with:odd/a.py", cwd=root)
+    assert result.returncode == 1
+    first, second = result.stdout.splitlines()
+    assert first.startswith(
+        "::warning file=dir%2Cwith%3Aodd/a.py,line=2,col=5,endLine=2,endColumn=15,"
+        "title=tf2-lsp TF101::TF101 `tf.Session`"
+    )
+    assert second.startswith("::warning file=dir%2Cwith%3Aodd/a.py,line=3,col=5,")
+    bad = run("check", "--format", "github", root / "dir,with:odd" / "a.py", "--select", "TF000")
+    assert bad.stdout == ""
+
+
+def test_sarif_fingerprints_survive_moved_lines(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": TF1 + "t = tf.Session()\nu = tf.Session()\n"})
+
+    def prints() -> list[tuple[int, str]]:
+        log = json.loads(run("check", "--format", "sarif", "a.py", cwd=root).stdout)
+        return [
+            (
+                r["locations"][0]["physicalLocation"]["region"]["startLine"],
+                r["partialFingerprints"]["tf2LspFinding/v1"],
+            )
+            for r in log["runs"][0]["results"]
+        ]
+
+    before = prints()
+    assert len({fingerprint for _, fingerprint in before}) == len(before) == 4
+    (root / "a.py").write_text(
+        "import os\n\n"
+        + TF1.replace("import tensorflow as tf\n", "import tensorflow as tf\n# moved\n")
+        + "t = tf.Session()\nu = tf.Session()\n"
+    )
+    after = prints()
+    assert [line for line, _ in after] == [line + 3 for line, _ in before]
+    assert [f for _, f in after] == [f for _, f in before]
+
+
+# -- fix: --diff gate, summary, unsafe selection ---------------------------------------------------
+
+
+def test_fix_diff_exits_1_when_there_is_a_diff_and_0_when_clean(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": TF1, "clean.py": "import tensorflow as tf\n"})
+    assert run("fix", "--diff", root / "a.py").returncode == 1
+    clean = run("fix", "--diff", root / "clean.py")
+    assert (clean.returncode, clean.stdout) == (0, "")
+
+
+def test_fix_summary_names_the_command_for_what_is_left(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": UNSAFE + "y = tf.layers.dense(x, 3)\n"})
+    result = run("fix", "--select", "TF3,TF4,TF9", root)
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith(
+        "2 finding(s) left: 1 fixable after review with "
+        f"`tf2-lsp fix --select TF3,TF4,TF9 --level native --unsafe {root}`, "
+        "1 to migrate by hand (`tf2-lsp check` lists them)."
+    )
+    result = run("fix", "--level", "native", "--unsafe", "--select", "TF3,TF4,TF9", root)
+    assert result.stderr.strip().endswith(
+        "1 finding(s) left: 1 to migrate by hand (`tf2-lsp check` lists them)."
+    )
+
+
+def test_unsafe_fixes_selects_codes(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": UNSAFE})
+    result = run("fix", "--level", "native", "--unsafe-fixes", "TF91", root)
+    assert result.returncode == 1
+    text = (root / "a.py").read_text()
+    assert "tf.keras.optimizers.Adam(" in text and "tf.gfile.FastGFile(p)" in text
+    assert "1 fixable after review with `tf2-lsp fix --level native --unsafe" in result.stderr
+
+
+def test_unsafe_fixes_and_extend_safe_fixes_in_pyproject(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": UNSAFE, "b.py": UNSAFE})
+    (root / "pyproject.toml").write_text(
+        "[tool.tf2-lsp]\nlevel = 'native'\nextend-safe-fixes = ['TF302']\n"
+    )
+    lines = run("check", root / "a.py").stdout.splitlines()
+    assert lines[0].startswith(f"{root / 'a.py'}:2:5: TF302") and lines[0].endswith(" [fix]")
+    assert lines[1].endswith("[unsafe fix]")
+    assert run("fix", root / "a.py").returncode == 1
+    assert "tf.io.gfile.GFile(p)" in (root / "a.py").read_text()
+    assert "AdamOptimizer" in (root / "a.py").read_text()
+    (root / "pyproject.toml").write_text(
+        "[tool.tf2-lsp]\nlevel = 'native'\nunsafe-fixes = ['TF911']\n"
+        "extend-unsafe-fixes = ['TF101']\n"
+    )
+    run("fix", root / "b.py")
+    text = (root / "b.py").read_text()
+    assert "tf.keras.optimizers.Adam(" in text and "tf.gfile.FastGFile(p)" in text
+    (root / "c.py").write_text(TF1)
+    lines = run("check", root / "c.py").stdout.splitlines()
+    assert lines[0].endswith("[unsafe fix]") and lines[1].endswith(" [fix]")
+
+
+# -- configuration: per-file ignores, unknown codes -----------------------------------------------
+
+
+def test_per_file_ignores(tmp_path: Path) -> None:
+    root = project(
+        tmp_path, {"src/a.py": TF1, "tests/t.py": TF1, "src/conftest.py": TF1, "x/tests/b.py": TF1}
+    )
+    (root / "pyproject.toml").write_text(
+        "[tool.tf2-lsp]\nper-file-ignores = { 'tests/*' = ['TF101'], 'conftest.py' = ['TF'] }\n"
+    )
+    records = json.loads(run("check", "--format", "json", ".", cwd=root).stdout)
+    assert sorted((r["path"], r["code"]) for r in records) == [
+        ("src/a.py", "TF101"),
+        ("src/a.py", "TF201"),
+        ("tests/t.py", "TF201"),
+        ("x/tests/b.py", "TF101"),  # anchored at the pyproject.toml's directory
+        ("x/tests/b.py", "TF201"),
+    ]
+    # The same from another working directory, and for `fix`.
+    records = json.loads(
+        run("check", "--format", "json", root / "tests", cwd=tmp_path.parent).stdout
+    )
+    assert [r["code"] for r in records] == ["TF201"]
+    run("fix", root / "tests")
+    assert (root / "tests" / "t.py").read_text() == TF1.replace("tf.log", "tf.math.log")
+
+
+def test_unknown_rule_codes_in_config_are_warned_about(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": TF1})
+    (root / "pyproject.toml").write_text(
+        "[tool.tf2-lsp]\nseverity = { TF999 = 'hint', TF101 = 'error' }\nignore = ['TF88']\n"
+    )
+    result = run("check", "--select", "TF77,TF1", root)
+    assert result.returncode == 1
+    warnings = result.stderr.splitlines()
+    assert warnings == [
+        f"tf2-lsp: warning: {root / 'pyproject.toml'}: setting 'ignore': no rule has the code "
+        "'TF88' (`tf2-lsp rules` lists them)",
+        f"tf2-lsp: warning: {root / 'pyproject.toml'}: setting 'severity': no rule has the code "
+        "'TF999' (`tf2-lsp rules` lists them)",
+        "tf2-lsp: warning: --select: no rule has the code 'TF77' (`tf2-lsp rules` lists them)",
+    ]
+
+
+# -- stdin -----------------------------------------------------------------------------------------
+
+
+def run_stdin(*args: str | Path, text: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "tf2_lsp", *map(str, args)],
+        input=text,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        check=False,
+    )
+
+
+def test_stdin_check_uses_the_stdin_filename(tmp_path: Path) -> None:
+    root = project(tmp_path, {})
+    (root / "pyproject.toml").write_text("[tool.tf2-lsp]\nper-file-ignores = {'gen/*' = ['TF2']}\n")
+    result = run_stdin("check", "-", "--stdin-filename", "pkg/m.py", text=TF1, cwd=root)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0].startswith("pkg/m.py:2:5: TF101")
+    ignored = run_stdin(
+        "check", "--format", "json", "-", "--stdin-filename", "gen/m.py", text=TF1, cwd=root
+    )
+    assert [r["code"] for r in json.loads(ignored.stdout)] == ["TF101"]
+    anonymous = run_stdin("check", "-", text="x = 1\n", cwd=root)
+    assert (anonymous.returncode, anonymous.stdout) == (
+        0,
+        "No TensorFlow 1.x API uses found in 1 file(s).\n",
+    )
+    broken = run_stdin("check", "-", text="def f(:\n", cwd=root)
+    assert broken.returncode == 1 and "-:1:7: TF000" in broken.stdout
+
+
+def test_stdin_fix_writes_the_result_to_stdout(tmp_path: Path) -> None:
+    root = project(tmp_path, {})
+    result = run_stdin("fix", "-", "--stdin-filename", "m.py", text=TF1, cwd=root)
+    assert (result.returncode, result.stdout) == (0, FIXED)
+    assert "Applied 2 fix(es) in 1 of 1 file(s)" in result.stderr
+    diff = run_stdin("fix", "--diff", "-", text=TF1, cwd=root)
+    assert diff.returncode == 1
+    assert diff.stdout.startswith("--- a/-\n+++ b/-\n")
+    assert "\n-s = tf.Session()\n" in diff.stdout
+    assert "\n+s = tf.compat.v1.Session()\n" in diff.stdout
+    clean = run_stdin("fix", "-", text="x = 1\n", cwd=root)
+    assert (clean.returncode, clean.stdout) == (0, "x = 1\n")
+
+
+# -- baseline --------------------------------------------------------------------------------------
+
+
+def test_baseline_reports_only_new_findings(tmp_path: Path) -> None:
+    root = project(tmp_path, {"pkg/a.py": TF1, "b.py": TF1})
+    written = run("check", "--write-baseline", "tf1.json", ".", cwd=root)
+    assert written.returncode == 0, written.stderr
+    assert written.stdout == ""
+    assert "Wrote 4 finding(s) in 2 file(s) to tf1.json." in written.stderr
+    baseline = json.loads((root / "tf1.json").read_text())
+    assert baseline["findings"][0] == {
+        "path": "b.py",
+        "code": "TF101",
+        "symbol": "tensorflow.Session",
+        "line": "s = tf.Session()",
+        "count": 1,
+    }
+    known = run("check", "--baseline", "tf1.json", ".", cwd=root)
+    assert known.returncode == 0
+    assert (
+        known.stdout == "No TensorFlow 1.x API uses found in 2 file(s) (4 more in the baseline).\n"
+    )
+    # Moved lines stay known; one more identical use, and an edited line, are new.
+    (root / "pkg" / "a.py").write_text(
+        "import tensorflow as tf\n\n\ns = tf.Session()\ns = tf.Session()\ny = tf.log(z)\n"
+    )
+    new = run("check", "--format", "json", "--baseline", root / "tf1.json", root, cwd=tmp_path)
+    assert new.returncode == 1
+    assert [(Path(r["path"]).name, r["line"], r["code"]) for r in json.loads(new.stdout)] == [
+        ("a.py", 5, "TF101"),
+        ("a.py", 6, "TF201"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{", "not JSON"),
+        ("[]", "not a tf2-lsp baseline"),
+        ('{"tool": "tf2-lsp", "version": 9, "findings": []}', "version 9"),
+        ('{"tool": "tf2-lsp", "version": 1, "findings": [{"path": 1}]}', "findings[0]"),
+    ],
+)
+def test_bad_baseline_aborts(content: str, message: str, tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": TF1})
+    (root / "b.json").write_text(content)
+    result = run("check", "--baseline", "b.json", ".", cwd=root)
+    assert result.returncode == 2
+    assert message in result.stderr and result.stderr.rstrip().endswith("aborting")
+    assert "Traceback" not in result.stderr
+
+
+# -- terminal: colour and progress -----------------------------------------------------------------
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": TF1})
+    plain = run("check", root)
+    assert "\x1b[" not in plain.stdout
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "FORCE_COLOR": "1"}
+    forced = subprocess.run(
+        [sys.executable, "-m", "tf2_lsp", "check", str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert "\x1b[1;31mTF101\x1b[0m" in forced.stdout
+    env["NO_COLOR"] = "1"
+    off = subprocess.run(
+        [sys.executable, "-m", "tf2_lsp", "check", str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert "\x1b[" not in off.stdout
+
+
+def _run_in_pty(args: list[str], env: dict[str, str]) -> str:
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tf2_lsp", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=120)
+    os.close(leader)
+    return b"".join(chunks).decode()
+
+
+def test_terminal_gets_colour_and_a_progress_line(tmp_path: Path) -> None:
+    from tf2_lsp.cli.terminal import PROGRESS_MIN_FILES
+
+    root = project(tmp_path, {f"m{i:02d}.py": TF1 for i in range(PROGRESS_MIN_FILES)})
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update(PYTHONPATH=str(ROOT), TERM="xterm")
+    screen = _run_in_pty(["check", "--jobs", "1", str(root)], env)
+    assert f"Checking {PROGRESS_MIN_FILES}/{PROGRESS_MIN_FILES} files (100%)" in screen
+    assert "\x1b[1;31mTF101\x1b[0m" in screen
+    # The progress line is erased before each finding: what stays visible on each line
+    # (the text after its last carriage return) is the finding, from its first column.
+    for line in screen.replace("\r\n", "\n").split("\n"):
+        if "TF101" in line:
+            visible = line.split("\r")[-1].removeprefix("\x1b[K")
+            assert visible.startswith(f"\x1b[1m{root}"), repr(line)
+    small = _run_in_pty(["check", str(root / "m00.py")], {**env, "NO_COLOR": "1"})
+    assert "Checking" not in small and "\x1b[" not in small
+
+
+# -- help and rules -------------------------------------------------------------------------------
+
+
+def test_help_describes_every_argument_with_examples_and_exit_codes() -> None:
+    import argparse
+
+    parser = cli.build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in subparsers.choices.items():
+        for action in sub._actions:
+            assert action.help, f"{name}: {action.dest} has no help"
+        text = sub.format_help()
+        assert "examples:" in text and "exit status:" in text
+    result = run("check", "--help")
+    assert result.returncode == 0
+    assert "--statistics" in result.stdout and "  2  a usage" in result.stdout
+
+
+def test_rules_listing_is_sorted_with_a_header(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:3] == ["CODE", "NAME", "SEVERITY"]
+    codes = [line.split()[0] for line in lines[1:]]
+    assert codes == sorted(codes) and len(codes) > 100
+
+
+def test_rule_text_indents_code_instead_of_printing_fences(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["rules", "TF931"]) == 0
+    text = capsys.readouterr().out
+    assert "```" not in text and "\npython\n" not in text
+    assert "\n    h = tf.compat.v1.layers.dense(x, 128, activation=tf.nn.relu)\n" in text
+    assert cli.main(["rules", "TF931", "--format", "markdown"]) == 0
+    assert "```python\n" in capsys.readouterr().out

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from tf2_lsp.settings import Config, find_pyproject, load_project_config, parse_settings
+from tf2_lsp.settings import (
+    Config,
+    Options,
+    find_pyproject,
+    ignored_codes,
+    load_project_config,
+    parse_settings,
+    unknown_codes,
+)
 
 
 def pyproject(directory: Path, body: str) -> Path:
@@ -40,7 +48,7 @@ def test_every_toml_key(tmp_path: Path) -> None:
         severity=(("TF101", "error"),),
         target_version="2.15",
         exclude=("gen/*",),
-        unsafe_fixes=True,
+        unsafe_fixes=("TF",),
     )
 
 
@@ -57,6 +65,11 @@ def test_every_toml_key(tmp_path: Path) -> None:
         ('unsafe-fixes = "yes"\n', "unsafe-fixes"),
         ('severity = { TF101 = "fatal" }\n', "severity"),
         ('severity = "error"\n', "severity"),
+        ('unsafe-fixes = ["XX"]\n', "unsafe-fixes"),
+        ('extend-safe-fixes = "TF9x"\n', "extend-safe-fixes"),
+        ("extend-unsafe-fixes = [1]\n", "extend-unsafe-fixes"),
+        ('per-file-ignores = ["tests/*"]\n', "per-file-ignores"),
+        ('per-file-ignores = { "tests/*" = ["T1"] }\n', "per-file-ignores"),
     ],
 )
 def test_invalid_value_names_the_key_and_keeps_the_default(
@@ -123,7 +136,7 @@ def test_editor_style_keys() -> None:
         {"targetVersion": "2.16", "unsafeFixes": True, "debounce": 300, "path": "x"}, "editor"
     )
     assert problems == []
-    assert (config.target_version, config.unsafe_fixes, config.debounce) == ("2.16", True, 300)
+    assert (config.target_version, config.unsafe_fixes, config.debounce) == ("2.16", ("TF",), 300)
     _, problems = parse_settings({"target-version": "2.16"}, "editor")
     assert problems and "target-version" in problems[0]
 
@@ -164,3 +177,65 @@ def test_a_huge_bad_value_is_shown_short() -> None:
     _, problems = parse_settings({"level": nested, "select": "y" * 10_000}, "toml")
     assert len(problems) == 2
     assert all(len(problem) < 300 for problem in problems), problems
+
+
+def test_unsafe_fix_selection_keys(tmp_path: Path) -> None:
+    pyproject(
+        tmp_path,
+        'unsafe-fixes = ["TF911", "TF93"]\nextend-safe-fixes = ["TF302"]\n'
+        'extend-unsafe-fixes = ["TF1"]\n',
+    )
+    config, problems, _ = load_project_config(tmp_path)
+    assert problems == []
+    assert config.unsafe_fixes == ("TF911", "TF93")
+    options = config.options()
+    assert options.safety("TF302", "unsafe") == "safe"
+    assert options.safety("TF301", "unsafe") == "unsafe"
+    assert options.safety("TF101", "safe") == "unsafe"
+    assert options.safety("TF201", "safe") == "safe"
+    assert parse_settings({"unsafe-fixes": False}, "toml")[0].unsafe_fixes == ()
+
+
+def test_per_file_ignores_are_anchored_at_the_pyproject(tmp_path: Path) -> None:
+    pyproject(tmp_path, 'per-file-ignores = { "tests/*" = ["TF1"], "conftest.py" = ["TF"] }\n')
+    config, problems, _ = load_project_config(tmp_path / "src")
+    assert problems == []
+    root = tmp_path.as_posix()
+    assert config.per_file_ignores == ((f"{root}/tests/*", ("TF1",)), ("conftest.py", ("TF",)))
+    assert config.options(f"{root}/tests/a/t.py").ignore == ("TF1",)
+    assert config.options(f"{root}/src/tests/t.py").ignore == ()
+    assert config.options(f"{root}/src/conftest.py").ignore == ("TF",)
+    assert config.options(None).ignore == ()
+
+
+def test_per_file_ignores_without_a_root_match_the_path_end() -> None:
+    pairs = (("tests/*", ("TF1",)), ("*_pb2.py", ("TF",)))
+    assert ignored_codes(pairs, "/w/x/tests/t.py") == ("TF1",)
+    assert ignored_codes(pairs, "/w/x/model_pb2.py") == ("TF",)
+    assert ignored_codes(pairs, "/w/x/model.py") == ()
+
+
+def test_unknown_codes_are_named_with_their_setting(catalogue: object) -> None:
+    config, _ = parse_settings(
+        {
+            "select": ["TF1", "TF99"],
+            "severity": {"TF999": "hint"},
+            "per-file-ignores": {"a.py": ["TF000", "TF8888"]},
+        },
+        "toml",
+    )
+    assert unknown_codes(config, ["TF101", "TF201"]) == [
+        ("select", "TF99"),
+        ("severity", "TF999"),
+        ("per-file-ignores", "TF8888"),
+    ]
+
+
+def test_options_wants_by_prefix() -> None:
+    options = Options(select=("TF1", "TF2"), ignore=("TF21",))
+    assert [options.wants(c) for c in ("TF101", "TF201", "TF211", "TF301")] == [
+        True,
+        True,
+        False,
+        False,
+    ]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.model import Detection, Finding
-from tf2_lsp.settings import Options
+from tf2_lsp.settings import Options, matches
+
+# Which unsafe fixes to apply: all (True), none (False), or those of these codes or prefixes.
+UnsafeSelection = bool | Sequence[str]
 
 MAX_ROUNDS = 4  # a fix can expose another (a renamed call whose arguments also changed)
 
@@ -27,8 +30,12 @@ class FixOutcome:
         return bool(self.applied)
 
 
-def is_fixable(finding: Finding, unsafe: bool) -> bool:
-    return finding.fix is not None and (unsafe or finding.fix.safety == "safe")
+def is_fixable(finding: Finding, unsafe: UnsafeSelection) -> bool:
+    if finding.fix is None:
+        return False
+    if finding.fix.safety == "safe" or unsafe is True:
+        return True
+    return not isinstance(unsafe, bool) and matches(finding.code, unsafe)
 
 
 def fix_source(
@@ -36,7 +43,7 @@ def fix_source(
     catalogue: Catalogue,
     options: Options,
     *,
-    unsafe: bool = False,
+    unsafe: UnsafeSelection = False,
     wanted: Callable[[Finding], bool] | None = None,
 ) -> FixOutcome:
     """Apply every fixable finding (or those `wanted`) until nothing more changes."""

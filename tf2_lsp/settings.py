@@ -6,15 +6,16 @@ and its default is used.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import reprlib
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from tf2_lsp.catalogue.rules import LEVELS, SEVERITIES, Level, Severity
+from tf2_lsp.catalogue.rules import LEVELS, SEVERITIES, Level, Safety, Severity
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -34,11 +35,27 @@ class Options:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()
+    # Rule codes or prefixes whose unsafe fixes count as safe, and the other way round.
+    extend_safe_fixes: tuple[str, ...] = ()
+    extend_unsafe_fixes: tuple[str, ...] = ()
 
     def wants(self, code: str) -> bool:
-        if self.select and not any(code.startswith(prefix) for prefix in self.select):
+        if self.select and not matches(code, self.select):
             return False
-        return not any(code.startswith(prefix) for prefix in self.ignore)
+        return not matches(code, self.ignore)
+
+    def safety(self, code: str, safety: Safety) -> Safety:
+        """A fix's safety once `extend-safe-fixes` / `extend-unsafe-fixes` are applied."""
+        if safety == "unsafe" and matches(code, self.extend_safe_fixes):
+            return "safe"
+        if safety == "safe" and matches(code, self.extend_unsafe_fixes):
+            return "unsafe"
+        return safety
+
+
+def matches(code: str, prefixes: Iterable[str]) -> bool:
+    """Whether `code` is one of `prefixes` or starts with one (TF1 matches TF101)."""
+    return any(code.startswith(prefix) for prefix in prefixes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,17 +66,48 @@ class Config:
     severity: tuple[tuple[str, Severity], ...] = ()
     target_version: str = LATEST_TF
     exclude: tuple[str, ...] = ()
-    unsafe_fixes: bool = False
+    # Codes or prefixes whose unsafe fixes fix-all and `tf2-lsp fix` apply (("TF",): all).
+    unsafe_fixes: tuple[str, ...] = ()
+    extend_safe_fixes: tuple[str, ...] = ()
+    extend_unsafe_fixes: tuple[str, ...] = ()
+    # (glob, codes): codes ignored in the files the glob matches. A glob with a `/` is
+    # matched against the whole path (anchored at the pyproject.toml's directory when it
+    # comes from one), one without against the file name.
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     debounce: int = 150  # milliseconds between the last keystroke and analysis
 
-    def options(self) -> Options:
+    def options(self, path: str | None = None) -> Options:
+        """The engine's options; for `path` (absolute), with its per-file ignores."""
+        ignore = self.ignore
+        if path is not None and self.per_file_ignores:
+            ignore += ignored_codes(self.per_file_ignores, path)
         return Options(
             level=self.level,
             target_version=self.target_version,
             select=self.select,
-            ignore=self.ignore,
+            ignore=ignore,
             severity=self.severity,
+            extend_safe_fixes=self.extend_safe_fixes,
+            extend_unsafe_fixes=self.extend_unsafe_fixes,
         )
+
+
+def ignored_codes(
+    per_file_ignores: Iterable[tuple[str, tuple[str, ...]]], path: str
+) -> tuple[str, ...]:
+    posix = path.replace("\\", "/")
+    name = posix.rpartition("/")[2]
+    codes: list[str] = []
+    for pattern, ignored in per_file_ignores:
+        if "/" in pattern:
+            hit = fnmatch.fnmatchcase(posix, pattern) or (
+                not pattern.startswith("/") and fnmatch.fnmatchcase(posix, f"*/{pattern}")
+            )
+        else:
+            hit = fnmatch.fnmatchcase(name, pattern)
+        if hit:
+            codes.extend(ignored)
+    return tuple(codes)
 
 
 def _level(value: Any) -> Level:
@@ -107,6 +155,27 @@ def _globs(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _unsafe_fixes(value: Any) -> tuple[str, ...]:
+    if isinstance(value, bool):
+        return ("TF",) if value else ()
+    try:
+        return _codes(value)
+    except ValueError:
+        raise ValueError('must be true, false or a list of rule codes such as ["TF911"]') from None
+
+
+def _per_file_ignores(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise ValueError('must map glob patterns to rule codes: {"tests/*" = ["TF101"]}')
+    pairs = []
+    for pattern, codes in value.items():
+        try:
+            pairs.append((str(pattern), _codes(codes)))
+        except ValueError as error:
+            raise ValueError(f"{pattern!r}: {error}") from None
+    return tuple(pairs)
+
+
 def _boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError("must be true or false")
@@ -127,7 +196,10 @@ _FIELDS: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "severity": ("severity", "severity", _severity),
     "target_version": ("target-version", "targetVersion", _version),
     "exclude": ("exclude", "exclude", _globs),
-    "unsafe_fixes": ("unsafe-fixes", "unsafeFixes", _boolean),
+    "unsafe_fixes": ("unsafe-fixes", "unsafeFixes", _unsafe_fixes),
+    "extend_safe_fixes": ("extend-safe-fixes", "extendSafeFixes", _codes),
+    "extend_unsafe_fixes": ("extend-unsafe-fixes", "extendUnsafeFixes", _codes),
+    "per_file_ignores": ("per-file-ignores", "perFileIgnores", _per_file_ignores),
     "debounce": ("debounce", "debounce", _debounce),
 }
 assert set(_FIELDS) == {f.name for f in fields(Config)}
@@ -138,6 +210,14 @@ def _short_repr(value: Any) -> str:
     short = reprlib.Repr()
     short.maxlevel, short.maxstring, short.maxother = 3, 60, 60
     return short.repr(value)
+
+
+def check_value(toml_key: str, value: Any) -> Any:
+    """The validated value of one setting, by its `[tool.tf2-lsp]` name; ValueError if bad."""
+    for toml, _, validate in _FIELDS.values():
+        if toml == toml_key:
+            return validate(value)
+    raise KeyError(toml_key)
 
 
 def parse_settings(
@@ -192,4 +272,31 @@ def load_project_config(start: Path) -> tuple[Config, list[str], Path | None]:
     if not isinstance(section, dict):
         return Config(), [f"{path}: [tool.tf2-lsp] must be a table"], path
     config, problems = parse_settings(section, "toml")
+    if config.per_file_ignores:
+        root = path.parent.as_posix().rstrip("/")
+        anchored = tuple(
+            (f"{root}/{pattern.removeprefix('./')}" if "/" in pattern else pattern, codes)
+            for pattern, codes in config.per_file_ignores
+        )
+        config = replace(config, per_file_ignores=anchored)
     return config, [f"{path}: {problem}" for problem in problems], path
+
+
+def unknown_codes(config: Config, known: Iterable[str]) -> list[tuple[str, str]]:
+    """(setting, code) for each rule code or prefix in `config` that names no rule: a typo,
+    most often, which would otherwise silently select, ignore or re-rank nothing."""
+    codes = set(known)
+    named: list[tuple[str, str]] = [
+        *(("select", code) for code in config.select),
+        *(("ignore", code) for code in config.ignore),
+        *(("severity", code) for code, _ in config.severity),
+        *(("unsafe-fixes", code) for code in config.unsafe_fixes),
+        *(("extend-safe-fixes", code) for code in config.extend_safe_fixes),
+        *(("extend-unsafe-fixes", code) for code in config.extend_unsafe_fixes),
+        *(("per-file-ignores", code) for _, ignored in config.per_file_ignores for code in ignored),
+    ]
+    return [
+        (key, code)
+        for key, code in named
+        if code != "TF000" and not any(known_code.startswith(code) for known_code in codes)
+    ]

@@ -878,6 +878,10 @@ class ModuleWalker:
         if refused:
             message += f" (no automatic fix: {refused})"
             fix = None
+        if fix is not None:
+            safety = self.options.safety(rule.code, fix.safety)
+            if safety != fix.safety:
+                fix = replace(fix, safety=safety)  # extend-safe-fixes / extend-unsafe-fixes
         finding = Finding(
             rule=rule,
             message=message,

@@ -77,7 +77,18 @@ def _shown_examples(rule: Rule) -> list[Example]:
 
 
 def rule_text(rule: Rule) -> str:
-    return rule_markdown(rule).replace("**", "").replace("`", "")
+    """The Markdown for a terminal: no emphasis or backticks, code blocks indented."""
+    lines = []
+    in_code = False
+    for line in rule_markdown(rule).split("\n"):
+        if line.startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code:
+            lines.append("    " + line)
+        else:
+            lines.append(line.replace("**", "").replace("`", "").removeprefix("## "))
+    return "\n".join(lines)
 
 
 def catalogue_markdown(catalogue: Catalogue) -> str:

@@ -31,6 +31,11 @@ def read_source(path: Path) -> SourceFile:
         data = path.read_bytes()
     except OSError as error:
         raise SourceError(f"cannot read: {error.strerror or error}") from None
+    return decode_source(data, path)
+
+
+def decode_source(data: bytes, path: Path) -> SourceFile:
+    """Bytes (a file's, or stdin's) decoded as Python decodes source."""
     if len(data) > MAX_BYTES:
         raise SourceError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB; skipped")
     try:

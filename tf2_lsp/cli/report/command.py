@@ -29,12 +29,11 @@ Scan = Callable[[list[Path]], Iterable[ScanResult]]
 
 
 def add_report_parser(
-    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    sub: Callable[[str, str], argparse.ArgumentParser],
     common: Callable[[argparse.ArgumentParser], None],
 ) -> None:
-    report = commands.add_parser(
-        "report",
-        help="write a migration report: one self-contained HTML page, or JSON for dashboards",
+    report = sub(
+        "report", "write a migration report: one self-contained HTML page, or JSON for dashboards"
     )
     common(report)
     report.add_argument(
@@ -43,7 +42,12 @@ def add_report_parser(
         metavar="FILE",
         help=f"where to write it ('-': stdout; default {DEFAULT_HTML}, or stdout for JSON)",
     )
-    report.add_argument("--format", choices=("html", "json"), default="html")
+    report.add_argument(
+        "--format",
+        choices=("html", "json"),
+        default="html",
+        help="html (default): one self-contained page; json: the numbers, for dashboards",
+    )
     report.add_argument(
         "--baseline",
         type=Path,
