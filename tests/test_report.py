@@ -389,3 +389,18 @@ def test_treemap_tree_and_layout() -> None:
     files = {t.node.path: t for t in tiles if t.node.is_file}
     assert set(files) == {"a/b/x.py", "a/b/y.py", "c.py"}
     assert files["a/b/x.py"].w * files["a/b/x.py"].h > files["a/b/y.py"].w * files["a/b/y.py"].h
+
+
+def test_json_schema_is_documented(example_report: dict[str, Any]) -> None:
+    doc = (ROOT / "docs" / "report.md").read_text(encoding="utf-8")
+    item = next(f for f in example_report["files"] if f["items"])["items"][0]
+    keys = [
+        *example_report,
+        *example_report["totals"],
+        *example_report["settings"],
+        *example_report["families"][0],
+        *example_report["files"][0],
+        *item,
+        *example_report["commands"],
+    ]
+    assert [key for key in keys if f"`{key}`" not in doc] == []

@@ -88,7 +88,15 @@ class Counts:
             self.blocking += 1
         else:
             self.review += 1
-        setattr(self, item.fix_class, getattr(self, item.fix_class) + 1)
+        fix_class = item.fix_class
+        if fix_class == "safe":
+            self.safe += 1
+        elif fix_class == "unsafe":
+            self.unsafe += 1
+        elif fix_class == "manual":
+            self.manual += 1
+        else:
+            self.none += 1
 
     def merge(self, other: Counts) -> None:
         for name in COUNT_FIELDS:
@@ -236,19 +244,24 @@ def to_item(record: Record, catalogue: Catalogue) -> Item:
 
 
 def report_root(paths: Sequence[Path]) -> Path:
-    """The directory every scanned path lies in: file paths in the report are relative to it."""
-    directories = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+    """The directory every scanned path lies in: file paths in the report are relative to it.
+
+    Absolute, not resolved: a symbolic link inside the tree stays where the tree has it."""
+    directories = [os.path.abspath(p if p.is_dir() else p.parent) for p in paths]
     if not directories:
         return Path.cwd()
-    return Path(os.path.commonpath([str(d) for d in directories]))
+    return Path(os.path.commonpath(directories))
 
 
 def relative(path: str | Path, root: Path) -> str:
-    absolute = Path(path).resolve()
+    absolute = os.path.abspath(path)
     try:
-        return absolute.relative_to(root).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+        relative = os.path.relpath(absolute, root)
+    except ValueError:  # another drive (Windows)
+        return Path(absolute).as_posix()
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return Path(absolute).as_posix()
+    return Path(relative).as_posix()
 
 
 def aggregate(
@@ -265,7 +278,7 @@ def aggregate(
     families: dict[str, Group] = {}
     rules: dict[str, Group] = {}
     for result in results:
-        summary = FileSummary(relative(result.path, root), str(Path(result.path).resolve()), 0)
+        summary = FileSummary(relative(result.path, root), os.path.abspath(result.path), 0)
         summary.lines = result.lines
         if result.io_error is not None:
             summary.unreadable = result.io_error

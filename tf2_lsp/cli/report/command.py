@@ -136,7 +136,7 @@ def run_report(
     else:
         from tf2_lsp.cli.report.html import render
 
-        out_dir = Path.cwd() if output == "-" else Path(output).resolve().parent
+        out_dir = Path.cwd() if output == "-" else Path(os.path.abspath(output)).parent
         text = render(report, commands, out_dir=out_dir, vscode_links=args.vscode_links)
     if output == "-":
         sys.stdout.write(text + ("\n" if not text.endswith("\n") else ""))

@@ -58,7 +58,11 @@ def file_href(summary: FileSummary, out_dir: Path, vscode: bool) -> str:
         if not absolute.startswith("/"):
             absolute = "/" + absolute  # C:/x -> /C:/x
         return "vscode://file" + quote(absolute, safe="/:")
-    return quote(Path(os.path.relpath(summary.absolute, out_dir)).as_posix(), safe="/:")
+    try:
+        target = Path(os.path.relpath(summary.absolute, out_dir)).as_posix()
+    except ValueError:  # another drive (Windows): only an absolute link reaches it
+        target = Path(summary.absolute).as_uri()
+    return quote(target, safe="/:")
 
 
 def line_href(base: str, line: int, column: int, vscode: bool) -> str:
