@@ -258,6 +258,7 @@ def test_baseline_from_another_tree_is_flagged(tmp_path: Path) -> None:
         ('{"schema": "tf2-lsp-report", "version": 99, "files": []}', "version 99 report"),
         ('[{"path": "a.py", "line": "one", "code": "TF101"}]', "field 'line'"),
         ("[1, 2]", "finding 1 is not an object"),
+        ('{"tool": "tf2-lsp", "version": 1, "findings": []}', "check --write-baseline"),
         ('{"schema": "tf2-lsp-report", "version": 1, "root": "/x"}', "field 'files'"),
         (b"\xff\xfe", "cannot read it"),
     ],
@@ -362,7 +363,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     root = project(tmp_path, {f"m{i}.py": TF1 for i in range(20)})
     code, stderr = _run_with_tty_stderr(["report", ".", "-o", "r.html", "--jobs", "1"], root)
     assert code == 0
-    assert "Scanning [" in stderr and "20/20 files" in stderr
+    assert "Scanning [" in stderr and "20/20 files (100%)" in stderr
     piped = run("report", ".", "-o", "r.html", cwd=root)
     assert "Scanning" not in piped.stderr and "Wrote r.html" in piped.stderr
 

@@ -108,11 +108,10 @@ def run_report(
             print(f"tf2-lsp: {error}", file=sys.stderr)
             return EXIT_ERROR
     output = args.output or ("-" if args.format == "json" else DEFAULT_HTML)
-    results = []
-    for result in with_progress(scan(files), len(files)):
+    results = list(with_progress(scan(files), len(files)))
+    for result in results:  # after the progress line is gone
         if result.io_error:
             print(f"tf2-lsp: {result.path}: {result.io_error}", file=sys.stderr)
-        results.append(result)
     report = aggregate(
         results,
         catalogue,

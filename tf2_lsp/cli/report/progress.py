@@ -7,17 +7,18 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import TextIO, TypeVar
 
+from tf2_lsp.cli.terminal import PROGRESS_INTERVAL, PROGRESS_MIN_FILES  # as check's progress
+
 T = TypeVar("T")
 WIDTH = 30
-INTERVAL = 0.1  # seconds between redraws
 
 
 def with_progress(
     items: Iterable[T], total: int, stream: TextIO | None = None, label: str = "Scanning"
 ) -> Iterator[T]:
-    """Yield `items`, drawing `label [#####.....] n/total files` on a TTY stream."""
+    """Yield `items`, drawing `label [#####.....] n/total files (p%)` on a terminal."""
     out = stream if stream is not None else sys.stderr
-    if not out.isatty() or total <= 0:
+    if total < PROGRESS_MIN_FILES or not out.isatty():
         yield from items
         return
     last = 0.0
@@ -26,11 +27,11 @@ def with_progress(
         for item in items:
             done += 1
             now = time.monotonic()
-            if now - last >= INTERVAL or done == total:
+            if now - last >= PROGRESS_INTERVAL or done == total:
                 last = now
                 filled = WIDTH * done // total
                 bar = "#" * filled + "." * (WIDTH - filled)
-                out.write(f"\r{label} [{bar}] {done}/{total} files")
+                out.write(f"\r\x1b[K{label} [{bar}] {done}/{total} files ({100 * done // total}%)")
                 out.flush()
             yield item
     finally:

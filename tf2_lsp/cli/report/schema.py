@@ -158,6 +158,11 @@ def load_baseline(path: Path, root: Path, catalogue: Catalogue) -> Baseline:
         return _report_baseline(str(path), data, root)
     if isinstance(data, dict) and "runs" in data and "version" in data:
         raise BaselineError(f"baseline {path} is SARIF; {EXPECTED}")
+    if isinstance(data, dict) and data.get("tool") == "tf2-lsp" and "findings" in data:
+        raise BaselineError(
+            f"baseline {path} is a `check --write-baseline` file, which records no severity or "
+            f"fix, so it cannot give the report's numbers; {EXPECTED}"
+        )
     raise BaselineError(f"baseline {path} is JSON of another kind; {EXPECTED}")
 
 
