@@ -83,7 +83,7 @@ async def test_report_page_renders(tmp_path: Path) -> None:
         # Every chart is drawn, visible and has marks in it.
         charts = await page.evaluate(
             "Object.fromEntries(['donut', 'bars', 'treemap', 'trend'].map(name => {"
-            "  const svg = document.querySelector('svg.chart.' + name);"
+            "  const svg = document.querySelector('.chart.' + name);"
             "  if (!svg) return [name, null];"
             "  const box = svg.getBoundingClientRect();"
             "  const marks = [...svg.querySelectorAll('.seg, .tile > rect')]"
@@ -93,9 +93,9 @@ async def test_report_page_renders(tmp_path: Path) -> None:
         )
         for name, chart in charts.items():
             assert chart is not None, name
-            assert chart["width"] > 150 and chart["height"] > 30, (name, chart)
+            assert chart["width"] > 150 and chart["height"] > 15, (name, chart)
             assert chart["marks"] > 0, (name, chart)
-        assert await page.evaluate("document.querySelectorAll('svg.bars .bar-row').length") == len(
+        assert await page.evaluate("document.querySelectorAll('.bars .bar-row').length") == len(
             data["families"]
         )
         assert await page.evaluate("document.querySelectorAll('svg.treemap .tile').length") == len(
@@ -182,6 +182,6 @@ async def test_empty_tree_page(tmp_path: Path) -> None:
         await page.goto(url)
         heading = await page.evaluate("document.querySelector('#empty h2').textContent")
         assert heading == "No Python files found"
-        assert await page.evaluate("document.querySelectorAll('svg.chart').length") == 0
+        assert await page.evaluate("document.querySelectorAll('.chart').length") == 0
         await page.screenshot(tmp_path / "empty.png")
         await no_trouble(page, url)

@@ -68,48 +68,54 @@ def donut(parts: Sequence[tuple[str, int, str]], label: str, sub: str) -> str:
     )
 
 
+def _row(key: str, title: str, bar: str, count: str) -> str:
+    """One row of a bar chart: the label and the numbers are HTML (they wrap and stay
+    readable at any width), the bar is an SVG stretched over the row's track."""
+    return (
+        f'<div class="bar-row" data-key="{escape(key)}">'
+        f'<div class="bar-label" title="{escape(title)}">{escape(title)}</div>'
+        f'<svg class="bar-track" viewBox="0 0 1000 24" preserveAspectRatio="none" '
+        f'aria-hidden="true">{bar}</svg><div class="bar-count">{count}</div></div>'
+    )
+
+
 def family_bars(groups: Sequence[Group]) -> str:
     """One horizontal bar per rule family, stacked by fix class, longest first."""
     if not groups:
         return ""
-    label_w, bar_w, count_w, row_h, bar_h = 330, 520, 70, 30, 18
-    width = label_w + bar_w + count_w
     biggest = max(g.counts.findings for g in groups) or 1
     rows = []
-    for index, group in enumerate(groups):
-        y = index * row_h + 6
-        title = group.title if len(group.title) <= 42 else group.title[:40].rstrip() + "…"
-        parts = [
-            f'<g class="bar-row" data-family="{escape(group.id)}">',
-            f'<text class="bar-label" x="{label_w - 12}" y="{y + bar_h / 2 + 4}" '
-            f'text-anchor="end"><title>{escape(group.title)}</title>{escape(title)}</text>',
-        ]
-        x = float(label_w)
+    for group in groups:
+        x = 0.0
+        segments = []
         for fix_class in FIX_CLASSES:
             value = getattr(group.counts, fix_class)
             if not value:
                 continue
-            w = bar_w * value / biggest
-            parts.append(
-                f'<rect class="seg {fix_class}" x="{x:.2f}" y="{y}" width="{max(w, 0.8):.2f}" '
-                f'height="{bar_h}" rx="2"><title>{escape(group.title)}: {_num(value)} '
+            w = 1000 * value / biggest
+            segments.append(
+                f'<rect class="seg {fix_class}" x="{x:.2f}" y="2" width="{max(w, 2):.2f}" '
+                f'height="20"><title>{escape(group.title)}: {_num(value)} '
                 f"{FIX_LABELS[fix_class]}</title></rect>"
             )
             x += w
         blocking = (
-            f' <tspan class="bar-blocking">· {_num(group.counts.blocking)} blocking</tspan>'
+            f' <span class="bar-blocking">{_num(group.counts.blocking)} blocking</span>'
             if group.counts.blocking
             else ""
         )
-        parts.append(
-            f'<text class="bar-count" x="{x + 8:.2f}" y="{y + bar_h / 2 + 4}">'
-            f"{_num(group.counts.findings)}{blocking}</text></g>"
+        rows.append(
+            _row(
+                group.id,
+                group.title,
+                "".join(segments),
+                f"<b>{_num(group.counts.findings)}</b>{blocking}",
+            )
         )
-        rows.append("".join(parts))
-    height = len(groups) * row_h + 8
     return (
-        f'<svg class="chart bars" viewBox="0 0 {width + 120} {height}" role="img" '
-        f'aria-label="Findings by rule family">' + "".join(rows) + "</svg>"
+        '<div class="chart bars" role="img" aria-label="Findings by rule family">'
+        + "".join(rows)
+        + "</div>"
     )
 
 
@@ -117,37 +123,28 @@ def trend_bars(families: Sequence[tuple[str, str, int, int]]) -> str:
     """Per family, two bars: findings fixed since the baseline (green), new ones (red)."""
     if not families:
         return ""
-    label_w, bar_w, row_h, bar_h = 330, 560, 34, 11
-    width = label_w + bar_w + 110
     biggest = max(max(fixed, new) for _, _, fixed, new in families) or 1
     rows = []
-    for index, (family, title, fixed, new) in enumerate(families):
-        y = index * row_h + 6
-        short = title if len(title) <= 42 else title[:40].rstrip() + "…"
-        rows.append(
-            f'<g class="bar-row" data-family="{escape(family)}">'
-            f'<text class="bar-label" x="{label_w - 12}" y="{y + bar_h + 4}" '
-            f'text-anchor="end"><title>{escape(title)}</title>{escape(short)}</text>'
+    for family, title, fixed, new in families:
+        bars = "".join(
+            f'<rect class="seg {css}" x="0" y="{y}" width="{max(1000 * value / biggest, 2):.2f}" '
+            f'height="10"><title>{escape(title)}: {_num(value)} {css}</title></rect>'
+            for css, value, y in (("fixed", fixed, 1), ("new", new, 13))
+            if value
         )
-        for offset, css, value, sign in ((0, "fixed", fixed, "−"), (bar_h + 2, "new", new, "+")):
-            w = bar_w * value / biggest if value else 0.0
-            if value:
-                rows.append(
-                    f'<rect class="seg {css}" x="{label_w}" y="{y + offset}" '
-                    f'width="{max(w, 1):.2f}" '
-                    f'height="{bar_h}" rx="2"><title>{escape(title)}: {_num(value)} {css}'
-                    "</title></rect>"
-                )
-            if value:
-                rows.append(
-                    f'<text class="bar-count {css}" x="{label_w + w + 6:.2f}" '
-                    f'y="{y + offset + 9.5}">{sign}{_num(value)}</text>'
-                )
-        rows.append("</g>")
-    height = len(families) * row_h + 8
+        count = " ".join(
+            part
+            for part in (
+                f'<span class="good">−{_num(fixed)}</span>' if fixed else "",
+                f'<span class="bad">+{_num(new)}</span>' if new else "",
+            )
+            if part
+        )
+        rows.append(_row(family, title, bars, count))
     return (
-        f'<svg class="chart trend" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="Fixed and new findings by rule family">' + "".join(rows) + "</svg>"
+        '<div class="chart trend" role="img" aria-label="Fixed and new findings by rule family">'
+        + "".join(rows)
+        + "</div>"
     )
 
 

@@ -38,6 +38,10 @@ def _when(stamp: str) -> str:
     return stamp
 
 
+def _signed(value: int) -> str:
+    return "0" if value == 0 else f"{'+' if value > 0 else '−'}{abs(value):,}"
+
+
 def _n(value: int) -> str:
     return f"{value:,}"
 
@@ -531,8 +535,8 @@ def _trend(trend: Trend) -> str:
     files = "".join(
         f'<tr><td><code>{escape(c.path)}</code></td><td class="num">{_n(c.before)}</td>'
         f'<td class="num">{_n(c.after)}</td>'
-        f'<td class="num{" good" if c.fixed else " zero"}">−{_n(c.fixed)}</td>'
-        f'<td class="num{" bad" if c.new else " zero"}">+{_n(c.new)}</td></tr>'
+        f'<td class="num{" good" if c.fixed else " zero"}">{_signed(-c.fixed)}</td>'
+        f'<td class="num{" bad" if c.new else " zero"}">{_signed(c.new)}</td></tr>'
         for c in trend.files[:12]
     )
     table = (
