@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tf2_lsp.analysis.detect import detect
+from tf2_lsp.analysis.messages import import_statement
 from tf2_lsp.catalogue.rules import Catalogue, Level
 from tf2_lsp.engine import fix_source
 from tf2_lsp.fixes.apply import apply_line_edits
 from tf2_lsp.fixes.edits import LineEdit
-from tf2_lsp.fixes.imports import Renderer, import_statement
+from tf2_lsp.fixes.imports import Renderer
 from tf2_lsp.settings import Options
 
 TF = "import tensorflow as tf\n"

@@ -16,6 +16,7 @@ from typing import cast
 
 from tf2_lsp.analysis import receivers
 from tf2_lsp.analysis.conditions import FUNCTION_FACTORIES, Changed, changed_argument
+from tf2_lsp.analysis.messages import import_statement, tidy
 from tf2_lsp.analysis.resolve import (
     NOT_TF,
     Binding,
@@ -179,6 +180,7 @@ class ModuleWalker:
         self.graph_uses = 0
         self.disables_v2 = False
         self.first_tf_import: ast.stmt | None = None
+        self.importing: str | None = None  # the local name an import being judged binds
         self.handlers: dict[type, Handler] = {
             ast.Import: self.visit_import,  # type: ignore[dict-item]
             ast.ImportFrom: self.visit_import,  # type: ignore[dict-item]
@@ -738,12 +740,14 @@ class ModuleWalker:
             return False
         span = self.span_of(node)
         covered = False
+        self.importing = local  # targets are shown as the import statement the fix writes
         for rule in rules:
             finding = self.add(
                 rule, name, local, span, span, "import", compat, rename_only=rename_only
             )
             if finding is not None and finding.fix is not None and finding.fix.kind == "rename":
                 covered = True
+        self.importing = None
         return covered
 
     def check_dimension_value(self, node: ast.Attribute) -> None:
@@ -855,18 +859,21 @@ class ModuleWalker:
         target = shown_fix.target_for(symbol) if shown_fix is not None else None
         # A transform has no `to` table; its message names what the rewrite writes.
         named = target or _transform_target(shown_fix, symbol)
+        shown = self.display(named)
+        if self.importing is not None and named:
+            shown = import_statement(named, self.importing)
         message = rule.message.format(
-            symbol=written, qualified=symbol, target=self.display(named), why=why
+            symbol=written, qualified=symbol, target=shown, why=why, tf=self.display("tensorflow")
         )
         if why and "{why}" not in rule.message:
             message += f": {why}"
             if fix_override is not None:
-                message += f"; `{self.display(named)}` keeps TF1 behaviour"
+                message += f"; `{shown}` keeps TF1 behaviour"
         if compat:
             severity = "information"
             message = f"`{written}` runs through tf.compat.v1; the idiomatic TF2 form is available"
             if named:
-                message += f": `{self.display(named)}`"
+                message += f": `{shown}`"
         if gone:
             severity = "error"
             message += (
@@ -884,7 +891,7 @@ class ModuleWalker:
                 fix = replace(fix, safety=safety)  # extend-safe-fixes / extend-unsafe-fixes
         finding = Finding(
             rule=rule,
-            message=message,
+            message=tidy(message),
             severity=severity,
             symbol=symbol,
             written=written,
@@ -894,7 +901,7 @@ class ModuleWalker:
             statement=self.statement,
             fix=fix if fix is None or fix.kind != "manual" else None,
             target=target,
-            shown_target=self.display(named),
+            shown_target=shown,
             refused=refused,
             compat=compat,
         )

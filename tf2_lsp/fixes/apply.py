@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from tf2_lsp.analysis.messages import import_statement
 from tf2_lsp.fixes.edits import LineEdit
-from tf2_lsp.fixes.imports import PREFERRED_IMPORTS, Renderer, import_statement
+from tf2_lsp.fixes.imports import PREFERRED_IMPORTS, Renderer
 from tf2_lsp.fixes.rewrites import (
     CALL_REWRITES,
     FixError,

@@ -54,11 +54,3 @@ class Renderer:
         if "." not in local:
             self.taken.add(local)
         self.new_imports.append(line)
-
-
-def import_statement(target_module: str, local: str) -> str:
-    """The import that binds `local` to `target_module` (`from a.b import c as local`)."""
-    if "." not in target_module:
-        return f"import {target_module}" + ("" if local == target_module else f" as {local}")
-    parent, last = target_module.rsplit(".", 1)
-    return f"from {parent} import {last}" + ("" if local == last else f" as {local}")
