@@ -1,8 +1,8 @@
 """Shared pieces of the end-to-end tests: a real `python -m tf2_lsp serve` over stdio.
 
 Every test gets its own server process (function-scoped fixture and asyncio loop, see the
-pitfalls in docs/architecture.md). Tests call `initialize(client, ...)` themselves so each can choose its
-initializationOptions, position encodings and capabilities.
+pitfalls in docs/architecture.md). Tests call `initialize(client, ...)` themselves so each can
+choose its initializationOptions, position encodings and capabilities.
 
 Waiting is by polling with generous timeouts; no test asserts on timing.
 """

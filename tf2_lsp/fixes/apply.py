@@ -1,7 +1,7 @@
 """Apply findings' fixes: libcst on the smallest enclosing statements, imports added as lines.
 
-Parsing the whole module with libcst costs ~260 ms per 6k lines (docs/architecture.md); parsing only the
-statements that carry findings keeps a quick fix on a large file in the low milliseconds.
+Parsing the whole module with libcst costs ~260 ms per 6k lines (docs/architecture.md); parsing
+only the statements that carry findings keeps a quick fix on a large file in the low milliseconds.
 """
 
 from __future__ import annotations

@@ -1,10 +1,56 @@
-"""Hover text: what changed between TF1 and TF2 for the symbol under the cursor (from the rules)."""
+"""Hover: what changed between TF1 and TF2 for the symbol under the cursor (from the rules),
+with this very statement before and after its fix."""
 
 from __future__ import annotations
 
+import textwrap
+from dataclasses import replace
+
+from lsprotocol import types
+
+from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.docs import fill, fix_summary
 from tf2_lsp.catalogue.transforms import transform_target
+from tf2_lsp.lsp import convert
+from tf2_lsp.lsp.session import DocumentSnapshot
 from tf2_lsp.model import Finding
+
+
+def hover(snapshot: DocumentSnapshot, position: types.Position) -> types.Hover | None:
+    lines = snapshot.lines
+    line, column = convert.from_position(position, lines, snapshot.encoding)
+    findings = [f for f in snapshot.detection.findings if f.span.contains(line, column)]
+    if not findings and snapshot.settings.level == "compat":
+        # tf.compat.v1 code: say what its idiomatic TF2 form would be.
+        options = replace(snapshot.settings.options(), level="native")
+        native = detect(snapshot.source, snapshot.catalogue, options)
+        findings = [f for f in native.findings if f.compat and f.span.contains(line, column)]
+    if not findings:
+        return None
+    finding = min(findings, key=lambda f: (f.span.end_line - f.span.line, f.span.end_column))
+    text = hover_markdown(finding, preview(snapshot, finding))
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
+        range=convert.to_range(finding.span, lines, snapshot.encoding),
+    )
+
+
+def preview(snapshot: DocumentSnapshot, finding: Finding) -> tuple[str, str] | None:
+    """This statement before and after the finding's own fix (not a generic example)."""
+    if finding.fix is None:
+        return None
+    from tf2_lsp.fixes.apply import plan_fixes  # lazy: libcst, ~0.2 s at start-up
+
+    plan = plan_fixes(snapshot.source, snapshot.detection, [finding], snapshot.lines)
+    edits = [e for e in plan.edits if e.end >= e.start]
+    if not edits:
+        return None
+    lines = snapshot.lines
+    edit = edits[0]
+    before = "\n".join(lines[edit.start - 1 : edit.end])
+    inserted = [line for e in plan.edits if e.end < e.start for line in e.lines]
+    after = "\n".join([*inserted, *edit.lines])
+    return textwrap.dedent(before), textwrap.dedent(after)
 
 
 def hover_markdown(finding: Finding, preview: tuple[str, str] | None) -> str:

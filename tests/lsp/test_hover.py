@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from lsprotocol import types
+
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import Catalogue
-from tf2_lsp.lsp.hover import hover_markdown
+from tf2_lsp.lsp.hover import hover, hover_markdown
 from tf2_lsp.model import Finding
-from tf2_lsp.settings import Options
+from tf2_lsp.settings import Config, Options
+
+from .conftest import MakeSnapshot
 
 PRELUDE = "import tensorflow as tf\n"
 
@@ -86,3 +90,39 @@ def test_unfixable_finding(catalogue: Catalogue) -> None:
         PRELUDE + "h = tf.layers.dense(x, 3)\n", catalogue, replace(options, target_version="2.15")
     )
     assert older.findings[0].fix is not None
+
+
+# -- the hover request, answered from a snapshot ------------------------------------------------
+
+DROPOUT = "import tensorflow as tf\nh = tf.nn.dropout(h, keep)\ntf.compat.v1.logging.info('hi')\n"
+
+
+def position(line: int, character: int) -> types.Position:
+    return types.Position(line=line, character=character)
+
+
+def test_hover_previews_this_call(snapshot_of: MakeSnapshot) -> None:
+    snapshot = snapshot_of(DROPOUT)
+    result = hover(snapshot, position(1, 10))
+    assert result is not None and isinstance(result.contents, types.MarkupContent)
+    assert "h = tf.nn.dropout(h, rate=1 - keep)" in result.contents.value
+    assert result.range == types.Range(start=position(1, 4), end=position(1, 17))
+    assert hover(snapshot, position(1, 3)) is None  # the space before `tf`
+
+
+def test_hover_on_compat_v1_names_the_idiomatic_form(snapshot_of: MakeSnapshot) -> None:
+    snapshot = snapshot_of(DROPOUT)
+    assert not [f for f in snapshot.detection.findings if f.span.line == 3]
+    result = hover(snapshot, position(2, 16))
+    assert result is not None and isinstance(result.contents, types.MarkupContent)
+    assert "absl" in result.contents.value
+    # At the native level it is a finding of its own, hovered as such.
+    native = snapshot_of(DROPOUT, config=Config(level="native"))
+    assert hover(native, position(2, 16)) is not None
+
+
+def test_hover_range_in_the_negotiated_encoding(snapshot_of: MakeSnapshot) -> None:
+    text = 'import tensorflow as tf\ny = ("🙂", tf.log(x))\n'
+    for encoding, start in (("utf-8", 13), ("utf-16", 11), ("utf-32", 10)):
+        result = hover(snapshot_of(text, encoding=encoding), position(1, start + 2))
+        assert result is not None and result.range.start.character == start

@@ -1,0 +1,118 @@
+"""Code actions answered from a document snapshot, without a server process."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from tf2_lsp.lsp import actions
+from tf2_lsp.lsp.convert import FIX_ALL_KIND
+from tf2_lsp.lsp.session import Capabilities
+from tf2_lsp.settings import Config
+
+from .conftest import MakeSnapshot, apply, edits_of
+
+TEXT = "import tensorflow as tf\ns = tf.Session()\nx = tf.log(y)\nz = tf.log(w)\n"
+
+
+def params(
+    line: int, start: int, end: int, only: list[str] | None = None
+) -> types.CodeActionParams:
+    return types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri="file:///work/a.py"),
+        range=types.Range(
+            start=types.Position(line=line, character=start),
+            end=types.Position(line=line, character=end),
+        ),
+        context=types.CodeActionContext(diagnostics=[], only=only),  # type: ignore[arg-type]
+    )
+
+
+def by_title(found: list[types.CodeAction], part: str) -> types.CodeAction:
+    (action,) = [a for a in found if part in a.title]
+    return action
+
+
+def test_quick_fix_and_disable_for_one_finding(snapshot_of: MakeSnapshot) -> None:
+    snapshot = snapshot_of(TEXT)
+    found = actions.code_actions(snapshot, params(1, 6, 6))
+    fix = by_title(found, "Replace `tf.Session`")
+    assert fix.kind == types.CodeActionKind.QuickFix and fix.is_preferred
+    assert fix.diagnostics and fix.diagnostics[0].code == fix.title.split(":")[0]
+    assert apply(TEXT, edits_of(fix.edit)) == TEXT.replace("tf.Session", "tf.compat.v1.Session")
+    disable = by_title(found, "Disable")
+    code = fix.title.split(":")[0]
+    assert apply(TEXT, edits_of(disable.edit)).splitlines()[1] == (
+        f"s = tf.Session()  # tf2-lsp: ignore[{code}]"
+    )
+    # Fix-all is offered in the light-bulb list too, computed now (no resolve support).
+    fix_all = next(a for a in found if a.kind == FIX_ALL_KIND)
+    assert "tf.compat.v1.Session()" in apply(TEXT, edits_of(fix_all.edit))
+    assert "tf.math.log(y)" in apply(TEXT, edits_of(fix_all.edit))
+
+
+def test_disable_adds_to_an_existing_ignore_comment(snapshot_of: MakeSnapshot) -> None:
+    text = "import tensorflow as tf\nx = tf.log(tf.Session())  # tf2-lsp: ignore[TF999]\n"
+    snapshot = snapshot_of(text)
+    found = actions.code_actions(snapshot, params(1, 5, 5))
+    disable = by_title(found, "Disable")
+    code = disable.title.split(":")[0]
+    assert apply(text, edits_of(disable.edit)).endswith(f"# tf2-lsp: ignore[TF999, {code}]\n")
+
+
+def test_fix_all_of_one_code_only_when_it_occurs_twice(snapshot_of: MakeSnapshot) -> None:
+    snapshot = snapshot_of(TEXT)
+    log_actions = actions.code_actions(snapshot, params(2, 5, 5))
+    per_code = by_title(log_actions, "in this file")
+    fixed = apply(TEXT, edits_of(per_code.edit))
+    assert fixed == TEXT.replace("tf.log", "tf.math.log")  # the Session stays
+    session_actions = actions.code_actions(snapshot, params(1, 6, 6))
+    assert not [a for a in session_actions if "in this file" in a.title]
+
+
+def test_fix_all_is_deferred_to_resolve_when_the_client_can(snapshot_of: MakeSnapshot) -> None:
+    capabilities = Capabilities(resolve_edits=True, document_changes=True)
+    snapshot = snapshot_of(TEXT, capabilities=capabilities)
+    (deferred,) = [
+        a for a in actions.code_actions(snapshot, params(0, 0, 0)) if a.kind == FIX_ALL_KIND
+    ]
+    assert deferred.edit is None
+    resolved = actions.resolve(snapshot, deferred)
+    assert "tf.compat.v1.Session()" in apply(TEXT, edits_of(resolved.edit))
+    # Asked for by kind (fix on save): the edit comes at once.
+    (eager,) = actions.code_actions(snapshot, params(0, 0, 0, only=[FIX_ALL_KIND]))
+    assert eager.edit == resolved.edit
+
+
+def test_resolve_of_a_stale_version_gives_no_edit(snapshot_of: MakeSnapshot) -> None:
+    capabilities = Capabilities(resolve_edits=True)
+    old = snapshot_of(TEXT, capabilities=capabilities, version=1)
+    (deferred,) = [a for a in actions.code_actions(old, params(0, 0, 0)) if a.kind == FIX_ALL_KIND]
+    newer = snapshot_of(TEXT, capabilities=capabilities, version=2)
+    assert actions.resolve(newer, deferred).edit is None
+
+
+def test_unsafe_fixes_only_in_fix_all_when_configured(snapshot_of: MakeSnapshot) -> None:
+    text = "import tensorflow as tf\nf = tf.gfile.FastGFile(path)\n"
+    native = Config(level="native")
+    assert actions.bulk_edit(snapshot_of(text, config=native), None) is None
+    unsafe = snapshot_of(text, config=Config(level="native", unsafe_fixes=True))
+    assert "tf.io.gfile.GFile(path)" in apply(text, edits_of(actions.bulk_edit(unsafe, None)))
+
+
+def test_edits_are_versioned_only_for_clients_that_take_it(snapshot_of: MakeSnapshot) -> None:
+    versioned = actions.bulk_edit(snapshot_of(TEXT, version=7), None)
+    assert versioned is not None and versioned.changes is None
+    (document_edit,) = versioned.document_changes or []
+    assert isinstance(document_edit, types.TextDocumentEdit)
+    assert document_edit.text_document.version == 7
+    plain = actions.bulk_edit(snapshot_of(TEXT, capabilities=Capabilities()), None)
+    assert plain is not None and plain.document_changes is None
+    assert plain.changes is not None and list(plain.changes) == ["file:///work/a.py"]
+
+
+def test_positions_in_the_negotiated_encoding(snapshot_of: MakeSnapshot) -> None:
+    text = 'import tensorflow as tf\ny = ("🙂🙂", tf.log(x)); s = "日本語"\n'
+    for encoding in ("utf-8", "utf-16", "utf-32"):
+        snapshot = snapshot_of(text, encoding=encoding)
+        edit = actions.bulk_edit(snapshot, None)
+        assert apply(text, edits_of(edit), encoding) == text.replace("tf.log", "tf.math.log")

@@ -1,0 +1,103 @@
+"""Engine objects <-> LSP objects: Span <-> Range, Finding -> Diagnostic, changes -> TextEdits.
+
+Every conversion takes the negotiated position encoding explicitly: `ast` counts UTF-8 bytes,
+the engine counts characters, LSP clients count UTF-16 code units unless told otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from lsprotocol import types
+
+from tf2_lsp.engine import fix_title
+from tf2_lsp.fixes.edits import TextChange
+from tf2_lsp.model import Finding
+from tf2_lsp.text import Encoding, Span, from_client_column, to_client_column
+
+SOURCE = "tf2-lsp"
+FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # source.fixAll.tf2-lsp
+SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "information": types.DiagnosticSeverity.Information,
+    "hint": types.DiagnosticSeverity.Hint,
+}
+
+
+def client_position(
+    lines: Sequence[str], line: int, column: int, encoding: Encoding
+) -> types.Position:
+    """A 0-based line and character column as the client counts it."""
+    text = lines[line] if 0 <= line < len(lines) else ""
+    return types.Position(line=line, character=to_client_column(text, column, encoding))
+
+
+def to_range(span: Span, lines: Sequence[str], encoding: Encoding) -> types.Range:
+    return types.Range(
+        start=client_position(lines, span.line - 1, span.column, encoding),
+        end=client_position(lines, span.end_line - 1, span.end_column, encoding),
+    )
+
+
+def from_position(
+    position: types.Position, lines: Sequence[str], encoding: Encoding
+) -> tuple[int, int]:
+    """A client position as (1-based line, character column)."""
+    text = lines[position.line] if 0 <= position.line < len(lines) else ""
+    return position.line + 1, from_client_column(text, position.character, encoding)
+
+
+def diagnostic(finding: Finding, lines: Sequence[str], encoding: Encoding) -> types.Diagnostic:
+    rule = finding.rule
+    data: dict[str, Any] = {"code": rule.code, "symbol": finding.symbol}
+    if finding.fix is not None:
+        data["fix"] = {
+            "title": fix_title(finding),
+            "safety": finding.fix.safety,
+            "level": finding.fix.level,
+        }
+    return types.Diagnostic(
+        range=to_range(finding.span, lines, encoding),
+        message=finding.message,
+        severity=SEVERITY[finding.severity],
+        code=rule.code,
+        code_description=types.CodeDescription(href=rule.family.guide),
+        source=SOURCE,
+        tags=[types.DiagnosticTag.Deprecated] if rule.removed else None,
+        data=data,
+    )
+
+
+def text_edits(
+    changes: Sequence[TextChange], lines: Sequence[str], encoding: Encoding
+) -> list[types.TextEdit]:
+    return [
+        types.TextEdit(
+            range=types.Range(
+                start=client_position(lines, change.line, change.column, encoding),
+                end=client_position(lines, change.end_line, change.end_column, encoding),
+            ),
+            new_text=change.text,
+        )
+        for change in changes
+    ]
+
+
+def workspace_edit(
+    uri: str, version: int | None, edits: list[types.TextEdit], document_changes: bool
+) -> types.WorkspaceEdit:
+    """Versioned `documentChanges` when the client takes them, else plain `changes`."""
+    if not document_changes:
+        return types.WorkspaceEdit(changes={uri: edits})
+    return types.WorkspaceEdit(
+        document_changes=[
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(
+                    uri=uri, version=version
+                ),
+                edits=list(edits),
+            )
+        ]
+    )

@@ -1,0 +1,445 @@
+"""The server's state: settings per folder, analyses per document version, scheduling.
+
+Each request gets an immutable `DocumentSnapshot` of one document (its text and analysis,
+the settings that apply to it, the negotiated encoding and the client's capabilities), so
+the code that answers requests (`actions`, `hover`) never sees the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument
+
+from tf2_lsp.analysis.detect import detect
+from tf2_lsp.analysis.incremental import reanalyse
+from tf2_lsp.analysis.notebook import cell_detection, join_cells
+from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
+from tf2_lsp.lsp import convert
+from tf2_lsp.model import Detection
+from tf2_lsp.settings import Config, load_project_config, parse_settings
+from tf2_lsp.text import Encoding, split_lines
+
+log = logging.getLogger("tf2-lsp")
+
+# ~75k lines of dense TF1 code: a full analysis takes seconds beyond this (measured ~35k
+# lines/s, see docs/architecture.md).
+MAX_EDITOR_CHARS = 3_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What the client said it can do, as far as our answers depend on it."""
+
+    pull_diagnostics: bool = False
+    resolve_edits: bool = False  # the client resolves code actions' edits on demand
+    document_changes: bool = False  # the client takes versioned `documentChanges` edits
+
+    @classmethod
+    def of(cls, capabilities: types.ClientCapabilities) -> Capabilities:
+        text = capabilities.text_document
+        code_action = text.code_action if text else None
+        resolve = code_action.resolve_support if code_action else None
+        workspace = capabilities.workspace
+        edit = workspace.workspace_edit if workspace else None
+        return cls(
+            pull_diagnostics=bool(text and text.diagnostic),
+            resolve_edits=bool(resolve and "edit" in resolve.properties),
+            document_changes=bool(edit and edit.document_changes),
+        )
+
+
+@dataclass
+class Analysis:
+    """One version of one document, analysed; caches what is derived from it."""
+
+    version: int | None
+    source: str
+    detection: Detection
+    config: Config
+    # Fix-all edits by rule code (None: every code), computed on first request.
+    bulk_edits: dict[str | None, types.WorkspaceEdit | None] = field(default_factory=dict)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return split_lines(self.source)
+
+
+def analyse_text(
+    source: str, catalogue: Catalogue, config: Config, version: int | None = None
+) -> Analysis:
+    """A full analysis of `source`, as the server makes one (no incremental reuse)."""
+    return Analysis(version, source, _detect(source, catalogue, config), config)
+
+
+def _detect(
+    source: str,
+    catalogue: Catalogue,
+    config: Config,
+    previous: Analysis | None = None,
+    hints: dict[tuple[int, int], str] | None = None,
+) -> Detection:
+    try:
+        detection = None
+        if previous is not None and previous.config == config:
+            detection = reanalyse(
+                previous.detection, previous.source, source, catalogue, config.options(), hints
+            )
+        if detection is None:
+            detection = detect(source, catalogue, config.options(), hints)
+    except (RecursionError, MemoryError):  # MemoryError: CPython's parser stack overflow
+        detection = Detection([], syntax_error=SyntaxError("file is nested too deeply"))
+    return detection
+
+
+@dataclass(frozen=True)
+class DocumentSnapshot:
+    """Everything one request may read about one document; never changes once made."""
+
+    uri: str
+    analysis: Analysis
+    catalogue: Catalogue
+    encoding: Encoding = "utf-16"
+    capabilities: Capabilities = Capabilities()
+
+    @property
+    def version(self) -> int | None:
+        return self.analysis.version
+
+    @property
+    def source(self) -> str:
+        return self.analysis.source
+
+    @property
+    def lines(self) -> list[str]:
+        return self.analysis.lines
+
+    @property
+    def detection(self) -> Detection:
+        return self.analysis.detection
+
+    @property
+    def settings(self) -> Config:
+        return self.analysis.config
+
+
+@dataclass
+class Session:
+    """The state of one server: what is open, analysed, configured and scheduled."""
+
+    server: LanguageServer
+    capabilities: Capabilities = Capabilities()
+    editor_settings: dict[str, Any] = field(default_factory=dict)
+    editor_config: Config = field(default_factory=Config)
+    project_configs: dict[Path, tuple[Config, Path | None]] = field(default_factory=dict)
+    analyses: dict[str, Analysis] = field(default_factory=dict)
+    pending: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    reported_errors: dict[str, str] = field(default_factory=dict)
+    # Receiver types jedi found, per document: (candidate key, method) -> type.
+    receiver_hints: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+    notebooks: dict[str, tuple[str, Detection]] = field(default_factory=dict)
+    inferring: set[str] = field(default_factory=set)
+    _catalogue: Catalogue | None = None
+    _catalogue_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # -- shared inputs -----------------------------------------------------------
+
+    @property
+    def catalogue(self) -> Catalogue:
+        with self._catalogue_lock:
+            if self._catalogue is None:
+                self._catalogue = load_catalogue()
+            return self._catalogue
+
+    @property
+    def encoding(self) -> Encoding:
+        value = str(self.server.workspace.position_encoding or "utf-16")
+        return value if value in ("utf-8", "utf-16", "utf-32") else "utf-16"  # type: ignore[return-value]
+
+    def document(self, uri: str) -> TextDocument | None:
+        """An open document (notebook cells included), or None: never a copy read from disk.
+
+        pygls keys open documents by their unquoted URI while clients send them
+        percent-encoded (`my%20project/a.py`), so look them up the way pygls stores them.
+        """
+        document: TextDocument | None = self.server.workspace.text_documents.get(unquote(uri))
+        return document
+
+    # -- settings ----------------------------------------------------------------
+
+    def config_for(self, uri: str) -> Config:
+        """Editor settings, overridden by the `[tool.tf2-lsp]` of the file's own project."""
+        path = to_fs_path(uri)
+        if not path:
+            return self.editor_config
+        directory = Path(path).parent
+        cached = self.project_configs.get(directory)
+        if cached is None:
+            project, problems, pyproject = load_project_config(directory)
+            for problem in problems:
+                self.warn(problem)
+            cached = (project, pyproject)
+            self.project_configs[directory] = cached
+        project, pyproject = cached
+        if pyproject is None:
+            return self.editor_config
+        # Keys the project sets win; the rest come from the editor.
+        return _layer(self.editor_config, project)
+
+    def apply_editor_settings(self, raw: object) -> None:
+        if isinstance(raw, dict) and isinstance(raw.get(convert.SOURCE), dict):
+            raw = raw[convert.SOURCE]
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, dict):
+            self.warn("settings must be an object; using the defaults")
+            raw = {}
+        config, problems = parse_settings(raw, "editor")
+        for problem in problems:
+            self.warn(problem)
+        self.editor_settings = dict(raw)
+        self.editor_config = config
+
+    def settings_changed(self) -> None:
+        """pyproject.toml or the editor's settings changed: every open document again."""
+        self.project_configs.clear()
+        self.analyses.clear()
+        # Publish under the URI the client sent (the workspace's keys are unquoted).
+        for document in list(self.server.workspace.text_documents.values()):
+            self.schedule(document.uri, 0)
+
+    # -- analyses ----------------------------------------------------------------
+
+    def snapshot(self, uri: str) -> DocumentSnapshot | None:
+        """The open document `uri` as analysed now, or None (not open, catalogue broken)."""
+        document = self.document(uri)
+        if document is None:
+            return None
+        analysis = self.analyse(document)
+        if analysis is None:
+            return None
+        try:
+            catalogue = self.catalogue
+        except CatalogueError as error:
+            self.report_once("catalogue", f"tf2-lsp: rule catalogue error: {error}")
+            return None
+        return DocumentSnapshot(
+            uri=document.uri,
+            analysis=analysis,
+            catalogue=catalogue,
+            encoding=self.encoding,
+            capabilities=self.capabilities,
+        )
+
+    def analyse(self, document: TextDocument) -> Analysis | None:
+        notebook = self.server.workspace.get_notebook_document(cell_uri=document.uri)
+        if notebook is not None:
+            return self.analyse_cell(document, notebook)
+        source = document.source
+        cached = self.analyses.get(document.uri)
+        if cached is not None and cached.version == document.version and cached.source == source:
+            return cached
+        config = self.config_for(document.uri)
+        if len(source) > MAX_EDITOR_CHARS:
+            # Generated or data-like files: a full analysis would stall every keystroke.
+            self.report_once(
+                f"size:{document.uri}",
+                f"tf2-lsp: {document.uri} is larger than {MAX_EDITOR_CHARS // 1_000_000} MB; "
+                "not analysed in the editor (run `tf2-lsp check` on it instead)",
+                show=True,
+            )
+            analysis = Analysis(document.version, source, Detection([]), config)
+            self.analyses[document.uri] = analysis
+            return analysis
+        hints = self.receiver_hints.get(document.uri)
+        try:
+            detection = _detect(source, self.catalogue, config, cached, hints)
+        except CatalogueError as error:
+            self.report_once("catalogue", f"tf2-lsp: rule catalogue error: {error}")
+            return None
+        analysis = Analysis(document.version, source, detection, config)
+        self.analyses[document.uri] = analysis
+        return analysis
+
+    def notebook_cells(self, notebook: types.NotebookDocument) -> list[tuple[str, str]]:
+        cells = []
+        for cell in notebook.cells:
+            if cell.kind != types.NotebookCellKind.Code:
+                continue
+            document = self.document(cell.document)
+            if document is not None and document.language_id in (None, "python"):
+                cells.append((cell.document, document.source))
+        return cells
+
+    def analyse_cell(
+        self, document: TextDocument, notebook: types.NotebookDocument
+    ) -> Analysis | None:
+        """All code cells are one module (imports live in the first cell); report per cell."""
+        joined, slices = join_cells(self.notebook_cells(notebook))
+        config = self.config_for(notebook.uri)
+        cached = self.notebooks.get(notebook.uri)
+        if cached is None or cached[0] != joined:
+            try:
+                detection = _detect(joined, self.catalogue, config)
+            except CatalogueError as error:
+                self.report_once("catalogue", f"tf2-lsp: rule catalogue error: {error}")
+                return None
+            cached = (joined, detection)
+            self.notebooks[notebook.uri] = cached
+        cell = next((s for s in slices if s.uri == document.uri), None)
+        if cell is None:
+            return None
+        return Analysis(document.version, document.source, cell_detection(cached[1], cell), config)
+
+    def forget(self, uri: str) -> None:
+        """A document closed: drop what was kept for it and clear its diagnostics."""
+        self.cancel(uri)
+        self.analyses.pop(uri, None)
+        self.reported_errors.pop(uri, None)
+        self.receiver_hints.pop(uri, None)
+        self.clear_diagnostics(uri)
+
+    def forget_notebook(self, notebook_uri: str, cell_uris: list[str]) -> None:
+        self.notebooks.pop(notebook_uri, None)
+        for uri in cell_uris:
+            self.cancel(uri)
+            self.clear_diagnostics(uri)
+
+    # -- messages ----------------------------------------------------------------
+
+    def warn(self, message: str) -> None:
+        log.warning(message)
+        self.server.window_show_message(
+            types.ShowMessageParams(type=types.MessageType.Warning, message=f"tf2-lsp: {message}")
+        )
+
+    def report_once(self, key: str, message: str, show: bool = False) -> None:
+        """Say a problem once per document until it changes, not on every keystroke;
+        `show` puts it in front of the user (showMessage) rather than in the log."""
+        if self.reported_errors.get(key) == message:
+            return
+        self.reported_errors[key] = message
+        params = (types.MessageType.Warning, message)
+        if show:
+            self.server.window_show_message(types.ShowMessageParams(*params))
+        else:
+            self.server.window_log_message(types.LogMessageParams(*params))
+
+    # -- diagnostics -------------------------------------------------------------
+
+    def diagnostics(self, snapshot: DocumentSnapshot) -> list[types.Diagnostic]:
+        error = snapshot.detection.syntax_error
+        uri = snapshot.uri
+        if error is not None:
+            # Half-typed code: keep quiet in the editor (the user sees their own syntax
+            # error from Python tooling) but log it once.
+            self.report_once(uri, f"{uri}: not analysed: {error.msg} (line {error.lineno})")
+        else:
+            self.reported_errors.pop(uri, None)
+        lines = snapshot.lines
+        return [
+            convert.diagnostic(finding, lines, snapshot.encoding)
+            for finding in snapshot.detection.findings
+        ]
+
+    def publish(self, uri: str) -> None:
+        document = self.document(uri)
+        if document is None:
+            return
+        snapshot = self.snapshot(uri)
+        if snapshot is None:
+            return
+        if document.version != snapshot.version:
+            return  # a newer version arrived while this one was analysed
+        self.server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=uri, version=document.version, diagnostics=self.diagnostics(snapshot)
+            )
+        )
+        self.infer_receivers_later(uri, snapshot.analysis)
+
+    def clear_diagnostics(self, uri: str) -> None:
+        self.server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
+
+    # -- scheduling --------------------------------------------------------------
+
+    def schedule(self, uri: str, delay_ms: int) -> None:
+        """Publish `uri`'s diagnostics after `delay_ms`, replacing what was scheduled for it."""
+        self.cancel(uri)
+
+        async def run() -> None:
+            try:
+                if delay_ms:
+                    await asyncio.sleep(delay_ms / 1000)
+                self.publish(uri)
+            except asyncio.CancelledError:
+                pass
+            except Exception:  # never let one document take the server down
+                log.exception("analysis of %s failed", uri)
+            finally:
+                if self.pending.get(uri) is task:
+                    del self.pending[uri]
+
+        task = asyncio.get_event_loop().create_task(run())
+        self.pending[uri] = task
+
+    def cancel(self, uri: str) -> None:
+        pending = self.pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+
+    def infer_receivers_later(self, uri: str, analysis: Analysis) -> None:
+        """Ask jedi, in a thread, about receivers our own resolution left open; then republish."""
+        hints = self.receiver_hints.get(uri, {})
+        open_keys = [c for c in analysis.detection.candidates if c.key not in hints]
+        if not open_keys or uri in self.inferring:
+            return
+        self.inferring.add(uri)
+        path = to_fs_path(uri)
+
+        def infer() -> dict[tuple[int, int], str]:
+            # Lazy: jedi costs start-up time, and most documents never need it.
+            from tf2_lsp.analysis.infer import infer_receivers
+
+            return infer_receivers(analysis.source, path, open_keys)
+
+        async def run() -> None:
+            try:
+                found = await asyncio.get_event_loop().run_in_executor(None, infer)
+            except Exception:
+                log.exception("jedi inference failed for %s", uri)
+                found = {}
+            finally:
+                self.inferring.discard(uri)
+            # Remember misses too (as no type), so the same receivers are not asked again.
+            merged = {**hints, **{c.key: "" for c in open_keys}, **found}
+            self.receiver_hints[uri] = {k: v for k, v in merged.items()}
+            document = self.document(uri)
+            if found and document is not None and document.source == analysis.source:
+                self.analyses.pop(uri, None)
+                self.publish(uri)
+
+        asyncio.get_event_loop().create_task(run())
+
+
+def _layer(editor: Config, project: Config) -> Config:
+    defaults = Config()
+    merged = {
+        name: getattr(project, name)
+        if getattr(project, name) != getattr(defaults, name)
+        else getattr(editor, name)
+        for name in Config.__dataclass_fields__
+    }
+    return Config(**merged)

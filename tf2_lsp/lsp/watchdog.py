@@ -1,0 +1,33 @@
+"""Exit when the editor that started the server dies without saying goodbye."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+log = logging.getLogger("tf2-lsp")
+
+PARENT_POLL_SECONDS = 2.0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def watch_parent(pid: int) -> None:
+    """Poll the client process `pid` in a daemon thread; exit the server once it is gone."""
+
+    def watch() -> None:
+        while _alive(pid):
+            threading.Event().wait(PARENT_POLL_SECONDS)
+        log.info("client process %s is gone; exiting", pid)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="tf2-lsp-parent-watch", daemon=True).start()
