@@ -162,7 +162,7 @@ async def test_many_documents(client: LanguageClient, tmp_path: Path) -> None:
 
 
 async def test_huge_file_gets_a_message_not_a_stall(client: LanguageClient, tmp_path: Path) -> None:
-    from tf2_lsp.lsp.server import MAX_EDITOR_CHARS
+    from tf2_lsp.lsp.session import MAX_EDITOR_CHARS
 
     await initialize(client)
     line = "x = tf.log(1.0)  # " + "padding " * 8 + "\n"
