@@ -1,0 +1,48 @@
+"""What a new user copies from the docs works: venv-first quick start, installable metadata."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_license_is_an_spdx_expression_with_a_backend_that_reads_it() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["license"] == "Apache-2.0"
+    requires = project["build-system"]["requires"]
+    setuptools = next(r for r in requires if r.startswith("setuptools"))
+    # PEP 639 license expressions need setuptools 77 or later.
+    assert int(re.search(r">=(\d+)", setuptools).group(1)) >= 77  # type: ignore[union-attr]
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").lstrip().startswith("Apache License")
+
+
+def test_quick_start_creates_a_virtual_environment_before_pip() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick = readme.split("## Two commands", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    assert quick.index("python3 -m venv") < quick.index("pip install")
+    assert "python3 -m pip install" not in quick  # the system pip refuses on Debian/Ubuntu
+
+
+def test_ci_prerequisites_are_stated() -> None:
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    header = script.split("set -euo pipefail", 1)[0]
+    for words in ("root", "Node.js >= 20", ".venv-ci", "GiB"):
+        assert words in header, words
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "Node.js >= 20" in readme and "needs root" in readme
+
+
+def test_extension_readme_installs_the_server_from_a_checkout_or_wheel() -> None:
+    readme = (ROOT / "vscode-client" / "README.md").read_text(encoding="utf-8")
+    install = readme.split("## Install", 1)[1].split("### How the server is found", 1)[0]
+    assert "pip install tf2-lsp" not in readme  # not a published package
+    assert "pip install /path/to/tf2-lsp" in install
+    assert "pip wheel --no-deps" in install
