@@ -99,13 +99,9 @@ def test_totals_are_checks_findings(
 
 
 def test_lines_and_clean_share(example_report: dict[str, Any], example_tree: Path) -> None:
-    lines = {
-        p.name: len(p.read_text().splitlines()) for p in (example_tree / "tf1_model").glob("*.py")
-    }
+    lines = {p.name: p.read_bytes().count(b"\n") for p in (example_tree / "tf1_model").glob("*.py")}
     by_path = {f["path"]: f for f in example_report["files"]}
-    for name, count in lines.items():
-        # `check` counts the line after a final newline too (an editor's last line).
-        assert by_path[name]["lines"] in (count, count + 1), name
+    assert {name: by_path[name]["lines"] for name in lines} == lines
     totals = example_report["totals"]
     assert totals["lines"] == sum(f["lines"] for f in example_report["files"])
     assert totals["clean_files"] == 1  # clean.py; broken.py is not clean, it was not analysed
@@ -170,6 +166,12 @@ def test_same_findings_with_select_and_level(example_tree: Path) -> None:
     assert {r["id"][:3] for r in data["rules"]} == {"TF2"}
     assert data["settings"]["level"] == "native"
     assert data["commands"]["fix_safe"] == "tf2-lsp fix --select TF2 --level native tf1_model"
+
+
+def test_lines_are_counted_as_wc_does(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": "x = 1\ny = 2\n", "b.py": "x = 1\ny = 2", "c.py": ""})
+    data = report_json(".", cwd=root)
+    assert {f["path"]: f["lines"] for f in data["files"]} == {"a.py": 2, "b.py": 2, "c.py": 0}
 
 
 def test_fix_command_applies_what_the_report_calls_safe(tmp_path: Path) -> None:
@@ -289,7 +291,7 @@ def test_html_is_self_contained(tmp_path: Path) -> None:
     result = run("report", "src", "-o", "out/report.html", cwd=root)
     assert result.returncode == 0, result.stderr
     page = (root / "out/report.html").read_text()
-    assert "Wrote out/report.html: 1 files, 4 lines, 2 TF1 uses" in result.stderr
+    assert "Wrote out/report.html: 1 file, 3 lines, 2 TF1 uses" in result.stderr
     assert "default-src 'none'" in page  # the CSP forbids any fetch
     for marker in ("http://", "https://", "<link", " src="):
         assert marker not in page.replace("https://www.tensorflow.org", ""), marker

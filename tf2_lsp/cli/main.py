@@ -545,7 +545,8 @@ def check_file(path: Path, config: Config) -> FileResult:
 def check_source(name: str, source: SourceFile, config: Config) -> FileResult:
     result = FileResult(name)
     detection = analyse(source.text, load_catalogue(), config.options(_absolute(name)))
-    result.lines = source.text.count("\n") + 1
+    text = source.text
+    result.lines = text.count("\n") + (1 if text and not text.endswith("\n") else 0)  # as wc -l
     if detection.syntax_error is not None:
         result.records.append(_syntax_record(result.path, detection.syntax_error))
     lines = _Lines(source.text)

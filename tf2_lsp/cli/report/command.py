@@ -152,7 +152,11 @@ def run_report(
 def summary_line(report: Report, output: str) -> str:
     totals = report.totals
     return (
-        f"Wrote {output}: {len(report.files):,} files, {report.lines:,} lines, "
+        f"Wrote {output}: {_count(len(report.files), 'file')}, {_count(report.lines, 'line')}, "
         f"{totals.findings:,} TF1 uses ({totals.blocking:,} blocking, {totals.safe:,} safely "
         f"fixable); {report.clean_share * 100:.0f}% of lines TF2-clean."
     )
+
+
+def _count(value: int, noun: str) -> str:
+    return f"{value:,} {noun}{'' if value == 1 else 's'}"
