@@ -458,7 +458,7 @@ def plan_symbol(apis: list[Api], name: str, config: Config) -> SymbolPlan | None
         available = present_in(apis, "v2", move)
     else:
         target = f"tensorflow.compat.v1.{name}"
-        group = f"compat:{namespace(name)}"
+        group = f"compat:{subgroup(name, config)}"
         available = present_in(apis, "v1", name)
     plan = SymbolPlan(name, kind, group, target, {target: available})
     in_compat = present_in(apis, "v1", name)
@@ -467,6 +467,15 @@ def plan_symbol(apis: list[Api], name: str, config: Config) -> SymbolPlan | None
     if not move:
         plan.native = native_replacement(apis, latest, name)
     return plan
+
+
+def subgroup(name: str, config: Config) -> str:
+    """The group namespace: a [subgroups] prefix (Keras-2-only `nn.rnn_cell`) or the first part."""
+    table: dict[str, str] = config.data.get("subgroups", {})
+    for prefix, group in table.items():
+        if name == prefix or name.startswith(prefix + "."):
+            return group
+    return namespace(name)
 
 
 def choose_move(apis: list[Api], statuses: dict[str, Status], invalid: dict[str, Status]) -> str:

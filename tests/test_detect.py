@@ -134,9 +134,13 @@ def test_compat_target_gone_in_the_target_version(catalogue: Catalogue) -> None:
     [old] = findings(source, catalogue, target_version="2.15")
     assert old.fix is not None and old.severity == "warning"
     [new] = findings(source, catalogue, target_version="2.21")
-    assert new.fix is None
+    # Keras 3 by default: the compat form needs tf_keras, so the fix is offered as unsafe.
+    assert new.fix is not None and new.fix.safety == "unsafe"
     assert new.severity == "error"
-    assert "tf_keras" in new.message
+    assert "tf_keras" in new.message and "TF_USE_LEGACY_KERAS=1" in new.message
+    estimator = TF + "e = tf.estimator.tpu.TPUEstimator(model_fn=f)\n"
+    [gone] = findings(estimator, catalogue, target_version="2.21")
+    assert gone.fix is None and gone.severity == "error"
 
 
 # -- select, ignore, suppression --------------------------------------------------------------

@@ -39,7 +39,7 @@ IMPORT_FORMS = [
     ),
     pytest.param(
         "from tensorflow import layers\nnet = layers.dense(x, 3)\n",
-        [(1, "TF550")],
+        [(1, "TF536")],
         id="from-import-module",
     ),
     pytest.param(

@@ -79,10 +79,11 @@ async def test_pushed_diagnostics_fields(client: LanguageClient, tmp_path: Path)
     assert list(by_code["TF201"].tags or []) == [types.DiagnosticTag.Deprecated]
     assert not by_code["TF214"].tags
 
-    # tf.layers has no working fix for TF 2.21 (Keras 3): an error, and no fix in `data`.
+    # tf.layers under TF 2.21 (Keras 3): an error whose compat fix needs tf_keras, so unsafe.
     layers = by_code[LAYERS]
     assert layers.severity == types.DiagnosticSeverity.Error
-    assert "fix" not in layers.data
+    assert layers.data["fix"]["safety"] == "unsafe"
+    assert "TF_USE_LEGACY_KERAS=1" in layers.message
 
 
 async def test_pull_diagnostics(client: LanguageClient, tmp_path: Path) -> None:

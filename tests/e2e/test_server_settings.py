@@ -61,12 +61,13 @@ async def test_severity_override(client: LanguageClient, tmp_path: Path) -> None
 
 
 async def test_target_version(client: LanguageClient, tmp_path: Path) -> None:
-    """tf.compat.v1.layers needs Keras 2: fixable for 2.15, an unfixable error for 2.21."""
+    """tf.compat.v1.layers needs Keras 2: a safe fix for 2.15, an error with an unsafe fix
+    (tf_keras + TF_USE_LEGACY_KERAS=1) for 2.21."""
     await initialize(client, {"debounce": 0, "targetVersion": "2.15"})
     published = await open_and_wait(client, tmp_path / "a.py", SOURCE)
     layers = next(d for d in published.diagnostics if d.code == LAYERS)
     assert layers.severity == types.DiagnosticSeverity.Warning
-    assert "fix" in layers.data
+    assert layers.data["fix"]["safety"] == "safe"
 
     client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(
@@ -78,7 +79,7 @@ async def test_target_version(client: LanguageClient, tmp_path: Path) -> None:
     )
     layers = next(d for d in again.diagnostics if d.code == LAYERS)
     assert layers.severity == types.DiagnosticSeverity.Error
-    assert "fix" not in layers.data
+    assert layers.data["fix"]["safety"] == "unsafe"
 
 
 async def test_unsafe_fixes_setting(client: LanguageClient, tmp_path: Path) -> None:

@@ -80,15 +80,14 @@ def test_without_preview(catalogue: Catalogue) -> None:
 
 def test_unfixable_finding(catalogue: Catalogue) -> None:
     options = Options(target_version="2.21")
-    detection = detect(PRELUDE + "h = tf.layers.dense(x, 3)\n", catalogue, options)
+    code = "h = tf.estimator.tpu.TPUEstimator(model_fn=f)\n"
+    detection = detect(PRELUDE + code, catalogue, options)
     (found,) = detection.findings
     assert found.fix is None
     text = hover_markdown(found, None)
     assert "Beyond tf.compat.v1" not in text
     assert "```python" not in text
-    older = detect(
-        PRELUDE + "h = tf.layers.dense(x, 3)\n", catalogue, replace(options, target_version="2.15")
-    )
+    older = detect(PRELUDE + code, catalogue, replace(options, target_version="2.15"))
     assert older.findings[0].fix is not None
 
 

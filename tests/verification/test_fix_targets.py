@@ -34,6 +34,19 @@ PSEUDO_OWNERS = {
 
 pytestmark = pytest.mark.tensorflow
 
+# tensorflow-probability is not installed here (its releases pin other TensorFlow versions):
+# the `tfp.distributions` names the contrib.distributions rule writes, from TFP's API docs
+# (https://www.tensorflow.org/probability/api_docs/python/tfp/distributions).
+TFP = "tensorflow_probability.distributions."
+TFP_DISTRIBUTIONS = frozenset(
+    {
+        "Bernoulli", "Beta", "Binomial", "Categorical", "Chi2", "Dirichlet", "Exponential",
+        "Gamma", "Geometric", "HalfNormal", "InverseGamma", "Laplace", "Logistic",
+        "Multinomial", "MultivariateNormalDiag", "MultivariateNormalTriL", "NegativeBinomial",
+        "Normal", "OneHotCategorical", "Poisson", "StudentT", "Uniform", "kl_divergence",
+    }
+)  # fmt: skip
+
 
 def _import(name: str) -> ModuleType:
     try:
@@ -114,6 +127,9 @@ def test_rename_targets_resolve(tf: ModuleType) -> None:
                         mapped = fix.target_for(used)
                         if mapped is None or not exists(mapped):
                             missing.append(f"{rule.code}: {used} -> {mapped}")
+                elif target.startswith(TFP):
+                    if target.removeprefix(TFP) not in TFP_DISTRIBUTIONS:
+                        missing.append(f"{rule.code}: {symbol} -> {target} (not a TFP name)")
                 elif not exists(target):
                     missing.append(f"{rule.code}: {symbol} -> {target}")
     assert checked > 500
@@ -364,3 +380,55 @@ def test_classes_said_to_take_no_arguments_raise_when_given_one(tf: ModuleType) 
         cls()  # no arguments: fine
         with pytest.raises(TypeError):
             cls(tf.float32)
+
+
+KERAS2_TARGETS = textwrap.dedent(
+    """
+    import importlib, sys
+    missing = []
+    for name in sys.argv[1:]:
+        obj = importlib.import_module("tensorflow")
+        try:
+            for part in name.split(".")[1:]:
+                obj = getattr(obj, part)
+        except Exception:
+            missing.append(name)
+    print("\\n".join(missing))
+    """
+)
+
+
+def test_keras2_only_targets_exist_with_tf_keras(tf: ModuleType) -> None:
+    """The unsafe fixes offered from TF 2.16 work once tf_keras is installed and
+    TF_USE_LEGACY_KERAS=1 is set (a separate process: the switch is read at import)."""
+    _import("tf_keras")
+    targets = sorted(
+        {
+            target
+            for rule in CATALOGUE.rules
+            if "tf_keras" in rule.requires and rule.since
+            for fix in rule.fixes
+            if fix.level == "compat" and fix.kind == "rename"
+            for target in fix.to.values()
+            if target.startswith("tensorflow.") and not target.endswith(".*")
+        }
+    )
+    assert len(targets) > 40
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_USE_LEGACY_KERAS": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", KERAS2_TARGETS, *targets],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "", result.stdout
+
+
+def test_nest_members_said_missing_are_missing(tf: ModuleType) -> None:
+    """TF413's members are not in tf.nest (so renaming `nest` does not cover them)."""
+    rule = CATALOGUE.by_code["TF413"]
+    present = [s for s in rule.symbols if hasattr(tf.nest, s.rsplit(".", 1)[1])]
+    assert present == []

@@ -539,7 +539,14 @@ class ModuleWalker:
         # shorter prefix rule of its module.
         rules = [rule for rule in matched if rule.match == "reference"]
         if covered:
-            return True  # reported (and fixed) where the alias was imported or assigned
+            # The alias was reported (and renamed) where it was imported or assigned; a member
+            # with a rule of its own (renamed or missing in the renamed module) is still judged.
+            exact = [r for r in self.catalogue.exact.get(name, ()) if r.match == "reference"]
+            if exact and not compat and isinstance(node, ast.Attribute):
+                span = self.span_of(node)
+                for rule in exact:
+                    self.add(rule, name, written, span, span, "reference", compat)
+            return True
         if not rules:
             # Call rules judge calls; a bare reference (`cls = tf.train.AdamOptimizer`) to
             # the same symbol is still a TF1 use, fixable by the rule's rename if it has one.
@@ -806,12 +813,22 @@ class ModuleWalker:
                 return None
             return next((fix for fix in rule.fixes if fix.level == "native"), None)
         fix = rule.fix_for(self.options.level)
+        if fix is not None and fix.level == "compat" and self.keras2_only(rule):
+            return replace(fix, safety="unsafe")  # works with tf_keras + TF_USE_LEGACY_KERAS=1
         if fix is not None and fix.level == "compat" and self.compat_target_gone(rule, symbol):
             return None
         return fix
 
     def compat_target_gone(self, rule: Rule, symbol: str) -> bool:
         return compat_target_gone(rule, symbol, self.target)
+
+    def keras2_only(self, rule: Rule) -> bool:
+        """The compat target is a Keras 2 object and the target TF defaults to Keras 3."""
+        return (
+            "tf_keras" in rule.requires
+            and bool(rule.since)
+            and self.target >= version_tuple(rule.since)
+        )
 
     def add(
         self,
@@ -840,16 +857,19 @@ class ModuleWalker:
         fix = fix_override or self.fix_for(rule, compat, symbol)
         if rename_only and (fix is None or fix.kind != "rename"):
             # A reference or import, not a call: only a rename of the name itself applies.
+            keras2 = self.keras2_only(rule)
             fix = next(
                 (
                     f
                     for f in rule.fixes
                     if f.kind == "rename"
                     and f.target_for(symbol)
-                    and not (f.level == "compat" and gone)
+                    and not (f.level == "compat" and gone and not keras2)
                 ),
                 None,
             )
+            if fix is not None and fix.level == "compat" and keras2:
+                fix = replace(fix, safety="unsafe")
         severity: Severity = rule.severity
         for code, override in self.options.severity:
             if code == rule.code:
@@ -874,7 +894,13 @@ class ModuleWalker:
             message = f"`{written}` runs through tf.compat.v1; the idiomatic TF2 form is available"
             if named:
                 message += f": `{shown}`"
-        if gone:
+        if self.keras2_only(rule) and fix is not None and fix.level == "compat":
+            severity = "error"  # the TF1 name fails in the target TF either way
+            message += (
+                f" (from TensorFlow {rule.since} the tf.compat.v1 form needs the tf_keras package"
+                " and TF_USE_LEGACY_KERAS=1: unsafe fix)"
+            )
+        elif gone:
             severity = "error"
             message += (
                 " (its tf.compat.v1 form no longer works in TensorFlow "

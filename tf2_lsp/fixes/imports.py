@@ -13,6 +13,7 @@ PREFERRED_IMPORTS: tuple[tuple[str, str, str], ...] = (
     ("absl.logging", "from absl import logging", "logging"),
     ("absl.app", "from absl import app", "app"),
     ("tf_keras", "import tf_keras", "tf_keras"),
+    ("tensorflow_probability", "import tensorflow_probability as tfp", "tfp"),
 )
 
 

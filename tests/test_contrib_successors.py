@@ -1,0 +1,115 @@
+"""contrib successors, module aliases and Keras-2-only compat targets (#10 classes 12, 13, 14)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tf2_lsp.analysis.detect import detect
+from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.engine import fix_source
+from tf2_lsp.lsp.hover import hover_markdown
+from tf2_lsp.settings import Options
+
+CATALOGUE = load_catalogue()
+HEAD = "import tensorflow as tf\n"
+
+
+def fixed(body: str, target: str = "2.21", unsafe: bool = False) -> str:
+    options = Options(target_version=target)
+    outcome = fix_source(HEAD + body + "\n", CATALOGUE, options, unsafe=unsafe)
+    assert outcome.error is None
+    return outcome.source.removesuffix("\n")
+
+
+# -- class 12: Keras-2-only targets at TF >= 2.16 -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("y = tf.layers.dense(x, 3)", "y = tf.compat.v1.layers.dense(x, 3)"),
+        ("y = tf.layers.Dense(3)(x)", "y = tf.compat.v1.layers.Dense(3)(x)"),
+        ("c = tf.nn.rnn_cell.GRUCell(8)", "c = tf.compat.v1.nn.rnn_cell.GRUCell(8)"),
+        ("c = tf.contrib.rnn.LSTMCell(8)", "c = tf.compat.v1.nn.rnn_cell.LSTMCell(8)"),
+    ],
+)
+def test_keras2_only_rewrite_is_an_unsafe_fix_from_2_16(before: str, after: str) -> None:
+    assert fixed(before, "2.15") == HEAD + after  # safe where tf.compat.v1 has them
+    assert fixed(before, "2.21") == HEAD + before  # not a safe fix any more
+    assert fixed(before, "2.21", unsafe=True) == HEAD + after
+    options = Options(target_version="2.21")
+    (finding,) = detect(HEAD + before + "\n", CATALOGUE, options).findings
+    assert finding.fix is not None and finding.fix.safety == "unsafe"
+    for text in (finding.message, hover_markdown(finding, None)):
+        assert "tf_keras" in text and "TF_USE_LEGACY_KERAS=1" in text
+
+
+def test_module_import_and_member_use_agree() -> None:
+    """`from tensorflow import layers` and `tf.layers.dense` get the same unsafe rewrite."""
+    options = Options(target_version="2.21")
+    source = "from tensorflow import layers\nimport tensorflow as tf\ny = tf.layers.dense(x, 3)\n"
+    findings = detect(source, CATALOGUE, options).findings
+    assert len(findings) == 2
+    assert all(f.fix is not None and f.fix.safety == "unsafe" for f in findings)
+
+
+# -- class 13: members used through a renamed module alias ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "alias",
+    [
+        "nest = tf.contrib.framework.nest",
+        "from tensorflow.contrib.framework import nest",
+    ],
+)
+def test_members_missing_from_the_renamed_module_are_reported(alias: str) -> None:
+    source = f"{HEAD}{alias}\na = nest.flatten(s)\nb = nest.flatten_up_to(t, s)\n"
+    source += "c = nest.map_structure_up_to(t, f, s)\nd = nest.assert_shallow_structure(t, s)\n"
+    codes = [(f.span.line, f.code) for f in detect(source, CATALOGUE).findings]
+    assert (4, "TF413") in codes and (5, "TF413") in codes and (6, "TF413") in codes
+    assert not any(line == 3 for line, _ in codes)  # nest.flatten exists in tf.nest
+
+
+def test_renamed_member_through_alias_is_mapped() -> None:
+    before = "nest = tf.contrib.framework.nest\nok = nest.is_sequence(s)\nflat = nest.flatten(s)"
+    assert (
+        fixed(before) == HEAD + "nest = tf.nest\nok = tf.nest.is_nested(s)\nflat = nest.flatten(s)"
+    )
+
+
+# -- class 14: contrib symbols with a successor ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "out, st = tf.contrib.rnn.static_rnn(cell, xs, dtype=tf.float32)",
+            "out, st = tf.compat.v1.nn.static_rnn(cell, xs, dtype=tf.float32)",
+        ),
+        (
+            "out = tf.contrib.rnn.static_bidirectional_rnn(fw, bw, xs)",
+            "out = tf.compat.v1.nn.static_bidirectional_rnn(fw, bw, xs)",
+        ),
+    ],
+)
+def test_contrib_rnn_functions_get_their_successor(before: str, after: str) -> None:
+    assert fixed(before) == HEAD + after
+    (finding,) = detect(HEAD + before + "\n", CATALOGUE).findings
+    assert "tf.compat.v1.nn." in finding.message
+
+
+def test_contrib_distributions_go_to_tfp() -> None:
+    before = "d = tf.contrib.distributions.Categorical(logits=z)"
+    (finding,) = detect(HEAD + before + "\n", CATALOGUE).findings
+    assert "`tensorflow_probability.distributions.Categorical`" in finding.message
+    assert fixed(before, unsafe=True) == (
+        HEAD + "import tensorflow_probability as tfp\nd = tfp.distributions.Categorical(logits=z)"
+    )
+
+
+def test_contrib_without_successor_says_what_to_do() -> None:
+    (finding,) = detect(HEAD + "c = tf.contrib.rnn.LSTMBlockCell(8)\n", CATALOGUE).findings
+    assert finding.code == "TF408" and "no drop-in successor" in finding.message
+    assert "port it" in finding.message
