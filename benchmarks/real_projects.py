@@ -80,7 +80,7 @@ PROJECTS: dict[str, Project] = {
             "tflearn",
             "tflearn==0.3.2",
             ("tests/test*.py",),
-            deps=("numpy<2", "six", "Pillow", "h5py", "scipy"),
+            deps=("numpy<2", "six", "Pillow<10", "h5py", "scipy"),  # Image.ANTIALIAS
         ),
         Project(
             "tensorpack",
@@ -105,6 +105,25 @@ PROJECTS: dict[str, Project] = {
         ),
     )
 }
+
+# Python 3.11 and numpy 1.26 removed aliases that TF1-era code used everywhere
+# (`collections.Mapping`, `np.bool`, `np.float`...). They have nothing to do with TensorFlow,
+# and would hide what the converters did, so a `sitecustomize` puts them back, in every copy
+# alike (`--no-shims` to measure without it).
+SHIMS = """
+import collections, collections.abc
+for _name in collections.abc.__all__:
+    if not hasattr(collections, _name):
+        setattr(collections, _name, getattr(collections.abc, _name))
+try:
+    import numpy
+    for _name, _value in (("bool", bool), ("int", int), ("float", float), ("complex", complex),
+                          ("object", object), ("str", str), ("long", int), ("unicode", str)):
+        if _name not in numpy.__dict__:
+            setattr(numpy, _name, _value)
+except ImportError:
+    pass
+"""
 
 # Converted code that spells these needs Keras 2 (tf_keras) under TF >= 2.16.
 LEGACY_KERAS = re.compile(
@@ -323,7 +342,10 @@ def is_unrelated(failure: Failure) -> bool:
         return not missing.group(1).startswith(TF_MODULES)
     if failure.type.endswith(("FileNotFoundError", "URLError", "ConnectionError", "gaierror")):
         return "tensorflow" not in failure.message
-    if re.search(r"module 'numpy' has no attribute|fixture '\w+' not found", text):
+    module = re.search(r"module '([\w.]+)' has no attribute", text)
+    if module and not module.group(1).startswith((*TF_MODULES, *PROJECTS)):
+        return True  # numpy, PIL, scipy... removed an alias the project used
+    if re.search(r"fixture '\w+' not found", text):
         return True
     return bool(re.search(r"cannot import name '\w+' from '(?!tensorflow|tf_|keras)", text))
 
@@ -794,8 +816,14 @@ def run_project(project: Project, args: argparse.Namespace) -> ProjectReport:
     for tool, (root, converted) in copies.items():
         env = dict(os.environ)
         env.update(project.env)
+        path = [str(root)]
+        if not args.no_shims:
+            shims = work / "shims"
+            shims.mkdir(exist_ok=True)
+            (shims / "sitecustomize.py").write_text(SHIMS)
+            path.append(str(shims))
         env.update({"CUDA_VISIBLE_DEVICES": "", "TF_CPP_MIN_LOG_LEVEL": "2",
-                    "PYTHONPATH": str(root), "PYTHONDONTWRITEBYTECODE": "1",
+                    "PYTHONPATH": os.pathsep.join(path), "PYTHONDONTWRITEBYTECODE": "1",
                     "MPLBACKEND": "Agg"})
         legacy = needs_legacy_keras(root)
         if legacy:
@@ -909,6 +937,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-fork", action="store_true",
                         help="start a fresh interpreter per test file instead of forking one "
                         "that has imported TensorFlow (slower, more isolated)")
+    parser.add_argument("--no-shims", action="store_true",
+                        help="leave out the sitecustomize that restores `collections.Mapping`, "
+                        "`np.bool` and the like (Python 3.10 / numpy 1.24 removals)")
     parser.add_argument("--max-tests", type=int, default=0, help="test files per project (0=all)")
     parser.add_argument("--top", type=int, default=12, help="failure causes per copy (0=all)")
     parser.add_argument("--install-deps", action="store_true",
