@@ -85,7 +85,7 @@ PROJECTS: dict[str, Project] = {
         Project(
             "tensorpack",
             "tensorpack==0.9.8",
-            ("tensorpack/**/*_test.py", "tensorpack/**/unit_tests.py"),
+            ("tensorpack/**/*_test.py", "tensorpack/**/unit_tests.py", "tensorpack/models/pool.py"),
             deps=(
                 "numpy<2", "six", "termcolor", "tabulate", "tqdm", "msgpack", "msgpack-numpy",
                 "pyzmq", "psutil", "opencv-python-headless",
