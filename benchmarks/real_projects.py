@@ -493,26 +493,39 @@ def run_test_file(
     test_file: str,
     results: Path,
     timeout: float,
+    reuse: bool = False,
 ) -> FileRun:
     root, env = runner.root, runner.env
     stem = test_file.replace("/", "__")
     junit = results / (stem + ".xml")
     junit.parent.mkdir(parents=True, exist_ok=True)
-    junit.unlink(missing_ok=True)
     argv = [
         "-q", "-p", "no:cacheprovider", "--tb=short",
         "-o", "addopts=", "-o", "junit_family=xunit1", f"--rootdir={root}",
         f"--junitxml={junit}", test_file,
     ]
-    code, output, seconds = runner.run(argv, results / (stem + ".log"), timeout)
+    log_path, status_path = results / (stem + ".log"), results / (stem + ".status.json")
+    if reuse and status_path.exists() and log_path.exists():
+        saved = json.loads(status_path.read_text())
+        code, seconds = saved["code"], saved["seconds"]
+        output = log_path.read_text(errors="replace")
+    else:
+        junit.unlink(missing_ok=True)
+        code, output, seconds = runner.run(argv, log_path, timeout)
+        status_path.write_text(json.dumps({"code": code, "seconds": seconds}))
     legacy = env.get("TF_USE_LEGACY_KERAS") == "1"
     tail = "\n".join(output.strip().splitlines()[-6:])
     if code is None:
+        log(f"  {root.name} {test_file}: timeout ({seconds:.0f} s)")
         return FileRun(test_file, "timeout", seconds, legacy_keras=legacy, tail=tail)
-    if not junit.exists():
-        status = "error"
-        failures = [Failure("<process>", "Crash", f"exit {code}: {tail[-300:]}")]
-        return FileRun(test_file, status, seconds, failures=failures, legacy_keras=legacy,
+    if not junit.exists():  # a conftest that does not import, a crash
+        failure = parse_failure("<collection>", output, "", root)
+        if failure.type == "Failure":
+            failure = Failure("<process>", "Crash", f"exit {code}: {tail[-300:]}")
+        status = "unrelated" if is_unrelated(failure) else "fail"
+        status = "error" if failure.type == "Crash" else status
+        log(f"  {root.name} {test_file}: {status} (no report, {seconds:.0f} s)")
+        return FileRun(test_file, status, seconds, failures=[failure], legacy_keras=legacy,
                        tail=tail)
     passed, failed, skipped, failures = read_junit(junit, root)
     if code == 0:
@@ -535,25 +548,30 @@ def run_test_file(
 
 
 def read_junit(junit: Path, root: Path) -> tuple[int, int, int, list[Failure]]:
-    passed = failed = skipped = 0
+    """Passed, failed, skipped test cases and the failures; a test that fails and then errors
+    in its teardown is reported twice by JUnit and counted once here."""
+    outcome: dict[str, str] = {}
     failures: list[Failure] = []
     tree = ET.parse(junit)
     for case in tree.iter("testcase"):
         name = f"{case.get('classname', '')}.{case.get('name', '')}".strip(".")
         problems = [child for child in case if child.tag in ("failure", "error")]
-        if any(child.tag == "skipped" for child in case):
-            skipped += 1
-        elif problems:
-            failed += 1
-            failures.append(parse_failure(name, problems[0], root))
+        if problems:
+            if outcome.get(name) != "failed":
+                failures.append(parse_failure(
+                    name, problems[0].text or "", problems[0].get("message") or "", root
+                ))
+            outcome[name] = "failed"
+        elif any(child.tag == "skipped" for child in case):
+            outcome.setdefault(name, "skipped")
         else:
-            passed += 1
-    return passed, failed, skipped, failures
+            outcome.setdefault(name, "passed")
+    counts = Counter(outcome.values())
+    return counts["passed"], counts["failed"], counts["skipped"], failures
 
 
-def parse_failure(name: str, element: ET.Element, root: Path) -> Failure:
-    text = element.text or ""
-    message = element.get("message") or ""
+def parse_failure(name: str, text: str, message: str, root: Path) -> Failure:
+    """Exception type, message and the deepest project frame of a `--tb=short` report."""
     kind, detail = "", ""
     for text_line in reversed(text.splitlines()):
         match = ERROR_LINE.match(text_line.strip())
@@ -785,28 +803,40 @@ def run_project(project: Project, args: argparse.Namespace) -> ProjectReport:
     archive = fetch(project, cache, args.python)
     work = args.work / project.name
     original = work / "original"
-    log(f"{project.name}: unpacking {archive.name}")
-    if work.exists():
-        shutil.rmtree(work)
-    unpack(archive, original)
+    saved = work / "conversions.json"
+    reuse = args.reuse and saved.exists() and original.exists()
+    if not reuse:
+        log(f"{project.name}: unpacking {archive.name}")
+        if work.exists():
+            shutil.rmtree(work)
+        unpack(archive, original)
     files = python_files(original)
     findings = check(tf2_lsp, original)
     by_rule = Counter(record["code"] for record in findings)
     log(f"{project.name}: {len(files)} files, {len(findings)} findings before the fix")
 
+    conversions: dict[str, Conversion] = {}
+    if reuse:
+        conversions = {k: Conversion(**v) for k, v in json.loads(saved.read_text()).items()}
     copies: dict[str, tuple[Path, Conversion | None]] = {}
     if "original" in args.tools:
         copies["original"] = (original, None)
     if "tf2-lsp" in args.tools:
-        conversion = convert_tf2_lsp(tf2_lsp, original, work / "tf2-lsp")
-        log(f"{project.name}: tf2-lsp fix {conversion.seconds:.1f} s: {conversion.message}")
+        if "tf2-lsp" not in conversions or not (work / "tf2-lsp").exists():
+            conversions["tf2-lsp"] = convert_tf2_lsp(tf2_lsp, original, work / "tf2-lsp")
+        conversion = conversions["tf2-lsp"]
+        log(f"{project.name}: tf2-lsp fix {conversion.seconds or 0:.1f} s: {conversion.message}")
         copies["tf2-lsp"] = (work / "tf2-lsp", conversion)
     if "tf_upgrade_v2" in args.tools:
-        conversion = convert_tf_upgrade_v2(
-            split_command(args.tf_upgrade_v2), original, work / "tf_upgrade_v2"
-        )
-        log(f"{project.name}: tf_upgrade_v2 {conversion.seconds:.1f} s: {conversion.message}")
+        if "tf_upgrade_v2" not in conversions or not (work / "tf_upgrade_v2").exists():
+            conversions["tf_upgrade_v2"] = convert_tf_upgrade_v2(
+                split_command(args.tf_upgrade_v2), original, work / "tf_upgrade_v2"
+            )
+        conversion = conversions["tf_upgrade_v2"]
+        log(f"{project.name}: tf_upgrade_v2 {conversion.seconds or 0:.1f} s: "
+            f"{conversion.message}")
         copies["tf_upgrade_v2"] = (work / "tf_upgrade_v2", conversion)
+    saved.write_text(json.dumps({k: asdict(v) for k, v in conversions.items()}))
 
     tests = find_tests(project, original)
     if args.max_tests:
@@ -837,7 +867,8 @@ def run_project(project: Project, args: argparse.Namespace) -> ProjectReport:
         try:
             with ThreadPoolExecutor(max_workers=args.jobs) as pool:
                 runs = list(pool.map(
-                    partial(run_test_file, runner, results=results, timeout=args.timeout),
+                    partial(run_test_file, runner, results=results, timeout=args.timeout,
+                            reuse=args.reuse),
                     tests,
                 ))
         finally:
@@ -940,6 +971,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-shims", action="store_true",
                         help="leave out the sitecustomize that restores `collections.Mapping`, "
                         "`np.bool` and the like (Python 3.10 / numpy 1.24 removals)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep WORK's copies and test results from an earlier run; run only "
+                        "the test files that have none (to re-render or resume a report)")
     parser.add_argument("--max-tests", type=int, default=0, help="test files per project (0=all)")
     parser.add_argument("--top", type=int, default=12, help="failure causes per copy (0=all)")
     parser.add_argument("--install-deps", action="store_true",
