@@ -573,10 +573,16 @@ def read_junit(junit: Path, root: Path) -> tuple[int, int, int, list[Failure]]:
 def parse_failure(name: str, text: str, message: str, root: Path) -> Failure:
     """Exception type, message and the deepest project frame of a `--tb=short` report."""
     kind, detail = "", ""
-    for text_line in reversed(text.splitlines()):
-        match = ERROR_LINE.match(text_line.strip())
+    lines = text.splitlines()
+    for index in range(len(lines) - 1, -1, -1):
+        match = ERROR_LINE.match(lines[index].strip())
         if match:
             kind, detail = match.group("type"), (match.group("message") or "").strip()
+            # "Graph execution error:", "in user code:": the message is on the next E lines
+            following = [line.strip()[1:].strip() for line in lines[index + 1:index + 8]
+                         if line.startswith("E ") and line[1:].strip()]
+            while following and (not detail or detail.endswith(":")):
+                detail = f"{detail} {following.pop(0)}".strip()
             break
     if not kind:
         head = message.splitlines()[0] if message else "unknown failure"
@@ -610,6 +616,7 @@ def parse_failure(name: str, text: str, message: str, root: Path) -> Failure:
 
 def normalise(message: str) -> str:
     message = re.sub(r"0x[0-9a-fA-F]+", "0x…", message)
+    message = re.sub(r"-[0-9a-f]{8}-\d+\b", "-…", message)  # gpflow's unique node names
     message = re.sub(r"/[^\s'\"]*/", "…/", message)
     message = re.sub(r"\b_\d+\b|:\d+\b", "…", message)
     return message[:160]
