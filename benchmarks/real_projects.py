@@ -347,7 +347,8 @@ def is_unrelated(failure: Failure) -> bool:
         return True  # numpy, PIL, scipy... removed an alias the project used
     if re.search(r"fixture '\w+' not found", text):
         return True
-    return bool(re.search(r"cannot import name '\w+' from '(?!tensorflow|tf_|keras)", text))
+    source = re.search(r"cannot import name '\w+' from '([\w.]+)'", text)
+    return source is not None and not source.group(1).startswith((*TF_MODULES, *PROJECTS))
 
 
 def find_tests(project: Project, root: Path) -> list[str]:
