@@ -129,6 +129,12 @@ except ImportError:
 LEGACY_KERAS = re.compile(
     r"\b(?:compat\.v1\.(?:layers|keras)|rnn_cell|tf_keras|(?:tf|tensorflow)\.(?:layers|keras))\b"
 )
+# Errors of graph-mode code run with TF2 behaviour on: what TF801 (disable_v2_behavior) is for.
+EAGER_ONLY = re.compile(
+    r"not compatible with eager execution|not supported when eager execution is enabled"
+    r"|Session graph is empty|Connecting to invalid output \d+ of source node .*while"
+    r"|tensor\.op is undefined when eager|output_all_intermediates"
+)
 # Exceptions that are not about TensorFlow at all: counted apart.
 UNRELATED_MODULE = re.compile(r"No module named '([\w.]+)'")
 TF_MODULES = ("tensorflow", "tf_slim", "tf_keras", "keras", "tensorboard")
@@ -709,6 +715,8 @@ class RuleMapper:
 
     def rules_for(self, copy: Path, failure: Failure) -> list[str]:
         codes = self.codes_at(copy, failure)
+        if EAGER_ONLY.search(failure.message):
+            codes = ["TF801", *(code for code in codes if code != "TF801")]
         symbol = missing_tf_symbol(failure)
         if symbol:
             codes = sorted(set(codes) | set(self.probes.get(symbol, [])))
