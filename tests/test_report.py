@@ -407,3 +407,27 @@ def test_json_schema_is_documented(example_report: dict[str, Any]) -> None:
         *example_report["commands"],
     ]
     assert [key for key in keys if f"`{key}`" not in doc] == []
+
+
+def test_html_escapes_names_and_messages(tmp_path: Path) -> None:
+    from html.parser import HTMLParser
+
+    name = "x<blink onmouseover=alert(1)>&'\"<script>.py"
+    root = project(tmp_path, {name: TF1})
+    assert run("report", ".", "-o", "r.html", cwd=root).returncode == 0
+    page = (root / "r.html").read_text()
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: set[str] = set()
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.add(tag)
+
+    parser = Tags()
+    parser.feed(page)
+    assert "blink" not in parser.tags and page.count("<script>") == 1  # the page's own
+    assert "x&lt;blink onmouseover=alert(1)&gt;&amp;" in page
+    data = page.split('<script type="application/json" id="report-data">')[1].split("</script>")[0]
+    assert json.loads(data)["files"][0]["p"] == name  # the embedded data round-trips

@@ -492,7 +492,7 @@ def _files_panel(report: Report, out_dir: Path, vscode: bool) -> str:
         {"vscode": vscode, "messages": list(messages), "files": data, "classes": FIX_CLASSES},
         ensure_ascii=False,
         separators=(",", ":"),
-    ).replace("</", "<\\/")
+    ).replace("<", "\\u003c")  # no "</script>" or "<!--" can end or bend the element
     return (
         '<section class="panel" id="files"><div class="panel-head"><h2>Files</h2>'
         '<div class="filters"><input type="search" id="filter" placeholder="Filter by path…" '
