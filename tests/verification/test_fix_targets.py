@@ -432,3 +432,19 @@ def test_nest_members_said_missing_are_missing(tf: ModuleType) -> None:
     rule = CATALOGUE.by_code["TF413"]
     present = [s for s in rule.symbols if hasattr(tf.nest, s.rsplit(".", 1)[1])]
     assert present == []
+
+
+def test_tf2_twins_have_the_tf1_parameters(tf: ModuleType) -> None:
+    """TF1's `_v2` functions and their TF2 names: same parameters (dim renamed to axis)."""
+    from tf2_lsp.catalogue.transforms import TF2_TWINS
+
+    for symbol, mapping in TF2_TWINS.items():
+        from tensorflow.python.util import tf_decorator
+
+        tf1 = list(inspect.signature(tf_decorator.unwrap(_tf1_callable(symbol))[1]).parameters)
+        assert tf1 == list(mapping.v1), symbol
+        target = tf_decorator.unwrap(resolve(mapping.target))[1]
+        tf2 = list(inspect.signature(target).parameters)
+        assert tf2[: len(mapping.v2)] == list(mapping.v2), symbol
+        renamed = {dict(mapping.rename).get(p, p) for p in mapping.v1}
+        assert renamed <= set(tf2), symbol

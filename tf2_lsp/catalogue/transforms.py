@@ -101,6 +101,8 @@ class CallMap:
     scale: tuple[tuple[str, int], ...] = ()
     inputs: str | None = None
     call: tuple[str, ...] = ()
+    # Written by position whatever the TF1 call did (the TF2 form TF1's function rejected).
+    positional: tuple[str, ...] = ()
 
 
 _OPT = "tensorflow.keras.optimizers."
@@ -337,11 +339,40 @@ FILE_WRITER = CallMap(
 )
 _FILE_WRITER_REFUSED = frozenset({"graph", "graph_def", "session"})
 
+# TF1 exported the TF2 behaviour of these under `_v2` names; TF2 gave it the plain name, which
+# TF1 code uses for the old function. The rewrite writes the one form TF1 code cannot contain:
+# labels and logits by position (TF1's softmax_cross_entropy_with_logits took keywords only),
+# and ctc_loss's lengths by keyword (TF1's ctc_loss had sequence_length in that position).
+TF2_TWINS: dict[str, CallMap] = {
+    "tensorflow.nn.softmax_cross_entropy_with_logits_v2": CallMap(
+        "tensorflow.nn.softmax_cross_entropy_with_logits",
+        ("labels", "logits", "axis", "name", "dim"),
+        ("labels", "logits"),
+        rename=(("dim", "axis"),),
+        positional=("labels", "logits"),
+    ),
+    "tensorflow.nn.ctc_loss_v2": CallMap(
+        "tensorflow.nn.ctc_loss",
+        (
+            "labels",
+            "logits",
+            "label_length",
+            "logit_length",
+            "logits_time_major",
+            "unique",
+            "blank_index",
+            "name",
+        ),
+        ("labels", "logits"),
+    ),
+}
+
 CALL_MAPS: dict[str, dict[str, CallMap]] = {
     "keras_optimizer": KERAS_OPTIMIZERS,
     "lr_schedule": LR_SCHEDULES,
     "keras_layer": KERAS_LAYERS,
     "file_writer": {"tensorflow.summary.FileWriter": FILE_WRITER},
+    "tf2_twin": TF2_TWINS,
 }
 
 
@@ -377,7 +408,9 @@ def _softmax_xent_applies(call: ast.Call) -> str | None:
     if _has_star(call):
         return "*args/**kwargs hide the arguments to convert"
     if call.args:
-        return "TF1 took labels and logits by keyword only"
+        # TF1's function raised on positional arguments (a `_sentinel` first parameter):
+        # this is TF2 code, as the rewrite of softmax_cross_entropy_with_logits_v2 writes it.
+        return None
     if labels is None:
         return "no `labels=` argument"
     return ""
@@ -449,6 +482,9 @@ TRANSFORMS: dict[str, Transform] = {
             _targets(KERAS_LAYERS),
         ),
         Transform("file_writer", _file_writer_applies, (FILE_WRITER.target,)),
+        Transform(
+            "tf2_twin", _refusing(frozenset(), "TF2"), _emits(TF2_TWINS), _targets(TF2_TWINS)
+        ),
         Transform(
             "softmax_xent_stop_gradient", _softmax_xent_applies, ("tensorflow.stop_gradient",)
         ),

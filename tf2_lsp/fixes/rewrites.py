@@ -333,6 +333,13 @@ def remap_call(
             if name not in mapping.v1:
                 raise FixError(f"TF1 has no parameter `{name}` here")
             named.append((name, arg, False))
+    if mapping.positional:
+        # The parameters written by position go first, in the target's order.
+        first = [n for n in named if n[0] in mapping.positional]
+        first.sort(key=lambda n: mapping.v2.index(n[0]))
+        if [n[0] for n in first] != list(mapping.v2[: len(first)]):
+            raise FixError(f"needs {', '.join(mapping.positional)} to write the TF2 form")
+        named = [(n, a, True) for n, a, _ in first] + [n for n in named if n not in first]
     rename = dict(mapping.rename)
     scale = dict(mapping.scale)
     inputs: cst.Arg | None = None
@@ -438,5 +445,6 @@ CALL_REWRITES: dict[str, Rewrite] = {
     "lr_schedule": _mapped("lr_schedule"),
     "keras_layer": _mapped("keras_layer"),
     "file_writer": _mapped("file_writer"),
+    "tf2_twin": _mapped("tf2_twin"),
     "softmax_xent_stop_gradient": softmax_xent_stop_gradient,
 }
