@@ -524,6 +524,7 @@ def call_compatible(old: list[list[Any]] | None, new: list[list[Any]] | None) ->
 
 def plan_arguments(apis: list[Api], config: Config) -> list[ArgPlan]:
     plans = []
+    pairs = alias_pairs()
     for name in sorted({name for api in apis for name in api.v1}):
         if config.skipped(name) or namespace(name) in config.data["skip"]["argument_namespaces"]:
             continue
@@ -537,7 +538,7 @@ def plan_arguments(apis: list[Api], config: Config) -> list[ArgPlan]:
             new["params"] = []  # inherits object.__init__: the dump cannot tell, TF raises
         if old.get("params") is None or new.get("params") is None:
             continue
-        plan = diff_signature(name, old, new)
+        plan = diff_signature(name, old, new, pairs.get(name, {}))
         if plan is not None and plan.manual == {"*": "replaced"}:
             same_name_checks(plan, config, old, new)
         elif plan is not None:
@@ -587,13 +588,44 @@ def value_checks(plan: ArgPlan, config: Config, old: dict[str, Any], new: dict[s
         plan.v2 = [p[0] for p in new["params"] if p[1] in POSITIONAL]
 
 
-def diff_signature(name: str, old: dict[str, Any], new: dict[str, Any]) -> ArgPlan | None:
+def alias_pairs(api_dir: Path = DEFAULT_API_DIR) -> dict[str, dict[str, str]]:
+    """TF1's deprecated argument pairs read from its source by `generate_signatures.py aliases`:
+    function -> {old keyword: the keyword TF1 resolved it to}."""
+    pairs: dict[str, dict[str, str]] = {}
+    for path in sorted(api_dir.glob("aliases-*.json")):
+        for name, found in json.loads(path.read_text(encoding="utf-8"))["pairs"].items():
+            for old, new in found:
+                pairs.setdefault(name, {})[old] = new
+    return pairs
+
+
+_IN_FAVOR_RE = re.compile(r"^([\w/]+) are deprecated in favor of the ([\w/]+) arguments")
+
+
+def diff_signature(
+    name: str, old: dict[str, Any], new: dict[str, Any], pairs: dict[str, str] | None = None
+) -> ArgPlan | None:
     v1_params: list[list[Any]] = old["params"]
     v2_params: list[list[Any]] = new["params"]
     v1_names = [p[0] for p in v1_params if p[1] not in VARIADIC]
     v2_names = [p[0] for p in v2_params if p[1] not in VARIADIC]
     plan = ArgPlan(name, "")
-    for param in (p for p in v1_names if p not in v2_names):
+    for param, target in sorted((pairs or {}).items()):
+        if param in v1_names and param not in v2_names and target in v2_names:
+            plan.rename[param] = target
+            plan.evidence[param] = (
+                f"TF1 source: deprecated_argument_lookup resolves `{param}` to `{target}`"
+            )
+    for text in old.get("instructions", []):
+        match = _IN_FAVOR_RE.match(text)
+        if not match:
+            continue
+        olds, news = match.group(1).split("/"), match.group(2).split("/")
+        for param, target in zip(olds, news, strict=False):
+            if param in v1_names and param not in v2_names and target in v2_names:
+                plan.rename[param] = target
+                plan.evidence[param] = f'deprecation note: "{text}"'
+    for param in (p for p in v1_names if p not in v2_names and p not in plan.rename):
         found = documented_rename(param, old, v2_names)
         if found is None:
             continue
@@ -1002,7 +1034,15 @@ def arg_example(plan: ArgPlan) -> tuple[str, str | None]:
     if plan.v1 and plan.rename.get(plan.v1[0], plan.v1[0]) in (old, new):
         first = ""  # `x` would fill the very parameter the keyword names: passed twice
     before = f"y = {call}({first}{old}={value})"
-    after = f"y = {call}({first}{new}={value})" if new else f"y = {call}({first.rstrip(', ')})"
+    # A removed parameter given a value that may matter keeps TF1 behaviour through compat.v1;
+    # one of the values TF2 treats the same (`keep`) is dropped.
+    compat = py_name("tensorflow.compat.v1." + plan.name)
+    if new:
+        after = f"y = {call}({first}{new}={value})"
+    elif value == "v":
+        after = f"y = {compat}({first}{old}={value})"
+    else:
+        after = f"y = {call}({first.rstrip(', ')})"
     return before, after
 
 

@@ -15,6 +15,28 @@ AnchorKind = Literal["reference", "call", "import", "pattern", "program"]
 
 
 @dataclass(frozen=True, slots=True)
+class ArgumentEdit:
+    """One argument of a rewritten call: which TF1 argument it carries and how it is passed."""
+
+    source: int  # index of the argument in the TF1 call, in source order
+    keyword: str | None  # the keyword it is passed by; None: by position
+    convert: str | None = None  # a value conversion (`one_minus`), see tf2_lsp.fixes.calls
+
+
+@dataclass(frozen=True, slots=True)
+class CallEdit:
+    """A whole call rewritten at once: the callee renamed and every argument mapped.
+
+    Built by the call model (tf2_lsp.analysis.calls) from the TF1 and target signatures and
+    bound to the target's signature before it is offered; applied by tf2_lsp.fixes.calls.
+    """
+
+    target: str | None  # qualified callee to write; None keeps the callee as written
+    arguments: tuple[ArgumentEdit, ...] | None  # the emitted arguments; None: as written
+    notes: tuple[tuple[int | None, str], ...] = ()  # (source argument or None, what changed)
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule: Rule
     message: str
@@ -30,6 +52,7 @@ class Finding:
     refused: str | None = None  # why a fix that exists was not offered
     compat: bool = False  # reached through tf.compat.v1
     shown_target: str = ""  # the target as this file spells it (`tf.math.log`)
+    call: CallEdit | None = None  # the call rewrite, when the fix maps the call's arguments
 
     @property
     def code(self) -> str:

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import cast
 
 from tf2_lsp.analysis import receivers
+from tf2_lsp.analysis.calls import CallVerdict, merge_changes, plan_call
 from tf2_lsp.analysis.conditions import FUNCTION_FACTORIES, Changed, changed_argument
 from tf2_lsp.analysis.messages import import_statement, tidy
 from tf2_lsp.analysis.resolve import (
@@ -30,9 +31,10 @@ from tf2_lsp.analysis.resolve import (
 )
 from tf2_lsp.analysis.suppress import suppressed_codes
 from tf2_lsp.catalogue.availability import compat_target_gone, version_tuple
-from tf2_lsp.catalogue.rules import Catalogue, Fix, Rule, Severity
+from tf2_lsp.catalogue.rules import ArgChange, Catalogue, Fix, Rule, Severity
+from tf2_lsp.catalogue.signatures import Signatures, signatures_for
 from tf2_lsp.catalogue.transforms import TRANSFORMS, transform_target
-from tf2_lsp.model import AnchorKind, Detection, Finding, ReceiverCandidate
+from tf2_lsp.model import AnchorKind, CallEdit, Detection, Finding, ReceiverCandidate
 from tf2_lsp.settings import Options
 from tf2_lsp.text import LineIndex, Span
 
@@ -176,7 +178,11 @@ class ModuleWalker:
         self.imports_end = 0
         self.first_import = 0
         self.target = version_tuple(options.target_version)
+        self._signatures: Signatures | None = None
+        self._changes: dict[str, ArgChange | None] = {}
+        self.planned: set[int] = set()  # id() of calls the call model judged
         self.call_funcs: set[int] = set()  # id() of call targets: call rules judge those
+        self.call_of: dict[int, ast.Call] = {}  # id() of a call target -> its call
         self.graph_uses = 0
         self.disables_v2 = False
         self.first_tf_import: ast.stmt | None = None
@@ -560,11 +566,13 @@ class ModuleWalker:
             return True
         span = self.span_of(node)
         for rule in rules:
-            self.add(rule, name, written, span, span, "reference", compat)
+            if not self.check_called_rename(node, rule, name, written, compat):
+                self.add(rule, name, written, span, span, "reference", compat)
         return True
 
     def visit_call(self, node: ast.Call) -> None:
         self.call_funcs.add(id(node.func))
+        self.call_of[id(node.func)] = node
         self.visit(node.func)
         for argument in node.args:
             self.visit(argument)
@@ -638,6 +646,13 @@ class ModuleWalker:
             return False
         if fix is not None and fix.kind == "arguments":
             return self.check_arguments(node, rule, fix, symbol, compat)
+        if (
+            fix is not None
+            and fix.kind == "rename"
+            and not compat
+            and self.check_called_rename(node.func, rule, symbol, self.text_of(node.func), compat)
+        ):
+            return False
         if fix is not None and fix.kind == "transform":
             verdict = TRANSFORMS[fix.transform or ""].applies(node)
             if verdict is None:
@@ -691,17 +706,142 @@ class ModuleWalker:
         fix = Fix(level="compat", safety="safe", kind="rename", to={symbol: target})
         self.add_call(node, changed.node, rule, symbol, compat, None, changed.why, fix)
 
+    # -- the call model ----------------------------------------------------------
+
+    def signatures(self) -> Signatures:
+        if self._signatures is None:
+            self._signatures = signatures_for(self.options.target_version)
+        return self._signatures
+
+    def plan(self, node: ast.Call, symbol: str, target: str, fix: Fix) -> CallVerdict | None:
+        """The call model's verdict (tf2_lsp.analysis.calls); None where it has no data."""
+        change = self.argument_change(symbol)
+        return plan_call(node, symbol, target, change, self.options.level, self.signatures())
+
+    def argument_change(self, symbol: str) -> ArgChange | None:
+        """Every `arguments` table the catalogue has for `symbol`, merged (a hand-written
+        rule and generated ones may each know part of a function's changes)."""
+        if symbol in self._changes:
+            return self._changes[symbol]
+        found = [
+            change
+            for rule in self.catalogue.lookup(symbol)
+            for fix in rule.fixes
+            if fix.kind == "arguments" and (change := fix.arguments_for(symbol)) is not None
+        ]
+        merged = found[0] if len(found) == 1 else merge_changes(found) if found else None
+        self._changes[symbol] = merged
+        return merged
+
+    def check_called_rename(
+        self, func: ast.expr, rule: Rule, symbol: str, written: str, compat: bool
+    ) -> bool:
+        """A renamed symbol that is called: its arguments move with it (one fix).
+
+        False when the call model has nothing to add to the plain rename."""
+        call = self.call_of.get(id(func))
+        if call is None or compat:
+            return False
+        fix = self.fix_for(rule, compat, symbol)
+        target = fix.target_for(symbol) if fix is not None and fix.kind == "rename" else None
+        if fix is None or target is None:
+            return False
+        verdict = self.plan(call, symbol, target, fix)
+        if verdict is None or (
+            verdict.refused is None
+            and verdict.edit is not None
+            and verdict.edit.arguments is None
+            and verdict.edit.target == target
+        ):
+            return False  # a plain rename: the reference finding does it
+        if not verdict.needs_change:
+            return False
+        self.add_verdict(call, rule, symbol, written, verdict)
+        return True
+
+    def add_verdict(
+        self, node: ast.Call, rule: Rule, symbol: str, written: str, verdict: CallVerdict
+    ) -> None:
+        """Findings for one call the call model rewrites (or refuses): one at the callee for
+        the call as a whole, one at each changed argument; all share the one edit."""
+        items = [*node.args, *node.keywords]
+        edit = verdict.edit
+        anchor = self.span_of(node)
+        detail = [text for index, text in verdict.notes if index is None]
+        per_argument = [(index, text) for index, text in verdict.notes if index is not None]
+        renamed = edit is not None and edit.target is not None
+        if verdict.refused:
+            per_argument = []  # one finding says why the call has no fix
+        if renamed or detail or verdict.refused or not per_argument:
+            everything = (
+                [text for _, text in verdict.notes] if renamed or verdict.refused else detail
+            )
+            self.add(
+                rule,
+                symbol,
+                written,
+                self.span_of(node.func),
+                anchor,
+                "call",
+                False,
+                refused=verdict.refused,
+                call=edit,
+                why="; ".join(everything),
+            )
+        for index, text in per_argument:
+            self.add(
+                self.rule_for(rule, symbol, verdict.params[index]),
+                symbol,
+                written,
+                self.span_of(items[index]),
+                anchor,
+                "call",
+                False,
+                refused=verdict.refused,
+                call=edit,
+                why=text,
+            )
+
+    def rule_for(self, rule: Rule, symbol: str, param: str) -> Rule:
+        """The arguments rule whose table names `param`, so the code says what changed
+        (generated rules split one function's renames and removals); else `rule`."""
+        if rule.fix_for(self.options.level) is None:
+            return rule
+        for other in self.catalogue.lookup(symbol):
+            fix = other.fix_for(self.options.level)
+            change = fix.arguments_for(symbol) if fix is not None else None
+            if change is not None and (
+                param in change.rename
+                or param in change.remove
+                or param in change.keep
+                or param in change.convert
+            ):
+                return other
+        return rule
+
     def check_arguments(
         self, node: ast.Call, rule: Rule, fix: Fix, symbol: str, compat: bool
     ) -> bool:
         change = fix.arguments_for(symbol)
-        if change is None:
-            return False
-        check = change.value_check()
+        if change is None or id(node) in self.planned:
+            return False  # another arguments rule of this symbol judged the call already
+        tf1 = None if compat else self.signatures().tf1(symbol)
+        merged = self.argument_change(symbol) if tf1 is not None else change
+        check = merged.value_check() if merged is not None else None
+        if check is not None and tf1 is not None:
+            check = replace(check, v1=tf1.positional)  # the real TF1 order reads positions
         changed = changed_argument(node, check, self.is_function) if check else None
         if changed is not None:
+            self.planned.add(id(node))
             self.keep_tf1_behaviour(node, rule, symbol, compat, changed)
             return True
+        if tf1 is not None:
+            planned = self.plan(node, symbol, _tf2_name(symbol), fix)
+            if planned is not None:
+                self.planned.add(id(node))
+                if planned.needs_change:
+                    self.add_verdict(node, rule, symbol, self.text_of(node.func), planned)
+                return planned.edit is not None and planned.edit.arguments is None
         offending = [
             keyword
             for keyword in node.keywords
@@ -843,6 +983,7 @@ class ModuleWalker:
         rename_only: bool = False,
         why: str = "",
         fix_override: Fix | None = None,
+        call: CallEdit | None = None,
     ) -> Finding | None:
         gone = self.compat_target_gone(rule, symbol)
         if (
@@ -877,6 +1018,8 @@ class ModuleWalker:
         # The target is named even where the fix is withheld (say, gone in the target version).
         shown_fix = fix or rule.fix_for(self.options.level)
         target = shown_fix.target_for(symbol) if shown_fix is not None else None
+        if call is not None and call.target is not None:
+            target = call.target  # the call model may keep TF1 behaviour through tf.compat.v1
         # A transform has no `to` table; its message names what the rewrite writes.
         named = target or _transform_target(shown_fix, symbol)
         shown = self.display(named)
@@ -911,10 +1054,15 @@ class ModuleWalker:
         if refused:
             message += f" (no automatic fix: {refused})"
             fix = None
+            call = None
         if fix is not None:
             safety = self.options.safety(rule.code, fix.safety)
             if safety != fix.safety:
                 fix = replace(fix, safety=safety)  # extend-safe-fixes / extend-unsafe-fixes
+        if call is not None and fix is not None and fix.kind == "arguments":
+            # The call model drops only values that keep TF1 behaviour and renames only
+            # parameters TF1 itself paired: the verified edit is safe whatever the rule says.
+            fix = replace(fix, safety="safe")
         finding = Finding(
             rule=rule,
             message=tidy(message),
@@ -930,6 +1078,7 @@ class ModuleWalker:
             shown_target=shown,
             refused=refused,
             compat=compat,
+            call=call,
         )
         self.findings.append(finding)
         return finding
@@ -964,6 +1113,10 @@ class ModuleWalker:
         if span.line == span.end_line:
             return self.index.line_text(span.line)[span.column : span.end_column]
         return self.index.line_text(span.line)[span.column :] + " ..."
+
+
+def _tf2_name(symbol: str) -> str:
+    return symbol if symbol.startswith("tensorflow.") else "tensorflow." + symbol
 
 
 def _transform_target(fix: Fix | None, symbol: str) -> str | None:

@@ -70,6 +70,16 @@ class CallCheck:
 
 @dataclass(frozen=True, slots=True)
 class ArgChange:
+    """How one function's arguments change; the call model (tf2_lsp.analysis.calls) reads it.
+
+    With signature data for the function, `rename` adds to the renames derived from TF1's
+    deprecated argument pairs; `keep` lists the values (Python literals, as source) of a
+    removed parameter that TF2 treats as TF1 did, so they may be dropped (the TF1 default
+    always may), and `default_differs` when TF1's default itself differs (see `CallCheck`);
+    `convert` maps a TF1 parameter to `new_name:conversion` (`keep_prob = "rate:one_minus"`).
+    `remove`, `v1` and `v2` describe functions the signature data does not cover.
+    """
+
     rename: Mapping[str, str] = field(default_factory=dict)
     remove: tuple[str, ...] = ()
     v1: tuple[str, ...] = ()
@@ -77,6 +87,7 @@ class ArgChange:
     # Removed parameters whose value decides whether dropping them keeps TF1 behaviour.
     keep: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     default_differs: Mapping[str, str] = field(default_factory=dict)
+    convert: Mapping[str, str] = field(default_factory=dict)
 
     def value_check(self) -> CallCheck | None:
         """The removals that are only safe for some values, as a check (None: none such)."""
@@ -329,8 +340,9 @@ _RULE_KEYS = {
     "calls",
 }
 _FIX_KEYS = {"level", "safety", "kind", "to", "arguments", "transform"}
-_ARG_KEYS = {"rename", "remove", "v1", "v2", "keep", "default_differs"}
+_ARG_KEYS = {"rename", "remove", "v1", "v2", "keep", "default_differs", "convert"}
 _CHECK_KEYS = {"v1", "passes", "keep", "changes", "functions", "default_differs", "refuse"}
+CONVERSIONS = ("one_minus",)  # value conversions the call model can write
 _EXAMPLE_KEYS = {"before", "after", "level", "unsafe", "prelude"}
 
 
@@ -518,6 +530,19 @@ class _Reader:
             isinstance(k, str) and isinstance(v, str) for k, v in rename.items()
         ):
             raise self.fail(code, f"{where}.rename", 'must be a table of old = "new"')
+        convert = raw.get("convert", {})
+        if not isinstance(convert, dict) or not all(
+            isinstance(k, str)
+            and isinstance(v, str)
+            and v.count(":") == 1
+            and v.split(":")[1] in CONVERSIONS
+            for k, v in convert.items()
+        ):
+            raise self.fail(
+                code,
+                f"{where}.convert",
+                f'must map parameters to "new_name:conversion" ({", ".join(CONVERSIONS)})',
+            )
         return ArgChange(
             rename=MappingProxyType(dict(rename)),
             remove=self.strings(raw, code, f"{where}.remove", key="remove"),
@@ -525,6 +550,7 @@ class _Reader:
             v2=self.strings(raw, code, f"{where}.v2", key="v2"),
             keep=self.literal_table(raw, code, where, "keep"),
             default_differs=self.name_table(raw, code, where, "default_differs"),
+            convert=MappingProxyType(dict(convert)),
         )
 
     def example(self, raw: dict[str, Any], code: str) -> Example:

@@ -41,18 +41,6 @@ def _has_star(call: ast.Call) -> bool:
     )
 
 
-def _dropout_applies(call: ast.Call) -> str | None:
-    keep = _keyword(call, "keep_prob")
-    positional_keep = len(call.args) >= 2 and not isinstance(call.args[1], ast.Starred)
-    if keep is None and not positional_keep:
-        return None
-    if _keyword(call, "rate") is not None:
-        return "both keep_prob and rate are passed"
-    if any(isinstance(a, ast.Starred) for a in call.args):
-        return "*args hides which argument is keep_prob"
-    return ""
-
-
 def _always(call: ast.Call) -> str | None:
     return "" if not _has_star(call) else "*args/**kwargs hide the arguments to convert"
 
@@ -427,7 +415,6 @@ def _targets(maps: dict[str, CallMap]) -> dict[str, str]:
 TRANSFORMS: dict[str, Transform] = {
     t.name: t
     for t in (
-        Transform("dropout_keep_prob", _dropout_applies, ()),
         Transform("l2_regularizer", _always, ("tensorflow.nn.l2_loss",)),
         Transform("l1_regularizer", _always, ("tensorflow.reduce_sum", "tensorflow.abs")),
         Transform("l2_to_keras", _always, ("tensorflow.keras.regularizers.l2",)),

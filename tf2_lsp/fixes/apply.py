@@ -16,11 +16,12 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from tf2_lsp.analysis.messages import import_statement
+from tf2_lsp.fixes.calls import rewrite_call
 from tf2_lsp.fixes.edits import LineEdit
+from tf2_lsp.fixes.errors import FixError
 from tf2_lsp.fixes.imports import PREFERRED_IMPORTS, Renderer
 from tf2_lsp.fixes.rewrites import (
     CALL_REWRITES,
-    FixError,
     attribute_to_function,
     dimension_value,
     rewrite_arguments,
@@ -58,6 +59,13 @@ def plan_fixes(
         result.edits.append(LineEdit(detection.imports_end + 1, detection.imports_end, (call,)))
         result.applied.append(finding)
     findings = [f for f in findings if f.anchor_kind != "program"]
+    # The call model reports each changed argument of a call, all with the call's one edit:
+    # that edit is applied once, and every finding that carries it is applied with it.
+    shared: dict[int, list[Finding]] = {}
+    for finding in findings:
+        if finding.call is not None:
+            shared.setdefault(id(finding.call), []).append(finding)
+    findings = [f for f in findings if f.call is None or shared[id(f.call)][0] is f]
     spliced, findings = _split_spliceable(findings, lines, renderer)
     result.edits.extend(_splice_edits(lines, spliced))
     result.applied.extend(finding for finding, _ in spliced)
@@ -73,6 +81,13 @@ def plan_fixes(
         )
         if new_lines != lines[start - 1 : end]:
             result.edits.append(LineEdit(start, end, tuple(new_lines)))
+    for group in shared.values():
+        if group[0] in result.applied:
+            result.applied.extend(group[1:])
+        else:
+            reason = next((r for f, r in result.failed if f is group[0]), None)
+            if reason is not None:
+                result.failed.extend((f, reason) for f in group[1:])
     if renderer.new_imports and result.edits:
         # Imports go before the disable_v2_behavior() call that follows the import block.
         result.edits.append(_import_edit(lines, detection, renderer.new_imports))
@@ -322,7 +337,9 @@ class _Rewriter(cst.CSTTransformer):
             fix = finding.fix
             if fix is None or not isinstance(result, cst.Call):
                 continue
-            if fix.kind == "arguments":
+            if finding.call is not None:
+                result = rewrite_call(result, finding.call, self.renderer)
+            elif fix.kind == "arguments":
                 change = fix.arguments_for(finding.symbol or "")
                 if change is None:
                     continue

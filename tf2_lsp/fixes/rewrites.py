@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 import libcst as cst
 from libcst import MaybeSentinel
@@ -12,38 +11,15 @@ from libcst import MaybeSentinel
 from tf2_lsp.catalogue.rules import ArgChange
 from tf2_lsp.catalogue.transforms import CALL_MAPS, CAST_DTYPES, CallMap
 from tf2_lsp.fixes.imports import Renderer
+from tf2_lsp.fixes.values import (
+    ATOMIC,
+    FixError,
+    keyword_arg,
+    parenthesize,
+    scaled,
+    with_args,
+)
 from tf2_lsp.model import Finding
-
-
-class FixError(Exception):
-    """A fix cannot be applied to this code; the finding stays, with this reason."""
-
-
-_NO_SPACE = cst.SimpleWhitespace("")
-_ATOMIC = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.Integer, cst.Float)
-
-
-def keyword_arg(name: str, value: cst.BaseExpression, like: cst.Arg | None = None) -> cst.Arg:
-    arg = cst.Arg(
-        value=value,
-        keyword=cst.Name(name),
-        equal=cst.AssignEqual(whitespace_before=_NO_SPACE, whitespace_after=_NO_SPACE),
-    )
-    return arg.with_changes(comma=like.comma) if like is not None else arg
-
-
-def with_args(call: cst.Call, args: Sequence[cst.Arg]) -> cst.Call:
-    """`call` with new arguments, commas repaired; a trailing comma survives if there was one."""
-    trailing = bool(call.args) and not isinstance(call.args[-1].comma, MaybeSentinel)
-    fixed = []
-    for index, arg in enumerate(args):
-        last = index == len(args) - 1
-        if not last and isinstance(arg.comma, MaybeSentinel):
-            arg = arg.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        elif last and not trailing:
-            arg = arg.with_changes(comma=MaybeSentinel.DEFAULT)
-        fixed.append(arg)
-    return call.with_changes(args=fixed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,46 +99,6 @@ def rewrite_arguments(call: cst.Call, change: ArgChange) -> cst.Call:
     return with_args(call, args)
 
 
-def one_minus(value: cst.BaseExpression) -> cst.BaseExpression:
-    number = _literal(value)
-    if number is not None:
-        return cst.Float(_format(Decimal(1) - number))
-    return cst.BinaryOperation(
-        left=cst.Integer("1"),
-        operator=cst.Subtract(),
-        right=value if isinstance(value, _ATOMIC) else _parenthesize(value),
-    )
-
-
-def scaled(factor: str, value: cst.BaseExpression) -> cst.BaseExpression:
-    number = _literal(value)
-    if number is not None:
-        return cst.Float(_format(Decimal(factor) * number))
-    return cst.BinaryOperation(
-        left=cst.Float(factor),
-        operator=cst.Multiply(),
-        right=value if isinstance(value, _ATOMIC) else _parenthesize(value),
-    )
-
-
-def _literal(value: cst.BaseExpression) -> Decimal | None:
-    if isinstance(value, cst.Float | cst.Integer) and not value.lpar:
-        try:
-            return Decimal(value.value.replace("_", ""))
-        except InvalidOperation:
-            return None
-    return None
-
-
-def _format(number: Decimal) -> str:
-    # Decimal arithmetic first: 1 - 0.9 is 0.1 here, not 0.09999999999999998.
-    return repr(float(number))
-
-
-def _parenthesize(value: cst.BaseExpression) -> cst.BaseExpression:
-    return value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-
-
 def _take(call: cst.Call, name: str, position: int | None) -> tuple[cst.Arg | None, list[cst.Arg]]:
     """Remove the argument `name` (by keyword, or at `position`) from the call's arguments."""
     found: cst.Arg | None = None
@@ -188,28 +124,6 @@ def _renamed(call: cst.Call, renderer: Renderer, target: str) -> cst.Call:
 # -- transforms -----------------------------------------------------------------------
 
 
-def dropout_keep_prob(call: cst.Call, finding: Finding, renderer: Renderer) -> cst.BaseExpression:
-    keep, rest = _take(call, "keep_prob", 1)
-    if keep is None:
-        raise FixError("no keep_prob argument")
-    tf1_order = ("x", "keep_prob", "noise_shape", "seed", "name")
-    args: list[cst.Arg] = []
-    position = 0
-    rate = keyword_arg("rate", one_minus(keep.value), keep)
-    for arg in rest:
-        if arg.keyword is None and not arg.star:
-            if position >= 1:  # after x, TF1 positions 2.. are noise_shape, seed, name
-                if position + 1 >= len(tf1_order):
-                    raise FixError("more positional arguments than tf.nn.dropout takes")
-                arg = keyword_arg(tf1_order[position + 1], arg.value, arg)
-            position += 1
-        args.append(arg)
-    # rate goes right after the positional x; later positionals became keywords above.
-    first_keyword = next((i for i, a in enumerate(args) if a.keyword is not None), len(args))
-    args.insert(first_keyword, rate)
-    return with_args(call, args)
-
-
 def _regularizer(target: str, factor: str | None) -> Rewrite:
     def rewrite(call: cst.Call, finding: Finding, renderer: Renderer) -> cst.BaseExpression:
         scale, _ = _take(call, "scale", 0)
@@ -230,7 +144,7 @@ def _penalty_lambda(penalty: Callable[[Renderer], str]) -> Rewrite:
         scale, _ = _take(call, "scale", 0)
         if scale is None:
             raise FixError("no scale argument")
-        factor = scale.value if isinstance(scale.value, _ATOMIC) else _parenthesize(scale.value)
+        factor = scale.value if isinstance(scale.value, ATOMIC) else parenthesize(scale.value)
         body = cst.parse_expression(penalty(renderer))
         return cst.Lambda(
             params=cst.Parameters(params=[cst.Param(name=cst.Name("w"))]),
@@ -304,7 +218,7 @@ def _times(value: cst.BaseExpression, factor: int) -> cst.BaseExpression:
     if isinstance(value, cst.Integer) and not value.lpar:
         return cst.Integer(str(int(value.value.replace("_", ""), 0) * factor))
     return cst.BinaryOperation(
-        left=value if isinstance(value, _ATOMIC) else _parenthesize(value),
+        left=value if isinstance(value, ATOMIC) else parenthesize(value),
         operator=cst.Multiply(),
         right=cst.Integer(str(factor)),
     )
@@ -429,7 +343,6 @@ def _is_stop_gradient(value: cst.BaseExpression) -> bool:
 Rewrite = Callable[[cst.Call, Finding, Renderer], cst.BaseExpression]
 
 CALL_REWRITES: dict[str, Rewrite] = {
-    "dropout_keep_prob": dropout_keep_prob,
     "l2_regularizer": _penalty_lambda(lambda r: f"{r.name('tensorflow.nn.l2_loss')}(w)"),
     "l1_regularizer": _penalty_lambda(
         lambda r: f"{r.name('tensorflow.reduce_sum')}({r.name('tensorflow.abs')}(w))"

@@ -1,0 +1,272 @@
+"""The call model: TF1 calls bound to their TF1 signature, mapped onto the target, verified.
+
+pyupgrade-style: source in, source out, with a no-op case beside the fixes. The classes are
+the ones issue #10 names (renamed symbols keep TF1 keywords, renamed keywords deleted, several
+edits in one call, *args/**kwargs, one diagnostic per changed argument, messages that say
+what changed).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_splice import both_paths
+from tf2_lsp.analysis.detect import detect
+from tf2_lsp.catalogue.rules import Catalogue, Level
+from tf2_lsp.engine import fix_source
+from tf2_lsp.settings import Options
+
+TF = "import tensorflow as tf\n"
+
+
+def fixed(body: str, catalogue: Catalogue, level: Level = "compat") -> str:
+    source = TF + body + "\n"
+    outcome = fix_source(source, catalogue, Options(level=level))
+    assert outcome.error is None and outcome.failed == []
+    again = fix_source(outcome.source, catalogue, Options(level=level))
+    assert again.source == outcome.source, "fixing twice changed the code again"
+    spliced, libcst_only = both_paths(source, catalogue, Options(level=level))
+    assert spliced == libcst_only, "the splice and libcst paths disagree"
+    return outcome.source[len(TF) : -1]
+
+
+# Class 1: a renamed symbol takes its TF1 keywords and positions along.
+RENAMED_SYMBOLS = [
+    ("a = tf.gfile.IsDirectory(dirname=d)", "a = tf.io.gfile.isdir(path=d)"),
+    (
+        "tf.gfile.Rename(oldname=a, newname=b, overwrite=True)",
+        "tf.io.gfile.rename(src=a, dst=b, overwrite=True)",
+    ),
+    ("w = tf.gfile.Walk(top, in_order=False)", "w = tf.io.gfile.walk(top, topdown=False)"),
+    ("m = tf.multinomial(s, 5, 7)", "m = tf.random.categorical(s, 5, seed=7)"),
+    (
+        "m = tf.multinomial(logits, 1, output_dtype=tf.int64)",
+        "m = tf.random.categorical(logits, 1, dtype=tf.int64)",
+    ),
+    ("e = tf.gfile.Exists(filename=p)", "e = tf.io.gfile.exists(path=p)"),
+    ("tf.gfile.MakeDirs(dirname=out)", "tf.io.gfile.makedirs(path=out)"),
+    # Positional arguments that keep their slot are not touched.
+    ("tf.gfile.Copy(a, b, True)", "tf.io.gfile.copy(a, b, True)"),
+]
+
+# Class 2: keywords TF2 renamed are renamed, not deleted (TF1's deprecated argument pairs).
+RENAMED_KEYWORDS = [
+    ("c = tf.cond(p, fn1=f, fn2=g)", "c = tf.cond(p, true_fn=f, false_fn=g)"),
+    (
+        "y = tf.nn.separable_conv2d(x, dw, pw, [1, 1, 1, 1], 'SAME', rate=[2, 2])",
+        "y = tf.nn.separable_conv2d(x, dw, pw, [1, 1, 1, 1], 'SAME', dilations=[2, 2])",
+    ),
+    (
+        "y = tf.nn.depthwise_conv2d(x, dw, [1, 1, 1, 1], 'SAME', [2, 2])",
+        "y = tf.nn.depthwise_conv2d(x, dw, [1, 1, 1, 1], 'SAME', dilations=[2, 2])",
+    ),
+    ("y = tf.math.softmax(x, dim=0)", "y = tf.math.softmax(x, axis=0)"),
+    (
+        "y = tf.batch_to_space(x, crops, block_size=2)",
+        "y = tf.batch_to_space(x, crops=crops, block_shape=2)",
+    ),
+    (
+        "t = tf.convert_to_tensor(v, preferred_dtype=tf.float32)",
+        "t = tf.convert_to_tensor(v, dtype_hint=tf.float32)",
+    ),
+    (
+        "z = tf.nn.convolution(inputs, w, 'SAME', strides=s, dilation_rate=r)",
+        "z = tf.nn.convolution(inputs, w, padding='SAME', strides=s, dilations=r)",
+    ),
+    (
+        "z = tf.nn.convolution(input=inputs, filter=w, padding='SAME', dilation_rate=r)",
+        "z = tf.nn.convolution(input=inputs, filters=w, padding='SAME', dilations=r)",
+    ),
+    ("e = tf.expand_dims(x, dim=1)", "e = tf.expand_dims(x, axis=1)"),
+    (
+        "r = tf.reverse_sequence(x, lengths, seq_dim=1, batch_dim=0)",
+        "r = tf.reverse_sequence(x, lengths, seq_axis=1, batch_axis=0)",
+    ),
+    ("b = tf.decode_raw(raw, tf.uint8)", "b = tf.compat.v1.decode_raw(raw, tf.uint8)"),
+]
+
+# Class 4: every edit a call needs, in one fix.
+SEVERAL_EDITS = [
+    (
+        "y = tf.nn.conv1d(value=s, filters=k, stride=1, padding='SAME', use_cudnn_on_gpu=True)",
+        "y = tf.nn.conv1d(input=s, filters=k, stride=1, padding='SAME')",
+    ),
+    (
+        "y = tf.nn.conv2d(input=x, filter=w, strides=[1, 1, 1, 1], padding='SAME', "
+        "use_cudnn_on_gpu=True, data_format='NHWC')",
+        "y = tf.nn.conv2d(input=x, filters=w, strides=[1, 1, 1, 1], padding='SAME', "
+        "data_format='NHWC')",
+    ),
+    (
+        "m = tf.reduce_mean(x, reduction_indices=[1], keep_dims=True)",
+        "m = tf.reduce_mean(x, axis=[1], keepdims=True)",
+    ),
+    (
+        "h = tf.nn.dropout(h, 0.9, [b, 1], 3)",
+        "h = tf.nn.dropout(h, rate=0.1, noise_shape=[b, 1], seed=3)",
+    ),
+]
+
+# Removed parameters: dropped only when the value keeps TF1 behaviour.
+REMOVED = [
+    ("c = tf.cond(p, f, g, strict=False)", "c = tf.cond(p, f, g)"),
+    ("c = tf.cond(p, f, g, strict=True)", "c = tf.compat.v1.cond(p, f, g, strict=True)"),
+    (
+        "y = tf.nn.conv2d(x, w, [1, 1, 1, 1], 'SAME', False)",
+        "y = tf.compat.v1.nn.conv2d(x, w, [1, 1, 1, 1], 'SAME', False)",
+    ),
+    (
+        "y = tf.nn.conv2d(x, w, [1, 1, 1, 1], 'SAME', True)",
+        "y = tf.nn.conv2d(x, w, [1, 1, 1, 1], 'SAME')",
+    ),
+    # A value the code computes cannot be proven to be the default.
+    ("c = tf.cond(p, f, g, strict=flag)", "c = tf.compat.v1.cond(p, f, g, strict=flag)"),
+]
+
+# Valid TF2 calls and TF1 calls whose arguments mean the same: nothing to do.
+UNCHANGED = [
+    "c = tf.cond(p, f, g)",
+    "c = tf.cond(p, true_fn=f, false_fn=g)",
+    "y = tf.math.softmax(x, axis=0)",
+    "y = tf.nn.conv2d(x, w, strides=[1, 1, 1, 1], padding='SAME')",
+    "a = tf.io.gfile.isdir(path=d)",
+    "m = tf.random.categorical(s, 5, seed=7)",
+    "y = tf.reduce_sum(x, 1)",
+    "h = tf.nn.dropout(h, rate=0.1)",
+]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"), RENAMED_SYMBOLS + RENAMED_KEYWORDS + SEVERAL_EDITS + REMOVED
+)
+def test_call_rewrite(before: str, after: str, catalogue: Catalogue) -> None:
+    assert fixed(before, catalogue) == after
+
+
+@pytest.mark.parametrize("body", UNCHANGED)
+def test_unchanged_calls_are_not_reported(body: str, catalogue: Catalogue) -> None:
+    source = TF + body + "\n"
+    assert [f for f in detect(source, catalogue).findings if f.anchor_kind == "call"] == []
+    assert fixed(body, catalogue) == body
+
+
+def test_one_fix_for_rename_and_arguments(catalogue: Catalogue) -> None:
+    source = TF + "tf.gfile.Rename(oldname=a, newname=b)\n"
+    findings = detect(source, catalogue).findings
+    assert {f.call for f in findings} == {findings[0].call}  # one edit, shared
+    assert {f.code for f in findings} == {"TF301"}
+    from tf2_lsp.engine import fix_title
+
+    assert {fix_title(f) for f in findings} == {
+        "TF301: Replace `tf.gfile.Rename` with `tf.io.gfile.rename`"
+    }
+
+
+def test_removed_value_that_matters_is_refused_at_native_level(catalogue: Catalogue) -> None:
+    source = TF + "c = tf.cond(p, f, g, strict=True)\n"
+    [finding] = [f for f in detect(source, catalogue, Options(level="native")).findings]
+    assert finding.fix is None
+    assert finding.refused == "`strict=True` has no TensorFlow 2 counterpart and changes results"
+
+
+# Class 7: *args/**kwargs into a function whose signature changed.
+@pytest.mark.parametrize(
+    "body",
+    [
+        "h = tf.nn.dropout(h, *(0.9,))",
+        "h = tf.nn.dropout(h, **opts)",
+        "y = tf.nn.softmax(x, *rest)",
+        "a = tf.gfile.IsDirectory(**where)",
+    ],
+)
+def test_star_arguments_warn_without_a_fix(body: str, catalogue: Catalogue) -> None:
+    source = TF + body + "\n"
+    [finding] = detect(source, catalogue).findings
+    assert finding.severity == "warning"
+    assert finding.fix is None
+    assert finding.refused is not None and "*args/**kwargs" in finding.refused
+    assert fix_source(source, catalogue, Options()).source == source
+
+
+def test_star_arguments_pass_through_an_unchanged_signature(catalogue: Catalogue) -> None:
+    # tf.gfile.Glob(filename) -> tf.io.gfile.glob(pattern): positions line up, so *args still
+    # reach the same parameters; **kwargs would not (the name changed).
+    assert fixed("tf.gfile.Glob(*patterns)", catalogue) == "tf.io.gfile.glob(*patterns)"
+    source = TF + "tf.gfile.Glob(**options)\n"
+    [finding] = detect(source, catalogue).findings
+    assert finding.fix is None and finding.refused is not None
+
+
+# Class 8: each changed argument has its own diagnostic, at its own position.
+def test_each_changed_keyword_has_its_own_diagnostic(catalogue: Catalogue) -> None:
+    source = TF + (
+        "y = tf.nn.conv1d(\n"
+        "    value=s,\n"
+        "    filters=k,\n"
+        "    stride=1,\n"
+        "    padding='SAME',\n"
+        "    use_cudnn_on_gpu=True,\n"
+        ")\n"
+    )
+    findings = detect(source, catalogue).findings
+    assert [(f.span.line, f.span.column) for f in findings] == [(3, 4), (7, 4)]
+    assert all(f.anchor == findings[0].anchor for f in findings)
+    outcome = fix_source(source, catalogue, Options())
+    assert outcome.source == TF + (
+        "y = tf.nn.conv1d(\n    input=s,\n    filters=k,\n    stride=1,\n    padding='SAME',\n)\n"
+    )
+    assert len(outcome.applied) == 2
+
+
+# Class 15: the finding names the parameter and what happened to it.
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("c = tf.cond(p, fn1=f, fn2=g)", "`fn1=` is `true_fn=` in TensorFlow 2"),
+        (
+            "y = tf.nn.depthwise_conv2d(x, dw, [1, 1, 1, 1], 'SAME', [2, 2])",
+            "the argument in position 5 (`rate`) is passed as `dilations=`",
+        ),
+        (
+            "y = tf.nn.conv1d(s, k, 1, 'SAME', True)",
+            "`use_cudnn_on_gpu` was removed in TensorFlow 2; "
+            "TensorFlow 2 behaves as TF1 did with `True`: dropped",
+        ),
+        (
+            "c = tf.cond(p, f, g, strict=True)",
+            "`strict=True` has no TensorFlow 2 counterpart; "
+            "`tf.compat.v1.cond` keeps TF1 behaviour",
+        ),
+        ("h = tf.nn.dropout(h, kp)", "`keep_prob` became `rate` (= 1 - the TF1 value)"),
+    ],
+)
+def test_message_names_the_parameter_and_the_change(
+    body: str, expected: str, catalogue: Catalogue
+) -> None:
+    messages = [f.message for f in detect(TF + body + "\n", catalogue).findings]
+    assert any(expected in message for message in messages), messages
+
+
+# The binding verifier: what would not bind is never offered.
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("y = tf.reduce_sum(x, axis=1, reduction_indices=[0])", "`axis` is passed twice"),
+        ("h = tf.nn.dropout(x, keep_prob=kp, rate=r)", "`rate` is passed twice"),
+        ("y = tf.nn.softmax(x, 0, 'n', 1)", "`axis` is passed twice"),
+    ],
+)
+def test_verifier_refuses_calls_that_would_not_bind(
+    body: str, reason: str, catalogue: Catalogue
+) -> None:
+    source = TF + body + "\n"
+    [finding] = detect(source, catalogue).findings
+    assert finding.fix is None and finding.refused is not None
+    assert reason in finding.refused
+    assert "would not bind" in finding.message
+
+
+def test_tf1_only_keyword_is_refused(catalogue: Catalogue) -> None:
+    source = TF + "y = tf.nn.softmax(x, bogus=1)\n"
+    [finding] = detect(source, catalogue).findings
+    assert finding.refused == "TF1 `nn.softmax` has no parameter `bogus`"

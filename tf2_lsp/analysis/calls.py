@@ -1,0 +1,404 @@
+"""The call model: a TF1 call bound to its TF1 signature, mapped onto its target, verified.
+
+`plan_call` binds every argument of a TF1 call to the parameter it fills in TF1 (positional
+arguments by position, keywords by name), then carries each onto the target function:
+
+* same name in the target: kept (by keyword once the positional order differs);
+* a TF1 deprecated argument pair (`dim` -> `axis`, from the signature data), a rename in the
+  rule's `arguments` table, or, for a renamed function, the parameter in the same position
+  with the same required-ness (`dirname` -> `path`): renamed;
+* a `convert` entry of the rule (`keep_prob` -> `rate = 1 - keep_prob`): converted;
+* no counterpart: dropped only when its value provably keeps TF1 behaviour (the TF1 default,
+  or a value the rule's `keep` table lists); otherwise the call keeps TF1 behaviour through
+  `tf.compat.v1.<same name>` (compat level) or the fix is refused with the reason.
+
+The emitted call is then bound against the target's signature for the target version (the
+binding verifier). A fix that would not bind is never offered. Everything here is `ast` and
+the signature data: this runs during detection, on the keystroke path.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from tf2_lsp.catalogue.rules import ArgChange, Level
+from tf2_lsp.catalogue.signatures import COMPAT, TF, Signature, Signatures
+from tf2_lsp.model import ArgumentEdit, CallEdit
+
+Note = tuple[int | None, str]
+
+
+@dataclass(frozen=True, slots=True)
+class CallVerdict:
+    """What the call model says about one call.
+
+    `edit` is the verified rewrite (None when refused or when nothing changes), `refused` why
+    there is no rewrite, `notes` what changed, per argument (source index) or for the call.
+    """
+
+    edit: CallEdit | None
+    refused: str | None = None
+    notes: tuple[Note, ...] = ()
+    params: tuple[str, ...] = ()  # the TF1 parameter each argument of the call fills
+
+    @property
+    def needs_change(self) -> bool:
+        return self.edit is not None or self.refused is not None
+
+
+UNCHANGED = CallVerdict(None)
+
+
+def arguments_in_order(call: ast.Call) -> list[ast.expr | ast.keyword]:
+    """The call's arguments in source order (positional arguments always come first unless
+    a `*args` follows a keyword, which only star-aware code paths accept)."""
+    items: list[ast.expr | ast.keyword] = [*call.args, *call.keywords]
+    items.sort(key=lambda node: (node.lineno, node.col_offset))
+    return items
+
+
+def has_star(call: ast.Call) -> bool:
+    return any(isinstance(a, ast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
+    )
+
+
+def literal(node: ast.expr) -> tuple[bool, object]:
+    """(True, value) for a literal argument (`True`, `-1`, `[1, 2]`), else (False, None)."""
+    try:
+        return True, ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False, None
+
+
+def same_value(a: object, b: object) -> bool:
+    """Equal and of the same type (`True` is not `1`, `1` is not `1.0` for a keep list)."""
+    return type(a) is type(b) and a == b
+
+
+def _source(node: ast.AST) -> str:
+    try:
+        text = ast.unparse(node)
+    except (ValueError, RecursionError):  # pragma: no cover - ast.unparse of parsed code
+        return "..."
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def plan_call(
+    call: ast.Call,
+    symbol: str,
+    target: str,
+    change: ArgChange | None,
+    level: Level,
+    sigs: Signatures,
+) -> CallVerdict | None:
+    """The call model's verdict on `call` of TF1 `symbol` rewritten to `target` (qualified).
+
+    None when the signature data does not cover `symbol` or `target` (contrib, non-TF
+    targets): the caller falls back to what the rule says.
+    """
+    tf1 = sigs.tf1(symbol)
+    short = symbol.removeprefix(TF)
+    same_object = target == COMPAT + short
+    if tf1 is None:
+        return None
+    goal = sigs.target(target)
+    if goal is None:
+        return None
+    if same_object:
+        return UNCHANGED  # the TF1 function itself: every valid TF1 call binds to it
+    mapping = parameter_map(tf1, goal, symbol, target, sigs, change)
+    if has_star(call):
+        if _equivalent(tf1, goal, mapping, any(k.arg is None for k in call.keywords)):
+            return _renamed_only(symbol, target)
+        return CallVerdict(
+            None,
+            refused="the signature changed and *args/**kwargs hide which parameter each "
+            "value fills; map them by hand",
+            notes=((None, "*args/**kwargs passed to a function whose signature changed"),),
+        )
+    items = arguments_in_order(call)
+    bound: list[tuple[str, ast.expr, bool]] = []  # (TF1 parameter, value, was positional)
+    for index, item in enumerate(items):
+        if isinstance(item, ast.keyword):
+            assert item.arg is not None
+            if tf1.param(item.arg) is None and not tf1.var_keyword:
+                return CallVerdict(None, refused=f"TF1 `{short}` has no parameter `{item.arg}`")
+            bound.append((item.arg, item.value, False))
+        else:
+            if index >= len(tf1.positional):
+                return CallVerdict(
+                    None, refused=f"more positional arguments than TF1 `{short}` takes"
+                )
+            bound.append((tf1.positional[index], item, True))
+    params = tuple(name for name, _, _ in bound)
+    edits: list[ArgumentEdit] = []
+    notes: list[Note] = []
+    by_keyword = False
+    slot = 0  # next positional slot of the target
+    for index, (name, value, positional) in enumerate(bound):
+        new, convert = mapping.get(name, (None, None))
+        if new is None and tf1.param(name) is None:
+            new = name  # into TF1's **kwargs: the target must take it (the verifier checks)
+        if new is None:
+            keeps, why = _keeps_tf1(tf1, name, value, change)
+            if keeps:
+                notes.append((index, f"`{name}` was removed in TensorFlow 2; {why}: dropped"))
+                continue
+            fallback = COMPAT + short
+            if level == "compat" and target != fallback and sigs.target(fallback) is not None:
+                return CallVerdict(
+                    CallEdit(fallback, None, ((index, _kept_note(name, value, fallback)),)),
+                    notes=((index, _kept_note(name, value, fallback)),),
+                    params=params,
+                )
+            return CallVerdict(
+                None,
+                refused=f"`{name}={_source(value)}` has no TensorFlow 2 counterpart and "
+                "changes results",
+                notes=((index, f"`{name}` was removed in TensorFlow 2 and this value matters"),),
+                params=params,
+            )
+        stays = (
+            positional
+            and not by_keyword
+            and convert is None
+            and slot < len(goal.positional)
+            and goal.positional[slot] == new
+        )
+        if stays:
+            slot += 1
+            edits.append(ArgumentEdit(index, None))  # same slot, maybe a new name: no edit
+            continue
+        by_keyword = by_keyword or positional
+        edits.append(ArgumentEdit(index, new, convert))
+        if convert is not None:
+            notes.append((index, f"`{name}` became `{new}` ({_CONVERSION_TEXT[convert]})"))
+        elif positional:
+            notes.append(
+                (index, f"the argument in position {index + 1} (`{name}`) is passed as `{new}=`")
+            )
+        elif new != name:
+            notes.append((index, f"`{name}=` is `{new}=` in TensorFlow 2"))
+    renamed = target != _same_name(symbol)
+    keywords = [e.keyword for e in edits if e.keyword is not None]
+    positional_count = sum(1 for e in edits if e.keyword is None)
+    problem = goal.bind(positional_count, keywords, _required(tf1, goal, mapping, bound))
+    if problem is not None:
+        # Also for a call left as written: `f(x, 1, keepdims=True)` where TF1's third slot
+        # was `keep_dims` passes `keepdims` twice in TF2.
+        return CallVerdict(
+            None,
+            refused=f"the rewritten call would not bind to `{_display(target)}`: {problem}",
+            notes=tuple(notes),
+            params=params,
+        )
+    unchanged_args = all(e.keyword is None or e.keyword == _bound_keyword(bound, e) for e in edits)
+    if not notes and unchanged_args and len(edits) == len(bound):
+        return _renamed_only(symbol, target) if renamed else UNCHANGED
+    edit = CallEdit(target if renamed else None, tuple(edits), tuple(notes))
+    return CallVerdict(edit, notes=tuple(notes), params=params)
+
+
+def _required(
+    tf1: Signature,
+    goal: Signature,
+    mapping: Mapping[str, tuple[str | None, str | None]],
+    bound: list[tuple[str, ast.expr, bool]],
+) -> set[str]:
+    """The target's required parameters the emitted call must fill: those new in TF2, and
+    those TF1 required too when the TF1 call was complete. TF1 functions with deprecated
+    pairs declared both names optional and checked in the body; a TF1 call that leaves a
+    required argument out (unfinished code) is not held to more in TF2 than in TF1."""
+    complete = (
+        tf1.bind(
+            sum(1 for _, _, positional in bound if positional),
+            [name for name, _, positional in bound if not positional],
+        )
+        is None
+    )
+    sources = {new: old for old, (new, _) in mapping.items() if new is not None}
+    required = set()
+    for param in goal.params:
+        if param.default is not None or param.kind in ("V", "W"):
+            continue
+        old = sources.get(param.name)
+        tf1_param = tf1.param(old) if old is not None else None
+        if old is None or (complete and tf1_param is not None and tf1_param.default is None):
+            required.add(param.name)
+    return required
+
+
+def merge_changes(changes: list[ArgChange]) -> ArgChange:
+    """Several rules' tables for one function as one (the first rule wins a conflict)."""
+    rename: dict[str, str] = {}
+    keep: dict[str, tuple[str, ...]] = {}
+    default_differs: dict[str, str] = {}
+    convert: dict[str, str] = {}
+    remove: list[str] = []
+    for change in reversed(changes):
+        rename.update(change.rename)
+        convert.update(change.convert)
+        default_differs.update(change.default_differs)
+        for name, values in change.keep.items():
+            keep[name] = (*keep.get(name, ()), *values)
+        remove.extend(r for r in change.remove if r not in remove)
+    first = changes[0]
+    return ArgChange(
+        rename=rename,
+        remove=tuple(remove),
+        v1=first.v1,
+        v2=first.v2,
+        keep=keep,
+        default_differs=default_differs,
+        convert=convert,
+    )
+
+
+_CONVERSION_TEXT = {"one_minus": "= 1 - the TF1 value"}
+
+
+def _bound_keyword(bound: list[tuple[str, ast.expr, bool]], edit: ArgumentEdit) -> str | None:
+    name, _, positional = bound[edit.source]
+    return None if positional else name
+
+
+def _renamed_only(symbol: str, target: str) -> CallVerdict:
+    if target == _same_name(symbol):
+        return UNCHANGED
+    return CallVerdict(CallEdit(target, None))
+
+
+def _same_name(symbol: str) -> str:
+    return symbol if symbol.startswith(TF) else TF + symbol
+
+
+def _display(qualified: str) -> str:
+    return "tf." + qualified[len(TF) :] if qualified.startswith(TF) else qualified
+
+
+def _kept_note(name: str, value: ast.expr, fallback: str) -> str:
+    return (
+        f"`{name}={_source(value)}` has no TensorFlow 2 counterpart; "
+        f"`{_display(fallback)}` keeps TF1 behaviour"
+    )
+
+
+def _keeps_tf1(
+    tf1: Signature, name: str, value: ast.expr, change: ArgChange | None
+) -> tuple[bool, str]:
+    """Whether dropping `name=value` keeps TF1 behaviour, and why."""
+    is_literal, constant = literal(value)
+    if not is_literal:
+        return False, ""
+    param = tf1.param(name)
+    if param is not None and same_value(constant, param.literal_default()):
+        return True, f"`{_source(value)}` is its TF1 default"
+    if change is not None and any(
+        same_value(constant, ast.literal_eval(v)) for v in change.keep.get(name, ())
+    ):
+        return True, f"TensorFlow 2 behaves as TF1 did with `{_source(value)}`"
+    return False, ""
+
+
+def _equivalent(
+    tf1: Signature,
+    goal: Signature,
+    mapping: Mapping[str, tuple[str | None, str | None]],
+    star_kwargs: bool,
+) -> bool:
+    """*args still fill the same parameters (each TF1 slot maps onto the target's slot at the
+    same position, unconverted); with **kwargs every TF1 name must also be kept as it is."""
+    for index, name in enumerate(tf1.positional):
+        new, convert = mapping.get(name, (None, None))
+        if convert is not None or index >= len(goal.positional) or goal.positional[index] != new:
+            return False
+    if star_kwargs:
+        return all(mapping.get(p) == (p, None) for p in tf1.names) and (
+            goal.var_keyword or not tf1.var_keyword
+        )
+    return goal.var_positional or not tf1.var_positional
+
+
+Mapped = dict[str, tuple[str | None, str | None]]
+# Keyed by the rule's ArgChange identity; the value holds it too, so the id stays its own.
+_MAPS: dict[tuple[str, str, str, int], tuple[ArgChange | None, Mapped]] = {}
+
+
+def parameter_map(
+    tf1: Signature,
+    goal: Signature,
+    symbol: str,
+    target: str,
+    sigs: Signatures,
+    change: ArgChange | None,
+) -> Mapping[str, tuple[str | None, str | None]]:
+    """TF1 parameter -> (target parameter or None if removed, value conversion or None)."""
+    key = (sigs.version, symbol, target, id(change))
+    found = _MAPS.get(key)
+    if found is not None and found[0] is change:
+        return found[1]
+    targets = set(goal.names)
+    aliases = sigs.aliases(symbol)
+    mapping: dict[str, tuple[str | None, str | None]] = {}
+    for name in tf1.names:
+        conversion = change.convert.get(name) if change is not None else None
+        if conversion is not None:
+            new, how = conversion.split(":")
+            mapping[name] = (new, how) if new in targets or goal.var_keyword else (None, None)
+        elif name in targets:
+            mapping[name] = (name, None)
+        elif change is not None and change.rename.get(name) in targets:
+            mapping[name] = (change.rename[name], None)
+        elif aliases.get(name) in targets:
+            mapping[name] = (aliases[name], None)
+        else:
+            mapping[name] = (None, None)
+    _by_position(mapping, tf1, goal, aliases)
+    _MAPS[key] = (change, mapping)
+    return mapping
+
+
+def _by_position(
+    mapping: dict[str, tuple[str | None, str | None]],
+    tf1: Signature,
+    goal: Signature,
+    aliases: Mapping[str, str],
+) -> None:
+    """A renamed function's parameter in the same position, equally required, that no other
+    TF1 parameter claims (`gfile.IsDirectory(dirname)` -> `io.gfile.isdir(path)`)."""
+    claimed = {new for new, _ in mapping.values() if new is not None} | set(aliases.values())
+    for index, name in enumerate(tf1.positional):
+        if mapping.get(name, (None, None))[0] is not None or name in aliases.values():
+            continue
+        if index >= len(goal.positional):
+            continue
+        candidate = goal.positional[index]
+        old, new = tf1.param(name), goal.param(candidate)
+        if candidate in claimed or candidate in tf1.names or old is None or new is None:
+            continue
+        if (old.default is None) != (new.default is None):
+            continue
+        if old.default is not None and old.default != new.default:
+            continue
+        mapping[name] = (candidate, None)
+        claimed.add(candidate)
+    for name in tf1.names:
+        old = tf1.param(name)
+        if mapping.get(name, (None, None))[0] is not None or old is None or old.default is None:
+            continue
+        related = [
+            q for q in goal.names if q not in claimed and q not in tf1.names and _related(name, q)
+        ]
+        new = goal.param(related[0]) if len(related) == 1 else None
+        if new is not None and new.default is not None:
+            mapping[name] = (related[0], None)  # `output_dtype` -> `dtype`
+            claimed.add(related[0])
+
+
+def _related(a: str, b: str) -> bool:
+    """One name's words contain the other's (`output_dtype` and `dtype`)."""
+    words_a, words_b = set(a.split("_")), set(b.split("_"))
+    return words_a < words_b or words_b < words_a
