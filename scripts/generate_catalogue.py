@@ -1039,7 +1039,9 @@ def arg_example(plan: ArgPlan) -> tuple[str, str | None]:
     compat = py_name("tensorflow.compat.v1." + plan.name)
     if new:
         after = f"y = {call}({first}{new}={value})"
-    elif value == "v":
+    elif value == "v" or plan.default_differs.get(old) == "":
+        # (A value TF2 shares is kept on compat.v1 too where TF1's default differs: without
+        # it the call would read as relying on that default.)
         after = f"y = {compat}({first}{old}={value})"
     else:
         after = f"y = {call}({first.rstrip(', ')})"

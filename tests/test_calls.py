@@ -109,8 +109,11 @@ SEVERAL_EDITS = [
 
 # Removed parameters: dropped only when the value keeps TF1 behaviour.
 REMOVED = [
-    ("c = tf.cond(p, f, g, strict=False)", "c = tf.cond(p, f, g)"),
-    ("c = tf.cond(p, f, g, strict=True)", "c = tf.compat.v1.cond(p, f, g, strict=True)"),
+    # TF2's cond is always strict: `strict=True` may go, TF1's default `strict=False` may not.
+    ("c = tf.cond(p, f, g, strict=True)", "c = tf.cond(p, f, g)"),
+    ("c = tf.cond(p, f, g, strict=False)", "c = tf.compat.v1.cond(p, f, g, strict=False)"),
+    ("o = tf.ones_like(x, optimize=True)", "o = tf.ones_like(x)"),
+    ("o = tf.ones_like(x, None, 'o', False)", "o = tf.compat.v1.ones_like(x, None, 'o', False)"),
     (
         "y = tf.nn.conv2d(x, w, [1, 1, 1, 1], 'SAME', False)",
         "y = tf.compat.v1.nn.conv2d(x, w, [1, 1, 1, 1], 'SAME', False)",
@@ -163,10 +166,10 @@ def test_one_fix_for_rename_and_arguments(catalogue: Catalogue) -> None:
 
 
 def test_removed_value_that_matters_is_refused_at_native_level(catalogue: Catalogue) -> None:
-    source = TF + "c = tf.cond(p, f, g, strict=True)\n"
+    source = TF + "o = tf.ones_like(x, optimize=False)\n"
     [finding] = [f for f in detect(source, catalogue, Options(level="native")).findings]
     assert finding.fix is None
-    assert finding.refused == "`strict=True` has no TensorFlow 2 counterpart and changes results"
+    assert finding.refused == "`optimize=False` has no TensorFlow 2 counterpart and changes results"
 
 
 # Class 7: *args/**kwargs into a function whose signature changed.
@@ -233,9 +236,9 @@ def test_each_changed_keyword_has_its_own_diagnostic(catalogue: Catalogue) -> No
             "TensorFlow 2 behaves as TF1 did with `True`: dropped",
         ),
         (
-            "c = tf.cond(p, f, g, strict=True)",
-            "`strict=True` has no TensorFlow 2 counterpart; "
-            "`tf.compat.v1.cond` keeps TF1 behaviour",
+            "o = tf.ones_like(x, optimize=False)",
+            "`optimize=False` has no TensorFlow 2 counterpart; "
+            "`tf.compat.v1.ones_like` keeps TF1 behaviour",
         ),
         ("h = tf.nn.dropout(h, kp)", "`keep_prob` became `rate` (= 1 - the TF1 value)"),
     ],

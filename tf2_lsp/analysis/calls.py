@@ -293,13 +293,15 @@ def _keeps_tf1(
     is_literal, constant = literal(value)
     if not is_literal:
         return False, ""
+    if change is not None and name in change.keep:
+        # The rule knows which values TF2 shares; even TF1's default may not be one of them
+        # (`tf.cond(strict=False)`: TF2's cond is always strict).
+        if any(same_value(constant, ast.literal_eval(v)) for v in change.keep[name]):
+            return True, f"TensorFlow 2 behaves as TF1 did with `{_source(value)}`"
+        return False, ""
     param = tf1.param(name)
     if param is not None and same_value(constant, param.literal_default()):
         return True, f"`{_source(value)}` is its TF1 default"
-    if change is not None and any(
-        same_value(constant, ast.literal_eval(v)) for v in change.keep.get(name, ())
-    ):
-        return True, f"TensorFlow 2 behaves as TF1 did with `{_source(value)}`"
     return False, ""
 
 

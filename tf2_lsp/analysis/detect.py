@@ -833,7 +833,9 @@ class ModuleWalker:
         changed = changed_argument(node, check, self.is_function) if check else None
         if changed is not None:
             self.planned.add(id(node))
-            self.keep_tf1_behaviour(node, rule, symbol, compat, changed)
+            param = _parameter_of(node, changed.node, check.v1 if check else ())
+            owner = self.rule_for(rule, symbol, param) if param else rule
+            self.keep_tf1_behaviour(node, owner, symbol, compat, changed)
             return True
         if tf1 is not None:
             planned = self.plan(node, symbol, _tf2_name(symbol), fix)
@@ -1113,6 +1115,17 @@ class ModuleWalker:
         if span.line == span.end_line:
             return self.index.line_text(span.line)[span.column : span.end_column]
         return self.index.line_text(span.line)[span.column :] + " ..."
+
+
+def _parameter_of(call: ast.Call, argument: ast.AST, v1: Sequence[str]) -> str | None:
+    """The TF1 parameter `argument` (one of the call's values) fills, if known."""
+    for keyword in call.keywords:
+        if keyword.value is argument:
+            return keyword.arg
+    for index, value in enumerate(call.args):
+        if value is argument and index < len(v1):
+            return v1[index]
+    return None
 
 
 def _tf2_name(symbol: str) -> str:
