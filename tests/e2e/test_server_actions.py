@@ -98,7 +98,7 @@ async def test_dropout_fix(client: LanguageClient, tmp_path: Path) -> None:
     published = await open_and_wait(client, tmp_path / "a.py", text)
     (diagnostic,) = published.diagnostics
     actions = await code_actions(client, published.uri, diagnostic.range)
-    fix = only_one(actions, "TF214: Rewrite")
+    fix = only_one(actions, "TF214: Update the arguments")
     assert apply_workspace_edit(text, fix.edit, published.uri) == (
         "import tensorflow as tf\nh = tf.nn.dropout(h, rate=1 - keep)\n"
     )

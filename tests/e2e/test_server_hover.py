@@ -25,7 +25,7 @@ async def test_hover_on_flagged_call(client: LanguageClient, tmp_path: Path) -> 
     uri = published.uri
     first = next(d for d in published.diagnostics if d.range.start.line == 1)
 
-    result = await hover(client, uri, 1, 10)  # inside `tf.nn.dropout`
+    result = await hover(client, uri, 1, 22)  # inside `keep`, the argument that changed
     text = hover_text(result)
     assert result is not None and result.range == first.range
     assert "TF214" in text
@@ -39,7 +39,7 @@ async def test_hover_on_flagged_call(client: LanguageClient, tmp_path: Path) -> 
     # The rewrite already is idiomatic TF2: no claim that it only keeps TF1 semantics.
     assert "keeps TF1 semantics" not in text
 
-    second = hover_text(await hover(client, uri, 2, 6))
+    second = hover_text(await hover(client, uri, 2, 22))
     assert "g = tf.nn.dropout(g, rate=0.25, name='second')" in second
     assert "name='second'" in second
     assert "h = tf.nn.dropout" not in second
@@ -48,8 +48,8 @@ async def test_hover_on_flagged_call(client: LanguageClient, tmp_path: Path) -> 
 async def test_hover_at_the_edges_of_a_symbol(client: LanguageClient, tmp_path: Path) -> None:
     await initialize(client)
     uri = (await open_and_wait(client, tmp_path / "a.py", DROPOUT)).uri
-    assert await hover(client, uri, 1, 4) is not None  # first character of `tf`
-    assert await hover(client, uri, 1, 3) is None  # the space before it
+    assert await hover(client, uri, 1, 21) is not None  # first character of `keep`
+    assert await hover(client, uri, 1, 20) is None  # the space before it
 
 
 async def test_hover_on_compat_v1_with_an_idiomatic_form(

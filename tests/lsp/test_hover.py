@@ -102,11 +102,12 @@ def position(line: int, character: int) -> types.Position:
 
 def test_hover_previews_this_call(snapshot_of: MakeSnapshot) -> None:
     snapshot = snapshot_of(DROPOUT)
-    result = hover(snapshot, position(1, 10))
+    # The finding sits on the argument whose meaning changed (`keep`, TF1's keep_prob).
+    result = hover(snapshot, position(1, 22))
     assert result is not None and isinstance(result.contents, types.MarkupContent)
     assert "h = tf.nn.dropout(h, rate=1 - keep)" in result.contents.value
-    assert result.range == types.Range(start=position(1, 4), end=position(1, 17))
-    assert hover(snapshot, position(1, 3)) is None  # the space before `tf`
+    assert result.range == types.Range(start=position(1, 21), end=position(1, 25))
+    assert hover(snapshot, position(1, 20)) is None  # the space before `keep`
 
 
 def test_hover_on_compat_v1_names_the_idiomatic_form(snapshot_of: MakeSnapshot) -> None:
