@@ -113,3 +113,17 @@ def test_contrib_without_successor_says_what_to_do() -> None:
     (finding,) = detect(HEAD + "c = tf.contrib.rnn.LSTMBlockCell(8)\n", CATALOGUE).findings
     assert finding.code == "TF408" and "no drop-in successor" in finding.message
     assert "port it" in finding.message
+
+
+def test_contrib_layers_members_that_tf_slim_keeps_elsewhere() -> None:
+    before = (
+        "layers = tf.contrib.layers\nh = layers.instance_norm(x)\n"
+        "c = layers.real_valued_column('a')"
+    )
+    source = HEAD + before + "\n"
+    codes = [(f.span.line, f.code) for f in detect(source, CATALOGUE).findings]
+    assert (3, "TF414") in codes and (4, "TF415") in codes
+    assert fixed(before) == (
+        HEAD + "import tf_slim as slim\nlayers = slim.layers\nh = slim.instance_norm(x)\n"
+        "c = layers.real_valued_column('a')"
+    )

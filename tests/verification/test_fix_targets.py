@@ -448,3 +448,16 @@ def test_tf2_twins_have_the_tf1_parameters(tf: ModuleType) -> None:
         assert tf2[: len(mapping.v2)] == list(mapping.v2), symbol
         renamed = {dict(mapping.rename).get(p, p) for p in mapping.v1}
         assert renamed <= set(tf2), symbol
+
+
+def test_contrib_layers_members_outside_tf_slim_layers(tf: ModuleType) -> None:
+    """TF414 names exist at tf_slim's top level but not in tf_slim.layers (the module rename's
+    target); TF415's feature columns exist in neither."""
+    import tf_slim
+
+    top = CATALOGUE.by_code["TF414"].symbols
+    assert [s for s in top if hasattr(tf_slim.layers, s.rsplit(".", 1)[1])] == []
+    assert [s for s in top if not hasattr(tf_slim, s.rsplit(".", 1)[1])] == []
+    columns = CATALOGUE.by_code["TF415"].symbols
+    names = [s.rsplit(".", 1)[1] for s in columns]
+    assert [n for n in names if hasattr(tf_slim, n) or hasattr(tf_slim.layers, n)] == []

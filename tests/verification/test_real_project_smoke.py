@@ -28,8 +28,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ARCHIVE = "tensorpack-0.9.8-py2.py3-none-any.whl"
 TEST_FILE = "tensorpack/tfutils/unit_tests.py"
-DEPS = ("tensorflow", "tf_slim", "six", "termcolor", "tabulate", "tqdm", "msgpack",
-        "msgpack_numpy", "zmq", "psutil")
+DEPS = (
+    "tensorflow",
+    "tf_slim",
+    "six",
+    "termcolor",
+    "tabulate",
+    "tqdm",
+    "msgpack",
+    "msgpack_numpy",
+    "zmq",
+    "psutil",
+)
 
 pytestmark = pytest.mark.tensorflow
 
@@ -67,7 +77,10 @@ def test_tensorpack_converted_by_tf2_lsp_passes_its_own_test(tmp_path: Path) -> 
     harness.unpack(archive, copy)
     fixed = subprocess.run(
         [sys.executable, "-m", "tf2_lsp", "fix", "--level", "compat", "--unsafe", "."],
-        cwd=copy, capture_output=True, text=True, timeout=120,
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert fixed.returncode in (0, 1), fixed.stderr
     with warnings.catch_warnings():  # the project's own invalid escapes ('\c' in docstrings)
@@ -79,16 +92,32 @@ def test_tensorpack_converted_by_tf2_lsp_passes_its_own_test(tmp_path: Path) -> 
     shims.mkdir()
     (shims / "sitecustomize.py").write_text(harness.SHIMS)  # collections.Mapping etc.
     env = dict(os.environ)
-    env.update({
-        "PYTHONPATH": os.pathsep.join([str(copy), str(shims)]),
-        "TF_USE_LEGACY_KERAS": "1",
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "CUDA_VISIBLE_DEVICES": "",
-    })
+    env.update(
+        {
+            "PYTHONPATH": os.pathsep.join([str(copy), str(shims)]),
+            "TF_USE_LEGACY_KERAS": "1",
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "CUDA_VISIBLE_DEVICES": "",
+        }
+    )
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-         f"--rootdir={copy}", TEST_FILE],
-        cwd=copy, env=env, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            f"--rootdir={copy}",
+            TEST_FILE,
+        ],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     tail = "\n".join((result.stdout + result.stderr).splitlines()[-40:])
     assert result.returncode == 0, tail
