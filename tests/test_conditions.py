@@ -14,14 +14,14 @@ import pytest
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import load_catalogue
 from tf2_lsp.engine import fix_source
-from tf2_lsp.settings import Options
+from tf2_lsp.settings import Settings
 
 CATALOGUE = load_catalogue()
 HEAD = "import tensorflow as tf\n"
 
 
 def fixed(body: str, unsafe: bool = False, level: str = "compat") -> str:
-    options = Options(level=level)  # type: ignore[arg-type]
+    options = Settings(level=level)  # type: ignore[arg-type]
     outcome = fix_source(HEAD + body + "\n", CATALOGUE, options, unsafe=unsafe)
     assert outcome.error is None
     again = fix_source(outcome.source, CATALOGUE, options, unsafe=unsafe)
@@ -30,7 +30,7 @@ def fixed(body: str, unsafe: bool = False, level: str = "compat") -> str:
 
 
 def messages(body: str, level: str = "compat") -> list[str]:
-    options = Options(level=level)  # type: ignore[arg-type]
+    options = Settings(level=level)  # type: ignore[arg-type]
     return [
         f"{f.code} {f.message}" for f in detect(HEAD + body + "\n", CATALOGUE, options).findings
     ]

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from tf2_lsp.settings import (
-    Config,
-    Options,
+    Settings,
     find_pyproject,
     ignored_codes,
     load_project_config,
@@ -26,8 +25,8 @@ def pyproject(directory: Path, body: str) -> Path:
 def test_defaults() -> None:
     config, problems = parse_settings({}, "toml")
     assert problems == []
-    assert config == Config()
-    options = config.options()
+    assert config == Settings()
+    options = config
     assert (options.level, options.target_version, options.select) == ("compat", "2.21", ())
 
 
@@ -41,7 +40,7 @@ def test_every_toml_key(tmp_path: Path) -> None:
     config, problems, path = load_project_config(tmp_path / "src" / "a.py")
     assert problems == []
     assert path == tmp_path / "pyproject.toml"
-    assert config == Config(
+    assert config == Settings(
         level="native",
         select=("TF1", "TF201"),
         ignore=("TF105",),
@@ -77,7 +76,7 @@ def test_invalid_value_names_the_key_and_keeps_the_default(
 ) -> None:
     pyproject(tmp_path, body)
     config, problems, _ = load_project_config(tmp_path)
-    assert config == Config()
+    assert config == Settings()
     [problem] = problems
     assert f"'{key}'" in problem
     assert str(tmp_path / "pyproject.toml") in problem
@@ -94,7 +93,7 @@ def test_one_bad_value_does_not_drop_the_others(tmp_path: Path) -> None:
 def test_unknown_key_is_a_warning(tmp_path: Path) -> None:
     pyproject(tmp_path, 'selct = ["TF1"]\n')
     config, problems, _ = load_project_config(tmp_path)
-    assert config == Config()
+    assert config == Settings()
     [problem] = problems
     assert "unknown setting 'selct'" in problem
 
@@ -114,20 +113,20 @@ def test_no_pyproject(tmp_path: Path) -> None:
     assert find_pyproject(tmp_path) != tmp_path / "pyproject.toml"
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
     config, problems, path = load_project_config(tmp_path)
-    assert (config, problems, path) == (Config(), [], tmp_path / "pyproject.toml")
+    assert (config, problems, path) == (Settings(), [], tmp_path / "pyproject.toml")
 
 
 def test_broken_pyproject_is_a_warning(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.tf2-lsp\n", encoding="utf-8")
     config, problems, _ = load_project_config(tmp_path)
-    assert config == Config()
+    assert config == Settings()
     assert len(problems) == 1 and "cannot read" in problems[0]
 
 
 def test_section_must_be_a_table(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool]\n"tf2-lsp" = 3\n', encoding="utf-8")
     config, problems, _ = load_project_config(tmp_path)
-    assert config == Config()
+    assert config == Settings()
     assert problems and "must be a table" in problems[0]
 
 
@@ -144,7 +143,7 @@ def test_editor_style_keys() -> None:
 @pytest.mark.parametrize("value", [-1, 10_000, True, "fast"])
 def test_debounce_range(value: object) -> None:
     config, problems = parse_settings({"debounce": value}, "editor")
-    assert config.debounce == Config().debounce
+    assert config.debounce == Settings().debounce
     assert len(problems) == 1 and "debounce" in problems[0]
 
 
@@ -155,7 +154,7 @@ def test_codes_accept_a_comma_separated_string() -> None:
 
 
 def test_overrides_apply_on_top_of_a_base() -> None:
-    base = Config(level="native", select=("TF1",))
+    base = Settings(level="native", select=("TF1",))
     config, problems = parse_settings({"select": "TF2"}, "toml", base=base)
     assert problems == []
     assert (config.level, config.select) == ("native", ("TF2",))
@@ -164,7 +163,7 @@ def test_overrides_apply_on_top_of_a_base() -> None:
 def test_deeply_nested_pyproject_is_a_warning_and_the_defaults(tmp_path: Path) -> None:
     path = pyproject(tmp_path, "level = " + "[" * 50_000 + "]" * 50_000 + "\n")
     config, problems, found = load_project_config(tmp_path)
-    assert (config, found) == (Config(), path)
+    assert (config, found) == (Settings(), path)
     assert problems == [
         f"{path}: cannot read [tool.tf2-lsp]: values are nested too deeply; using defaults"
     ]
@@ -188,7 +187,7 @@ def test_unsafe_fix_selection_keys(tmp_path: Path) -> None:
     config, problems, _ = load_project_config(tmp_path)
     assert problems == []
     assert config.unsafe_fixes == ("TF911", "TF93")
-    options = config.options()
+    options = config
     assert options.safety("TF302", "unsafe") == "safe"
     assert options.safety("TF301", "unsafe") == "unsafe"
     assert options.safety("TF101", "safe") == "unsafe"
@@ -202,10 +201,10 @@ def test_per_file_ignores_are_anchored_at_the_pyproject(tmp_path: Path) -> None:
     assert problems == []
     root = tmp_path.as_posix()
     assert config.per_file_ignores == ((f"{root}/tests/*", ("TF1",)), ("conftest.py", ("TF",)))
-    assert config.options(f"{root}/tests/a/t.py").ignore == ("TF1",)
-    assert config.options(f"{root}/src/tests/t.py").ignore == ()
-    assert config.options(f"{root}/src/conftest.py").ignore == ("TF",)
-    assert config.options(None).ignore == ()
+    assert config.for_file(f"{root}/tests/a/t.py").ignore == ("TF1",)
+    assert config.for_file(f"{root}/src/tests/t.py").ignore == ()
+    assert config.for_file(f"{root}/src/conftest.py").ignore == ("TF",)
+    assert config.for_file(None).ignore == ()
 
 
 def test_per_file_ignores_without_a_root_match_the_path_end() -> None:
@@ -232,10 +231,39 @@ def test_unknown_codes_are_named_with_their_setting(catalogue: object) -> None:
 
 
 def test_options_wants_by_prefix() -> None:
-    options = Options(select=("TF1", "TF2"), ignore=("TF21",))
+    options = Settings(select=("TF1", "TF2"), ignore=("TF21",))
     assert [options.wants(c) for c in ("TF101", "TF201", "TF211", "TF301")] == [
         True,
         True,
         False,
         False,
     ]
+
+
+def test_a_source_remembers_which_settings_it_set() -> None:
+    settings, problems = parse_settings({"level": "compat", "select": 3}, "toml")
+    assert problems and settings.explicit == {"level"}  # the bad `select` was not set
+    assert Settings().explicit == frozenset()
+
+
+def test_pyproject_values_equal_to_the_defaults_win_over_the_editor(tmp_path: Path) -> None:
+    """The bug that was: "equals the default" was read as "not set"."""
+    editor, _ = parse_settings(
+        {"level": "native", "targetVersion": "2.15", "select": ["TF2"]}, "editor"
+    )
+    pyproject(tmp_path, 'level = "compat"\ntarget-version = "2.21"\n')
+    project, problems, _ = load_project_config(tmp_path)
+    assert problems == []
+    merged = project.over(editor)
+    assert (merged.level, merged.target_version) == ("compat", "2.21")
+    assert merged.select == ("TF2",)  # not set by the project: the editor's
+    # A project that sets nothing leaves the editor's settings alone.
+    assert Settings().over(editor) == editor
+
+
+def test_command_line_options_override_only_what_they_name(tmp_path: Path) -> None:
+    pyproject(tmp_path, 'level = "native"\nselect = ["TF1"]\n')
+    project, _, _ = load_project_config(tmp_path)
+    merged, problems = parse_settings({"level": "compat"}, "toml", base=project)
+    assert problems == []
+    assert (merged.level, merged.select) == ("compat", ("TF1",))

@@ -11,13 +11,13 @@ from tf2_lsp.analysis.suppress import suppressed_codes
 from tf2_lsp.catalogue.availability import version_tuple
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.model import Finding
-from tf2_lsp.settings import Options
+from tf2_lsp.settings import Settings
 
 TF = "import tensorflow as tf\n"
 
 
 def findings(source: str, catalogue: Catalogue, **options: object) -> list[Finding]:
-    detection = detect(source, catalogue, Options(**options))  # type: ignore[arg-type]
+    detection = detect(source, catalogue, Settings(**options))  # type: ignore[arg-type]
     assert detection.syntax_error is None
     return detection.findings
 

@@ -13,7 +13,7 @@ import pytest
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.docs import catalogue_markdown, rule_markdown
 from tf2_lsp.catalogue.rules import DOC_FIELDS, Catalogue, Rule, build_catalogue, load_catalogue
-from tf2_lsp.settings import Options
+from tf2_lsp.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES_MD = ROOT / "docs" / "rules.md"
@@ -127,7 +127,7 @@ def _manual_examples() -> list[tuple[Rule, str]]:
 def test_manual_rules_fire_on_their_examples(rule: Rule, before: str) -> None:
     """A manual rule's example has no `after`; it must still be reported (with no fix)."""
     source = f"import tensorflow as tf\n{before}\n"
-    findings = [f for f in detect(source, CATALOGUE, Options()).findings if f.code == rule.code]
+    findings = [f for f in detect(source, CATALOGUE, Settings()).findings if f.code == rule.code]
     assert findings, f"{rule.code} did not fire on its example"
     assert all(f.fix is None for f in findings)
 

@@ -11,7 +11,7 @@ from tf2_lsp.analysis.detect import detect
 from tf2_lsp.analysis.incremental import reanalyse
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.model import Detection
-from tf2_lsp.settings import Options
+from tf2_lsp.settings import Settings
 from tf2_lsp.text import split_lines
 
 
@@ -52,8 +52,8 @@ def test_edits_outside_definitions_are_declined(catalogue: Catalogue) -> None:
     source = "import tensorflow as tf\n\ndef f():\n    return tf.log(1.0)\n"
     previous = detect(source, catalogue)
     new_source = source.replace("import tensorflow as tf", "import tensorflow.compat.v1 as tf")
-    assert reanalyse(previous, source, new_source, catalogue, Options()) is None
-    assert reanalyse(previous, source, source + "x = (\n", catalogue, Options()) is None
+    assert reanalyse(previous, source, new_source, catalogue, Settings()) is None
+    assert reanalyse(previous, source, source + "x = (\n", catalogue, Settings()) is None
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -63,7 +63,7 @@ def test_incremental_equals_full(seed: int, catalogue: Catalogue) -> None:
     used = 0
     for new_source in edits(source, seed):
         full = detect(new_source, catalogue)
-        quick = reanalyse(previous, source, new_source, catalogue, Options())
+        quick = reanalyse(previous, source, new_source, catalogue, Settings())
         if quick is None:
             continue  # declined: the caller runs the full analysis
         used += 1

@@ -9,11 +9,11 @@ import pytest
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.analysis.messages import tidy
 from tf2_lsp.catalogue.rules import Catalogue
-from tf2_lsp.settings import Options
+from tf2_lsp.settings import Settings
 
 
 def messages(source: str, catalogue: Catalogue, **options: object) -> dict[str, str]:
-    detection = detect(source, catalogue, Options(**options))  # type: ignore[arg-type]
+    detection = detect(source, catalogue, Settings(**options))  # type: ignore[arg-type]
     return {f.code: f.message for f in detection.findings}
 
 
@@ -42,7 +42,7 @@ def test_from_import_is_told_the_from_import_form(catalogue: Catalogue) -> None:
         "from tensorflow import gfile\n"
         "from tensorflow import gfile as gf\n"
     )
-    detection = detect(source, catalogue, Options())
+    detection = detect(source, catalogue, Settings())
     told = [f.message for f in detection.findings]
     assert told == [
         "`gfile` only exists in TensorFlow 2 as `from tensorflow.compat.v1 import gfile`",
@@ -58,7 +58,7 @@ def test_contrib_imports_name_their_replacement_once(catalogue: Catalogue) -> No
         "import tensorflow.contrib.slim as sl\n"
         "from tensorflow.contrib import layers\n"
     )
-    told = [f.message for f in detect(source, catalogue, Options()).findings]
+    told = [f.message for f in detect(source, catalogue, Settings()).findings]
     assert told[0].endswith("slim lives on as the `tf_slim` package (`import tf_slim as slim`)")
     assert told[1].endswith("(`import tf_slim as sl`)")
     assert told[2].endswith("live on in `tf_slim` (`from tf_slim import layers`)")
@@ -89,6 +89,6 @@ def test_no_message_repeats_an_aside(catalogue: Catalogue) -> None:
         "a = tf.contrib.slim.arg_scope\n"
     )
     for level in ("compat", "native"):
-        for finding in detect(source, catalogue, Options(level=level)).findings:  # type: ignore[arg-type]
+        for finding in detect(source, catalogue, Settings(level=level)).findings:  # type: ignore[arg-type]
             assert ") (" not in finding.message, finding.message
             assert "(`tf_slim`)" not in finding.message, finding.message

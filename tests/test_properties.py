@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import load_catalogue
 from tf2_lsp.engine import fix_source
-from tf2_lsp.settings import Options
+from tf2_lsp.settings import Settings
 
 CATALOGUE = load_catalogue()
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -107,7 +107,7 @@ def parses(source: str) -> bool:
 
 
 def check_fix(source: str, level: str = "compat", unsafe: bool = False) -> None:
-    options = Options(level=level)  # type: ignore[arg-type]
+    options = Settings(level=level)  # type: ignore[arg-type]
     detection = detect(source, CATALOGUE, options)
     outcome = fix_source(source, CATALOGUE, options, unsafe=unsafe)
     if not parses(source):

@@ -13,11 +13,11 @@ import pytest
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.analysis.resolve import canonical, function_locals, import_bindings, target_names
 from tf2_lsp.catalogue.rules import Catalogue
-from tf2_lsp.settings import Options
+from tf2_lsp.settings import Settings
 
 
 def found(source: str, catalogue: Catalogue, level: str = "compat") -> list[tuple[int, str]]:
-    options = Options(level=level)  # type: ignore[arg-type]
+    options = Settings(level=level)  # type: ignore[arg-type]
     detection = detect(source, catalogue, options)
     assert detection.syntax_error is None
     return [(f.span.line, f.code) for f in detection.findings]
@@ -95,7 +95,7 @@ def test_compat_v1_is_not_a_finding_at_compat_level(source: str, catalogue: Cata
 
 def test_compat_v1_gets_an_information_hint_at_native_level(catalogue: Catalogue) -> None:
     source = "import tensorflow.compat.v1 as tf\ntf.logging.info('x')\n"
-    detection = detect(source, catalogue, Options(level="native"))
+    detection = detect(source, catalogue, Settings(level="native"))
     assert [(f.code, f.severity, f.compat) for f in detection.findings] == [
         ("TF311", "information", True)
     ]

@@ -7,7 +7,7 @@ import pytest
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import Example, Rule, load_catalogue
 from tf2_lsp.engine import fix_source
-from tf2_lsp.settings import Options
+from tf2_lsp.settings import Settings
 
 CATALOGUE = load_catalogue()
 
@@ -32,7 +32,7 @@ def _valid() -> list[tuple[Rule, str]]:
 def test_example(rule: Rule, example: Example) -> None:
     # A rule whose compat target is gone in the newest TF is exercised on an older target;
     # test_target_version covers the newest.
-    options = Options(level=example.level, target_version="2.15" if rule.since else "2.21")
+    options = Settings(level=example.level, target_version="2.15" if rule.since else "2.21")
     before = _join(example.prelude, example.before)
     expected = _join(
         example.prelude, example.after if example.after is not None else example.before

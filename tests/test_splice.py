@@ -8,7 +8,7 @@ from benchmarks.corpus import generate_file
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.engine import fix_source
 from tf2_lsp.fixes import apply
-from tf2_lsp.settings import Options
+from tf2_lsp.settings import Settings
 
 CASES = [
     "y = tf.nn.dropout(h, keep_prob=(0.9))",
@@ -23,7 +23,7 @@ CASES = [
 ]
 
 
-def both_paths(source: str, catalogue: Catalogue, options: Options) -> tuple[str, str]:
+def both_paths(source: str, catalogue: Catalogue, options: Settings) -> tuple[str, str]:
     spliced = fix_source(source, catalogue, options, unsafe=True).source
     original = apply.splices_for
     apply.splices_for = lambda *args: None  # type: ignore[assignment]
@@ -37,7 +37,7 @@ def both_paths(source: str, catalogue: Catalogue, options: Options) -> tuple[str
 @pytest.mark.parametrize("body", CASES)
 def test_tricky_calls(body: str, catalogue: Catalogue) -> None:
     source = f"import tensorflow as tf\n{body}\n"
-    spliced, libcst_only = both_paths(source, catalogue, Options())
+    spliced, libcst_only = both_paths(source, catalogue, Settings())
     assert spliced == libcst_only
     assert spliced != source
 
@@ -46,5 +46,5 @@ def test_tricky_calls(body: str, catalogue: Catalogue) -> None:
 @pytest.mark.parametrize("level", ["compat", "native"])
 def test_generated_files(seed: int, level: str, catalogue: Catalogue) -> None:
     source = generate_file(300, seed)
-    spliced, libcst_only = both_paths(source, catalogue, Options(level=level))  # type: ignore[arg-type]
+    spliced, libcst_only = both_paths(source, catalogue, Settings(level=level))  # type: ignore[arg-type]
     assert spliced == libcst_only

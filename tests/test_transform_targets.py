@@ -12,7 +12,7 @@ from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import Rule, load_catalogue
 from tf2_lsp.catalogue.transforms import TRANSFORMS
 from tf2_lsp.lsp.hover import hover_markdown
-from tf2_lsp.settings import Options
+from tf2_lsp.settings import Settings
 
 CATALOGUE = load_catalogue()
 
@@ -48,7 +48,7 @@ def test_message_and_hover_name_the_symbols_own_target(
     rule: Rule, level: str, symbol: str, target: str
 ) -> None:
     source = f"import tensorflow as tf\ny = {_spelled(symbol)}(x)\n"
-    options = Options(level=level)  # type: ignore[arg-type]
+    options = Settings(level=level)  # type: ignore[arg-type]
     findings = [f for f in detect(source, CATALOGUE, options).findings if f.code == rule.code]
     assert len(findings) == 1
     finding = findings[0]
@@ -68,7 +68,7 @@ def test_compat_hover_names_the_symbols_own_native_target(
 ) -> None:
     """At compat level the hover says what the native level would write: this symbol's target."""
     source = f"import tensorflow as tf\ny = {_spelled(symbol)}(x)\n"
-    options = Options(level="compat", target_version="2.15")
+    options = Settings(level="compat", target_version="2.15")
     findings = [f for f in detect(source, CATALOGUE, options).findings if f.code == rule.code]
     assert len(findings) == 1 and findings[0].fix is not None
     hover = hover_markdown(findings[0], None)

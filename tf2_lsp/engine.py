@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.model import Detection, Finding
-from tf2_lsp.settings import Options, matches
+from tf2_lsp.settings import Settings, matches
 
 # Which unsafe fixes to apply: all (True), none (False), or those of these codes or prefixes.
 UnsafeSelection = bool | Sequence[str]
@@ -41,7 +41,7 @@ def is_fixable(finding: Finding, unsafe: UnsafeSelection) -> bool:
 def fix_source(
     source: str,
     catalogue: Catalogue,
-    options: Options,
+    options: Settings,
     *,
     unsafe: UnsafeSelection = False,
     wanted: Callable[[Finding], bool] | None = None,
@@ -86,7 +86,7 @@ def fix_source(
     return outcome
 
 
-def analyse(source: str, catalogue: Catalogue, options: Options) -> Detection:
+def analyse(source: str, catalogue: Catalogue, options: Settings) -> Detection:
     return detect(source, catalogue, options)
 
 

@@ -1,7 +1,10 @@
-"""Settings from `[tool.tf2-lsp]` in pyproject.toml and from the editor, validated.
+"""One `Settings`, from three sources: `[tool.tf2-lsp]` in pyproject.toml, the editor, the CLI.
 
-An invalid setting never stops the tool: it is reported (CLI stderr, editor showMessage) by name
-and its default is used.
+Each source's settings are validated, and remember which keys the source set (`explicit`).
+Layering takes exactly those keys from the source on top: the editor's settings under the
+project's pyproject.toml (so a team and its CI see the same findings), the command line's over
+pyproject.toml. An invalid setting never stops the tool: it is reported (CLI stderr, editor
+showMessage) by name and the value below it (the default) is used.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import re
 import reprlib
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,19 +28,36 @@ else:  # pragma: no cover
 Style = Literal["toml", "editor"]
 _CODE_PREFIX = re.compile(r"^TF\d{0,4}$")
 _VERSION = re.compile(r"^2\.\d{1,2}(\.\d{1,2})?$")
-LATEST_TF = "2.21"
+# The TensorFlow version fixes target unless configured: the one place it is written.
+DEFAULT_TARGET_VERSION = "2.21"
 
 
 @dataclass(frozen=True, slots=True)
-class Options:
+class Settings:
+    """Every setting, from whichever sources set it (pyproject.toml, the editor, the CLI).
+
+    `explicit` names the settings a source set itself: layering one source over another
+    (`over`) takes exactly those, so a value that happens to equal the default still wins.
+    """
+
     level: Level = "compat"
-    target_version: str = LATEST_TF
+    target_version: str = DEFAULT_TARGET_VERSION
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()
+    exclude: tuple[str, ...] = ()
+    # Codes or prefixes whose unsafe fixes fix-all and `tf2-lsp fix` apply (("TF",): all).
+    unsafe_fixes: tuple[str, ...] = ()
     # Rule codes or prefixes whose unsafe fixes count as safe, and the other way round.
     extend_safe_fixes: tuple[str, ...] = ()
     extend_unsafe_fixes: tuple[str, ...] = ()
+    # (glob, codes): codes ignored in the files the glob matches. A glob with a `/` is
+    # matched against the whole path (anchored at the pyproject.toml's directory when it
+    # comes from one), one without against the file name.
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    debounce: int = 150  # milliseconds between the last keystroke and analysis
+    # Attribute names of the settings the source set; not part of equality.
+    explicit: frozenset[str] = field(default=frozenset(), compare=False)
 
     def wants(self, code: str) -> bool:
         if self.select and not matches(code, self.select):
@@ -52,44 +72,24 @@ class Options:
             return "unsafe"
         return safety
 
+    def for_file(self, path: str | None) -> Settings:
+        """These settings for the file `path` (absolute): its per-file ignores added."""
+        if path is None or not self.per_file_ignores:
+            return self
+        extra = ignored_codes(self.per_file_ignores, path)
+        return replace(self, ignore=self.ignore + extra) if extra else self
+
+    def over(self, base: Settings) -> Settings:
+        """`base` with the settings this source set explicitly replacing its own."""
+        if not self.explicit:
+            return base
+        changed = {name: getattr(self, name) for name in self.explicit}
+        return replace(base, **changed, explicit=base.explicit | self.explicit)
+
 
 def matches(code: str, prefixes: Iterable[str]) -> bool:
     """Whether `code` is one of `prefixes` or starts with one (TF1 matches TF101)."""
     return any(code.startswith(prefix) for prefix in prefixes)
-
-
-@dataclass(frozen=True, slots=True)
-class Config:
-    level: Level = "compat"
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    severity: tuple[tuple[str, Severity], ...] = ()
-    target_version: str = LATEST_TF
-    exclude: tuple[str, ...] = ()
-    # Codes or prefixes whose unsafe fixes fix-all and `tf2-lsp fix` apply (("TF",): all).
-    unsafe_fixes: tuple[str, ...] = ()
-    extend_safe_fixes: tuple[str, ...] = ()
-    extend_unsafe_fixes: tuple[str, ...] = ()
-    # (glob, codes): codes ignored in the files the glob matches. A glob with a `/` is
-    # matched against the whole path (anchored at the pyproject.toml's directory when it
-    # comes from one), one without against the file name.
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    debounce: int = 150  # milliseconds between the last keystroke and analysis
-
-    def options(self, path: str | None = None) -> Options:
-        """The engine's options; for `path` (absolute), with its per-file ignores."""
-        ignore = self.ignore
-        if path is not None and self.per_file_ignores:
-            ignore += ignored_codes(self.per_file_ignores, path)
-        return Options(
-            level=self.level,
-            target_version=self.target_version,
-            select=self.select,
-            ignore=ignore,
-            severity=self.severity,
-            extend_safe_fixes=self.extend_safe_fixes,
-            extend_unsafe_fixes=self.extend_unsafe_fixes,
-        )
 
 
 def ignored_codes(
@@ -145,7 +145,9 @@ def _severity(value: Any) -> tuple[tuple[str, Severity], ...]:
 
 def _version(value: Any) -> str:
     if not isinstance(value, str) or not _VERSION.match(value):
-        raise ValueError('must be a TensorFlow 2 version such as "2.15" or "2.21"')
+        raise ValueError(
+            f'must be a TensorFlow 2 version such as "2.15" or "{DEFAULT_TARGET_VERSION}"'
+        )
     return value
 
 
@@ -202,7 +204,7 @@ _FIELDS: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "per_file_ignores": ("per-file-ignores", "perFileIgnores", _per_file_ignores),
     "debounce": ("debounce", "debounce", _debounce),
 }
-assert set(_FIELDS) == {f.name for f in fields(Config)}
+assert set(_FIELDS) == {f.name for f in fields(Settings)} - {"explicit"}
 
 
 def _short_repr(value: Any) -> str:
@@ -221,10 +223,12 @@ def check_value(toml_key: str, value: Any) -> Any:
 
 
 def parse_settings(
-    raw: Mapping[str, Any], style: Style, base: Config | None = None
-) -> tuple[Config, list[str]]:
-    """Validated settings on top of `base`, and one message per problem (default kept)."""
-    config = base or Config()
+    raw: Mapping[str, Any], style: Style, base: Settings | None = None
+) -> tuple[Settings, list[str]]:
+    """Validated settings on top of `base`, and one message per problem (`base`'s value kept).
+
+    The result's `explicit` adds the settings `raw` gave valid values to."""
+    config = base or Settings()
     problems: list[str] = []
     keys: dict[str, str] = {
         (toml_key if style == "toml" else editor_key): attr
@@ -238,11 +242,13 @@ def parse_settings(
             problems.append(f"unknown setting '{key}' (known: {', '.join(sorted(keys))})")
             continue
         try:
-            config = replace(config, **{attr: _FIELDS[attr][2](value)})
+            value = _FIELDS[attr][2](value)
         except ValueError as error:
-            default = getattr(base or Config(), attr)
+            default = getattr(base or Settings(), attr)
             shown = _short_repr(value)
             problems.append(f"setting '{key}' = {shown}: {error}; using {default!r}")
+            continue
+        config = replace(config, **{attr: value}, explicit=config.explicit | {attr})
     return config, problems
 
 
@@ -255,22 +261,22 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def load_project_config(start: Path) -> tuple[Config, list[str], Path | None]:
+def load_project_config(start: Path) -> tuple[Settings, list[str], Path | None]:
     """`[tool.tf2-lsp]` of the nearest pyproject.toml at or above `start`."""
     path = find_pyproject(start.resolve())
     if path is None:
-        return Config(), [], None
+        return Settings(), [], None
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        return Config(), [f"{path}: cannot read [tool.tf2-lsp]: {error}; using defaults"], path
+        return Settings(), [f"{path}: cannot read [tool.tf2-lsp]: {error}; using defaults"], path
     except RecursionError:
         # tomllib parses nested arrays and inline tables recursively.
         problem = "cannot read [tool.tf2-lsp]: values are nested too deeply; using defaults"
-        return Config(), [f"{path}: {problem}"], path
+        return Settings(), [f"{path}: {problem}"], path
     section = data.get("tool", {}).get("tf2-lsp", {})
     if not isinstance(section, dict):
-        return Config(), [f"{path}: [tool.tf2-lsp] must be a table"], path
+        return Settings(), [f"{path}: [tool.tf2-lsp] must be a table"], path
     config, problems = parse_settings(section, "toml")
     if config.per_file_ignores:
         root = path.parent.as_posix().rstrip("/")
@@ -282,7 +288,7 @@ def load_project_config(start: Path) -> tuple[Config, list[str], Path | None]:
     return config, [f"{path}: {problem}" for problem in problems], path
 
 
-def unknown_codes(config: Config, known: Iterable[str]) -> list[tuple[str, str]]:
+def unknown_codes(config: Settings, known: Iterable[str]) -> list[tuple[str, str]]:
     """(setting, code) for each rule code or prefix in `config` that names no rule: a typo,
     most often, which would otherwise silently select, ignore or re-rank nothing."""
     codes = set(known)

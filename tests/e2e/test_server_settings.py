@@ -247,3 +247,19 @@ async def test_invalid_pyproject_setting_warns(client: LanguageClient, tmp_path:
     assert codes(published.diagnostics) == DEFAULT_CODES
     message = await wait_for(lambda: next(iter(client.messages), None), "a showMessage")
     assert "pyproject.toml" in message.message and "'level'" in message.message
+
+
+async def test_pyproject_values_equal_to_the_defaults_still_win(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    """A team's pyproject.toml that says the defaults outright beats the editor's settings."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.tf2-lsp]\nlevel = "compat"\ntarget-version = "2.21"\n'
+    )
+    await initialize(
+        client, {"debounce": 0, "level": "native", "targetVersion": "2.15"}, folders=[tmp_path]
+    )
+    published = await open_and_wait(client, tmp_path / "m.py", SOURCE)
+    assert codes(published.diagnostics) == DEFAULT_CODES  # compat: no TF311
+    layers = next(d for d in published.diagnostics if d.code == LAYERS)
+    assert layers.severity == types.DiagnosticSeverity.Error  # 2.21: no Keras 2

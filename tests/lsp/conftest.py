@@ -10,7 +10,7 @@ from lsprotocol import types
 
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.lsp.session import Capabilities, DocumentSnapshot, analyse_text
-from tf2_lsp.settings import Config
+from tf2_lsp.settings import Settings
 from tf2_lsp.text import Encoding
 
 URI = "file:///work/a.py"
@@ -22,14 +22,14 @@ def snapshot_of(catalogue: Catalogue) -> MakeSnapshot:
     def make(
         text: str,
         *,
-        config: Config | None = None,
+        settings: Settings | None = None,
         encoding: Encoding = "utf-16",
         capabilities: Capabilities | None = None,
         version: int = 1,
     ) -> DocumentSnapshot:
         return DocumentSnapshot(
             uri=URI,
-            analysis=analyse_text(text, catalogue, config or Config(), version),
+            analysis=analyse_text(text, catalogue, settings or Settings(), version),
             catalogue=catalogue,
             encoding=encoding,
             capabilities=capabilities or Capabilities(document_changes=True),

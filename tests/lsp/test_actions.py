@@ -7,7 +7,7 @@ from lsprotocol import types
 from tf2_lsp.lsp import actions
 from tf2_lsp.lsp.convert import FIX_ALL_KIND
 from tf2_lsp.lsp.session import Capabilities
-from tf2_lsp.settings import Config
+from tf2_lsp.settings import Settings
 
 from .conftest import MakeSnapshot, apply, edits_of
 
@@ -93,9 +93,9 @@ def test_resolve_of_a_stale_version_gives_no_edit(snapshot_of: MakeSnapshot) -> 
 
 def test_unsafe_fixes_only_in_fix_all_when_configured(snapshot_of: MakeSnapshot) -> None:
     text = "import tensorflow as tf\nf = tf.gfile.FastGFile(path)\n"
-    native = Config(level="native")
-    assert actions.bulk_edit(snapshot_of(text, config=native), None) is None
-    unsafe = snapshot_of(text, config=Config(level="native", unsafe_fixes=True))
+    native = Settings(level="native")
+    assert actions.bulk_edit(snapshot_of(text, settings=native), None) is None
+    unsafe = snapshot_of(text, settings=Settings(level="native", unsafe_fixes=("TF",)))
     assert "tf.io.gfile.GFile(path)" in apply(text, edits_of(actions.bulk_edit(unsafe, None)))
 
 

@@ -10,7 +10,7 @@ from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.lsp.hover import hover, hover_markdown
 from tf2_lsp.model import Finding
-from tf2_lsp.settings import Config, Options
+from tf2_lsp.settings import Settings
 
 from .conftest import MakeSnapshot
 
@@ -18,7 +18,7 @@ PRELUDE = "import tensorflow as tf\n"
 
 
 def finding(catalogue: Catalogue, line: str, level: str = "compat") -> Finding:
-    detection = detect(PRELUDE + line + "\n", catalogue, Options(level=level))  # type: ignore[arg-type]
+    detection = detect(PRELUDE + line + "\n", catalogue, Settings(level=level))  # type: ignore[arg-type]
     (found,) = detection.findings
     return found
 
@@ -79,7 +79,7 @@ def test_without_preview(catalogue: Catalogue) -> None:
 
 
 def test_unfixable_finding(catalogue: Catalogue) -> None:
-    options = Options(target_version="2.21")
+    options = Settings(target_version="2.21")
     code = "h = tf.estimator.tpu.TPUEstimator(model_fn=f)\n"
     detection = detect(PRELUDE + code, catalogue, options)
     (found,) = detection.findings
@@ -117,7 +117,7 @@ def test_hover_on_compat_v1_names_the_idiomatic_form(snapshot_of: MakeSnapshot) 
     assert result is not None and isinstance(result.contents, types.MarkupContent)
     assert "absl" in result.contents.value
     # At the native level it is a finding of its own, hovered as such.
-    native = snapshot_of(DROPOUT, config=Config(level="native"))
+    native = snapshot_of(DROPOUT, settings=Settings(level="native"))
     assert hover(native, position(2, 16)) is not None
 
 

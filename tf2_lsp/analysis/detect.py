@@ -35,7 +35,7 @@ from tf2_lsp.catalogue.rules import ArgChange, Catalogue, Fix, Rule, Severity
 from tf2_lsp.catalogue.signatures import Signatures, signatures_for
 from tf2_lsp.catalogue.transforms import TRANSFORMS, transform_target
 from tf2_lsp.model import AnchorKind, CallEdit, Detection, Finding, ReceiverCandidate
-from tf2_lsp.settings import Options
+from tf2_lsp.settings import Settings
 from tf2_lsp.text import LineIndex, Span
 
 _MENTIONS_TF = re.compile(r"\btensorflow\b")
@@ -56,11 +56,11 @@ def _allow_deep_recursion() -> None:
 def detect(
     source: str,
     catalogue: Catalogue,
-    options: Options | None = None,
+    options: Settings | None = None,
     receiver_hints: Mapping[tuple[int, int], str] | None = None,
 ) -> Detection:
     """Findings for `source`; `receiver_hints` types receivers by position (from jedi)."""
-    options = options or Options()
+    options = options or Settings()
     _allow_deep_recursion()
     if not _MENTIONS_TF.search(source):
         # No import can name TensorFlow without the word: skip the parse entirely.
@@ -161,7 +161,7 @@ class ModuleWalker:
         self,
         source: str,
         catalogue: Catalogue,
-        options: Options,
+        options: Settings,
         receiver_hints: Mapping[tuple[int, int], str],
     ) -> None:
         self.receiver_hints = receiver_hints

@@ -18,7 +18,7 @@ from tf2_lsp.analysis.detect import ModuleWalker, finish_detection, statement_la
 from tf2_lsp.analysis.resolve import Scope
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.model import Detection, Finding, ReceiverCandidate
-from tf2_lsp.settings import Options
+from tf2_lsp.settings import Settings
 from tf2_lsp.text import Span, split_lines
 
 
@@ -27,7 +27,7 @@ def reanalyse(
     old_source: str,
     new_source: str,
     catalogue: Catalogue,
-    options: Options,
+    options: Settings,
     receiver_hints: Mapping[tuple[int, int], str] | None = None,
 ) -> Detection | None:
     """The detection of `new_source`, reusing `previous` (of `old_source`); None: do it all."""

@@ -37,7 +37,8 @@ from tf2_lsp.cli.terminal import Progress, Style, wants_colour
 from tf2_lsp.engine import UnsafeSelection, analyse, fix_source, fix_title, is_fixable
 from tf2_lsp.model import Finding
 from tf2_lsp.settings import (
-    Config,
+    DEFAULT_TARGET_VERSION,
+    Settings,
     check_value,
     load_project_config,
     parse_settings,
@@ -147,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
             "--target-version",
             type=_option("target-version"),
             metavar="VERSION",
-            help="TensorFlow version you migrate to (default 2.21)",
+            help=f"TensorFlow version you migrate to (default {DEFAULT_TARGET_VERSION})",
         )
         command.add_argument(
             "--jobs",
@@ -305,7 +306,7 @@ def config_start(args: argparse.Namespace) -> Path:
     return first
 
 
-def resolve_config(args: argparse.Namespace, catalogue: Catalogue) -> Config:
+def resolve_config(args: argparse.Namespace, catalogue: Catalogue) -> Settings:
     """`[tool.tf2-lsp]` with the command line's options on top; warnings on stderr."""
     config, problems, pyproject = load_project_config(config_start(args))
     codes = [rule.code for rule in catalogue.rules]
@@ -428,7 +429,7 @@ def _reporter(
 
 def run_check(
     files: list[Path],
-    config: Config,
+    config: Settings,
     args: argparse.Namespace,
     catalogue: Catalogue,
     style: Style,
@@ -499,7 +500,7 @@ def write_baseline(path: Path, records: list[Record]) -> int:
 def run_check_stdin(
     name: str | Path,
     source: SourceFile | SourceError,
-    config: Config,
+    config: Settings,
     args: argparse.Namespace,
     catalogue: Catalogue,
     style: Style,
@@ -529,7 +530,7 @@ def run_check_stdin(
     return EXIT_FINDINGS if records else EXIT_CLEAN
 
 
-def check_file(path: Path, config: Config) -> FileResult:
+def check_file(path: Path, config: Settings) -> FileResult:
     try:
         source = read_source(path)
     except SourceError as error:
@@ -542,9 +543,9 @@ def check_file(path: Path, config: Config) -> FileResult:
     return check_source(str(path), source, config)
 
 
-def check_source(name: str, source: SourceFile, config: Config) -> FileResult:
+def check_source(name: str, source: SourceFile, config: Settings) -> FileResult:
     result = FileResult(name)
-    detection = analyse(source.text, load_catalogue(), config.options(_absolute(name)))
+    detection = analyse(source.text, load_catalogue(), config.for_file(_absolute(name)))
     text = source.text
     result.lines = text.count("\n") + (1 if text and not text.endswith("\n") else 0)  # as wc -l
     if detection.syntax_error is not None:
@@ -555,7 +556,7 @@ def check_source(name: str, source: SourceFile, config: Config) -> FileResult:
     return result
 
 
-def run_fix(files: list[Path], config: Config, args: argparse.Namespace, style: Style) -> int:
+def run_fix(files: list[Path], config: Settings, args: argparse.Namespace, style: Style) -> int:
     worker = partial(fix_file, config=config, diff_only=args.diff)
     progress = Progress(sys.stderr, len(files), "Fixing")
     console = Console(progress)
@@ -627,7 +628,7 @@ def _colour_diff(diff: str, style: Style) -> str:
     return "".join(lines)
 
 
-def fix_file(path: Path, config: Config, diff_only: bool) -> FileResult:
+def fix_file(path: Path, config: Settings, diff_only: bool) -> FileResult:
     try:
         source = read_source(path)
     except SourceError as error:
@@ -650,11 +651,11 @@ def fix_file(path: Path, config: Config, diff_only: bool) -> FileResult:
     return result
 
 
-def fix_text(name: str, source: SourceFile, config: Config) -> tuple[FileResult, str | None]:
+def fix_text(name: str, source: SourceFile, config: Settings) -> tuple[FileResult, str | None]:
     """Fix one file's text: the result, and the new text (None when nothing changed)."""
     result = FileResult(name)
     unsafe = config.unsafe_fixes
-    options = config.options(_absolute(name))
+    options = config.for_file(_absolute(name))
     outcome = fix_source(source.text, load_catalogue(), options, unsafe=unsafe)
     if outcome.error is not None:
         result.records.append(
@@ -673,7 +674,7 @@ def fix_text(name: str, source: SourceFile, config: Config) -> tuple[FileResult,
     return result, outcome.source
 
 
-def _needs(finding: Finding, config: Config, unsafe: UnsafeSelection, failed: bool) -> str:
+def _needs(finding: Finding, config: Settings, unsafe: UnsafeSelection, failed: bool) -> str:
     """What a finding left by `fix` needs: more flags, or a human."""
     if failed or finding.refused:
         return "manual"
@@ -682,7 +683,7 @@ def _needs(finding: Finding, config: Config, unsafe: UnsafeSelection, failed: bo
     if config.level == "compat" and not finding.compat:
         native = finding.rule.fix_for("native")
         if native is not None and native.level == "native" and native.kind != "manual":
-            safety = config.options().safety(finding.code, native.safety)
+            safety = config.safety(finding.code, native.safety)
             return "native" if safety == "safe" or unsafe is True else "native-unsafe"
     return "manual"
 
@@ -701,7 +702,7 @@ def unified_diff(before: str, after: str, path: Path) -> str:
 def run_fix_stdin(
     name: str | Path,
     source: SourceFile | SourceError,
-    config: Config,
+    config: Settings,
     args: argparse.Namespace,
     style: Style,
 ) -> int:

@@ -22,7 +22,7 @@ def hover(snapshot: DocumentSnapshot, position: types.Position) -> types.Hover |
     findings = [f for f in snapshot.detection.findings if f.span.contains(line, column)]
     if not findings and snapshot.settings.level == "compat":
         # tf.compat.v1 code: say what its idiomatic TF2 form would be.
-        options = replace(snapshot.settings.options(), level="native")
+        options = replace(snapshot.settings, level="native")
         native = detect(snapshot.source, snapshot.catalogue, options)
         findings = [f for f in native.findings if f.compat and f.span.contains(line, column)]
     if not findings:

@@ -27,7 +27,7 @@ from tf2_lsp.analysis.notebook import cell_detection, join_cells
 from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
 from tf2_lsp.lsp import convert
 from tf2_lsp.model import Detection
-from tf2_lsp.settings import Config, load_project_config, parse_settings
+from tf2_lsp.settings import Settings, load_project_config, parse_settings
 from tf2_lsp.text import Encoding, split_lines
 
 log = logging.getLogger("tf2-lsp")
@@ -66,7 +66,7 @@ class Analysis:
     version: int | None
     source: str
     detection: Detection
-    config: Config
+    config: Settings
     # Fix-all edits by rule code (None: every code), computed on first request.
     bulk_edits: dict[str | None, types.WorkspaceEdit | None] = field(default_factory=dict)
 
@@ -76,7 +76,7 @@ class Analysis:
 
 
 def analyse_text(
-    source: str, catalogue: Catalogue, config: Config, version: int | None = None
+    source: str, catalogue: Catalogue, config: Settings, version: int | None = None
 ) -> Analysis:
     """A full analysis of `source`, as the server makes one (no incremental reuse)."""
     return Analysis(version, source, _detect(source, catalogue, config), config)
@@ -85,7 +85,7 @@ def analyse_text(
 def _detect(
     source: str,
     catalogue: Catalogue,
-    config: Config,
+    config: Settings,
     previous: Analysis | None = None,
     hints: dict[tuple[int, int], str] | None = None,
 ) -> Detection:
@@ -93,10 +93,10 @@ def _detect(
         detection = None
         if previous is not None and previous.config == config:
             detection = reanalyse(
-                previous.detection, previous.source, source, catalogue, config.options(), hints
+                previous.detection, previous.source, source, catalogue, config, hints
             )
         if detection is None:
-            detection = detect(source, catalogue, config.options(), hints)
+            detection = detect(source, catalogue, config, hints)
     except (RecursionError, MemoryError):  # MemoryError: CPython's parser stack overflow
         detection = Detection([], syntax_error=SyntaxError("file is nested too deeply"))
     return detection
@@ -129,7 +129,7 @@ class DocumentSnapshot:
         return self.analysis.detection
 
     @property
-    def settings(self) -> Config:
+    def settings(self) -> Settings:
         return self.analysis.config
 
 
@@ -140,8 +140,8 @@ class Session:
     server: LanguageServer
     capabilities: Capabilities = Capabilities()
     editor_settings: dict[str, Any] = field(default_factory=dict)
-    editor_config: Config = field(default_factory=Config)
-    project_configs: dict[Path, tuple[Config, Path | None]] = field(default_factory=dict)
+    editor_config: Settings = field(default_factory=Settings)
+    project_configs: dict[Path, tuple[Settings, Path | None]] = field(default_factory=dict)
     analyses: dict[str, Analysis] = field(default_factory=dict)
     pending: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     reported_errors: dict[str, str] = field(default_factory=dict)
@@ -177,7 +177,7 @@ class Session:
 
     # -- settings ----------------------------------------------------------------
 
-    def config_for(self, uri: str) -> Config:
+    def config_for(self, uri: str) -> Settings:
         """Editor settings, overridden by the `[tool.tf2-lsp]` of the file's own project."""
         path = to_fs_path(uri)
         if not path:
@@ -194,7 +194,7 @@ class Session:
         if pyproject is None:
             return self.editor_config
         # Keys the project sets win; the rest come from the editor.
-        return _layer(self.editor_config, project)
+        return project.over(self.editor_config)
 
     def apply_editor_settings(self, raw: object) -> None:
         if isinstance(raw, dict) and isinstance(raw.get(convert.SOURCE), dict):
@@ -432,14 +432,3 @@ class Session:
                 self.publish(uri)
 
         asyncio.get_event_loop().create_task(run())
-
-
-def _layer(editor: Config, project: Config) -> Config:
-    defaults = Config()
-    merged = {
-        name: getattr(project, name)
-        if getattr(project, name) != getattr(defaults, name)
-        else getattr(editor, name)
-        for name in Config.__dataclass_fields__
-    }
-    return Config(**merged)

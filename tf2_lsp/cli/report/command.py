@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from tf2_lsp import settings
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.cli.report.aggregate import (
     Report,
@@ -20,7 +21,6 @@ from tf2_lsp.cli.report.aggregate import (
     report_root,
 )
 from tf2_lsp.cli.report.progress import with_progress
-from tf2_lsp.settings import Config
 
 EXIT_OK, EXIT_ERROR = 0, 2
 DEFAULT_HTML = "tf2-lsp-report.html"
@@ -94,7 +94,7 @@ def fix_commands(args: argparse.Namespace) -> dict[str, str]:
 def run_report(
     args: argparse.Namespace,
     files: list[Path],
-    config: Config,
+    config: settings.Settings,
     catalogue: Catalogue,
     scan: Scan,
 ) -> int:
