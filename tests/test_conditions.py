@@ -13,7 +13,7 @@ import pytest
 
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import load_catalogue
-from tf2_lsp.engine import fix_source
+from tf2_lsp.engine import fix_all
 from tf2_lsp.settings import Settings
 
 CATALOGUE = load_catalogue()
@@ -22,9 +22,9 @@ HEAD = "import tensorflow as tf\n"
 
 def fixed(body: str, unsafe: bool = False, level: str = "compat") -> str:
     options = Settings(level=level)  # type: ignore[arg-type]
-    outcome = fix_source(HEAD + body + "\n", CATALOGUE, options, unsafe=unsafe)
+    outcome = fix_all(HEAD + body + "\n", CATALOGUE, options, unsafe=unsafe)
     assert outcome.error is None
-    again = fix_source(outcome.source, CATALOGUE, options, unsafe=unsafe)
+    again = fix_all(outcome.source, CATALOGUE, options, unsafe=unsafe)
     assert again.source == outcome.source, "a second run changed the fixed code again"
     return outcome.source.removeprefix(HEAD).removesuffix("\n")
 

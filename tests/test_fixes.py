@@ -7,7 +7,7 @@ import pytest
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.analysis.messages import import_statement
 from tf2_lsp.catalogue.rules import Catalogue, Level
-from tf2_lsp.engine import fix_source
+from tf2_lsp.engine import fix_all
 from tf2_lsp.fixes.apply import apply_line_edits
 from tf2_lsp.fixes.edits import LineEdit
 from tf2_lsp.fixes.imports import Renderer
@@ -17,9 +17,9 @@ TF = "import tensorflow as tf\n"
 
 
 def fix(source: str, catalogue: Catalogue, level: Level = "compat", unsafe: bool = False) -> str:
-    outcome = fix_source(source, catalogue, Settings(level=level), unsafe=unsafe)
+    outcome = fix_all(source, catalogue, Settings(level=level), unsafe=unsafe)
     assert outcome.error is None
-    again = fix_source(outcome.source, catalogue, Settings(level=level), unsafe=unsafe)
+    again = fix_all(outcome.source, catalogue, Settings(level=level), unsafe=unsafe)
     assert again.source == outcome.source, "not idempotent"
     return outcome.source
 
@@ -185,7 +185,7 @@ def test_unsafe_fix_needs_unsafe(catalogue: Catalogue) -> None:
     source = TF + "f = tf.gfile.FastGFile(p)\n"
     check(source, TF + "f = tf.compat.v1.gfile.FastGFile(p)\n", catalogue)
     # The native fix of TF302 is unsafe: without --unsafe the finding stays for review.
-    outcome = fix_source(source, catalogue, Settings(level="native"))
+    outcome = fix_all(source, catalogue, Settings(level="native"))
     assert outcome.source == source
     assert [f.code for f in outcome.remaining] == ["TF302"]
     check(source, TF + "f = tf.io.gfile.GFile(p)\n", catalogue, level="native", unsafe=True)
@@ -272,7 +272,7 @@ def test_positional_move_refused_under_star_args(
 
 def test_keyword_rename_refused_when_the_new_name_is_also_passed(catalogue: Catalogue) -> None:
     source = TF + "y = tf.reduce_sum(x, axis=1, reduction_indices=[0])\n"
-    outcome = fix_source(source, catalogue, Settings())
+    outcome = fix_all(source, catalogue, Settings())
     assert outcome.source == source
     # The binding verifier refuses it before it is offered: nothing is attempted.
     assert outcome.failed == []
@@ -294,7 +294,7 @@ def test_keyword_rename_refused_when_a_positional_already_fills_the_slot(
     body: str, catalogue: Catalogue
 ) -> None:
     source = TF + body
-    outcome = fix_source(source, catalogue, Settings())
+    outcome = fix_all(source, catalogue, Settings())
     assert outcome.source == source
     assert outcome.failed == []
     [finding] = outcome.remaining
@@ -391,7 +391,7 @@ def test_dropout_refused(body: str, catalogue: Catalogue) -> None:
 
 def test_manual_finding_makes_no_edit(catalogue: Catalogue) -> None:
     source = TF + "h = tf.contrib.training.HParams(a=1)\n"
-    outcome = fix_source(source, catalogue, Settings(), unsafe=True)
+    outcome = fix_all(source, catalogue, Settings(), unsafe=True)
     assert outcome.source == source
     assert [f.code for f in outcome.remaining] == ["TF407"]
 
@@ -447,7 +447,7 @@ def test_non_ascii_and_tabs_before_the_symbol(catalogue: Catalogue) -> None:
 
 
 def test_fix_that_would_not_parse_is_not_applied(catalogue: Catalogue) -> None:
-    outcome = fix_source(TF + "def f(:\n", catalogue, Settings())
+    outcome = fix_all(TF + "def f(:\n", catalogue, Settings())
     assert outcome.error is not None
     assert outcome.source == TF + "def f(:\n"
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import load_catalogue
-from tf2_lsp.engine import fix_source
+from tf2_lsp.engine import fix_all
 from tf2_lsp.settings import Settings
 
 CATALOGUE = load_catalogue()
@@ -109,14 +109,14 @@ def parses(source: str) -> bool:
 def check_fix(source: str, level: str = "compat", unsafe: bool = False) -> None:
     options = Settings(level=level)  # type: ignore[arg-type]
     detection = detect(source, CATALOGUE, options)
-    outcome = fix_source(source, CATALOGUE, options, unsafe=unsafe)
+    outcome = fix_all(source, CATALOGUE, options, unsafe=unsafe)
     if not parses(source):
         assert detection.syntax_error is not None
         assert outcome.source == source and outcome.error is not None
         return
     assert outcome.error is None, outcome.error
     assert parses(outcome.source)
-    again = fix_source(outcome.source, CATALOGUE, options, unsafe=unsafe)
+    again = fix_all(outcome.source, CATALOGUE, options, unsafe=unsafe)
     assert again.source == outcome.source, "fixing twice changed the code again"
     assert not again.applied
     # Every changed line belongs to a finding's statement, or is an added import or the

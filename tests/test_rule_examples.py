@@ -6,7 +6,7 @@ import pytest
 
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import Example, Rule, load_catalogue
-from tf2_lsp.engine import fix_source
+from tf2_lsp.engine import fix_all
 from tf2_lsp.settings import Settings
 
 CATALOGUE = load_catalogue()
@@ -37,13 +37,13 @@ def test_example(rule: Rule, example: Example) -> None:
     expected = _join(
         example.prelude, example.after if example.after is not None else example.before
     )
-    outcome = fix_source(before, CATALOGUE, options, unsafe=example.unsafe)
+    outcome = fix_all(before, CATALOGUE, options, unsafe=example.unsafe)
     assert outcome.error is None
     assert outcome.source == expected
     if example.after is not None and example.after != example.before:
         codes = {f.code for f in detect(before, CATALOGUE, options).findings}
         assert rule.code in codes, f"{rule.code} did not fire on its own example"
-    again = fix_source(outcome.source, CATALOGUE, options, unsafe=example.unsafe)
+    again = fix_all(outcome.source, CATALOGUE, options, unsafe=example.unsafe)
     assert again.source == outcome.source, "fixing twice changed the code again"
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from benchmarks.corpus import generate_file
 from tf2_lsp.catalogue.rules import Catalogue
-from tf2_lsp.engine import fix_source
+from tf2_lsp.engine import fix_all
 from tf2_lsp.fixes import apply
 from tf2_lsp.settings import Settings
 
@@ -24,11 +24,11 @@ CASES = [
 
 
 def both_paths(source: str, catalogue: Catalogue, options: Settings) -> tuple[str, str]:
-    spliced = fix_source(source, catalogue, options, unsafe=True).source
+    spliced = fix_all(source, catalogue, options, unsafe=True).source
     original = apply.splices_for
     apply.splices_for = lambda *args: None  # type: ignore[assignment]
     try:
-        libcst_only = fix_source(source, catalogue, options, unsafe=True).source
+        libcst_only = fix_all(source, catalogue, options, unsafe=True).source
     finally:
         apply.splices_for = original
     return spliced, libcst_only

@@ -1,14 +1,24 @@
-"""The engine's one entry point for both faces (CLI and language server): analyse and fix text."""
+"""The one path both faces (CLI and language server) take: analyse, plan, fix_all.
+
+The CLI's `fix` and the editor's fix-all actions both call `fix_all`, so they write the same
+text; the editor keeps a `DocumentFixes` per document version so that a quick fix, a hover
+preview and fix-all plan each fix once.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tf2_lsp.analysis.detect import detect
+from tf2_lsp.analysis.incremental import reanalyse
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.model import Detection, Finding
 from tf2_lsp.settings import Settings, matches
+
+if TYPE_CHECKING:
+    from tf2_lsp.fixes.apply import Applied
 
 # Which unsafe fixes to apply: all (True), none (False), or those of these codes or prefixes.
 UnsafeSelection = bool | Sequence[str]
@@ -38,21 +48,55 @@ def is_fixable(finding: Finding, unsafe: UnsafeSelection) -> bool:
     return not isinstance(unsafe, bool) and matches(finding.code, unsafe)
 
 
-def fix_source(
+def analyse(
     source: str,
     catalogue: Catalogue,
-    options: Settings,
+    settings: Settings,
+    receiver_hints: dict[tuple[int, int], str] | None = None,
+    previous: tuple[Detection, str] | None = None,
+) -> Detection:
+    """Findings in `source` (a syntax error is reported in the detection, never raised).
+
+    `previous` is (detection, text) of the version before an edit: the statements the edit
+    left alone keep their findings when that is safe (see `analysis.incremental`)."""
+    if previous is not None:
+        detection = reanalyse(*previous, source, catalogue, settings, receiver_hints)
+        if detection is not None:
+            return detection
+    return detect(source, catalogue, settings, receiver_hints)
+
+
+def plan(
+    source: str, detection: Detection, findings: Sequence[Finding], lines: list[str] | None = None
+) -> Applied:
+    """Line edits that fix `findings` of `detection` in `source` (one round, nothing written)."""
+    from tf2_lsp.fixes.apply import plan_fixes  # lazy: libcst costs ~0.2 s at start-up
+
+    return plan_fixes(source, detection, findings, lines)
+
+
+def fix_all(
+    source: str,
+    catalogue: Catalogue,
+    settings: Settings,
     *,
     unsafe: UnsafeSelection = False,
     wanted: Callable[[Finding], bool] | None = None,
+    detection: Detection | None = None,
 ) -> FixOutcome:
-    """Apply every fixable finding (or those `wanted`) until nothing more changes."""
-    from tf2_lsp.fixes.apply import apply_line_edits, plan_fixes
+    """Apply every fixable finding (or those `wanted`) until nothing more changes.
+
+    The one fix-all of both faces: `tf2-lsp fix` and the editor's fix-all actions.
+    `detection` is `source`'s own, when the caller has it (the editor's, with jedi's receiver
+    types or a notebook's other cells); later rounds detect their text afresh.
+    """
+    from tf2_lsp.fixes.apply import apply_line_edits  # lazy: libcst, see `plan`
 
     current = source
     outcome = FixOutcome(source)
     failed: dict[tuple[str, str], tuple[Finding, str]] = {}
-    detection = detect(current, catalogue, options)
+    if detection is None:
+        detection = detect(current, catalogue, settings)
     for _ in range(MAX_ROUNDS):
         if detection.syntax_error is not None:
             error = detection.syntax_error
@@ -68,17 +112,17 @@ def fix_source(
         ]
         if not todo:
             break
-        plan = plan_fixes(current, detection, todo)
-        for finding, reason in plan.failed:
+        planned = plan(current, detection, todo)
+        for finding, reason in planned.failed:
             failed[(finding.code, finding.written)] = (finding, reason)
-        if not plan.edits:
+        if not planned.edits:
             break
-        candidate = apply_line_edits(current, plan.edits)
-        detection = detect(candidate, catalogue, options)  # parses it, too
+        candidate = apply_line_edits(current, planned.edits)
+        detection = detect(candidate, catalogue, settings)  # parses it, too
         if detection.syntax_error is not None:
             outcome.error = "the fixed code would not parse; nothing was changed"
             return FixOutcome(source, error=outcome.error)
-        outcome.applied.extend(plan.applied)
+        outcome.applied.extend(planned.applied)
         current = candidate
     outcome.source = current
     outcome.failed = list(failed.values())
@@ -86,8 +130,51 @@ def fix_source(
     return outcome
 
 
-def analyse(source: str, catalogue: Catalogue, options: Settings) -> Detection:
-    return detect(source, catalogue, options)
+class DocumentFixes:
+    """The fixes of one analysed version of a document, each computed once, on first use:
+    a plan per finding (quick fix, hover preview) and fix-all per selection."""
+
+    def __init__(
+        self,
+        source: str,
+        detection: Detection,
+        catalogue: Catalogue,
+        settings: Settings,
+        lines: list[str] | None = None,
+    ) -> None:
+        self.source = source
+        self.detection = detection
+        self.catalogue = catalogue
+        self.settings = settings
+        self.lines = lines
+        # id(finding) -> (finding, its plan); the finding is kept so that its id stays unique.
+        self._plans: dict[int, tuple[Finding, Applied]] = {}
+        self._fixed: dict[str | None, FixOutcome] = {}
+
+    def plan_for(self, finding: Finding) -> Applied:
+        """The fix of `finding` alone, planned against this version's text."""
+        cached = self._plans.get(id(finding))
+        if cached is None:
+            cached = (finding, plan(self.source, self.detection, [finding], self.lines))
+            self._plans[id(finding)] = cached
+        return cached[1]
+
+    def fix_all(self, code: str | None = None) -> FixOutcome:
+        """`fix_all` of this version: every fix of `code` (its unsafe ones too: the user picked
+        that code), or, for None, the safe fixes and the unsafe ones the settings select."""
+        outcome = self._fixed.get(code)
+        if outcome is None:
+            unsafe: UnsafeSelection = True if code is not None else self.settings.unsafe_fixes
+            outcome = fix_all(
+                self.source,
+                self.catalogue,
+                self.settings,
+                unsafe=unsafe,
+                wanted=None if code is None else (lambda f: f.code == code),
+                detection=self.detection,
+            )
+            self._fixed[code] = outcome
+        return outcome
 
 
 def fix_title(finding: Finding) -> str:

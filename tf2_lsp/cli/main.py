@@ -34,7 +34,7 @@ from tf2_lsp.cli.formats import (
 from tf2_lsp.cli.report.command import add_report_parser, run_report
 from tf2_lsp.cli.sourcefile import SourceError, SourceFile, decode_source, read_source, write_source
 from tf2_lsp.cli.terminal import Progress, Style, wants_colour
-from tf2_lsp.engine import UnsafeSelection, analyse, fix_source, fix_title, is_fixable
+from tf2_lsp.engine import UnsafeSelection, analyse, fix_all, fix_title, is_fixable
 from tf2_lsp.model import Finding
 from tf2_lsp.settings import (
     DEFAULT_TARGET_VERSION,
@@ -656,7 +656,7 @@ def fix_text(name: str, source: SourceFile, config: Settings) -> tuple[FileResul
     result = FileResult(name)
     unsafe = config.unsafe_fixes
     options = config.for_file(_absolute(name))
-    outcome = fix_source(source.text, load_catalogue(), options, unsafe=unsafe)
+    outcome = fix_all(source.text, load_catalogue(), options, unsafe=unsafe)
     if outcome.error is not None:
         result.records.append(
             _unreadable(result.path, outcome.error + "; not changed", *outcome.error_position)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -26,6 +27,20 @@ class TextChange:
     end_line: int
     end_column: int
     text: str
+
+
+def line_edits_between(old: str, new: str) -> list[LineEdit]:
+    """Line edits that turn `old` into `new` (both with the same line endings)."""
+    old_lines, new_lines = split_lines(old), split_lines(new)
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    edits = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if i1 == i2 == len(old_lines):  # after the last line: replace it, there is no line after
+            i1, j1 = i1 - 1, j1 - 1
+        edits.append(LineEdit(i1 + 1, i2, tuple(new_lines[j1:j2])))
+    return edits
 
 
 def minimal_changes(

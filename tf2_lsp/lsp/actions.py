@@ -8,7 +8,7 @@ from lsprotocol import types
 
 from tf2_lsp.analysis.suppress import suppressed_codes
 from tf2_lsp.engine import fix_title, is_fixable
-from tf2_lsp.fixes.edits import TextChange, minimal_changes
+from tf2_lsp.fixes.edits import TextChange, line_edits_between, minimal_changes
 from tf2_lsp.lsp import convert
 from tf2_lsp.lsp.convert import FIX_ALL_KIND
 from tf2_lsp.lsp.session import DocumentSnapshot
@@ -47,12 +47,10 @@ def _overlaps(span: Span, start: tuple[int, int], end: tuple[int, int]) -> bool:
 
 
 def _finding_actions(snapshot: DocumentSnapshot, finding: Finding) -> list[types.CodeAction]:
-    from tf2_lsp.fixes.apply import plan_fixes  # lazy: libcst, ~0.2 s at start-up
-
     diagnostic = convert.diagnostic(finding, snapshot.lines, snapshot.encoding)
     actions = []
     if finding.fix is not None:
-        plan = plan_fixes(snapshot.source, snapshot.detection, [finding], snapshot.lines)
+        plan = snapshot.fixes.plan_for(finding)
         if plan.edits:
             changes = minimal_changes(snapshot.source, plan.edits, snapshot.lines)
             actions.append(
@@ -127,26 +125,13 @@ def resolve(snapshot: DocumentSnapshot, action: types.CodeAction) -> types.CodeA
 
 def bulk_edit(snapshot: DocumentSnapshot, code: str | None) -> types.WorkspaceEdit | None:
     """All fixes of `code` (unsafe ones included: the user picked that code), or fix-all
-    (safe ones, and unsafe ones only when configured). Cached per document version."""
-    from tf2_lsp.fixes.apply import apply_line_edits, parses, plan_fixes  # lazy: libcst
-
-    analysis = snapshot.analysis
-    if code in analysis.bulk_edits:
-        return analysis.bulk_edits[code]
-    unsafe = True if code is not None else snapshot.settings.unsafe_fixes
-    chosen = [
-        f
-        for f in snapshot.detection.findings
-        if is_fixable(f, unsafe) and (code is None or f.code == code)
-    ]
-    edit = None
-    if chosen:
-        plan = plan_fixes(snapshot.source, snapshot.detection, chosen, snapshot.lines)
-        if plan.edits and parses(apply_line_edits(snapshot.source, plan.edits)):
-            changes = minimal_changes(snapshot.source, plan.edits, snapshot.lines)
-            edit = _workspace_edit(snapshot, changes)
-    analysis.bulk_edits[code] = edit
-    return edit
+    (safe ones, and unsafe ones only when configured): `engine.fix_all`, as `tf2-lsp fix`
+    runs it, computed once per document version."""
+    outcome = snapshot.fixes.fix_all(code)
+    if outcome.error is not None or not outcome.changed:
+        return None
+    edits = line_edits_between(snapshot.source, outcome.source)
+    return _workspace_edit(snapshot, minimal_changes(snapshot.source, edits, snapshot.lines))
 
 
 def _suppress_action(

@@ -8,9 +8,9 @@ from dataclasses import replace
 
 from lsprotocol import types
 
-from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.docs import fill, fix_summary
 from tf2_lsp.catalogue.transforms import transform_target
+from tf2_lsp.engine import analyse
 from tf2_lsp.lsp import convert
 from tf2_lsp.lsp.session import DocumentSnapshot
 from tf2_lsp.model import Finding
@@ -23,7 +23,7 @@ def hover(snapshot: DocumentSnapshot, position: types.Position) -> types.Hover |
     if not findings and snapshot.settings.level == "compat":
         # tf.compat.v1 code: say what its idiomatic TF2 form would be.
         options = replace(snapshot.settings, level="native")
-        native = detect(snapshot.source, snapshot.catalogue, options)
+        native = analyse(snapshot.source, snapshot.catalogue, options)
         findings = [f for f in native.findings if f.compat and f.span.contains(line, column)]
     if not findings:
         return None
@@ -39,9 +39,7 @@ def preview(snapshot: DocumentSnapshot, finding: Finding) -> tuple[str, str] | N
     """This statement before and after the finding's own fix (not a generic example)."""
     if finding.fix is None:
         return None
-    from tf2_lsp.fixes.apply import plan_fixes  # lazy: libcst, ~0.2 s at start-up
-
-    plan = plan_fixes(snapshot.source, snapshot.detection, [finding], snapshot.lines)
+    plan = snapshot.fixes.plan_for(finding)
     edits = [e for e in plan.edits if e.end >= e.start]
     if not edits:
         return None

@@ -21,10 +21,9 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
-from tf2_lsp.analysis.detect import detect
-from tf2_lsp.analysis.incremental import reanalyse
 from tf2_lsp.analysis.notebook import cell_detection, join_cells
 from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
+from tf2_lsp.engine import DocumentFixes, analyse
 from tf2_lsp.lsp import convert
 from tf2_lsp.model import Detection
 from tf2_lsp.settings import Settings, load_project_config, parse_settings
@@ -67,12 +66,19 @@ class Analysis:
     source: str
     detection: Detection
     config: Settings
-    # Fix-all edits by rule code (None: every code), computed on first request.
-    bulk_edits: dict[str | None, types.WorkspaceEdit | None] = field(default_factory=dict)
+    _fixes: DocumentFixes | None = None
 
     @cached_property
     def lines(self) -> list[str]:
         return split_lines(self.source)
+
+    def fixes(self, catalogue: Catalogue) -> DocumentFixes:
+        """This version's fix plans, made on first use and kept with it."""
+        if self._fixes is None:
+            self._fixes = DocumentFixes(
+                self.source, self.detection, catalogue, self.config, self.lines
+            )
+        return self._fixes
 
 
 def analyse_text(
@@ -89,17 +95,13 @@ def _detect(
     previous: Analysis | None = None,
     hints: dict[tuple[int, int], str] | None = None,
 ) -> Detection:
+    before = None
+    if previous is not None and previous.config == config:
+        before = (previous.detection, previous.source)
     try:
-        detection = None
-        if previous is not None and previous.config == config:
-            detection = reanalyse(
-                previous.detection, previous.source, source, catalogue, config, hints
-            )
-        if detection is None:
-            detection = detect(source, catalogue, config, hints)
+        return analyse(source, catalogue, config, hints, before)
     except (RecursionError, MemoryError):  # MemoryError: CPython's parser stack overflow
-        detection = Detection([], syntax_error=SyntaxError("file is nested too deeply"))
-    return detection
+        return Detection([], syntax_error=SyntaxError("file is nested too deeply"))
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,10 @@ class DocumentSnapshot:
     @property
     def settings(self) -> Settings:
         return self.analysis.config
+
+    @property
+    def fixes(self) -> DocumentFixes:
+        return self.analysis.fixes(self.catalogue)
 
 
 @dataclass
