@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from tf2_lsp.catalogue.rules import Fix, Rule, Severity
 from tf2_lsp.text import Span
 
-if TYPE_CHECKING:
-    from tf2_lsp.analysis.resolve import Scope
-
 AnchorKind = Literal["reference", "call", "import", "pattern", "program"]
+ScopeKind = Literal["module", "class", "function", "comprehension"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +85,48 @@ class ReceiverCandidate:
     line: int  # 1-based
     column: int  # character column just past the receiver, where jedi infers its type
     method: str
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """What a name is bound to. `qualified` is None when the name is not TensorFlow."""
+
+    qualified: str | None
+    # The statement that bound it is itself reported with a prefix rule (e.g. the
+    # `from tensorflow.contrib import slim` import): uses through it are covered there.
+    covered: bool = False
+    # A type name for values, e.g. "tensorflow.data.Dataset" for `ds = tf.data.Dataset.range(3)`.
+    value_type: str | None = None
+    # For a name bound by a non-TensorFlow import: what it imports (`tf_slim`, `absl.logging`),
+    # so that fixes can reuse `import tf_slim as slim` instead of adding a second import.
+    imported: str | None = None
+
+
+NOT_TF = Binding(None)
+
+
+@dataclass(slots=True)
+class Scope:
+    kind: ScopeKind
+    parent: Scope | None
+    names: dict[str, Binding] = field(default_factory=dict)
+    explicit_global: set[str] = field(default_factory=set)
+
+    def lookup(self, name: str) -> Binding | None:
+        scope: Scope | None = self
+        first = True
+        while scope is not None:
+            if name in scope.explicit_global:
+                return self.module().names.get(name)
+            # Class bodies are not visible from the functions nested in them.
+            if (first or scope.kind != "class") and name in scope.names:
+                return scope.names[name]
+            first = False
+            scope = scope.parent
+        return None
+
+    def module(self) -> Scope:
+        scope = self
+        while scope.parent is not None:
+            scope = scope.parent
+        return scope

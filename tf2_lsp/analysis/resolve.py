@@ -9,10 +9,14 @@ variable - shadows it there, so `def f(tf): tf.Session()` is never TensorFlow.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
-from typing import Literal, cast
+from typing import cast
 
-ScopeKind = Literal["module", "class", "function", "comprehension"]
+# The scope types live with the shared types (a detection carries its module scope);
+# re-exported here, where resolution code looks for them.
+from tf2_lsp.model import NOT_TF as NOT_TF
+from tf2_lsp.model import Binding as Binding
+from tf2_lsp.model import Scope as Scope
+from tf2_lsp.model import ScopeKind as ScopeKind
 
 TF_ROOT = "tensorflow"
 _TRY_NODES: tuple[type[ast.stmt], ...] = (
@@ -21,51 +25,6 @@ _TRY_NODES: tuple[type[ast.stmt], ...] = (
 )
 COMPAT_V1 = "tensorflow.compat.v1"
 COMPAT_V2 = "tensorflow.compat.v2"
-
-
-@dataclass(frozen=True, slots=True)
-class Binding:
-    """What a name is bound to. `qualified` is None when the name is not TensorFlow."""
-
-    qualified: str | None
-    # The statement that bound it is itself reported with a prefix rule (e.g. the
-    # `from tensorflow.contrib import slim` import): uses through it are covered there.
-    covered: bool = False
-    # A type name for values, e.g. "tensorflow.data.Dataset" for `ds = tf.data.Dataset.range(3)`.
-    value_type: str | None = None
-    # For a name bound by a non-TensorFlow import: what it imports (`tf_slim`, `absl.logging`),
-    # so that fixes can reuse `import tf_slim as slim` instead of adding a second import.
-    imported: str | None = None
-
-
-NOT_TF = Binding(None)
-
-
-@dataclass(slots=True)
-class Scope:
-    kind: ScopeKind
-    parent: Scope | None
-    names: dict[str, Binding] = field(default_factory=dict)
-    explicit_global: set[str] = field(default_factory=set)
-
-    def lookup(self, name: str) -> Binding | None:
-        scope: Scope | None = self
-        first = True
-        while scope is not None:
-            if name in scope.explicit_global:
-                return self.module().names.get(name)
-            # Class bodies are not visible from the functions nested in them.
-            if (first or scope.kind != "class") and name in scope.names:
-                return scope.names[name]
-            first = False
-            scope = scope.parent
-        return None
-
-    def module(self) -> Scope:
-        scope = self
-        while scope.parent is not None:
-            scope = scope.parent
-        return scope
 
 
 def canonical(qualified: str) -> tuple[str, bool]:
