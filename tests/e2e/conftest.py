@@ -1,8 +1,13 @@
 """Shared pieces of the end-to-end tests: a real `python -m tf2_lsp serve` over stdio.
 
-Every test gets its own server process (function-scoped fixture and asyncio loop, see the
-pitfalls in docs/architecture.md). Tests call `initialize(client, ...)` themselves so each can
-choose its initializationOptions, position encodings and capabilities.
+Two fixtures start servers:
+- `shared`: one server per test module, initialized with the defaults (`FAST` options, the
+  capabilities of `capabilities()`). Tests that need nothing else use it, marked `@SHARED`
+  (the module's asyncio loop: a fixture's scope and its tests' loop scope must match, or the
+  test hangs). Each test works on its own files (tmp_path), so tests cannot see each other's
+  documents; they must not change the server's settings.
+- `client`: a server of the test's own, uninitialized: the test calls `initialize(client, ...)`
+  with its own initializationOptions, position encodings and capabilities.
 
 Waiting is by polling with generous timeouts; no test asserts on timing.
 """
@@ -68,6 +73,30 @@ async def client(lsp_client: LanguageClient) -> AsyncIterator[LanguageClient]:
     yield lsp_client
     if lsp_client.capabilities is not None:
         await asyncio.wait_for(lsp_client.shutdown_session(), TIMEOUT)
+
+
+@pytest_lsp.fixture(  # type: ignore[untyped-decorator]
+    config=ClientServerConfig(
+        server_command=SERVER_COMMAND, server_env=SERVER_ENV, client_factory=make_client
+    ),
+    scope="module",
+)
+async def shared(lsp_client: LanguageClient) -> AsyncIterator[LanguageClient]:
+    await initialize(lsp_client)
+    yield lsp_client
+    await asyncio.wait_for(lsp_client.shutdown_session(), TIMEOUT)
+
+
+# For the tests that use `shared`: they run in the module's event loop, as the fixture does.
+SHARED = pytest.mark.asyncio(loop_scope="module")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist's `--dist loadgroup`, a module's `shared` tests go to one worker,
+    so that they share one server; every other test is distributed on its own."""
+    for item in items:
+        if "shared" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group(f"shared-server:{item.nodeid.split('::')[0]}"))
 
 
 def capabilities(

@@ -12,6 +12,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from .conftest import (
+    SHARED,
     apply_workspace_edit,
     code_actions,
     codes,
@@ -37,13 +38,13 @@ def only_one(actions: list[types.CodeAction], prefix: str) -> types.CodeAction:
     return found[0]
 
 
-async def test_quick_fix_is_minimal(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
+@SHARED
+async def test_quick_fix_is_minimal(shared: LanguageClient, tmp_path: Path) -> None:
     text = "import tensorflow as tf\nsess = tf.Session()\ny = tf.log(x)\n"
-    published = await open_and_wait(client, tmp_path / "a.py", text)
+    published = await open_and_wait(shared, tmp_path / "a.py", text)
     uri = published.uri
     session = next(d for d in published.diagnostics if d.code == "TF101")
-    actions = await code_actions(client, uri, session.range, diagnostics=[session])
+    actions = await code_actions(shared, uri, session.range, diagnostics=[session])
 
     fix = only_one(actions, "TF101: Replace")
     assert fix.kind == QUICKFIX
@@ -92,12 +93,12 @@ async def test_quick_fix_after_non_ascii_text(
     )
 
 
-async def test_dropout_fix(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
+@SHARED
+async def test_dropout_fix(shared: LanguageClient, tmp_path: Path) -> None:
     text = "import tensorflow as tf\nh = tf.nn.dropout(h, keep)\n"
-    published = await open_and_wait(client, tmp_path / "a.py", text)
+    published = await open_and_wait(shared, tmp_path / "a.py", text)
     (diagnostic,) = published.diagnostics
-    actions = await code_actions(client, published.uri, diagnostic.range)
+    actions = await code_actions(shared, published.uri, diagnostic.range)
     fix = only_one(actions, "TF214: Update the arguments")
     assert apply_workspace_edit(text, fix.edit, published.uri) == (
         "import tensorflow as tf\nh = tf.nn.dropout(h, rate=1 - keep)\n"
@@ -121,13 +122,13 @@ async def test_unsafe_fix_is_marked(client: LanguageClient, tmp_path: Path) -> N
     assert "tf.Session()" in fixed  # nothing else touched
 
 
-async def test_fix_all_of_one_code(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
+@SHARED
+async def test_fix_all_of_one_code(shared: LanguageClient, tmp_path: Path) -> None:
     text = "import tensorflow as tf\na = tf.Session()\ny = tf.log(x)\nb = tf.Session(graph=g)\n"
-    published = await open_and_wait(client, tmp_path / "a.py", text)
+    published = await open_and_wait(shared, tmp_path / "a.py", text)
     uri = published.uri
     first = next(d for d in published.diagnostics if d.code == "TF101")
-    actions = await code_actions(client, uri, first.range, diagnostics=[first])
+    actions = await code_actions(shared, uri, first.range, diagnostics=[first])
     fix_all = only_one(actions, "TF101: Fix all TF101 in this file")
     assert fix_all.kind == QUICKFIX
     assert apply_workspace_edit(text, fix_all.edit, uri) == (
@@ -141,7 +142,7 @@ async def test_fix_all_of_one_code(client: LanguageClient, tmp_path: Path) -> No
 
     # A code that occurs once gets no "Fix all".
     log = next(d for d in published.diagnostics if d.code == "TF201")
-    actions = await code_actions(client, uri, log.range, diagnostics=[log])
+    actions = await code_actions(shared, uri, log.range, diagnostics=[log])
     assert not [t for t in titles(actions) if "Fix all TF201" in t]
 
 
@@ -178,35 +179,35 @@ async def test_source_fix_all_without_fixable_findings(
     assert await code_actions(client, published.uri, rng(0, 0), only=["source.fixAll"]) == []
 
 
+@SHARED
 async def test_quickfix_only_excludes_source_actions(
-    client: LanguageClient, tmp_path: Path
+    shared: LanguageClient, tmp_path: Path
 ) -> None:
-    await initialize(client)
     text = "import tensorflow as tf\nsess = tf.Session()\n"
-    published = await open_and_wait(client, tmp_path / "a.py", text)
+    published = await open_and_wait(shared, tmp_path / "a.py", text)
     (diagnostic,) = published.diagnostics
-    actions = await code_actions(client, published.uri, diagnostic.range, only=[QUICKFIX])
+    actions = await code_actions(shared, published.uri, diagnostic.range, only=[QUICKFIX])
     assert actions and all(a.kind == QUICKFIX for a in actions)
     # Without `only`, the file-wide fix-all is offered as well.
-    actions = await code_actions(client, published.uri, diagnostic.range)
+    actions = await code_actions(shared, published.uri, diagnostic.range)
     assert {a.kind for a in actions} == {QUICKFIX, "source.fixAll.tf2-lsp"}
 
 
-async def test_no_quick_fix_away_from_findings(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
+@SHARED
+async def test_no_quick_fix_away_from_findings(shared: LanguageClient, tmp_path: Path) -> None:
     text = "import tensorflow as tf\nsess = tf.Session()\nx = 1\n"
-    published = await open_and_wait(client, tmp_path / "a.py", text)
-    actions = await code_actions(client, published.uri, rng(2, 0, 2, 5), only=[QUICKFIX])
+    published = await open_and_wait(shared, tmp_path / "a.py", text)
+    actions = await code_actions(shared, published.uri, rng(2, 0, 2, 5), only=[QUICKFIX])
     assert actions == []
 
 
-async def test_disable_for_this_line(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
+@SHARED
+async def test_disable_for_this_line(shared: LanguageClient, tmp_path: Path) -> None:
     text = "import tensorflow as tf\nsess = tf.Session()\ny = tf.log(x)\n"
-    published = await open_and_wait(client, tmp_path / "a.py", text)
+    published = await open_and_wait(shared, tmp_path / "a.py", text)
     uri = published.uri
     session = next(d for d in published.diagnostics if d.code == "TF101")
-    actions = await code_actions(client, uri, session.range, diagnostics=[session])
+    actions = await code_actions(shared, uri, session.range, diagnostics=[session])
     disable = only_one(actions, "TF101: Disable TF101 for this line")
     assert disable.kind == QUICKFIX
     (edit,) = text_edits(disable.edit, uri)
@@ -215,25 +216,25 @@ async def test_disable_for_this_line(client: LanguageClient, tmp_path: Path) -> 
     assert fixed == (
         "import tensorflow as tf\nsess = tf.Session()  # tf2-lsp: ignore[TF101]\ny = tf.log(x)\n"
     )
-    replace_all(client, uri, 2, fixed)
-    after = await wait_publish(client, uri, 2)
+    replace_all(shared, uri, 2, fixed)
+    after = await wait_publish(shared, uri, 2)
     assert codes(after.diagnostics) == ["TF201"]
 
 
-async def test_disable_extends_an_existing_ignore(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
+@SHARED
+async def test_disable_extends_an_existing_ignore(shared: LanguageClient, tmp_path: Path) -> None:
     text = "import tensorflow as tf\ns = tf.Session(); y = tf.log(x)  # tf2-lsp: ignore[TF201]\n"
-    published = await open_and_wait(client, tmp_path / "a.py", text)
+    published = await open_and_wait(shared, tmp_path / "a.py", text)
     uri = published.uri
     (session,) = published.diagnostics
     assert session.code == "TF101"
-    actions = await code_actions(client, uri, session.range, diagnostics=[session])
+    actions = await code_actions(shared, uri, session.range, diagnostics=[session])
     disable = only_one(actions, "TF101: Disable")
     fixed = apply_workspace_edit(text, disable.edit, uri)
     assert fixed.splitlines()[1].endswith("# tf2-lsp: ignore[TF201, TF101]")
     assert fixed.count("tf2-lsp") == 1
-    replace_all(client, uri, 2, fixed)
-    after = await wait_publish(client, uri, 2)
+    replace_all(shared, uri, 2, fixed)
+    after = await wait_publish(shared, uri, 2)
     assert list(after.diagnostics) == []
 
 
@@ -251,14 +252,14 @@ async def test_disable_after_non_ascii_text(client: LanguageClient, tmp_path: Pa
     )
 
 
-async def test_actions_follow_the_latest_version(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
+@SHARED
+async def test_actions_follow_the_latest_version(shared: LanguageClient, tmp_path: Path) -> None:
     text = "import tensorflow as tf\nsess = tf.Session()\n"
-    uri = (await open_and_wait(client, tmp_path / "a.py", text)).uri
+    uri = (await open_and_wait(shared, tmp_path / "a.py", text)).uri
     newer = "import tensorflow as tf\n\n\nsess = tf.Session()\n"
-    replace_all(client, uri, 2, newer)
-    await wait_publish(client, uri, 2)
-    actions = await code_actions(client, uri, rng(3, 8))
+    replace_all(shared, uri, 2, newer)
+    await wait_publish(shared, uri, 2)
+    actions = await code_actions(shared, uri, rng(3, 8))
     fix = only_one(actions, "TF101: Replace")
     assert apply_workspace_edit(newer, fix.edit, uri) == newer.replace("tf.S", "tf.compat.v1.S")
-    assert len(publishes(client, uri)) >= 2
+    assert len(publishes(shared, uri)) >= 2

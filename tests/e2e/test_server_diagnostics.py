@@ -11,6 +11,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from .conftest import (
+    SHARED,
     TIMEOUT,
     codes,
     column,
@@ -53,9 +54,9 @@ def check_fields(diagnostic: types.Diagnostic) -> None:
     assert diagnostic.message
 
 
-async def test_pushed_diagnostics_fields(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
-    published = await open_and_wait(client, tmp_path / "a.py", SOURCE)
+@SHARED
+async def test_pushed_diagnostics_fields(shared: LanguageClient, tmp_path: Path) -> None:
+    published = await open_and_wait(shared, tmp_path / "a.py", SOURCE)
     assert codes(published.diagnostics) == sorted(["TF101", "TF201", "TF214", LAYERS])
     by_code = {d.code: d for d in published.diagnostics}
     for diagnostic in published.diagnostics:
@@ -103,21 +104,21 @@ async def test_pull_for_unknown_document_is_empty(client: LanguageClient, tmp_pa
     assert await pull(client, path.as_uri()) == []
 
 
+@SHARED
 async def test_diagnostics_on_save_follow_the_latest_text(
-    client: LanguageClient, tmp_path: Path
+    shared: LanguageClient, tmp_path: Path
 ) -> None:
-    await initialize(client)
-    uri = (await open_and_wait(client, tmp_path / "a.py", "import tensorflow as tf\n")).uri
-    client.text_document_did_change(
+    uri = (await open_and_wait(shared, tmp_path / "a.py", "import tensorflow as tf\n")).uri
+    shared.text_document_did_change(
         types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
             content_changes=[types.TextDocumentContentChangeWholeDocument(text=SOURCE)],
         )
     )
-    client.text_document_did_save(
+    shared.text_document_did_save(
         types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
-    published = await wait_publish(client, uri, 2)
+    published = await wait_publish(shared, uri, 2)
     assert codes(published.diagnostics) == sorted(["TF101", "TF201", "TF214", LAYERS])
 
 
@@ -217,9 +218,9 @@ batches = ds.make_one_shot_iterator()
 """
 
 
-async def test_receivers(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
-    published = await open_and_wait(client, tmp_path / "a.py", RECEIVERS)
+@SHARED
+async def test_receivers(shared: LanguageClient, tmp_path: Path) -> None:
+    published = await open_and_wait(shared, tmp_path / "a.py", RECEIVERS)
     flagged = [(d.code, d.range.start.line) for d in published.diagnostics]
     assert flagged == [("TF702", 15)]
     (diagnostic,) = published.diagnostics

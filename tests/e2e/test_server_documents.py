@@ -8,6 +8,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from .conftest import (
+    SHARED,
     change,
     codes,
     initialize,
@@ -22,39 +23,39 @@ from .conftest import (
 SOURCE = "import tensorflow as tf\nsess = tf.Session()\n"
 
 
-async def test_open_publishes_with_version(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
-    published = await open_and_wait(client, tmp_path / "a.py", SOURCE, version=7)
+@SHARED
+async def test_open_publishes_with_version(shared: LanguageClient, tmp_path: Path) -> None:
+    published = await open_and_wait(shared, tmp_path / "a.py", SOURCE, version=7)
     assert published.version == 7
     assert codes(published.diagnostics) == ["TF101"]
 
 
-async def test_incremental_changes(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
-    published = await open_and_wait(client, tmp_path / "a.py", SOURCE)
+@SHARED
+async def test_incremental_changes(shared: LanguageClient, tmp_path: Path) -> None:
+    published = await open_and_wait(shared, tmp_path / "a.py", SOURCE)
     uri = published.uri
     # Insert a second finding on a new line, then rename Session -> compat.v1.Session in place.
-    change(client, uri, 2, (rng(2, 0), "y = tf.log(x)\n"))
-    second = await wait_publish(client, uri, 2)
+    change(shared, uri, 2, (rng(2, 0), "y = tf.log(x)\n"))
+    second = await wait_publish(shared, uri, 2)
     assert codes(second.diagnostics) == ["TF101", "TF201"]
     tf201 = next(d for d in second.diagnostics if d.code == "TF201")
     assert (tf201.range.start.line, tf201.range.start.character) == (2, 4)
 
     # Two edits in one notification, applied in order: "tf.Session" -> "tf.compat.v1.Session"
     # and "tf.log" -> "tf.math.log".
-    change(client, uri, 3, (rng(1, 10), "compat.v1."), (rng(2, 7), "math."))
-    third = await wait_publish(client, uri, 3)
+    change(shared, uri, 3, (rng(1, 10), "compat.v1."), (rng(2, 7), "math."))
+    third = await wait_publish(shared, uri, 3)
     assert list(third.diagnostics) == []
 
 
+@SHARED
 async def test_results_carry_the_version_of_their_text(
-    client: LanguageClient, tmp_path: Path
+    shared: LanguageClient, tmp_path: Path
 ) -> None:
-    await initialize(client)
-    uri = (await open_and_wait(client, tmp_path / "a.py", "import tensorflow as tf\n")).uri
+    uri = (await open_and_wait(shared, tmp_path / "a.py", "import tensorflow as tf\n")).uri
     for version in range(2, 6):
-        change(client, uri, version, (rng(version - 1, 0), "s = tf.Session()\n"))
-        published = await wait_publish(client, uri, version)
+        change(shared, uri, version, (rng(version - 1, 0), "s = tf.Session()\n"))
+        published = await wait_publish(shared, uri, version)
         # Version n has n - 1 sessions: the diagnostics belong to exactly that text.
         assert codes(published.diagnostics) == ["TF101"] * (version - 1)
 
@@ -103,34 +104,34 @@ async def test_storm_of_changes_ends_with_the_last_version(
         assert len(published.diagnostics) == (published.version - 1) // 2
 
 
-async def test_whole_document_change(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
-    uri = (await open_and_wait(client, tmp_path / "a.py", SOURCE)).uri
-    replace_all(client, uri, 2, "import tensorflow as tf\nx = tf.placeholder(tf.float32)\n")
-    published = await wait_publish(client, uri, 2)
+@SHARED
+async def test_whole_document_change(shared: LanguageClient, tmp_path: Path) -> None:
+    uri = (await open_and_wait(shared, tmp_path / "a.py", SOURCE)).uri
+    replace_all(shared, uri, 2, "import tensorflow as tf\nx = tf.placeholder(tf.float32)\n")
+    published = await wait_publish(shared, uri, 2)
     assert codes(published.diagnostics) == ["TF102"]
 
 
-async def test_save_publishes(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
-    uri = (await open_and_wait(client, tmp_path / "a.py", SOURCE)).uri
-    before = len(publishes(client, uri))
-    client.text_document_did_save(
+@SHARED
+async def test_save_publishes(shared: LanguageClient, tmp_path: Path) -> None:
+    uri = (await open_and_wait(shared, tmp_path / "a.py", SOURCE)).uri
+    before = len(publishes(shared, uri))
+    shared.text_document_did_save(
         types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
-    published = await wait_publish(client, uri, 1, after=before)
+    published = await wait_publish(shared, uri, 1, after=before)
     assert codes(published.diagnostics) == ["TF101"]
 
 
-async def test_close_clears_diagnostics(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
-    uri = (await open_and_wait(client, tmp_path / "a.py", SOURCE)).uri
-    assert client.diagnostics[uri]
-    before = len(publishes(client, uri))
-    client.text_document_did_close(
+@SHARED
+async def test_close_clears_diagnostics(shared: LanguageClient, tmp_path: Path) -> None:
+    uri = (await open_and_wait(shared, tmp_path / "a.py", SOURCE)).uri
+    assert shared.diagnostics[uri]
+    before = len(publishes(shared, uri))
+    shared.text_document_did_close(
         types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
-    cleared = await wait_publish(client, uri, after=before)
+    cleared = await wait_publish(shared, uri, after=before)
     assert list(cleared.diagnostics) == []
 
 

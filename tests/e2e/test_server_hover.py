@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pytest_lsp import LanguageClient
 
-from .conftest import column, hover, hover_text, initialize, open_and_wait
+from .conftest import SHARED, column, hover, hover_text, initialize, open_and_wait
 
 DROPOUT = (
     "import tensorflow as tf\n"
@@ -19,13 +19,13 @@ DROPOUT = (
 )
 
 
-async def test_hover_on_flagged_call(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
-    published = await open_and_wait(client, tmp_path / "a.py", DROPOUT)
+@SHARED
+async def test_hover_on_flagged_call(shared: LanguageClient, tmp_path: Path) -> None:
+    published = await open_and_wait(shared, tmp_path / "a.py", DROPOUT)
     uri = published.uri
     first = next(d for d in published.diagnostics if d.range.start.line == 1)
 
-    result = await hover(client, uri, 1, 22)  # inside `keep`, the argument that changed
+    result = await hover(shared, uri, 1, 22)  # inside `keep`, the argument that changed
     text = hover_text(result)
     assert result is not None and result.range == first.range
     assert "TF214" in text
@@ -39,40 +39,40 @@ async def test_hover_on_flagged_call(client: LanguageClient, tmp_path: Path) -> 
     # The rewrite already is idiomatic TF2: no claim that it only keeps TF1 semantics.
     assert "keeps TF1 semantics" not in text
 
-    second = hover_text(await hover(client, uri, 2, 22))
+    second = hover_text(await hover(shared, uri, 2, 22))
     assert "g = tf.nn.dropout(g, rate=0.25, name='second')" in second
     assert "name='second'" in second
     assert "h = tf.nn.dropout" not in second
 
 
-async def test_hover_at_the_edges_of_a_symbol(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
-    uri = (await open_and_wait(client, tmp_path / "a.py", DROPOUT)).uri
-    assert await hover(client, uri, 1, 21) is not None  # first character of `keep`
-    assert await hover(client, uri, 1, 20) is None  # the space before it
+@SHARED
+async def test_hover_at_the_edges_of_a_symbol(shared: LanguageClient, tmp_path: Path) -> None:
+    uri = (await open_and_wait(shared, tmp_path / "a.py", DROPOUT)).uri
+    assert await hover(shared, uri, 1, 21) is not None  # first character of `keep`
+    assert await hover(shared, uri, 1, 20) is None  # the space before it
 
 
+@SHARED
 async def test_hover_on_compat_v1_with_an_idiomatic_form(
-    client: LanguageClient, tmp_path: Path
+    shared: LanguageClient, tmp_path: Path
 ) -> None:
-    await initialize(client)
-    published = await open_and_wait(client, tmp_path / "a.py", DROPOUT)
+    published = await open_and_wait(shared, tmp_path / "a.py", DROPOUT)
     # Not a diagnostic at the compat level: tf.compat.v1 code works ...
     assert not [d for d in published.diagnostics if d.range.start.line == 3]
     # ... but hover says what its idiomatic TF2 form is.
-    text = hover_text(await hover(client, published.uri, 3, 16))
+    text = hover_text(await hover(shared, published.uri, 3, 16))
     assert "TF311" in text
     assert "absl" in text
     assert "logging.info('hi')" in text
 
 
+@SHARED
 @pytest.mark.parametrize(("line", "character"), [(5, 2), (4, 0), (0, 3), (0, 30), (1, 0)])
 async def test_no_hover_elsewhere(
-    client: LanguageClient, tmp_path: Path, line: int, character: int
+    shared: LanguageClient, tmp_path: Path, line: int, character: int
 ) -> None:
-    await initialize(client)
-    uri = (await open_and_wait(client, tmp_path / "a.py", DROPOUT)).uri
-    assert await hover(client, uri, line, character) is None
+    uri = (await open_and_wait(shared, tmp_path / "a.py", DROPOUT)).uri
+    assert await hover(shared, uri, line, character) is None
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8", "utf-32"])

@@ -11,6 +11,7 @@ from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
 from .conftest import (
+    SHARED,
     TIMEOUT,
     code_actions,
     codes,
@@ -46,32 +47,32 @@ async def still_serving(client: LanguageClient, tmp_path: Path, name: str = "ok.
     assert await hover(client, published.uri, 1, 10) is not None
 
 
+@SHARED
 @pytest.mark.parametrize("text", BROKEN, ids=range(len(BROKEN)))
 async def test_broken_code_does_not_stop_the_server(
-    client: LanguageClient, tmp_path: Path, text: str
+    shared: LanguageClient, tmp_path: Path, text: str
 ) -> None:
-    await initialize(client)
-    uri = open_document(client, tmp_path / "broken.py", text)
-    published = await wait_publish(client, uri, 1)
+    uri = open_document(shared, tmp_path / "broken.py", text)
+    published = await wait_publish(shared, uri, 1)
     assert list(published.diagnostics) == []  # not analysed; the user sees Python's own error
-    assert await hover(client, uri, 1, 9) is None
-    assert await code_actions(client, uri, rng(1, 0, 1, 10)) == []
-    await still_serving(client, tmp_path)
+    assert await hover(shared, uri, 1, 9) is None
+    assert await code_actions(shared, uri, rng(1, 0, 1, 10)) == []
+    await still_serving(shared, tmp_path)
 
     # Finishing the code brings the diagnostics back.
-    replace_all(client, uri, 2, SOURCE)
-    fixed = await wait_publish(client, uri, 2)
+    replace_all(shared, uri, 2, SOURCE)
+    fixed = await wait_publish(shared, uri, 2)
     assert codes(fixed.diagnostics) == ["TF101"]
 
 
-async def test_typing_through_broken_states(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
-    uri = (await open_and_wait(client, tmp_path / "a.py", "import tensorflow as tf\n")).uri
+@SHARED
+async def test_typing_through_broken_states(shared: LanguageClient, tmp_path: Path) -> None:
+    uri = (await open_and_wait(shared, tmp_path / "a.py", "import tensorflow as tf\n")).uri
     typed = "x = tf.Session()\n"
     for version, end in enumerate(range(1, len(typed) + 1), start=2):
-        replace_all(client, uri, version, "import tensorflow as tf\n" + typed[:end])
+        replace_all(shared, uri, version, "import tensorflow as tf\n" + typed[:end])
     last = 1 + len(typed)
-    final = await wait_publish(client, uri, last)
+    final = await wait_publish(shared, uri, last)
     assert codes(final.diagnostics) == ["TF101"]
 
 
@@ -92,84 +93,101 @@ async def test_unknown_document(client: LanguageClient, tmp_path: Path) -> None:
     await still_serving(client, tmp_path)
 
 
+@SHARED
 async def test_changes_and_close_for_unknown_documents(
-    client: LanguageClient, tmp_path: Path
+    shared: LanguageClient, tmp_path: Path
 ) -> None:
-    await initialize(client)
     uri = (tmp_path / "ghost.py").as_uri()
-    replace_all(client, uri, 2, SOURCE)
-    client.text_document_did_save(
+    replace_all(shared, uri, 2, SOURCE)
+    shared.text_document_did_save(
         types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
-    client.text_document_did_close(
+    shared.text_document_did_close(
         types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
-    await still_serving(client, tmp_path)
-    assert all(list(p.diagnostics) == [] for p in publishes(client, uri))
+    await still_serving(shared, tmp_path)
+    # Nothing analysed for it; the close cleared its (empty) diagnostics, once.
+    assert [list(p.diagnostics) for p in publishes(shared, uri)] == [[]]
 
 
+@SHARED
 @pytest.mark.parametrize(
     ("line", "character"), [(1, 500), (2, 0), (50, 3), (10_000, 10_000), (0, 2**31 - 1)]
 )
 async def test_out_of_range_positions(
-    client: LanguageClient, tmp_path: Path, line: int, character: int
+    shared: LanguageClient, tmp_path: Path, line: int, character: int
 ) -> None:
-    await initialize(client)
-    uri = (await open_and_wait(client, tmp_path / "a.py", SOURCE)).uri
-    assert await hover(client, uri, line, character) is None
+    uri = (await open_and_wait(shared, tmp_path / "a.py", SOURCE)).uri
+    assert await hover(shared, uri, line, character) is None
     where = rng(line, character, line + 1, character)
-    actions = await code_actions(client, uri, where, only=[types.CodeActionKind.QuickFix])
+    actions = await code_actions(shared, uri, where, only=[types.CodeActionKind.QuickFix])
     if line >= 2:  # a range that starts past the finding's line offers nothing
         assert actions == []
-    await still_serving(client, tmp_path, "b.py")
+    await still_serving(shared, tmp_path, "b.py")
 
 
-async def test_range_covering_the_whole_file(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
-    uri = (await open_and_wait(client, tmp_path / "a.py", SOURCE)).uri
+@SHARED
+async def test_range_covering_the_whole_file(shared: LanguageClient, tmp_path: Path) -> None:
+    uri = (await open_and_wait(shared, tmp_path / "a.py", SOURCE)).uri
     actions = await code_actions(
-        client, uri, rng(0, 0, 999, 0), only=[types.CodeActionKind.QuickFix]
+        shared, uri, rng(0, 0, 999, 0), only=[types.CodeActionKind.QuickFix]
     )
     assert any(a.title.startswith("TF101: Replace") for a in actions)
 
 
-async def test_cancel_request(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
-    uri = (await open_and_wait(client, tmp_path / "a.py", SOURCE)).uri
+@SHARED
+async def test_cancelled_requests_are_still_answered(
+    shared: LanguageClient, tmp_path: Path
+) -> None:
+    """Every request gets exactly one answer, cancelled or not: its result, or RequestCancelled.
+
+    The handlers run synchronously, so a cancel that arrives after the request has nothing
+    left to stop; what the shared must never see is a hang, a wrong result or another error.
+    """
+    uri = (await open_and_wait(shared, tmp_path / "a.py", SOURCE)).uri
+    expected = await hover(shared, uri, 1, 10)
+    assert expected is not None
     params = types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri),
         position=types.Position(line=1, character=10),
     )
+    futures = []
     for attempt in range(5):
         request_id = f"to-cancel-{attempt}"
-        future = client.protocol.send_request(types.TEXT_DOCUMENT_HOVER, params, msg_id=request_id)
-        client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=request_id))
+        futures.append(
+            shared.protocol.send_request(types.TEXT_DOCUMENT_HOVER, params, msg_id=request_id)
+        )
+        shared.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=request_id))
+    for future in futures:
         try:
-            await asyncio.wait_for(asyncio.wrap_future(future), TIMEOUT)
-        except JsonRpcException as error:  # cancelled before it ran: RequestCancelled
-            assert error.code == types.LSPErrorCodes.RequestCancelled
+            result = await asyncio.wait_for(asyncio.wrap_future(future), TIMEOUT)
+        except JsonRpcException as error:
+            assert error.code == types.LSPErrorCodes.RequestCancelled, error
+        else:
+            assert result == expected
     # Cancelling a request that already finished, or never existed, is harmless too.
-    client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="no-such-request"))
-    await still_serving(client, tmp_path, "b.py")
+    shared.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="no-such-request"))
+    shared.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="to-cancel-0"))
+    await still_serving(shared, tmp_path, "b.py")
 
 
-async def test_many_documents(client: LanguageClient, tmp_path: Path) -> None:
-    await initialize(client)
-    uris = [open_document(client, tmp_path / f"m{i}.py", SOURCE) for i in range(30)]
+@SHARED
+async def test_many_documents(shared: LanguageClient, tmp_path: Path) -> None:
+    uris = [open_document(shared, tmp_path / f"m{i}.py", SOURCE) for i in range(30)]
     for uri in uris:
-        published = await wait_publish(client, uri, 1)
+        published = await wait_publish(shared, uri, 1)
         assert codes(published.diagnostics) == ["TF101"]
 
 
-async def test_huge_file_gets_a_message_not_a_stall(client: LanguageClient, tmp_path: Path) -> None:
+@SHARED
+async def test_huge_file_gets_a_message_not_a_stall(shared: LanguageClient, tmp_path: Path) -> None:
     from tf2_lsp.lsp.session import MAX_EDITOR_CHARS
 
-    await initialize(client)
     line = "x = tf.log(1.0)  # " + "padding " * 8 + "\n"
     text = "import tensorflow as tf\n" + line * (MAX_EDITOR_CHARS // len(line) + 10)
-    published = await open_and_wait(client, tmp_path / "huge.py", text)
+    published = await open_and_wait(shared, tmp_path / "huge.py", text)
     assert list(published.diagnostics) == []
     await wait_for(
-        lambda: [m for m in client.messages if "larger than" in m.message],
+        lambda: [m for m in shared.messages if "larger than" in m.message],
         "a showMessage about the file's size",
     )
