@@ -15,7 +15,7 @@ from tf2_lsp.catalogue.docs import catalogue_markdown, rule_markdown
 from tf2_lsp.catalogue.rules import DOC_FIELDS, Catalogue, Rule, build_catalogue, load_catalogue
 from tf2_lsp.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RULES_MD = ROOT / "docs" / "rules.md"
 CATALOGUE = load_catalogue()
 

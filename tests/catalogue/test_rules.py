@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,23 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
     )
     catalogue = load_catalogue(tmp_path)
     assert catalogue.lookup("tensorflow.Session") == (rule,)
+
+
+def test_a_rename_rule_takes_its_symbols_from_to(tmp_path: Path) -> None:
+    rule_text = RULE.replace('symbols = ["tensorflow.Session"]\n', "")
+    fix = FIX.replace(
+        '"tensorflow.Session" = "tensorflow.compat.v1.Session" }',
+        '"tensorflow.Session" = "tensorflow.compat.v1.Session", '
+        '"tensorflow.InteractiveSession" = "tensorflow.compat.v1.InteractiveSession" }',
+    )
+    [rule] = load_rule_file(write(tmp_path, "demo.toml", FAMILY + rule_text + fix))
+    assert rule.symbols == ("tensorflow.Session", "tensorflow.InteractiveSession")
+
+
+def test_symbols_are_required_without_a_rename_fix(tmp_path: Path) -> None:
+    rule_text = RULE.replace('symbols = ["tensorflow.Session"]\n', "")
+    with pytest.raises(CatalogueError, match=r"TF901.*symbols.*required"):
+        load_rule_file(write(tmp_path, "demo.toml", FAMILY + rule_text))
 
 
 BROKEN = [
@@ -221,3 +239,28 @@ def test_the_bundled_catalogue_loads(tmp_path: Path) -> None:
     catalogue = load_catalogue()
     assert len(catalogue.rules) > 100
     assert all(rule.code.startswith("TF") for rule in catalogue.rules)
+
+
+def test_each_family_keeps_to_its_documented_code_range() -> None:
+    """docs/rule-format.md gives each family a code prefix; `--select PREFIX` means that family."""
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "rule-format.md").read_text("utf-8")
+    ranges = {
+        file: (prefix, int(low), int(high))
+        for prefix, low, high, file in re.findall(
+            r"^\| `(TF\d+)` \| TF(\d+)-TF(\d+)[^|]* \| .*\(`(\w+)\.toml`\) \|$", docs, re.M
+        )
+    }
+    exceptions = {"TF910": "behaviour"}  # numbered before the ranges; the docs say so
+    catalogue = load_catalogue()
+    families = {rule.family.source.stem for rule in catalogue.rules}
+    assert families <= set(ranges), f"families without a documented range: {families - set(ranges)}"
+    prefixes = [prefix for prefix, _, _ in ranges.values()]
+    for prefix in prefixes:  # no prefix selects a part of another family's range
+        assert not [p for p in prefixes if p != prefix and p.startswith(prefix)], prefix
+    for rule in catalogue.rules:
+        if exceptions.get(rule.code) == rule.family.source.stem:
+            assert rule.code in docs
+            continue
+        prefix, low, high = ranges[rule.family.source.stem]
+        number = int(rule.code[2:])
+        assert rule.code.startswith(prefix) and low <= number <= high, (rule.code, prefix)

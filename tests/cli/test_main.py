@@ -13,7 +13,7 @@ import pytest
 
 from tf2_lsp.cli import main as cli
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TF1 = "import tensorflow as tf\ns = tf.Session()\ny = tf.log(x)\n"
 FIXED = "import tensorflow as tf\ns = tf.compat.v1.Session()\ny = tf.math.log(x)\n"
 JSON_KEYS = [

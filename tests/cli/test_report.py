@@ -20,7 +20,7 @@ import pytest
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.cli.report.treemap import build_tree, layout, squarify
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "tf1_model"
 TF1 = "import tensorflow as tf\ns = tf.Session()\ny = tf.log(x)\n"
 
