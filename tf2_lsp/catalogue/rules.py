@@ -389,7 +389,7 @@ class _Reader:
         unknown = set(raw) - _RULE_KEYS
         if unknown:
             raise self.fail(code, sorted(unknown)[0], "unknown field")
-        symbols = self.strings(raw, code, "symbols", required=True)
+        symbols = self.symbols(raw, code)
         for symbol in symbols:
             if not _SYMBOL_RE.match(symbol):
                 raise self.fail(code, "symbols", f"'{symbol}' is not a dotted name")
@@ -485,6 +485,19 @@ class _Reader:
         ):
             raise self.fail(code, "availability", "must map targets to lists of versions")
         return MappingProxyType({target: tuple(v) for target, v in table.items()})
+
+    def symbols(self, raw: dict[str, Any], code: str) -> tuple[str, ...]:
+        """The rule's symbols; a rename rule may leave them out: its `to` keys name them."""
+        if "symbols" in raw:
+            return self.strings(raw, code, "symbols", required=True)
+        renames = [
+            fix.get("to")
+            for fix in self.tables(raw, code, "fix")
+            if fix.get("kind") == "rename" and isinstance(fix.get("to"), dict)
+        ]
+        if not renames or not renames[0]:
+            raise self.fail(code, "symbols", "required (only a rename fix's `to` may stand in)")
+        return tuple(str(symbol) for symbol in renames[0])
 
     def fix(self, raw: dict[str, Any], code: str, symbols: tuple[str, ...]) -> Fix:
         unknown = set(raw) - _FIX_KEYS
