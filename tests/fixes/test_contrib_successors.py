@@ -6,17 +6,17 @@ import pytest
 
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import load_catalogue
-from tf2_lsp.engine import fix_source
+from tf2_lsp.engine import fix_all
 from tf2_lsp.lsp.hover import hover_markdown
-from tf2_lsp.settings import Options
+from tf2_lsp.settings import Settings
 
 CATALOGUE = load_catalogue()
 HEAD = "import tensorflow as tf\n"
 
 
 def fixed(body: str, target: str = "2.21", unsafe: bool = False) -> str:
-    options = Options(target_version=target)
-    outcome = fix_source(HEAD + body + "\n", CATALOGUE, options, unsafe=unsafe)
+    options = Settings(target_version=target)
+    outcome = fix_all(HEAD + body + "\n", CATALOGUE, options, unsafe=unsafe)
     assert outcome.error is None
     return outcome.source.removesuffix("\n")
 
@@ -37,7 +37,7 @@ def test_keras2_only_rewrite_is_an_unsafe_fix_from_2_16(before: str, after: str)
     assert fixed(before, "2.15") == HEAD + after  # safe where tf.compat.v1 has them
     assert fixed(before, "2.21") == HEAD + before  # not a safe fix any more
     assert fixed(before, "2.21", unsafe=True) == HEAD + after
-    options = Options(target_version="2.21")
+    options = Settings(target_version="2.21")
     (finding,) = detect(HEAD + before + "\n", CATALOGUE, options).findings
     assert finding.fix is not None and finding.fix.safety == "unsafe"
     for text in (finding.message, hover_markdown(finding, None)):
@@ -46,7 +46,7 @@ def test_keras2_only_rewrite_is_an_unsafe_fix_from_2_16(before: str, after: str)
 
 def test_module_import_and_member_use_agree() -> None:
     """`from tensorflow import layers` and `tf.layers.dense` get the same unsafe rewrite."""
-    options = Options(target_version="2.21")
+    options = Settings(target_version="2.21")
     source = "from tensorflow import layers\nimport tensorflow as tf\ny = tf.layers.dense(x, 3)\n"
     findings = detect(source, CATALOGUE, options).findings
     assert len(findings) == 2
