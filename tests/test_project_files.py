@@ -46,3 +46,13 @@ def test_extension_readme_installs_the_server_from_a_checkout_or_wheel() -> None
     assert "pip install tf2-lsp" not in readme  # not a published package
     assert "pip install /path/to/tf2-lsp" in install
     assert "pip wheel --no-deps" in install
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = re.search(r"^(python -m pytest [^#\n]*?)\s*#", readme, re.M)
+    assert command is not None, "no test command in the README's Development section"
+    words = command.group(1).split()
+    ran = next(line for line in script.splitlines() if line.startswith("python -m pytest"))
+    assert [w for w in ran.split() if w not in ("-q", "-p", "no:cacheprovider")] == words
