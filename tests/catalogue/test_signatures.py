@@ -17,7 +17,7 @@ from tf2_lsp.catalogue.signatures import (
     signatures_for,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 _KINDS = {
     "P": inspect.Parameter.POSITIONAL_ONLY,
     "A": inspect.Parameter.POSITIONAL_OR_KEYWORD,

@@ -23,12 +23,12 @@ from hypothesis import strategies as st
 from tf2_lsp.analysis.calls import literal
 from tf2_lsp.catalogue.rules import load_catalogue
 from tf2_lsp.catalogue.signatures import COMPAT, TF, Signature, signatures_for
-from tf2_lsp.engine import fix_source
-from tf2_lsp.settings import Options
+from tf2_lsp.engine import fix_all
+from tf2_lsp.settings import Settings
 
 CATALOGUE = load_catalogue()
 SIGS = signatures_for("2.21")
-OPTIONS = Options(target_version="2.21")
+OPTIONS = Settings(target_version="2.21")
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def callee(call: ast.Call) -> str:
 def test_fixed_calls_bind_to_the_target(case: tuple[Function, str, dict[str, str]]) -> None:
     function, body, values = case
     source = f"import tensorflow as tf\n{body}\n"
-    outcome = fix_source(source, CATALOGUE, OPTIONS, unsafe=True)
+    outcome = fix_all(source, CATALOGUE, OPTIONS, unsafe=True)
     assert outcome.error is None
     assert outcome.failed == [], outcome.failed
     call = emitted_call(outcome.source)
@@ -219,7 +219,7 @@ def test_fixed_calls_bind_in_real_tensorflow(
 ) -> None:
     _, body, _ = case
     source = f"import tensorflow as tf\n{body}\n"
-    outcome = fix_source(source, CATALOGUE, OPTIONS, unsafe=True)
+    outcome = fix_all(source, CATALOGUE, OPTIONS, unsafe=True)
     call = emitted_call(outcome.source)
     try:
         target = _resolve(tf, callee(call))

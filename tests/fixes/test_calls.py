@@ -10,22 +10,22 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_splice import both_paths
+from tests.fixes.test_splice import both_paths
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import Catalogue, Level
-from tf2_lsp.engine import fix_source
-from tf2_lsp.settings import Options
+from tf2_lsp.engine import fix_all
+from tf2_lsp.settings import Settings
 
 TF = "import tensorflow as tf\n"
 
 
 def fixed(body: str, catalogue: Catalogue, level: Level = "compat") -> str:
     source = TF + body + "\n"
-    outcome = fix_source(source, catalogue, Options(level=level))
+    outcome = fix_all(source, catalogue, Settings(level=level))
     assert outcome.error is None and outcome.failed == []
-    again = fix_source(outcome.source, catalogue, Options(level=level))
+    again = fix_all(outcome.source, catalogue, Settings(level=level))
     assert again.source == outcome.source, "fixing twice changed the code again"
-    spliced, libcst_only = both_paths(source, catalogue, Options(level=level))
+    spliced, libcst_only = both_paths(source, catalogue, Settings(level=level))
     assert spliced == libcst_only, "the splice and libcst paths disagree"
     return outcome.source[len(TF) : -1]
 
@@ -167,7 +167,7 @@ def test_one_fix_for_rename_and_arguments(catalogue: Catalogue) -> None:
 
 def test_removed_value_that_matters_is_refused_at_native_level(catalogue: Catalogue) -> None:
     source = TF + "o = tf.ones_like(x, optimize=False)\n"
-    [finding] = [f for f in detect(source, catalogue, Options(level="native")).findings]
+    [finding] = [f for f in detect(source, catalogue, Settings(level="native")).findings]
     assert finding.fix is None
     assert finding.refused == "`optimize=False` has no TensorFlow 2 counterpart and changes results"
 
@@ -188,7 +188,7 @@ def test_star_arguments_warn_without_a_fix(body: str, catalogue: Catalogue) -> N
     assert finding.severity == "warning"
     assert finding.fix is None
     assert finding.refused is not None and "*args/**kwargs" in finding.refused
-    assert fix_source(source, catalogue, Options()).source == source
+    assert fix_all(source, catalogue, Settings()).source == source
 
 
 def test_star_arguments_pass_through_an_unchanged_signature(catalogue: Catalogue) -> None:
@@ -214,7 +214,7 @@ def test_each_changed_keyword_has_its_own_diagnostic(catalogue: Catalogue) -> No
     findings = detect(source, catalogue).findings
     assert [(f.span.line, f.span.column) for f in findings] == [(3, 4), (7, 4)]
     assert all(f.anchor == findings[0].anchor for f in findings)
-    outcome = fix_source(source, catalogue, Options())
+    outcome = fix_all(source, catalogue, Settings())
     assert outcome.source == TF + (
         "y = tf.nn.conv1d(\n    input=s,\n    filters=k,\n    stride=1,\n    padding='SAME',\n)\n"
     )
