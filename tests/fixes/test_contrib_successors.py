@@ -127,3 +127,20 @@ def test_contrib_layers_members_that_tf_slim_keeps_elsewhere() -> None:
         HEAD + "import tf_slim as slim\nlayers = slim.layers\nh = slim.instance_norm(x)\n"
         "c = layers.real_valued_column('a')"
     )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "ds = ds.apply(tf.contrib.data.map_and_batch(parse, 32))",
+            "ds = ds.apply(tf.data.experimental.map_and_batch(parse, 32))",
+        ),
+        ("w = tf.contrib.signal.hann_window(400)", "w = tf.signal.hann_window(400)"),
+        ("p = tf.contrib.util.make_tensor_proto(a)", "p = tf.make_tensor_proto(a)"),
+    ],
+)
+def test_contrib_aliases_of_core_functions_get_the_core_name(before: str, after: str) -> None:
+    assert fixed(before) == HEAD + after
+    (finding,) = detect(HEAD + before + "\n", CATALOGUE).findings
+    assert finding.code == "TF416" and "was removed" not in finding.message
