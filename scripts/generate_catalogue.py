@@ -920,6 +920,9 @@ HAND_WRITTEN: set[str] = set()  # symbols of hand-written rules: they shadow our
 def hand_written_symbols(rules_dir: Path) -> set[str]:
     import tomllib
 
+    sys.path.insert(0, str(ROOT))  # this checkout's tf2_lsp, installed or not
+    from tf2_lsp.catalogue.rules import rule_symbols  # a rename rule's symbols may be its `to`
+
     names: set[str] = set()
     for path in sorted(rules_dir.glob("*.toml")):
         if path.name.startswith("generated_"):
@@ -932,7 +935,7 @@ def hand_written_symbols(rules_dir: Path) -> set[str]:
             checks = rule.get("calls", {}).values()
             if any(not check.get("refuse", False) for check in checks):
                 continue  # judges only some calls: generated rules keep the others
-            names.update(s.removesuffix(".*") for s in rule.get("symbols", []))
+            names.update(s.removesuffix(".*") for s in rule_symbols(rule))
     return names
 
 

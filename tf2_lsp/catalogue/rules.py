@@ -490,14 +490,10 @@ class _Reader:
         """The rule's symbols; a rename rule may leave them out: its `to` keys name them."""
         if "symbols" in raw:
             return self.strings(raw, code, "symbols", required=True)
-        renames = [
-            fix.get("to")
-            for fix in self.tables(raw, code, "fix")
-            if fix.get("kind") == "rename" and isinstance(fix.get("to"), dict)
-        ]
-        if not renames or not renames[0]:
+        symbols = rule_symbols(raw)
+        if not symbols:
             raise self.fail(code, "symbols", "required (only a rename fix's `to` may stand in)")
-        return tuple(str(symbol) for symbol in renames[0])
+        return symbols
 
     def fix(self, raw: dict[str, Any], code: str, symbols: tuple[str, ...]) -> Fix:
         unknown = set(raw) - _FIX_KEYS
@@ -657,3 +653,20 @@ class _Reader:
         if not isinstance(value, dict):
             raise self.fail(code, f"{prefix}{key}", "must be a table")
         return value
+
+
+def rule_symbols(raw: dict[str, Any]) -> tuple[str, ...]:
+    """The symbols of a rule table as written: `symbols`, or else the keys of its first
+    rename fix's `to` (for readers of the raw TOML, such as the catalogue generator)."""
+    if "symbols" in raw:
+        value = raw["symbols"]
+        return tuple(str(s) for s in value) if isinstance(value, list) else ()
+    fixes = raw.get("fix", [])
+    for fix in [fixes] if isinstance(fixes, dict) else fixes:
+        if (
+            isinstance(fix, dict)
+            and fix.get("kind") == "rename"
+            and isinstance(fix.get("to"), dict)
+        ):
+            return tuple(str(symbol) for symbol in fix["to"])
+    return ()
