@@ -206,6 +206,7 @@ async def wait_publish(
     version: int | None = None,
     where: Callable[[types.PublishDiagnosticsParams], bool] | None = None,
     after: int = 0,
+    timeout: float = TIMEOUT,
 ) -> types.PublishDiagnosticsParams:
     """The first publish for `uri` (from the `after`-th on) with `version` and matching `where`."""
 
@@ -218,7 +219,7 @@ async def wait_publish(
             return params
         return None
 
-    return await wait_for(find, f"diagnostics for {uri} version {version}")
+    return await wait_for(find, f"diagnostics for {uri} version {version}", timeout)
 
 
 def rule_code(symbol: str) -> str:
