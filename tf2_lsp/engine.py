@@ -184,6 +184,11 @@ def fix_title(finding: Finding) -> str:
         return ""
     if finding.anchor_kind == "program":
         action = "Disable TF2 behaviour for this graph-mode program"
+    elif finding.call is not None and finding.call.target is not None and finding.target:
+        # One edit for the whole call: the callee, and its arguments when they move too.
+        action = f"Replace `{finding.written}` with `{finding.shown_target}`"
+        if finding.call.arguments is not None:
+            action += " and map its arguments"
     elif fix.kind == "rename" and finding.target:
         action = f"Replace `{finding.written}` with `{finding.shown_target}`"
     elif fix.kind == "arguments":

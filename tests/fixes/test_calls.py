@@ -13,7 +13,7 @@ import pytest
 from tests.fixes.test_splice import both_paths
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import Catalogue, Level
-from tf2_lsp.engine import fix_all
+from tf2_lsp.engine import fix_all, fix_title
 from tf2_lsp.settings import Settings
 
 TF = "import tensorflow as tf\n"
@@ -158,11 +158,15 @@ def test_one_fix_for_rename_and_arguments(catalogue: Catalogue) -> None:
     findings = detect(source, catalogue).findings
     assert {f.call for f in findings} == {findings[0].call}  # one edit, shared
     assert {f.code for f in findings} == {"TF301"}
-    from tf2_lsp.engine import fix_title
-
     assert {fix_title(f) for f in findings} == {
-        "TF301: Replace `tf.gfile.Rename` with `tf.io.gfile.rename`"
+        "TF301: Replace `tf.gfile.Rename` with `tf.io.gfile.rename` and map its arguments"
     }
+
+
+def test_compat_fallback_title_names_the_compat_target(catalogue: Catalogue) -> None:
+    source = TF + "o = tf.ones_like(x, optimize=False)\n"
+    [finding] = detect(source, catalogue).findings
+    assert fix_title(finding).endswith(": Replace `tf.ones_like` with `tf.compat.v1.ones_like`")
 
 
 def test_removed_value_that_matters_is_refused_at_native_level(catalogue: Catalogue) -> None:
@@ -273,3 +277,15 @@ def test_tf1_only_keyword_is_refused(catalogue: Catalogue) -> None:
     source = TF + "y = tf.nn.softmax(x, bogus=1)\n"
     [finding] = detect(source, catalogue).findings
     assert finding.refused == "TF1 `nn.softmax` has no parameter `bogus`"
+
+
+# The verifier also gates the Keras / schedule call maps, per target version.
+def test_call_map_that_would_not_bind_is_refused(catalogue: Catalogue) -> None:
+    source = TF + "y = tf.layers.max_pooling2d(x, 2, 2, 'same', 'channels_last', 'pool')\n"
+    # Keras 2 (TF 2.15) takes `name` only by keyword; Keras 3 (TF 2.21) also by position.
+    old = detect(source, catalogue, Settings(level="native", target_version="2.15")).findings
+    [finding] = old
+    assert finding.fix is None and finding.refused is not None
+    assert "takes at most 4 positional arguments, 5 given" in finding.refused
+    new = detect(source, catalogue, Settings(level="native", target_version="2.21")).findings
+    assert [f.refused for f in new] == [None]

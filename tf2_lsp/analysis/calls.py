@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from tf2_lsp.catalogue.rules import ArgChange, Level
 from tf2_lsp.catalogue.signatures import COMPAT, TF, Signature, Signatures
+from tf2_lsp.catalogue.transforms import CallMap
 from tf2_lsp.model import ArgumentEdit, CallEdit
 
 Note = tuple[int | None, str]
@@ -404,3 +405,40 @@ def _related(a: str, b: str) -> bool:
     """One name's words contain the other's (`output_dtype` and `dtype`)."""
     words_a, words_b = set(a.split("_")), set(b.split("_"))
     return words_a < words_b or words_b < words_a
+
+
+def call_map_problem(call: ast.Call, mapping: CallMap, sigs: Signatures) -> str | None:
+    """Why the call a `CallMap` transform writes (`tf.train.AdamOptimizer(...)` ->
+    `tf.keras.optimizers.Adam(...)`) would not bind to the target's signature; None if it
+    binds or the data does not know the target. Mirrors `fixes.rewrites.remap_call`."""
+    goal = sigs.target(mapping.target)
+    if goal is None or has_star(call):
+        return None
+    rename = dict(mapping.rename)
+    positional = 0
+    keywords: list[str] = []
+    for index, item in enumerate(arguments_in_order(call)):
+        if isinstance(item, ast.keyword):
+            name = item.arg or ""
+        elif index < len(mapping.v1):
+            name = mapping.v1[index]
+        else:
+            return None  # the rewrite refuses it itself
+        if name in mapping.drop or name == mapping.inputs or name in mapping.call:
+            continue
+        new = rename.get(name, name)
+        if (
+            not isinstance(item, ast.keyword)
+            and not keywords
+            and positional < len(mapping.v2)
+            and mapping.v2[positional] == new
+        ):
+            positional += 1
+        else:
+            keywords.append(new)
+    written = {*mapping.v2[:positional], *keywords}
+    keywords.extend(name for name, _ in mapping.pin if name not in written)
+    problem = goal.bind(positional, keywords, required=())
+    if problem is None:
+        return None
+    return f"the rewritten call would not bind to `{_display(mapping.target)}`: {problem}"

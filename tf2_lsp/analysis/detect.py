@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import cast
 
 from tf2_lsp.analysis import receivers
-from tf2_lsp.analysis.calls import CallVerdict, merge_changes, plan_call
+from tf2_lsp.analysis.calls import CallVerdict, call_map_problem, merge_changes, plan_call
 from tf2_lsp.analysis.conditions import FUNCTION_FACTORIES, Changed, changed_argument
 from tf2_lsp.analysis.messages import import_statement, tidy
 from tf2_lsp.analysis.resolve import (
@@ -33,7 +33,7 @@ from tf2_lsp.analysis.suppress import suppressed_codes
 from tf2_lsp.catalogue.availability import compat_target_gone, version_tuple
 from tf2_lsp.catalogue.rules import ArgChange, Catalogue, Fix, Rule, Severity
 from tf2_lsp.catalogue.signatures import Signatures, signatures_for
-from tf2_lsp.catalogue.transforms import TRANSFORMS, transform_target
+from tf2_lsp.catalogue.transforms import CALL_MAPS, TRANSFORMS, transform_target
 from tf2_lsp.model import AnchorKind, CallEdit, Detection, Finding, ReceiverCandidate
 from tf2_lsp.settings import Settings
 from tf2_lsp.text import LineIndex, Span
@@ -658,6 +658,10 @@ class ModuleWalker:
             if verdict is None:
                 return False
             refused = verdict or None
+            mapping = CALL_MAPS.get(fix.transform or "", {}).get(symbol)
+            if refused is None and mapping is not None and not compat:
+                # The binding verifier, for the Keras/schedule/summary call maps too.
+                refused = call_map_problem(node, mapping, self.signatures())
         self.add_call(node, node.func, rule, symbol, compat, refused)
         return False
 
@@ -769,7 +773,7 @@ class ModuleWalker:
         anchor = self.span_of(node)
         detail = [text for index, text in verdict.notes if index is None]
         per_argument = [(index, text) for index, text in verdict.notes if index is not None]
-        renamed = edit is not None and edit.target is not None
+        renamed = edit is not None and edit.target is not None and edit.arguments is not None
         if verdict.refused:
             per_argument = []  # one finding says why the call has no fix
         if renamed or detail or verdict.refused or not per_argument:
