@@ -24,7 +24,7 @@ from tf2_lsp.analysis.calls import parameter_map  # noqa: E402
 from tf2_lsp.analysis.detect import detect  # noqa: E402
 from tf2_lsp.catalogue.rules import ArgChange, load_catalogue  # noqa: E402
 from tf2_lsp.catalogue.signatures import COMPAT, TF, signatures_for  # noqa: E402
-from tf2_lsp.settings import Options  # noqa: E402
+from tf2_lsp.settings import Settings  # noqa: E402
 
 
 def catalogue_figures(version: str) -> dict[str, int]:
@@ -82,7 +82,7 @@ def _merged(rules: tuple[object, ...], symbol: str) -> ArgChange | None:
 
 def refusals(path: Path, version: str) -> Counter[str]:
     catalogue = load_catalogue()
-    options = Options(target_version=version)
+    options = Settings(target_version=version)
     files = [path] if path.is_file() else sorted(path.rglob("*.py"))
     counts: Counter[str] = Counter()
     for file in files:
