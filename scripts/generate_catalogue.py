@@ -939,18 +939,6 @@ def hand_written_symbols(rules_dir: Path) -> set[str]:
     return names
 
 
-def rule_symbols(rule: dict[str, Any]) -> list[str]:
-    """A hand-written rule's symbols; as the loader does, a rename rule may give them only as
-    the keys of its first rename fix's `to`."""
-    if "symbols" in rule:
-        return list(rule["symbols"])
-    fixes = rule.get("fix", [])
-    for fix in [fixes] if isinstance(fixes, dict) else fixes:
-        if isinstance(fix, dict) and fix.get("kind") == "rename":
-            return list(fix.get("to", {}))
-    return []
-
-
 def shadowed(name: str) -> bool:
     full = f"tensorflow.{name}"
     return any(full == s or full.startswith(s + ".") for s in HAND_WRITTEN)
