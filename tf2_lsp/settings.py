@@ -10,6 +10,7 @@ showMessage) by name and the value below it (the default) is used.
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import reprlib
 import sys
@@ -256,7 +257,7 @@ def find_pyproject(start: Path) -> Path | None:
     directory = start if start.is_dir() else start.parent
     for candidate in (directory, *directory.parents):
         path = candidate / "pyproject.toml"
-        if path.is_file():
+        if os.path.isfile(path):  # False (not PermissionError) where we may not look
             return path
     return None
 

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import json
 import os
+import shutil
+import signal
+import socket
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
 from tf2_lsp.cli import main as cli
+from tf2_lsp.cli import pool
 
 ROOT = Path(__file__).resolve().parents[2]
 TF1 = "import tensorflow as tf\ns = tf.Session()\ny = tf.log(x)\n"
@@ -311,7 +318,10 @@ def test_fix_reports_a_write_error_and_exits_2(
 
     monkeypatch.setattr(cli, "write_source", refuse)
     assert cli.main(["fix", "--jobs", "1", str(root)]) == 2
-    assert "cannot write" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "cannot write" in err
+    # Only what reached the disk counts as applied.
+    assert "Applied 0 fix(es) in 0 of 1 file(s); 2 finding(s) left" in err
     assert (root / "a.py").read_text() == TF1
 
 
@@ -364,7 +374,7 @@ def test_pool_is_used_for_more_than_16_files(
         contexts.append(str(method))
         return real(method)
 
-    monkeypatch.setattr(cli.multiprocessing, "get_context", spy)
+    monkeypatch.setattr(pool.multiprocessing, "get_context", spy)
     assert cli.main(["fix", "--jobs", "2", str(root)]) == 0
     assert contexts == ["fork"]
     assert all((root / f"m{i:02d}.py").read_text() == FIXED for i in range(17))
@@ -883,3 +893,219 @@ def test_rule_text_indents_code_instead_of_printing_fences(
     assert "\n    h = tf.compat.v1.layers.dense(x, 128, activation=tf.nn.relu)\n" in text
     assert cli.main(["rules", "TF931", "--format", "markdown"]) == 0
     assert "```python\n" in capsys.readouterr().out
+
+
+# -- paths that cannot be covered are reported, never skipped ------------------------------------
+
+
+def _unprivileged_prefix() -> list[str]:
+    """Run as `nobody` when the tests run as root (root reads everything)."""
+    if os.geteuid() != 0:
+        return []
+    prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    try:
+        subprocess.run([*prefix, sys.executable, "-c", ""], check=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        pytest.skip("cannot run Python as an unprivileged user here")
+    return prefix
+
+
+def shared_project(files: dict[str, str]) -> Path:
+    """A project in a directory another user may enter (pytest's tmp_path is root-only)."""
+    root = Path(tempfile.mkdtemp(prefix="tf2-lsp-test-"))
+    root.chmod(0o755)
+    project(root, files)
+    return root
+
+
+def run_unprivileged(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [*_unprivileged_prefix(), sys.executable, "-m", "tf2_lsp", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd="/",
+        env=env,
+        check=False,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("mode", [0o311, 0o644], ids=["not listable", "not enterable"])
+def test_a_directory_that_cannot_be_read_is_reported(mode: int) -> None:
+    root = shared_project({"ok.py": TF1, "locked/hidden.py": TF1})
+    try:
+        (root / "locked").chmod(mode)
+        result = run_unprivileged("check", root)
+        assert result.returncode == 2
+        assert "Traceback" not in result.stderr
+        assert f"{root / 'locked'}" in result.stderr
+        assert "Permission denied" in result.stderr
+        assert "ok.py" in result.stdout  # the rest is still checked
+    finally:
+        (root / "locked").chmod(0o755)
+        shutil.rmtree(root)
+
+
+def test_an_unreadable_file_is_reported_with_its_reason() -> None:
+    root = shared_project({"ok.py": TF1, "secret.py": TF1})
+    try:
+        (root / "secret.py").chmod(0)
+        for target in (root, root / "secret.py"):
+            result = run_unprivileged("check", target)
+            assert result.returncode == 2
+            assert f"{root / 'secret.py'}: cannot read: Permission denied" in result.stderr
+            assert "Traceback" not in result.stderr
+    finally:
+        shutil.rmtree(root)
+
+
+def test_pipes_devices_and_empty_paths_are_errors_not_hangs(tmp_path: Path) -> None:
+    root = project(tmp_path, {"ok.py": TF1})
+    os.mkfifo(root / "pipe.py")
+    cases = [
+        ([os.devnull], f"{os.devnull}: cannot read: a character device"),
+        ([root / "pipe.py"], f"{root / 'pipe.py'}: cannot read: a named pipe"),
+        ([root], f"{root / 'pipe.py'}: cannot read: a named pipe"),
+        ([""], "an empty PATH"),
+    ]
+    for command in ("check", "fix"):
+        for paths, message in cases:
+            result = subprocess.run(
+                [sys.executable, "-m", "tf2_lsp", command, *map(str, paths)],
+                capture_output=True,
+                text=True,
+                cwd=root,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                timeout=60,
+                check=False,
+            )
+            assert result.returncode == 2, (command, paths, result.stderr)
+            assert message in result.stderr
+            assert "Traceback" not in result.stderr
+
+
+def test_file_names_that_are_not_utf8_are_printed_as_their_bytes(tmp_path: Path) -> None:
+    root = project(tmp_path, {})
+    name = os.fsencode(root) + b"/caf\xe9.py"
+    with open(name, "wb") as handle:
+        handle.write(TF1.encode())
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
+    for args in (["check"], ["fix", "--diff"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "tf2_lsp", *args, str(root)],
+            capture_output=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        assert b"Traceback" not in result.stderr, args
+        assert b"caf\xe9.py" in result.stdout, args
+    as_json = subprocess.run(
+        [sys.executable, "-m", "tf2_lsp", "check", "--format", "json", str(root)],
+        capture_output=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    # JSON carries the name as Python does (a surrogate escape): os.fsencode gives it back.
+    assert {os.fsencode(r["path"]) for r in json.loads(as_json.stdout)} == {name}
+    fixed = subprocess.run(
+        [sys.executable, "-m", "tf2_lsp", "fix", str(root)], env=env, timeout=60, check=False
+    )
+    assert fixed.returncode == 0
+    assert Path(os.fsdecode(name)).read_text() == FIXED
+
+
+def test_fix_skips_a_read_only_file_and_does_not_count_it(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": TF1, "b.py": TF1})
+    (root / "a.py").chmod(0o444)
+    result = run("fix", root)
+    assert f"{root / 'a.py'}: read-only file; not changed" in result.stderr
+    assert "Applied 2 fix(es) in 1 of 2 file(s); 2 finding(s) left: 2 fixed but not written" in (
+        result.stderr
+    )
+    assert result.returncode == 1
+    assert (root / "a.py").read_text() == TF1
+    assert (root / "b.py").read_text() == FIXED
+
+
+def test_fix_through_a_symlink_keeps_the_link_and_fixes_the_file_once(tmp_path: Path) -> None:
+    root = project(tmp_path, {"real.py": TF1})
+    (root / "link.py").symlink_to("real.py")
+    result = run("fix", root)
+    assert "Applied 2 fix(es) in 1 of 1 file(s)" in result.stderr
+    assert (root / "link.py").is_symlink()
+    assert (root / "real.py").read_text() == FIXED
+
+
+def test_a_worker_killed_mid_run_does_not_hang_it(tmp_path: Path) -> None:
+    root = project(tmp_path, {f"m{i:02d}.py": TF1 * 300 for i in range(40)})
+    command = [sys.executable, "-m", "tf2_lsp", "check", "--format", "json", "--jobs", "2"]
+    process = subprocess.Popen(
+        [*command, str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    deadline = time.monotonic() + 30
+    workers: list[str] = []
+    while not workers and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+        with contextlib.suppress(OSError):
+            workers = children.read_text().split()
+    assert workers, "no worker process started"
+    time.sleep(0.3)
+    os.kill(int(workers[0]), signal.SIGKILL)  # as the out-of-memory killer would
+    try:
+        stdout, stderr = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("the run hung after a worker died")
+    assert b"Traceback" not in stderr
+    # Every file is accounted for: analysed again alone, or named as lost.
+    analysed = {Path(r["path"]).name for r in json.loads(stdout)}
+    lost = {line.split(":")[1].strip() for line in stderr.decode().splitlines() if "died" in line}
+    assert analysed | {Path(p).name for p in lost} == {f"m{i:02d}.py" for i in range(40)}
+
+
+@pytest.mark.parametrize(
+    ("value", "address"),
+    [("[::1]:2087", ("::1", 2087)), ("2087", ("127.0.0.1", 2087)), ("0.0.0.0:80", ("0.0.0.0", 80))],
+)
+def test_tcp_addresses(value: str, address: tuple[str, int]) -> None:
+    assert cli.tcp_address(value) == address
+
+
+@pytest.mark.parametrize(
+    "value", ["999999", "localhost:999999", "host:", "[::1", "::1:2087", "a:b"]
+)
+def test_bad_tcp_addresses_are_usage_errors(value: str) -> None:
+    result = run("serve", "--tcp", value)
+    assert result.returncode == 2
+    assert "--tcp" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_on_ipv6_loopback(tmp_path: Path) -> None:
+    with socket.socket(socket.AF_INET6) as probe:
+        probe.bind(("::1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tf2_lsp", "serve", "--tcp", f"[::1]:{port}"],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("::1", port), timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else b""
+                assert time.monotonic() < deadline, "the server did not listen on [::1]"
+                time.sleep(0.1)
+    finally:
+        server.kill()
+        server.wait()

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import codecs
 import os
+import signal
 import stat
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tf2_lsp.cli.sourcefile import MAX_BYTES, SourceError, read_source, write_source
+from tf2_lsp.cli.sourcefile import (
+    MAX_BYTES,
+    SourceError,
+    WriteSkipped,
+    read_source,
+    write_source,
+)
 
 
 def test_utf8(tmp_path: Path) -> None:
@@ -94,3 +103,96 @@ def test_failed_write_leaves_the_original_and_no_temp_file(tmp_path: Path) -> No
         write_source(source, "# coding: latin-1\nx = '你好'\n")
     assert path.read_bytes() == b"# coding: latin-1\nx = 1\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py"]
+
+
+# -- what is not a file ---------------------------------------------------------------------------
+
+
+def test_a_named_pipe_is_reported_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.py"
+    os.mkfifo(pipe)
+    with pytest.raises(SourceError, match="named pipe") as caught:
+        read_source(pipe)
+    assert caught.value.io
+
+
+def test_a_device_is_reported() -> None:
+    with pytest.raises(SourceError, match="character device") as caught:
+        read_source(Path(os.devnull))
+    assert caught.value.io
+
+
+# -- writing keeps what the file system knows about the file -------------------------------------
+
+
+def test_write_goes_through_a_symlink(tmp_path: Path) -> None:
+    real = tmp_path / "real.py"
+    real.write_text("x = 1\n")
+    link = tmp_path / "link.py"
+    link.symlink_to("real.py")
+    write_source(read_source(link), "x = 2\n")
+    assert link.is_symlink() and os.readlink(link) == "real.py"
+    assert real.read_text() == "x = 2\n"
+
+
+def test_write_keeps_a_hard_link(tmp_path: Path) -> None:
+    path = tmp_path / "a.py"
+    path.write_text("x = 1\n")
+    other = tmp_path / "b.py"
+    os.link(path, other)
+    inode = path.stat().st_ino
+    write_source(read_source(path), "x = 2\n")
+    assert path.stat().st_ino == inode
+    assert other.read_text() == "x = 2\n"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another user needs root")
+def test_write_keeps_owner_and_group(tmp_path: Path) -> None:
+    path = tmp_path / "a.py"
+    path.write_text("x = 1\n")
+    os.chown(path, 65534, 65534)
+    path.chmod(0o640)
+    write_source(read_source(path), "x = 2\n")
+    info = path.stat()
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (65534, 65534, 0o640)
+    assert path.read_text() == "x = 2\n"
+
+
+def test_a_read_only_file_is_not_written(tmp_path: Path) -> None:
+    path = tmp_path / "a.py"
+    path.write_text("x = 1\n")
+    path.chmod(0o444)
+    with pytest.raises(WriteSkipped, match="read-only"):
+        write_source(read_source(path), "x = 2\n")
+    assert path.read_text() == "x = 1\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py"]
+
+
+def test_a_file_changed_since_it_was_read_is_not_written(tmp_path: Path) -> None:
+    path = tmp_path / "a.py"
+    path.write_text("x = 1\n")
+    source = read_source(path)
+    path.write_text("x = 1  # edited meanwhile\n")
+    with pytest.raises(WriteSkipped, match="changed on disk"):
+        write_source(source, "x = 2\n")
+    assert path.read_text() == "x = 1  # edited meanwhile\n"
+
+
+def test_ctrl_c_during_a_write_finishes_it_and_leaves_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "a.py"
+    path.write_text("x = 1\n")
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp_then_interrupt(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        created = real_mkstemp(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, right after the temp file exists
+        return created
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_then_interrupt)
+    source = read_source(path)
+    with pytest.raises(KeyboardInterrupt):
+        write_source(source, "x = 2\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py"]
+    assert path.read_text() == "x = 2\n"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import multiprocessing
 import os
 import shlex
 import sys
@@ -31,8 +30,16 @@ from tf2_lsp.cli.formats import (
     Tally,
     TextReporter,
 )
+from tf2_lsp.cli.pool import map_in_workers
 from tf2_lsp.cli.report.command import add_report_parser, run_report
-from tf2_lsp.cli.sourcefile import SourceError, SourceFile, decode_source, read_source, write_source
+from tf2_lsp.cli.sourcefile import (
+    SourceError,
+    SourceFile,
+    WriteSkipped,
+    decode_source,
+    read_source,
+    write_source,
+)
 from tf2_lsp.cli.terminal import Progress, Style, wants_colour
 from tf2_lsp.engine import UnsafeSelection, analyse, fix_all, fix_title, is_fixable
 from tf2_lsp.model import Finding
@@ -98,6 +105,31 @@ def _jobs(value: str) -> int:
     return int(value)
 
 
+def _path(value: str) -> Path:
+    if not value:
+        # Path("") would silently mean the current directory.
+        raise argparse.ArgumentTypeError("an empty PATH names no file or directory")
+    return Path(value)
+
+
+def tcp_address(value: str) -> tuple[str, int]:
+    """`HOST:PORT`, `[IPv6]:PORT` or `PORT` (on the loopback address)."""
+    host, separator, port = value.rpartition(":")
+    if not separator:
+        host, port = "127.0.0.1", value
+    elif host.startswith("[") or host.endswith("]"):
+        if not (host.startswith("[") and host.endswith("]") and len(host) > 2):
+            raise argparse.ArgumentTypeError(f"{value!r}: write an IPv6 host as [::1]:2087")
+        host = host[1:-1]
+    elif ":" in host:
+        raise argparse.ArgumentTypeError(f"{value!r}: write an IPv6 host in brackets, [::1]:2087")
+    if not host:
+        raise argparse.ArgumentTypeError(f"{value!r}: expected HOST:PORT, such as 127.0.0.1:2087")
+    if not port.isascii() or not port.isdigit() or not 0 < int(port) <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r}: the port must be a number from 1 to 65535")
+    return host, int(port)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="tf2-lsp",
@@ -121,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(
             "paths",
             nargs="+",
-            type=Path,
+            type=_path,
             metavar="PATH",
             help="files or directories (walked for *.py); `-` reads one file from stdin",
         )
@@ -221,7 +253,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     serve = sub("serve", "run the language server (stdio by default)")
-    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
+    serve.add_argument(
+        "--tcp",
+        metavar="HOST:PORT",
+        type=tcp_address,
+        help="listen on TCP instead of stdio (for one local user; HOST defaults to 127.0.0.1)",
+    )
     serve.add_argument("--stdio", action="store_true", help="use stdio (the default)")
     return parser
 
@@ -239,6 +276,12 @@ def _choice(name: str, choices: Sequence[str]) -> Callable[[str], str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # File names that are not valid UTF-8 reach Python as surrogate escapes: print them as
+    # the bytes they are (as ls and git do) instead of failing with UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="surrogateescape")
     try:
         return _main(argv)
     except BrokenPipeError:
@@ -254,9 +297,7 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "serve":
-        from tf2_lsp.lsp.server import run_server
-
-        return run_server(args.tcp)
+        return serve(args.tcp)
     try:
         catalogue = load_catalogue()
     except CatalogueError as error:
@@ -273,7 +314,7 @@ def _main(argv: Sequence[str] | None) -> int:
         parser.error("--stdin-filename needs `-` among the paths")
     if args.command == "check" and args.baseline and args.write_baseline:
         parser.error("--baseline and --write-baseline cannot be combined")
-    missing = [p for p in args.paths if p != STDIN and not p.exists()]
+    missing = [p for p in args.paths if p != STDIN and not os.path.lexists(p)]
     if missing:
         print(f"tf2-lsp: no such file or directory: {missing[0]}; aborting", file=sys.stderr)
         return EXIT_ERROR
@@ -289,13 +330,37 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.command == "check":
             return run_check_stdin(name, source, config, args, catalogue, style)
         return run_fix_stdin(name, source, config, args, style)
-    files = list(iter_python_files(args.paths, config.exclude))
+    uncovered: list[Path] = []
+
+    def not_covered(path: Path, reason: str) -> None:
+        # Never skipped silently: named now, and the run's exit status is 2.
+        print(f"tf2-lsp: {path}: {reason}", file=sys.stderr)
+        uncovered.append(path)
+
+    files = list(iter_python_files(args.paths, config.exclude, not_covered))
     if args.command == "report":
         scan = partial(_map, partial(check_file, config=config), jobs=args.jobs)
-        return run_report(args, files, config, catalogue, scan)
-    if args.command == "check":
-        return run_check(files, config, args, catalogue, style)
-    return run_fix(files, config, args, style)
+        status = run_report(args, files, config, catalogue, scan)
+    elif args.command == "check":
+        status = run_check(files, config, args, catalogue, style)
+    else:
+        status = run_fix(files, config, args, style)
+    return EXIT_ERROR if uncovered else status
+
+
+def serve(tcp: tuple[str, int] | None) -> int:
+    from tf2_lsp.lsp.server import run_server
+
+    if tcp is None:
+        return run_server(None)
+    host, port = tcp
+    try:
+        return run_server(f"{host}:{port}")
+    except OSError as error:
+        print(
+            f"tf2-lsp: cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr
+        )
+        return EXIT_ERROR
 
 
 def config_start(args: argparse.Namespace) -> Path:
@@ -352,8 +417,23 @@ class FileResult:
     applied: int = 0
     diff: str = ""
     lines: int = 0
-    # What the remaining findings need: "unsafe", "native", "native-unsafe" or "manual".
+    # What the remaining findings need: "unsafe", "native", "native-unsafe", "manual", or
+    # "unwritten" (fixed, but the file was not written: skipped or failed).
     needs: Counter[str] = field(default_factory=Counter)
+    skipped: str | None = None  # why the fixed text was deliberately not written
+    fixed: list[Record] = field(default_factory=list)  # the findings the fixed text resolves
+
+
+def _guarded(function: Callable[[Path], FileResult], path: Path) -> FileResult:
+    """One file's failure (a bug, MemoryError) is that file's error, not the run's traceback."""
+    try:
+        return function(path)
+    except Exception as error:
+        return FileResult(str(path), io_error=f"internal error, please report it: {error!r}")
+
+
+def _lost(path: Path, reason: str) -> FileResult:
+    return FileResult(str(path), io_error=reason)
 
 
 def _map(
@@ -361,13 +441,12 @@ def _map(
 ) -> Iterator[FileResult]:
     """Results in file order, each as soon as it (and those before it) are done."""
     workers = jobs or os.cpu_count() or 1
+    guarded = partial(_guarded, function)
     if workers <= 1 or len(files) < PARALLEL_MIN_FILES or sys.platform == "win32":
-        yield from map(function, files)
+        yield from map(guarded, files)
         return
-    # fork: workers inherit the loaded catalogue instead of parsing the TOML again.
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        yield from pool.imap(function, files, chunksize=max(1, len(files) // (workers * 32)))
+    # A worker that dies (out of memory) costs its own file only; see cli/pool.py.
+    yield from map_in_workers(guarded, files, workers, _lost)
 
 
 class Console:
@@ -535,7 +614,7 @@ def check_file(path: Path, config: Settings) -> FileResult:
         source = read_source(path)
     except SourceError as error:
         result = FileResult(str(path))
-        if "cannot read" in str(error):
+        if error.io:
             result.io_error = str(error)
         else:
             result.records.append(_unreadable(result.path, str(error)))
@@ -570,6 +649,8 @@ def run_fix(files: list[Path], config: Settings, args: argparse.Namespace, style
         if result.io_error:
             errors = True
             console.err(f"tf2-lsp: {result.path}: {result.io_error}")
+        if result.skipped:
+            console.err(f"tf2-lsp: {result.path}: {result.skipped}")
         if result.diff:
             diffs = True
             console.out(_colour_diff(result.diff, style))
@@ -597,8 +678,10 @@ def fix_summary(
     text = f"{verb} {applied} fix(es) in {changed} of {files} file(s); {left} finding(s) left"
     if not left:
         return text + "."
-    fixable = left - needs["manual"]
+    fixable = left - needs["manual"] - needs["unwritten"]
     parts = []
+    if needs["unwritten"]:
+        parts.append(f"{needs['unwritten']} fixed but not written (see the messages above)")
     if fixable:
         native = needs["native"] + needs["native-unsafe"] > 0
         unsafe = needs["unsafe"] + needs["native-unsafe"] > 0
@@ -633,7 +716,7 @@ def fix_file(path: Path, config: Settings, diff_only: bool) -> FileResult:
         source = read_source(path)
     except SourceError as error:
         result = FileResult(str(path))
-        if "cannot read" in str(error):
+        if error.io:
             result.io_error = str(error)
         else:
             result.records.append(_unreadable(result.path, str(error) + "; not changed"))
@@ -646,9 +729,20 @@ def fix_file(path: Path, config: Settings, diff_only: bool) -> FileResult:
         return result
     try:
         write_source(source, fixed)
+    except WriteSkipped as reason:
+        result.skipped = str(reason)
+        _unwritten(result)
     except (OSError, UnicodeEncodeError) as error:
         result.io_error = f"cannot write: {error}"
+        _unwritten(result)
     return result
+
+
+def _unwritten(result: FileResult) -> None:
+    """Only what reached the disk counts as applied; the rest is left."""
+    result.applied = 0
+    result.records += result.fixed
+    result.needs["unwritten"] += len(result.fixed)
 
 
 def fix_text(name: str, source: SourceFile, config: Settings) -> tuple[FileResult, str | None]:
@@ -671,6 +765,8 @@ def fix_text(name: str, source: SourceFile, config: Settings) -> tuple[FileResul
     if not outcome.changed or outcome.source == source.text:
         return result, None
     result.applied = len(outcome.applied)
+    before = _Lines(source.text)
+    result.fixed = [to_record(result.path, f, before) for f in outcome.applied]
     return result, outcome.source
 
 

@@ -1,4 +1,11 @@
-"""Read Python files as Python does (BOM, PEP 263 cookie) and write them back atomically."""
+"""Read Python files as Python does (BOM, PEP 263 cookie) and write them back safely.
+
+Writing keeps what the file system knows about the file: a symlink stays a symlink (its target
+is rewritten), a hard-linked file keeps its inode, and owner, group and mode stay as they were.
+A file is replaced atomically (temp file + rename) when that keeps all of this; otherwise (hard
+links, an owner we cannot give the new file) it is rewritten in place. A read-only file, or one
+that changed since it was read, is not written at all (`WriteSkipped` says why).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +13,40 @@ import codecs
 import contextlib
 import io
 import os
+import signal
+import stat
 import tempfile
 import tokenize
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 MAX_BYTES = 20 * 1024 * 1024  # larger files are generated data, not code to migrate
+_DEFERRED_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
 class SourceError(Exception):
-    """The file cannot be read as Python source; the message says why."""
+    """The file cannot be analysed; the message says why.
+
+    `io` is true when the file could not be read at all (a run error), false when it was read
+    but is not Python text we can analyse (reported as a finding on the file).
+    """
+
+    def __init__(self, message: str, *, io: bool = False) -> None:
+        super().__init__(message)
+        self.io = io
+
+
+class WriteSkipped(Exception):
+    """The fixed text was deliberately not written; the message says why."""
+
+
+# What identifies one version of a file's content: device, inode, size, mtime and ctime (ns).
+Stamp = tuple[int, int, int, int, int]
+
+
+def _stamp(info: os.stat_result) -> Stamp:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,14 +55,40 @@ class SourceFile:
     text: str
     encoding: str
     bom: bool
+    stamp: Stamp | None = None  # the file as it was read; None for text not read from disk
+
+
+def file_kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
 def read_source(path: Path) -> SourceFile:
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        data = path.read_bytes()
+        # Non-blocking: opening a named pipe must not wait for a writer.
+        fd = os.open(path, flags)
     except OSError as error:
-        raise SourceError(f"cannot read: {error.strerror or error}") from None
-    return decode_source(data, path)
+        raise SourceError(f"cannot read: {error.strerror or error}", io=True) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(f"cannot read: {file_kind(info.st_mode)}, not a file", io=True)
+        if info.st_size > MAX_BYTES:
+            raise SourceError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB; skipped")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise SourceError(f"cannot read: {error.strerror or error}", io=True) from None
+    finally:
+        os.close(fd)
+    return replace(decode_source(data, path), stamp=_stamp(info))
 
 
 def decode_source(data: bytes, path: Path) -> SourceFile:
@@ -61,20 +118,80 @@ def decode_source(data: bytes, path: Path) -> SourceFile:
     return SourceFile(path, text, encoding, bom)
 
 
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C / SIGTERM / SIGHUP until the write is complete or cleaned up."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def write_source(source: SourceFile, text: str) -> None:
-    """Replace the file atomically (temp file + rename), keeping encoding, BOM and mode."""
+    """Write `text` over the file `source` was read from (see the module docstring).
+
+    Raises WriteSkipped when the file is read-only or changed since it was read, OSError or
+    UnicodeEncodeError when the write failed (the file is then unchanged).
+    """
     data = text.encode(source.encoding)
     if source.bom:
         data = codecs.BOM_UTF8 + data
-    directory = source.path.parent
-    fd, temp = tempfile.mkstemp(prefix=f".{source.path.name}.", suffix=".tf2-lsp", dir=directory)
+    target = Path(os.path.realpath(source.path))  # a symlink's target; the link stays
+    with _signals_deferred():
+        current = os.stat(target)
+        if not current.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+            raise WriteSkipped("read-only file; not changed")
+        if not os.access(target, os.W_OK):
+            raise WriteSkipped("no permission to write it; not changed")
+        _check_unchanged(source, current)
+        if current.st_nlink == 1 and _replace_atomically(source, target, data, current):
+            return
+        _rewrite_in_place(source, target, data)
+
+
+def _check_unchanged(source: SourceFile, current: os.stat_result) -> None:
+    if source.stamp is not None and _stamp(current) != source.stamp:
+        raise WriteSkipped("changed on disk since it was read; not changed (run again)")
+
+
+def _replace_atomically(
+    source: SourceFile, target: Path, data: bytes, current: os.stat_result
+) -> bool:
+    """Temp file + rename, with the original's owner, group and mode; False if that cannot
+    reproduce them (the caller then rewrites in place)."""
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tf2-lsp", dir=target.parent)
+    except OSError:
+        return False  # the directory is not writable; the file itself may be
     try:
         with os.fdopen(fd, "wb") as handle:
+            mine = os.fstat(handle.fileno())
+            if (mine.st_uid, mine.st_gid) != (current.st_uid, current.st_gid):
+                try:
+                    os.fchown(handle.fileno(), current.st_uid, current.st_gid)
+                except OSError:
+                    os.unlink(temp)
+                    return False
+            os.fchmod(handle.fileno(), stat.S_IMODE(current.st_mode))
             handle.write(data)
-        with contextlib.suppress(OSError):
-            os.chmod(temp, source.path.stat().st_mode & 0o7777)
-        os.replace(temp, source.path)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _check_unchanged(source, os.stat(target))
+        os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+    return True
+
+
+def _rewrite_in_place(source: SourceFile, target: Path, data: bytes) -> None:
+    """Keeps the inode (hard links), owner, group, mode and ACLs; not atomic."""
+    with open(target, "r+b") as handle:
+        _check_unchanged(source, os.fstat(handle.fileno()))
+        handle.write(data)
+        handle.truncate()

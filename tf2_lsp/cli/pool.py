@@ -1,0 +1,86 @@
+"""Run one function over many files in worker processes, in input order, and survive a worker
+that dies (killed for using too much memory, or crashed in native code).
+
+When a worker dies, every file then in flight is a suspect; each suspect runs again alone in a
+fresh worker, so an innocent file still gets its result and the file that kills its worker
+again is named (`lost`). The files not yet started continue in a new pool.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+IN_FLIGHT_PER_WORKER = 2  # enough to keep workers busy; bounds the suspects when one dies
+
+
+def _ignore_interrupt() -> None:
+    # Ctrl-C reaches the whole process group: workers finish (or never start) their current
+    # file and the parent stops handing out new ones, so no file is left half-written.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _executor(workers: int) -> ProcessPoolExecutor:
+    # fork: workers inherit the loaded catalogue instead of parsing the TOML again.
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupt
+    )
+
+
+def map_in_workers(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    workers: int,
+    lost: Callable[[T, str], R],
+) -> Iterator[R]:
+    """`function(item)` for each item, in order; `lost(item, reason)` where a worker died."""
+    pending: deque[tuple[int, T]] = deque(enumerate(items))
+    results: dict[int, R] = {}
+    emitted = 0
+    while pending:
+        with _executor(workers) as pool:
+            flight: dict[Future[R], tuple[int, T]] = {}
+            suspects: list[tuple[int, T]] = []
+            try:
+                while (pending or flight) and not suspects:
+                    while pending and len(flight) < workers * IN_FLIGHT_PER_WORKER:
+                        index, item = pending.popleft()
+                        flight[pool.submit(function, item)] = (index, item)
+                    done, _ = wait(flight, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        index, item = flight.pop(future)
+                        try:
+                            results[index] = future.result()
+                        except BrokenProcessPool:
+                            suspects.append((index, item))
+                        except Exception as error:  # e.g. a result that cannot be pickled
+                            results[index] = lost(item, f"internal error: {error!r}")
+                    while emitted in results:
+                        yield results.pop(emitted)
+                        emitted += 1
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+        suspects.extend(flight.values())
+        for index, item in sorted(suspects, key=lambda pair: pair[0]):
+            results[index] = _run_alone(function, item, lost)
+        while emitted in results:
+            yield results.pop(emitted)
+            emitted += 1
+
+
+def _run_alone(function: Callable[[T], R], item: T, lost: Callable[[T, str], R]) -> R:
+    with _executor(1) as pool:
+        try:
+            return pool.submit(function, item).result()
+        except BrokenProcessPool:
+            return lost(item, "the worker process analysing it died (out of memory?)")
+        except Exception as error:
+            return lost(item, f"internal error: {error!r}")
