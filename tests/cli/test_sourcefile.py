@@ -6,7 +6,6 @@ import codecs
 import os
 import signal
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -183,14 +182,15 @@ def test_ctrl_c_during_a_write_leaves_no_temp_file_and_no_half_file(
 ) -> None:
     path = tmp_path / "a.py"
     path.write_text("x = 1\n")
-    real_mkstemp = tempfile.mkstemp
+    real_open = os.open
 
-    def mkstemp_then_interrupt(*args: Any, **kwargs: Any) -> tuple[int, str]:
-        created = real_mkstemp(*args, **kwargs)
-        os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, right after the temp file exists
-        return created
+    def open_then_interrupt(name: Any, *args: Any, **kwargs: Any) -> int:
+        fd = real_open(name, *args, **kwargs)
+        if str(name).endswith(".tf2-lsp"):
+            os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, as the temp file appears
+        return fd
 
-    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_then_interrupt)
+    monkeypatch.setattr(os, "open", open_then_interrupt)
     source = read_source(path)
     with pytest.raises(KeyboardInterrupt):
         write_source(source, "x = 2\n")

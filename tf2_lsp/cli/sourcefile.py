@@ -13,9 +13,9 @@ import codecs
 import contextlib
 import io
 import os
+import secrets
 import signal
 import stat
-import tempfile
 import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -163,11 +163,14 @@ def _replace_atomically(
 ) -> bool:
     """Temp file + rename, with the original's owner, group and mode; False if that cannot
     reproduce them (the caller then rewrites in place)."""
+    # The name is chosen before the file exists, so an interruption at any point after its
+    # creation (even before os.open returns) is inside the `try` that removes it.
+    temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tf2-lsp"
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tf2-lsp", dir=target.parent)
-    except OSError:
-        return False  # the directory is not writable; the file itself may be
-    try:
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError:
+            return False  # the directory is not writable; the file itself may be
         with os.fdopen(fd, "wb") as handle:
             mine = os.fstat(handle.fileno())
             if (mine.st_uid, mine.st_gid) != (current.st_uid, current.st_gid):
