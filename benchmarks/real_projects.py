@@ -355,6 +355,8 @@ def is_unrelated(failure: Failure) -> bool:
         return not missing.group(1).startswith(TF_MODULES)
     if failure.type.endswith(("FileNotFoundError", "URLError", "ConnectionError", "gaierror")):
         return "tensorflow" not in failure.message
+    if failure.type == "NotFoundError" and "No such file or directory" in failure.message:
+        return True  # a data file that the release does not ship, read through tf.io.gfile
     module = re.search(r"module '([\w.]+)' has no attribute", text)
     if module and not module.group(1).startswith((*TF_MODULES, *PROJECTS)):
         return True  # numpy, PIL, scipy... removed an alias the project used
