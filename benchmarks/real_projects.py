@@ -141,6 +141,7 @@ KNOWN_UNRELATED = re.compile(
     r"fixture '\w+' not found|Skip\.__init__\(\) got an unexpected keyword argument"
     r"|Unable to (?:synchronously )?(?:open|create) file|TBNotInstalledError"
     r"|only integers, slices \(`:`\), ellipsis"  # numpy >= 1.23: a list of slices as index
+    r"|'float' object cannot be interpreted as an integer"  # numpy.linspace(num=<float>)
 )
 # Exceptions that are not about TensorFlow at all: counted apart.
 UNRELATED_MODULE = re.compile(r"No module named '([\w.]+)'")
