@@ -134,6 +134,7 @@ EAGER_ONLY = re.compile(
     r"not compatible with eager execution|not supported when eager execution is enabled"
     r"|Session graph is empty|Connecting to invalid output \d+ of source node .*while"
     r"|tensor\.op is undefined when eager|output_all_intermediates"
+    r"|'NoneType' object has no attribute 'run'"  # tf.test.TestCase.test_session() when eager
 )
 # Messages of other libraries' API changes met in these projects (pytest, h5py 3's read-only
 # default, numpy indexing, TensorBoard not installed in the test environment).
@@ -142,6 +143,8 @@ KNOWN_UNRELATED = re.compile(
     r"|Unable to (?:synchronously )?(?:open|create) file|TBNotInstalledError"
     r"|only integers, slices \(`:`\), ellipsis"  # numpy >= 1.23: a list of slices as index
     r"|'float' object cannot be interpreted as an integer"  # numpy.linspace(num=<float>)
+    # TF's assertProtoEquals under PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION=python (magenta)
+    r"|'FieldDescriptor' object has no attribute 'label'"
 )
 # Exceptions that are not about TensorFlow at all: counted apart.
 UNRELATED_MODULE = re.compile(r"No module named '([\w.]+)'")
@@ -353,18 +356,24 @@ def is_unrelated(failure: Failure) -> bool:
     text = f"{failure.type}: {failure.message}"
     missing = UNRELATED_MODULE.search(text)
     if missing and failure.type.endswith(("ModuleNotFoundError", "ImportError")):
-        return not missing.group(1).startswith(TF_MODULES)
+        return not is_tf_module(missing.group(1))
     if failure.type.endswith(("FileNotFoundError", "URLError", "ConnectionError", "gaierror")):
         return "tensorflow" not in failure.message
     if failure.type == "NotFoundError" and "No such file or directory" in failure.message:
         return True  # a data file that the release does not ship, read through tf.io.gfile
     module = re.search(r"module '([\w.]+)' has no attribute", text)
-    if module and not module.group(1).startswith((*TF_MODULES, *PROJECTS)):
+    if module and not is_tf_module(module.group(1), own=True):
         return True  # numpy, PIL, scipy... removed an alias the project used
     if KNOWN_UNRELATED.search(text):
         return True
     source = re.search(r"cannot import name '\w+' from '([\w.]+)'", text)
-    return source is not None and not source.group(1).startswith((*TF_MODULES, *PROJECTS))
+    return source is not None and not is_tf_module(source.group(1), own=True)
+
+
+def is_tf_module(name: str, own: bool = False) -> bool:
+    """TensorFlow itself (not tensorflow_datasets etc.), or with `own` a project's package."""
+    top = name.split(".")[0]
+    return top in TF_MODULES or (own and top in PROJECTS)
 
 
 def find_tests(project: Project, root: Path) -> list[str]:
