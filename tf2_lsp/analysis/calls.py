@@ -110,6 +110,10 @@ def plan_call(
         return None
     if same_object:
         return UNCHANGED  # the TF1 function itself: every valid TF1 call binds to it
+    if goal is tf1 or goal == tf1:
+        # The same signature under a new name (tf.log -> tf.math.log): the call binds to the
+        # target exactly as it bound to TF1, *args/**kwargs included.
+        return _renamed_only(symbol, target)
     mapping = parameter_map(tf1, goal, symbol, target, sigs, change)
     if has_star(call):
         if _equivalent(tf1, goal, mapping, any(k.arg is None for k in call.keywords)):

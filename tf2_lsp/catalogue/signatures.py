@@ -20,7 +20,7 @@ import gzip
 import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal, cast
@@ -57,29 +57,34 @@ class Param:
             return _NO_DEFAULT
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Signature:
     params: tuple[Param, ...]
 
-    @property
+    # Derived views, computed once per signature (detection asks for them on every call).
+    @cached_property
     def names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.params if p.kind not in ("V", "W"))
 
-    @property
+    @cached_property
     def positional(self) -> tuple[str, ...]:
         """Parameters a positional argument can fill, in order."""
         return tuple(p.name for p in self.params if p.positional)
 
-    @property
+    @cached_property
     def var_positional(self) -> bool:
         return any(p.kind == "V" for p in self.params)
 
-    @property
+    @cached_property
     def var_keyword(self) -> bool:
         return any(p.kind == "W" for p in self.params)
 
+    @cached_property
+    def _by_name(self) -> dict[str, Param]:
+        return {p.name: p for p in self.params if p.kind not in ("V", "W")}
+
     def param(self, name: str) -> Param | None:
-        return next((p for p in self.params if p.name == name and p.kind not in ("V", "W")), None)
+        return self._by_name.get(name)
 
     def accepts_keyword(self, name: str) -> bool:
         param = self.param(name)
