@@ -56,7 +56,9 @@ class Settings:
     # matched against the whole path (anchored at the pyproject.toml's directory when it
     # comes from one), one without against the file name.
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    debounce: int = 150  # milliseconds between the last keystroke and analysis
+    # Milliseconds to wait after the last change; 0 (default): analyse at once when idle,
+    # coalescing the changes that arrive during an analysis (see lsp/session.py).
+    debounce: int = 0
     # Attribute names of the settings the source set; not part of equality.
     explicit: frozenset[str] = field(default=frozenset(), compare=False)
 

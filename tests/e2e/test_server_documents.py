@@ -174,3 +174,24 @@ async def test_path_with_spaces_and_non_ascii(client: LanguageClient, tmp_path: 
     )
     published = await wait_publish(client, uri, 2, after=before)
     assert codes(published.diagnostics) == ["TF201"]
+
+
+async def test_default_scheduling_coalesces_a_burst_and_never_publishes_stale_results(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    # Default settings: no fixed delay. Changes that arrive while an analysis runs are
+    # coalesced into one more analysis of the latest text.
+    await initialize(client, {})
+    body = "import tensorflow as tf\n" + "".join(f"v{i} = tf.log(x)\n" for i in range(3000))
+    uri = (await open_and_wait(client, tmp_path / "big.py", body)).uri
+    last = 41
+    for version in range(2, last + 1):
+        # Each change adds one finding: a stale publish would show the wrong count.
+        change(client, uri, version, (rng(1, 0), "s = tf.Session()\n"))
+    final = await wait_publish(client, uri, last)
+    assert codes(final.diagnostics).count("TF101") == last - 1
+    versions = [p.version for p in publishes(client, uri)]
+    assert versions == sorted(set(versions)), "a version published twice or out of order"
+    assert len(versions) - 1 < (last - 1) / 2, (
+        f"{len(versions) - 1} publishes for {last - 1} changes"
+    )

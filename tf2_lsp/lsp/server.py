@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import uuid
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -23,6 +25,7 @@ from tf2_lsp.lsp import hover as hovers
 from tf2_lsp.lsp.convert import FIX_ALL_KIND, SOURCE
 from tf2_lsp.lsp.session import Capabilities, Session
 from tf2_lsp.lsp.watchdog import watch_parent
+from tf2_lsp.lsp.workspace import CHECK_WORKSPACE, DEBUG_INFO, analyse_workspace, findings_of
 
 log = logging.getLogger("tf2-lsp")
 
@@ -64,6 +67,21 @@ def initialized(ls: Tf2LanguageServer, params: types.InitializedParams) -> None:
         import tf2_lsp.fixes.apply  # noqa: F401
 
     threading.Thread(target=warm_up, name="tf2-lsp-warm-up", daemon=True).start()
+    if ls.session.capabilities.watch_files:
+        # pyproject.toml anywhere in the workspace: its [tool.tf2-lsp] applies to its tree.
+        ls.client_register_capability(
+            types.RegistrationParams(
+                registrations=[
+                    types.Registration(
+                        id="tf2-lsp-pyproject",
+                        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                        register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                            watchers=[types.FileSystemWatcher(glob_pattern="**/pyproject.toml")]
+                        ),
+                    )
+                ]
+            )
+        )
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -146,7 +164,7 @@ def notebook_did_close(ls: Tf2LanguageServer, params: types.DidCloseNotebookDocu
 @server.feature(
     types.TEXT_DOCUMENT_DIAGNOSTIC,
     types.DiagnosticOptions(
-        identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False
+        identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=True
     ),
 )
 def pull_diagnostics(
@@ -155,6 +173,61 @@ def pull_diagnostics(
     snapshot = ls.session.snapshot(params.text_document.uri)
     items = ls.session.diagnostics(snapshot) if snapshot is not None else []
     return types.RelatedFullDocumentDiagnosticReport(items=items)
+
+
+@server.feature(types.WORKSPACE_DIAGNOSTIC)
+async def workspace_diagnostic(
+    ls: Tf2LanguageServer, params: types.WorkspaceDiagnosticParams
+) -> types.WorkspaceDiagnosticReport:
+    """Every workspace file that is not open (open ones are pulled per document)."""
+    results = await analyse_workspace(ls.session, None)
+    return types.WorkspaceDiagnosticReport(
+        items=[
+            types.WorkspaceFullDocumentDiagnosticReport(
+                uri=result.uri, version=None, items=result.diagnostics
+            )
+            for result in results
+        ]
+    )
+
+
+@server.command(CHECK_WORKSPACE)
+async def check_workspace(ls: Tf2LanguageServer, *args: Any) -> dict[str, int]:
+    """Analyse every Python file and notebook of the workspace and publish their diagnostics."""
+    token: str | None = None
+    if ls.session.capabilities.work_done_progress:
+        token = f"tf2-lsp-check-{uuid.uuid4().hex}"
+        await ls.work_done_progress.create_async(token)
+    results = await analyse_workspace(ls.session, token)
+    published = {result.uri for result in results}
+    for result in results:
+        if not result.diagnostics and result.uri not in ls.session.workspace_published:
+            continue  # nothing to show, nothing shown before
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=result.uri, diagnostics=result.diagnostics)
+        )
+    # Files that had findings in an earlier check and are gone (or now excluded).
+    for uri in ls.session.workspace_published - published:
+        if ls.session.document(uri) is None:
+            ls.session.clear_diagnostics(uri)
+    ls.session.workspace_published = {r.uri for r in results if r.diagnostics}
+    return {
+        "files": len(results),
+        "findings": findings_of(results),
+        "filesWithFindings": sum(1 for r in results if r.diagnostics),
+    }
+
+
+@server.command(DEBUG_INFO)
+def debug_info(ls: Tf2LanguageServer, *args: Any) -> dict[str, Any]:
+    """Versions, the settings in force per workspace folder and their sources, the catalogue."""
+    from tf2_lsp.lsp.debug import debug_info as collect
+
+    info = collect(ls.session)
+    ls.window_log_message(
+        types.LogMessageParams(types.MessageType.Info, f"tf2-lsp debug info: {info}")
+    )
+    return info
 
 
 @server.feature(

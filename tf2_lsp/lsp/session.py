@@ -8,6 +8,7 @@ the code that answers requests (`actions`, `hover`) never sees the server.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ class Capabilities:
     pull_diagnostics: bool = False
     resolve_edits: bool = False  # the client resolves code actions' edits on demand
     document_changes: bool = False  # the client takes versioned `documentChanges` edits
+    work_done_progress: bool = False  # the client shows server-initiated `$/progress`
+    watch_files: bool = False  # the client watches files for us if we register globs
 
     @classmethod
     def of(cls, capabilities: types.ClientCapabilities) -> Capabilities:
@@ -51,10 +54,14 @@ class Capabilities:
         resolve = code_action.resolve_support if code_action else None
         workspace = capabilities.workspace
         edit = workspace.workspace_edit if workspace else None
+        window = capabilities.window
+        watched = workspace.did_change_watched_files if workspace else None
         return cls(
             pull_diagnostics=bool(text and text.diagnostic),
             resolve_edits=bool(resolve and "edit" in resolve.properties),
             document_changes=bool(edit and edit.document_changes),
+            work_done_progress=bool(window and window.work_done_progress),
+            watch_files=bool(watched and watched.dynamic_registration),
         )
 
 
@@ -150,6 +157,8 @@ class Session:
     project_configs: dict[Path, tuple[Settings, Path | None]] = field(default_factory=dict)
     analyses: dict[str, Analysis] = field(default_factory=dict)
     pending: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    dirty: set[str] = field(default_factory=set)  # changed since its pending analysis began
+    workspace_published: set[str] = field(default_factory=set)  # files "Check workspace" flagged
     reported_errors: dict[str, str] = field(default_factory=dict)
     # Receiver types jedi found, per document: (candidate key, method) -> type.
     receiver_hints: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
@@ -381,15 +390,31 @@ class Session:
 
     # -- scheduling --------------------------------------------------------------
 
-    def schedule(self, uri: str, delay_ms: int) -> None:
-        """Publish `uri`'s diagnostics after `delay_ms`, replacing what was scheduled for it."""
-        self.cancel(uri)
+    def schedule(self, uri: str, delay_ms: int = 0) -> None:
+        """Publish `uri`'s diagnostics for its latest version.
 
+        With no delay (the default): at once when no analysis of `uri` runs; while one runs,
+        once more when it ends, for whatever version is current then, so a burst of changes
+        costs at most two analyses, and a result for an older version is never published.
+        A `debounce` setting > 0 instead waits that long after the last change.
+        """
+        if delay_ms:
+            self.cancel(uri)
+            self._start(uri, delay_ms)
+            return
+        self.dirty.add(uri)
+        if uri not in self.pending:
+            self._start(uri, 0)
+
+    def _start(self, uri: str, delay_ms: int) -> None:
         async def run() -> None:
             try:
                 if delay_ms:
                     await asyncio.sleep(delay_ms / 1000)
-                self.publish(uri)
+                    self.dirty.add(uri)
+                while uri in self.dirty:
+                    self.dirty.discard(uri)
+                    await self.publish_latest(uri)
             except asyncio.CancelledError:
                 pass
             except Exception:  # never let one document take the server down
@@ -401,7 +426,44 @@ class Session:
         task = asyncio.get_event_loop().create_task(run())
         self.pending[uri] = task
 
+    async def publish_latest(self, uri: str) -> None:
+        """Analyse the current text of `uri` in the analysis thread, then publish it unless
+        the document changed meanwhile (the next round of `schedule` takes the newer text)."""
+        document = self.document(uri)
+        if document is None:
+            return
+        cell = self.server.workspace.get_notebook_document(cell_uri=document.uri)
+        cached = self.analyses.get(document.uri)
+        fresh = cached is not None and cached.version == document.version
+        if cell is not None or fresh or len(document.source) > MAX_EDITOR_CHARS:
+            self.publish(uri)  # notebooks, cached and oversized documents: no analysis to move
+            return
+        version, source = document.version, document.source
+        config = self.config_for(document.uri)
+        hints = self.receiver_hints.get(document.uri)
+
+        def work() -> Detection:
+            # A pure function of its inputs: the session is only touched on the loop.
+            return _detect(source, self.catalogue, config, cached, hints)
+
+        try:
+            detection = await asyncio.get_event_loop().run_in_executor(self.executor, work)
+        except CatalogueError as error:
+            self.report_once("catalogue", f"tf2-lsp: rule catalogue error: {error}")
+            return
+        current = self.document(uri)
+        if current is None or current.version != version or current.source != source:
+            return  # stale: a newer version arrived while this one was analysed
+        self.analyses[current.uri] = Analysis(version, source, detection, config)
+        self.publish(uri)
+
+    @cached_property
+    def executor(self) -> concurrent.futures.ThreadPoolExecutor:
+        """One thread for analyses: the event loop keeps reading changes meanwhile."""
+        return concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="tf2-lsp-analysis")
+
     def cancel(self, uri: str) -> None:
+        self.dirty.discard(uri)
         pending = self.pending.pop(uri, None)
         if pending is not None:
             pending.cancel()

@@ -50,7 +50,7 @@ export const DEFAULTS: Readonly<Required<ServerOptions>> = {
   severity: {},
   unsafeFixes: false,
   targetVersion: '2.21',
-  debounce: 150,
+  debounce: 0,
 };
 
 /** Settings the client itself uses to find the server. */

@@ -1,0 +1,192 @@
+"""The whole workspace: every Python file and notebook, analysed for "Check workspace" and
+for clients that pull `workspace/diagnostic`.
+
+Files open in the editor are skipped: their diagnostics follow the editor's text. A notebook
+on disk is reported against its own file, each finding's message naming its cell, since its
+cells have no URIs until it is opened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.uris import from_fs_path, to_fs_path
+
+from tf2_lsp.analysis.notebook import join_cells
+from tf2_lsp.lsp import convert
+from tf2_lsp.lsp.session import Session, analyse_text
+from tf2_lsp.settings import Config
+from tf2_lsp.text import split_lines
+
+CHECK_WORKSPACE = "tf2-lsp.server.checkWorkspace"
+DEBUG_INFO = "tf2-lsp.server.debugInfo"
+PROGRESS_EVERY = 25  # files between two $/progress reports
+
+
+@dataclass(frozen=True)
+class FileDiagnostics:
+    uri: str
+    diagnostics: list[types.Diagnostic]
+
+
+def workspace_folders(session: Session) -> list[Path]:
+    folders = [
+        Path(path)
+        for folder in session.server.workspace.folders.values()
+        if (path := to_fs_path(folder.uri))
+    ]
+    if not folders and session.server.workspace.root_path:
+        folders = [Path(session.server.workspace.root_path)]
+    return folders
+
+
+def workspace_files(folders: Sequence[Path], exclude: Sequence[str] = ()) -> Iterator[Path]:
+    """`*.py` and `*.ipynb` under the folders, skipping what `tf2-lsp check` skips."""
+    # The command line's rules (VCS, virtual environments, node_modules, `exclude`).
+    from tf2_lsp.cli.discover import SKIP_DIRS, _excluded, _is_virtualenv
+
+    patterns = tuple(exclude)
+    seen: set[Path] = set()
+    for folder in folders:
+        for root, dirs, files in os.walk(folder):
+            root_path = Path(root)
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if d not in SKIP_DIRS
+                and not _is_virtualenv(root_path / d)
+                and not _excluded(root_path / d, patterns)
+            )
+            for name in sorted(files):
+                if name.endswith((".py", ".ipynb")):
+                    path = root_path / name
+                    if path not in seen and not _excluded(path, patterns):
+                        seen.add(path)
+                        yield path
+
+
+def analyse_file(session: Session, path: Path, config: Config) -> FileDiagnostics | None:
+    """One file's diagnostics (run in the analysis thread); None if it cannot be read."""
+    from tf2_lsp.cli.sourcefile import SourceError, read_source
+
+    uri = from_fs_path(str(path)) or path.as_uri()
+    if path.suffix == ".ipynb":
+        return _notebook(session, path, uri, config)
+    try:
+        source = read_source(path).text
+    except SourceError:
+        return None
+    analysis = analyse_text(source, session.catalogue, config)
+    lines = analysis.lines
+    return FileDiagnostics(
+        uri,
+        [
+            convert.diagnostic(finding, lines, session.encoding)
+            for finding in analysis.detection.findings
+        ],
+    )
+
+
+def _notebook(session: Session, path: Path, uri: str, config: Config) -> FileDiagnostics | None:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        cells = [cell for cell in document.get("cells", []) if cell.get("cell_type") == "code"]
+        texts = [
+            "".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", ""))
+            for c in cells
+        ]
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError, TypeError):
+        return None
+    joined, slices = join_cells([(f"cell:{index + 1}", text) for index, text in enumerate(texts)])
+    analysis = analyse_text(joined, session.catalogue, config)
+    lines = split_lines(joined)
+    diagnostics = []
+    for finding in analysis.detection.findings:
+        cell = next(
+            (s for s in slices if s.first_line <= finding.span.line < s.first_line + s.line_count),
+            None,
+        )
+        if cell is None:
+            continue
+        diagnostic = convert.diagnostic(finding, lines, session.encoding)
+        # Positions inside the cell; the message says which cell.
+        shift = cell.first_line - 1
+        start, end = diagnostic.range.start, diagnostic.range.end
+        diagnostic.range = types.Range(
+            types.Position(start.line - shift, start.character),
+            types.Position(end.line - shift, end.character),
+        )
+        diagnostic.message = f"{cell.uri.replace(':', ' ')}: {diagnostic.message}"
+        diagnostics.append(diagnostic)
+    return FileDiagnostics(uri, diagnostics)
+
+
+def _finding_count(result: FileDiagnostics | None) -> int:
+    return len(result.diagnostics) if result is not None else 0
+
+
+async def analyse_workspace(
+    session: Session, progress: types.ProgressToken | None
+) -> list[FileDiagnostics]:
+    """Every workspace file not open in the editor, analysed off the event loop."""
+    folders = workspace_folders(session)
+    loop = asyncio.get_event_loop()
+    open_uris = set(session.server.workspace.text_documents)
+    notebooks = {nb.uri for nb in session.server.workspace.notebook_documents.values()}
+    # The `exclude` of each file's own project applies, as in `tf2-lsp check`.
+    files = [
+        path
+        for path in await loop.run_in_executor(
+            session.executor, lambda: list(workspace_files(folders))
+        )
+        if (from_fs_path(str(path)) or "") not in open_uris | notebooks
+    ]
+    if progress is not None:
+        session.server.work_done_progress.begin(
+            progress,
+            types.WorkDoneProgressBegin(
+                title="tf2-lsp: checking the workspace",
+                message=f"0/{len(files)} files",
+                percentage=0,
+                cancellable=False,
+            ),
+        )
+    results: list[FileDiagnostics] = []
+    for index, path in enumerate(files, 1):
+        config = session.config_for(path.as_uri())
+        if _excluded_by_project(path, config):
+            continue
+        result = await loop.run_in_executor(session.executor, analyse_file, session, path, config)
+        if result is not None:
+            results.append(result)
+        if progress is not None and (index % PROGRESS_EVERY == 0 or index == len(files)):
+            session.server.work_done_progress.report(
+                progress,
+                types.WorkDoneProgressReport(
+                    message=f"{index}/{len(files)} files",
+                    percentage=100 * index // max(1, len(files)),
+                ),
+            )
+    if progress is not None:
+        found = sum(_finding_count(r) for r in results)
+        session.server.work_done_progress.end(
+            progress,
+            types.WorkDoneProgressEnd(message=f"{found} finding(s) in {len(results)} file(s)"),
+        )
+    return results
+
+
+def _excluded_by_project(path: Path, config: Config) -> bool:
+    from tf2_lsp.cli.discover import _excluded
+
+    return bool(config.exclude) and _excluded(path, config.exclude)
+
+
+def findings_of(results: Sequence[FileDiagnostics]) -> int:
+    return sum(len(r.diagnostics) for r in results)
