@@ -30,6 +30,21 @@ SOURCE = (
 EXPECTED = SOURCE.replace("tf.Session()", "tf.compat.v1.Session()")
 
 
+def readme_setup(tmp_path: Path) -> Path:
+    """The README's Neovim 0.7 snippet, verbatim but for the server command (this checkout's)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("**Neovim 0.7**", 1)[1]
+    snippet = section.split("```lua\n", 1)[1].split("```", 1)[0]
+    command = 'cmd = { "tf2-lsp", "serve" },'
+    assert snippet.count(command) == 1
+    snippet = snippet.replace(
+        command, 'cmd = vim.fn.json_decode(os.getenv("TF2LSP_SERVER_CMD")),'
+    )
+    path = tmp_path / "readme_setup.lua"
+    path.write_text(snippet, encoding="utf-8")
+    return path
+
+
 def test_neovim_diagnostics_hover_and_quick_fix(tmp_path: Path) -> None:
     if NVIM is None:
         if not os.environ.get("CI"):
@@ -37,11 +52,16 @@ def test_neovim_diagnostics_hover_and_quick_fix(tmp_path: Path) -> None:
         pytest.fail("nvim is not on PATH under CI")
     target = tmp_path / "legacy.py"
     target.write_text(SOURCE, encoding="utf-8")
+    second = tmp_path / "other.py"
+    second.write_text("import tensorflow as tf\nz = tf.log(y)\n", encoding="utf-8")
     out = tmp_path / "results.json"
     env = {
         **SERVER_ENV,
         "TF2LSP_SERVER_CMD": json.dumps([sys.executable, "-m", "tf2_lsp", "serve"]),
         "TF2LSP_OUT": str(out),
+        "TF2LSP_SETUP": str(readme_setup(tmp_path)),
+        "TF2LSP_FIRST": str(target),
+        "TF2LSP_SECOND": str(second),
         "XDG_STATE_HOME": str(tmp_path / "state"),  # Neovim's LSP log stays in tmp
         "XDG_CACHE_HOME": str(tmp_path / "cache"),
     }
@@ -58,6 +78,9 @@ def test_neovim_diagnostics_hover_and_quick_fix(tmp_path: Path) -> None:
     assert out.is_file(), f"drive.lua wrote no results: {proc.stdout}\n{proc.stderr}"
     results = json.loads(out.read_text())
     assert results["errors"] == [], results["errors"]
+    # The README's way: one server for the session, every Python buffer attached to it.
+    assert results["clients"] == 1
+    assert results["attached"] == {"first": True, "second": True}
 
     assert results["offset_encoding"] == "utf-16"
     diagnostics = {d["code"]: d for d in results["diagnostics"]}

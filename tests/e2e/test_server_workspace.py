@@ -196,3 +196,15 @@ async def test_debug_info_names_versions_settings_and_their_sources(
     assert settings["target_version"] == {"value": "2.15", "source": "editor"}
     assert settings["ignore"] == {"value": [], "source": "default"}
     assert info["editorSettings"] == {"targetVersion": "2.15", "level": "compat"}
+
+
+async def test_per_file_ignores_apply_in_the_editor(client: LanguageClient, tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    (root / "pyproject.toml").write_text(
+        "[tool.tf2-lsp]\nper-file-ignores = {'tests/*' = ['TF101']}\n"
+    )
+    await start(client, root)
+    in_tests = await open_and_wait(client, root / "tests" / "t.py", TF1 + "y = tf.log(x)\n")
+    assert codes(in_tests.diagnostics) == ["TF201"]
+    elsewhere = await open_and_wait(client, root / "a.py", TF1)
+    assert codes(elsewhere.diagnostics) == ["TF101"]

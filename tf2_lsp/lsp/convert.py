@@ -11,7 +11,6 @@ from typing import Any
 
 from lsprotocol import types
 
-from tf2_lsp.engine import fix_title
 from tf2_lsp.fixes.edits import TextChange
 from tf2_lsp.model import Finding
 from tf2_lsp.text import Encoding, Span, from_client_column, to_client_column
@@ -50,6 +49,8 @@ def from_position(
 
 
 def diagnostic(finding: Finding, lines: Sequence[str], encoding: Encoding) -> types.Diagnostic:
+    from tf2_lsp.engine import fix_title  # the engine loads after `initialize` is answered
+
     rule = finding.rule
     data: dict[str, Any] = {"code": rule.code, "symbol": finding.symbol}
     if finding.fix is not None:

@@ -17,7 +17,7 @@ from typing import Any
 from tf2_lsp import __version__
 from tf2_lsp.catalogue.rules import CatalogueError
 from tf2_lsp.lsp.session import Session
-from tf2_lsp.settings import Config, load_project_config
+from tf2_lsp.settings import Settings, load_project_config
 
 PACKAGES = ("pygls", "lsprotocol", "libcst", "jedi")
 
@@ -38,17 +38,16 @@ def _jsonable(value: Any) -> Any:
 def folder_settings(session: Session, folder: Path) -> dict[str, Any]:
     """Each setting in force in `folder`, its value and where it came from."""
     project, _, pyproject = load_project_config(folder)
-    defaults = Config()
     editor = session.editor_config
     in_force = session.config_for((folder / "__any__.py").as_uri())
     settings: dict[str, Any] = {}
-    for item in fields(Config):
+    for item in fields(Settings):
         name = item.name
         if name == "explicit":
             continue
-        if pyproject is not None and name in _set_by(project, defaults):
+        if pyproject is not None and name in project.explicit:
             source = str(pyproject)
-        elif name in _set_by(editor, defaults):
+        elif name in editor.explicit:
             source = "editor"
         else:
             source = "default"
@@ -58,13 +57,6 @@ def folder_settings(session: Session, folder: Path) -> dict[str, Any]:
         "pyproject": str(pyproject) if pyproject is not None else None,
         "settings": settings,
     }
-
-
-def _set_by(config: Config, defaults: Config) -> set[str]:
-    explicit = getattr(config, "explicit", None)
-    if explicit is not None:
-        return set(explicit)
-    return {f.name for f in fields(Config) if getattr(config, f.name) != getattr(defaults, f.name)}
 
 
 def debug_info(session: Session) -> dict[str, Any]:

@@ -20,8 +20,6 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from tf2_lsp import __version__
-from tf2_lsp.lsp import actions
-from tf2_lsp.lsp import hover as hovers
 from tf2_lsp.lsp.convert import FIX_ALL_KIND, SOURCE
 from tf2_lsp.lsp.session import Capabilities, Session
 from tf2_lsp.lsp.watchdog import watch_parent
@@ -64,7 +62,10 @@ def initialized(ls: Tf2LanguageServer, params: types.InitializedParams) -> None:
     # the first code action or hover preview (~0.2 s of imports otherwise paid by the user).
     def warm_up() -> None:
         ls.session.catalogue  # noqa: B018
-        import tf2_lsp.fixes.apply  # noqa: F401
+        import tf2_lsp.analysis.detect
+        import tf2_lsp.fixes.apply
+        import tf2_lsp.lsp.actions
+        import tf2_lsp.lsp.hover  # noqa: F401
 
     threading.Thread(target=warm_up, name="tf2-lsp-warm-up", daemon=True).start()
     if ls.session.capabilities.watch_files:
@@ -249,6 +250,8 @@ def code_action(
     snapshot = ls.session.snapshot(params.text_document.uri)
     if snapshot is None or snapshot.detection.syntax_error is not None:
         return []
+    from tf2_lsp.lsp import actions
+
     return actions.code_actions(snapshot, params)
 
 
@@ -256,6 +259,8 @@ def code_action(
 def code_action_resolve(ls: Tf2LanguageServer, action: types.CodeAction) -> types.CodeAction:
     data = action.data if isinstance(action.data, dict) else {}
     snapshot = ls.session.snapshot(str(data.get("uri", "")))
+    from tf2_lsp.lsp import actions
+
     return action if snapshot is None else actions.resolve(snapshot, action)
 
 
@@ -264,6 +269,8 @@ def hover(ls: Tf2LanguageServer, params: types.HoverParams) -> types.Hover | Non
     snapshot = ls.session.snapshot(params.text_document.uri)
     if snapshot is None or snapshot.detection.syntax_error is not None:
         return None
+    from tf2_lsp.lsp import hover as hovers
+
     return hovers.hover(snapshot, params.position)
 
 

@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from lsprotocol import types
@@ -22,13 +22,14 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
-from tf2_lsp.analysis.notebook import cell_detection, join_cells
 from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
-from tf2_lsp.engine import DocumentFixes, analyse
 from tf2_lsp.lsp import convert
 from tf2_lsp.model import Detection
 from tf2_lsp.settings import Settings, load_project_config, parse_settings
 from tf2_lsp.text import Encoding, split_lines
+
+if TYPE_CHECKING:  # the engine loads after `initialize` is answered (start-up time)
+    from tf2_lsp.engine import DocumentFixes
 
 log = logging.getLogger("tf2-lsp")
 
@@ -82,6 +83,8 @@ class Analysis:
     def fixes(self, catalogue: Catalogue) -> DocumentFixes:
         """This version's fix plans, made on first use and kept with it."""
         if self._fixes is None:
+            from tf2_lsp.engine import DocumentFixes
+
             self._fixes = DocumentFixes(
                 self.source, self.detection, catalogue, self.config, self.lines
             )
@@ -102,6 +105,9 @@ def _detect(
     previous: Analysis | None = None,
     hints: dict[tuple[int, int], str] | None = None,
 ) -> Detection:
+    # The engine (and the analysis under it) loads after `initialize` is answered.
+    from tf2_lsp.engine import analyse
+
     before = None
     if previous is not None and previous.config == config:
         before = (previous.detection, previous.source)
@@ -206,10 +212,9 @@ class Session:
             cached = (project, pyproject)
             self.project_configs[directory] = cached
         project, pyproject = cached
-        if pyproject is None:
-            return self.editor_config
         # Keys the project sets win; the rest come from the editor.
-        return project.over(self.editor_config)
+        # This file's per-file-ignores join the ignores.
+        return project.over(self.editor_config).for_file(str(Path(path).resolve()))
 
     def apply_editor_settings(self, raw: object) -> None:
         if isinstance(raw, dict) and isinstance(raw.get(convert.SOURCE), dict):
@@ -300,6 +305,8 @@ class Session:
         self, document: TextDocument, notebook: types.NotebookDocument
     ) -> Analysis | None:
         """All code cells are one module (imports live in the first cell); report per cell."""
+        from tf2_lsp.analysis.notebook import cell_detection, join_cells
+
         joined, slices = join_cells(self.notebook_cells(notebook))
         config = self.config_for(notebook.uri)
         cached = self.notebooks.get(notebook.uri)

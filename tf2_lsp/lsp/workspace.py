@@ -18,10 +18,9 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
-from tf2_lsp.analysis.notebook import join_cells
 from tf2_lsp.lsp import convert
 from tf2_lsp.lsp.session import Session, analyse_text
-from tf2_lsp.settings import Config
+from tf2_lsp.settings import Settings
 from tf2_lsp.text import split_lines
 
 CHECK_WORKSPACE = "tf2-lsp.server.checkWorkspace"
@@ -71,7 +70,7 @@ def workspace_files(folders: Sequence[Path], exclude: Sequence[str] = ()) -> Ite
                         yield path
 
 
-def analyse_file(session: Session, path: Path, config: Config) -> FileDiagnostics | None:
+def analyse_file(session: Session, path: Path, config: Settings) -> FileDiagnostics | None:
     """One file's diagnostics (run in the analysis thread); None if it cannot be read."""
     from tf2_lsp.cli.sourcefile import SourceError, read_source
 
@@ -93,7 +92,9 @@ def analyse_file(session: Session, path: Path, config: Config) -> FileDiagnostic
     )
 
 
-def _notebook(session: Session, path: Path, uri: str, config: Config) -> FileDiagnostics | None:
+def _notebook(session: Session, path: Path, uri: str, config: Settings) -> FileDiagnostics | None:
+    from tf2_lsp.analysis.notebook import join_cells
+
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         cells = [cell for cell in document.get("cells", []) if cell.get("cell_type") == "code"]
@@ -182,7 +183,7 @@ async def analyse_workspace(
     return results
 
 
-def _excluded_by_project(path: Path, config: Config) -> bool:
+def _excluded_by_project(path: Path, config: Settings) -> bool:
     from tf2_lsp.cli.discover import _excluded
 
     return bool(config.exclude) and _excluded(path, config.exclude)

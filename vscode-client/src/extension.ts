@@ -7,6 +7,7 @@ import { getPythonEnvironmentsApi } from './pythonExtension';
 import { ReportPanels } from './reportPanel';
 import { ServerController } from './server';
 import { SECTION } from './settings';
+import { SERVER_CHECK_WORKSPACE, SERVER_DEBUG_INFO, checkSummary, runServerCommand } from './workspaceCommands';
 
 export const FIX_ALL_KIND = `source.fixAll.${SECTION}`;
 
@@ -25,6 +26,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(`${SECTION}.showOutput`, () => channel.show()),
     vscode.commands.registerCommand(`${SECTION}.fixAll`, fixAll),
     vscode.commands.registerCommand(`${SECTION}.showReport`, () => reports.show()),
+    vscode.commands.registerCommand(`${SECTION}.checkWorkspace`, async () => {
+      try {
+        const result = await runServerCommand(server.languageClient, SERVER_CHECK_WORKSPACE);
+        void vscode.window.showInformationMessage(checkSummary(result));
+      } catch (error) {
+        logger.error(`Check Workspace failed: ${String(error)}`);
+        void vscode.window.showErrorMessage(`tf2-lsp: Check Workspace failed: ${String(error)}`);
+      }
+    }),
+    vscode.commands.registerCommand(`${SECTION}.debugInfo`, async () => {
+      try {
+        const info = await runServerCommand(server.languageClient, SERVER_DEBUG_INFO);
+        channel.appendLine(`tf2-lsp debug info:\n${JSON.stringify(info, null, 2)}`);
+      } catch (error) {
+        logger.error(`Debug Info failed: ${String(error)}`);
+      }
+      channel.show(true);
+    }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (needsRestart(event)) {
         logger.info('tf2-lsp.path or tf2-lsp.interpreter changed: restarting the server.');

@@ -20,7 +20,7 @@ import type { ClientSettings } from './settings';
 
 export const SERVER_EXECUTABLE = 'tf2-lsp';
 export const SERVER_MODULE = 'tf2_lsp';
-export const INSTALL_HINT = 'pip install tf2-lsp';
+export const INSTALL_HINT = 'pip install <path to a tf2-lsp checkout or wheel>';
 
 export type ModuleCheck = 'yes' | 'no' | 'unknown';
 

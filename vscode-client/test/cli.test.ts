@@ -63,7 +63,7 @@ describe('dist/cli.js', { skip: !posix && 'needs POSIX shell scripts as fake pro
     const { status, stdout, stderr } = run({}, { PATH: '/nonexistent' });
     assert.equal(status, 1);
     assert.equal(stdout, '');
-    assert.match(stderr, /pip install tf2-lsp/);
+    assert.match(stderr, /pip install <path to a tf2-lsp checkout or wheel>/);
   });
 
   it('fails when the interpreter lacks tf2_lsp', () => {

@@ -63,6 +63,8 @@ describe('package.json', () => {
 
   it('contributes the commands and the fix-all code action kind', () => {
     assert.deepEqual(manifest.contributes.commands.map((c) => c.command).sort(), [
+      'tf2-lsp.checkWorkspace',
+      'tf2-lsp.debugInfo',
       'tf2-lsp.fixAll',
       'tf2-lsp.restart',
       'tf2-lsp.showOutput',

@@ -122,7 +122,7 @@ describe('failures', () => {
     assert.equal(result.ok, false);
     assert.ok(!result.ok);
     assert.equal(result.reason, 'not-found');
-    assert.match(result.message, /pip install tf2-lsp/);
+    assert.match(result.message, /pip install <path to a tf2-lsp checkout or wheel>/);
     assert.match(result.message, /tf2-lsp\.interpreter/);
     assert.ok(result.log.some((line) => line.includes('/usr/local/bin:/usr/bin')));
   });
@@ -145,7 +145,7 @@ describe('failures', () => {
     );
     assert.ok(!result.ok);
     assert.equal(result.reason, 'setting');
-    assert.match(result.message, /-m pip install tf2-lsp/);
+    assert.match(result.message, /-m pip install <path to a tf2-lsp checkout or wheel>/);
   });
 
   it('tries an interpreter whose module check could not run', async () => {

@@ -2,8 +2,10 @@
 --
 --   nvim --headless --clean -u NONE -c "luafile tests/e2e/nvim/drive.lua" FILE
 --
--- Environment: TF2LSP_SERVER_CMD (JSON list: the server command), TF2LSP_OUT (results JSON).
--- Opens FILE, waits for diagnostics, hovers the TF101 finding, applies its quick fix,
+-- Environment: TF2LSP_SETUP (the README's Neovim 0.7 snippet, its cmd read from
+-- TF2LSP_SERVER_CMD, a JSON list), TF2LSP_OUT (results JSON), TF2LSP_SECOND (another file).
+-- Sets up tf2-lsp the README's way, opens FILE and a second Python file (one server, both
+-- attached), waits for diagnostics, hovers the TF101 finding, applies its quick fix,
 -- writes the buffer, waits for the re-published diagnostics, writes the results and quits.
 -- Every wait has a timeout; whatever happens, the results file is written and Neovim quits.
 
@@ -60,26 +62,38 @@ local function request(bufnr, method, params)
 end
 
 local function main()
-  local cmd = vim.fn.json_decode((assert(os.getenv("TF2LSP_SERVER_CMD"), "TF2LSP_SERVER_CMD")))
-  local bufnr = vim.api.nvim_get_current_buf()
-  local path = vim.api.nvim_buf_get_name(bufnr)
-  vim.bo[bufnr].filetype = "python"
-
   local published = {} -- the raw LSP diagnostics (vim.diagnostic keeps no LSP ranges in 0.7)
-  local client_id = vim.lsp.start_client({
-    name = "tf2-lsp",
-    cmd = cmd,
-    root_dir = vim.fn.fnamemodify(path, ":p:h"),
-    init_options = { debounce = 0 },
-    handlers = {
-      ["textDocument/publishDiagnostics"] = function(err, params, ctx, config)
-        published = params.diagnostics
-        return vim.lsp.diagnostic.on_publish_diagnostics(err, params, ctx, config)
-      end,
-    },
-  })
-  assert(client_id, "vim.lsp.start_client failed")
-  assert(vim.lsp.buf_attach_client(bufnr, client_id), "buf_attach_client failed")
+  local on_publish = vim.lsp.handlers["textDocument/publishDiagnostics"]
+  vim.lsp.handlers["textDocument/publishDiagnostics"] = function(err, params, ctx, config)
+    if params and params.uri == vim.uri_from_bufnr(vim.fn.bufnr(os.getenv("TF2LSP_FIRST"))) then
+      published = params.diagnostics
+    end
+    return on_publish(err, params, ctx, config)
+  end
+  local started = {} -- every client the setup starts
+  local start_client = vim.lsp.start_client
+  vim.lsp.start_client = function(config)
+    local id = start_client(config)
+    table.insert(started, id)
+    return id
+  end
+  dofile(assert(os.getenv("TF2LSP_SETUP"), "TF2LSP_SETUP is not set"))
+
+  local bufnr = vim.api.nvim_get_current_buf()
+  vim.bo[bufnr].filetype = "python" -- -u NONE: no filetype detection; this runs the autocmd
+  local second = assert(os.getenv("TF2LSP_SECOND"), "TF2LSP_SECOND is not set")
+  vim.cmd("edit " .. vim.fn.fnameescape(second))
+  local second_buf = vim.api.nvim_get_current_buf()
+  vim.bo[second_buf].filetype = "python"
+  vim.cmd("buffer " .. bufnr)
+
+  result.clients = #started
+  assert(#started == 1, "expected one tf2-lsp client, got " .. #started)
+  local client_id = started[1]
+  result.attached = {
+    first = vim.lsp.buf_is_attached(bufnr, client_id),
+    second = vim.lsp.buf_is_attached(second_buf, client_id),
+  }
   wait("initialize", function()
     local client = vim.lsp.get_client_by_id(client_id)
     return client ~= nil and client.initialized
