@@ -37,9 +37,7 @@ def readme_setup(tmp_path: Path) -> Path:
     snippet = section.split("```lua\n", 1)[1].split("```", 1)[0]
     command = 'cmd = { "tf2-lsp", "serve" },'
     assert snippet.count(command) == 1
-    snippet = snippet.replace(
-        command, 'cmd = vim.fn.json_decode(os.getenv("TF2LSP_SERVER_CMD")),'
-    )
+    snippet = snippet.replace(command, 'cmd = vim.fn.json_decode(os.getenv("TF2LSP_SERVER_CMD")),')
     path = tmp_path / "readme_setup.lua"
     path.write_text(snippet, encoding="utf-8")
     return path

@@ -16,7 +16,6 @@ from typing import NoReturn
 
 from tf2_lsp import __version__
 from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
-from tf2_lsp.cli.discover import iter_python_files
 from tf2_lsp.cli.formats import (
     FORMATS,
     UNREADABLE,
@@ -32,7 +31,10 @@ from tf2_lsp.cli.formats import (
 )
 from tf2_lsp.cli.pool import map_in_workers
 from tf2_lsp.cli.report.command import add_report_parser, run_report
-from tf2_lsp.cli.sourcefile import (
+from tf2_lsp.cli.terminal import Progress, Style, wants_colour
+from tf2_lsp.engine import UnsafeSelection, analyse, fix_all, fix_title, is_fixable
+from tf2_lsp.files.discover import iter_python_files
+from tf2_lsp.files.sourcefile import (
     SourceError,
     SourceFile,
     WriteSkipped,
@@ -40,8 +42,6 @@ from tf2_lsp.cli.sourcefile import (
     read_source,
     write_source,
 )
-from tf2_lsp.cli.terminal import Progress, Style, wants_colour
-from tf2_lsp.engine import UnsafeSelection, analyse, fix_all, fix_title, is_fixable
 from tf2_lsp.model import Finding
 from tf2_lsp.settings import (
     DEFAULT_TARGET_VERSION,

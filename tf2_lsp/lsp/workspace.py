@@ -48,7 +48,7 @@ def workspace_folders(session: Session) -> list[Path]:
 def workspace_files(folders: Sequence[Path], exclude: Sequence[str] = ()) -> Iterator[Path]:
     """`*.py` and `*.ipynb` under the folders, skipping what `tf2-lsp check` skips."""
     # The command line's rules (VCS, virtual environments, node_modules, `exclude`).
-    from tf2_lsp.cli.discover import SKIP_DIRS, _excluded, _is_virtualenv
+    from tf2_lsp.files.discover import SKIP_DIRS, _excluded, _is_virtualenv
 
     patterns = tuple(exclude)
     seen: set[Path] = set()
@@ -72,7 +72,7 @@ def workspace_files(folders: Sequence[Path], exclude: Sequence[str] = ()) -> Ite
 
 def analyse_file(session: Session, path: Path, config: Settings) -> FileDiagnostics | None:
     """One file's diagnostics (run in the analysis thread); None if it cannot be read."""
-    from tf2_lsp.cli.sourcefile import SourceError, read_source
+    from tf2_lsp.files.sourcefile import SourceError, read_source
 
     uri = from_fs_path(str(path)) or path.as_uri()
     if path.suffix == ".ipynb":
@@ -184,7 +184,7 @@ async def analyse_workspace(
 
 
 def _excluded_by_project(path: Path, config: Settings) -> bool:
-    from tf2_lsp.cli.discover import _excluded
+    from tf2_lsp.files.discover import _excluded
 
     return bool(config.exclude) and _excluded(path, config.exclude)
 

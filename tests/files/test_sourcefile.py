@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tf2_lsp.cli.sourcefile import (
+from tf2_lsp.files.sourcefile import (
     MAX_BYTES,
     SourceError,
     WriteSkipped,

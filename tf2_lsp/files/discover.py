@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 
-from tf2_lsp.cli.sourcefile import file_kind
+from tf2_lsp.files.sourcefile import file_kind
 
 # Called with a path that cannot be covered and the reason; the run then fails (exit 2).
 OnError = Callable[[Path, str], None]
