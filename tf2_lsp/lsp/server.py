@@ -21,6 +21,7 @@ from pygls.uris import to_fs_path
 
 from tf2_lsp import __version__
 from tf2_lsp.lsp.convert import FIX_ALL_KIND, SOURCE
+from tf2_lsp.lsp.protocol import Tf2Protocol
 from tf2_lsp.lsp.session import Capabilities, Session
 from tf2_lsp.lsp.watchdog import watch_parent
 from tf2_lsp.lsp.workspace import CHECK_WORKSPACE, DEBUG_INFO, analyse_workspace, findings_of
@@ -41,6 +42,7 @@ class Tf2LanguageServer(LanguageServer):
                     )
                 ]
             ),
+            protocol_cls=Tf2Protocol,
         )
         self.session = Session(self)
 
@@ -275,15 +277,13 @@ def hover(ls: Tf2LanguageServer, params: types.HoverParams) -> types.Hover | Non
 
 
 def run_server(tcp: str | None = None) -> int:
+    """Serve stdio, or TCP at `HOST:PORT`; the exit status `exit` asked for."""
+    from tf2_lsp.lsp.transport import serve_stdio, serve_tcp
+
     logging.basicConfig(
         level=logging.WARNING, stream=sys.stderr, format="tf2-lsp %(levelname)s %(message)s"
     )
     if tcp:
         host, _, port = tcp.rpartition(":")
-        if not port.isdigit():
-            print("tf2-lsp: --tcp expects HOST:PORT", file=sys.stderr)
-            return 2
-        server.start_tcp(host or "127.0.0.1", int(port))
-    else:
-        server.start_io()
-    return 0
+        return serve_tcp(server, host or "127.0.0.1", int(port))
+    return serve_stdio(server)

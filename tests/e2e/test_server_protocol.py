@@ -1,0 +1,151 @@
+"""Every request gets an answer, and broken framing is survived: raw bytes over real stdio."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+URI = "file:///tmp/tf2-lsp-protocol-test.py"
+
+
+def frame(message: Any, header: bytes | None = None) -> bytes:
+    body = message if isinstance(message, bytes) else json.dumps(message).encode()
+    return (header if header is not None else b"Content-Length: %d\r\n\r\n" % len(body)) + body
+
+
+def request(msg_id: Any, method: Any, params: Any = None) -> dict[str, Any]:
+    message = {"jsonrpc": "2.0", "id": msg_id, "method": method}
+    if params is not None:
+        message["params"] = params
+    return message
+
+
+def hover(msg_id: Any, line: Any = 0, character: Any = 0) -> dict[str, Any]:
+    position = {"line": line, "character": character}
+    return request(
+        msg_id, "textDocument/hover", {"textDocument": {"uri": URI}, "position": position}
+    )
+
+
+INITIALIZE = frame(request(0, "initialize", {"processId": None, "capabilities": {}})) + frame(
+    {"jsonrpc": "2.0", "method": "initialized", "params": {}}
+)
+
+
+class RawClient:
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tf2_lsp", "serve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        self.received: list[dict[str, Any]] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        stream = self.process.stdout
+        while True:
+            header = b""
+            while not header.endswith(b"\r\n\r\n"):
+                byte = stream.read(1)
+                if not byte:
+                    return
+                header += byte
+            length = int(header.split(b"Content-Length:")[1].split(b"\r\n")[0])
+            self.received.append(json.loads(stream.read(length)))
+
+    def send(self, data: bytes) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(data)
+        self.process.stdin.flush()
+
+    def answer(self, msg_id: Any, timeout: float = 20) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in list(self.received):
+                if "method" not in message and message.get("id") == msg_id:
+                    return message
+            time.sleep(0.02)
+        pytest.fail(f"no answer to id {msg_id!r}")
+
+    def close(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+
+@pytest.fixture
+def client() -> Any:
+    raw = RawClient()
+    yield raw
+    raw.close()
+
+
+def test_invalid_requests_are_answered_and_the_server_keeps_serving(client: RawClient) -> None:
+    client.send(INITIALIZE)
+    client.answer(0)
+    cases = [
+        (frame(hover(1, -1)), 1, -32602),
+        (frame(hover(2, 2**31)), 2, -32602),
+        (frame(request(3, "textDocument/hover", "x")), 3, -32602),
+        (frame(request(4, "codeAction/resolve", {"kind": "quickfix"})), 4, -32602),
+        (frame(request(5, "$/unknownThing")), 5, -32601),
+        (frame(request(6, 5, {})), 6, -32600),
+        (frame(hover({"a": 1})), None, -32600),
+        (frame(b"{not json"), None, -32700),
+    ]
+    for data, msg_id, code in cases:
+        client.send(data)
+        assert client.answer(msg_id)["error"]["code"] == code, data
+        client.received.clear()
+    client.send(frame(hover(99)))
+    assert "result" in client.answer(99)
+
+
+def test_broken_framing_is_survived(client: RawClient) -> None:
+    client.send(INITIALIZE)
+    client.answer(0)
+    body = json.dumps(hover(1)).encode()
+    for header in (
+        b"Content-Length: %d\r\n\r\n" % (len(body) + 40),  # shorter than announced
+        b"Content-Length: %d\r\n\r\n" % (len(body) - 5),  # longer than announced
+        b"Content-Length: -5\r\n\r\n",
+        b"Content-Type: x\r\n\r\n",  # no length at all
+        b"Content-Length: 99999999999999999999\r\n\r\n",
+    ):
+        client.send(header + body + frame(hover(2)))
+        client.answer(2)
+        client.received.clear()
+    client.send(frame(hover(3), b"content-length: %d\n\n" % len(json.dumps(hover(3)))))
+    assert "result" in client.answer(3)
+
+
+def test_lifecycle_errors_and_exit_status(client: RawClient) -> None:
+    client.send(frame(hover(1)))
+    assert client.answer(1)["error"]["code"] == -32002  # before initialize
+    client.send(INITIALIZE)
+    client.answer(0)
+    client.send(frame(request(2, "shutdown")))
+    client.answer(2)
+    client.send(frame(hover(3)))
+    assert client.answer(3)["error"]["code"] == -32600  # after shutdown
+    client.send(frame({"jsonrpc": "2.0", "method": "exit"}))
+    assert client.process.wait(20) == 0
+
+
+def test_exit_without_shutdown_exits_1(client: RawClient) -> None:
+    client.send(INITIALIZE)
+    client.answer(0)
+    client.send(frame({"jsonrpc": "2.0", "method": "exit"}))
+    assert client.process.wait(20) == 1
