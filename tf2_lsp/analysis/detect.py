@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import cast
 
-from tf2_lsp.analysis import receivers
+from tf2_lsp.analysis import coverage, patterns, program, receivers
 from tf2_lsp.analysis.calls import CallVerdict, call_map_problem, merge_changes, plan_call
 from tf2_lsp.analysis.conditions import FUNCTION_FACTORIES, Changed, changed_argument
 from tf2_lsp.analysis.messages import import_statement, tidy
@@ -30,6 +30,7 @@ from tf2_lsp.analysis.resolve import (
     target_names,
 )
 from tf2_lsp.analysis.suppress import suppressed_codes
+from tf2_lsp.catalogue.api import api_for
 from tf2_lsp.catalogue.availability import compat_target_gone, version_tuple
 from tf2_lsp.catalogue.rules import ArgChange, Catalogue, Fix, Rule, Severity
 from tf2_lsp.catalogue.signatures import Signatures, signatures_for
@@ -84,7 +85,7 @@ def detect(
     except (RecursionError, MemoryError):
         # Python's own parser gives up on pathologically nested code the same way.
         return Detection([], syntax_error=SyntaxError("code is nested too deeply to analyse"))
-    walker.check_graph_program(tree)
+    program.check_program(walker, tree)
     return finish_detection(walker, tree.body)
 
 
@@ -183,8 +184,8 @@ class ModuleWalker:
         self.planned: set[int] = set()  # id() of calls the call model judged
         self.call_funcs: set[int] = set()  # id() of call targets: call rules judge those
         self.call_of: dict[int, ast.Call] = {}  # id() of a call target -> its call
-        self.graph_uses = 0
-        self.disables_v2 = False
+        self.program = program.ProgramFacts()
+        self.api = api_for(options.target_version)
         self.first_tf_import: ast.stmt | None = None
         self.importing: str | None = None  # the local name an import being judged binds
         self.handlers: dict[type, Handler] = {
@@ -209,6 +210,7 @@ class ModuleWalker:
             ast.Attribute: self.visit_attribute,  # type: ignore[dict-item]
             ast.Call: self.visit_call,  # type: ignore[dict-item]
             ast.NamedExpr: self.visit_named_expr,  # type: ignore[dict-item]
+            ast.Compare: self.visit_compare,  # type: ignore[dict-item]
             ast.ExceptHandler: self.visit_except,  # type: ignore[dict-item]
             ast.Global: self.visit_global,  # type: ignore[dict-item]
             ast.Nonlocal: self.visit_global,  # type: ignore[dict-item]
@@ -310,9 +312,10 @@ class ModuleWalker:
                 continue
             if self.first_tf_import is None and self.scope is self.module_scope:
                 self.first_tf_import = node
-            if canonical(qualified)[0] in _GRAPH_ONLY:
-                self.graph_uses += 1
+            self.program.note(canonical(qualified)[0], node.lineno, self.at_import_time())
             covered = self.check_import(node, local, qualified, module)
+            if not covered and self.api is not None:
+                self.check_import_coverage(node, qualified, module)
             self.bind(local, Binding(qualified, covered=covered))
 
     def visit_assign(self, node: ast.Assign) -> None:
@@ -529,15 +532,53 @@ class ModuleWalker:
             written = self.text_of(chain[length - 1])
             if self.check_reference(chain[length - 1], qualified, binding.covered, written):
                 return
+        if not binding.covered and isinstance(node.ctx, ast.Load):
+            self.check_coverage(chain, names)
+
+    def check_coverage(self, chain: list[ast.expr], names: list[str]) -> None:
+        """An attribute chain under a TensorFlow alias that no rule explains must exist."""
+        if self.api is None:
+            return
+        missing = coverage.missing_prefix(".".join(names), self.api)
+        if missing is None:
+            return
+        index = missing.parts - (names[0].count(".") + 1)
+        if index <= 0:
+            return  # the alias itself names nothing: reported at its import
+        node = chain[index]
+        span = self.span_of(node)
+        self.add_unknown(self.text_of(node), span, missing)
+
+    def add_unknown(self, written: str, span: Span, missing: coverage.Missing) -> None:
+        rule = self.catalogue.by_code.get(coverage.UNKNOWN_NAME_RULE)
+        if rule is None:
+            return
+        message = f"`{written}` does not exist in TensorFlow {self.options.target_version}"
+        if missing.compat_only:
+            message += "; only its tf.compat.v1 form does"
+        elif missing.suggestion:
+            message += f"; did you mean `{self.display(missing.suggestion)}`?"
+        severity = next((s for c, s in self.options.severity if c == rule.code), rule.severity)
+        self.findings.append(
+            Finding(
+                rule=rule,
+                message=message,
+                severity=severity,
+                symbol=None,
+                written=written,
+                span=span,
+                anchor=span,
+                anchor_kind="reference",
+                statement=self.statement,
+                fix=None,
+            )
+        )
 
     def check_reference(self, node: ast.expr, qualified: str, covered: bool, written: str) -> bool:
         if is_tf2_namespace(qualified):
             return False
         name, compat = canonical(qualified)
-        if name in _GRAPH_ONLY:
-            self.graph_uses += 1
-        elif name in _DISABLES_V2:
-            self.disables_v2 = True
+        self.program.note(name, node.lineno, self.at_import_time())
         matched = self.catalogue.lookup(name)
         if not matched:
             return False
@@ -593,6 +634,7 @@ class ModuleWalker:
                 if self.check_call(node, rule, name, compat):
                     break
         elif isinstance(node.func, ast.Attribute):
+            self.program.note_method_call(node.func.value, node.func.attr)
             self.check_method(node, node.func)
 
     def check_method(self, node: ast.Call, func: ast.Attribute) -> None:
@@ -903,6 +945,19 @@ class ModuleWalker:
         self.importing = None
         return covered
 
+    def check_import_coverage(
+        self, node: ast.Import | ast.ImportFrom, qualified: str, module: str
+    ) -> None:
+        """`import tensorflow.foo` / `from tensorflow.foo import bar`: both must exist."""
+        assert self.api is not None
+        name = module if isinstance(node, ast.Import) else qualified
+        if self.catalogue.lookup(canonical(name)[0]):
+            return  # a rule explains it
+        missing = coverage.missing_prefix(name, self.api)
+        if missing is not None:
+            written = ".".join(name.split(".")[: missing.parts])
+            self.add_unknown(written, self.span_of(node), missing)
+
     def check_dimension_value(self, node: ast.Attribute) -> None:
         """`x.shape[i].value` / `x.get_shape()[i].value`: TF2 shapes hold ints, not Dimensions."""
         inner = node.value
@@ -922,6 +977,19 @@ class ModuleWalker:
                 rule, "tensorflow.Dimension.value", self.text_of(node), span, span, "pattern", False
             )
 
+    def visit_compare(self, node: ast.Compare) -> None:
+        self.visit_children(node)
+        compared = patterns.exact_type_test(node)
+        if compared is None or self.scope.lookup("type") is not None:
+            return  # `type` rebound in this file: not the builtin
+        qualified = self.qualified_name(compared)
+        if qualified is None or canonical(qualified)[0] not in patterns.TENSOR_TYPES:
+            return
+        symbol = patterns.EXACT_TYPE_SYMBOL
+        for rule in self.catalogue.exact.get(symbol, ()):
+            span = self.span_of(node)
+            self.add(rule, symbol, self.text_of(node), span, span, "pattern", False)
+
     def check_value_attribute(self, node: ast.Attribute) -> None:
         """`dataset.output_types` and kin: attributes of a TF value known by its type."""
         receiver = self.type_of(node.value)
@@ -932,18 +1000,9 @@ class ModuleWalker:
             span = self.span_of(node)
             self.add(rule, symbol, self.text_of(node), span, span, "pattern", False)
 
-    def check_graph_program(self, tree: ast.Module) -> None:
-        """A script or test that builds graphs must opt out of TF2 behaviour before it runs."""
-        if not self.graph_uses or self.disables_v2 or self.first_tf_import is None:
-            return
-        if not self.imports_end or not _is_entry_point(tree):
-            return
-        for rule in self.catalogue.exact.get("tensorflow.compat.v1.disable_v2_behavior", ()):
-            span = self.span_of(self.first_tf_import)
-            self.statement = (self.imports_end, self.imports_end)
-            self.add(
-                rule, "tensorflow.compat.v1.disable_v2_behavior", "", span, span, "program", False
-            )
+    def at_import_time(self) -> bool:
+        """Code that runs when the module is imported: module level and class bodies."""
+        return self.scope.kind in ("module", "class")
 
     def in_tf_file(self) -> bool:
         return any(b.qualified for b in self.module_scope.names.values()) or any(
@@ -1161,22 +1220,6 @@ def _chain(node: ast.AST) -> list[ast.expr] | None:
     if len(parts) == 1 and not isinstance(current, ast.Name):
         return None
     return parts
-
-
-_GRAPH_ONLY = frozenset(
-    {"tensorflow.Session", "tensorflow.InteractiveSession", "tensorflow.placeholder"}
-)
-_DISABLES_V2 = frozenset({"tensorflow.disable_v2_behavior"})
-
-
-def _is_entry_point(tree: ast.Module) -> bool:
-    """A script (`if __name__ == "__main__":`) or a test module (`tf.test.main()`)."""
-    for statement in tree.body:
-        if isinstance(statement, ast.If) and isinstance(statement.test, ast.Compare):
-            left = statement.test.left
-            if isinstance(left, ast.Name) and left.id == "__name__":
-                return True
-    return False
 
 
 def _is_docstring(statement: ast.stmt) -> bool:

@@ -12,12 +12,15 @@ SESSION = "tensorflow.Session"
 OPTIMIZER = "tensorflow.train.Optimizer"
 SAVER = "tensorflow.train.Saver"
 ITERATOR = "tensorflow.data.Iterator"
+GRAPH = "tensorflow.Graph"
 
 _EXACT_RETURNS = {
     "tensorflow.Session": SESSION,
     "tensorflow.InteractiveSession": SESSION,
     "tensorflow.train.MonitoredTrainingSession": SESSION,
     "tensorflow.train.Saver": SAVER,
+    "tensorflow.Graph": GRAPH,
+    "tensorflow.get_default_graph": GRAPH,
 }
 _DATASET_METHODS_NOT_RETURNING_DATASETS = frozenset(
     {

@@ -443,6 +443,7 @@ TRANSFORMS: dict[str, Transform] = {
                 "tensorflow.complex128",
             ),
         ),
+        Transform("exact_type_to_isinstance", _always, ()),
         Transform("dimension_value", _always, ("tensorflow.compat.v1.dimension_value",)),
         Transform(
             "disable_v2_behavior", _program_applies, ("tensorflow.compat.v1.disable_v2_behavior",)

@@ -92,15 +92,23 @@ class Tally:
     unsafe: int = 0
     touched: set[str] = field(default_factory=set)
     baselined: int = 0
+    failing: int = 0  # errors and warnings: information notes do not fail a run
 
     def add(self, records: Iterable[Record]) -> None:
         for record in records:
             self.records += 1
+            self.failing += fails(record)
             self.touched.add(record.path)
             if record.fix_safety == "safe":
                 self.safe += 1
             elif record.fix_safety == "unsafe":
                 self.unsafe += 1
+
+
+def fails(record: Record) -> bool:
+    """Errors and warnings fail a run; information notes (a library's graph-mode note, a
+    compat.v1 file's note) are reported but hold nothing up."""
+    return record.severity in ("error", "warning")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from tf2_lsp import __version__
+from tf2_lsp.catalogue.api import warm_api_lists
 from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
 from tf2_lsp.cli.formats import (
     FORMATS,
@@ -28,6 +29,7 @@ from tf2_lsp.cli.formats import (
     StatisticsReporter,
     Tally,
     TextReporter,
+    fails,
 )
 from tf2_lsp.cli.pool import map_in_workers
 from tf2_lsp.cli.report.command import add_report_parser, run_report
@@ -442,6 +444,7 @@ def _map(
     """Results in file order, each as soon as it (and those before it) are done."""
     workers = jobs or os.cpu_count() or 1
     guarded = partial(_guarded, function)
+    warm_api_lists()  # loaded once here, so forked workers inherit them
     if workers <= 1 or len(files) < PARALLEL_MIN_FILES or sys.platform == "win32":
         yield from map(guarded, files)
         return
@@ -548,7 +551,7 @@ def run_check(
     reporter.finish(tally, _hint(args))
     if errors:
         return EXIT_ERROR
-    return EXIT_FINDINGS if tally.records else EXIT_CLEAN
+    return EXIT_FINDINGS if tally.failing else EXIT_CLEAN
 
 
 def _hint(args: argparse.Namespace) -> Hint:
@@ -606,7 +609,7 @@ def run_check_stdin(
     tally.add(records)
     reporter.add(records)
     reporter.finish(tally, _hint(args))
-    return EXIT_FINDINGS if records else EXIT_CLEAN
+    return EXIT_FINDINGS if any(map(fails, records)) else EXIT_CLEAN
 
 
 def check_file(path: Path, config: Settings) -> FileResult:
@@ -667,7 +670,7 @@ def run_fix(files: list[Path], config: Settings, args: argparse.Namespace, style
     print(fix_summary(args, applied, changed, len(files), needs), file=sys.stderr)
     if errors:
         return EXIT_ERROR
-    return EXIT_FINDINGS if remaining or diffs else EXIT_CLEAN
+    return EXIT_FINDINGS if any(map(fails, remaining)) or diffs else EXIT_CLEAN
 
 
 def fix_summary(
@@ -760,7 +763,9 @@ def fix_text(name: str, source: SourceFile, config: Settings) -> tuple[FileResul
     result.records = [to_record(result.path, f, lines) for f in outcome.remaining]
     failed = {(f.code, f.written) for f, _ in outcome.failed}
     result.needs.update(
-        _needs(f, config, unsafe, (f.code, f.written) in failed) for f in outcome.remaining
+        _needs(f, config, unsafe, (f.code, f.written) in failed)
+        for f in outcome.remaining
+        if f.severity in ("error", "warning")  # information notes are not left to do
     )
     if not outcome.changed or outcome.source == source.text:
         return result, None
@@ -825,7 +830,8 @@ def run_fix_stdin(
     )
     if any(r.code == UNREADABLE for r in result.records):
         return EXIT_FINDINGS
-    return EXIT_FINDINGS if result.records or (args.diff and fixed is not None) else EXIT_CLEAN
+    failing = any(map(fails, result.records))
+    return EXIT_FINDINGS if failing or (args.diff and fixed is not None) else EXIT_CLEAN
 
 
 def _diff_name(side: str, path: Path) -> str:

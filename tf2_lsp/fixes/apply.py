@@ -24,6 +24,7 @@ from tf2_lsp.fixes.rewrites import (
     CALL_REWRITES,
     attribute_to_function,
     dimension_value,
+    exact_type_to_isinstance,
     rewrite_arguments,
 )
 from tf2_lsp.fixes.splice import Splice, splices_for
@@ -53,10 +54,9 @@ def plan_fixes(
     result = Applied()
     lines = lines if lines is not None else split_lines(source)
     renderer = Renderer(_bindings(detection), set(detection.module_names))
-    program = [f for f in findings if f.anchor_kind == "program"]
+    program = [f for f in findings if f.anchor_kind == "program" and f.fix is not None]
     for finding in program:
-        call = renderer.name("tensorflow.compat.v1.disable_v2_behavior") + "()"
-        result.edits.append(LineEdit(detection.imports_end + 1, detection.imports_end, (call,)))
+        result.edits.append(_program_edit(lines, finding, renderer))
         result.applied.append(finding)
     findings = [f for f in findings if f.anchor_kind != "program"]
     # The call model reports each changed argument of a call, all with the call's one edit:
@@ -92,6 +92,16 @@ def plan_fixes(
         # Imports go before the disable_v2_behavior() call that follows the import block.
         result.edits.append(_import_edit(lines, detection, renderer.new_imports))
     return result
+
+
+def _program_edit(lines: list[str], finding: Finding, renderer: Renderer) -> LineEdit:
+    """Insert `disable_v2_behavior()` where the finding's anchor says, with a blank line after."""
+    line = finding.anchor.line
+    indent = lines[line - 1][: finding.anchor.column] if line <= len(lines) else ""
+    call = indent + renderer.name("tensorflow.compat.v1.disable_v2_behavior") + "()"
+    followed_by_blank = line > len(lines) or not lines[line - 1].strip()
+    inserted = (call,) if followed_by_blank else (call, "")
+    return LineEdit(line, line - 1, inserted)
 
 
 # A splice in file coordinates: (line, column, end line, end column, replacement).
@@ -329,6 +339,15 @@ class _Rewriter(cst.CSTTransformer):
             self.done.append(finding)
             replacement = cst.parse_expression(self.renderer.name(finding.target))
             return replacement.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+        return updated
+
+    def leave_Comparison(
+        self, original: cst.Comparison, updated: cst.Comparison
+    ) -> cst.BaseExpression:
+        for finding in self._at(original, ("pattern",)):
+            if finding.fix is not None and finding.fix.transform == "exact_type_to_isinstance":
+                self.done.append(finding)
+                return exact_type_to_isinstance(updated, self.renderer)
         return updated
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:

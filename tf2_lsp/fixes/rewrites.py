@@ -214,6 +214,35 @@ def dimension_value(node: cst.Attribute, renderer: Renderer) -> cst.BaseExpressi
     return cst.Call(func=func, args=[cst.Arg(value=node.value)])
 
 
+def exact_type_to_isinstance(node: cst.Comparison, renderer: Renderer) -> cst.BaseExpression:
+    """`type(x) is tf.Tensor` -> `isinstance(x, tf.Tensor)`; `is not` / `!=` -> `not ...`."""
+    [target] = node.comparisons
+    left, right = node.left, target.comparator
+    call, klass = (left, right) if _is_type_call(left) else (right, left)
+    if not isinstance(call, cst.Call) or len(call.args) != 1:
+        raise FixError("not a `type(x)` comparison")
+    test = cst.Call(
+        func=cst.Name("isinstance"),
+        args=[
+            cst.Arg(
+                value=call.args[0].value,
+                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")),
+            ),
+            cst.Arg(value=klass),
+        ],
+    )
+    result: cst.BaseExpression = test
+    if isinstance(target.operator, (cst.IsNot, cst.NotEqual)):
+        result = cst.UnaryOperation(operator=cst.Not(), expression=test)
+    return result.with_changes(lpar=node.lpar, rpar=node.rpar)
+
+
+def _is_type_call(node: cst.BaseExpression) -> bool:
+    return (
+        isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "type"
+    )
+
+
 def _times(value: cst.BaseExpression, factor: int) -> cst.BaseExpression:
     if isinstance(value, cst.Integer) and not value.lpar:
         return cst.Integer(str(int(value.value.replace("_", ""), 0) * factor))

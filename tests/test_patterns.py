@@ -1,0 +1,80 @@
+"""Code shapes that change meaning in TF2 (analysis/patterns.py) and removed modules."""
+
+from __future__ import annotations
+
+import pytest
+
+from tf2_lsp.analysis.detect import detect
+from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.engine import fix_source
+from tf2_lsp.settings import Options
+
+TF = "import tensorflow as tf\n"
+
+
+def fixed(source: str, catalogue: Catalogue) -> str:
+    outcome = fix_source(source, catalogue, Options())
+    assert outcome.error is None
+    return outcome.source
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("ok = type(x) is tf.Tensor\n", "ok = isinstance(x, tf.Tensor)\n"),
+        ("ok = type(x) == tf.Tensor\n", "ok = isinstance(x, tf.Tensor)\n"),
+        ("ok = tf.Tensor is type(x)\n", "ok = isinstance(x, tf.Tensor)\n"),
+        ("ok = type(x) is not tf.Tensor\n", "ok = not isinstance(x, tf.Tensor)\n"),
+        ("ok = type(x) != tf.Tensor\n", "ok = not isinstance(x, tf.Tensor)\n"),
+        ("ok = (type(a.b[0]) is tf.Tensor)\n", "ok = (isinstance(a.b[0], tf.Tensor))\n"),
+        ("ok = type(x) is tf.compat.v1.Tensor\n", "ok = isinstance(x, tf.compat.v1.Tensor)\n"),
+    ],
+)
+def test_exact_tensor_type_test_becomes_isinstance(
+    before: str, after: str, catalogue: Catalogue
+) -> None:
+    codes = [f.code for f in detect(TF + before, catalogue).findings]
+    assert codes == ["TF975"]
+    assert fixed(TF + before, catalogue) == TF + after
+
+
+def test_from_imported_tensor_class_is_recognised(catalogue: Catalogue) -> None:
+    source = "from tensorflow import Tensor\nok = type(x) is Tensor\n"
+    assert fixed(source, catalogue) == "from tensorflow import Tensor\nok = isinstance(x, Tensor)\n"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "ok = isinstance(x, tf.Tensor)\n",
+        "ok = type(x) is tf.Variable\n",
+        "ok = type(x) is np.ndarray\n",
+        "ok = type(x) in (tf.Tensor, int)\n",
+        "ok = 0 < type(x) is tf.Tensor\n",
+        "def f(type):\n    return type(x) is tf.Tensor\n",
+    ],
+)
+def test_other_comparisons_are_not_reported(body: str, catalogue: Catalogue) -> None:
+    assert "TF975" not in {f.code for f in detect(TF + body, catalogue).findings}
+
+
+def test_type_rebound_at_module_level_is_not_the_builtin(catalogue: Catalogue) -> None:
+    source = TF + "from mylib import type\nok = type(x) is tf.Tensor\n"
+    assert "TF975" not in {f.code for f in detect(source, catalogue).findings}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from tensorflow.examples.tutorials.mnist import input_data\n",
+        "import tensorflow.examples.tutorials.mnist.input_data as input_data\n",
+        TF + "data = tf.examples.tutorials.mnist.input_data.read_data_sets('/tmp')\n",
+    ],
+)
+def test_examples_tutorials_is_an_error_naming_keras_datasets(
+    source: str, catalogue: Catalogue
+) -> None:
+    [finding] = [f for f in detect(source, catalogue).findings if f.code == "TF991"][:1]
+    assert finding.severity == "error"
+    assert "tf.keras.datasets" in finding.message
+    assert finding.fix is None

@@ -1,0 +1,218 @@
+"""Graph-mode programs: does this module build and run TF1 graphs, and where does the opt-out go?
+
+TF2 turns eager execution, resource variables and control flow v2 on at import. A TF1 program
+that builds a graph and runs it (sessions, placeholders, `tf.gradients` outside `tf.function`,
+initializers, collections, queue runners, `self.test_session()` in tests) needs
+`tf.compat.v1.disable_v2_behavior()` before it builds anything (`disable_eager_execution()`
+alone leaves resource variables on, and real models' tests fail with it).
+
+The call changes TensorFlow's mode for the whole process, so where it goes matters:
+
+* a test module (unittest/`tf.test.TestCase` classes, pytest `test_*` functions): at module
+  level right after the imports, since test runners import the module and never run `__main__`;
+* a script (`if __name__ == "__main__":`): as the first statement of that block, so that a
+  library that merely has such a block does not flip the mode for everyone who imports it. When
+  the module builds graph pieces at import time (a module-level placeholder), the block runs
+  too late, and the call goes after the imports;
+* a library module: no edit. An information finding says that its entry points must do it.
+
+The walker (detect.py) collects the facts while it walks; this module only judges them.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from tf2_lsp.text import Span
+
+if TYPE_CHECKING:
+    from tf2_lsp.analysis.detect import ModuleWalker
+
+DISABLE_V2 = "tensorflow.compat.v1.disable_v2_behavior"
+SCRIPT_RULE = "TF801"
+LIBRARY_RULE = "TF810"
+
+# Canonical names (compat.v1 stripped) whose use means "this code builds or runs a TF1 graph".
+GRAPH_SIGNALS = frozenset(
+    {
+        "tensorflow.placeholder",
+        "tensorflow.placeholder_with_default",
+        "tensorflow.sparse_placeholder",
+        "tensorflow.gradients",
+        "tensorflow.global_variables_initializer",
+        "tensorflow.initialize_all_variables",
+        "tensorflow.local_variables_initializer",
+        "tensorflow.initialize_local_variables",
+        "tensorflow.variables_initializer",
+        "tensorflow.initialize_variables",
+        "tensorflow.tables_initializer",
+        "tensorflow.get_collection",
+        "tensorflow.get_collection_ref",
+        "tensorflow.add_to_collection",
+        "tensorflow.add_to_collections",
+        "tensorflow.get_default_graph",
+        "tensorflow.reset_default_graph",
+        "tensorflow.train.Saver",
+        "tensorflow.train.start_queue_runners",
+        "tensorflow.train.add_queue_runner",
+        "tensorflow.train.QueueRunner",
+        "tensorflow.train.MonitoredTrainingSession",
+        "tensorflow.train.MonitoredSession",
+        "tensorflow.train.SingularMonitoredSession",
+    }
+)
+# A session alone works under eager execution; running one (`sess.run(y)`) needs graph tensors.
+SESSIONS = frozenset({"tensorflow.Session", "tensorflow.InteractiveSession"})
+# `tf.gradients` is fine inside `tf.function`; everywhere else it needs a graph.
+_NEEDS_OUTSIDE_FUNCTION = frozenset({"tensorflow.gradients"})
+DISABLES_V2 = frozenset({"tensorflow.disable_v2_behavior"})
+# tf.test.TestCase's graph-session helpers: `with self.test_session() as sess: sess.run(y)`.
+TEST_SESSION_METHODS = frozenset({"test_session", "session", "cached_session"})
+_ALWAYS_GRAPH_METHODS = frozenset({"test_session"})
+
+ModuleKind = Literal["test", "script", "library"]
+
+
+@dataclass(slots=True)
+class ProgramFacts:
+    """What the walker saw that bears on graph mode."""
+
+    # (canonical name, line, reached at import time: module or class body)
+    signals: list[tuple[str, int, bool]] = field(default_factory=list)
+    session_methods: set[str] = field(default_factory=set)
+    run_calls: bool = False  # some `<x>.run(...)` call
+    disables_v2: bool = False
+
+    sessions: list[tuple[str, int, bool]] = field(default_factory=list)
+
+    def note(self, name: str, line: int, import_time: bool) -> None:
+        if name in GRAPH_SIGNALS:
+            self.signals.append((name, line, import_time))
+        elif name in SESSIONS:
+            self.sessions.append((name, line, import_time))
+        elif name in DISABLES_V2:
+            self.disables_v2 = True
+
+    def note_method_call(self, receiver: ast.expr, method: str) -> None:
+        if method == "run":
+            self.run_calls = True
+        elif (
+            method in TEST_SESSION_METHODS
+            and isinstance(receiver, ast.Name)
+            and receiver.id == "self"
+        ):
+            self.session_methods.add(method)
+
+
+def graph_signals(facts: ProgramFacts, tree: ast.Module) -> list[tuple[str, int, bool]]:
+    """The signals that really need graph mode (`tf.gradients` in a `tf.function` does not)."""
+    signals = facts.signals + (facts.sessions if facts.run_calls else [])
+    if any(name in _NEEDS_OUTSIDE_FUNCTION for name, _, _ in signals):
+        traced = _traced_ranges(tree)
+        signals = [
+            s
+            for s in signals
+            if s[0] not in _NEEDS_OUTSIDE_FUNCTION
+            or not any(first <= s[1] <= last for first, last in traced)
+        ]
+    uses_test_sessions = bool(facts.session_methods & _ALWAYS_GRAPH_METHODS) or (
+        bool(facts.session_methods) and facts.run_calls
+    )
+    if uses_test_sessions:
+        signals = [*signals, ("self.test_session", 0, False)]
+    return signals
+
+
+def module_kind(tree: ast.Module) -> tuple[ModuleKind, ast.If | None]:
+    """What the module is, and its `if __name__ == "__main__":` block if it has one."""
+    main = next((s for s in tree.body if isinstance(s, ast.If) and _is_main_test(s.test)), None)
+    for statement in tree.body:
+        if isinstance(statement, ast.ClassDef) and any(_is_test_case(b) for b in statement.bases):
+            return "test", main
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+            statement.name.startswith("test_") or statement.name == "test"
+        ):
+            return "test", main
+    if main is not None:
+        return "script", main
+    return "library", None
+
+
+def check_program(walker: ModuleWalker, tree: ast.Module) -> None:
+    """Add the whole-program findings (TF801 with its fix, or TF810) to `walker`."""
+    facts = walker.program
+    first_import = walker.first_tf_import
+    if facts.disables_v2 or first_import is None or not walker.imports_end:
+        return
+    signals = graph_signals(facts, tree)
+    if not signals:
+        return
+    kind, main = module_kind(tree)
+    span = walker.span_of(first_import)
+    walker.statement = (walker.imports_end, walker.imports_end)
+    if kind == "library":
+        library_rule = walker.catalogue.by_code.get(LIBRARY_RULE)
+        if library_rule is not None:
+            walker.add(library_rule, DISABLE_V2, "", span, span, "program", False)
+        return
+    # Where the call goes: a Span of zero width at the insertion line, indented as it must be.
+    insert = Span(walker.imports_end + 1, 0, walker.imports_end + 1, 0)
+    if kind == "script" and main is not None and not _runs_at_import(signals, main):
+        first = main.body[0]
+        if first.lineno > main.lineno:  # not `if __name__ == "__main__": main()` on one line
+            column = walker.index.char_column(first.lineno, first.col_offset)
+            insert = Span(first.lineno, column, first.lineno, column)
+    for rule in walker.catalogue.exact.get(DISABLE_V2, ()):
+        if rule.code == SCRIPT_RULE:
+            walker.add(rule, DISABLE_V2, "", span, insert, "program", False)
+
+
+def _runs_at_import(signals: list[tuple[str, int, bool]], main: ast.If) -> bool:
+    """Graph code at module level outside the `__main__` block: it runs on import."""
+    last = main.end_lineno or main.lineno
+    return any(at_import and not main.lineno <= line <= last for _, line, at_import in signals)
+
+
+def _traced_ranges(tree: ast.Module) -> list[tuple[int, int]]:
+    """Line ranges of functions decorated with `tf.function` (or contrib's `defun`)."""
+    ranges: list[tuple[int, int]] = []
+    stack: list[ast.stmt] = list(tree.body)
+    while stack:
+        statement = stack.pop()
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+            _decorator_name(d) in ("function", "defun") for d in statement.decorator_list
+        ):
+            ranges.append((statement.lineno, statement.end_lineno or statement.lineno))
+            continue
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(statement, name, None)
+            if isinstance(block, list):
+                stack.extend(block)
+        for handler in getattr(statement, "handlers", ()):
+            stack.extend(handler.body)
+    return ranges
+
+
+def _decorator_name(decorator: ast.expr) -> str:
+    if isinstance(decorator, ast.Call):
+        decorator = decorator.func
+    if isinstance(decorator, ast.Attribute):
+        return decorator.attr
+    return decorator.id if isinstance(decorator, ast.Name) else ""
+
+
+def _is_main_test(test: ast.expr) -> bool:
+    if not isinstance(test, ast.Compare) or len(test.comparators) != 1:
+        return False
+    sides = (test.left, test.comparators[0])
+    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
+        isinstance(s, ast.Constant) and s.value == "__main__" for s in sides
+    )
+
+
+def _is_test_case(base: ast.expr) -> bool:
+    """`tf.test.TestCase`, `unittest.TestCase`, `absltest.TestCase`, `parameterized.TestCase`..."""
+    name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")
+    return isinstance(name, str) and name.endswith("TestCase")
