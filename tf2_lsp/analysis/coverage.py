@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tf2_lsp.catalogue.api import PRIVATE_PACKAGES, Api, Namespace
+from tf2_lsp.catalogue.api import PRIVATE_PACKAGES, Api, Namespace, slim_names
 
 UNKNOWN_NAME_RULE = "TF990"
 _ROOT = "tensorflow"
@@ -54,3 +54,34 @@ def missing_prefix(qualified: str, api: Api) -> Missing | None:
         if dotted not in namespace.modules:
             return None  # a class, function or value: its members are not listed
     return None
+
+
+def missing_target(target: str) -> str | None:
+    """Why a fix may not write `target`: a `tf_slim` name the package does not export."""
+    if not target.startswith("tf_slim."):
+        return None
+    slim = slim_names()
+    parts = target.split(".")
+    if slim is None:
+        return None
+    if parts[1] not in slim.top:
+        return f"tf_slim has no `{parts[1]}`"
+    if len(parts) > 2 and parts[1] == "layers" and parts[2] not in slim.layers:
+        return f"`tf_slim.layers` has no `{parts[2]}`"
+    return None
+
+
+def slim_layers_miss(dotted: list[str]) -> int | None:
+    """Index in the `dotted` parts of a name looked up in `tf_slim.layers` that only the
+    package's top level has (`tf_slim.layers.l2_regularizer` -> 2), else None."""
+    if dotted[:2] != ["tf_slim", "layers"] or len(dotted) < 3:
+        return None
+    slim = slim_names()
+    if (
+        slim is None
+        or dotted[2] in slim.layers
+        or dotted[2] not in slim.top
+        or dotted[2] == "layers"
+    ):
+        return None
+    return 2

@@ -39,7 +39,7 @@ from tf2_lsp.model import AnchorKind, CallEdit, Detection, Finding, ReceiverCand
 from tf2_lsp.settings import Settings
 from tf2_lsp.text import LineIndex, Span
 
-_MENTIONS_TF = re.compile(r"\btensorflow\b")
+_MENTIONS_TF = re.compile(r"\b(?:tensorflow|tf_slim)\b")
 # A name bound by `def`: a function value (for arguments TF2 rejects as functions).
 A_FUNCTION = Binding(None, value_type="builtins.function")
 # Python's parser accepts expressions thousands of levels deep (left-recursive chains such as
@@ -522,6 +522,9 @@ class ModuleWalker:
             self.visit(base)
             return
         binding = self.scope.lookup(base.id)
+        if binding is not None and binding.imported and binding.imported.startswith("tf_slim"):
+            self.check_slim(chain, binding.imported)
+            return
         if binding is None or binding.qualified is None:
             return
         names = [binding.qualified, *_attrs(chain)]
@@ -534,6 +537,22 @@ class ModuleWalker:
                 return
         if not binding.covered and isinstance(node.ctx, ast.Load):
             self.check_coverage(chain, names)
+
+    def check_slim(self, chain: list[ast.expr], imported: str) -> None:
+        """`slim.layers.l2_regularizer` / `L.xavier_initializer` under `from tf_slim import
+        layers as L`: `tf_slim.layers` lacks what the package's top level exports."""
+        dotted = [*imported.split("."), *_attrs(chain)]
+        index = coverage.slim_layers_miss(dotted)
+        position = index - imported.count(".") if index is not None else 0
+        if index is None or position <= 0:
+            # `from tf_slim.layers import x` reads the `tf_slim.layers` package, which has
+            # every name; only the attribute `tf_slim.layers` is the short module.
+            return
+        node = chain[position]
+        symbol = ".".join(dotted[: index + 1])
+        for rule in self.catalogue.lookup(symbol):
+            span = self.span_of(node)
+            self.add(rule, symbol, self.text_of(node), span, span, "reference", False)
 
     def check_coverage(self, chain: list[ast.expr], names: list[str]) -> None:
         """An attribute chain under a TensorFlow alias that no rule explains must exist."""
@@ -1116,6 +1135,8 @@ class ModuleWalker:
                 + (f"; needs {', '.join(rule.requires)}" if rule.requires else "")
                 + ")"
             )
+        if refused is None and fix is not None and target is not None:
+            refused = coverage.missing_target(target)
         if refused:
             message += f" (no automatic fix: {refused})"
             fix = None

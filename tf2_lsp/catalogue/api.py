@@ -76,7 +76,27 @@ def api_for(target: str) -> Api | None:
     return _parse(path.read_text(encoding="utf-8"), chosen)
 
 
+@dataclass(frozen=True)
+class Slim:
+    """Public names of the `tf_slim` package and of its `layers` module."""
+
+    top: frozenset[str]
+    layers: frozenset[str]
+
+
+@cache
+def slim_names() -> Slim | None:
+    path = _DIRECTORY / "tf_slim.txt"
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    _, _, body = text.partition("[top]\n")
+    top, _, layers = body.partition("[layers]\n")
+    return Slim(frozenset(top.split()), frozenset(layers.split()))
+
+
 def warm_api_lists() -> None:
     """Load every list now (a few ms each): processes forked later share them."""
     for version in available_versions():
         api_for(version)
+    slim_names()
