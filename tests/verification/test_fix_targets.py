@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from tf2_lsp.analysis.coverage import missing_target
 from tf2_lsp.catalogue.availability import compat_target_gone
 from tf2_lsp.catalogue.rules import Rule, load_catalogue
 from tf2_lsp.catalogue.transforms import TRANSFORMS
@@ -125,6 +126,8 @@ def test_rename_targets_resolve(tf: ModuleType) -> None:
                         missing.append(f"{rule.code}: {module} (prefix target)")
                     for used in example_symbols(rule, symbol[:-2]):
                         mapped = fix.target_for(used)
+                        if mapped is not None and missing_target(mapped):
+                            continue  # detection withholds this fix (tests/test_slim.py)
                         if mapped is None or not exists(mapped):
                             missing.append(f"{rule.code}: {used} -> {mapped}")
                 elif target.startswith(TFP):

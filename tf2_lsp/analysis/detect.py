@@ -19,6 +19,7 @@ from tf2_lsp.analysis.calls import CallVerdict, call_map_problem, merge_changes,
 from tf2_lsp.analysis.conditions import FUNCTION_FACTORIES, Changed, changed_argument
 from tf2_lsp.analysis.messages import import_statement, tidy
 from tf2_lsp.analysis.resolve import (
+    COMPAT_V1,
     NOT_TF,
     Binding,
     Scope,
@@ -312,6 +313,8 @@ class ModuleWalker:
                 continue
             if self.first_tf_import is None and self.scope is self.module_scope:
                 self.first_tf_import = node
+            if qualified == COMPAT_V1 and self.scope is self.module_scope:
+                program.note_compat_import(self, node, local)
             self.program.note(canonical(qualified)[0], node.lineno, self.at_import_time())
             covered = self.check_import(node, local, qualified, module)
             if not covered and self.api is not None:
@@ -596,11 +599,19 @@ class ModuleWalker:
     def check_reference(self, node: ast.expr, qualified: str, covered: bool, written: str) -> bool:
         if is_tf2_namespace(qualified):
             return False
-        name, compat = canonical(qualified)
+        name, compat = _canonical(qualified)
         self.program.note(name, node.lineno, self.at_import_time())
         matched = self.catalogue.lookup(name)
         if not matched:
             return False
+        gone = compat and any(self.compat_target_gone(rule, name) for rule in matched)
+        if compat and self.api is not None and not covered and not gone:
+            # compat.v1 code that a rule calls fine may still be gone from the target's
+            # compat.v1 (tf.compat.v1.estimator from 2.16).
+            missing = coverage.missing_prefix(qualified, self.api)
+            if missing is not None:
+                self.add_unknown(written, self.span_of(node), missing)
+                return True
         # A symbol with rules of its own (say, a call rule) is never reported through a
         # shorter prefix rule of its module.
         rules = [rule for rule in matched if rule.match == "reference"]
@@ -640,7 +651,7 @@ class ModuleWalker:
             self.visit(keyword.value)
         qualified = self.qualified_name(node.func)
         if qualified is not None and not is_tf2_namespace(qualified):
-            name, compat = canonical(qualified)
+            name, compat = _canonical(qualified)
             covered = self.callee_covered(node.func)
             for rule in self.catalogue.lookup(name):
                 if rule.match != "call":
@@ -941,7 +952,7 @@ class ModuleWalker:
         """Report a TensorFlow import that names a TF1-only module; True if its fix covers uses."""
         if isinstance(node, ast.Import) and qualified == module.split(".", 1)[0]:
             return False  # `import tensorflow.contrib.slim` binds `tensorflow`; uses are checked
-        name, compat = canonical(qualified)
+        name, compat = _canonical(qualified)
         matched = self.catalogue.lookup(name)
         rules = [r for r in matched if r.match in ("reference", "import")]
         # An imported symbol whose rules judge calls: the import itself takes the rename.
@@ -1221,6 +1232,15 @@ def _transform_target(fix: Fix | None, symbol: str) -> str | None:
     if fix is None or fix.kind != "transform":
         return None
     return transform_target(fix.transform, symbol)
+
+
+def _canonical(qualified: str) -> tuple[str, bool]:
+    """`canonical`, except that contrib reached through compat.v1 counts as plain TF1 code:
+    `tf.compat.v1.contrib` never existed, so it fails like `tf.contrib` and is fixed alike."""
+    name, compat = canonical(qualified)
+    if compat and (name == "tensorflow.contrib" or name.startswith("tensorflow.contrib.")):
+        return name, False
+    return name, compat
 
 
 def _attrs(chain: list[ast.expr]) -> list[str]:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 DISABLE_V2 = "tensorflow.compat.v1.disable_v2_behavior"
 SCRIPT_RULE = "TF801"
 LIBRARY_RULE = "TF810"
+COMPAT_FILE_RULE = "TF812"
 
 # Canonical names (compat.v1 stripped) whose use means "this code builds or runs a TF1 graph".
 GRAPH_SIGNALS = frozenset(
@@ -216,3 +217,12 @@ def _is_test_case(base: ast.expr) -> bool:
     """`tf.test.TestCase`, `unittest.TestCase`, `absltest.TestCase`, `parameterized.TestCase`..."""
     name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")
     return isinstance(name, str) and name.endswith("TestCase")
+
+
+def note_compat_import(walker: ModuleWalker, node: ast.Import | ast.ImportFrom, local: str) -> None:
+    """`import tensorflow.compat.v1 as tf`: the file speaks TF1 (TF812, information)."""
+    rule = walker.catalogue.by_code.get(COMPAT_FILE_RULE)
+    if rule is None or any(f.rule is rule for f in walker.findings):
+        return
+    span = walker.span_of(node)
+    walker.add(rule, "tensorflow.compat.v1", local, span, span, "program", False)
