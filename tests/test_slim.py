@@ -116,3 +116,27 @@ def test_missing_target() -> None:
     )
     assert missing_target("tf_slim.no_such") == "tf_slim has no `no_such`"
     assert missing_target("tensorflow.no_such") is None
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "from tensorflow.contrib.framework.python.ops import add_arg_scope as a\n",
+            "from tf_slim import add_arg_scope as a\n",
+        ),
+        (
+            "from tensorflow.contrib.layers.python.layers.initializers import xavier_initializer\n",
+            "from tf_slim import xavier_initializer\n",
+        ),
+        (
+            "from tensorflow.contrib.slim.python.slim.nets import inception_v3\n",
+            "from tf_slim.nets import inception_v3\n",
+        ),
+    ],
+)
+def test_contrib_internal_python_paths_map_to_public_tf_slim(
+    before: str, after: str, catalogue: Catalogue
+) -> None:
+    # Found in tflearn and magenta: tf_slim has no `python` package.
+    assert fixed(before, catalogue) == after

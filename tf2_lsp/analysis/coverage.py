@@ -9,6 +9,7 @@ and it stops at the first class, function or value (their members are not in the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tf2_lsp.catalogue.api import PRIVATE_PACKAGES, Api, Namespace, slim_names
@@ -85,3 +86,20 @@ def slim_layers_miss(dotted: list[str]) -> int | None:
     ):
         return None
     return 2
+
+
+_INTERNAL = re.compile(r"\.python\.(?:(?:slim|layers|ops|framework)\.)?")
+
+
+def slim_target(target: str) -> str:
+    """A `tf_slim` target without contrib's internal `python` paths, which tf_slim lacks:
+    `tf_slim.python.ops.add_arg_scope` -> `tf_slim.add_arg_scope`,
+    `tf_slim.layers.python.layers.initializers` -> `tf_slim.layers.initializers`,
+    `tf_slim.python.slim.nets.inception_v3` -> `tf_slim.nets.inception_v3`."""
+    if not target.startswith("tf_slim.") or ".python." not in target + ".":
+        return target
+    last = target.rsplit(".", 1)[-1]
+    slim = slim_names()
+    if slim is not None and last in slim.top and last != "python":
+        return f"tf_slim.{last}"
+    return _INTERNAL.sub(".", target + ".").rstrip(".")

@@ -1115,6 +1115,8 @@ class ModuleWalker:
         target = shown_fix.target_for(symbol) if shown_fix is not None else None
         if call is not None and call.target is not None:
             target = call.target  # the call model may keep TF1 behaviour through tf.compat.v1
+        if target is not None:
+            target = coverage.slim_target(target)
         # A transform has no `to` table; its message names what the rewrite writes.
         named = target or _transform_target(shown_fix, symbol)
         shown = self.display(named)
