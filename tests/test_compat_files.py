@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import Catalogue
-from tf2_lsp.engine import fix_source
-from tf2_lsp.settings import Options
+from tf2_lsp.engine import fix_all
+from tf2_lsp.settings import Settings
 
 V1 = "import tensorflow.compat.v1 as tf\n"
 
 
 def codes(source: str, catalogue: Catalogue, **options: str) -> list[str]:
-    return [f.code for f in detect(source, catalogue, Options(**options)).findings]  # type: ignore[arg-type]
+    return [f.code for f in detect(source, catalogue, Settings(**options)).findings]  # type: ignore[arg-type]
 
 
 def test_the_import_gets_one_information_note(catalogue: Catalogue) -> None:
@@ -25,7 +25,7 @@ def test_the_import_gets_one_information_note(catalogue: Catalogue) -> None:
 def test_contrib_through_compat_v1_is_reported_and_fixed(catalogue: Catalogue) -> None:
     source = V1 + "y = tf.contrib.layers.flatten(x)\n"
     assert "TF402" in codes(source, catalogue)
-    outcome = fix_source(source, catalogue, Options())
+    outcome = fix_all(source, catalogue, Settings())
     assert outcome.source == V1 + "import tf_slim as slim\ny = slim.flatten(x)\n"
 
 

@@ -8,13 +8,13 @@ from tf2_lsp.analysis.coverage import missing_prefix
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.api import api_for, available_versions
 from tf2_lsp.catalogue.rules import Catalogue
-from tf2_lsp.settings import Options
+from tf2_lsp.settings import Settings
 
 TF = "import tensorflow as tf\n"
 
 
 def unknown(source: str, catalogue: Catalogue, target: str = "2.21") -> list[tuple[int, str]]:
-    detection = detect(source, catalogue, Options(target_version=target))
+    detection = detect(source, catalogue, Settings(target_version=target))
     return [(f.span.line, f.message) for f in detection.findings if f.code == "TF990"]
 
 

@@ -6,14 +6,14 @@ import pytest
 
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import Catalogue
-from tf2_lsp.engine import fix_source
-from tf2_lsp.settings import Options
+from tf2_lsp.engine import fix_all
+from tf2_lsp.settings import Settings
 
 TF = "import tensorflow as tf\n"
 
 
 def fixed(source: str, catalogue: Catalogue) -> str:
-    outcome = fix_source(source, catalogue, Options())
+    outcome = fix_all(source, catalogue, Settings())
     assert outcome.error is None
     return outcome.source
 

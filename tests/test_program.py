@@ -6,8 +6,8 @@ import pytest
 
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import Catalogue
-from tf2_lsp.engine import fix_source
-from tf2_lsp.settings import Options
+from tf2_lsp.engine import fix_all
+from tf2_lsp.settings import Settings
 
 TF = "import tensorflow as tf\n"
 
@@ -17,7 +17,7 @@ def program_codes(source: str, catalogue: Catalogue) -> list[str]:
 
 
 def fixed(source: str, catalogue: Catalogue) -> str:
-    outcome = fix_source(source, catalogue, Options(), wanted=lambda f: f.code == "TF801")
+    outcome = fix_all(source, catalogue, Settings(), wanted=lambda f: f.code == "TF801")
     assert outcome.error is None
     return outcome.source
 

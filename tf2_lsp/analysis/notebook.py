@@ -26,12 +26,34 @@ class CellSlice:
     line_count: int
 
 
+# Cell magics whose body is Python run by IPython (`%%time` times it, `%%capture` keeps its
+# output): their bodies are analysed. Other cell magics (`%%bash`, `%%html`) are not Python.
+PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
+
+
 def python_text(cell: str) -> str:
     """The cell with IPython-only lines blanked (line count unchanged)."""
     lines = split_lines(cell)
     if lines and lines[0].lstrip().startswith("%%"):
-        return "\n".join("" for _ in lines)  # a cell magic: not Python at all
+        if not is_python_cell_magic(lines[0]):
+            return "\n".join("" for _ in lines)  # a cell magic: not Python at all
+        lines = ["", *lines[1:]]
     return "\n".join("" if _IPYTHON_LINE.match(line) else line for line in lines)
+
+
+def is_python_cell_magic(first_line: str) -> bool:
+    name = first_line.lstrip()[2:].split(maxsplit=1)
+    return bool(name) and name[0] in PYTHON_CELL_MAGICS
+
+
+def ipython_lines(cell: str) -> list[int]:
+    """0-based indices of the cell's lines that `python_text` blanks."""
+    lines = split_lines(cell)
+    if lines and lines[0].lstrip().startswith("%%"):
+        if not is_python_cell_magic(lines[0]):
+            return list(range(len(lines)))
+        return [0, *(i for i, line in enumerate(lines) if i and _IPYTHON_LINE.match(line))]
+    return [i for i, line in enumerate(lines) if _IPYTHON_LINE.match(line)]
 
 
 def join_cells(cells: Sequence[tuple[str, str]]) -> tuple[str, list[CellSlice]]:

@@ -41,9 +41,11 @@ class Record:
     # The text of the finding's first line, stripped: with path, code and symbol it identifies
     # a finding across edits that move it (baselines, SARIF fingerprints). Not in JSON output.
     line_text: str = field(default="", compare=False)
+    # In a notebook: the 1-based cell; `line` and `column` then count within that cell.
+    cell: int | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        record = {
             "path": self.path,
             "line": self.line,
             "column": self.column,
@@ -55,6 +57,15 @@ class Record:
             "symbol": self.symbol,
             "fix": self.fix,
         }
+        if self.cell is not None:
+            record["cell"] = self.cell
+        return record
+
+    @property
+    def where(self) -> str:
+        """`line:column`, or `cell N:line:column` in a notebook."""
+        cell = f"cell {self.cell}:" if self.cell is not None else ""
+        return f"{cell}{self.line}:{self.column}"
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -128,7 +139,7 @@ class Reporter(Protocol):
 def text_line(record: Record, style: Style) -> str:
     marker = {"safe": "[fix]", "unsafe": "[unsafe fix]"}.get(record.fix_safety)
     return (
-        f"{style.bold(record.path)}:{record.line}:{record.column}: "
+        f"{style.bold(record.path)}:{record.where}: "
         f"{style.red(record.code)} {record.message}" + (f" {style.cyan(marker)}" if marker else "")
     )
 
@@ -322,12 +333,7 @@ def as_sarif(records: Sequence[Record], catalogue: Catalogue) -> str:
                 {
                     "physicalLocation": {
                         "artifactLocation": {"uri": r.path.replace("\\", "/")},
-                        "region": {
-                            "startLine": r.line,
-                            "startColumn": r.column,
-                            "endLine": r.end_line,
-                            "endColumn": r.end_column,
-                        },
+                        "region": _region(r),
                     }
                 }
             ],
@@ -355,3 +361,16 @@ def as_sarif(records: Sequence[Record], catalogue: Catalogue) -> str:
         ],
     }
     return json.dumps(log, indent=2)
+
+
+def _region(record: Record) -> dict[str, Any]:
+    region: dict[str, Any] = {
+        "startLine": record.line,
+        "startColumn": record.column,
+        "endLine": record.end_line,
+        "endColumn": record.end_column,
+    }
+    if record.cell is not None:
+        # Lines count within the notebook cell; the cell is named in the region's property bag.
+        region["properties"] = {"cell": record.cell}
+    return region

@@ -9,7 +9,7 @@ import shlex
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import NoReturn
@@ -30,6 +30,16 @@ from tf2_lsp.cli.formats import (
     Tally,
     TextReporter,
     fails,
+)
+from tf2_lsp.cli.notebooks import (
+    Notebook,
+    NotebookError,
+    check_notebook,
+    fix_notebook,
+    is_notebook,
+    notebook_from_text,
+    read_notebook,
+    remaining_findings,
 )
 from tf2_lsp.cli.pool import map_in_workers
 from tf2_lsp.cli.report.command import add_report_parser, run_report
@@ -613,6 +623,8 @@ def run_check_stdin(
 
 
 def check_file(path: Path, config: Settings) -> FileResult:
+    if is_notebook(path):
+        return check_notebook_file(path, config)
     try:
         source = read_source(path)
     except SourceError as error:
@@ -635,6 +647,65 @@ def check_source(name: str, source: SourceFile, config: Settings) -> FileResult:
     lines = _Lines(source.text)
     result.records.extend(to_record(result.path, f, lines) for f in detection.findings)
     result.records.extend(_too_deep(result.path, line) for line in detection.too_deep)
+    return result
+
+
+def check_notebook_file(
+    path: Path, config: Settings, notebook: Notebook | None = None
+) -> FileResult:
+    """A `.ipynb` file: findings per code cell (`Record.cell`), lines counted in the cell."""
+    result = FileResult(str(path))
+    if notebook is None:
+        try:
+            notebook = read_notebook(path)
+        except NotebookError as error:
+            if "cannot read" in str(error):
+                result.io_error = str(error)
+            else:
+                result.records.append(_unreadable(result.path, str(error)))
+            return result
+    found, problem = check_notebook(notebook, config.for_file(_absolute(result.path)))
+    result.lines = sum(code.count("\n") + 1 for _, code in notebook.cells)
+    if problem is not None:
+        result.records.append(_unreadable(result.path, f"syntax error at {problem}"))
+    for item in found:
+        record = to_record(result.path, item.finding)
+        result.records.append(replace(record, cell=item.cell, line_text=item.line_text))
+    return result
+
+
+def fix_notebook_file(path: Path, config: Settings, diff_only: bool) -> FileResult:
+    try:
+        notebook = read_notebook(path)
+    except NotebookError as error:
+        result = FileResult(str(path))
+        if "cannot read" in str(error):
+            result.io_error = str(error)
+        else:
+            result.records.append(_unreadable(result.path, str(error) + "; not changed"))
+        return result
+    options = config.for_file(_absolute(str(path)))
+    fixed, applied, problem = fix_notebook(notebook, options, config.unsafe_fixes)
+    if problem is not None:
+        result = FileResult(str(path))
+        result.records.append(_unreadable(result.path, problem + "; not changed"))
+        return result
+    after = notebook if fixed is None else notebook_from_text(notebook, fixed)
+    result = check_notebook_file(path, config, after)
+    result.needs.update(
+        _needs(record_finding, config, config.unsafe_fixes, False)
+        for record_finding in remaining_findings(after, options)
+    )
+    if fixed is None:
+        return result
+    result.applied = applied
+    if diff_only:
+        result.diff = unified_diff(notebook.source.text, fixed, path)
+        return result
+    try:
+        write_source(notebook.source, fixed)
+    except (OSError, UnicodeEncodeError) as error:
+        result.io_error = f"cannot write: {error}"
     return result
 
 
@@ -715,6 +786,8 @@ def _colour_diff(diff: str, style: Style) -> str:
 
 
 def fix_file(path: Path, config: Settings, diff_only: bool) -> FileResult:
+    if is_notebook(path):
+        return fix_notebook_file(path, config, diff_only)
     try:
         source = read_source(path)
     except SourceError as error:

@@ -42,7 +42,8 @@ def _is_virtualenv(directory: Path) -> bool:
 def iter_python_files(
     paths: Iterable[Path], exclude: Iterable[str] = (), on_error: OnError | None = None
 ) -> Iterator[Path]:
-    """Files named directly are always included; directories are walked for `*.py`.
+    """Files named directly are always included; directories are walked for `*.py` and
+    Jupyter notebooks (`*.ipynb`).
 
     Nothing is skipped silently: a named path that is neither a file nor a directory, and a
     directory that cannot be listed, go to `on_error`. One file reached twice (a symlink and
@@ -90,7 +91,7 @@ def iter_python_files(
                 and not _excluded(root_path / d, patterns)
             )
             for name in sorted(files):
-                if name.endswith(".py"):
+                if name.endswith((".py", ".ipynb")):
                     file = root_path / name
                     if not _excluded(file, patterns) and first_time(file):
                         yield file

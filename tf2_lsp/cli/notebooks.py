@@ -1,0 +1,191 @@
+"""Jupyter notebooks on the command line: read `.ipynb` JSON, check and fix its code cells.
+
+The notebook is read with the `json` module, never parsed as Python. Code cells are joined
+in order and analysed as one module (analysis/notebook.py: IPython lines blanked, Python
+cell magics such as `%%time` analysed), and each finding is reported in its cell's own
+coordinates. `fix` rewrites only the sources of the cells that change and writes the rest of
+the document back as it was read: outputs, metadata, key order and the file's JSON
+indentation (nbformat writes one space), so a diff shows the changed lines only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tf2_lsp.analysis.notebook import cell_detection, ipython_lines, join_cells
+from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.cli.sourcefile import SourceError, SourceFile, read_source
+from tf2_lsp.engine import analyse, fix_all
+from tf2_lsp.settings import Settings
+from tf2_lsp.text import split_lines
+
+# A line no notebook writes: joins cells in the text handed to `fix`, split on afterwards.
+_BOUNDARY = "# tf2-lsp: notebook cell boundary"
+_MAGIC = "# tf2-lsp: ipython line {}"
+_MAGIC_LINE = re.compile(r"^[ \t]*# tf2-lsp: ipython line (\d+)$")
+
+
+class NotebookError(Exception):
+    """The file is not a notebook this tool can read; the message says why."""
+
+
+@dataclass
+class Notebook:
+    source: SourceFile  # the file's text, encoding and BOM as read
+    document: dict[str, Any]
+    cells: list[tuple[int, str]]  # (1-based cell number among all cells, code) of code cells
+
+    def joined(self) -> tuple[str, list[tuple[int, int, int]]]:
+        """The code cells as one module, and (cell number, first line, line count) of each."""
+        text, slices = join_cells([(str(number), code) for number, code in self.cells])
+        return text, [(int(s.uri), s.first_line, s.line_count) for s in slices]
+
+
+def is_notebook(path: Path) -> bool:
+    return path.suffix == ".ipynb"
+
+
+def read_notebook(path: Path) -> Notebook:
+    try:
+        source = read_source(path)
+    except SourceError as error:
+        raise NotebookError(str(error)) from None
+    return _parse(source)
+
+
+def _parse(source: SourceFile) -> Notebook:
+    try:
+        document = json.loads(source.text)
+    except json.JSONDecodeError as error:
+        raise NotebookError(
+            f"not a notebook: invalid JSON at line {error.lineno}, column {error.colno}"
+        ) from None
+    cells = document.get("cells") if isinstance(document, dict) else None
+    if not isinstance(cells, list):
+        raise NotebookError("not a notebook in nbformat 4 (no `cells` list)")
+    code = []
+    for number, cell in enumerate(cells, start=1):
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            text = cell.get("source", "")
+            code.append((number, "".join(text) if isinstance(text, list) else str(text)))
+    return Notebook(source, document, code)
+
+
+@dataclass(frozen=True, slots=True)
+class CellFinding:
+    cell: int
+    finding: Any  # tf2_lsp.model.Finding, in the cell's coordinates
+    line_text: str
+
+
+def check_notebook(notebook: Notebook, options: Settings) -> tuple[list[CellFinding], str | None]:
+    """Findings per cell, and a syntax error as `cell N:line:col: message` (or None)."""
+    from tf2_lsp.analysis.notebook import CellSlice
+
+    joined, slices = notebook.joined()
+    detection = analyse(joined, load_catalogue(), options)
+    found: list[CellFinding] = []
+    code_by_cell = dict(notebook.cells)
+    for number, first, count in slices:
+        per_cell = cell_detection(detection, CellSlice(str(number), first, count))
+        lines = split_lines(code_by_cell[number])
+        for finding in per_cell.findings:
+            line = finding.span.line
+            text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+            found.append(CellFinding(number, finding, text))
+    error = detection.syntax_error
+    if error is None:
+        return found, None
+    line = error.lineno or 1
+    for number, first, count in slices:
+        if first <= line < first + count:
+            return found, f"cell {number}:{line - first + 1}:{error.offset or 1}: {error.msg}"
+    return found, f"{line}:{error.offset or 1}: {error.msg}"
+
+
+def fix_notebook(
+    notebook: Notebook, options: Settings, unsafe: bool | Any
+) -> tuple[str | None, int, str | None]:
+    """(the new file text or None when nothing changed, fixes applied, error or None)."""
+    text, magics = _fix_text(notebook)
+    outcome = fix_all(text, load_catalogue(), options, unsafe=unsafe)
+    if outcome.error is not None:
+        return None, 0, outcome.error
+    if not outcome.changed or outcome.source == text:
+        return None, 0, None
+    parts = outcome.source.split("\n" + _BOUNDARY + "\n")
+    if len(parts) != len(notebook.cells):
+        return None, 0, "a fix moved a cell boundary; nothing was changed"
+    restored: list[str] = []
+    for part in parts:
+        lines = []
+        for line in part.split("\n"):
+            match = _MAGIC_LINE.match(line)
+            lines.append(magics[int(match.group(1))] if match else line)
+        restored.append("\n".join(lines))
+    cells = notebook.document["cells"]
+    changed = False
+    for (number, old), new in zip(notebook.cells, restored, strict=True):
+        if new != old:
+            cell = cells[number - 1]
+            cell["source"] = _as_source(new, cell.get("source"))
+            changed = True
+    if not changed:
+        return None, 0, None
+    return _dump(notebook), len(outcome.applied), None
+
+
+def _fix_text(notebook: Notebook) -> tuple[str, list[str]]:
+    """The code cells joined with boundary lines, IPython lines held by numbered comments."""
+    magics: list[str] = []
+    parts = []
+    for _, code in notebook.cells:
+        lines = split_lines(code)
+        for index in ipython_lines(code):
+            lines[index] = _MAGIC.format(len(magics))
+            magics.append(split_lines(code)[index])
+        parts.append("\n".join(lines))
+    return ("\n" + _BOUNDARY + "\n").join(parts), magics
+
+
+def _as_source(text: str, old: object) -> list[str] | str:
+    """Cell source in the form it had: nbformat's list of lines (each ending in a newline
+    but the last), or one string."""
+    if isinstance(old, str):
+        return text
+    lines = text.splitlines(keepends=True)
+    return lines
+
+
+def _dump(notebook: Notebook) -> str:
+    """The document as JSON in the file's own layout (indentation, ASCII escaping, final
+    newline), keeping key order."""
+    original = notebook.source.text
+    indent_match = re.search(r"^\{\r?\n([ \t]+)\"", original)
+    indent: int | str | None = None
+    if indent_match:
+        spaces = indent_match.group(1)
+        indent = len(spaces) if set(spaces) == {" "} else spaces
+    ascii_only = original.isascii() and "\\u" in original
+    text = json.dumps(notebook.document, indent=indent, ensure_ascii=ascii_only)
+    if original.endswith("\n"):
+        text += "\n"
+    if "\r\n" in original:
+        text = text.replace("\n", "\r\n")
+    return text
+
+
+def notebook_from_text(original: Notebook, text: str) -> Notebook:
+    """The notebook `original` would be with file text `text` (after a fix)."""
+    source = SourceFile(original.source.path, text, original.source.encoding, original.source.bom)
+    return _parse(source)
+
+
+def remaining_findings(notebook: Notebook, options: Settings) -> list[Any]:
+    """Errors and warnings left in the notebook (what `fix` reports as left to do)."""
+    found, _ = check_notebook(notebook, options)
+    return [f.finding for f in found if f.finding.severity in ("error", "warning")]
