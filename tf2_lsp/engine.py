@@ -124,6 +124,17 @@ def fix_all(
             return FixOutcome(source, error=outcome.error)
         outcome.applied.extend(planned.applied)
         current = candidate
+    if outcome.applied:
+        # Contrib aliases and imports whose every use was just rewritten would still fail
+        # at import: remove them (fixes/cleanup.py).
+        from tf2_lsp.fixes.cleanup import unused_contrib_edits
+
+        cleanup = unused_contrib_edits(current, detection.module_bindings)
+        if cleanup:
+            candidate = apply_line_edits(current, cleanup)
+            cleaned = detect(candidate, catalogue, settings)
+            if cleaned.syntax_error is None:
+                current, detection = candidate, cleaned
     outcome.source = current
     outcome.failed = list(failed.values())
     outcome.remaining = detection.findings

@@ -1,0 +1,53 @@
+"""Contrib imports and aliases left unused by fixes are removed (fixes/cleanup.py)."""
+
+from __future__ import annotations
+
+from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.engine import fix_all
+from tf2_lsp.settings import Settings
+
+TF = "import tensorflow as tf\n"
+
+
+def fixed(source: str, catalogue: Catalogue) -> str:
+    outcome = fix_all(source, catalogue, Settings(), unsafe=True)
+    assert outcome.error is None
+    return outcome.source
+
+
+def test_contrib_alias_is_removed_once_its_uses_are_rewritten(catalogue: Catalogue) -> None:
+    source = TF + "tfe = tf.contrib.eager\n\n@tfe.defun\ndef f(x):\n    return x\n"
+    assert fixed(source, catalogue) == TF + "\n@tf.function\ndef f(x):\n    return x\n"
+
+
+def test_contrib_from_import_is_removed_once_its_uses_are_rewritten(
+    catalogue: Catalogue,
+) -> None:
+    source = TF + "from tensorflow.contrib.layers import l1_regularizer\nr = l1_regularizer(0.1)\n"
+    assert fixed(source, catalogue) == TF + "r = lambda w: 0.1 * tf.reduce_sum(tf.abs(w))\n"
+
+
+def test_only_the_unused_names_of_an_import_go(catalogue: Catalogue) -> None:
+    source = (
+        TF + "from tensorflow.contrib.layers import l1_regularizer, real_valued_column as rvc\n"
+        "r = l1_regularizer(0.1)\nc = rvc('x')\n"
+    )
+    result = fixed(source, catalogue)
+    assert "from tensorflow.contrib.layers import real_valued_column as rvc\n" in result
+    assert "l1_regularizer" not in result
+
+
+def test_contrib_alias_still_used_stays(catalogue: Catalogue) -> None:
+    source = TF + "tfe = tf.contrib.eager\nx = tfe.metrics.mean(v)\ny = tf.log(x)\n"
+    assert fixed(source, catalogue).startswith(TF + "tfe = tf.contrib.eager\n")
+
+
+def test_exported_names_and_files_without_fixes_are_left_alone(catalogue: Catalogue) -> None:
+    exported = (
+        TF + "from tensorflow.contrib.layers import l1_regularizer\n"
+        "__all__ = ['l1_regularizer']\ny = tf.log(2.0)\n"
+    )
+    assert "from tensorflow.contrib.layers import l1_regularizer" in fixed(exported, catalogue)
+    # Nothing was fixed: an unused contrib import is reported, not silently deleted.
+    untouched = TF + "from tensorflow.contrib.layers import real_valued_column\n"
+    assert fixed(untouched, catalogue) == untouched
