@@ -29,11 +29,11 @@ def test_contrib_from_import_is_removed_once_its_uses_are_rewritten(
 
 def test_only_the_unused_names_of_an_import_go(catalogue: Catalogue) -> None:
     source = (
-        TF + "from tensorflow.contrib.layers import l1_regularizer, real_valued_column as rvc\n"
-        "r = l1_regularizer(0.1)\nc = rvc('x')\n"
+        TF + "from tensorflow.contrib.layers import l1_regularizer, embed_sequence as es\n"
+        "r = l1_regularizer(0.1)\nc = es(ids, 10, 4)\n"
     )
     result = fixed(source, catalogue)
-    assert "from tensorflow.contrib.layers import real_valued_column as rvc\n" in result
+    assert "from tensorflow.contrib.layers import embed_sequence as es\n" in result
     assert "l1_regularizer" not in result
 
 
@@ -49,5 +49,5 @@ def test_exported_names_and_files_without_fixes_are_left_alone(catalogue: Catalo
     )
     assert "from tensorflow.contrib.layers import l1_regularizer" in fixed(exported, catalogue)
     # Nothing was fixed: an unused contrib import is reported, not silently deleted.
-    untouched = TF + "from tensorflow.contrib.layers import real_valued_column\n"
+    untouched = TF + "from tensorflow.contrib.layers import embed_sequence\n"
     assert fixed(untouched, catalogue) == untouched

@@ -26,7 +26,7 @@ def test_contrib_through_compat_v1_is_reported_and_fixed(catalogue: Catalogue) -
     source = V1 + "y = tf.contrib.layers.flatten(x)\n"
     assert "TF402" in codes(source, catalogue)
     outcome = fix_all(source, catalogue, Settings())
-    assert outcome.source == V1 + "import tf_slim as slim\ny = slim.flatten(x)\n"
+    assert outcome.source == V1 + "import tf_slim as slim\ny = slim.layers.flatten(x)\n"
 
 
 def test_names_gone_from_the_targets_compat_v1_are_errors(catalogue: Catalogue) -> None:
