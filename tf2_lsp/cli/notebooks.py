@@ -18,8 +18,8 @@ from typing import Any
 
 from tf2_lsp.analysis.notebook import cell_detection, ipython_lines, join_cells
 from tf2_lsp.catalogue.rules import load_catalogue
-from tf2_lsp.cli.sourcefile import SourceError, SourceFile, read_source
 from tf2_lsp.engine import analyse, fix_all
+from tf2_lsp.files.sourcefile import SourceError, SourceFile, read_source
 from tf2_lsp.settings import Settings
 from tf2_lsp.text import split_lines
 
