@@ -149,3 +149,14 @@ def test_exit_without_shutdown_exits_1(client: RawClient) -> None:
     client.answer(0)
     client.send(frame({"jsonrpc": "2.0", "method": "exit"}))
     assert client.process.wait(20) == 1
+
+
+def test_a_client_process_id_the_server_cannot_see_is_not_watched(client: RawClient) -> None:
+    # A client in another container sends its own pid, which does not exist here.
+    params = {"processId": 2**22 + 12345, "capabilities": {}}
+    client.send(frame(request(0, "initialize", params)))
+    assert "result" in client.answer(0)
+    time.sleep(3)  # longer than the watchdog's poll interval
+    client.send(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+    client.send(frame(hover(1)))
+    assert "result" in client.answer(1)

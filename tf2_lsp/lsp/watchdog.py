@@ -22,7 +22,14 @@ def _alive(pid: int) -> bool:
 
 
 def watch_parent(pid: int) -> None:
-    """Poll the client process `pid` in a daemon thread; exit the server once it is gone."""
+    """Poll the client process `pid` in a daemon thread; exit the server once it is gone.
+
+    A pid this process cannot see (the client runs in another container or PID namespace)
+    is not watched: it would look dead at once and end the session before it starts.
+    """
+    if pid <= 0 or not _alive(pid):
+        log.warning("client process %s is not visible from here; not watching it", pid)
+        return
 
     def watch() -> None:
         while _alive(pid):
