@@ -72,3 +72,16 @@ def test_incremental_equals_full(seed: int, catalogue: Catalogue) -> None:
         assert quick.module_bindings == full.module_bindings
         assert quick.layout == full.layout
     assert used > 0, "no edit was handled incrementally"
+
+
+@pytest.mark.parametrize(("before", "after"), [("foo", "tf"), ("tf", "foo"), ("tf", "tf2")])
+def test_renaming_a_definition_to_or_from_a_tf_alias_is_never_stale(
+    before: str, after: str, catalogue: Catalogue
+) -> None:
+    template = "import tensorflow as tf\n\ndef {}():\n    return 1\n\ny = tf.Session()\n"
+    old, new = template.format(before), template.format(after)
+    options = Settings()
+    previous = detect(old, catalogue, options)
+    again = reanalyse(previous, old, new, catalogue, options)
+    full = detect(new, catalogue, options)
+    assert again is None or comparable(again) == comparable(full)

@@ -45,6 +45,14 @@ def reanalyse(
         return None
     if any(binds for _, _, binds in statement_layout(tree.body)):
         return None
+    # A def/class renamed, added or removed at the top level rebinds a module name (possibly a
+    # TensorFlow alias: `def tf(): ...`): the module's bindings must be walked again.
+    old_padded = "\n" * (first - 1) + "\n".join(old_lines[first - 1 : old_last])
+    try:
+        if _defined(ast.parse(old_padded).body) != _defined(tree.body):
+            return None
+    except (SyntaxError, ValueError):
+        return None
     walker = ModuleWalker(new_source, catalogue, options, receiver_hints or {})
     module = previous.module_scope
     walker.module_scope = Scope("module", None, dict(module.names), set(module.explicit_global))
@@ -83,6 +91,11 @@ def reanalyse(
         candidates=[*candidates, *fresh.candidates],
         layout=layout,
     )
+
+
+def _defined(body: list[ast.stmt]) -> list[str]:
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    return [statement.name for statement in body if isinstance(statement, kinds)]
 
 
 def _touched_region(
