@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -160,3 +161,48 @@ def test_a_client_process_id_the_server_cannot_see_is_not_watched(client: RawCli
     client.send(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
     client.send(frame(hover(1)))
     assert "result" in client.answer(1)
+
+
+def test_tcp_serves_one_client_and_turns_a_second_away() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tf2_lsp", "serve", "--tcp", f"127.0.0.1:{port}"],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                first = socket.create_connection(("127.0.0.1", port), timeout=20)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None
+                time.sleep(0.1)
+        text = "import tensorflow as tf\nsecret = tf.Session()\n"
+        opened = {"textDocument": {"uri": URI, "languageId": "python", "version": 1, "text": text}}
+        first.sendall(
+            INITIALIZE
+            + frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": opened})
+        )
+        with socket.create_connection(("127.0.0.1", port), timeout=20) as second:
+            second.sendall(INITIALIZE + frame(hover(5, 1, 12)))
+            seen = b""
+            while chunk := second.recv(65536):
+                seen += chunk
+        # The second client is told the server is busy, and sees nothing of the first one's.
+        assert b"window/showMessage" in seen and b"another one is connected" in seen
+        assert b"secret" not in seen and b"Session" not in seen and b'"id": 5' not in seen
+        first.sendall(frame(hover(7, 1, 12)))
+        received = b""
+        while b'"id": 7' not in received:
+            chunk = first.recv(65536)
+            assert chunk, "the first client lost its connection"
+            received += chunk
+        first.close()
+        assert server.wait(30) == 0  # its client left: the server ends, as documented
+    finally:
+        server.kill()
+        server.wait()

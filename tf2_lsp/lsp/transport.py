@@ -11,6 +11,7 @@ told so and closed, and the server exits when its client disconnects (as with st
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -101,6 +102,13 @@ def serve_tcp(server: LanguageServer, host: str, port: int) -> int:
                 log.warning("refused a second client: %s", writer.get_extra_info("peername"))
                 writer.write(_busy_message())
                 await writer.drain()
+                if writer.can_write_eof():
+                    writer.write_eof()
+                # Read what it sent before closing: closing with unread data resets the
+                # connection, and the client might lose the message.
+                with contextlib.suppress(asyncio.TimeoutError, ConnectionError):
+                    while await asyncio.wait_for(reader.read(READ_SIZE), 2):
+                        pass
                 writer.close()
                 return
             connected = True
