@@ -7,6 +7,7 @@ Every tf_slim name a fix writes is checked against this list before the fix is o
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 from types import ModuleType
 
@@ -32,10 +33,16 @@ def test_tf_slim_list_matches_the_package() -> None:
     layers = slim.layers  # the attribute (`slim.layers.x`), not the package `tf_slim.layers`
     names = slim_names()
     assert names is not None
-    assert all(hasattr(slim, name) for name in names.top)
+    # A top-level name is an attribute, or a subpackage a program can import (`tf_slim.nets`).
+    missing = [
+        name
+        for name in names.top
+        if not hasattr(slim, name) and importlib.util.find_spec(f"tf_slim.{name}") is None
+    ]
+    assert missing == []
     assert all(hasattr(layers, name) for name in names.layers)
     public = {n for n in dir(slim) if not n.startswith("_")}
-    assert public == set(names.top), "regenerate: scripts/generate_api_names.py --tf-slim"
+    assert public <= set(names.top), "regenerate: scripts/generate_api_names.py --tf-slim"
 
 
 def test_tf_2_21_list_matches_the_package() -> None:
