@@ -58,7 +58,7 @@ def test_hand_written_docs_differ_between_rules() -> None:
 def test_docs_rules_md_is_in_sync() -> None:
     expected = catalogue_markdown(CATALOGUE) + "\n"  # `print` adds the final newline
     assert RULES_MD.read_text(encoding="utf-8") == expected, (
-        "docs/rules.md is stale: run `python -m tf2_lsp.docs > docs/rules.md`"
+        "docs/rules.md is stale: run `python -m tf2_lsp.catalogue.docs > docs/rules.md`"
     )
 
 

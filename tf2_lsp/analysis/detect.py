@@ -187,6 +187,7 @@ class ModuleWalker:
         self.call_of: dict[int, ast.Call] = {}  # id() of a call target -> its call
         self.program = program.ProgramFacts()
         self.api = api_for(options.target_version)
+        self.alias_values: set[int] = set()  # id() of values bound as a plain alias (`m = tf.x`)
         self.first_tf_import: ast.stmt | None = None
         self.importing: str | None = None  # the local name an import being judged binds
         self.handlers: dict[type, Handler] = {
@@ -322,6 +323,8 @@ class ModuleWalker:
             self.bind(local, Binding(qualified, covered=covered))
 
     def visit_assign(self, node: ast.Assign) -> None:
+        if all(isinstance(target, ast.Name) for target in node.targets):
+            self.alias_values.add(id(node.value))  # its uses are judged through the alias
         self.visit(node.value)
         alias = self.alias_of(node.value)
         for target in node.targets:
@@ -335,6 +338,8 @@ class ModuleWalker:
     def visit_ann_assign(self, node: ast.AnnAssign) -> None:
         self.visit(node.annotation)
         if node.value is not None:
+            if isinstance(node.target, ast.Name):
+                self.alias_values.add(id(node.value))
             self.visit(node.value)
         if isinstance(node.target, ast.Name):
             self.bind(node.target.id, self.alias_of(node.value) if node.value else NOT_TF)
@@ -509,6 +514,7 @@ class ModuleWalker:
         binding = self.scope.lookup(node.id)
         if binding is None or binding.qualified is None:
             return
+        self.check_module_value(node, binding.qualified, binding.covered, node.id)
         self.check_reference(node, binding.qualified, binding.covered, node.id)
 
     def visit_attribute(self, node: ast.Attribute) -> None:
@@ -531,6 +537,7 @@ class ModuleWalker:
         if binding is None or binding.qualified is None:
             return
         names = [binding.qualified, *_attrs(chain)]
+        self.check_module_value(node, ".".join(names), binding.covered, self.text_of(node))
         # Longest matching prefix wins: `tf.contrib.layers.xavier_initializer` before
         # the `tf.contrib.layers.*` prefix rule.
         for length in range(len(chain), 0, -1):
@@ -596,12 +603,30 @@ class ModuleWalker:
             )
         )
 
+    def check_module_value(
+        self, node: ast.expr, qualified: str, covered: bool, written: str
+    ) -> None:
+        """A module used as a value (`dir(tf.train)`, `f(tf.losses)`): `value` rules judge it.
+
+        Only a whole expression reaches here, never the base of a longer attribute chain; a
+        called name and a plain alias (`train = tf.train`, whose uses are judged) are left out.
+        """
+        if covered or id(node) in self.call_funcs or id(node) in self.alias_values:
+            return
+        name, compat = canonical(qualified)
+        if compat or is_tf2_namespace(qualified):
+            return
+        span = self.span_of(node)
+        for rule in self.catalogue.exact.get(name, ()):
+            if rule.match == "value":
+                self.add(rule, name, written, span, span, "reference", compat)
+
     def check_reference(self, node: ast.expr, qualified: str, covered: bool, written: str) -> bool:
         if is_tf2_namespace(qualified):
             return False
         name, compat = _canonical(qualified)
         self.program.note(name, node.lineno, self.at_import_time())
-        matched = self.catalogue.lookup(name)
+        matched = tuple(rule for rule in self.catalogue.lookup(name) if rule.match != "value")
         if not matched:
             return False
         gone = compat and any(self.compat_target_gone(rule, name) for rule in matched)

@@ -27,13 +27,13 @@ Severity = Literal["error", "warning", "information", "hint"]
 Level = Literal["compat", "native"]
 Safety = Literal["safe", "unsafe"]
 FixKind = Literal["rename", "arguments", "transform", "manual"]
-MatchKind = Literal["reference", "call", "import"]
+MatchKind = Literal["reference", "call", "import", "value"]
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "information", "hint")
 LEVELS: tuple[Level, ...] = ("compat", "native")
 SAFETIES: tuple[Safety, ...] = ("safe", "unsafe")
 FIX_KINDS: tuple[FixKind, ...] = ("rename", "arguments", "transform", "manual")
-MATCH_KINDS: tuple[MatchKind, ...] = ("reference", "call", "import")
+MATCH_KINDS: tuple[MatchKind, ...] = ("reference", "call", "import", "value")
 DOC_FIELDS = ("tf1", "tf2", "migrate", "safety_note")
 
 _CODE_RE = re.compile(r"^TF\d{3,4}$")
