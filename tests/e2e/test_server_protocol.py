@@ -206,3 +206,33 @@ def test_tcp_serves_one_client_and_turns_a_second_away() -> None:
     finally:
         server.kill()
         server.wait()
+
+
+def test_a_project_that_turns_on_unsafe_fixes_is_named_to_the_user(
+    client: RawClient, tmp_path: Path
+) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text("[tool.tf2-lsp]\nunsafe-fixes = true\n")
+    source = tmp_path / "model.py"
+    source.write_text("import tensorflow as tf\nx = tf.Session()\n")
+    client.send(INITIALIZE)
+    client.answer(0)
+    opened = {
+        "textDocument": {
+            "uri": source.as_uri(),
+            "languageId": "python",
+            "version": 1,
+            "text": source.read_text(),
+        }
+    }
+    client.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": opened}))
+    deadline = time.monotonic() + 20
+    shown: list[str] = []
+    while time.monotonic() < deadline and not shown:
+        shown = [
+            m["params"]["message"]
+            for m in list(client.received)
+            if m.get("method") == "window/showMessage" and "unsafe" in m["params"]["message"]
+        ]
+        time.sleep(0.05)
+    assert len(shown) == 1 and str(pyproject) in shown[0]

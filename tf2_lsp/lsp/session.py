@@ -209,6 +209,14 @@ class Session:
             project, problems, pyproject = load_project_config(directory)
             for problem in problems:
                 self.warn(problem)
+            if project.unsafe_fixes and pyproject is not None:
+                # A repository must not quietly make fix-all (and fix-on-save) change behaviour.
+                self.report_once(
+                    f"unsafe-fixes:{pyproject}",
+                    f"tf2-lsp: {pyproject} turns on unsafe fixes (unsafe-fixes): fix-all and "
+                    "fix-on-save will also apply fixes that may change behaviour",
+                    show=True,
+                )
             cached = (project, pyproject)
             self.project_configs[directory] = cached
         project, pyproject = cached
