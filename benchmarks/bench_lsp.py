@@ -502,6 +502,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> Json:
             # Memory with many open documents.
             rng = random.Random(args.seed)
             opened = 0
+            opened_uris: list[str] = []
             t0 = time.perf_counter()
             for i in range(args.open_files):
                 n = rng.randint(50, 1200)
@@ -527,6 +528,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> Json:
                     errors.append(f"open file {i}: {exc}")
                     break
                 opened += 1
+                opened_uris.append(path.as_uri())
             mem = proc_status(client.proc.pid)
             report["memory"] = {
                 "extra_files_opened": opened,
@@ -535,9 +537,23 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> Json:
                 "vmrss_mib": round(mem.get("VmRSS", float("nan")), 1),
                 "vmhwm_mib": round(mem.get("VmHWM", float("nan")), 1),
             }
+            # Close them all again: per-document state and jedi's caches must be released.
+            for uri in opened_uris:
+                mark = client.note_mark()
+                client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+                try:
+                    client.wait_diagnostics(uri, None, mark, t)  # the clearing publish
+                except LspError as exc:
+                    errors.append(f"close {uri}: {exc}")
+                    break
+            report["memory"]["vmrss_after_close_mib"] = round(
+                proc_status(client.proc.pid).get("VmRSS", float("nan")), 1
+            )
             log(
                 f"memory: VmRSS {report['memory']['vmrss_mib']} MiB with "
-                f"{report['memory']['open_documents_total']} open documents"
+                f"{report['memory']['open_documents_total']} open documents, "
+                f"{report['memory']['vmrss_after_close_mib']} MiB after closing "
+                f"{len(opened_uris)} of them"
             )
             report["exit"] = client.close()
             client = None

@@ -101,3 +101,25 @@ def test_jedi_takes_nothing_from_the_workspace_project_file(tmp_path: Path) -> N
     assert hints == {}
     project = jedi_project(str(module))
     assert project.added_sys_path == [] and not project.load_unsafe_extensions
+
+
+def _parsed_paths() -> set[str]:
+    import parso.cache
+
+    return {str(path) for cached in parso.cache.parser_cache.values() for path in cached}
+
+
+def test_closing_a_file_releases_what_jedi_parsed_for_it(tmp_path: Path) -> None:
+    from tf2_lsp.analysis.infer import forget_file
+
+    module = tmp_path / "model.py"
+    module.write_text("import tensorflow as tf\nsess = tf.Session()\nsess.run(1)\n")
+    candidate = ReceiverCandidate((3, 5), line=3, column=5, method="run")
+    infer_receivers(module.read_text(), str(module), [candidate])
+    assert str(module) in _parsed_paths()
+    forget_file(str(module))
+    assert str(module) not in _parsed_paths()
+    infer_receivers(module.read_text(), str(module), [candidate])
+    assert _parsed_paths()
+    forget_file(None, everything=True)  # the last open file closed: all jedi kept goes
+    assert not _parsed_paths()

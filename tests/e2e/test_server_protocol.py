@@ -145,6 +145,17 @@ def test_lifecycle_errors_and_exit_status(client: RawClient) -> None:
     assert client.process.wait(20) == 0
 
 
+def test_shutdown_and_exit_with_null_params_end_cleanly(client: RawClient) -> None:
+    # Emacs's jsonrpc.el (eglot) sends `"params": null` for requests without parameters.
+    client.send(INITIALIZE)
+    client.answer(0)
+    client.send(frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": None}))
+    answer = client.answer(2)
+    assert "error" not in answer and answer["result"] is None
+    client.send(frame({"jsonrpc": "2.0", "method": "exit", "params": None}))
+    assert client.process.wait(20) == 0
+
+
 def test_exit_without_shutdown_exits_1(client: RawClient) -> None:
     client.send(INITIALIZE)
     client.answer(0)

@@ -126,3 +126,22 @@ def test_hover_range_in_the_negotiated_encoding(snapshot_of: MakeSnapshot) -> No
     for encoding, start in (("utf-8", 13), ("utf-16", 11), ("utf-32", 10)):
         result = hover(snapshot_of(text, encoding=encoding), position(1, start + 2))
         assert result is not None and result.range.start.character == start
+
+
+def test_hover_on_compat_v1_code_analyses_each_version_once(snapshot_of: MakeSnapshot) -> None:
+    snapshot = snapshot_of(DROPOUT)
+    assert hover(snapshot, position(2, 16)) is not None
+    native = snapshot.analysis.native_detection(snapshot.catalogue)
+    assert hover(snapshot, position(2, 5)) is not None  # another spot on the same line
+    assert hover(snapshot, position(0, 0)) is None  # nothing under the cursor
+    assert snapshot.analysis.native_detection(snapshot.catalogue) is native
+
+
+def test_hover_on_an_oversized_file_analyses_nothing(catalogue: Catalogue) -> None:
+    from tf2_lsp.lsp.session import Analysis, DocumentSnapshot
+    from tf2_lsp.model import Detection
+
+    analysis = Analysis(1, DROPOUT, Detection([]), Settings(), oversized=True)
+    snapshot = DocumentSnapshot(uri="file:///work/big.py", analysis=analysis, catalogue=catalogue)
+    assert hover(snapshot, position(2, 16)) is None
+    assert analysis._native is None  # the size limit holds for hover too

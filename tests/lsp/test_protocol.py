@@ -46,6 +46,11 @@ def test_requests_that_cannot_be_served_are_answered(
     assert (verdict.code, verdict.id) == (code, answer_id)
 
 
+def test_null_params_are_no_params() -> None:
+    shutdown = {"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": None}
+    assert judge(shutdown, **READY).serve
+
+
 def test_exit_is_always_served_and_other_notifications_wait_for_initialize() -> None:
     exit_ = {"jsonrpc": "2.0", "method": "exit"}
     assert judge(exit_, initialized=False, shut_down=False).serve

@@ -11,6 +11,7 @@ parses them); it never runs them, and extension modules load only from the inter
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -92,3 +93,22 @@ def infer_receivers(
                 hints[candidate.key] = our_type
                 break
     return hints
+
+
+def forget_file(path: str | None, everything: bool = False) -> None:
+    """Drop what jedi (through parso) keeps parsed for a closed file; with `everything`, all of
+    it: TensorFlow's own modules, parsed to infer receivers, hold tens of MiB."""
+    if "jedi" not in sys.modules:
+        return  # never loaded, so nothing is cached; closing a file must not import it
+    import jedi.cache
+    import parso.cache
+
+    if everything:
+        parso.cache.parser_cache.clear()
+        jedi.cache.clear_time_caches(delete_all=True)
+        return
+    if path is None:
+        return
+    for cached in parso.cache.parser_cache.values():
+        cached.pop(path, None)
+        cached.pop(Path(path), None)

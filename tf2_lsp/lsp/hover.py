@@ -4,13 +4,11 @@ with this very statement before and after its fix."""
 from __future__ import annotations
 
 import textwrap
-from dataclasses import replace
 
 from lsprotocol import types
 
 from tf2_lsp.catalogue.docs import fill, fix_summary
 from tf2_lsp.catalogue.transforms import transform_target
-from tf2_lsp.engine import analyse
 from tf2_lsp.lsp import convert
 from tf2_lsp.lsp.session import DocumentSnapshot
 from tf2_lsp.model import Finding
@@ -20,10 +18,9 @@ def hover(snapshot: DocumentSnapshot, position: types.Position) -> types.Hover |
     lines = snapshot.lines
     line, column = convert.from_position(position, lines, snapshot.encoding)
     findings = [f for f in snapshot.detection.findings if f.span.contains(line, column)]
-    if not findings and snapshot.settings.level == "compat":
+    if not findings and snapshot.settings.level == "compat" and not snapshot.analysis.oversized:
         # tf.compat.v1 code: say what its idiomatic TF2 form would be.
-        options = replace(snapshot.settings, level="native")
-        native = analyse(snapshot.source, snapshot.catalogue, options)
+        native = snapshot.analysis.native_detection(snapshot.catalogue)
         findings = [f for f in native.findings if f.compat and f.span.contains(line, column)]
     if not findings:
         return None

@@ -69,7 +69,9 @@ def judge(message: Any, *, initialized: bool, shut_down: bool) -> Verdict:
     if has_id and not _valid_id(msg_id):
         return Verdict(False, True, None, INVALID_REQUEST, "id must be an integer or a string")
     params = message.get("params")
-    if "params" in message and not isinstance(params, dict | list):
+    # `"params": null` is how some clients (Emacs's jsonrpc.el among them) spell "no params"
+    # for shutdown and exit; the method's own params type then decides whether that is valid.
+    if params is not None and not isinstance(params, dict | list):
         if has_id:
             return Verdict(False, True, msg_id, INVALID_PARAMS, "params must be an object or array")
         if method != types.EXIT:

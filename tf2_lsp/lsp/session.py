@@ -11,7 +11,7 @@ import asyncio
 import concurrent.futures
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,6 +75,8 @@ class Analysis:
     detection: Detection
     config: Settings
     _fixes: DocumentFixes | None = None
+    oversized: bool = False  # over the editor's size limit: never analysed, not even for hover
+    _native: Detection | None = None
 
     @cached_property
     def lines(self) -> list[str]:
@@ -89,6 +91,13 @@ class Analysis:
                 self.source, self.detection, catalogue, self.config, self.lines
             )
         return self._fixes
+
+    def native_detection(self, catalogue: Catalogue) -> Detection:
+        """This version analysed at the native level, made once: hover on tf.compat.v1 code
+        asks for it on every move of the mouse (140 ms a request on a 4,100-line file)."""
+        if self._native is None:
+            self._native = _detect(self.source, catalogue, replace(self.config, level="native"))
+        return self._native
 
 
 def analyse_text(
@@ -286,7 +295,7 @@ class Session:
                 "not analysed in the editor (run `tf2-lsp check` on it instead)",
                 show=True,
             )
-            analysis = Analysis(document.version, source, Detection([]), config)
+            analysis = Analysis(document.version, source, Detection([]), config, oversized=True)
             self.analyses[document.uri] = analysis
             return analysis
         hints = self.receiver_hints.get(document.uri)
@@ -338,12 +347,21 @@ class Session:
         self.reported_errors.pop(uri, None)
         self.receiver_hints.pop(uri, None)
         self.clear_diagnostics(uri)
+        self.release_jedi(uri)
+
+    def release_jedi(self, uri: str) -> None:
+        """What jedi parsed for a closed file goes; with nothing left open, all it cached."""
+        from tf2_lsp.analysis.infer import forget_file
+
+        nothing_open = not self.analyses and not self.notebooks
+        forget_file(to_fs_path(uri), everything=nothing_open)
 
     def forget_notebook(self, notebook_uri: str, cell_uris: list[str]) -> None:
         self.notebooks.pop(notebook_uri, None)
         for uri in cell_uris:
             self.cancel(uri)
             self.clear_diagnostics(uri)
+        self.release_jedi(notebook_uri)
 
     # -- messages ----------------------------------------------------------------
 
