@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,28 +45,11 @@ def workspace_folders(session: Session) -> list[Path]:
 
 
 def workspace_files(folders: Sequence[Path], exclude: Sequence[str] = ()) -> Iterator[Path]:
-    """`*.py` and `*.ipynb` under the folders, skipping what `tf2-lsp check` skips."""
-    # The command line's rules (VCS, virtual environments, node_modules, `exclude`).
-    from tf2_lsp.files.discover import SKIP_DIRS, _excluded, _is_virtualenv
+    """`*.py` and `*.ipynb` under the folders, skipping what `tf2-lsp check` skips (VCS,
+    virtual environments, node_modules, `exclude`): the command line's own walk."""
+    from tf2_lsp.files.discover import iter_python_files
 
-    patterns = tuple(exclude)
-    seen: set[Path] = set()
-    for folder in folders:
-        for root, dirs, files in os.walk(folder):
-            root_path = Path(root)
-            dirs[:] = sorted(
-                d
-                for d in dirs
-                if d not in SKIP_DIRS
-                and not _is_virtualenv(root_path / d)
-                and not _excluded(root_path / d, patterns)
-            )
-            for name in sorted(files):
-                if name.endswith((".py", ".ipynb")):
-                    path = root_path / name
-                    if path not in seen and not _excluded(path, patterns):
-                        seen.add(path)
-                        yield path
+    yield from iter_python_files(folders, exclude)
 
 
 def analyse_file(session: Session, path: Path, config: Settings) -> FileDiagnostics | None:
