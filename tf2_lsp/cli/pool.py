@@ -48,11 +48,20 @@ def map_in_workers(
         with _executor(workers) as pool:
             flight: dict[Future[R], tuple[int, T]] = {}
             suspects: list[tuple[int, T]] = []
+            broken = False
             try:
-                while (pending or flight) and not suspects:
+                while (pending or flight) and not suspects and not broken:
                     while pending and len(flight) < workers * IN_FLIGHT_PER_WORKER:
                         index, item = pending.popleft()
-                        flight[pool.submit(function, item)] = (index, item)
+                        try:
+                            flight[pool.submit(function, item)] = (index, item)
+                        except BrokenProcessPool:
+                            # A worker died since the last wait: this file never started.
+                            pending.appendleft((index, item))
+                            broken = True
+                            break
+                    if not flight:
+                        break
                     done, _ = wait(flight, return_when=FIRST_COMPLETED)
                     for future in done:
                         index, item = flight.pop(future)
