@@ -64,19 +64,11 @@ def detect(
     """Findings for `source`; `receiver_hints` types receivers by position (from jedi)."""
     options = options or Settings()
     _allow_deep_recursion()
-    if not _MENTIONS_TF.search(source):
-        # No import can name TensorFlow without the word: skip the parse entirely.
-        try:
-            ast.parse(source)
-        except SyntaxError as error:
-            return Detection([], syntax_error=error)
-        except ValueError as error:  # NUL bytes
-            return Detection([], syntax_error=SyntaxError(str(error)))
-        except (RecursionError, MemoryError):
-            return Detection([], syntax_error=SyntaxError("code is nested too deeply to analyse"))
-        return Detection([])
     try:
         tree = ast.parse(source)
+        if not _MENTIONS_TF.search(source):
+            # No import can name TensorFlow without the word: parsed only for syntax errors.
+            return Detection([])
         walker = ModuleWalker(source, catalogue, options, receiver_hints or {})
         walker.run(tree)
     except SyntaxError as error:
