@@ -103,3 +103,20 @@ def test_name_only_in_compat_v1_says_so() -> None:
     assert api is not None
     missing = missing_prefix("tensorflow.AUTO_REUSE", api)
     assert missing is not None and missing.compat_only and missing.parts == 2
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from tensorflow.examples.tutorials.mnist import input_data\n",
+        "import tensorflow.examples.tutorials.mnist.input_data as input_data\n",
+        TF + "data = tf.examples.tutorials.mnist.input_data.read_data_sets('/tmp')\n",
+    ],
+)
+def test_examples_tutorials_is_an_error_naming_keras_datasets(
+    source: str, catalogue: Catalogue
+) -> None:
+    [finding] = [f for f in detect(source, catalogue).findings if f.code == "TF991"][:1]
+    assert finding.severity == "error"
+    assert "tf.keras.datasets" in finding.message
+    assert finding.fix is None

@@ -302,9 +302,9 @@ def test_keyword_rename_refused_when_a_positional_already_fills_the_slot(
     assert finding.refused and "`axis` is passed twice" in finding.refused
 
 
-# -- value transforms -------------------------------------------------------------------------
+# -- value conversions (dropout's keep_prob) ---------------------------------------------------
 
-TRANSFORMS = [
+CONVERSIONS = [
     pytest.param(
         "y = tf.nn.dropout(x, keep_prob)\n",
         "y = tf.nn.dropout(x, rate=1 - keep_prob)\n",
@@ -345,22 +345,11 @@ TRANSFORMS = [
         "y = tf.nn.dropout(\n    x,  # input\n    rate=1 - keep_prob,  # keep\n)\n",
         id="dropout-multi-line",
     ),
-    pytest.param("y = tf.to_float(x)\n", "y = tf.cast(x, tf.float32)\n", id="to-float"),
-    pytest.param(
-        "n = x.shape[-1].value\n",
-        "n = tf.compat.v1.dimension_value(x.shape[-1])\n",
-        id="dimension-value",
-    ),
-    pytest.param(
-        "ds = tf.data.Dataset.range(3)\nit = ds.make_one_shot_iterator()\n",
-        "ds = tf.data.Dataset.range(3)\nit = tf.compat.v1.data.make_one_shot_iterator(ds)\n",
-        id="iterator-method",
-    ),
 ]
 
 
-@pytest.mark.parametrize(("before", "after"), TRANSFORMS)
-def test_transforms(before: str, after: str, catalogue: Catalogue) -> None:
+@pytest.mark.parametrize(("before", "after"), CONVERSIONS)
+def test_conversions(before: str, after: str, catalogue: Catalogue) -> None:
     check(TF + before, TF + after, catalogue)
 
 
@@ -369,12 +358,9 @@ def test_transforms(before: str, after: str, catalogue: Catalogue) -> None:
     [
         "y = tf.nn.dropout(x, rate=0.2)\n",
         "y = tf.nn.dropout(x)\n",
-        "y = tf.cast(x, tf.float32)\n",
-        "n = tf.compat.v1.dimension_value(x.shape[-1])\n",
-        "it = loader.make_one_shot_iterator()\n",
     ],
 )
-def test_transforms_no_op(body: str, catalogue: Catalogue) -> None:
+def test_conversions_no_op(body: str, catalogue: Catalogue) -> None:
     check(TF + body, TF + body, catalogue)
 
 

@@ -22,7 +22,7 @@ import pytest
 from tf2_lsp.analysis.coverage import missing_target
 from tf2_lsp.catalogue.availability import compat_target_gone
 from tf2_lsp.catalogue.rules import Rule, load_catalogue
-from tf2_lsp.catalogue.transforms import TRANSFORMS
+from tf2_lsp.transforms.registry import TRANSFORMS
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = load_catalogue()
@@ -443,7 +443,7 @@ def test_nest_members_said_missing_are_missing(tf: ModuleType) -> None:
 
 def test_tf2_twins_have_the_tf1_parameters(tf: ModuleType) -> None:
     """TF1's `_v2` functions and their TF2 names: same parameters (dim renamed to axis)."""
-    from tf2_lsp.catalogue.transforms import TF2_TWINS
+    from tf2_lsp.transforms.tf2_twin import TF2_TWINS
 
     for symbol, mapping in TF2_TWINS.items():
         from tensorflow.python.util import tf_decorator

@@ -25,8 +25,9 @@ from dataclasses import dataclass
 
 from tf2_lsp.catalogue.rules import ArgChange, Level
 from tf2_lsp.catalogue.signatures import COMPAT, TF, Signature, Signatures
-from tf2_lsp.catalogue.transforms import CallMap
 from tf2_lsp.model import ArgumentEdit, CallEdit
+from tf2_lsp.transforms.base import has_star
+from tf2_lsp.transforms.call_map import CallMap
 
 Note = tuple[int | None, str]
 
@@ -58,12 +59,6 @@ def arguments_in_order(call: ast.Call) -> list[ast.expr | ast.keyword]:
     items: list[ast.expr | ast.keyword] = [*call.args, *call.keywords]
     items.sort(key=lambda node: (node.lineno, node.col_offset))
     return items
-
-
-def has_star(call: ast.Call) -> bool:
-    return any(isinstance(a, ast.Starred) for a in call.args) or any(
-        k.arg is None for k in call.keywords
-    )
 
 
 def literal(node: ast.expr) -> tuple[bool, object]:
@@ -414,7 +409,7 @@ def _related(a: str, b: str) -> bool:
 def call_map_problem(call: ast.Call, mapping: CallMap, sigs: Signatures) -> str | None:
     """Why the call a `CallMap` transform writes (`tf.train.AdamOptimizer(...)` ->
     `tf.keras.optimizers.Adam(...)`) would not bind to the target's signature; None if it
-    binds or the data does not know the target. Mirrors `fixes.rewrites.remap_call`."""
+    binds or the data does not know the target. Mirrors `transforms.call_map.remap_call`."""
     goal = sigs.target(mapping.target)
     if goal is None or has_star(call):
         return None

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import cast
 
-from tf2_lsp.analysis import coverage, patterns, program, receivers
+from tf2_lsp.analysis import coverage, program, receivers
 from tf2_lsp.analysis.calls import CallVerdict, call_map_problem, merge_changes, plan_call
 from tf2_lsp.analysis.conditions import FUNCTION_FACTORIES, Changed, changed_argument
 from tf2_lsp.analysis.messages import import_statement, tidy
@@ -35,10 +35,11 @@ from tf2_lsp.catalogue.api import api_for
 from tf2_lsp.catalogue.availability import compat_target_gone, version_tuple
 from tf2_lsp.catalogue.rules import ArgChange, Catalogue, Fix, Rule, Severity
 from tf2_lsp.catalogue.signatures import Signatures, signatures_for
-from tf2_lsp.catalogue.transforms import CALL_MAPS, TRANSFORMS, transform_target
 from tf2_lsp.model import AnchorKind, CallEdit, Detection, Finding, ReceiverCandidate
 from tf2_lsp.settings import Settings
 from tf2_lsp.text import LineIndex, Span
+from tf2_lsp.transforms import dimension, type_comparison
+from tf2_lsp.transforms.registry import TRANSFORMS, transform_target
 
 _MENTIONS_TF = re.compile(r"\b(?:tensorflow|tf_slim)\b")
 # A name bound by `def`: a function value (for arguments TF2 rejects as functions).
@@ -743,11 +744,12 @@ class ModuleWalker:
         ):
             return False
         if fix is not None and fix.kind == "transform":
-            verdict = TRANSFORMS[fix.transform or ""].applies(node)
+            transform = TRANSFORMS[fix.transform or ""]
+            verdict = transform.applies(node)
             if verdict is None:
                 return False
             refused = verdict or None
-            mapping = CALL_MAPS.get(fix.transform or "", {}).get(symbol)
+            mapping = transform.maps.get(symbol)
             if refused is None and mapping is not None and not compat:
                 # The binding verifier, for the Keras/schedule/summary call maps too.
                 refused = call_map_problem(node, mapping, self.signatures())
@@ -1007,32 +1009,21 @@ class ModuleWalker:
 
     def check_dimension_value(self, node: ast.Attribute) -> None:
         """`x.shape[i].value` / `x.get_shape()[i].value`: TF2 shapes hold ints, not Dimensions."""
-        inner = node.value
-        if not isinstance(inner, ast.Subscript):
+        if not dimension.is_dimension_value(node):
             return
-        shape = inner.value
-        is_shape = (isinstance(shape, ast.Attribute) and shape.attr == "shape") or (
-            isinstance(shape, ast.Call)
-            and isinstance(shape.func, ast.Attribute)
-            and shape.func.attr == "get_shape"
-        )
-        if not is_shape:
-            return
-        for rule in self.catalogue.exact.get("tensorflow.Dimension.value", ()):
+        for rule in self.catalogue.exact.get(dimension.SYMBOL, ()):
             span = self.span_of(node)
-            self.add(
-                rule, "tensorflow.Dimension.value", self.text_of(node), span, span, "pattern", False
-            )
+            self.add(rule, dimension.SYMBOL, self.text_of(node), span, span, "pattern", False)
 
     def visit_compare(self, node: ast.Compare) -> None:
         self.visit_children(node)
-        compared = patterns.exact_type_test(node)
+        compared = type_comparison.exact_type_test(node)
         if compared is None or self.scope.lookup("type") is not None:
             return  # `type` rebound in this file: not the builtin
         qualified = self.qualified_name(compared)
-        if qualified is None or canonical(qualified)[0] not in patterns.TENSOR_TYPES:
+        if qualified is None or canonical(qualified)[0] not in type_comparison.TENSOR_TYPES:
             return
-        symbol = patterns.EXACT_TYPE_SYMBOL
+        symbol = type_comparison.EXACT_TYPE_SYMBOL
         for rule in self.catalogue.exact.get(symbol, ()):
             span = self.span_of(node)
             self.add(rule, symbol, self.text_of(node), span, span, "pattern", False)

@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from tf2_lsp.text import Span
+from tf2_lsp.transforms.program_opt_out import DISABLE_V2
 
 if TYPE_CHECKING:
     from tf2_lsp.analysis.detect import ModuleWalker
 
-DISABLE_V2 = "tensorflow.compat.v1.disable_v2_behavior"
 SCRIPT_RULE = "TF801"
 LIBRARY_RULE = "TF810"
 COMPAT_FILE_RULE = "TF812"

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, cast
 
-from tf2_lsp.catalogue.transforms import TRANSFORMS
+from tf2_lsp.transforms.registry import TRANSFORMS
 
 if sys.version_info >= (3, 11):
     import tomllib

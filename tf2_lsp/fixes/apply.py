@@ -16,20 +16,15 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from tf2_lsp.analysis.messages import import_statement
+from tf2_lsp.fixes.arguments import rewrite_arguments
 from tf2_lsp.fixes.calls import rewrite_call
 from tf2_lsp.fixes.edits import LineEdit
-from tf2_lsp.fixes.errors import FixError
 from tf2_lsp.fixes.imports import PREFERRED_IMPORTS, Renderer
-from tf2_lsp.fixes.rewrites import (
-    CALL_REWRITES,
-    attribute_to_function,
-    dimension_value,
-    exact_type_to_isinstance,
-    rewrite_arguments,
-)
-from tf2_lsp.fixes.splice import Splice, splices_for
+from tf2_lsp.fixes.splice import splices_for
 from tf2_lsp.model import Detection, Finding
 from tf2_lsp.text import Span, line_ending, split_lines
+from tf2_lsp.transforms.base import FixError, Site, Splice, Transform
+from tf2_lsp.transforms.registry import TRANSFORMS
 
 _LINE_BREAK_SPLIT = re.compile(r"(\r\n|\r|\n)")
 
@@ -56,7 +51,11 @@ def plan_fixes(
     renderer = Renderer(_bindings(detection), set(detection.module_names))
     program = [f for f in findings if f.anchor_kind == "program" and f.fix is not None]
     for finding in program:
-        result.edits.append(_program_edit(lines, finding, renderer))
+        try:
+            result.edits.append(_program_edit(lines, finding, renderer))
+        except FixError as error:
+            result.failed.append((finding, str(error)))
+            continue
         result.applied.append(finding)
     findings = [f for f in findings if f.anchor_kind != "program"]
     # The call model reports each changed argument of a call, all with the call's one edit:
@@ -95,12 +94,16 @@ def plan_fixes(
 
 
 def _program_edit(lines: list[str], finding: Finding, renderer: Renderer) -> LineEdit:
-    """Insert `disable_v2_behavior()` where the finding's anchor says, with a blank line after."""
+    """Insert the transform's statement (`disable_v2_behavior()`) where the finding's anchor
+    says, with a blank line after."""
+    transform = _transform(finding)
+    if transform.statement is None:
+        raise FixError(f"{transform.name} inserts no statement")
     line = finding.anchor.line
     indent = lines[line - 1][: finding.anchor.column] if line <= len(lines) else ""
-    call = indent + renderer.name("tensorflow.compat.v1.disable_v2_behavior") + "()"
+    text = indent + transform.statement(renderer)
     followed_by_blank = line > len(lines) or not lines[line - 1].strip()
-    inserted = (call,) if followed_by_blank else (call, "")
+    inserted = (text,) if followed_by_blank else (text, "")
     return LineEdit(line, line - 1, inserted)
 
 
@@ -321,14 +324,19 @@ class _Rewriter(cst.CSTTransformer):
         self, original: cst.Attribute, updated: cst.Attribute
     ) -> cst.BaseExpression:
         for finding in self._at(original, ("pattern",)):
-            fix = finding.fix
-            if fix is None:
-                continue
-            self.done.append(finding)
-            if fix.transform == "attribute_to_function":
-                return attribute_to_function(updated, finding, self.renderer)
-            return dimension_value(updated, self.renderer)
+            if finding.fix is not None and finding.fix.kind == "transform":
+                self.done.append(finding)
+                return self._transformed(updated, finding)
         return self._reference(original, updated)
+
+    def _transformed(self, node: cst.BaseExpression, finding: Finding) -> cst.BaseExpression:
+        """`node` rewritten by the transform its finding's fix names."""
+        transform = _transform(finding)
+        if transform.rewrite is None:
+            raise FixError(f"{transform.name} has no rewrite")
+        symbol = finding.symbol or ""
+        target = finding.fix.target_for(symbol) if finding.fix is not None else None
+        return transform.rewrite(node, Site(symbol, target), self.renderer)
 
     def _reference(
         self, original: cst.Name | cst.Attribute, updated: cst.Name | cst.Attribute
@@ -345,9 +353,9 @@ class _Rewriter(cst.CSTTransformer):
         self, original: cst.Comparison, updated: cst.Comparison
     ) -> cst.BaseExpression:
         for finding in self._at(original, ("pattern",)):
-            if finding.fix is not None and finding.fix.transform == "exact_type_to_isinstance":
+            if finding.fix is not None and finding.fix.kind == "transform":
                 self.done.append(finding)
-                return exact_type_to_isinstance(updated, self.renderer)
+                return self._transformed(updated, finding)
         return updated
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
@@ -364,7 +372,7 @@ class _Rewriter(cst.CSTTransformer):
                     continue
                 result = rewrite_arguments(result, change)
             elif fix.kind == "transform":
-                result = CALL_REWRITES[fix.transform or ""](result, finding, self.renderer)
+                result = self._transformed(result, finding)
             elif fix.kind == "rename" and finding.target:
                 func = cst.parse_expression(self.renderer.name(finding.target))
                 result = result.with_changes(func=func)
@@ -413,6 +421,15 @@ class _Rewriter(cst.CSTTransformer):
         if len(statements) == 1:
             return statements[0]
         return cst.FlattenSentinel(statements)
+
+
+def _transform(finding: Finding) -> Transform:
+    """The transform the finding's fix names (the catalogue checked the name on load)."""
+    name = finding.fix.transform if finding.fix is not None else None
+    transform = TRANSFORMS.get(name or "")
+    if transform is None:
+        raise FixError(f"no transform {name!r}")
+    return transform
 
 
 def _local_name(alias: cst.ImportAlias, from_import: bool) -> str:

@@ -14,12 +14,10 @@ from collections.abc import Callable
 import libcst as cst
 
 from tf2_lsp.fixes.imports import Renderer
-from tf2_lsp.fixes.positions import bare_argument, offset_in, one_minus_text, span_in
-from tf2_lsp.fixes.values import FixError, keyword_arg, one_minus, with_args
 from tf2_lsp.model import CallEdit
-
-# (start, end, replacement): character offsets into the call's text.
-Splice = tuple[int, int, str]
+from tf2_lsp.transforms.base import FixError, Splice
+from tf2_lsp.transforms.positions import bare_argument, offset_in, one_minus_text, span_in
+from tf2_lsp.transforms.values import keyword_arg, one_minus, with_args
 
 _CONVERSIONS: dict[str, Callable[[cst.BaseExpression], cst.BaseExpression]] = {
     "one_minus": one_minus,

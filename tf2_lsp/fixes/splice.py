@@ -3,24 +3,23 @@
 libcst is the general rewriter, but it costs ~2 ms a statement (parse, positions, transform,
 codegen): on the 150k-line benchmark tree that was 8.7 s of a 15 s serial `fix`. The commonest
 fixes only replace a dotted name, insert `keyword=` before an argument or `, tf.float32` after
-one: splicing those at `ast` positions writes exactly what the libcst rewrite writes (the rule
-examples and property tests run both paths), and everything else still goes through libcst.
+one (a transform's own `splice`): splicing those at `ast` positions writes exactly what the
+libcst rewrite writes (the rule examples and property tests run both paths), and everything else
+still goes through libcst.
 """
 
 from __future__ import annotations
 
 import ast
 
-from tf2_lsp.catalogue.transforms import CAST_DTYPES
+from tf2_lsp.catalogue.rules import ArgChange
+from tf2_lsp.fixes.arguments import plan_arguments
 from tf2_lsp.fixes.calls import call_splices
-from tf2_lsp.fixes.errors import FixError
 from tf2_lsp.fixes.imports import Renderer
-from tf2_lsp.fixes.positions import bare_argument, blank_after, offset_in, span_in
-from tf2_lsp.fixes.rewrites import plan_arguments
 from tf2_lsp.model import Finding
-
-# (start, end, replacement): character offsets into the text the finding's anchor covers.
-Splice = tuple[int, int, str]
+from tf2_lsp.transforms.base import FixError, Site, Splice
+from tf2_lsp.transforms.positions import bare_argument, offset_in
+from tf2_lsp.transforms.registry import TRANSFORMS
 
 
 def splices_for(finding: Finding, text: str, renderer: Renderer) -> list[Splice] | None:
@@ -51,14 +50,10 @@ def splices_for(finding: Finding, text: str, renderer: Renderer) -> list[Splice]
         if fix.kind == "arguments" and isinstance(node, ast.Call):
             change = fix.arguments_for(finding.symbol or "")
             return _arguments(node, text, change) if change is not None else None
-        if fix.transform == "cast_to" and isinstance(node, ast.Call):
-            return _cast(node, text, finding, renderer)
-        if fix.transform == "dimension_value" and isinstance(node, ast.Attribute):
-            start = offset_in(text, node.value.end_lineno, node.value.end_col_offset)
-            if text[blank_after(text, start) : blank_after(text, start) + 1] != ".":
-                return None  # `(x.shape[0]).value`: the parentheses sit between the two
-            call = renderer.name("tensorflow.compat.v1.dimension_value")
-            return [(0, 0, f"{call}("), (start, len(text), ")")]
+        transform = TRANSFORMS.get(fix.transform or "") if fix.kind == "transform" else None
+        if transform is not None and transform.splice is not None:
+            symbol = finding.symbol or ""
+            return transform.splice(node, text, Site(symbol, fix.target_for(symbol)), renderer)
     except FixError:
         return None  # libcst gets the same verdict and reports it
     return None
@@ -73,10 +68,7 @@ def _parse(text: str) -> ast.expr | None:
     return tree.body
 
 
-def _arguments(call: ast.Call, text: str, change: object) -> list[Splice] | None:
-    from tf2_lsp.catalogue.rules import ArgChange
-
-    assert isinstance(change, ArgChange)
+def _arguments(call: ast.Call, text: str, change: ArgChange) -> list[Splice] | None:
     positional = [a for a in call.args if not isinstance(a, ast.Starred)]
     plan = plan_arguments(change, len(positional), [k.arg for k in call.keywords])
     if plan.removed:
@@ -90,15 +82,3 @@ def _arguments(call: ast.Call, text: str, change: object) -> list[Splice] | None
             start = offset_in(text, keyword.lineno, keyword.col_offset)
             splices.append((start, start + len(keyword.arg), plan.renamed[keyword.arg]))
     return splices
-
-
-def _cast(call: ast.Call, text: str, finding: Finding, renderer: Renderer) -> list[Splice] | None:
-    dtype = CAST_DTYPES.get(finding.symbol or "")
-    if dtype is None or not call.args or isinstance(call.args[0], ast.Starred):
-        return None
-    func_start, func_end = span_in(text, call.func)
-    value_end = bare_argument(call, text, call.args[0])[1]
-    return [
-        (func_start, func_end, renderer.name("tensorflow.cast")),
-        (value_end, value_end, f", {renderer.name(dtype)}"),
-    ]

@@ -8,10 +8,10 @@ import textwrap
 from lsprotocol import types
 
 from tf2_lsp.catalogue.docs import fill, fix_summary
-from tf2_lsp.catalogue.transforms import transform_target
 from tf2_lsp.lsp import convert
 from tf2_lsp.lsp.session import DocumentSnapshot
 from tf2_lsp.model import Finding
+from tf2_lsp.transforms.registry import transform_target
 
 
 def hover(snapshot: DocumentSnapshot, position: types.Position) -> types.Hover | None:

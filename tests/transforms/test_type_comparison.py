@@ -1,4 +1,4 @@
-"""Code shapes that change meaning in TF2 (analysis/patterns.py) and removed modules."""
+"""`type(x) is tf.Tensor` -> `isinstance(x, tf.Tensor)` (transforms/type_comparison.py)."""
 
 from __future__ import annotations
 
@@ -61,20 +61,3 @@ def test_other_comparisons_are_not_reported(body: str, catalogue: Catalogue) -> 
 def test_type_rebound_at_module_level_is_not_the_builtin(catalogue: Catalogue) -> None:
     source = TF + "from mylib import type\nok = type(x) is tf.Tensor\n"
     assert "TF967" not in {f.code for f in detect(source, catalogue).findings}
-
-
-@pytest.mark.parametrize(
-    "source",
-    [
-        "from tensorflow.examples.tutorials.mnist import input_data\n",
-        "import tensorflow.examples.tutorials.mnist.input_data as input_data\n",
-        TF + "data = tf.examples.tutorials.mnist.input_data.read_data_sets('/tmp')\n",
-    ],
-)
-def test_examples_tutorials_is_an_error_naming_keras_datasets(
-    source: str, catalogue: Catalogue
-) -> None:
-    [finding] = [f for f in detect(source, catalogue).findings if f.code == "TF991"][:1]
-    assert finding.severity == "error"
-    assert "tf.keras.datasets" in finding.message
-    assert finding.fix is None

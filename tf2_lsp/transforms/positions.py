@@ -6,9 +6,9 @@ The anchor text is parsed as `(text)`, so line 1's columns are one too far to th
 from __future__ import annotations
 
 import ast
-from decimal import Decimal, InvalidOperation
 
-from tf2_lsp.fixes.errors import FixError
+from tf2_lsp.transforms import numbers
+from tf2_lsp.transforms.base import FixError
 
 
 def offset_in(text: str, line: int | None, column: int | None) -> int:
@@ -66,8 +66,6 @@ def one_minus_text(node: ast.expr, text: str) -> str:
     start, end = span_in(text, node)
     source = text[start:end]
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        try:
-            return repr(float(Decimal(1) - Decimal(source.replace("_", ""))))
-        except InvalidOperation:
-            return f"1 - {source}"  # 0x10 and friends: kept as written
+        # 0x10 and friends are kept as written.
+        return numbers.one_minus(source) or f"1 - {source}"
     return f"1 - {source}" if isinstance(node, _ATOMIC) else f"1 - ({source})"

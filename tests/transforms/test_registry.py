@@ -6,13 +6,18 @@ own Keras class, each `tf.layers` function onto its own layer) must not name one
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import Rule, load_catalogue
-from tf2_lsp.catalogue.transforms import TRANSFORMS
 from tf2_lsp.lsp.hover import hover_markdown
 from tf2_lsp.settings import Settings
+from tf2_lsp.transforms.registry import TRANSFORMS
 
 CATALOGUE = load_catalogue()
 
@@ -74,3 +79,39 @@ def test_compat_hover_names_the_symbols_own_native_target(
     hover = hover_markdown(findings[0], None)
     beyond = next(line for line in hover.splitlines() if line.startswith("**Beyond"))
     assert f"(`{target}`)" in beyond
+
+
+_DETECT_EVERY_TRANSFORM = """
+import json, sys
+from tf2_lsp.analysis.detect import detect
+loaded = ["libcst" in sys.modules]
+from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.settings import Settings
+catalogue = load_catalogue()
+used = set()
+for rule in catalogue.rules:
+    for example in rule.examples:
+        source = f"{example.prelude}\\n{example.before}\\n" if example.prelude else example.before
+        target = "2.15" if rule.since else "2.21"
+        settings = Settings(level=example.level, target_version=target)
+        for finding in detect(source, catalogue, settings).findings:
+            if finding.fix is not None and finding.fix.kind == "transform":
+                used.add(finding.fix.transform)
+loaded.append("libcst" in sys.modules)
+print(json.dumps({"loaded": loaded, "used": sorted(used)}))
+"""
+
+
+def test_detection_never_loads_libcst() -> None:
+    """Importing detection, and detecting code that every transform fixes, leaves libcst
+    unloaded: it costs ~200 ms, which each `check` worker would pay (transforms/base.py)."""
+    result = subprocess.run(
+        [sys.executable, "-c", _DETECT_EVERY_TRANSFORM],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
+    )
+    report = json.loads(result.stdout)
+    assert report["used"] == sorted(TRANSFORMS)
+    assert report["loaded"] == [False, False]

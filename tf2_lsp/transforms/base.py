@@ -1,0 +1,98 @@
+"""What a transform is: when it applies (`ast`), what it emits, and how it rewrites the code.
+
+Detection imports every transform module on the keystroke path, so nothing here or in a
+transform module imports libcst at module level: `import libcst` costs ~200 ms (measured with
+`python -X importtime`: libcst 158-238 ms against 80-127 ms for all of `tf2_lsp.analysis.detect`),
+and each `check` worker process would pay it. A rewrite imports libcst inside its function, so
+libcst loads on the planner's first rewrite. A function-level import is thread-safe (the import
+system locks each module), which `importlib.util.LazyLoader` is not on Python 3.11.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from tf2_lsp.transforms.call_map import CallMap
+
+
+class FixError(Exception):
+    """A fix cannot be applied to this code; the finding stays, with this reason."""
+
+
+class Names(Protocol):
+    """Spells a qualified name through the file's imports (`fixes.imports.Renderer`)."""
+
+    def name(self, qualified: str) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What a rewrite knows of its finding: the matched TF1 symbol and the rule's own target
+    for it (`to`, for the transforms whose target is rule data)."""
+
+    symbol: str
+    target: str | None
+
+
+# (start, end, replacement): character offsets into the text the finding's anchor covers.
+Splice = tuple[int, int, str]
+
+# `applies(call)` -> None: nothing to report; "": report with a fix; "reason": report, no fix.
+Applies = Callable[[ast.Call], str | None]
+# The libcst rewrite of the node the finding is anchored at (a call, an attribute, a comparison).
+Rewrite = Callable[["cst.BaseExpression", Site, Names], "cst.BaseExpression"]
+# The same edit as text splices at `ast` positions, where that is lossless; None: use libcst.
+Splicer = Callable[[ast.expr, str, Site, Names], list[Splice] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Transform:
+    name: str
+    applies: Applies
+    emits: tuple[str, ...]  # every qualified name the rewrite can write (verified against TF)
+    rewrite: Rewrite | None = None
+    splice: Splicer | None = None
+    # A program-level transform inserts one statement at the finding's anchor instead.
+    statement: Callable[[Names], str] | None = None
+    # Symbol -> how its call maps onto its own TF2 callable (each optimizer onto its Keras
+    # class): messages and hovers name the matched symbol's own target.
+    maps: Mapping[str, CallMap] = field(default_factory=dict)
+
+    @property
+    def targets(self) -> dict[str, str]:
+        return {symbol: mapping.target for symbol, mapping in self.maps.items()}
+
+    def target_for(self, symbol: str) -> str | None:
+        """The callable this transform writes for `symbol`, if it writes one."""
+        if symbol in self.maps:
+            return self.maps[symbol].target
+        return self.emits[0] if self.emits and not self.maps else None
+
+
+STARRED = "*args/**kwargs hide the arguments to convert"
+
+
+def keyword(call: ast.Call, name: str) -> ast.keyword | None:
+    return next((k for k in call.keywords if k.arg == name), None)
+
+
+def has_star(call: ast.Call) -> bool:
+    return any(isinstance(a, ast.Starred) for a in call.args) or any(
+        k.arg is None for k in call.keywords
+    )
+
+
+def always(call: ast.Call) -> str | None:
+    """Applies to every call whose arguments can be read."""
+    return "" if not has_star(call) else STARRED
+
+
+def never(call: ast.Call) -> str | None:
+    """For transforms that detection reports elsewhere (a pattern, the program)."""
+    return None

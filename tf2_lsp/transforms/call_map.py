@@ -1,0 +1,171 @@
+"""The call-map family: a TF1 call rewritten onto a TF2 callable argument by argument, from data.
+
+Each family (`keras`, `file_writer`, `tf2_twin`) is a table of `CallMap`s; this module applies
+one. Detection binds the call it would write against the target's real signature
+(`analysis.calls.call_map_problem`) before the fix is offered.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tf2_lsp.transforms.base import (
+    STARRED,
+    Applies,
+    FixError,
+    Names,
+    Rewrite,
+    Site,
+    Transform,
+    has_star,
+)
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+
+@dataclass(frozen=True, slots=True)
+class CallMap:
+    """How one TF1 call maps onto a TF2 callable, argument by argument.
+
+    Positional arguments are named by `v1` (the TF1 order), then dropped (`drop`), renamed
+    (`rename`) or scaled (`scale`, a numeric factor); they stay positional only while they line
+    up with `v2` (the target's positional order). `pin` adds TF1 defaults the target does not
+    share (as source text) when the call leaves them out. For Keras layers, `inputs` names the
+    TF1 argument that becomes the layer's call argument and `call` the ones passed at call time.
+    """
+
+    target: str
+    v1: tuple[str, ...]
+    v2: tuple[str, ...]
+    rename: tuple[tuple[str, str], ...] = ()
+    drop: tuple[str, ...] = ()
+    pin: tuple[tuple[str, str], ...] = ()
+    scale: tuple[tuple[str, int], ...] = ()
+    inputs: str | None = None
+    call: tuple[str, ...] = ()
+    # Written by position whatever the TF1 call did (the TF2 form TF1's function rejected).
+    positional: tuple[str, ...] = ()
+
+
+def refusing(keywords: frozenset[str], what: str) -> Applies:
+    """Applies unless the call passes one of `keywords`, which have no `what` equivalent."""
+
+    def applies(call: ast.Call) -> str | None:
+        if has_star(call):
+            return STARRED
+        for keyword in call.keywords:
+            if keyword.arg in keywords:
+                return f"`{keyword.arg}=` has no {what} equivalent"
+        return ""
+
+    return applies
+
+
+def call_map_transform(name: str, maps: Mapping[str, CallMap], applies: Applies) -> Transform:
+    emits = tuple(sorted({m.target for m in maps.values()}))
+    return Transform(name, applies, emits, _rewrite_with(maps), maps=maps)
+
+
+def _rewrite_with(maps: Mapping[str, CallMap]) -> Rewrite:
+    def rewrite(node: cst.BaseExpression, site: Site, names: Names) -> cst.BaseExpression:
+        """The call rewritten by its symbol's `CallMap`; a Keras layer is built, then called."""
+        import libcst as cst
+
+        from tf2_lsp.transforms.values import the_call, with_args
+
+        mapping = maps.get(site.symbol)
+        if mapping is None:
+            raise FixError(f"no TF2 mapping for {site.symbol}")
+        new_call, inputs, at_call = remap_call(the_call(node), mapping, names)
+        if mapping.inputs is None:
+            return new_call
+        if inputs is None:
+            raise FixError("no input tensor to call the layer on")
+        # `tf.layers.dense(x, ...)` -> `tf.keras.layers.Dense(...)(x)`: build, then call.
+        return with_args(cst.Call(func=new_call, args=[]), [inputs, *at_call])
+
+    return rewrite
+
+
+def remap_call(
+    call: cst.Call, mapping: CallMap, names: Names
+) -> tuple[cst.Call, cst.Arg | None, list[cst.Arg]]:
+    """The TF2 call for `mapping`, plus the layer input and call-time arguments it split off."""
+    import libcst as cst
+
+    from tf2_lsp.transforms.values import bare, keyword_arg, renamed, with_args
+
+    named: list[tuple[str, cst.Arg, bool]] = []  # (TF1 name, argument, was positional)
+    position = 0
+    for arg in call.args:
+        if arg.star:
+            raise FixError(STARRED)
+        if arg.keyword is None:
+            if position >= len(mapping.v1):
+                raise FixError("more positional arguments than the TF1 signature takes")
+            named.append((mapping.v1[position], arg, True))
+            position += 1
+        else:
+            name = arg.keyword.value
+            if name not in mapping.v1:
+                raise FixError(f"TF1 has no parameter `{name}` here")
+            named.append((name, arg, False))
+    if mapping.positional:
+        # The parameters written by position go first, in the target's order.
+        first = [n for n in named if n[0] in mapping.positional]
+        first.sort(key=lambda n: mapping.v2.index(n[0]))
+        if [n[0] for n in first] != list(mapping.v2[: len(first)]):
+            raise FixError(f"needs {', '.join(mapping.positional)} to write the TF2 form")
+        named = [(n, a, True) for n, a, _ in first] + [n for n in named if n not in first]
+    rename = dict(mapping.rename)
+    scale = dict(mapping.scale)
+    inputs: cst.Arg | None = None
+    at_call: list[cst.Arg] = []
+    args: list[cst.Arg] = []
+    slot = 0  # next positional slot of the target
+    for name, arg, positional in named:
+        if name in mapping.drop:
+            continue
+        if name == mapping.inputs:
+            inputs = bare(arg)
+            continue
+        if name in mapping.call:
+            at_call.append(keyword_arg(name, arg.value))
+            continue
+        new = rename.get(name, name)
+        value = _times(arg.value, scale[name]) if name in scale else arg.value
+        if (
+            positional
+            and slot < len(mapping.v2)
+            and mapping.v2[slot] == new
+            and (not args or args[-1].keyword is None)
+        ):
+            args.append(bare(arg).with_changes(value=value))
+            slot += 1
+        else:
+            args.append(keyword_arg(new, value))
+    written = [*mapping.v2[:slot], *(a.keyword.value for a in args if a.keyword is not None)]
+    if len(written) != len(set(written)):
+        raise FixError("an argument is passed twice after renaming")
+    for name, default in mapping.pin:
+        if name not in written:
+            args.append(keyword_arg(name, cst.parse_expression(default)))
+    new_call = renamed(call, names, mapping.target).with_changes(args=[])
+    return with_args(new_call, args), inputs, at_call
+
+
+def _times(value: cst.BaseExpression, factor: int) -> cst.BaseExpression:
+    """`value * factor`, computed when `value` is an integer literal (`flush_secs` -> millis)."""
+    import libcst as cst
+
+    from tf2_lsp.transforms.values import operand
+
+    if isinstance(value, cst.Integer) and not value.lpar:
+        return cst.Integer(str(int(value.value.replace("_", ""), 0) * factor))
+    return cst.BinaryOperation(
+        left=operand(value), operator=cst.Multiply(), right=cst.Integer(str(factor))
+    )
