@@ -17,33 +17,11 @@ from typing import Any
 
 import pytest
 
+from tests.cli.conftest import ROOT, TF1, project, run
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.cli.report.treemap import build_tree, layout, squarify
 
-ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "tf1_model"
-TF1 = "import tensorflow as tf\ns = tf.Session()\ny = tf.log(x)\n"
-
-
-def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "tf2_lsp", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd or ROOT,
-        env=env,
-        check=False,
-    )
-
-
-def project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
-    for name, content in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    return tmp_path
 
 
 def report_json(*args: str | Path, cwd: Path | None = None) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tf2_lsp.cli.formats import Record
+from tf2_lsp.cli.records import Record
 
 FORMAT_VERSION = 1
 Key = tuple[str, str, str, str]  # (relative path, code, symbol, line text)

@@ -16,66 +16,12 @@ from typing import Any, Protocol
 from tf2_lsp import __version__
 from tf2_lsp.catalogue.docs import fill
 from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.cli.records import Record, fails
 from tf2_lsp.cli.terminal import Style
 
 INFORMATION_URI = "https://www.tensorflow.org/guide/migrate"
-UNREADABLE = "TF000"  # the pseudo-rule of files that cannot be analysed
 FORMATS = ("text", "json", "github", "sarif")
 Write = Callable[[str], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One finding of one file, in the CLI's output form (1-based lines and columns)."""
-
-    path: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    code: str
-    severity: str
-    message: str
-    symbol: str | None
-    fix: dict[str, str] | None
-    # The text of the finding's first line, stripped: with path, code and symbol it identifies
-    # a finding across edits that move it (baselines, SARIF fingerprints). Not in JSON output.
-    line_text: str = field(default="", compare=False)
-    # In a notebook: the 1-based cell; `line` and `column` then count within that cell.
-    cell: int | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        record = {
-            "path": self.path,
-            "line": self.line,
-            "column": self.column,
-            "end_line": self.end_line,
-            "end_column": self.end_column,
-            "code": self.code,
-            "severity": self.severity,
-            "message": self.message,
-            "symbol": self.symbol,
-            "fix": self.fix,
-        }
-        if self.cell is not None:
-            record["cell"] = self.cell
-        return record
-
-    @property
-    def where(self) -> str:
-        """`line:column`, or `cell N:line:column` in a notebook."""
-        cell = f"cell {self.cell}:" if self.cell is not None else ""
-        return f"{cell}{self.line}:{self.column}"
-
-    @property
-    def key(self) -> tuple[str, str, str, str]:
-        """What a baseline counts: the same path, rule, symbol and line text."""
-        return (self.path, self.code, self.symbol or "", self.line_text)
-
-    @property
-    def fix_safety(self) -> str:
-        """`safe`, `unsafe` or `manual` (no fix at the chosen level)."""
-        return self.fix["safety"] if self.fix else "manual"
 
 
 def fingerprints(records: Sequence[Record]) -> list[str]:
@@ -114,12 +60,6 @@ class Tally:
                 self.safe += 1
             elif record.fix_safety == "unsafe":
                 self.unsafe += 1
-
-
-def fails(record: Record) -> bool:
-    """Errors and warnings fail a run; information notes (a library's graph-mode note, a
-    compat.v1 file's note) are reported but hold nothing up."""
-    return record.severity in ("error", "warning")
 
 
 @dataclass(frozen=True)
@@ -299,6 +239,21 @@ class StatisticsReporter:
             f"{tally.safe:>5} {tally.unsafe:>6} {manual:>6}"
         )
         self.write("\n".join(lines) + "\n")
+
+
+def make_reporter(
+    fmt: str, statistics: bool, write: Write, catalogue: Catalogue, style: Style
+) -> Reporter:
+    """The reporter of `check --format FMT` (with `--statistics`, of the per-rule counts)."""
+    if statistics:
+        return StatisticsReporter(write, catalogue, fmt, style)
+    if fmt == "json":
+        return JsonReporter(write)
+    if fmt == "github":
+        return GithubReporter(write)
+    if fmt == "sarif":
+        return SarifReporter(write, catalogue)
+    return TextReporter(write, style)
 
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}

@@ -1,8 +1,10 @@
-"""What a terminal gets that a pipe does not: colour (unless NO_COLOR) and a progress line."""
+"""What a terminal gets that a pipe does not: colour (unless NO_COLOR) and a progress line;
+`Console` writes output around that line."""
 
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Mapping
 from typing import TextIO
@@ -85,3 +87,21 @@ class Progress:
             self.stream.flush()
             self.shown = False
             self.last = 0.0  # redraw on the next file
+
+
+class Console:
+    """stdout and stderr, sharing a terminal with a progress line without garbling it."""
+
+    def __init__(self, progress: Progress | None = None) -> None:
+        self.progress = progress
+
+    def out(self, text: str) -> None:
+        if self.progress is not None:
+            self.progress.clear()
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    def err(self, text: str) -> None:
+        if self.progress is not None:
+            self.progress.clear()
+        print(text, file=sys.stderr, flush=True)

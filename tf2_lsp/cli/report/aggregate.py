@@ -32,16 +32,15 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from tf2_lsp.catalogue.rules import Catalogue, Rule
-from tf2_lsp.cli.formats import Record
+from tf2_lsp.cli.records import UNREADABLE, Record
 
 FixClass = Literal["safe", "unsafe", "manual", "none"]
 FIX_CLASSES: tuple[FixClass, ...] = ("safe", "unsafe", "manual", "none")
-UNREADABLE = "TF000"  # the CLI's pseudo-rule for files that cannot be analysed
 UNREADABLE_FAMILY = ("unreadable", "Files that could not be analysed")
 
 
 class ScanResult(Protocol):
-    """One file as the CLI's scan returns it (`cli.main.FileResult`)."""
+    """One file as the CLI's scan returns it (`cli.scan.FileResult`)."""
 
     @property
     def path(self) -> str: ...

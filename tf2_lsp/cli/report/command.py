@@ -21,8 +21,8 @@ from tf2_lsp.cli.report.aggregate import (
     report_root,
 )
 from tf2_lsp.cli.report.progress import with_progress
+from tf2_lsp.cli.status import EXIT_CLEAN, EXIT_ERROR
 
-EXIT_OK, EXIT_ERROR = 0, 2
 DEFAULT_HTML = "tf2-lsp-report.html"
 
 Scan = Callable[[list[Path]], Iterable[ScanResult]]
@@ -146,7 +146,7 @@ def run_report(
             print(f"tf2-lsp: cannot write {output}: {error.strerror or error}", file=sys.stderr)
             return EXIT_ERROR
         print(summary_line(report, output), file=sys.stderr)
-    return EXIT_OK
+    return EXIT_CLEAN
 
 
 def summary_line(report: Report, output: str) -> str:

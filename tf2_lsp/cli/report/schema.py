@@ -15,10 +15,9 @@ from typing import Any
 
 from tf2_lsp import __version__
 from tf2_lsp.catalogue.rules import Catalogue
-from tf2_lsp.cli.formats import Record
+from tf2_lsp.cli.records import UNREADABLE, Record
 from tf2_lsp.cli.report.aggregate import (
     FIX_CLASSES,
-    UNREADABLE,
     Baseline,
     Counts,
     Group,

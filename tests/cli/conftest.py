@@ -1,0 +1,100 @@
+"""Helpers of the command-line tests: a project on disk, the CLI as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TF1 = "import tensorflow as tf\ns = tf.Session()\ny = tf.log(x)\n"
+FIXED = "import tensorflow as tf\ns = tf.compat.v1.Session()\ny = tf.math.log(x)\n"
+UNSAFE = (
+    "import tensorflow as tf\n"
+    "f = tf.gfile.FastGFile(p)\n"  # TF302: native fix unsafe
+    "o = tf.train.AdamOptimizer(0.1)\n"  # TF911: native fix unsafe
+    "h = tf.contrib.training.HParams(a=1)\n"  # TF407: manual
+)
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "tf2_lsp", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=env,
+        check=False,
+    )
+
+
+def project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
+    # A pyproject.toml at the root stops the config search from reaching outer directories.
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    for name, content in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_bytes(content.encode())
+    return tmp_path
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(directory)): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+def run_stdin(*args: str | Path, text: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "tf2_lsp", *map(str, args)],
+        input=text,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        check=False,
+    )
+
+
+def _unprivileged_prefix() -> list[str]:
+    """Run as `nobody` when the tests run as root (root reads everything)."""
+    if os.geteuid() != 0:
+        return []
+    prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    try:
+        subprocess.run([*prefix, sys.executable, "-c", ""], check=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        pytest.skip("cannot run Python as an unprivileged user here")
+    return prefix
+
+
+def shared_project(files: dict[str, str]) -> Path:
+    """A project in a directory another user may enter (pytest's tmp_path is root-only)."""
+    root = Path(tempfile.mkdtemp(prefix="tf2-lsp-test-"))
+    root.chmod(0o755)
+    project(root, files)
+    return root
+
+
+def run_unprivileged(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [*_unprivileged_prefix(), sys.executable, "-m", "tf2_lsp", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd="/",
+        env=env,
+        check=False,
+        timeout=60,
+    )

@@ -1,0 +1,26 @@
+"""`fix --diff` output (cli/diff.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli.conftest import project, run
+from tf2_lsp.cli.diff import colour_diff, unified_diff
+from tf2_lsp.cli.terminal import Style
+
+
+def test_diff_headers_for_absolute_and_relative_paths(tmp_path: Path) -> None:
+    root = project(tmp_path, {"pkg/a.py": "import tensorflow as tf\ns = tf.Session()\n"})
+    absolute = run("fix", "--diff", root / "pkg" / "a.py")
+    assert f"--- {(root / 'pkg' / 'a.py').as_posix()}\n" in absolute.stdout
+    relative = run("fix", "--diff", "pkg/a.py", cwd=root)
+    assert "--- a/pkg/a.py\n+++ b/pkg/a.py\n" in relative.stdout
+
+
+def test_a_diff_is_coloured_only_when_the_style_is_on() -> None:
+    diff = unified_diff("a\nb\n", "a\nc\n", Path("m.py"))
+    assert diff.startswith("--- a/m.py\n+++ b/m.py\n@@ ")
+    assert colour_diff(diff, Style(False)) == diff
+    coloured = colour_diff(diff, Style(True))
+    assert "\x1b[1;31m-b\x1b[0m\n" in coloured and "\x1b[32m+c\x1b[0m\n" in coloured
+    assert coloured.startswith("\x1b[1m--- a/m.py\x1b[0m\n")

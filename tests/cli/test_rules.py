@@ -1,0 +1,36 @@
+"""`tf2-lsp rules` (cli/rules.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tf2_lsp.cli import main as cli
+
+
+def test_rules_listing_and_one_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["rules"]) == 0
+    listing = capsys.readouterr().out
+    assert "TF101" in listing and "TF214" in listing
+    assert cli.main(["rules", "tf101"]) == 0
+    assert "Session" in capsys.readouterr().out
+    assert cli.main(["rules", "TF999"]) == 2
+    assert "no rule TF999" in capsys.readouterr().err
+
+
+def test_rules_listing_is_sorted_with_a_header(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:3] == ["CODE", "NAME", "SEVERITY"]
+    codes = [line.split()[0] for line in lines[1:]]
+    assert codes == sorted(codes) and len(codes) > 100
+
+
+def test_rule_text_indents_code_instead_of_printing_fences(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["rules", "TF931"]) == 0
+    text = capsys.readouterr().out
+    assert "```" not in text and "\npython\n" not in text
+    assert "\n    h = tf.compat.v1.layers.dense(x, 128, activation=tf.nn.relu)\n" in text
+    assert cli.main(["rules", "TF931", "--format", "markdown"]) == 0
+    assert "```python\n" in capsys.readouterr().out

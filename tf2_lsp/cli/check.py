@@ -1,0 +1,154 @@
+"""`tf2-lsp check`: each file's findings, reported in the chosen format as they arrive, or
+recorded as a baseline (`--write-baseline`) and later left out (`--baseline`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+
+from tf2_lsp.catalogue.rules import Catalogue, load_catalogue
+from tf2_lsp.cli.baseline import Baseline, BaselineError
+from tf2_lsp.cli.formats import Tally, make_reporter
+from tf2_lsp.cli.notebooks import Notebook, check_notebook
+from tf2_lsp.cli.parser import STDIN
+from tf2_lsp.cli.records import (
+    UNREADABLE,
+    Record,
+    SourceLines,
+    syntax_record,
+    to_record,
+    too_deep,
+    unreadable,
+)
+from tf2_lsp.cli.scan import FileResult, FileRun, file_settings, read_file
+from tf2_lsp.cli.status import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+from tf2_lsp.cli.suggest import hint
+from tf2_lsp.cli.terminal import Style
+from tf2_lsp.engine import analyse
+from tf2_lsp.files.sourcefile import SourceError, SourceFile
+from tf2_lsp.settings import Settings
+
+
+def check_file(path: Path, config: Settings) -> FileResult:
+    read = read_file(path)
+    if isinstance(read, FileResult):
+        return read
+    if isinstance(read, Notebook):
+        return check_notebook_file(path, config, read)
+    return check_source(str(path), read, config)
+
+
+def check_source(name: str, source: SourceFile, config: Settings) -> FileResult:
+    result = FileResult(name)
+    detection = analyse(source.text, load_catalogue(), file_settings(config, name))
+    text = source.text
+    result.lines = text.count("\n") + (1 if text and not text.endswith("\n") else 0)  # as wc -l
+    if detection.syntax_error is not None:
+        result.records.append(syntax_record(result.path, detection.syntax_error))
+    lines = SourceLines(source.text)
+    result.records.extend(to_record(result.path, f, lines) for f in detection.findings)
+    result.records.extend(too_deep(result.path, line) for line in detection.too_deep)
+    return result
+
+
+def check_notebook_file(path: Path, config: Settings, notebook: Notebook) -> FileResult:
+    """A `.ipynb` file: findings per code cell (`Record.cell`), lines counted in the cell."""
+    result = FileResult(str(path))
+    found, problem = check_notebook(notebook, file_settings(config, result.path))
+    result.lines = sum(code.count("\n") + 1 for _, code in notebook.cells)
+    if problem is not None:
+        result.records.append(unreadable(result.path, f"syntax error at {problem}"))
+    for item in found:
+        record = to_record(result.path, item.finding)
+        result.records.append(replace(record, cell=item.cell, line_text=item.line_text))
+    return result
+
+
+def run_check(
+    files: list[Path],
+    config: Settings,
+    args: argparse.Namespace,
+    catalogue: Catalogue,
+    style: Style,
+) -> int:
+    """`check PATH...`."""
+    run = FileRun(files, args.jobs, "Checking")
+    return _report(run, partial(check_file, config=config), args, catalogue, style)
+
+
+def run_check_stdin(
+    name: str | Path,
+    source: SourceFile | SourceError,
+    config: Settings,
+    args: argparse.Namespace,
+    catalogue: Catalogue,
+    style: Style,
+) -> int:
+    """`check -`: the text read from stdin, reported as the file `name`."""
+    result = (
+        FileResult(str(name), records=[unreadable(str(name), str(source))])
+        if isinstance(source, SourceError)
+        else check_source(str(name), source, config)
+    )
+    run = FileRun([STDIN], args.jobs, "Checking")
+    return _report(run, lambda _: result, args, catalogue, style)
+
+
+def _report(
+    run: FileRun,
+    check: Callable[[Path], FileResult],
+    args: argparse.Namespace,
+    catalogue: Catalogue,
+    style: Style,
+) -> int:
+    """Each file's records to the reporter as they arrive (or, with --write-baseline, to the
+    baseline at the end), then the summary; the exit status."""
+    baseline = None
+    if args.baseline is not None:
+        try:  # before checking: a wrong baseline should not cost a full run to find out
+            baseline = Baseline.read(args.baseline)
+        except BaselineError as error:
+            print(f"tf2-lsp: {error}; aborting", file=sys.stderr)
+            return EXIT_ERROR
+    collected: list[Record] = []
+    reporter = make_reporter(args.format, args.statistics, run.console.out, catalogue, style)
+    tally = Tally(files=len(run.files))
+    for result in run.results(check):
+        records = result.records
+        if args.write_baseline is not None:
+            collected.extend(records)
+            continue
+        if baseline is not None:
+            records, known = baseline.new_findings(records)
+            tally.baselined += known
+        tally.add(records)
+        reporter.add(records)
+    if args.write_baseline is not None:
+        return write_baseline(args.write_baseline, collected)
+    reporter.finish(tally, hint(args))
+    if run.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if tally.failing else EXIT_CLEAN
+
+
+def write_baseline(path: Path, records: list[Record]) -> int:
+    kept = [r for r in records if r.code != UNREADABLE]
+    try:
+        Baseline.from_records(kept, path).write(path)
+    except OSError as error:
+        print(f"tf2-lsp: cannot write baseline {path}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_ERROR
+    files = len({r.path for r in kept})
+    print(f"Wrote {len(kept)} finding(s) in {files} file(s) to {path}.", file=sys.stderr)
+    unreadable_files = len(records) - len(kept)
+    if unreadable_files:
+        print(
+            f"tf2-lsp: {unreadable_files} file(s) could not be analysed and are not in the "
+            "baseline",
+            file=sys.stderr,
+        )
+    return EXIT_CLEAN

@@ -1,0 +1,42 @@
+"""`fix --diff`: a unified diff with git's `a/` and `b/` names, coloured on a terminal."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from tf2_lsp.cli.terminal import Style
+
+
+def unified_diff(before: str, after: str, path: Path) -> str:
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=_diff_name("a", path),
+            tofile=_diff_name("b", path),
+        )
+    )
+
+
+def _diff_name(side: str, path: Path) -> str:
+    """`a/pkg/model.py` for relative paths, as git writes them; absolute paths as they are."""
+    return path.as_posix() if path.is_absolute() else f"{side}/{path.as_posix()}"
+
+
+def colour_diff(diff: str, style: Style) -> str:
+    if not style.enabled:
+        return diff
+    lines = []
+    for line in diff.splitlines(keepends=True):
+        body = line.rstrip("\n")
+        if line.startswith(("---", "+++")):
+            body = style.bold(body)
+        elif line.startswith("-"):
+            body = style.red(body)
+        elif line.startswith("+"):
+            body = style.green(body)
+        elif line.startswith("@@"):
+            body = style.cyan(body)
+        lines.append(body + line[len(line.rstrip("\n")) :])
+    return "".join(lines)

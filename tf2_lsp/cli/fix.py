@@ -1,0 +1,211 @@
+"""`tf2-lsp fix`: rewrite each file in place (or print its diff), then say what is left and
+which command would fix more."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from functools import partial
+from pathlib import Path
+
+from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.cli.check import check_notebook_file
+from tf2_lsp.cli.diff import colour_diff, unified_diff
+from tf2_lsp.cli.notebooks import Notebook, fix_notebook, notebook_from_text, remaining_findings
+from tf2_lsp.cli.records import UNREADABLE, Record, SourceLines, fails, to_record, unreadable
+from tf2_lsp.cli.scan import FileResult, FileRun, file_settings, read_file
+from tf2_lsp.cli.status import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+from tf2_lsp.cli.suggest import fix_command
+from tf2_lsp.cli.terminal import Style
+from tf2_lsp.engine import UnsafeSelection, fix_all, is_fixable
+from tf2_lsp.files.sourcefile import SourceError, SourceFile, WriteSkipped, write_source
+from tf2_lsp.model import Finding
+from tf2_lsp.settings import Settings
+
+NOT_CHANGED = "; not changed"
+
+
+def fix_file(path: Path, config: Settings, diff_only: bool) -> FileResult:
+    read = read_file(path, NOT_CHANGED)
+    if isinstance(read, FileResult):
+        return read
+    if isinstance(read, Notebook):
+        return fix_notebook_file(path, config, diff_only, read)
+    result, fixed = fix_text(str(path), read, config)
+    if fixed is None:
+        return result
+    if diff_only:
+        result.diff = unified_diff(read.text, fixed, path)
+        return result
+    try:
+        write_source(read, fixed)
+    except WriteSkipped as reason:
+        result.skipped = str(reason)
+        _unwritten(result)
+    except (OSError, UnicodeEncodeError) as error:
+        result.io_error = f"cannot write: {error}"
+        _unwritten(result)
+    return result
+
+
+def _unwritten(result: FileResult) -> None:
+    """Only what reached the disk counts as applied; the rest is left."""
+    result.applied = 0
+    result.records += result.fixed
+    result.needs["unwritten"] += len(result.fixed)
+
+
+def fix_notebook_file(
+    path: Path, config: Settings, diff_only: bool, notebook: Notebook
+) -> FileResult:
+    options = file_settings(config, str(path))
+    fixed, applied, problem = fix_notebook(notebook, options, config.unsafe_fixes)
+    if problem is not None:
+        result = FileResult(str(path))
+        result.records.append(unreadable(result.path, problem + NOT_CHANGED))
+        return result
+    after = notebook if fixed is None else notebook_from_text(notebook, fixed)
+    result = check_notebook_file(path, config, after)
+    result.needs.update(
+        _needs(record_finding, config, config.unsafe_fixes, False)
+        for record_finding in remaining_findings(after, options)
+    )
+    if fixed is None:
+        return result
+    result.applied = applied
+    if diff_only:
+        result.diff = unified_diff(notebook.source.text, fixed, path)
+        return result
+    try:
+        write_source(notebook.source, fixed)
+    except (OSError, UnicodeEncodeError) as error:
+        result.io_error = f"cannot write: {error}"
+    return result
+
+
+def fix_text(name: str, source: SourceFile, config: Settings) -> tuple[FileResult, str | None]:
+    """Fix one file's text: the result, and the new text (None when nothing changed)."""
+    result = FileResult(name)
+    unsafe = config.unsafe_fixes
+    options = file_settings(config, name)
+    outcome = fix_all(source.text, load_catalogue(), options, unsafe=unsafe)
+    if outcome.error is not None:
+        result.records.append(
+            unreadable(result.path, outcome.error + NOT_CHANGED, *outcome.error_position)
+        )
+        return result, None
+    lines = SourceLines(outcome.source)
+    result.records = [to_record(result.path, f, lines) for f in outcome.remaining]
+    failed = {(f.code, f.written) for f, _ in outcome.failed}
+    result.needs.update(
+        _needs(f, config, unsafe, (f.code, f.written) in failed)
+        for f in outcome.remaining
+        if f.severity in ("error", "warning")  # information notes are not left to do
+    )
+    if not outcome.changed or outcome.source == source.text:
+        return result, None
+    result.applied = len(outcome.applied)
+    before = SourceLines(source.text)
+    result.fixed = [to_record(result.path, f, before) for f in outcome.applied]
+    return result, outcome.source
+
+
+def _needs(finding: Finding, config: Settings, unsafe: UnsafeSelection, failed: bool) -> str:
+    """What a finding left by `fix` needs: more flags, or a human."""
+    if failed or finding.refused:
+        return "manual"
+    if finding.fix is not None:
+        return "manual" if is_fixable(finding, unsafe) else "unsafe"
+    if config.level == "compat" and not finding.compat:
+        native = finding.rule.fix_for("native")
+        if native is not None and native.level == "native" and native.kind != "manual":
+            safety = config.safety(finding.code, native.safety)
+            return "native" if safety == "safe" or unsafe is True else "native-unsafe"
+    return "manual"
+
+
+def run_fix(files: list[Path], config: Settings, args: argparse.Namespace, style: Style) -> int:
+    """`fix PATH...`: diffs on stdout, problems and the summary on stderr."""
+    run = FileRun(files, args.jobs, "Fixing")
+    console = run.console
+    applied = changed = 0
+    remaining: list[Record] = []
+    needs: Counter[str] = Counter()
+    diffs = False
+    for result in run.results(partial(fix_file, config=config, diff_only=args.diff)):
+        if result.skipped:
+            console.err(f"tf2-lsp: {result.path}: {result.skipped}")
+        if result.diff:
+            diffs = True
+            console.out(colour_diff(result.diff, style))
+        for record in result.records:
+            if record.code == UNREADABLE:
+                console.err(
+                    f"{record.path}:{record.line}:{record.column}: {record.code} {record.message}"
+                )
+        applied += result.applied
+        changed += 1 if result.applied else 0
+        remaining.extend(result.records)
+        needs.update(result.needs)
+    print(fix_summary(args, applied, changed, len(files), needs), file=sys.stderr)
+    if run.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if any(map(fails, remaining)) or diffs else EXIT_CLEAN
+
+
+def run_fix_stdin(
+    name: str | Path,
+    source: SourceFile | SourceError,
+    config: Settings,
+    args: argparse.Namespace,
+    style: Style,
+) -> int:
+    """`fix -`: the fixed text (or with --diff, the diff) on stdout, the summary on stderr."""
+    if isinstance(source, SourceError):
+        print(f"{name}:1:1: {UNREADABLE} cannot analyse this file: {source}", file=sys.stderr)
+        return EXIT_ERROR
+    result, fixed = fix_text(str(name), source, config)
+    for record in result.records:
+        if record.code == UNREADABLE:
+            print(
+                f"{name}:{record.line}:{record.column}: {record.code} {record.message}",
+                file=sys.stderr,
+            )
+    if args.diff:
+        if fixed is not None:
+            sys.stdout.write(colour_diff(unified_diff(source.text, fixed, Path(name)), style))
+    else:
+        sys.stdout.write(source.text if fixed is None else fixed)
+    sys.stdout.flush()
+    print(
+        fix_summary(args, result.applied, 1 if result.applied else 0, 1, result.needs),
+        file=sys.stderr,
+    )
+    if any(r.code == UNREADABLE for r in result.records):
+        return EXIT_FINDINGS
+    failing = any(map(fails, result.records))
+    return EXIT_FINDINGS if failing or (args.diff and fixed is not None) else EXIT_CLEAN
+
+
+def fix_summary(
+    args: argparse.Namespace, applied: int, changed: int, files: int, needs: Counter[str]
+) -> str:
+    verb = "Would apply" if args.diff else "Applied"
+    left = sum(needs.values())
+    text = f"{verb} {applied} fix(es) in {changed} of {files} file(s); {left} finding(s) left"
+    if not left:
+        return text + "."
+    fixable = left - needs["manual"] - needs["unwritten"]
+    parts = []
+    if needs["unwritten"]:
+        parts.append(f"{needs['unwritten']} fixed but not written (see the messages above)")
+    if fixable:
+        native = needs["native"] + needs["native-unsafe"] > 0
+        unsafe = needs["unsafe"] + needs["native-unsafe"] > 0
+        command = fix_command(args, "native" if native else None, unsafe)
+        review = " after review" if unsafe else ""
+        parts.append(f"{fixable} fixable{review} with `{command}`")
+    if needs["manual"]:
+        parts.append(f"{needs['manual']} to migrate by hand (`tf2-lsp check` lists them)")
+    return f"{text}: {', '.join(parts)}."

@@ -1,0 +1,26 @@
+"""`tf2-lsp rules [CODE]`: the rule list, or one rule's documentation."""
+
+from __future__ import annotations
+
+import sys
+
+from tf2_lsp.catalogue.docs import rule_markdown, rule_text
+from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.cli.status import EXIT_CLEAN, EXIT_ERROR
+
+
+def show_rules(catalogue: Catalogue, code: str | None, fmt: str) -> int:
+    if code is None:
+        rules = sorted(catalogue.rules, key=lambda rule: rule.code)
+        width = max(len(rule.name) for rule in rules)
+        print(f"{'CODE':7} {'NAME':{width}} {'SEVERITY':11} FIXES (level/safety)")
+        for rule in rules:
+            fixes = ", ".join(f"{f.level}/{f.safety}" for f in rule.fixes if f.kind != "manual")
+            print(f"{rule.code:7} {rule.name:{width}} {rule.severity:11} {fixes or 'manual'}")
+        return EXIT_CLEAN
+    found = catalogue.by_code.get(code.upper())
+    if found is None:
+        print(f"tf2-lsp: no rule {code}; `tf2-lsp rules` lists them", file=sys.stderr)
+        return EXIT_ERROR
+    print(rule_markdown(found) if fmt == "markdown" else rule_text(found))
+    return EXIT_CLEAN

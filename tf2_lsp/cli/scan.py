@@ -1,0 +1,114 @@
+"""A command's work over many files: each file's outcome (`FileResult`), reading a file or
+saying why it cannot be read, and running a per-file function over all of them in file order
+(in worker processes for large trees) with a progress line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from tf2_lsp.catalogue.api import warm_api_lists
+from tf2_lsp.cli.notebooks import Notebook, NotebookError, is_notebook, read_notebook
+from tf2_lsp.cli.pool import map_in_workers
+from tf2_lsp.cli.records import Record, unreadable
+from tf2_lsp.cli.terminal import Console, Progress
+from tf2_lsp.files.sourcefile import SourceError, SourceFile, read_source
+from tf2_lsp.settings import Settings
+
+PARALLEL_MIN_FILES = 16  # below this, worker start-up costs more than it saves
+
+
+@dataclass
+class FileResult:
+    """One file's outcome, as `check`, `fix` and `report` read it (sent back from workers)."""
+
+    path: str
+    records: list[Record] = field(default_factory=list)
+    io_error: str | None = None
+    applied: int = 0
+    diff: str = ""
+    lines: int = 0
+    # What the remaining findings need: "unsafe", "native", "native-unsafe", "manual", or
+    # "unwritten" (fixed, but the file was not written: skipped or failed).
+    needs: Counter[str] = field(default_factory=Counter)
+    skipped: str | None = None  # why the fixed text was deliberately not written
+    fixed: list[Record] = field(default_factory=list)  # the findings the fixed text resolves
+
+
+def read_file(path: Path, note: str = "") -> SourceFile | Notebook | FileResult:
+    """The file's text (a `.ipynb` file's notebook), or the result that says why it cannot be
+    read: an I/O error fails the run; text that is not Python or not a notebook is one TF000
+    record, its message ending in `note` (`fix` adds "; not changed")."""
+    try:
+        return read_notebook(path) if is_notebook(path) else read_source(path)
+    except SourceError as error:
+        return _unread(path, str(error), error.io, note)
+    except NotebookError as error:
+        return _unread(path, str(error), "cannot read" in str(error), note)
+
+
+def _unread(path: Path, message: str, io: bool, note: str) -> FileResult:
+    result = FileResult(str(path))
+    if io:
+        result.io_error = message
+    else:
+        result.records.append(unreadable(result.path, message + note))
+    return result
+
+
+def file_settings(config: Settings, name: str) -> Settings:
+    """The settings for one file: per-file-ignores match its absolute path (none for unnamed
+    stdin)."""
+    return config.for_file(None if name == "-" else str(Path(name).resolve()))
+
+
+def _guarded(function: Callable[[Path], FileResult], path: Path) -> FileResult:
+    """One file's failure (a bug, MemoryError) is that file's error, not the run's traceback."""
+    try:
+        return function(path)
+    except Exception as error:
+        return FileResult(str(path), io_error=f"internal error, please report it: {error!r}")
+
+
+def _lost(path: Path, reason: str) -> FileResult:
+    return FileResult(str(path), io_error=reason)
+
+
+def map_files(
+    function: Callable[[Path], FileResult], files: list[Path], jobs: int
+) -> Iterator[FileResult]:
+    """Results in file order, each as soon as it (and those before it) are done."""
+    workers = jobs or os.cpu_count() or 1
+    guarded = partial(_guarded, function)
+    warm_api_lists()  # loaded once here, so forked workers inherit them
+    if workers <= 1 or len(files) < PARALLEL_MIN_FILES or sys.platform == "win32":
+        yield from map(guarded, files)
+        return
+    # A worker that dies (out of memory) costs its own file only; see cli/pool.py.
+    yield from map_in_workers(guarded, files, workers, _lost)
+
+
+class FileRun:
+    """`check` and `fix` over their files: results in file order, a progress line meanwhile.
+    A file's I/O error is printed as it arrives and fails the run (`errors`: exit status 2)."""
+
+    def __init__(self, files: list[Path], jobs: int, verb: str) -> None:
+        self.files = files
+        self.jobs = jobs
+        self.progress = Progress(sys.stderr, len(files), verb)
+        self.console = Console(self.progress)
+        self.errors = False
+
+    def results(self, function: Callable[[Path], FileResult]) -> Iterator[FileResult]:
+        for result in map_files(function, self.files, self.jobs):
+            self.progress.advance()
+            if result.io_error:
+                self.errors = True
+                self.console.err(f"tf2-lsp: {result.path}: {result.io_error}")
+            yield result
+        self.progress.clear()
