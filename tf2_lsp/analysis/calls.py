@@ -27,7 +27,7 @@ from tf2_lsp.catalogue.rules import ArgChange, Level
 from tf2_lsp.catalogue.signatures import COMPAT, TF, Signature, Signatures
 from tf2_lsp.model import ArgumentEdit, CallEdit
 from tf2_lsp.transforms.base import has_star
-from tf2_lsp.transforms.call_map import CallMap
+from tf2_lsp.transforms.call_map import CallMap, arrange
 
 Note = tuple[int | None, str]
 
@@ -409,34 +409,22 @@ def _related(a: str, b: str) -> bool:
 def call_map_problem(call: ast.Call, mapping: CallMap, sigs: Signatures) -> str | None:
     """Why the call a `CallMap` transform writes (`tf.train.AdamOptimizer(...)` ->
     `tf.keras.optimizers.Adam(...)`) would not bind to the target's signature; None if it
-    binds or the data does not know the target. Mirrors `transforms.call_map.remap_call`."""
+    binds or the data does not know the target. It arranges the arguments as the rewrite does
+    (`transforms.call_map.arrange`), without the rewrite's refusals."""
     goal = sigs.target(mapping.target)
     if goal is None or has_star(call):
         return None
-    rename = dict(mapping.rename)
-    positional = 0
-    keywords: list[str] = []
+    named: list[tuple[str, bool]] = []
     for index, item in enumerate(arguments_in_order(call)):
         if isinstance(item, ast.keyword):
-            name = item.arg or ""
+            named.append((item.arg or "", False))
         elif index < len(mapping.v1):
-            name = mapping.v1[index]
+            named.append((mapping.v1[index], True))
         else:
             return None  # the rewrite refuses it itself
-        if name in mapping.drop or name == mapping.inputs or name in mapping.call:
-            continue
-        new = rename.get(name, name)
-        if (
-            not isinstance(item, ast.keyword)
-            and not keywords
-            and positional < len(mapping.v2)
-            and mapping.v2[positional] == new
-        ):
-            positional += 1
-        else:
-            keywords.append(new)
-    written = {*mapping.v2[:positional], *keywords}
-    keywords.extend(name for name, _ in mapping.pin if name not in written)
+    placed, pins = arrange(mapping, named)
+    positional = placed.count("")
+    keywords = [*(place for place in placed if place), *pins]
     problem = goal.bind(positional, keywords, required=())
     if problem is None:
         return None

@@ -8,7 +8,7 @@ one. Detection binds the call it would write against the target's real signature
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -121,41 +121,57 @@ def remap_call(
         if [n[0] for n in first] != list(mapping.v2[: len(first)]):
             raise FixError(f"needs {', '.join(mapping.positional)} to write the TF2 form")
         named = [(n, a, True) for n, a, _ in first] + [n for n in named if n not in first]
-    rename = dict(mapping.rename)
+    placed, pins = arrange(mapping, [(name, positional) for name, _, positional in named])
     scale = dict(mapping.scale)
     inputs: cst.Arg | None = None
     at_call: list[cst.Arg] = []
     args: list[cst.Arg] = []
-    slot = 0  # next positional slot of the target
-    for name, arg, positional in named:
-        if name in mapping.drop:
+    for (name, arg, _), place in zip(named, placed, strict=True):
+        if place is None:  # not an argument of the target
+            if name in mapping.drop:
+                continue
+            if name == mapping.inputs:
+                inputs = bare(arg)
+            else:
+                at_call.append(keyword_arg(name, arg.value))
             continue
-        if name == mapping.inputs:
-            inputs = bare(arg)
-            continue
-        if name in mapping.call:
-            at_call.append(keyword_arg(name, arg.value))
-            continue
-        new = rename.get(name, name)
         value = _times(arg.value, scale[name]) if name in scale else arg.value
-        if (
-            positional
-            and slot < len(mapping.v2)
-            and mapping.v2[slot] == new
-            and (not args or args[-1].keyword is None)
-        ):
-            args.append(bare(arg).with_changes(value=value))
-            slot += 1
-        else:
-            args.append(keyword_arg(new, value))
-    written = [*mapping.v2[:slot], *(a.keyword.value for a in args if a.keyword is not None)]
+        args.append(
+            bare(arg).with_changes(value=value) if place == "" else keyword_arg(place, value)
+        )
+    written = [*mapping.v2[: placed.count("")], *(place for place in placed if place)]
     if len(written) != len(set(written)):
         raise FixError("an argument is passed twice after renaming")
-    for name, default in mapping.pin:
-        if name not in written:
-            args.append(keyword_arg(name, cst.parse_expression(default)))
+    defaults = dict(mapping.pin)
+    args.extend(keyword_arg(name, cst.parse_expression(defaults[name])) for name in pins)
     new_call = renamed(call, names, mapping.target).with_changes(args=[])
     return with_args(new_call, args), inputs, at_call
+
+
+def arrange(
+    mapping: CallMap, named: Sequence[tuple[str, bool]]
+) -> tuple[list[str | None], list[str]]:
+    """How the TF2 call passes each TF1 argument, given in order as (TF1 name, passed by
+    position): "" by position, else the keyword; None when the target does not take it
+    (dropped, the layer input, a call-time argument). Then the pinned TF1 defaults it adds.
+    The rewrite and detection's binding check (`analysis.calls.call_map_problem`) both use it,
+    so the call that is verified is the call that is written."""
+    rename = dict(mapping.rename)
+    placed: list[str | None] = []
+    slot = 0  # next positional slot of the target
+    for name, positional in named:
+        if name in mapping.drop or name == mapping.inputs or name in mapping.call:
+            placed.append(None)
+            continue
+        new = rename.get(name, name)
+        by_keyword = any(placed)  # once one argument goes by keyword, all later ones do
+        if positional and not by_keyword and slot < len(mapping.v2) and mapping.v2[slot] == new:
+            placed.append("")
+            slot += 1
+        else:
+            placed.append(new)
+    written = {*mapping.v2[:slot], *(place for place in placed if place)}
+    return placed, [name for name, _ in mapping.pin if name not in written]
 
 
 def _times(value: cst.BaseExpression, factor: int) -> cst.BaseExpression:
