@@ -23,6 +23,7 @@ import ast
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from tf2_lsp.analysis.spelling import through_tensorflow
 from tf2_lsp.catalogue.rules import ArgChange, Level
 from tf2_lsp.catalogue.signatures import COMPAT, TF, Signature, Signatures
 from tf2_lsp.model import ArgumentEdit, CallEdit
@@ -276,7 +277,8 @@ def _same_name(symbol: str) -> str:
 
 
 def _display(qualified: str) -> str:
-    return "tf." + qualified[len(TF) :] if qualified.startswith(TF) else qualified
+    """The call model knows no file, so its notes write TensorFlow as `tf`."""
+    return through_tensorflow(qualified, "tf")
 
 
 def _kept_note(name: str, value: ast.expr, fallback: str) -> str:

@@ -14,8 +14,9 @@ import ast
 from collections.abc import Mapping
 from dataclasses import replace
 
-from tf2_lsp.analysis.detect import ModuleWalker, finish_detection, statement_layout
+from tf2_lsp.analysis.detect import finish_detection, statement_layout
 from tf2_lsp.analysis.resolve import Scope
+from tf2_lsp.analysis.walker import ModuleWalker
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.model import Detection, Finding, ReceiverCandidate
 from tf2_lsp.settings import Settings
@@ -53,10 +54,9 @@ def reanalyse(
             return None
     except (SyntaxError, ValueError):
         return None
-    walker = ModuleWalker(new_source, catalogue, options, receiver_hints or {})
     module = previous.module_scope
-    walker.module_scope = Scope("module", None, dict(module.names), set(module.explicit_global))
-    walker.scope = walker.module_scope
+    resumed = Scope("module", None, dict(module.names), set(module.explicit_global))
+    walker = ModuleWalker(new_source, catalogue, options, receiver_hints or {}, resumed)
     delta = len(new_lines) - len(old_lines)
     walker.imports_end = _moved(previous.imports_end, old_last, delta)
     walker.first_import = _moved(previous.first_import, old_last, delta)

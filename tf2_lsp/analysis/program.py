@@ -16,7 +16,8 @@ The call changes TensorFlow's mode for the whole process, so where it goes matte
   too late, and the call goes after the imports;
 * a library module: no edit. An information finding says that its entry points must do it.
 
-The walker (detect.py) collects the facts while it walks; this module only judges them.
+The walker (tf2_lsp.analysis.walker) collects the facts while it walks; this module only judges
+them.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from tf2_lsp.text import Span
 from tf2_lsp.transforms.program_opt_out import DISABLE_V2
 
 if TYPE_CHECKING:
-    from tf2_lsp.analysis.detect import ModuleWalker
+    from tf2_lsp.analysis.reporter import Reporter
+    from tf2_lsp.analysis.walker import ModuleWalker
 
 SCRIPT_RULE = "TF801"
 LIBRARY_RULE = "TF810"
@@ -143,7 +145,7 @@ def module_kind(tree: ast.Module) -> tuple[ModuleKind, ast.If | None]:
 
 def check_program(walker: ModuleWalker, tree: ast.Module) -> None:
     """Add the whole-program findings (TF801 with its fix, or TF810) to `walker`."""
-    facts = walker.program
+    facts = walker.facts
     first_import = walker.first_tf_import
     if facts.disables_v2 or first_import is None or not walker.imports_end:
         return
@@ -151,23 +153,24 @@ def check_program(walker: ModuleWalker, tree: ast.Module) -> None:
     if not signals:
         return
     kind, main = module_kind(tree)
-    span = walker.span_of(first_import)
-    walker.statement = (walker.imports_end, walker.imports_end)
+    span = walker.text.span_of(first_import)
+    reporter = walker.reporter
+    reporter.statement = (walker.imports_end, walker.imports_end)
     if kind == "library":
         library_rule = walker.catalogue.by_code.get(LIBRARY_RULE)
         if library_rule is not None:
-            walker.add(library_rule, DISABLE_V2, "", span, span, "program", False)
+            reporter.add(library_rule, DISABLE_V2, "", span, span, "program", False)
         return
     # Where the call goes: a Span of zero width at the insertion line, indented as it must be.
     insert = Span(walker.imports_end + 1, 0, walker.imports_end + 1, 0)
     if kind == "script" and main is not None and not _runs_at_import(signals, main):
         first = main.body[0]
         if first.lineno > main.lineno:  # not `if __name__ == "__main__": main()` on one line
-            column = walker.index.char_column(first.lineno, first.col_offset)
+            column = walker.text.index.char_column(first.lineno, first.col_offset)
             insert = Span(first.lineno, column, first.lineno, column)
     for rule in walker.catalogue.exact.get(DISABLE_V2, ()):
         if rule.code == SCRIPT_RULE:
-            walker.add(rule, DISABLE_V2, "", span, insert, "program", False)
+            reporter.add(rule, DISABLE_V2, "", span, insert, "program", False)
 
 
 def _runs_at_import(signals: list[tuple[str, int, bool]], main: ast.If) -> bool:
@@ -219,10 +222,9 @@ def _is_test_case(base: ast.expr) -> bool:
     return isinstance(name, str) and name.endswith("TestCase")
 
 
-def note_compat_import(walker: ModuleWalker, node: ast.Import | ast.ImportFrom, local: str) -> None:
-    """`import tensorflow.compat.v1 as tf`: the file speaks TF1 (TF812, information)."""
-    rule = walker.catalogue.by_code.get(COMPAT_FILE_RULE)
-    if rule is None or any(f.rule is rule for f in walker.findings):
+def note_compat_import(reporter: Reporter, span: Span, local: str) -> None:
+    """`import tensorflow.compat.v1 as tf` at `span`: the file speaks TF1 (TF812, information)."""
+    rule = reporter.catalogue.by_code.get(COMPAT_FILE_RULE)
+    if rule is None or any(f.rule is rule for f in reporter.findings):
         return
-    span = walker.span_of(node)
-    walker.add(rule, "tensorflow.compat.v1", local, span, span, "program", False)
+    reporter.add(rule, "tensorflow.compat.v1", local, span, span, "program", False)

@@ -36,6 +36,15 @@ def canonical(qualified: str) -> tuple[str, bool]:
     return qualified, False
 
 
+def canonical_for_rules(qualified: str) -> tuple[str, bool]:
+    """`canonical`, except that contrib reached through compat.v1 counts as plain TF1 code:
+    `tf.compat.v1.contrib` never existed, so it fails like `tf.contrib` and is fixed alike."""
+    name, compat = canonical(qualified)
+    if compat and (name == "tensorflow.contrib" or name.startswith("tensorflow.contrib.")):
+        return name, False
+    return name, compat
+
+
 def is_tensorflow(qualified: str) -> bool:
     return qualified == TF_ROOT or qualified.startswith(TF_ROOT + ".")
 

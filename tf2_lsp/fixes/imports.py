@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from tf2_lsp.analysis.spelling import spelled
+
 # How a fix imports a package the file does not import yet: (module, import line, local name).
 PREFERRED_IMPORTS: tuple[tuple[str, str, str], ...] = (
     ("tensorflow", "import tensorflow as tf", "tf"),
@@ -27,14 +29,9 @@ class Renderer:
     _added: dict[str, str] = field(default_factory=dict)  # module -> local name added
 
     def name(self, qualified: str) -> str:
-        best: tuple[str, str] | None = None
-        for local, bound in (*self.bindings.items(), *self._added_bindings()):
-            if (qualified == bound or qualified.startswith(bound + ".")) and (
-                best is None or len(bound) > len(best[1])
-            ):
-                best = (local, bound)
-        if best is not None:
-            return best[0] + qualified[len(best[1]) :]
+        found = spelled(qualified, (*self.bindings.items(), *self._added_bindings()))
+        if found is not None:
+            return found
         for module, line, local in PREFERRED_IMPORTS:
             if qualified == module or qualified.startswith(module + "."):
                 if local in self.taken:

@@ -1,0 +1,93 @@
+"""Calls and methods: which rules judge them, and what the call model makes of the arguments."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from tests.analysis.support import TF, findings
+from tf2_lsp.analysis import program, receivers
+from tf2_lsp.analysis.match_calls import CallMatcher
+from tf2_lsp.analysis.nodes import SourceText
+from tf2_lsp.analysis.policy import FixPolicy
+from tf2_lsp.analysis.reporter import Reporter
+from tf2_lsp.analysis.resolve import Binding
+from tf2_lsp.analysis.scopes import Scopes
+from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.model import ReceiverCandidate
+from tf2_lsp.settings import Settings
+from tf2_lsp.text import Span
+
+
+def test_refused_fix_keeps_the_finding_with_the_reason(catalogue: Catalogue) -> None:
+    [finding] = findings(TF + "y = tf.reduce_sum(x, None, None, None, [1], *rest)\n", catalogue)
+    assert finding.code == "TF211"
+    assert finding.fix is None
+    assert finding.refused is not None
+    assert "*args" in finding.message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "ds = tf.data.Dataset.range(3)\nit = ds.make_one_shot_iterator()\n",
+        "it = tf.data.TFRecordDataset(f).map(g).batch(3).make_one_shot_iterator()\n",
+        "ds = tf.data.Dataset.range(3)\nds = ds.shuffle(3).repeat()\n"
+        "it = ds.make_initializable_iterator()\n",
+    ],
+)
+def test_dataset_iterator_methods_on_datasets(body: str, catalogue: Catalogue) -> None:
+    assert [f.code for f in findings(TF + body, catalogue)] == ["TF702"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "it = loader.make_one_shot_iterator()\n",
+        "img.save('x.png')\n",
+        "def f(ds):\n    return ds.make_one_shot_iterator()\n",
+        "ds = tf.data.Dataset.range(3)\nds = load()\nit = ds.make_one_shot_iterator()\n",
+    ],
+)
+def test_method_rules_need_a_known_receiver(body: str, catalogue: Catalogue) -> None:
+    assert findings(TF + body, catalogue) == []
+
+
+def calls_for(
+    catalogue: Catalogue, source: str, hints: dict[tuple[int, int], str] | None = None
+) -> tuple[CallMatcher, ast.Call]:
+    """A CallMatcher on its own, `tf` bound by hand, and the first call of `source`."""
+    scopes = Scopes()
+    scopes.bind("tf", Binding("tensorflow"))
+    policy = FixPolicy(catalogue, Settings())
+    reporter = Reporter(catalogue, policy, scopes)
+    text = SourceText(source)
+    calls = CallMatcher(
+        catalogue, scopes, text, policy, reporter, program.ProgramFacts(), hints or {}
+    )
+    call = next(n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Call))
+    return calls, call
+
+
+def test_a_call_rule_judges_the_call(catalogue: Catalogue) -> None:
+    calls, call = calls_for(catalogue, "tf.nn.dropout(x, 0.5)\n")
+    calls.note_call(call)
+    assert calls.is_callee(call.func) and not calls.is_callee(call)
+    calls.check(call)
+    [finding] = calls.reporter.findings
+    assert finding.code == "TF214" and finding.anchor_kind == "call"
+    assert finding.anchor == Span(1, 0, 1, 21)
+
+
+def test_a_method_with_an_unknown_receiver_is_a_candidate_for_jedi(catalogue: Catalogue) -> None:
+    calls, call = calls_for(catalogue, "it = ds.make_one_shot_iterator()\n")
+    calls.check(call)
+    assert calls.reporter.findings == []
+    assert calls.candidates == [ReceiverCandidate((1, 5), 1, 7, "make_one_shot_iterator")]
+    hinted, call = calls_for(
+        catalogue, "it = ds.make_one_shot_iterator()\n", {(1, 5): receivers.DATASET}
+    )
+    hinted.check(call)
+    assert [f.code for f in hinted.reporter.findings] == ["TF702"]
+    assert hinted.candidates == []

@@ -1,0 +1,276 @@
+"""Which rules a use of a name matches: references, imports and code patterns.
+
+The walker hands over each use as it meets it; a reference is matched by its longest dotted
+prefix that has rules (`tf.contrib.layers.xavier_initializer` before `tf.contrib.layers.*`).
+A dotted name under TensorFlow that no rule explains must exist in the target version
+(tf2_lsp.analysis.coverage). Calls are CallMatcher's (tf2_lsp.analysis.match_calls).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from tf2_lsp.analysis import coverage, program
+from tf2_lsp.analysis.match_calls import CallMatcher
+from tf2_lsp.analysis.nodes import SourceText, chain_attrs
+from tf2_lsp.analysis.reporter import Reporter
+from tf2_lsp.analysis.resolve import canonical, canonical_for_rules, is_tf2_namespace
+from tf2_lsp.analysis.scopes import Scopes
+from tf2_lsp.catalogue.api import Api
+from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.transforms import dimension, type_comparison
+
+
+class Matcher:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        scopes: Scopes,
+        text: SourceText,
+        reporter: Reporter,
+        calls: CallMatcher,
+        facts: program.ProgramFacts,
+        api: Api | None,
+    ) -> None:
+        self.catalogue = catalogue
+        self.scopes = scopes
+        self.text = text
+        self.reporter = reporter
+        self.calls = calls
+        self.facts = facts
+        self.api = api  # the target version's names; None: not known, nothing is checked
+        self.alias_values: set[int] = set()  # id() of values bound as a plain alias (`m = tf.x`)
+
+    def note_alias_value(self, value: ast.expr) -> None:
+        """`train = tf.train`: the value's uses are judged through the alias, not here."""
+        self.alias_values.add(id(value))
+
+    # -- references ----------------------------------------------------------------------------
+
+    def check_name(self, node: ast.Name) -> None:
+        if not isinstance(node.ctx, ast.Load):
+            return
+        binding = self.scopes.current.lookup(node.id)
+        if binding is None or binding.qualified is None:
+            return
+        self.check_module_value(node, binding.qualified, binding.covered, node.id)
+        self.check_reference(node, binding.qualified, binding.covered, node.id)
+
+    def check_chain(self, node: ast.Attribute, chain: list[ast.expr], base: ast.Name) -> None:
+        """A dotted name `base.a.b` (`node` is all of it)."""
+        binding = self.scopes.current.lookup(base.id)
+        if binding is not None and binding.imported and binding.imported.startswith("tf_slim"):
+            self.check_slim(chain, binding.imported)
+            return
+        if binding is None or binding.qualified is None:
+            return
+        names = [binding.qualified, *chain_attrs(chain)]
+        self.check_module_value(node, ".".join(names), binding.covered, self.text.text_of(node))
+        # Longest matching prefix wins: `tf.contrib.layers.xavier_initializer` before
+        # the `tf.contrib.layers.*` prefix rule.
+        for length in range(len(chain), 0, -1):
+            qualified = ".".join(names[:length])
+            written = self.text.text_of(chain[length - 1])
+            if self.check_reference(chain[length - 1], qualified, binding.covered, written):
+                return
+        if not binding.covered and isinstance(node.ctx, ast.Load):
+            self.check_coverage(chain, names)
+
+    def check_slim(self, chain: list[ast.expr], imported: str) -> None:
+        """`slim.layers.l2_regularizer` / `L.xavier_initializer` under `from tf_slim import
+        layers as L`: `tf_slim.layers` lacks what the package's top level exports."""
+        dotted = [*imported.split("."), *chain_attrs(chain)]
+        index = coverage.slim_layers_miss(dotted)
+        position = index - imported.count(".") if index is not None else 0
+        if index is None or position <= 0:
+            # `from tf_slim.layers import x` reads the `tf_slim.layers` package, which has
+            # every name; only the attribute `tf_slim.layers` is the short module.
+            return
+        node = chain[position]
+        symbol = ".".join(dotted[: index + 1])
+        for rule in self.catalogue.lookup(symbol):
+            span = self.text.span_of(node)
+            self.reporter.add(rule, symbol, self.text.text_of(node), span, span, "reference", False)
+
+    def check_coverage(self, chain: list[ast.expr], names: list[str]) -> None:
+        """An attribute chain under a TensorFlow alias that no rule explains must exist."""
+        if self.api is None:
+            return
+        missing = coverage.missing_prefix(".".join(names), self.api)
+        if missing is None:
+            return
+        index = missing.parts - (names[0].count(".") + 1)
+        if index <= 0:
+            return  # the alias itself names nothing: reported at its import
+        node = chain[index]
+        span = self.text.span_of(node)
+        self.reporter.add_unknown(self.text.text_of(node), span, missing)
+
+    def check_module_value(
+        self, node: ast.expr, qualified: str, covered: bool, written: str
+    ) -> None:
+        """A module used as a value (`dir(tf.train)`, `f(tf.losses)`): `value` rules judge it.
+
+        Only a whole expression reaches here, never the base of a longer attribute chain; a
+        called name and a plain alias (`train = tf.train`, whose uses are judged) are left out.
+        """
+        if covered or self.calls.is_callee(node) or id(node) in self.alias_values:
+            return
+        name, compat = canonical(qualified)
+        if compat or is_tf2_namespace(qualified):
+            return
+        span = self.text.span_of(node)
+        for rule in self.catalogue.exact.get(name, ()):
+            if rule.match == "value":
+                self.reporter.add(rule, name, written, span, span, "reference", compat)
+
+    def check_reference(self, node: ast.expr, qualified: str, covered: bool, written: str) -> bool:
+        """Report the rules of `qualified`; True when it has rules (shorter prefixes of the
+        same dotted name are then not asked)."""
+        if is_tf2_namespace(qualified):
+            return False
+        name, compat = canonical_for_rules(qualified)
+        self.facts.note(name, node.lineno, self.scopes.at_import_time())
+        matched = tuple(rule for rule in self.catalogue.lookup(name) if rule.match != "value")
+        if not matched:
+            return False
+        policy = self.reporter.policy
+        gone = compat and any(policy.compat_target_gone(rule, name) for rule in matched)
+        if compat and self.api is not None and not covered and not gone:
+            # compat.v1 code that a rule calls fine may still be gone from the target's
+            # compat.v1 (tf.compat.v1.estimator from 2.16).
+            missing = coverage.missing_prefix(qualified, self.api)
+            if missing is not None:
+                self.reporter.add_unknown(written, self.text.span_of(node), missing)
+                return True
+        # A symbol with rules of its own (say, a call rule) is never reported through a
+        # shorter prefix rule of its module.
+        rules = [rule for rule in matched if rule.match == "reference"]
+        if covered:
+            # The alias was reported (and renamed) where it was imported or assigned; a member
+            # with a rule of its own (renamed or missing in the renamed module) is still judged.
+            exact = [r for r in self.catalogue.exact.get(name, ()) if r.match == "reference"]
+            if exact and not compat and isinstance(node, ast.Attribute):
+                span = self.text.span_of(node)
+                for rule in exact:
+                    self.reporter.add(rule, name, written, span, span, "reference", compat)
+            return True
+        if not rules:
+            # Call rules judge calls; a bare reference (`cls = tf.train.AdamOptimizer`) to
+            # the same symbol is still a TF1 use, fixable by the rule's rename if it has one.
+            if not self.calls.is_callee(node) and not compat:
+                span = self.text.span_of(node)
+                for rule in matched:
+                    if rule.match == "call" and rule.removed:
+                        self.reporter.add(
+                            rule, name, written, span, span, "reference", compat, rename_only=True
+                        )
+            return True
+        span = self.text.span_of(node)
+        for rule in rules:
+            if not self.calls.check_called_rename(node, rule, name, written, compat):
+                self.reporter.add(rule, name, written, span, span, "reference", compat)
+        return True
+
+    # -- imports -------------------------------------------------------------------------------
+
+    def check_import(
+        self, node: ast.Import | ast.ImportFrom, local: str, qualified: str, module: str
+    ) -> bool:
+        """Judge one TensorFlow name an import binds; True if its fix covers the name's uses."""
+        covered = self.check_import_rules(node, local, qualified, module)
+        if not covered and self.api is not None:
+            self.check_import_coverage(node, qualified, module)
+        return covered
+
+    def check_import_rules(
+        self, node: ast.Import | ast.ImportFrom, local: str, qualified: str, module: str
+    ) -> bool:
+        """Report a TensorFlow import that names a TF1-only module; True if its fix covers uses."""
+        if isinstance(node, ast.Import) and qualified == module.split(".", 1)[0]:
+            return False  # `import tensorflow.contrib.slim` binds `tensorflow`; uses are checked
+        name, compat = canonical_for_rules(qualified)
+        matched = self.catalogue.lookup(name)
+        rules = [r for r in matched if r.match in ("reference", "import")]
+        # An imported symbol whose rules judge calls: the import itself takes the rename.
+        rename_only = not rules and not compat
+        if rename_only:
+            rules = [r for r in matched if r.match == "call" and r.removed]
+        if isinstance(node, ast.ImportFrom) and not rules and name.startswith("tensorflow.contrib"):
+            rules = list(self.catalogue.lookup("tensorflow.contrib"))
+        if not rules:
+            return False
+        span = self.text.span_of(node)
+        covered = False
+        for rule in rules:
+            # Its target is shown as the import statement the fix writes.
+            finding = self.reporter.add(
+                rule,
+                name,
+                local,
+                span,
+                span,
+                "import",
+                compat,
+                rename_only=rename_only,
+                import_local=local,
+            )
+            if finding is not None and finding.fix is not None and finding.fix.kind == "rename":
+                covered = True
+        return covered
+
+    def check_import_coverage(
+        self, node: ast.Import | ast.ImportFrom, qualified: str, module: str
+    ) -> None:
+        """`import tensorflow.foo` / `from tensorflow.foo import bar`: both must exist."""
+        assert self.api is not None
+        name = module if isinstance(node, ast.Import) else qualified
+        if self.catalogue.lookup(canonical(name)[0]):
+            return  # a rule explains it
+        missing = coverage.missing_prefix(name, self.api)
+        if missing is not None:
+            written = ".".join(name.split(".")[: missing.parts])
+            self.reporter.add_unknown(written, self.text.span_of(node), missing)
+
+    # -- patterns ------------------------------------------------------------------------------
+
+    def check_attribute(self, node: ast.Attribute) -> None:
+        """Attribute patterns that need no TensorFlow name: `.value` of a shape's dimension,
+        attributes of a value whose TensorFlow type is known."""
+        if node.attr == "value" and self.scopes.in_tf_file():
+            self.check_dimension_value(node)
+        elif node.attr in self.catalogue.method_owners and not self.calls.is_callee(node):
+            self.check_value_attribute(node)
+
+    def check_dimension_value(self, node: ast.Attribute) -> None:
+        """`x.shape[i].value` / `x.get_shape()[i].value`: TF2 shapes hold ints, not Dimensions."""
+        if not dimension.is_dimension_value(node):
+            return
+        for rule in self.catalogue.exact.get(dimension.SYMBOL, ()):
+            span = self.text.span_of(node)
+            self.reporter.add(
+                rule, dimension.SYMBOL, self.text.text_of(node), span, span, "pattern", False
+            )
+
+    def check_compare(self, node: ast.Compare) -> None:
+        """`type(x) == tf.Tensor`: an exact type test that TF2's eager tensors fail."""
+        compared = type_comparison.exact_type_test(node)
+        if compared is None or self.scopes.current.lookup("type") is not None:
+            return  # `type` rebound in this file: not the builtin
+        qualified = self.scopes.qualified_name(compared)
+        if qualified is None or canonical(qualified)[0] not in type_comparison.TENSOR_TYPES:
+            return
+        symbol = type_comparison.EXACT_TYPE_SYMBOL
+        for rule in self.catalogue.exact.get(symbol, ()):
+            span = self.text.span_of(node)
+            self.reporter.add(rule, symbol, self.text.text_of(node), span, span, "pattern", False)
+
+    def check_value_attribute(self, node: ast.Attribute) -> None:
+        """`dataset.output_types` and kin: attributes of a TF value known by its type."""
+        receiver = self.scopes.type_of(node.value)
+        if receiver is None:
+            return
+        symbol = f"{receiver}.{node.attr}"
+        for rule in self.catalogue.exact.get(symbol, ()):
+            span = self.text.span_of(node)
+            self.reporter.add(rule, symbol, self.text.text_of(node), span, span, "pattern", False)

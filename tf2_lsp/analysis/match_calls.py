@@ -1,0 +1,314 @@
+"""Which rules a call matches, and what its fix does to the call's arguments.
+
+A call of a TensorFlow name (`tf.nn.dropout(x, keep_prob)`) is judged by the call rules of
+that name; a method call (`ds.make_one_shot_iterator()`) by the rules of its receiver's
+type, when the type is known (from the code, or from jedi's answers in `receiver_hints`).
+Arguments are judged by binding the call to its TF1 signature (the call model,
+tf2_lsp.analysis.calls): one fix renames the callee and maps every argument.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from tf2_lsp.analysis import program
+from tf2_lsp.analysis.calls import CallVerdict, call_map_problem
+from tf2_lsp.analysis.conditions import changed_argument
+from tf2_lsp.analysis.nodes import SourceText
+from tf2_lsp.analysis.policy import FixPolicy
+from tf2_lsp.analysis.reporter import Reporter
+from tf2_lsp.analysis.resolve import canonical_for_rules, is_tf2_namespace
+from tf2_lsp.analysis.scopes import Scopes
+from tf2_lsp.catalogue.rules import Catalogue, Fix, Rule
+from tf2_lsp.model import ReceiverCandidate
+from tf2_lsp.text import Span
+from tf2_lsp.transforms.registry import TRANSFORMS
+
+
+class CallMatcher:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        scopes: Scopes,
+        text: SourceText,
+        policy: FixPolicy,
+        reporter: Reporter,
+        facts: program.ProgramFacts,
+        receiver_hints: Mapping[tuple[int, int], str],
+    ) -> None:
+        self.catalogue = catalogue
+        self.scopes = scopes
+        self.text = text
+        self.policy = policy
+        self.reporter = reporter
+        self.facts = facts
+        self.receiver_hints = receiver_hints
+        # Method calls whose receiver type is unknown: the server asks jedi about them.
+        self.candidates: list[ReceiverCandidate] = []
+        self.call_of: dict[int, ast.Call] = {}  # id() of a call target -> its call
+        self.planned: set[int] = set()  # id() of calls the call model judged
+
+    def note_call(self, node: ast.Call) -> None:
+        """Before the walk enters `node`: its callee is judged as a call, not a reference."""
+        self.call_of[id(node.func)] = node
+
+    def is_callee(self, node: ast.AST) -> bool:
+        return id(node) in self.call_of
+
+    def check(self, node: ast.Call) -> None:
+        """Judge a call once the walk has been through its callee and arguments."""
+        qualified = self.scopes.qualified_name(node.func)
+        if qualified is not None and not is_tf2_namespace(qualified):
+            name, compat = canonical_for_rules(qualified)
+            covered = self.scopes.covered(node.func)
+            for rule in self.catalogue.lookup(name):
+                if rule.match != "call":
+                    continue
+                fix = self.policy.fix_for(rule, compat, name)
+                if fix is None and not compat:  # withheld for the target version: still a rename
+                    fix = rule.fix_for(self.policy.level)
+                if covered and fix is not None and fix.kind == "rename":
+                    continue  # the import's rename already fixes this call
+                if self.check_call(node, rule, name, compat):
+                    break
+        elif isinstance(node.func, ast.Attribute):
+            self.facts.note_method_call(node.func.value, node.func.attr)
+            self.check_method(node, node.func)
+
+    def check_method(self, node: ast.Call, func: ast.Attribute) -> None:
+        if func.attr not in self.catalogue.last_names:
+            return
+        receiver = self.scopes.type_of(func.value)
+        key = (func.value.lineno, func.value.col_offset)
+        if receiver is None:
+            receiver = self.receiver_hints.get(key) or None  # "" records a miss
+        if receiver is None:
+            if func.attr in self.catalogue.method_owners and key not in self.receiver_hints:
+                end = self.text.span_of(func.value)
+                self.candidates.append(
+                    ReceiverCandidate(
+                        key,
+                        end.end_line,
+                        end.end_column,
+                        func.attr,
+                    )
+                )
+            return
+        symbol = f"{receiver}.{func.attr}"
+        for rule in self.catalogue.exact.get(symbol, ()):
+            if rule.match == "call":
+                self.check_call(node, rule, symbol, False)
+            elif rule.match == "reference":
+                span = self.text.span_of(func)
+                attr_span = Span(func.end_lineno or func.lineno, 0, span.end_line, span.end_column)
+                attr_span = replace(attr_span, column=span.end_column - len(func.attr))
+                self.reporter.add(
+                    rule, symbol, "." + func.attr, attr_span, span, "reference", False
+                )
+
+    def check_call(self, node: ast.Call, rule: Rule, symbol: str, compat: bool) -> bool:
+        """Judge one call; True when its fix keeps the whole call on tf.compat.v1, which
+        leaves nothing for the symbol's other rules to change."""
+        fix = self.policy.fix_for(rule, compat, symbol)
+        refused = None
+        if fix is None and compat:
+            return False
+        check = rule.call_check(symbol)
+        if check is not None:
+            # Reported only when an argument it passes changes meaning; with `refuse`, always
+            # reported but without a fix then.
+            changed = changed_argument(node, check, self.scopes.is_function)
+            if changed is None and check.refuse:
+                self.add_call(node, node.func, rule, symbol, compat, None)
+            elif changed is not None and check.refuse:
+                self.add_call(node, changed.node, rule, symbol, compat, changed.why)
+            elif changed is not None:
+                self.add_call(node, changed.node, rule, symbol, compat, None, why=changed.why)
+                return True
+            return False
+        if fix is not None and fix.kind == "arguments":
+            return self.check_arguments(node, rule, fix, symbol, compat)
+        if (
+            fix is not None
+            and fix.kind == "rename"
+            and not compat
+            and self.check_called_rename(
+                node.func, rule, symbol, self.text.text_of(node.func), compat
+            )
+        ):
+            return False
+        if fix is not None and fix.kind == "transform":
+            transform = TRANSFORMS[fix.transform or ""]
+            verdict = transform.applies(node)
+            if verdict is None:
+                return False
+            refused = verdict or None
+            mapping = transform.maps.get(symbol)
+            if refused is None and mapping is not None and not compat:
+                # The binding verifier, for the Keras/schedule/summary call maps too.
+                refused = call_map_problem(node, mapping, self.policy.signatures())
+        self.add_call(node, node.func, rule, symbol, compat, refused)
+        return False
+
+    def add_call(
+        self,
+        node: ast.Call,
+        underline: ast.AST,
+        rule: Rule,
+        symbol: str,
+        compat: bool,
+        refused: str | None,
+        why: str = "",
+        override: Fix | None = None,
+    ) -> None:
+        """A finding on a call: `underline` is what the editor marks, the call is rewritten."""
+        self.reporter.add(
+            rule,
+            symbol,
+            self.text.text_of(node.func),
+            self.text.span_of(underline),
+            self.text.span_of(node),
+            "call",
+            compat,
+            refused=refused,
+            why=why,
+            fix_override=override,
+        )
+
+    def check_called_rename(
+        self, func: ast.expr, rule: Rule, symbol: str, written: str, compat: bool
+    ) -> bool:
+        """A renamed symbol that is called: its arguments move with it (one fix).
+
+        False when the call model has nothing to add to the plain rename."""
+        call = self.call_of.get(id(func))
+        if call is None or compat:
+            return False
+        fix = self.policy.fix_for(rule, compat, symbol)
+        target = fix.target_for(symbol) if fix is not None and fix.kind == "rename" else None
+        if fix is None or target is None:
+            return False
+        verdict = self.policy.plan(call, symbol, target)
+        if verdict is None or (
+            verdict.refused is None
+            and verdict.edit is not None
+            and verdict.edit.arguments is None
+            and verdict.edit.target == target
+        ):
+            return False  # a plain rename: the reference finding does it
+        if not verdict.needs_change:
+            return False
+        self.add_verdict(call, rule, symbol, written, verdict)
+        return True
+
+    def add_verdict(
+        self, node: ast.Call, rule: Rule, symbol: str, written: str, verdict: CallVerdict
+    ) -> None:
+        """Findings for one call the call model rewrites (or refuses): one at the callee for
+        the call as a whole, one at each changed argument; all share the one edit."""
+        items = [*node.args, *node.keywords]
+        edit = verdict.edit
+        anchor = self.text.span_of(node)
+        detail = [text for index, text in verdict.notes if index is None]
+        per_argument = [(index, text) for index, text in verdict.notes if index is not None]
+        renamed = edit is not None and edit.target is not None and edit.arguments is not None
+        if verdict.refused:
+            per_argument = []  # one finding says why the call has no fix
+        if renamed or detail or verdict.refused or not per_argument:
+            everything = (
+                [text for _, text in verdict.notes] if renamed or verdict.refused else detail
+            )
+            self.reporter.add(
+                rule,
+                symbol,
+                written,
+                self.text.span_of(node.func),
+                anchor,
+                "call",
+                False,
+                refused=verdict.refused,
+                call=edit,
+                why="; ".join(everything),
+            )
+        for index, text in per_argument:
+            self.reporter.add(
+                self.policy.rule_for(rule, symbol, verdict.params[index]),
+                symbol,
+                written,
+                self.text.span_of(items[index]),
+                anchor,
+                "call",
+                False,
+                refused=verdict.refused,
+                call=edit,
+                why=text,
+            )
+
+    def check_arguments(
+        self, node: ast.Call, rule: Rule, fix: Fix, symbol: str, compat: bool
+    ) -> bool:
+        change = fix.arguments_for(symbol)
+        if change is None or id(node) in self.planned:
+            return False  # another arguments rule of this symbol judged the call already
+        policy = self.policy
+        tf1 = None if compat else policy.signatures().tf1(symbol)
+        merged = policy.argument_change(symbol) if tf1 is not None else change
+        check = merged.value_check() if merged is not None else None
+        if check is not None and tf1 is not None:
+            check = replace(check, v1=tf1.positional)  # the real TF1 order reads positions
+        changed = changed_argument(node, check, self.scopes.is_function) if check else None
+        if changed is not None:
+            self.planned.add(id(node))
+            param = _parameter_of(node, changed.node, check.v1 if check else ())
+            owner = policy.rule_for(rule, symbol, param) if param else rule
+            # A removed argument whose value changes results: keep the call on tf.compat.v1.
+            keep = policy.keep_tf1(symbol)
+            self.add_call(node, changed.node, owner, symbol, compat, None, changed.why, keep)
+            return True
+        if tf1 is not None:
+            planned = policy.plan(node, symbol, _tf2_name(symbol))
+            if planned is not None:
+                self.planned.add(id(node))
+                if planned.needs_change:
+                    self.add_verdict(node, rule, symbol, self.text.text_of(node.func), planned)
+                return planned.edit is not None and planned.edit.arguments is None
+        offending = [
+            keyword
+            for keyword in node.keywords
+            if keyword.arg is not None
+            and (keyword.arg in change.rename or keyword.arg in change.remove)
+        ]
+        positional = [arg for arg in node.args if not isinstance(arg, ast.Starred)]
+        starred = len(positional) != len(node.args)
+        kwargs = any(keyword.arg is None for keyword in node.keywords)
+        stable = change.stable_positions()
+        moved = list(change.v1[stable : len(node.args)]) if len(node.args) > stable else []
+        if not offending and not moved:
+            return False
+        refused = None
+        if moved and starred:
+            refused = "positional order changed and *args hides which argument is which"
+        elif moved and kwargs:
+            refused = "positional order changed and **kwargs may already name the moved argument"
+        elif moved and len(node.args) > len(change.v1):
+            refused = "more positional arguments than the TF1 signature takes"
+        first = node.args[len(node.args) - len(moved)] if moved else offending[0]
+        self.add_call(node, first, rule, symbol, compat, refused)
+        return False
+
+
+def _parameter_of(call: ast.Call, argument: ast.AST, v1: Sequence[str]) -> str | None:
+    """The TF1 parameter `argument` (one of the call's values) fills, if known."""
+    for keyword in call.keywords:
+        if keyword.value is argument:
+            return keyword.arg
+    for index, value in enumerate(call.args):
+        if value is argument and index < len(v1):
+            return v1[index]
+    return None
+
+
+def _tf2_name(symbol: str) -> str:
+    return symbol if symbol.startswith("tensorflow.") else "tensorflow." + symbol

@@ -1,0 +1,385 @@
+"""One pass over a module's `ast`: scopes and bindings, in the order Python runs them.
+
+The walker owns the parts and drives them; each answers one question:
+`Scopes` (what a name means here), `Matcher` and `CallMatcher` (which rules a use matches),
+`FixPolicy` (which fix a finding gets), `Reporter` (the findings, with their messages).
+Function bodies are walked after the scope that defines them ends, as they run later.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from tf2_lsp.analysis import program, receivers
+from tf2_lsp.analysis.match import Matcher
+from tf2_lsp.analysis.match_calls import CallMatcher
+from tf2_lsp.analysis.nodes import SourceText, attribute_chain, chain_attrs
+from tf2_lsp.analysis.policy import FixPolicy
+from tf2_lsp.analysis.reporter import Reporter
+from tf2_lsp.analysis.resolve import (
+    COMPAT_V1,
+    NOT_TF,
+    Binding,
+    Scope,
+    canonical,
+    function_locals,
+    import_bindings,
+    imported_paths,
+    target_names,
+)
+from tf2_lsp.analysis.scopes import A_FUNCTION, Scopes
+from tf2_lsp.catalogue.api import api_for
+from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.settings import Settings
+
+Handler = Callable[[ast.AST], None]
+
+
+class ModuleWalker:
+    """Walks one module; `module_scope` resumes from a previous walk's (re-analysis)."""
+
+    def __init__(
+        self,
+        source: str,
+        catalogue: Catalogue,
+        options: Settings,
+        receiver_hints: Mapping[tuple[int, int], str],
+        module_scope: Scope | None = None,
+    ) -> None:
+        self.catalogue = catalogue
+        self.options = options
+        self.text = SourceText(source)
+        self.scopes = Scopes(module_scope)
+        self.policy = FixPolicy(catalogue, options)
+        self.reporter = Reporter(catalogue, self.policy, self.scopes)
+        self.facts = program.ProgramFacts()  # for the whole-program checks (TF801, TF810)
+        self.calls = CallMatcher(
+            catalogue,
+            self.scopes,
+            self.text,
+            self.policy,
+            self.reporter,
+            self.facts,
+            receiver_hints,
+        )
+        self.matcher = Matcher(
+            catalogue,
+            self.scopes,
+            self.text,
+            self.reporter,
+            self.calls,
+            self.facts,
+            api_for(options.target_version),
+        )
+        self.too_deep: list[int] = []  # first lines of statements nested too deeply to walk
+        self.deferred: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, Scope]] = []
+        self.imports_end = 0
+        self.first_import = 0
+        self.first_tf_import: ast.stmt | None = None
+        self.handlers: dict[type, Handler] = {
+            ast.Import: self.visit_import,  # type: ignore[dict-item]
+            ast.ImportFrom: self.visit_import,  # type: ignore[dict-item]
+            ast.Assign: self.visit_assign,  # type: ignore[dict-item]
+            ast.AnnAssign: self.visit_ann_assign,  # type: ignore[dict-item]
+            ast.AugAssign: self.visit_aug_assign,  # type: ignore[dict-item]
+            ast.For: self.visit_for,  # type: ignore[dict-item]
+            ast.AsyncFor: self.visit_for,  # type: ignore[dict-item]
+            ast.With: self.visit_with,  # type: ignore[dict-item]
+            ast.AsyncWith: self.visit_with,  # type: ignore[dict-item]
+            ast.FunctionDef: self.visit_function,  # type: ignore[dict-item]
+            ast.AsyncFunctionDef: self.visit_function,  # type: ignore[dict-item]
+            ast.ClassDef: self.visit_class,  # type: ignore[dict-item]
+            ast.Lambda: self.visit_lambda,  # type: ignore[dict-item]
+            ast.ListComp: self.visit_comprehension,  # type: ignore[dict-item]
+            ast.SetComp: self.visit_comprehension,  # type: ignore[dict-item]
+            ast.GeneratorExp: self.visit_comprehension,  # type: ignore[dict-item]
+            ast.DictComp: self.visit_comprehension,  # type: ignore[dict-item]
+            ast.Name: self.matcher.check_name,  # type: ignore[dict-item]
+            ast.Attribute: self.visit_attribute,  # type: ignore[dict-item]
+            ast.Call: self.visit_call,  # type: ignore[dict-item]
+            ast.NamedExpr: self.visit_named_expr,  # type: ignore[dict-item]
+            ast.Compare: self.visit_compare,  # type: ignore[dict-item]
+            ast.ExceptHandler: self.visit_except,  # type: ignore[dict-item]
+            ast.Global: self.visit_global,  # type: ignore[dict-item]
+            ast.Nonlocal: self.visit_global,  # type: ignore[dict-item]
+            ast.Constant: self.skip,
+            ast.JoinedStr: self.visit_children,
+        }
+
+    # -- traversal -----------------------------------------------------------------------------
+
+    def run(self, tree: ast.Module, note_imports: bool = True) -> None:
+        if note_imports:
+            self.note_import_block(tree.body)
+        self.visit_body(tree.body)
+        while self.deferred:
+            function, scope = self.deferred.pop(0)
+            saved = self.scopes.current
+            self.scopes.current = scope
+            self.visit_body(function.body)
+            self.scopes.current = saved
+
+    def note_import_block(self, body: Sequence[ast.stmt]) -> None:
+        for statement in body:
+            if isinstance(statement, (ast.Import, ast.ImportFrom)) or (
+                isinstance(statement, (ast.Try, ast.If)) and _only_imports(statement)
+            ):
+                if not self.first_import:
+                    self.first_import = statement.lineno
+                self.imports_end = statement.end_lineno or statement.lineno
+            elif _is_docstring(statement) or self.first_import == 0:
+                continue
+            else:
+                break
+
+    def visit_body(self, body: Iterable[ast.stmt]) -> None:
+        reporter = self.reporter
+        for statement in body:
+            saved = reporter.statement
+            first = statement.lineno
+            decorators = getattr(statement, "decorator_list", None)
+            if decorators:
+                first = min(first, *(d.lineno for d in decorators))
+            reporter.statement = (first, statement.end_lineno or statement.lineno)
+            try:
+                self.visit(statement)
+            except RecursionError:
+                # Caught by the innermost statement around the too-deep expression: only it
+                # goes unanalysed.
+                self.too_deep.append(statement.lineno)
+            reporter.statement = saved
+
+    def visit(self, node: ast.AST) -> None:
+        handler = self.handlers.get(type(node))
+        if handler is not None:
+            handler(node)
+        elif isinstance(node, ast.stmt):
+            self.visit_statement_children(node)
+        else:
+            self.visit_children(node)
+
+    def visit_children(self, node: ast.AST) -> None:
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.stmt):
+                        self.visit_body([item])
+                    elif isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
+
+    def visit_statement_children(self, node: ast.stmt) -> None:
+        # Compound statements (if/while/try/match): their bodies are statements of their own.
+        self.visit_children(node)
+
+    def skip(self, node: ast.AST) -> None:
+        return None
+
+    # -- binding statements --------------------------------------------------------------------
+
+    def visit_global(self, node: ast.Global | ast.Nonlocal) -> None:
+        if isinstance(node, ast.Global):
+            self.scopes.current.explicit_global.update(node.names)
+
+    def visit_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        scopes = self.scopes
+        paths = imported_paths(node)
+        for local, qualified, module in import_bindings(node):
+            if qualified is None:
+                scopes.bind(local, Binding(None, imported=paths.get(local)))
+                continue
+            at_module = scopes.current is scopes.module
+            if self.first_tf_import is None and at_module:
+                self.first_tf_import = node
+            if qualified == COMPAT_V1 and at_module:
+                program.note_compat_import(self.reporter, self.text.span_of(node), local)
+            self.facts.note(canonical(qualified)[0], node.lineno, scopes.at_import_time())
+            covered = self.matcher.check_import(node, local, qualified, module)
+            scopes.bind(local, Binding(qualified, covered=covered))
+
+    def visit_assign(self, node: ast.Assign) -> None:
+        if all(isinstance(target, ast.Name) for target in node.targets):
+            self.matcher.note_alias_value(node.value)  # its uses are judged through the alias
+        self.visit(node.value)
+        alias = self.alias_of(node.value)
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                self.scopes.bind(target.id, alias)
+            else:
+                self.visit(target)
+                for name in target_names(target):
+                    self.scopes.bind(name, NOT_TF)
+
+    def visit_ann_assign(self, node: ast.AnnAssign) -> None:
+        self.visit(node.annotation)
+        if node.value is not None:
+            if isinstance(node.target, ast.Name):
+                self.matcher.note_alias_value(node.value)
+            self.visit(node.value)
+        if isinstance(node.target, ast.Name):
+            self.scopes.bind(node.target.id, self.alias_of(node.value) if node.value else NOT_TF)
+        else:
+            self.visit(node.target)
+
+    def visit_aug_assign(self, node: ast.AugAssign) -> None:
+        self.visit(node.target)
+        self.visit(node.value)
+
+    def visit_named_expr(self, node: ast.NamedExpr) -> None:
+        self.visit(node.value)
+        self.scopes.bind(node.target.id, self.alias_of(node.value))
+
+    def visit_for(self, node: ast.For | ast.AsyncFor) -> None:
+        self.visit(node.iter)
+        for name in target_names(node.target):
+            self.scopes.bind(name, NOT_TF)
+        self.visit(node.target)
+        self.visit_body(node.body)
+        self.visit_body(node.orelse)
+
+    def visit_with(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            self.visit(item.context_expr)
+            if item.optional_vars is None:
+                continue
+            if isinstance(item.optional_vars, ast.Name):
+                self.scopes.bind(item.optional_vars.id, self.alias_of(item.context_expr))
+            else:
+                self.visit(item.optional_vars)
+                for name in target_names(item.optional_vars):
+                    self.scopes.bind(name, NOT_TF)
+        self.visit_body(node.body)
+
+    def visit_except(self, node: ast.ExceptHandler) -> None:
+        if node.type is not None:
+            self.visit(node.type)
+        if node.name:
+            self.scopes.bind(node.name, NOT_TF)
+        self.visit_body(node.body)
+
+    def visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for decorator in node.decorator_list:
+            self.visit(decorator)
+        self.visit_arguments(node.args)
+        if node.returns is not None:
+            self.visit(node.returns)
+        self.scopes.bind(node.name, A_FUNCTION)
+        scope = Scope("function", self.scopes.current)
+        for name in function_locals(node):
+            scope.names[name] = NOT_TF
+        for arg in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs):
+            if arg.annotation is not None:
+                # `ds: tf.data.Dataset` types the parameter for method rules.
+                qualified = self.scopes.qualified_name(arg.annotation)
+                value_type = receivers.returned_type(canonical(qualified)[0]) if qualified else None
+                if value_type is not None:
+                    scope.names[arg.arg] = Binding(None, value_type=value_type)
+        self.deferred.append((node, scope))
+
+    def visit_arguments(self, args: ast.arguments) -> None:
+        for default in (*args.defaults, *args.kw_defaults):
+            if default is not None:
+                self.visit(default)
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+            if arg is not None and arg.annotation is not None:
+                self.visit(arg.annotation)
+
+    def visit_class(self, node: ast.ClassDef) -> None:
+        for expression in (*node.decorator_list, *node.bases, *node.keywords):
+            self.visit(expression)
+        saved = self.scopes.current
+        self.scopes.current = Scope("class", saved)
+        self.visit_body(node.body)
+        self.scopes.current = saved
+        self.scopes.bind(node.name, NOT_TF)
+
+    def visit_lambda(self, node: ast.Lambda) -> None:
+        self.visit_arguments(node.args)
+        saved = self.scopes.current
+        self.scopes.current = Scope("function", saved)
+        for name in function_locals(node):
+            self.scopes.current.names[name] = NOT_TF
+        self.visit(node.body)
+        self.scopes.current = saved
+
+    def visit_comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
+    ) -> None:
+        scopes = self.scopes
+        saved = scopes.current
+        for position, generator in enumerate(node.generators):
+            # The first iterable is evaluated in the enclosing scope.
+            self.visit(generator.iter)
+            if position == 0:
+                scopes.current = Scope("comprehension", saved)
+            for name in target_names(generator.target):
+                scopes.bind(name, NOT_TF)
+            for condition in generator.ifs:
+                self.visit(condition)
+        if isinstance(node, ast.DictComp):
+            self.visit(node.key)
+            self.visit(node.value)
+        else:
+            self.visit(node.elt)
+        scopes.current = saved
+
+    def alias_of(self, value: ast.expr | None) -> Binding:
+        """What assigning `value` to a name makes it: a TF alias, a typed value, or neither."""
+        if value is None:
+            return NOT_TF
+        chain = attribute_chain(value)
+        if chain is not None:
+            base = chain[0]
+            binding = self.scopes.current.lookup(base.id) if isinstance(base, ast.Name) else None
+            if binding is not None and binding.qualified is not None:
+                qualified = ".".join([binding.qualified, *chain_attrs(chain)])
+                covered = binding.covered or self.policy.renames_module(qualified)
+                return Binding(qualified, covered=covered)
+            if binding is not None and binding.value_type is not None and len(chain) == 1:
+                return binding
+            return NOT_TF
+        value_type = self.scopes.type_of(value)
+        return Binding(None, value_type=value_type) if value_type else NOT_TF
+
+    # -- uses: handed to the matchers ----------------------------------------------------------
+
+    def visit_attribute(self, node: ast.Attribute) -> None:
+        self.matcher.check_attribute(node)
+        chain = attribute_chain(node)
+        if chain is None:
+            self.visit(node.value)
+            return
+        base = chain[0]
+        if not isinstance(base, ast.Name):
+            self.visit(base)
+            return
+        self.matcher.check_chain(node, chain, base)
+
+    def visit_call(self, node: ast.Call) -> None:
+        self.calls.note_call(node)
+        self.visit(node.func)
+        for argument in node.args:
+            self.visit(argument)
+        for keyword in node.keywords:
+            self.visit(keyword.value)
+        self.calls.check(node)
+
+    def visit_compare(self, node: ast.Compare) -> None:
+        self.visit_children(node)
+        self.matcher.check_compare(node)
+
+
+def _is_docstring(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+
+
+def _only_imports(statement: ast.stmt) -> bool:
+    for child in ast.walk(statement):
+        if isinstance(child, ast.stmt) and not isinstance(
+            child, ast.Import | ast.ImportFrom | ast.Try | ast.If | ast.Pass
+        ):
+            return False
+    return True
