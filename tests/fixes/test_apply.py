@@ -166,17 +166,6 @@ def test_native_logging_reuses_from_absl_import_logging(catalogue: Catalogue) ->
     check(source, TF + "from absl import logging\nlogging.info('x')\n", catalogue, level="native")
 
 
-def test_native_flags_and_app_run(catalogue: Catalogue) -> None:
-    check(
-        TF + "FLAGS = tf.flags.FLAGS\ntf.app.flags.DEFINE_string('a', 'b', 'c')\n"
-        "if __name__ == '__main__':\n    tf.app.run(main)\n",
-        TF + "from absl import flags\nfrom absl import app\nFLAGS = flags.FLAGS\n"
-        "flags.DEFINE_string('a', 'b', 'c')\nif __name__ == '__main__':\n    app.run(main)\n",
-        catalogue,
-        level="native",
-    )
-
-
 def test_native_falls_back_to_compat_fix(catalogue: Catalogue) -> None:
     check(TF + "s = tf.Session()\n", TF + "s = tf.compat.v1.Session()\n", catalogue, level="native")
 
