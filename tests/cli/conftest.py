@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pty
 import subprocess
 import sys
 import tempfile
@@ -98,3 +99,32 @@ def run_unprivileged(*args: str | Path) -> subprocess.CompletedProcess[str]:
         check=False,
         timeout=60,
     )
+
+
+def run_on_terminal(
+    args: list[str], env: dict[str, str], cwd: Path | None = None, *, stdout: bool = True
+) -> tuple[int, str]:
+    """The CLI with stderr (and stdout, unless `stdout` is False) on a pseudo-terminal: its
+    exit status and everything the terminal received."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tf2_lsp", *args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=follower if stdout else subprocess.DEVNULL,
+        stderr=follower,
+        env=env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    code = process.wait(timeout=120)
+    os.close(leader)
+    return code, b"".join(chunks).decode()

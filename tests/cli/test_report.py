@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.cli.conftest import ROOT, TF1, project, run
+from tests.cli.conftest import ROOT, TF1, project, run, run_on_terminal
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.cli.report.treemap import build_tree, layout, squarify
 
@@ -315,33 +312,11 @@ def test_clean_tree_says_so(tmp_path: Path) -> None:
 # -- progress on a terminal only ---------------------------------------------------------------
 
 
-def _run_with_tty_stderr(args: list[str], cwd: Path) -> tuple[int, str]:
-    leader, follower = pty.openpty()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tf2_lsp", *args],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=follower,
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    return process.wait(timeout=60), b"".join(chunks).decode()
-
-
 def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     root = project(tmp_path, {f"m{i}.py": TF1 for i in range(20)})
-    code, stderr = _run_with_tty_stderr(["report", ".", "-o", "r.html", "--jobs", "1"], root)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    args = ["report", ".", "-o", "r.html", "--jobs", "1"]
+    code, stderr = run_on_terminal(args, env, root, stdout=False)
     assert code == 0
     assert "Scanning [" in stderr and "20/20 files (100%)" in stderr
     piped = run("report", ".", "-o", "r.html", cwd=root)

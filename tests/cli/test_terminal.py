@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.cli.conftest import ROOT, TF1, project, run
+from tests.cli.conftest import ROOT, TF1, project, run, run_on_terminal
 
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(tmp_path: Path) -> None:
@@ -34,39 +34,13 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(tmp_path: Path) -> No
     assert "\x1b[" not in off.stdout
 
 
-def _run_in_pty(args: list[str], env: dict[str, str]) -> str:
-    import pty
-
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tf2_lsp", *args],
-        stdin=subprocess.DEVNULL,
-        stdout=follower,
-        stderr=follower,
-        env=env,
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=120)
-    os.close(leader)
-    return b"".join(chunks).decode()
-
-
 def test_terminal_gets_colour_and_a_progress_line(tmp_path: Path) -> None:
     from tf2_lsp.cli.terminal import PROGRESS_MIN_FILES
 
     root = project(tmp_path, {f"m{i:02d}.py": TF1 for i in range(PROGRESS_MIN_FILES)})
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     env.update(PYTHONPATH=str(ROOT), TERM="xterm")
-    screen = _run_in_pty(["check", "--jobs", "1", str(root)], env)
+    _, screen = run_on_terminal(["check", "--jobs", "1", str(root)], env)
     assert f"Checking {PROGRESS_MIN_FILES}/{PROGRESS_MIN_FILES} files (100%)" in screen
     assert "\x1b[1;31mTF101\x1b[0m" in screen
     # The progress line is erased before each finding: what stays visible on each line
@@ -75,5 +49,5 @@ def test_terminal_gets_colour_and_a_progress_line(tmp_path: Path) -> None:
         if "TF101" in line:
             visible = line.split("\r")[-1].removeprefix("\x1b[K")
             assert visible.startswith(f"\x1b[1m{root}"), repr(line)
-    small = _run_in_pty(["check", str(root / "m00.py")], {**env, "NO_COLOR": "1"})
+    _, small = run_on_terminal(["check", str(root / "m00.py")], {**env, "NO_COLOR": "1"})
     assert "Checking" not in small and "\x1b[" not in small

@@ -81,7 +81,7 @@ def run_check(
 
 
 def run_check_stdin(
-    name: str | Path,
+    name: str,
     source: SourceFile | SourceError,
     config: Settings,
     args: argparse.Namespace,
@@ -90,9 +90,9 @@ def run_check_stdin(
 ) -> int:
     """`check -`: the text read from stdin, reported as the file `name`."""
     result = (
-        FileResult(str(name), records=[unreadable(str(name), str(source))])
+        FileResult(name, records=[unreadable(name, str(source))])
         if isinstance(source, SourceError)
-        else check_source(str(name), source, config)
+        else check_source(name, source, config)
     )
     run = FileRun([STDIN], args.jobs, "Checking")
     return _report(run, lambda _: result, args, catalogue, style)

@@ -141,9 +141,7 @@ def run_fix(files: list[Path], config: Settings, args: argparse.Namespace, style
             console.out(colour_diff(result.diff, style))
         for record in result.records:
             if record.code == UNREADABLE:
-                console.err(
-                    f"{record.path}:{record.line}:{record.column}: {record.code} {record.message}"
-                )
+                console.err(_not_fixed(record))
         applied += result.applied
         changed += 1 if result.applied else 0
         remaining.extend(result.records)
@@ -155,7 +153,7 @@ def run_fix(files: list[Path], config: Settings, args: argparse.Namespace, style
 
 
 def run_fix_stdin(
-    name: str | Path,
+    name: str,
     source: SourceFile | SourceError,
     config: Settings,
     args: argparse.Namespace,
@@ -163,15 +161,12 @@ def run_fix_stdin(
 ) -> int:
     """`fix -`: the fixed text (or with --diff, the diff) on stdout, the summary on stderr."""
     if isinstance(source, SourceError):
-        print(f"{name}:1:1: {UNREADABLE} cannot analyse this file: {source}", file=sys.stderr)
+        print(_not_fixed(unreadable(name, str(source))), file=sys.stderr)
         return EXIT_ERROR
-    result, fixed = fix_text(str(name), source, config)
+    result, fixed = fix_text(name, source, config)
     for record in result.records:
         if record.code == UNREADABLE:
-            print(
-                f"{name}:{record.line}:{record.column}: {record.code} {record.message}",
-                file=sys.stderr,
-            )
+            print(_not_fixed(record), file=sys.stderr)
     if args.diff:
         if fixed is not None:
             sys.stdout.write(colour_diff(unified_diff(source.text, fixed, Path(name)), style))
@@ -186,6 +181,11 @@ def run_fix_stdin(
         return EXIT_FINDINGS
     failing = any(map(fails, result.records))
     return EXIT_FINDINGS if failing or (args.diff and fixed is not None) else EXIT_CLEAN
+
+
+def _not_fixed(record: Record) -> str:
+    """A TF000 record as `fix` reports it on stderr: `path:line:column: TF000 message`."""
+    return f"{record.path}:{record.line}:{record.column}: {record.code} {record.message}"
 
 
 def fix_summary(
