@@ -13,7 +13,7 @@ from pathlib import Path
 from tf2_lsp.catalogue.rules import Catalogue, load_catalogue
 from tf2_lsp.cli.baseline import Baseline, BaselineError
 from tf2_lsp.cli.formats import Tally, make_reporter
-from tf2_lsp.cli.notebooks import Notebook, check_notebook
+from tf2_lsp.cli.notebooks import CellFinding, Notebook, check_notebook
 from tf2_lsp.cli.parser import STDIN
 from tf2_lsp.cli.records import (
     UNREADABLE,
@@ -57,8 +57,15 @@ def check_source(name: str, source: SourceFile, config: Settings) -> FileResult:
 
 def check_notebook_file(path: Path, config: Settings, notebook: Notebook) -> FileResult:
     """A `.ipynb` file: findings per code cell (`Record.cell`), lines counted in the cell."""
+    found, problem = check_notebook(notebook, file_settings(config, str(path)))
+    return notebook_result(path, notebook, found, problem)
+
+
+def notebook_result(
+    path: Path, notebook: Notebook, found: list[CellFinding], problem: str | None
+) -> FileResult:
+    """A notebook's result from its cells' findings and syntax error (`check_notebook`)."""
     result = FileResult(str(path))
-    found, problem = check_notebook(notebook, file_settings(config, result.path))
     result.lines = sum(code.count("\n") + 1 for _, code in notebook.cells)
     if problem is not None:
         result.records.append(unreadable(result.path, f"syntax error at {problem}"))

@@ -10,9 +10,9 @@ from functools import partial
 from pathlib import Path
 
 from tf2_lsp.catalogue.rules import load_catalogue
-from tf2_lsp.cli.check import check_notebook_file
+from tf2_lsp.cli.check import notebook_result
 from tf2_lsp.cli.diff import colour_diff, unified_diff
-from tf2_lsp.cli.notebooks import Notebook, fix_notebook, notebook_from_text, remaining_findings
+from tf2_lsp.cli.notebooks import Notebook, check_notebook, fix_notebook, notebook_from_text
 from tf2_lsp.cli.records import UNREADABLE, Record, SourceLines, fails, to_record, unreadable
 from tf2_lsp.cli.scan import FileResult, FileRun, file_settings, read_file
 from tf2_lsp.cli.status import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
@@ -66,10 +66,12 @@ def fix_notebook_file(
         result.records.append(unreadable(result.path, problem + NOT_CHANGED))
         return result
     after = notebook if fixed is None else notebook_from_text(notebook, fixed)
-    result = check_notebook_file(path, config, after)
+    found, syntax_error = check_notebook(after, options)
+    result = notebook_result(path, after, found, syntax_error)
     result.needs.update(
-        _needs(record_finding, config, config.unsafe_fixes, False)
-        for record_finding in remaining_findings(after, options)
+        _needs(item.finding, config, config.unsafe_fixes, False)
+        for item in found
+        if item.finding.severity in ("error", "warning")  # information notes are not left to do
     )
     if fixed is None:
         return result

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tf2_lsp.analysis.notebook import cell_detection, ipython_lines, join_cells
+from tf2_lsp.analysis.notebook import CellSlice, cell_detection, ipython_lines, join_cells
 from tf2_lsp.catalogue.rules import load_catalogue
-from tf2_lsp.engine import analyse, fix_all
+from tf2_lsp.engine import UnsafeSelection, analyse, fix_all
 from tf2_lsp.files.sourcefile import SourceError, SourceFile, read_source
+from tf2_lsp.model import Finding
 from tf2_lsp.settings import Settings
 from tf2_lsp.text import split_lines
 
@@ -78,14 +79,12 @@ def _parse(source: SourceFile) -> Notebook:
 @dataclass(frozen=True, slots=True)
 class CellFinding:
     cell: int
-    finding: Any  # tf2_lsp.model.Finding, in the cell's coordinates
+    finding: Finding  # in the cell's coordinates
     line_text: str
 
 
 def check_notebook(notebook: Notebook, options: Settings) -> tuple[list[CellFinding], str | None]:
     """Findings per cell, and a syntax error as `cell N:line:col: message` (or None)."""
-    from tf2_lsp.analysis.notebook import CellSlice
-
     joined, slices = notebook.joined()
     detection = analyse(joined, load_catalogue(), options)
     found: list[CellFinding] = []
@@ -108,7 +107,7 @@ def check_notebook(notebook: Notebook, options: Settings) -> tuple[list[CellFind
 
 
 def fix_notebook(
-    notebook: Notebook, options: Settings, unsafe: bool | Any
+    notebook: Notebook, options: Settings, unsafe: UnsafeSelection
 ) -> tuple[str | None, int, str | None]:
     """(the new file text or None when nothing changed, fixes applied, error or None)."""
     text, magics = _fix_text(notebook)
@@ -183,9 +182,3 @@ def notebook_from_text(original: Notebook, text: str) -> Notebook:
     """The notebook `original` would be with file text `text` (after a fix)."""
     source = SourceFile(original.source.path, text, original.source.encoding, original.source.bom)
     return _parse(source)
-
-
-def remaining_findings(notebook: Notebook, options: Settings) -> list[Any]:
-    """Errors and warnings left in the notebook (what `fix` reports as left to do)."""
-    found, _ = check_notebook(notebook, options)
-    return [f.finding for f in found if f.finding.severity in ("error", "warning")]
