@@ -8,11 +8,11 @@ import pytest
 
 from tests.analysis.support import TF, findings
 from tf2_lsp.analysis import coverage, program
+from tf2_lsp.analysis.findings import Findings
 from tf2_lsp.analysis.match import Matcher
 from tf2_lsp.analysis.match_calls import CallMatcher
 from tf2_lsp.analysis.nodes import SourceText, attribute_chain
 from tf2_lsp.analysis.policy import FixPolicy
-from tf2_lsp.analysis.reporter import Reporter
 from tf2_lsp.analysis.resolve import NOT_TF, Binding
 from tf2_lsp.analysis.scopes import Scopes
 from tf2_lsp.catalogue.api import api_for
@@ -47,10 +47,10 @@ def matcher_for(catalogue: Catalogue, source: str, **names: str) -> Matcher:
         scopes.bind(local, Binding(qualified))
     text = SourceText(source)
     policy = FixPolicy(catalogue, settings)
-    reporter = Reporter(catalogue, policy, scopes)
+    collected = Findings(policy, scopes)
     facts = program.ProgramFacts()
-    calls = CallMatcher(catalogue, scopes, text, policy, reporter, facts, {})
-    return Matcher(catalogue, scopes, text, reporter, calls, facts, api_for("2.21"))
+    calls = CallMatcher(catalogue, scopes, text, policy, collected, facts, {})
+    return Matcher(catalogue, scopes, text, collected, calls, facts, api_for("2.21"))
 
 
 def dotted_name_findings(catalogue: Catalogue, source: str) -> list[Finding]:
@@ -60,7 +60,7 @@ def dotted_name_findings(catalogue: Catalogue, source: str) -> list[Finding]:
     chain = attribute_chain(node)
     assert chain is not None and isinstance(chain[0], ast.Name)
     matcher.check_chain(node, chain, chain[0])
-    return matcher.reporter.findings
+    return matcher.findings.found
 
 
 def test_the_longest_prefix_with_rules_wins(catalogue: Catalogue) -> None:
@@ -83,7 +83,7 @@ def test_an_import_whose_rename_covers_its_uses(catalogue: Catalogue) -> None:
     assert isinstance(node, ast.ImportFrom)
     covered = matcher.check_import(node, "slim", "tensorflow.contrib.slim", "tensorflow.contrib")
     assert covered
-    [finding] = matcher.reporter.findings
+    [finding] = matcher.findings.found
     assert finding.anchor_kind == "import" and finding.shown_target == "import tf_slim as slim"
 
 
@@ -92,7 +92,7 @@ def test_exact_type_test(catalogue: Catalogue) -> None:
     matcher = matcher_for(catalogue, source, tf="tensorflow")
     node = ast.parse(source).body[0].value  # type: ignore[attr-defined]
     matcher.check_compare(node)
-    assert [f.anchor_kind for f in matcher.reporter.findings] == ["pattern"]
+    assert [f.anchor_kind for f in matcher.findings.found] == ["pattern"]
     matcher.scopes.bind("type", NOT_TF)  # a rebound `type` is not the builtin
     matcher.check_compare(node)
-    assert len(matcher.reporter.findings) == 1
+    assert len(matcher.findings.found) == 1

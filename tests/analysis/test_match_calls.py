@@ -8,10 +8,10 @@ import pytest
 
 from tests.analysis.support import TF, findings
 from tf2_lsp.analysis import program, receivers
+from tf2_lsp.analysis.findings import Findings
 from tf2_lsp.analysis.match_calls import CallMatcher
 from tf2_lsp.analysis.nodes import SourceText
 from tf2_lsp.analysis.policy import FixPolicy
-from tf2_lsp.analysis.reporter import Reporter
 from tf2_lsp.analysis.resolve import Binding
 from tf2_lsp.analysis.scopes import Scopes
 from tf2_lsp.catalogue.rules import Catalogue
@@ -61,10 +61,10 @@ def calls_for(
     scopes = Scopes()
     scopes.bind("tf", Binding("tensorflow"))
     policy = FixPolicy(catalogue, Settings())
-    reporter = Reporter(catalogue, policy, scopes)
+    collected = Findings(policy, scopes)
     text = SourceText(source)
     calls = CallMatcher(
-        catalogue, scopes, text, policy, reporter, program.ProgramFacts(), hints or {}
+        catalogue, scopes, text, policy, collected, program.ProgramFacts(), hints or {}
     )
     call = next(n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Call))
     return calls, call
@@ -75,7 +75,7 @@ def test_a_call_rule_judges_the_call(catalogue: Catalogue) -> None:
     calls.note_call(call)
     assert calls.is_callee(call.func) and not calls.is_callee(call)
     calls.check(call)
-    [finding] = calls.reporter.findings
+    [finding] = calls.findings.found
     assert finding.code == "TF214" and finding.anchor_kind == "call"
     assert finding.anchor == Span(1, 0, 1, 21)
 
@@ -83,11 +83,11 @@ def test_a_call_rule_judges_the_call(catalogue: Catalogue) -> None:
 def test_a_method_with_an_unknown_receiver_is_a_candidate_for_jedi(catalogue: Catalogue) -> None:
     calls, call = calls_for(catalogue, "it = ds.make_one_shot_iterator()\n")
     calls.check(call)
-    assert calls.reporter.findings == []
+    assert calls.findings.found == []
     assert calls.candidates == [ReceiverCandidate((1, 5), 1, 7, "make_one_shot_iterator")]
     hinted, call = calls_for(
         catalogue, "it = ds.make_one_shot_iterator()\n", {(1, 5): receivers.DATASET}
     )
     hinted.check(call)
-    assert [f.code for f in hinted.reporter.findings] == ["TF702"]
+    assert [f.code for f in hinted.findings.found] == ["TF702"]
     assert hinted.candidates == []

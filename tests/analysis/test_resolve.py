@@ -11,7 +11,13 @@ import ast
 import pytest
 
 from tf2_lsp.analysis.detect import detect
-from tf2_lsp.analysis.resolve import canonical, function_locals, import_bindings, target_names
+from tf2_lsp.analysis.resolve import (
+    canonical,
+    canonical_for_rules,
+    function_locals,
+    import_bindings,
+    target_names,
+)
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.settings import Settings
 
@@ -352,6 +358,13 @@ def test_canonical() -> None:
     assert canonical("tensorflow.compat.v1") == ("tensorflow", True)
     assert canonical("tensorflow.Session") == ("tensorflow.Session", False)
     assert canonical("tensorflow.compat.v1x.Session") == ("tensorflow.compat.v1x.Session", False)
+
+
+def test_canonical_for_rules_takes_contrib_through_compat_v1_as_tf1() -> None:
+    contrib = "tensorflow.compat.v1.contrib.slim"
+    assert canonical_for_rules(contrib) == ("tensorflow.contrib.slim", False)
+    assert canonical_for_rules("tensorflow.compat.v1.Session") == ("tensorflow.Session", True)
+    assert canonical_for_rules("tensorflow.contrib") == ("tensorflow.contrib", False)
 
 
 def test_target_names() -> None:

@@ -69,7 +69,7 @@ def test_a_resumed_walk_starts_from_the_given_module_scope(catalogue: Catalogue)
     source = "s = tf.Session()\n"
     walker = ModuleWalker(source, catalogue, Settings(), {}, module)
     walker.run(ast.parse(source), note_imports=False)
-    assert [f.code for f in walker.reporter.findings] == ["TF101"]
+    assert [f.code for f in walker.findings.found] == ["TF101"]
     assert walker.scopes.module is module
 
 

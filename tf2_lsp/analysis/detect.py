@@ -80,7 +80,7 @@ def statement_layout(body: Sequence[ast.stmt]) -> list[tuple[int, int, bool]]:
 
 def finish_detection(walker: ModuleWalker, body: Sequence[ast.stmt]) -> Detection:
     options = walker.options
-    findings = [f for f in walker.reporter.findings if options.wants(f.code)]
+    findings = [f for f in walker.findings.found if options.wants(f.code)]
     findings = _drop_suppressed(findings, walker.text.index)
     findings.sort(key=lambda f: (f.span.line, f.span.column, f.code))
     module = walker.scopes.module

@@ -11,9 +11,9 @@ from __future__ import annotations
 import ast
 
 from tf2_lsp.analysis import coverage, program
+from tf2_lsp.analysis.findings import Findings
 from tf2_lsp.analysis.match_calls import CallMatcher
 from tf2_lsp.analysis.nodes import SourceText, chain_attrs
-from tf2_lsp.analysis.reporter import Reporter
 from tf2_lsp.analysis.resolve import canonical, canonical_for_rules, is_tf2_namespace
 from tf2_lsp.analysis.scopes import Scopes
 from tf2_lsp.catalogue.api import Api
@@ -27,7 +27,7 @@ class Matcher:
         catalogue: Catalogue,
         scopes: Scopes,
         text: SourceText,
-        reporter: Reporter,
+        findings: Findings,
         calls: CallMatcher,
         facts: program.ProgramFacts,
         api: Api | None,
@@ -35,7 +35,7 @@ class Matcher:
         self.catalogue = catalogue
         self.scopes = scopes
         self.text = text
-        self.reporter = reporter
+        self.findings = findings
         self.calls = calls
         self.facts = facts
         self.api = api  # the target version's names; None: not known, nothing is checked
@@ -90,7 +90,7 @@ class Matcher:
         symbol = ".".join(dotted[: index + 1])
         for rule in self.catalogue.lookup(symbol):
             span = self.text.span_of(node)
-            self.reporter.add(rule, symbol, self.text.text_of(node), span, span, "reference", False)
+            self.findings.add(rule, symbol, self.text.text_of(node), span, span, "reference", False)
 
     def check_coverage(self, chain: list[ast.expr], names: list[str]) -> None:
         """An attribute chain under a TensorFlow alias that no rule explains must exist."""
@@ -104,7 +104,7 @@ class Matcher:
             return  # the alias itself names nothing: reported at its import
         node = chain[index]
         span = self.text.span_of(node)
-        self.reporter.add_unknown(self.text.text_of(node), span, missing)
+        self.findings.add_unknown(self.text.text_of(node), span, missing)
 
     def check_module_value(
         self, node: ast.expr, qualified: str, covered: bool, written: str
@@ -122,7 +122,7 @@ class Matcher:
         span = self.text.span_of(node)
         for rule in self.catalogue.exact.get(name, ()):
             if rule.match == "value":
-                self.reporter.add(rule, name, written, span, span, "reference", compat)
+                self.findings.add(rule, name, written, span, span, "reference", compat)
 
     def check_reference(self, node: ast.expr, qualified: str, covered: bool, written: str) -> bool:
         """Report the rules of `qualified`; True when it has rules (shorter prefixes of the
@@ -134,14 +134,14 @@ class Matcher:
         matched = tuple(rule for rule in self.catalogue.lookup(name) if rule.match != "value")
         if not matched:
             return False
-        policy = self.reporter.policy
+        policy = self.findings.policy
         gone = compat and any(policy.compat_target_gone(rule, name) for rule in matched)
         if compat and self.api is not None and not covered and not gone:
             # compat.v1 code that a rule calls fine may still be gone from the target's
             # compat.v1 (tf.compat.v1.estimator from 2.16).
             missing = coverage.missing_prefix(qualified, self.api)
             if missing is not None:
-                self.reporter.add_unknown(written, self.text.span_of(node), missing)
+                self.findings.add_unknown(written, self.text.span_of(node), missing)
                 return True
         # A symbol with rules of its own (say, a call rule) is never reported through a
         # shorter prefix rule of its module.
@@ -153,7 +153,7 @@ class Matcher:
             if exact and not compat and isinstance(node, ast.Attribute):
                 span = self.text.span_of(node)
                 for rule in exact:
-                    self.reporter.add(rule, name, written, span, span, "reference", compat)
+                    self.findings.add(rule, name, written, span, span, "reference", compat)
             return True
         if not rules:
             # Call rules judge calls; a bare reference (`cls = tf.train.AdamOptimizer`) to
@@ -162,14 +162,14 @@ class Matcher:
                 span = self.text.span_of(node)
                 for rule in matched:
                     if rule.match == "call" and rule.removed:
-                        self.reporter.add(
+                        self.findings.add(
                             rule, name, written, span, span, "reference", compat, rename_only=True
                         )
             return True
         span = self.text.span_of(node)
         for rule in rules:
             if not self.calls.check_called_rename(node, rule, name, written, compat):
-                self.reporter.add(rule, name, written, span, span, "reference", compat)
+                self.findings.add(rule, name, written, span, span, "reference", compat)
         return True
 
     # -- imports -------------------------------------------------------------------------------
@@ -204,7 +204,7 @@ class Matcher:
         covered = False
         for rule in rules:
             # Its target is shown as the import statement the fix writes.
-            finding = self.reporter.add(
+            finding = self.findings.add(
                 rule,
                 name,
                 local,
@@ -230,7 +230,7 @@ class Matcher:
         missing = coverage.missing_prefix(name, self.api)
         if missing is not None:
             written = ".".join(name.split(".")[: missing.parts])
-            self.reporter.add_unknown(written, self.text.span_of(node), missing)
+            self.findings.add_unknown(written, self.text.span_of(node), missing)
 
     # -- patterns ------------------------------------------------------------------------------
 
@@ -248,7 +248,7 @@ class Matcher:
             return
         for rule in self.catalogue.exact.get(dimension.SYMBOL, ()):
             span = self.text.span_of(node)
-            self.reporter.add(
+            self.findings.add(
                 rule, dimension.SYMBOL, self.text.text_of(node), span, span, "pattern", False
             )
 
@@ -263,7 +263,7 @@ class Matcher:
         symbol = type_comparison.EXACT_TYPE_SYMBOL
         for rule in self.catalogue.exact.get(symbol, ()):
             span = self.text.span_of(node)
-            self.reporter.add(rule, symbol, self.text.text_of(node), span, span, "pattern", False)
+            self.findings.add(rule, symbol, self.text.text_of(node), span, span, "pattern", False)
 
     def check_value_attribute(self, node: ast.Attribute) -> None:
         """`dataset.output_types` and kin: attributes of a TF value known by its type."""
@@ -273,4 +273,4 @@ class Matcher:
         symbol = f"{receiver}.{node.attr}"
         for rule in self.catalogue.exact.get(symbol, ()):
             span = self.text.span_of(node)
-            self.reporter.add(rule, symbol, self.text.text_of(node), span, span, "pattern", False)
+            self.findings.add(rule, symbol, self.text.text_of(node), span, span, "pattern", False)

@@ -16,9 +16,9 @@ from dataclasses import replace
 from tf2_lsp.analysis import program
 from tf2_lsp.analysis.calls import CallVerdict, call_map_problem
 from tf2_lsp.analysis.conditions import changed_argument
+from tf2_lsp.analysis.findings import Findings
 from tf2_lsp.analysis.nodes import SourceText
 from tf2_lsp.analysis.policy import FixPolicy
-from tf2_lsp.analysis.reporter import Reporter
 from tf2_lsp.analysis.resolve import canonical_for_rules, is_tf2_namespace
 from tf2_lsp.analysis.scopes import Scopes
 from tf2_lsp.catalogue.rules import Catalogue, Fix, Rule
@@ -34,7 +34,7 @@ class CallMatcher:
         scopes: Scopes,
         text: SourceText,
         policy: FixPolicy,
-        reporter: Reporter,
+        findings: Findings,
         facts: program.ProgramFacts,
         receiver_hints: Mapping[tuple[int, int], str],
     ) -> None:
@@ -42,7 +42,7 @@ class CallMatcher:
         self.scopes = scopes
         self.text = text
         self.policy = policy
-        self.reporter = reporter
+        self.findings = findings
         self.facts = facts
         self.receiver_hints = receiver_hints
         # Method calls whose receiver type is unknown: the server asks jedi about them.
@@ -104,7 +104,7 @@ class CallMatcher:
                 span = self.text.span_of(func)
                 attr_span = Span(func.end_lineno or func.lineno, 0, span.end_line, span.end_column)
                 attr_span = replace(attr_span, column=span.end_column - len(func.attr))
-                self.reporter.add(
+                self.findings.add(
                     rule, symbol, "." + func.attr, attr_span, span, "reference", False
                 )
 
@@ -164,7 +164,7 @@ class CallMatcher:
         override: Fix | None = None,
     ) -> None:
         """A finding on a call: `underline` is what the editor marks, the call is rewritten."""
-        self.reporter.add(
+        self.findings.add(
             rule,
             symbol,
             self.text.text_of(node.func),
@@ -220,7 +220,7 @@ class CallMatcher:
             everything = (
                 [text for _, text in verdict.notes] if renamed or verdict.refused else detail
             )
-            self.reporter.add(
+            self.findings.add(
                 rule,
                 symbol,
                 written,
@@ -233,7 +233,7 @@ class CallMatcher:
                 why="; ".join(everything),
             )
         for index, text in per_argument:
-            self.reporter.add(
+            self.findings.add(
                 self.policy.rule_for(rule, symbol, verdict.params[index]),
                 symbol,
                 written,

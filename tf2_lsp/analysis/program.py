@@ -30,7 +30,7 @@ from tf2_lsp.text import Span
 from tf2_lsp.transforms.program_opt_out import DISABLE_V2
 
 if TYPE_CHECKING:
-    from tf2_lsp.analysis.reporter import Reporter
+    from tf2_lsp.analysis.findings import Findings
     from tf2_lsp.analysis.walker import ModuleWalker
 
 SCRIPT_RULE = "TF801"
@@ -154,12 +154,12 @@ def check_program(walker: ModuleWalker, tree: ast.Module) -> None:
         return
     kind, main = module_kind(tree)
     span = walker.text.span_of(first_import)
-    reporter = walker.reporter
-    reporter.statement = (walker.imports_end, walker.imports_end)
+    findings = walker.findings
+    findings.statement = (walker.imports_end, walker.imports_end)
     if kind == "library":
         library_rule = walker.catalogue.by_code.get(LIBRARY_RULE)
         if library_rule is not None:
-            reporter.add(library_rule, DISABLE_V2, "", span, span, "program", False)
+            findings.add(library_rule, DISABLE_V2, "", span, span, "program", False)
         return
     # Where the call goes: a Span of zero width at the insertion line, indented as it must be.
     insert = Span(walker.imports_end + 1, 0, walker.imports_end + 1, 0)
@@ -170,7 +170,7 @@ def check_program(walker: ModuleWalker, tree: ast.Module) -> None:
             insert = Span(first.lineno, column, first.lineno, column)
     for rule in walker.catalogue.exact.get(DISABLE_V2, ()):
         if rule.code == SCRIPT_RULE:
-            reporter.add(rule, DISABLE_V2, "", span, insert, "program", False)
+            findings.add(rule, DISABLE_V2, "", span, insert, "program", False)
 
 
 def _runs_at_import(signals: list[tuple[str, int, bool]], main: ast.If) -> bool:
@@ -222,9 +222,9 @@ def _is_test_case(base: ast.expr) -> bool:
     return isinstance(name, str) and name.endswith("TestCase")
 
 
-def note_compat_import(reporter: Reporter, span: Span, local: str) -> None:
+def note_compat_import(findings: Findings, span: Span, local: str) -> None:
     """`import tensorflow.compat.v1 as tf` at `span`: the file speaks TF1 (TF812, information)."""
-    rule = reporter.catalogue.by_code.get(COMPAT_FILE_RULE)
-    if rule is None or any(f.rule is rule for f in reporter.findings):
+    rule = findings.catalogue.by_code.get(COMPAT_FILE_RULE)
+    if rule is None or any(f.rule is rule for f in findings.found):
         return
-    reporter.add(rule, "tensorflow.compat.v1", local, span, span, "program", False)
+    findings.add(rule, "tensorflow.compat.v1", local, span, span, "program", False)

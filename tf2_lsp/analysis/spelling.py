@@ -2,7 +2,7 @@
 
 The one rule for every place that shows or writes a target: the longest bound prefix wins
 (`tf.math.log` under `import tensorflow as tf`, `slim.conv2d` under `import tf_slim as slim`).
-Messages spell targets through the file's TensorFlow alias (tf2_lsp.analysis.reporter); fixes
+Messages spell targets through the file's TensorFlow alias (tf2_lsp.analysis.findings); fixes
 through every name they may reuse, adding an import when none fits (tf2_lsp.fixes.imports).
 """
 

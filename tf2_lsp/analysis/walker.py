@@ -2,7 +2,7 @@
 
 The walker owns the parts and drives them; each answers one question:
 `Scopes` (what a name means here), `Matcher` and `CallMatcher` (which rules a use matches),
-`FixPolicy` (which fix a finding gets), `Reporter` (the findings, with their messages).
+`FixPolicy` (which fix a finding gets), `Findings` (the findings, with their messages).
 Function bodies are walked after the scope that defines them ends, as they run later.
 """
 
@@ -12,11 +12,11 @@ import ast
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from tf2_lsp.analysis import program, receivers
+from tf2_lsp.analysis.findings import Findings
 from tf2_lsp.analysis.match import Matcher
 from tf2_lsp.analysis.match_calls import CallMatcher
 from tf2_lsp.analysis.nodes import SourceText, attribute_chain, chain_attrs
 from tf2_lsp.analysis.policy import FixPolicy
-from tf2_lsp.analysis.reporter import Reporter
 from tf2_lsp.analysis.resolve import (
     COMPAT_V1,
     NOT_TF,
@@ -52,14 +52,14 @@ class ModuleWalker:
         self.text = SourceText(source)
         self.scopes = Scopes(module_scope)
         self.policy = FixPolicy(catalogue, options)
-        self.reporter = Reporter(catalogue, self.policy, self.scopes)
+        self.findings = Findings(self.policy, self.scopes)
         self.facts = program.ProgramFacts()  # for the whole-program checks (TF801, TF810)
         self.calls = CallMatcher(
             catalogue,
             self.scopes,
             self.text,
             self.policy,
-            self.reporter,
+            self.findings,
             self.facts,
             receiver_hints,
         )
@@ -67,7 +67,7 @@ class ModuleWalker:
             catalogue,
             self.scopes,
             self.text,
-            self.reporter,
+            self.findings,
             self.calls,
             self.facts,
             api_for(options.target_version),
@@ -134,21 +134,21 @@ class ModuleWalker:
                 break
 
     def visit_body(self, body: Iterable[ast.stmt]) -> None:
-        reporter = self.reporter
+        findings = self.findings
         for statement in body:
-            saved = reporter.statement
+            saved = findings.statement
             first = statement.lineno
             decorators = getattr(statement, "decorator_list", None)
             if decorators:
                 first = min(first, *(d.lineno for d in decorators))
-            reporter.statement = (first, statement.end_lineno or statement.lineno)
+            findings.statement = (first, statement.end_lineno or statement.lineno)
             try:
                 self.visit(statement)
             except RecursionError:
                 # Caught by the innermost statement around the too-deep expression: only it
                 # goes unanalysed.
                 self.too_deep.append(statement.lineno)
-            reporter.statement = saved
+            findings.statement = saved
 
     def visit(self, node: ast.AST) -> None:
         handler = self.handlers.get(type(node))
@@ -195,7 +195,7 @@ class ModuleWalker:
             if self.first_tf_import is None and at_module:
                 self.first_tf_import = node
             if qualified == COMPAT_V1 and at_module:
-                program.note_compat_import(self.reporter, self.text.span_of(node), local)
+                program.note_compat_import(self.findings, self.text.span_of(node), local)
             self.facts.note(canonical(qualified)[0], node.lineno, scopes.at_import_time())
             covered = self.matcher.check_import(node, local, qualified, module)
             scopes.bind(local, Binding(qualified, covered=covered))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from tests.analysis.support import TF, findings
 from tf2_lsp.analysis import coverage
+from tf2_lsp.analysis.findings import Findings
 from tf2_lsp.analysis.policy import FixPolicy
-from tf2_lsp.analysis.reporter import Reporter
 from tf2_lsp.analysis.resolve import Binding
 from tf2_lsp.analysis.scopes import Scopes
 from tf2_lsp.catalogue.rules import Catalogue
@@ -41,11 +41,11 @@ def test_severity_override(catalogue: Catalogue) -> None:
     assert [(f.code, f.severity) for f in result] == [("TF101", "error"), ("TF201", "warning")]
 
 
-def reporter_for(catalogue: Catalogue, settings: Settings, **names: str) -> Reporter:
+def collector(catalogue: Catalogue, settings: Settings, **names: str) -> Findings:
     scopes = Scopes()
     for local, qualified in names.items():
         scopes.bind(local, Binding(qualified))
-    return Reporter(catalogue, FixPolicy(catalogue, settings), scopes)
+    return Findings(FixPolicy(catalogue, settings), scopes)
 
 
 SPAN = Span(3, 4, 3, 14)
@@ -54,13 +54,13 @@ SPAN = Span(3, 4, 3, 14)
 def test_a_finding_records_the_walk_statement_and_the_files_spelling(
     catalogue: Catalogue,
 ) -> None:
-    reporter = reporter_for(catalogue, Settings(), tf1="tensorflow")
-    reporter.statement = (3, 4)
+    collected = collector(catalogue, Settings(), tf1="tensorflow")
+    collected.statement = (3, 4)
     [session] = catalogue.lookup("tensorflow.Session")
-    finding = reporter.add(
+    finding = collected.add(
         session, "tensorflow.Session", "tf1.Session", SPAN, SPAN, "reference", False
     )
-    assert finding is not None and reporter.findings == [finding]
+    assert finding is not None and collected.found == [finding]
     assert finding.statement == (3, 4)
     assert finding.target == "tensorflow.compat.v1.Session"
     assert finding.shown_target == "tf1.compat.v1.Session"
@@ -68,9 +68,9 @@ def test_a_finding_records_the_walk_statement_and_the_files_spelling(
 
 
 def test_an_import_shows_the_import_its_fix_writes(catalogue: Catalogue) -> None:
-    reporter = reporter_for(catalogue, Settings())
+    collected = collector(catalogue, Settings())
     [slim] = catalogue.lookup("tensorflow.contrib.slim")
-    finding = reporter.add(
+    finding = collected.add(
         slim, "tensorflow.contrib.slim", "slim", SPAN, SPAN, "import", False, import_local="slim"
     )
     assert finding is not None and finding.shown_target == "import tf_slim as slim"
@@ -79,20 +79,18 @@ def test_an_import_shows_the_import_its_fix_writes(catalogue: Catalogue) -> None
 def test_working_compat_code_is_reported_only_at_the_native_level(catalogue: Catalogue) -> None:
     symbol = "tensorflow.layers.dense"
     dense = next(r for r in catalogue.lookup(symbol) if r.code == "TF931")
-    compat = reporter_for(catalogue, Settings(target_version="2.15"), tf="tensorflow")
+    compat = collector(catalogue, Settings(target_version="2.15"), tf="tensorflow")
     assert compat.add(dense, symbol, "v1.layers.dense", SPAN, SPAN, "call", True) is None
-    native = reporter_for(
-        catalogue, Settings(level="native", target_version="2.15"), tf="tensorflow"
-    )
+    native = collector(catalogue, Settings(level="native", target_version="2.15"), tf="tensorflow")
     note = native.add(dense, symbol, "v1.layers.dense", SPAN, SPAN, "call", True)
     assert note is not None and note.severity == "information"
     assert note.message.startswith("`v1.layers.dense` runs through tf.compat.v1")
 
 
 def test_a_refusal_drops_the_fix_and_says_why(catalogue: Catalogue) -> None:
-    reporter = reporter_for(catalogue, Settings(), tf="tensorflow")
+    collected = collector(catalogue, Settings(), tf="tensorflow")
     [session] = catalogue.lookup("tensorflow.Session")
-    finding = reporter.add(
+    finding = collected.add(
         session, "tensorflow.Session", "tf.Session", SPAN, SPAN, "reference", False, "a reason"
     )
     assert finding is not None and finding.fix is None and finding.refused == "a reason"
@@ -100,10 +98,10 @@ def test_a_refusal_drops_the_fix_and_says_why(catalogue: Catalogue) -> None:
 
 
 def test_unknown_names_suggest_through_the_files_alias(catalogue: Catalogue) -> None:
-    reporter = reporter_for(catalogue, Settings(), t="tensorflow")
+    collected = collector(catalogue, Settings(), t="tensorflow")
     missing = coverage.Missing(parts=2, compat_only=False, suggestion="tensorflow.math.log")
-    reporter.add_unknown("t.lgo", SPAN, missing)
-    [finding] = reporter.findings
+    collected.add_unknown("t.lgo", SPAN, missing)
+    [finding] = collected.found
     assert finding.code == coverage.UNKNOWN_NAME_RULE and finding.fix is None
     assert (
         finding.message == "`t.lgo` does not exist in TensorFlow 2.21; did you mean `t.math.log`?"

@@ -1,5 +1,5 @@
-"""Build each Finding: what its message says, its severity, its target as the file writes it,
-and the fix FixPolicy gives it (or the reason it has none)."""
+"""One file's findings, each built here: what its message says, its severity, its target as
+the file writes it, and the fix FixPolicy gives it (or the reason it has none)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,21 @@ from tf2_lsp.analysis.messages import import_statement, tidy
 from tf2_lsp.analysis.policy import FixPolicy
 from tf2_lsp.analysis.scopes import Scopes
 from tf2_lsp.analysis.spelling import through_tensorflow
-from tf2_lsp.catalogue.rules import Catalogue, Fix, Rule
+from tf2_lsp.catalogue.rules import Fix, Rule
 from tf2_lsp.model import AnchorKind, CallEdit, Finding
 from tf2_lsp.text import Span
 from tf2_lsp.transforms.registry import transform_target
 
 
-class Reporter:
-    """Collects one file's findings; `statement` is the statement the walk is in."""
+class Findings:
+    """`found` in the order reported; `statement` is the statement the walk is in."""
 
-    def __init__(self, catalogue: Catalogue, policy: FixPolicy, scopes: Scopes) -> None:
-        self.catalogue = catalogue
+    def __init__(self, policy: FixPolicy, scopes: Scopes) -> None:
+        self.catalogue = policy.catalogue
         self.policy = policy
         self.scopes = scopes  # for the file's name for TensorFlow
         self.target_version = policy.settings.target_version
-        self.findings: list[Finding] = []
+        self.found: list[Finding] = []
         self.statement = (1, 1)  # first and last line of the statement being walked
 
     def add(
@@ -116,7 +116,7 @@ class Reporter:
             compat=compat,
             call=call,
         )
-        self.findings.append(finding)
+        self.found.append(finding)
         return finding
 
     def add_unknown(self, written: str, span: Span, missing: coverage.Missing) -> None:
@@ -130,7 +130,7 @@ class Reporter:
         elif missing.suggestion:
             alias = self.scopes.tf_alias()
             message += f"; did you mean `{through_tensorflow(missing.suggestion, alias)}`?"
-        self.findings.append(
+        self.found.append(
             Finding(
                 rule=rule,
                 message=message,
