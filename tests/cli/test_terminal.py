@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 from tests.cli.conftest import ROOT, TF1, project, run, run_on_terminal
+from tf2_lsp.cli.terminal import Progress
 
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(tmp_path: Path) -> None:
@@ -51,3 +53,21 @@ def test_terminal_gets_colour_and_a_progress_line(tmp_path: Path) -> None:
             assert visible.startswith(f"\x1b[1m{root}"), repr(line)
     _, small = run_on_terminal(["check", str(root / "m00.py")], {**env, "NO_COLOR": "1"})
     assert "Checking" not in small and "\x1b[" not in small
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_is_drawn_in_place_and_cleared() -> None:
+    stream = _Terminal()
+    progress = Progress(stream, 20, "Scanning", bar=True)
+    for _ in range(20):
+        progress.advance()
+    progress.clear()
+    text = stream.getvalue()
+    assert text.startswith("\r\x1b[KScanning [#.............................] 1/20 files (5%)")
+    assert f"\r\x1b[KScanning [{'#' * 30}] 20/20 files (100%)" in text
+    assert text.endswith("\r\x1b[K")
+    assert Progress(io.StringIO(), 20, "Checking").enabled is False  # not a terminal

@@ -6,11 +6,14 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Mapping
-from typing import TextIO
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TextIO, TypeVar
+
+T = TypeVar("T")
 
 PROGRESS_MIN_FILES = 16  # smaller runs finish before a progress line would help
 PROGRESS_INTERVAL = 0.1  # seconds between redraws
+BAR_WIDTH = 30
 
 
 def wants_colour(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
@@ -53,16 +56,18 @@ class Style:
 
 
 class Progress:
-    """`Checking 120/520 files` redrawn in place on stderr, when stderr is a terminal.
+    """`Checking 120/520 files (23%)` redrawn in place on stderr, when stderr is a terminal;
+    with `bar`, `Scanning [######........................] 120/520 files (23%)`.
 
     Anything written to stdout while it shows must go through `clear()` first, or the line
     would be left half-overwritten when both streams are the same terminal.
     """
 
-    def __init__(self, stream: TextIO, total: int, verb: str) -> None:
+    def __init__(self, stream: TextIO, total: int, verb: str, bar: bool = False) -> None:
         self.stream = stream
         self.total = total
         self.verb = verb
+        self.bar = bar
         self.done = 0
         self.enabled = total >= PROGRESS_MIN_FILES and _isatty(stream)
         self.shown = False
@@ -76,10 +81,16 @@ class Progress:
         if now - self.last < PROGRESS_INTERVAL and self.done < self.total:
             return
         self.last = now
-        percent = 100 * self.done // self.total
-        self.stream.write(f"\r\x1b[K{self.verb} {self.done}/{self.total} files ({percent}%)")
+        self.stream.write(f"\r\x1b[K{self._line()}")
         self.stream.flush()
         self.shown = True
+
+    def _line(self) -> str:
+        count = f"{self.done}/{self.total} files ({100 * self.done // self.total}%)"
+        if not self.bar:
+            return f"{self.verb} {count}"
+        filled = BAR_WIDTH * self.done // self.total
+        return f"{self.verb} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {count}"
 
     def clear(self) -> None:
         if self.shown:
@@ -87,6 +98,17 @@ class Progress:
             self.stream.flush()
             self.shown = False
             self.last = 0.0  # redraw on the next file
+
+
+def with_progress(items: Iterable[T], total: int, label: str) -> Iterator[T]:
+    """Yield `items` with a progress bar on stderr meanwhile, gone when they are done."""
+    progress = Progress(sys.stderr, total, label, bar=True)
+    try:
+        for item in items:
+            progress.advance()
+            yield item
+    finally:
+        progress.clear()  # leave the line clean for the summary
 
 
 class Console:

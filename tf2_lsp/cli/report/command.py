@@ -20,8 +20,8 @@ from tf2_lsp.cli.report.aggregate import (
     compare,
     report_root,
 )
-from tf2_lsp.cli.report.progress import with_progress
 from tf2_lsp.cli.status import EXIT_CLEAN, EXIT_ERROR
+from tf2_lsp.cli.terminal import with_progress
 
 DEFAULT_HTML = "tf2-lsp-report.html"
 
@@ -108,7 +108,7 @@ def run_report(
             print(f"tf2-lsp: {error}", file=sys.stderr)
             return EXIT_ERROR
     output = args.output or ("-" if args.format == "json" else DEFAULT_HTML)
-    results = list(with_progress(scan(files), len(files)))
+    results = list(with_progress(scan(files), len(files), "Scanning"))
     for result in results:  # after the progress line is gone
         if result.io_error:
             print(f"tf2-lsp: {result.path}: {result.io_error}", file=sys.stderr)
