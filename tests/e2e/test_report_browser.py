@@ -1,8 +1,8 @@
 """The HTML report in a real browser: headless Chromium, offline, asserting on the rendered DOM.
 
 The numbers on the page must be those of the JSON report of the same tree (whose numbers
-tests/cli/test_report.py checks against `tf2-lsp check`). A screenshot of each page is saved in the
-test's tmp dir.
+tests/cli/report/test_aggregate.py checks against `tf2-lsp check`). A screenshot of each page is
+saved in the test's tmp dir.
 """
 
 from __future__ import annotations
