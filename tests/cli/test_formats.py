@@ -172,7 +172,6 @@ def test_sarif_fingerprints_survive_moved_lines(tmp_path: Path) -> None:
 def test_each_format_has_its_reporter() -> None:
     from tf2_lsp.catalogue.rules import load_catalogue
     from tf2_lsp.cli.formats import (
-        FORMATS,
         GithubReporter,
         JsonReporter,
         SarifReporter,
@@ -180,9 +179,11 @@ def test_each_format_has_its_reporter() -> None:
         TextReporter,
         make_reporter,
     )
+    from tf2_lsp.cli.parser import FORMATS
     from tf2_lsp.cli.terminal import Style
 
     catalogue, style = load_catalogue(), Style(False)
+    # Every `--format` the parser accepts has a reporter of its own.
     kinds = [type(make_reporter(f, False, print, catalogue, style)) for f in FORMATS]
     assert kinds == [TextReporter, JsonReporter, GithubReporter, SarifReporter]
     statistics = make_reporter("json", True, print, catalogue, style)

@@ -101,6 +101,19 @@ def test_fix_rewrites_cell_sources_and_keeps_everything_else(
     assert code == 0 and demo.read_text(encoding="utf-8") == text  # nothing more to do
 
 
+def test_fix_leaves_a_read_only_notebook_and_counts_its_fixes_as_unwritten(
+    demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo.chmod(0o444)
+    code, out, err = run(capsys, "fix", demo)
+    assert f"{demo}: read-only file; not changed" in err
+    assert "internal error" not in err
+    assert "Applied 0 fix(es) in 0 of 1 file(s); 2 finding(s) left: 2 fixed but not written" in err
+    assert code == 1
+    assert out == ""
+    assert demo.read_text(encoding="utf-8") == DEMO
+
+
 def test_fix_keeps_a_string_source_a_string_and_other_indentation(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

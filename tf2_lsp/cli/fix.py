@@ -65,25 +65,46 @@ def fix_notebook_file(
         result = FileResult(str(path))
         result.records.append(unreadable(result.path, problem + NOT_CHANGED))
         return result
-    after = notebook if fixed is None else notebook_from_text(notebook, fixed)
-    found, syntax_error = check_notebook(after, options)
-    result = notebook_result(path, after, found, syntax_error)
-    result.needs.update(
-        _needs(item.finding, config, config.unsafe_fixes, False)
-        for item in found
-        if item.finding.severity in ("error", "warning")  # information notes are not left to do
-    )
     if fixed is None:
-        return result
+        return _notebook_left(path, notebook, config, options)
+    result = _notebook_left(path, notebook_from_text(notebook, fixed), config, options)
     result.applied = applied
     if diff_only:
         result.diff = unified_diff(notebook.source.text, fixed, path)
         return result
     try:
         write_source(notebook.source, fixed)
+    except WriteSkipped as reason:
+        result.skipped = str(reason)
+        _notebook_unwritten(result, path, notebook, options)
     except (OSError, UnicodeEncodeError) as error:
         result.io_error = f"cannot write: {error}"
+        _notebook_unwritten(result, path, notebook, options)
     return result
+
+
+def _notebook_left(
+    path: Path, notebook: Notebook, config: Settings, options: Settings
+) -> FileResult:
+    """The findings in `notebook`, and what each needs to be fixed."""
+    found, syntax_error = check_notebook(notebook, options)
+    result = notebook_result(path, notebook, found, syntax_error)
+    result.needs.update(
+        _needs(item.finding, config, config.unsafe_fixes, False)
+        for item in found
+        if item.finding.severity in ("error", "warning")  # information notes are not left to do
+    )
+    return result
+
+
+def _notebook_unwritten(
+    result: FileResult, path: Path, notebook: Notebook, options: Settings
+) -> None:
+    """As `_unwritten`, for a notebook: its findings are those of the notebook on disk."""
+    found, syntax_error = check_notebook(notebook, options)
+    result.records = notebook_result(path, notebook, found, syntax_error).records
+    result.needs["unwritten"] += result.applied
+    result.applied = 0
 
 
 def fix_text(name: str, source: SourceFile, config: Settings) -> tuple[FileResult, str | None]:

@@ -20,7 +20,6 @@ from tf2_lsp.cli.records import Record, fails
 from tf2_lsp.cli.terminal import Style
 
 INFORMATION_URI = "https://www.tensorflow.org/guide/migrate"
-FORMATS = ("text", "json", "github", "sarif")
 Write = Callable[[str], None]
 
 

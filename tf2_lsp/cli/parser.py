@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import NoReturn
 
 from tf2_lsp import __version__
-from tf2_lsp.cli.formats import FORMATS
-from tf2_lsp.cli.report.command import add_report_parser
 from tf2_lsp.cli.status import EXIT_ERROR
 from tf2_lsp.settings import DEFAULT_TARGET_VERSION, check_value
+
+FORMATS = ("text", "json", "github", "sarif")  # of `check --format`
+DEFAULT_HTML = "tf2-lsp-report.html"  # where `report` writes its page
 
 STDIN = Path("-")  # the PATH that reads one file from stdin
 
@@ -215,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print a unified diff and write nothing; exit 1 when there is a diff",
     )
 
-    add_report_parser(sub, common)
+    _add_report(sub, common)
 
     rules = sub("rules", "list the rules, or show one rule's documentation")
     rules.add_argument("code", nargs="?", metavar="CODE", help="the rule to document (TF101)")
@@ -236,3 +237,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--stdio", action="store_true", help="use stdio (the default)")
     return parser
+
+
+def _add_report(
+    sub: Callable[[str, str], argparse.ArgumentParser],
+    common: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    report = sub(
+        "report", "write a migration report: one self-contained HTML page, or JSON for dashboards"
+    )
+    common(report)
+    report.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help=f"where to write it ('-': stdout; default {DEFAULT_HTML}, or stdout for JSON)",
+    )
+    report.add_argument(
+        "--format",
+        choices=("html", "json"),
+        default="html",
+        help="html (default): one self-contained page; json: the numbers, for dashboards",
+    )
+    report.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="a previous `check --format json` or `report --format json` output: show the trend",
+    )
+    report.add_argument(
+        "--vscode-links",
+        action="store_true",
+        help="link files as vscode://file/... (open in VS Code at the line)",
+    )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tf2_lsp import settings
 from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.cli.parser import DEFAULT_HTML
 from tf2_lsp.cli.report.aggregate import (
     Report,
     ScanResult,
@@ -23,42 +24,7 @@ from tf2_lsp.cli.report.aggregate import (
 from tf2_lsp.cli.status import EXIT_CLEAN, EXIT_ERROR
 from tf2_lsp.cli.terminal import with_progress
 
-DEFAULT_HTML = "tf2-lsp-report.html"
-
 Scan = Callable[[list[Path]], Iterable[ScanResult]]
-
-
-def add_report_parser(
-    sub: Callable[[str, str], argparse.ArgumentParser],
-    common: Callable[[argparse.ArgumentParser], None],
-) -> None:
-    report = sub(
-        "report", "write a migration report: one self-contained HTML page, or JSON for dashboards"
-    )
-    common(report)
-    report.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        help=f"where to write it ('-': stdout; default {DEFAULT_HTML}, or stdout for JSON)",
-    )
-    report.add_argument(
-        "--format",
-        choices=("html", "json"),
-        default="html",
-        help="html (default): one self-contained page; json: the numbers, for dashboards",
-    )
-    report.add_argument(
-        "--baseline",
-        type=Path,
-        metavar="FILE",
-        help="a previous `check --format json` or `report --format json` output: show the trend",
-    )
-    report.add_argument(
-        "--vscode-links",
-        action="store_true",
-        help="link files as vscode://file/... (open in VS Code at the line)",
-    )
 
 
 def now_iso() -> str:

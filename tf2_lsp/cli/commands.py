@@ -1,0 +1,121 @@
+"""The batch commands (`check`, `fix`, `report`, `rules`): the settings they run with, and
+which of them runs on which files or on stdin."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from functools import partial
+from pathlib import Path
+
+from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
+from tf2_lsp.cli.check import check_file, run_check, run_check_stdin
+from tf2_lsp.cli.fix import run_fix, run_fix_stdin
+from tf2_lsp.cli.parser import STDIN
+from tf2_lsp.cli.report.command import run_report
+from tf2_lsp.cli.rules import show_rules
+from tf2_lsp.cli.scan import map_files
+from tf2_lsp.cli.status import EXIT_ERROR
+from tf2_lsp.cli.terminal import Style, wants_colour
+from tf2_lsp.files.discover import iter_python_files
+from tf2_lsp.files.sourcefile import SourceError, SourceFile, decode_source
+from tf2_lsp.settings import Settings, load_project_config, parse_settings, unknown_codes
+
+
+def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Run the parsed batch command; its exit status."""
+    try:
+        catalogue = load_catalogue()
+    except CatalogueError as error:
+        print(f"tf2-lsp: rule catalogue error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.command == "rules":
+        return show_rules(catalogue, args.code, args.format)
+    stdin = STDIN in args.paths
+    if stdin and args.command == "report":
+        parser.error("report reads files, not stdin (`-`)")
+    if stdin and len(args.paths) > 1:
+        parser.error("`-` (stdin) cannot be combined with other paths")
+    if args.stdin_filename and not stdin:
+        parser.error("--stdin-filename needs `-` among the paths")
+    if args.command == "check" and args.baseline and args.write_baseline:
+        parser.error("--baseline and --write-baseline cannot be combined")
+    missing = [p for p in args.paths if p != STDIN and not os.path.lexists(p)]
+    if missing:
+        print(f"tf2-lsp: no such file or directory: {missing[0]}; aborting", file=sys.stderr)
+        return EXIT_ERROR
+    config = resolve_config(args, catalogue)
+    style = Style(wants_colour(sys.stdout))
+    if stdin:
+        name = args.stdin_filename or "-"
+        source = _read_stdin(name)
+        if args.command == "check":
+            return run_check_stdin(name, source, config, args, catalogue, style)
+        return run_fix_stdin(name, source, config, args, style)
+    uncovered: list[Path] = []
+
+    def not_covered(path: Path, reason: str) -> None:
+        # Never skipped silently: named now, and the run's exit status is 2.
+        print(f"tf2-lsp: {path}: {reason}", file=sys.stderr)
+        uncovered.append(path)
+
+    files = list(iter_python_files(args.paths, config.exclude, not_covered))
+    if args.command == "report":
+        scan = partial(map_files, partial(check_file, config=config), jobs=args.jobs)
+        status = run_report(args, files, config, catalogue, scan)
+    elif args.command == "check":
+        status = run_check(files, config, args, catalogue, style)
+    else:
+        status = run_fix(files, config, args, style)
+    return EXIT_ERROR if uncovered else status
+
+
+def _read_stdin(name: str) -> SourceFile | SourceError:
+    try:
+        return decode_source(sys.stdin.buffer.read(), Path(name))
+    except SourceError as error:
+        return error
+
+
+def config_start(args: argparse.Namespace) -> Path:
+    """Where the pyproject.toml search starts: the first path, or the stdin file's name."""
+    first: Path = args.paths[0]
+    if first == STDIN:
+        return Path(args.stdin_filename) if args.stdin_filename else Path.cwd()
+    return first
+
+
+def resolve_config(args: argparse.Namespace, catalogue: Catalogue) -> Settings:
+    """`[tool.tf2-lsp]` with the command line's options on top; warnings on stderr."""
+    config, problems, pyproject = load_project_config(config_start(args))
+    codes = [rule.code for rule in catalogue.rules]
+    problems += [
+        f"{pyproject}: setting '{key}': {_no_rule(code)}"
+        for key, code in unknown_codes(config, codes)
+    ]
+    for problem in problems:
+        print(f"tf2-lsp: warning: {problem}", file=sys.stderr)
+    overrides = {
+        key: value
+        for key, value in (
+            ("select", args.select),
+            ("ignore", args.ignore),
+            ("level", args.level),
+            ("target-version", args.target_version),
+            ("unsafe-fixes", getattr(args, "unsafe_fixes", None)),
+        )
+        if value is not None
+    }
+    if getattr(args, "unsafe", False):
+        overrides["unsafe-fixes"] = "TF"
+    # The values were validated by argparse already; this only layers them.
+    given, _ = parse_settings(overrides, "toml")
+    for key, code in unknown_codes(given, codes):
+        print(f"tf2-lsp: warning: --{key}: {_no_rule(code)}", file=sys.stderr)
+    config, _ = parse_settings(overrides, "toml", base=config)
+    return config
+
+
+def _no_rule(code: str) -> str:
+    return f"no rule has the code {code!r} (`tf2-lsp rules` lists them)"
