@@ -202,3 +202,19 @@ def test_serve_on_ipv6_loopback(tmp_path: Path) -> None:
     finally:
         server.kill()
         server.wait()
+
+
+def test_python_s_warnings_about_the_code_checked_are_not_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`"\\d"` in a checked file makes Python 3.12+ print a SyntaxWarning for every parse
+    (3.11: a DeprecationWarning, shown here by asking Python to show every warning)."""
+    monkeypatch.setenv("PYTHONWARNINGS", "default")
+    root = project(tmp_path, {"a.py": 'import re\nr = re.compile("\\d+")\n' + TF1})
+    checked = run("check", root)
+    assert (checked.returncode, checked.stderr) == (1, "")
+    assert "a.py:4:5: TF101" in checked.stdout
+    fixed = run("fix", "--diff", root)
+    assert fixed.returncode == 1
+    assert "+s = tf.compat.v1.Session()" in fixed.stdout
+    assert "Warning" not in fixed.stderr, fixed.stderr

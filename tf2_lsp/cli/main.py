@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 
 from tf2_lsp.cli.parser import build_parser
@@ -15,6 +16,7 @@ from tf2_lsp.cli.status import EXIT_ERROR, EXIT_FINDINGS
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _quiet_warnings_about_user_code()
     # File names that are not valid UTF-8 reach Python as surrogate escapes: print them as
     # the bytes they are (as ls and git do) instead of failing with UnicodeEncodeError.
     for stream in (sys.stdout, sys.stderr):
@@ -30,6 +32,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FINDINGS
     except KeyboardInterrupt:
         return 130
+
+
+def _quiet_warnings_about_user_code() -> None:
+    """Parsing a file that writes `"\\d"` makes Python warn (SyntaxWarning from 3.12, shown by
+    default; DeprecationWarning before), once per parse, as if from a module `<unknown>`. That
+    is the user's code's business, not a message of ours: it drowned `check`'s output and
+    filled the editor's log. Set once at start (`catch_warnings` is not thread-safe); forked
+    workers inherit it."""
+    for category in (SyntaxWarning, DeprecationWarning):
+        warnings.filterwarnings("ignore", category=category, module="<unknown>")
 
 
 def _main(argv: Sequence[str] | None) -> int:
