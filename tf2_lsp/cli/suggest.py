@@ -10,8 +10,11 @@ from tf2_lsp.cli.formats import Hint
 from tf2_lsp.cli.parser import STDIN
 
 
-def fix_command(args: argparse.Namespace, level: str | None, unsafe: bool) -> str:
-    """The `tf2-lsp fix ...` line that repeats this run's choices with `level`/`unsafe` added."""
+def fix_command(
+    args: argparse.Namespace, level: str | None, unsafe: bool, diff: bool = False
+) -> str:
+    """The `tf2-lsp fix ...` line that repeats this run's choices with `level`/`unsafe` (and
+    `--diff`) added: the one spelling summaries and the migration report both print."""
     parts = ["tf2-lsp fix"]
     for flag, value in (("--select", args.select), ("--ignore", args.ignore)):
         if value:
@@ -23,6 +26,8 @@ def fix_command(args: argparse.Namespace, level: str | None, unsafe: bool) -> st
         parts.append(f"--target-version {args.target_version}")
     if unsafe:
         parts.append("--unsafe")
+    if diff:
+        parts.append("--diff")
     parts.append(_paths_text(args))
     return " ".join(parts)
 

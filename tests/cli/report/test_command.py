@@ -41,3 +41,16 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     assert "Scanning [" in stderr and "20/20 files (100%)" in stderr
     piped = run("report", ".", "-o", "r.html", cwd=root)
     assert "Scanning" not in piped.stderr and "Wrote r.html" in piped.stderr
+
+
+def test_the_report_suggests_the_commands_the_summaries_suggest(tmp_path: Path) -> None:
+    root = project(tmp_path, {"my pkg/a.py": TF1 + "f = tf.gfile.FastGFile(p)\n"})
+    commands = report_json("my pkg", "--select", "TF1,TF3", "--level", "native", cwd=root)[
+        "commands"
+    ]
+    fixed = run("fix", "--select", "TF1,TF3", "--level", "native", "my pkg", cwd=root)
+    # The summary names the unsafe command for what is left, spelled as the report spells it.
+    assert f"with `{commands['fix_unsafe']}`" in fixed.stderr
+    assert commands["fix_unsafe_diff"] == commands["fix_unsafe"].replace(
+        " --unsafe ", " --unsafe --diff "
+    )

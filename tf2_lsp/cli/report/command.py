@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shlex
 import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
@@ -22,6 +21,7 @@ from tf2_lsp.cli.report.aggregate import (
     report_root,
 )
 from tf2_lsp.cli.status import EXIT_CLEAN, EXIT_ERROR
+from tf2_lsp.cli.suggest import fix_command
 from tf2_lsp.cli.terminal import with_progress
 
 Scan = Callable[[list[Path]], Iterable[ScanResult]]
@@ -40,20 +40,10 @@ def now_iso() -> str:
 
 def fix_commands(args: argparse.Namespace) -> dict[str, str]:
     """The exact `tf2-lsp fix` commands for what the report found, with the same options."""
-    options: list[str] = []
-    for flag, value in (
-        ("--select", args.select),
-        ("--ignore", args.ignore),
-        ("--level", args.level),
-        ("--target-version", args.target_version),
-    ):
-        if value is not None:
-            options += [flag, value]
-    paths = [str(p) for p in args.paths]
     return {
-        "fix_safe": shlex.join(["tf2-lsp", "fix", *options, *paths]),
-        "fix_unsafe_diff": shlex.join(["tf2-lsp", "fix", "--unsafe", "--diff", *options, *paths]),
-        "fix_unsafe": shlex.join(["tf2-lsp", "fix", "--unsafe", *options, *paths]),
+        "fix_safe": fix_command(args, None, unsafe=False),
+        "fix_unsafe_diff": fix_command(args, None, unsafe=True, diff=True),
+        "fix_unsafe": fix_command(args, None, unsafe=True),
     }
 
 
