@@ -72,8 +72,16 @@ PROJECTS: dict[str, Project] = {
             "gpflow==1.5.1",
             ("tests/test_*.py",),
             deps=(
-                "numpy<2", "scipy", "pandas", "multipledispatch", "decorator", "h5py",
-                "matplotlib", "mock", "tqdm", "tensorboard",
+                "numpy<2",
+                "scipy",
+                "pandas",
+                "multipledispatch",
+                "decorator",
+                "h5py",
+                "matplotlib",
+                "mock",
+                "tqdm",
+                "tensorboard",
             ),
         ),
         Project(
@@ -87,8 +95,16 @@ PROJECTS: dict[str, Project] = {
             "tensorpack==0.9.8",
             ("tensorpack/**/*_test.py", "tensorpack/**/unit_tests.py", "tensorpack/models/pool.py"),
             deps=(
-                "numpy<2", "six", "termcolor", "tabulate", "tqdm", "msgpack", "msgpack-numpy",
-                "pyzmq", "psutil", "opencv-python-headless",
+                "numpy<2",
+                "six",
+                "termcolor",
+                "tabulate",
+                "tqdm",
+                "msgpack",
+                "msgpack-numpy",
+                "pyzmq",
+                "psutil",
+                "opencv-python-headless",
             ),
         ),
         Project(
@@ -96,8 +112,20 @@ PROJECTS: dict[str, Project] = {
             "magenta==1.1.7",
             ("magenta/**/*_test.py",),
             deps=(
-                "numpy<2", "scipy", "pandas", "matplotlib", "Pillow", "pretty_midi", "mido",
-                "intervaltree", "pygtrie", "librosa", "bokeh", "IPython", "sox", "joblib",
+                "numpy<2",
+                "scipy",
+                "pandas",
+                "matplotlib",
+                "Pillow",
+                "pretty_midi",
+                "mido",
+                "intervaltree",
+                "pygtrie",
+                "librosa",
+                "bokeh",
+                "IPython",
+                "sox",
+                "joblib",
                 "tensorflow-probability",
             ),
             # its generated *_pb2.py files predate protobuf 4's C++/upb descriptors
@@ -150,8 +178,10 @@ KNOWN_UNRELATED = re.compile(
 UNRELATED_MODULE = re.compile(r"No module named '([\w.]+)'")
 TF_MODULES = ("tensorflow", "tf_slim", "tf_keras", "keras", "tensorboard")
 LOCATION = re.compile(r"^(?P<path>[^\s:][^:]*\.py):(?P<line>\d+): (?:in |\w)")
-ERROR_LINE = re.compile(r"^E\s+(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Warning|Interrupt"
-                        r"|Failure|NotFound|Expired))(?::\s?(?P<message>.*))?$")
+ERROR_LINE = re.compile(
+    r"^E\s+(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Warning|Interrupt"
+    r"|Failure|NotFound|Expired))(?::\s?(?P<message>.*))?$"
+)
 
 
 # --- small helpers ------------------------------------------------------------------------
@@ -207,16 +237,28 @@ def fetch(project: Project, cache: Path, python: str) -> Path:
 
     def cached() -> Path | None:
         return next(
-            (path for path in sorted(downloads.iterdir())
-             if _normalised(path.name).startswith(prefix)),
+            (
+                path
+                for path in sorted(downloads.iterdir())
+                if _normalised(path.name).startswith(prefix)
+            ),
             None,
         )
 
     archive = cached()
     if archive is not None:
         return archive
-    command = [python, "-m", "pip", "download", "--no-deps", "-q", "-d", str(downloads),
-               project.requirement]
+    command = [
+        python,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "-q",
+        "-d",
+        str(downloads),
+        project.requirement,
+    ]
     code, _out, err, _ = run(command, timeout=600)
     if code != 0:
         raise RuntimeError(f"pip download {project.requirement} failed: {err.strip()[-500:]}")
@@ -299,8 +341,15 @@ def convert_tf2_lsp(tf2_lsp: list[str], source: Path, copy: Path) -> Conversion:
 def convert_tf_upgrade_v2(tf_upgrade_v2: list[str], source: Path, copy: Path) -> Conversion:
     report = copy.parent / "tf_upgrade_v2_report.txt"
     code, out, err, seconds = run(
-        [*tf_upgrade_v2, "--intree", str(source), "--outtree", str(copy),
-         "--reportfile", str(report)],
+        [
+            *tf_upgrade_v2,
+            "--intree",
+            str(source),
+            "--outtree",
+            str(copy),
+            "--reportfile",
+            str(report),
+        ],
         timeout=3600,
     )
     text = out + err
@@ -385,8 +434,7 @@ def find_tests(project: Project, root: Path) -> list[str]:
 
 
 def needs_legacy_keras(root: Path) -> bool:
-    return any(LEGACY_KERAS.search(path.read_text(errors="replace")) for path in
-               python_files(root))
+    return any(LEGACY_KERAS.search(path.read_text(errors="replace")) for path in python_files(root))
 
 
 # A fork server: imports TensorFlow (and pytest) once, then forks one child per test file,
@@ -447,8 +495,13 @@ class Zygote:
 
     def __init__(self, python: str, root: Path, env: dict[str, str]) -> None:
         self.process = subprocess.Popen(
-            [python, "-c", ZYGOTE], cwd=root, env=env, stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            [python, "-c", ZYGOTE],
+            cwd=root,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
             start_new_session=True,
         )
         assert self.process.stdout is not None
@@ -456,8 +509,9 @@ class Zygote:
         if not ready.strip():
             raise RuntimeError("the fork server did not start")
 
-    def run(self, cwd: Path, argv: list[str], log_path: Path, timeout: float
-            ) -> tuple[int | None, str, float]:
+    def run(
+        self, cwd: Path, argv: list[str], log_path: Path, timeout: float
+    ) -> tuple[int | None, str, float]:
         assert self.process.stdin is not None and self.process.stdout is not None
         job = {"cwd": str(cwd), "argv": argv, "log": str(log_path), "timeout": timeout}
         self.process.stdin.write(json.dumps(job) + "\n")
@@ -497,8 +551,7 @@ class Runner:
                 self.zygotes.append(zygote)
         return zygote
 
-    def run(self, argv: list[str], log_path: Path, timeout: float
-            ) -> tuple[int | None, str, float]:
+    def run(self, argv: list[str], log_path: Path, timeout: float) -> tuple[int | None, str, float]:
         if self.fork:
             try:
                 return self.zygote().run(self.root, argv, log_path, timeout)
@@ -526,9 +579,17 @@ def run_test_file(
     junit = results / (stem + ".xml")
     junit.parent.mkdir(parents=True, exist_ok=True)
     argv = [
-        "-q", "-p", "no:cacheprovider", "--tb=short",
-        "-o", "addopts=", "-o", "junit_family=xunit1", f"--rootdir={root}",
-        f"--junitxml={junit}", test_file,
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--tb=short",
+        "-o",
+        "addopts=",
+        "-o",
+        "junit_family=xunit1",
+        f"--rootdir={root}",
+        f"--junitxml={junit}",
+        test_file,
     ]
     log_path, status_path = results / (stem + ".log"), results / (stem + ".status.json")
     if reuse and status_path.exists() and log_path.exists():
@@ -551,8 +612,9 @@ def run_test_file(
         status = "unrelated" if is_unrelated(failure) else "fail"
         status = "error" if failure.type == "Crash" else status
         log(f"  {root.name} {test_file}: {status} (no report, {seconds:.0f} s)")
-        return FileRun(test_file, status, seconds, failures=[failure], legacy_keras=legacy,
-                       tail=tail)
+        return FileRun(
+            test_file, status, seconds, failures=[failure], legacy_keras=legacy, tail=tail
+        )
     passed, failed, skipped, failures = read_junit(junit, root)
     if code == 0:
         status = "pass"
@@ -584,9 +646,11 @@ def read_junit(junit: Path, root: Path) -> tuple[int, int, int, list[Failure]]:
         problems = [child for child in case if child.tag in ("failure", "error")]
         if problems:
             if outcome.get(name) != "failed":
-                failures.append(parse_failure(
-                    name, problems[0].text or "", problems[0].get("message") or "", root
-                ))
+                failures.append(
+                    parse_failure(
+                        name, problems[0].text or "", problems[0].get("message") or "", root
+                    )
+                )
             outcome[name] = "failed"
         elif any(child.tag == "skipped" for child in case):
             outcome.setdefault(name, "skipped")
@@ -605,8 +669,11 @@ def parse_failure(name: str, text: str, message: str, root: Path) -> Failure:
         if match:
             kind, detail = match.group("type"), (match.group("message") or "").strip()
             # "Graph execution error:", "in user code:": the message is on the next E lines
-            following = [line.strip()[1:].strip() for line in lines[index + 1:index + 8]
-                         if line.startswith("E ") and line[1:].strip()]
+            following = [
+                line.strip()[1:].strip()
+                for line in lines[index + 1 : index + 8]
+                if line.startswith("E ") and line[1:].strip()
+            ]
             while following and (not detail or detail.endswith(":")):
                 detail = f"{detail} {following.pop(0)}".strip()
             break
@@ -791,15 +858,22 @@ def group_causes(
         }
         if mapper is not None and example_failure.path and example_failure.line:
             original = mapper.original_line(copy, example_failure.path, example_failure.line)
-            lines = (mapper.original / example_failure.path).read_text(
-                errors="replace").splitlines()
+            lines = (
+                (mapper.original / example_failure.path).read_text(errors="replace").splitlines()
+            )
             example["original_line"] = original
-            example["original_code"] = lines[original - 1].strip() if original <= len(
-                lines) else ""
-        causes.append(Cause(
-            kind, message, len(items), sorted({name for name, _ in items}),
-            [code for code, _ in rules.most_common()], example, unrelated,
-        ))
+            example["original_code"] = lines[original - 1].strip() if original <= len(lines) else ""
+        causes.append(
+            Cause(
+                kind,
+                message,
+                len(items),
+                sorted({name for name, _ in items}),
+                [code for code, _ in rules.most_common()],
+                example,
+                unrelated,
+            )
+        )
     causes.sort(key=lambda cause: (cause.unrelated, -cause.tests, cause.type))
     return causes[:top] if top else causes
 
@@ -868,8 +942,7 @@ def run_project(project: Project, args: argparse.Namespace) -> ProjectReport:
                 split_command(args.tf_upgrade_v2), original, work / "tf_upgrade_v2"
             )
         conversion = conversions["tf_upgrade_v2"]
-        log(f"{project.name}: tf_upgrade_v2 {conversion.seconds or 0:.1f} s: "
-            f"{conversion.message}")
+        log(f"{project.name}: tf_upgrade_v2 {conversion.seconds or 0:.1f} s: {conversion.message}")
         copies["tf_upgrade_v2"] = (work / "tf_upgrade_v2", conversion)
     saved.write_text(json.dumps({k: asdict(v) for k, v in conversions.items()}))
 
@@ -887,34 +960,60 @@ def run_project(project: Project, args: argparse.Namespace) -> ProjectReport:
             shims.mkdir(exist_ok=True)
             (shims / "sitecustomize.py").write_text(SHIMS)
             path.append(str(shims))
-        env.update({"CUDA_VISIBLE_DEVICES": "", "TF_CPP_MIN_LOG_LEVEL": "2",
-                    "PYTHONPATH": os.pathsep.join(path), "PYTHONDONTWRITEBYTECODE": "1",
-                    "MPLBACKEND": "Agg"})
+        env.update(
+            {
+                "CUDA_VISIBLE_DEVICES": "",
+                "TF_CPP_MIN_LOG_LEVEL": "2",
+                "PYTHONPATH": os.pathsep.join(path),
+                "PYTHONDONTWRITEBYTECODE": "1",
+                "MPLBACKEND": "Agg",
+            }
+        )
         legacy = needs_legacy_keras(root)
         if legacy:
             env["TF_USE_LEGACY_KERAS"] = "1"
         else:
             env.pop("TF_USE_LEGACY_KERAS", None)
         results = work / "results" / tool
-        log(f"{project.name}/{tool}: {len(tests)} test files"
-            f"{' (TF_USE_LEGACY_KERAS=1)' if legacy else ''}")
+        log(
+            f"{project.name}/{tool}: {len(tests)} test files"
+            f"{' (TF_USE_LEGACY_KERAS=1)' if legacy else ''}"
+        )
         runner = Runner(args.python, root, env, fork=not args.no_fork)
         try:
             with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-                runs = list(pool.map(
-                    partial(run_test_file, runner, results=results, timeout=args.timeout,
-                            reuse=args.reuse),
-                    tests,
-                ))
+                runs = list(
+                    pool.map(
+                        partial(
+                            run_test_file,
+                            runner,
+                            results=results,
+                            timeout=args.timeout,
+                            reuse=args.reuse,
+                        ),
+                        tests,
+                    )
+                )
         finally:
             runner.close()
         mapper.probe(failure for file_run in runs for failure in file_run.failures)
         status = Counter(file_run.status for file_run in runs)
-        reports.append(CopyReport(
-            tool, len(files), count_lines(files), len(findings), converted, legacy, len(tests),
-            dict(status), sum(r.passed for r in runs), sum(r.failed for r in runs),
-            group_causes(runs, root, mapper, args.top), runs,
-        ))
+        reports.append(
+            CopyReport(
+                tool,
+                len(files),
+                count_lines(files),
+                len(findings),
+                converted,
+                legacy,
+                len(tests),
+                dict(status),
+                sum(r.passed for r in runs),
+                sum(r.failed for r in runs),
+                group_causes(runs, root, mapper, args.top),
+                runs,
+            )
+        )
     return ProjectReport(project.name, project.requirement, dict(by_rule.most_common()), reports)
 
 
@@ -923,9 +1022,11 @@ def run_project(project: Project, args: argparse.Namespace) -> ProjectReport:
 
 def print_table(reports: list[ProjectReport], out: Any = None) -> None:
     out = out or sys.stdout
-    header = (f"{'project':<11} {'copy':<14} {'files':>5} {'findings':>8} {'convert':>8} "
-              f"{'files pass':>10} {'fail':>4} {'unrel':>5} {'t/o':>3} {'err':>3} "
-              f"{'tests pass':>12}")
+    header = (
+        f"{'project':<11} {'copy':<14} {'files':>5} {'findings':>8} {'convert':>8} "
+        f"{'files pass':>10} {'fail':>4} {'unrel':>5} {'t/o':>3} {'err':>3} "
+        f"{'tests pass':>12}"
+    )
     print(header, file=out)
     print("-" * len(header), file=out)
     for report in reports:
@@ -951,21 +1052,39 @@ def print_table(reports: list[ProjectReport], out: Any = None) -> None:
         for copy in report.copies:
             if not copy.causes:
                 continue
-            print(f"{report.project} / {copy.tool}: top failure causes "
-                  f"(tests, files, rule)", file=out)
+            print(
+                f"{report.project} / {copy.tool}: top failure causes (tests, files, rule)", file=out
+            )
             for cause in copy.causes:
-                rule = ("unrelated to TF" if cause.unrelated else
-                        ", ".join(cause.rules) if cause.rules else "missing rule")
-                print(f"  {cause.tests:>4} {len(cause.files):>3}  {cause.type}: "
-                      f"{cause.message[:110]}  [{rule}]", file=out)
+                rule = (
+                    "unrelated to TF"
+                    if cause.unrelated
+                    else ", ".join(cause.rules)
+                    if cause.rules
+                    else "missing rule"
+                )
+                print(
+                    f"  {cause.tests:>4} {len(cause.files):>3}  {cause.type}: "
+                    f"{cause.message[:110]}  [{rule}]",
+                    file=out,
+                )
                 example = cause.example
                 if example.get("path"):
-                    print(f"            at {example['path']}:{example['line']}: "
-                          f"{example['code'][:100]}", file=out)
-                    if copy.tool != "original" and example.get("original_code") is not None \
-                            and example.get("original_code") != example["code"]:
-                        print(f"            was line {example['original_line']}: "
-                              f"{example['original_code'][:100]}", file=out)
+                    print(
+                        f"            at {example['path']}:{example['line']}: "
+                        f"{example['code'][:100]}",
+                        file=out,
+                    )
+                    if (
+                        copy.tool != "original"
+                        and example.get("original_code") is not None
+                        and example.get("original_code") != example["code"]
+                    ):
+                        print(
+                            f"            was line {example['original_line']}: "
+                            f"{example['original_code'][:100]}",
+                            file=out,
+                        )
             print(file=out)
     for report in reports:
         if report.error:
@@ -984,38 +1103,69 @@ def default_tool(python: str, name: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--projects", default="gpflow,tflearn,tensorpack,magenta",
-                        help=f"comma-separated, from: {', '.join(PROJECTS)}")
-    parser.add_argument("--tools", default=",".join(TOOLS),
-                        help="copies to test: original (baseline), tf2-lsp, tf_upgrade_v2")
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE,
-                        help="download cache (default %(default)s)")
-    parser.add_argument("--work", type=Path, default=None,
-                        help="where the copies go (default CACHE/work; wiped per project)")
-    parser.add_argument("--python", default=sys.executable,
-                        help="the Python with TensorFlow 2 that runs the tests (and pip)")
-    parser.add_argument("--tf2-lsp", default=None,
-                        help="tf2-lsp command (default: beside --python, else on PATH)")
-    parser.add_argument("--tf-upgrade-v2", default=None,
-                        help="tf_upgrade_v2 command (default: beside --python, else on PATH)")
+    parser.add_argument(
+        "--projects",
+        default="gpflow,tflearn,tensorpack,magenta",
+        help=f"comma-separated, from: {', '.join(PROJECTS)}",
+    )
+    parser.add_argument(
+        "--tools",
+        default=",".join(TOOLS),
+        help="copies to test: original (baseline), tf2-lsp, tf_upgrade_v2",
+    )
+    parser.add_argument(
+        "--cache", type=Path, default=DEFAULT_CACHE, help="download cache (default %(default)s)"
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        help="where the copies go (default CACHE/work; wiped per project)",
+    )
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="the Python with TensorFlow 2 that runs the tests (and pip)",
+    )
+    parser.add_argument(
+        "--tf2-lsp", default=None, help="tf2-lsp command (default: beside --python, else on PATH)"
+    )
+    parser.add_argument(
+        "--tf-upgrade-v2",
+        default=None,
+        help="tf_upgrade_v2 command (default: beside --python, else on PATH)",
+    )
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds per test file")
     parser.add_argument("--jobs", type=int, default=2, help="test files run at once")
-    parser.add_argument("--no-fork", action="store_true",
-                        help="start a fresh interpreter per test file instead of forking one "
-                        "that has imported TensorFlow (slower, more isolated)")
-    parser.add_argument("--no-shims", action="store_true",
-                        help="leave out the sitecustomize that restores `collections.Mapping`, "
-                        "`np.bool` and the like (Python 3.10 / numpy 1.24 removals)")
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep WORK's copies and test results from an earlier run; run only "
-                        "the test files that have none (to re-render or resume a report)")
+    parser.add_argument(
+        "--no-fork",
+        action="store_true",
+        help="start a fresh interpreter per test file instead of forking one "
+        "that has imported TensorFlow (slower, more isolated)",
+    )
+    parser.add_argument(
+        "--no-shims",
+        action="store_true",
+        help="leave out the sitecustomize that restores `collections.Mapping`, "
+        "`np.bool` and the like (Python 3.10 / numpy 1.24 removals)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep WORK's copies and test results from an earlier run; run only "
+        "the test files that have none (to re-render or resume a report)",
+    )
     parser.add_argument("--max-tests", type=int, default=0, help="test files per project (0=all)")
     parser.add_argument("--top", type=int, default=12, help="failure causes per copy (0=all)")
-    parser.add_argument("--install-deps", action="store_true",
-                        help="pip install the projects' test dependencies into --python first")
+    parser.add_argument(
+        "--install-deps",
+        action="store_true",
+        help="pip install the projects' test dependencies into --python first",
+    )
     parser.add_argument("--json", action="store_true", help="machine-readable report on stdout")
-    parser.add_argument("--report", type=Path, default=None,
-                        help="also write the JSON report to this file")
+    parser.add_argument(
+        "--report", type=Path, default=None, help="also write the JSON report to this file"
+    )
     return parser
 
 
