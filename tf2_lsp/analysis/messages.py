@@ -34,6 +34,11 @@ def tidy(message: str) -> str:
 
 def _join_adjacent(message: str) -> str:
     """`(a) (b)` -> `(a; b)` for the first pair of top-level asides outside backticks."""
+    if ") (" not in message:
+        # No pair to join. The scan below is Python per character: without this test, the 35k
+        # findings of the generated 150k-line benchmark tree spent 0.28 s in it (0.03 s with),
+        # of detection's ~6.2 s CPU.
+        return message
     depth = 0
     quoted = False
     for index, char in enumerate(message):
