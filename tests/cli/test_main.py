@@ -13,7 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import FIXED, ROOT, TF1, project, run, run_unprivileged, shared_project
+from tests.cli.conftest import (
+    FIXED,
+    ROOT,
+    TF1,
+    project,
+    run,
+    run_process,
+    run_unprivileged,
+    shared_project,
+)
 
 
 def test_directories_skip_vcs_virtualenvs_and_node_modules(tmp_path: Path) -> None:
@@ -218,3 +227,15 @@ def test_python_s_warnings_about_the_code_checked_are_not_printed(
     assert fixed.returncode == 1
     assert "+s = tf.compat.v1.Session()" in fixed.stdout
     assert "Warning" not in fixed.stderr, fixed.stderr
+
+
+def test_the_command_line_runs_as_a_process_of_its_own(tmp_path: Path) -> None:
+    """`python -m tf2_lsp`, as CI and pre-commit start it (the other tests call `cli.main`)."""
+    root = project(tmp_path, {"a.py": TF1})
+    checked = run_process("check", "a.py", cwd=root)
+    assert checked.returncode == 1
+    assert checked.stdout.startswith("a.py:2:5: TF101 ")
+    fixed = run_process("fix", "a.py", cwd=root)
+    assert fixed.returncode == 0, fixed.stderr
+    assert (root / "a.py").read_text() == FIXED
+    assert run_process("check", "a.py", cwd=root).returncode == 0
