@@ -124,6 +124,11 @@ class Tf2Protocol(LanguageServerProtocol):
             self.initialize_received = True
         self.handle_message(structured)
 
+    def notify_json(self, method: str, params: dict[str, Any]) -> None:
+        """A notification whose params are already JSON (`convert.PublishedDiagnostics`):
+        pygls's own writer sends it, and json.dumps needs no converter for plain dicts."""
+        self._send_data({"jsonrpc": "2.0", "method": method, "params": params})
+
     def _serves(self, method: str) -> bool:
         return method in self.fm.builtin_features or method in self.fm.features
 

@@ -179,6 +179,7 @@ class Session:
     receiver_hints: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
     notebooks: dict[str, tuple[str, Detection]] = field(default_factory=dict)
     inferring: set[str] = field(default_factory=set)
+    published: dict[str, convert.PublishedDiagnostics] = field(default_factory=dict)
     _catalogue: Catalogue | None = None
     _catalogue_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -344,6 +345,7 @@ class Session:
         """A document closed: drop what was kept for it and clear its diagnostics."""
         self.cancel(uri)
         self.analyses.pop(uri, None)
+        self.published.pop(uri, None)
         self.reported_errors.pop(uri, None)
         self.receiver_hints.pop(uri, None)
         self.clear_diagnostics(uri)
@@ -360,6 +362,7 @@ class Session:
         self.notebooks.pop(notebook_uri, None)
         for uri in cell_uris:
             self.cancel(uri)
+            self.published.pop(uri, None)
             self.clear_diagnostics(uri)
         self.release_jedi(notebook_uri)
 
@@ -386,6 +389,14 @@ class Session:
     # -- diagnostics -------------------------------------------------------------
 
     def diagnostics(self, snapshot: DocumentSnapshot) -> list[types.Diagnostic]:
+        self.report_syntax_error(snapshot)
+        lines = snapshot.lines
+        return [
+            convert.diagnostic(finding, lines, snapshot.encoding)
+            for finding in snapshot.detection.findings
+        ]
+
+    def report_syntax_error(self, snapshot: DocumentSnapshot) -> None:
         error = snapshot.detection.syntax_error
         uri = snapshot.uri
         if error is not None:
@@ -394,11 +405,6 @@ class Session:
             self.report_once(uri, f"{uri}: not analysed: {error.msg} (line {error.lineno})")
         else:
             self.reported_errors.pop(uri, None)
-        lines = snapshot.lines
-        return [
-            convert.diagnostic(finding, lines, snapshot.encoding)
-            for finding in snapshot.detection.findings
-        ]
 
     def publish(self, uri: str) -> None:
         document = self.document(uri)
@@ -409,10 +415,13 @@ class Session:
             return
         if document.version != snapshot.version:
             return  # a newer version arrived while this one was analysed
-        self.server.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(
-                uri=uri, version=document.version, diagnostics=self.diagnostics(snapshot)
-            )
+        self.report_syntax_error(snapshot)
+        diagnostics = self.published.setdefault(uri, convert.PublishedDiagnostics()).json(
+            snapshot.detection.findings, snapshot.lines, snapshot.encoding
+        )
+        self.server.protocol.notify_json(  # type: ignore[attr-defined]
+            types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+            {"uri": uri, "diagnostics": diagnostics, "version": document.version},
         )
         self.infer_receivers_later(uri, snapshot.analysis)
 
