@@ -103,6 +103,7 @@ def capabilities(
     *,
     encodings: Sequence[str] | None = None,
     pull: bool = False,
+    refresh: bool = False,
     document_changes: bool = True,
     resolve: bool = False,
 ) -> types.ClientCapabilities:
@@ -116,6 +117,9 @@ def capabilities(
             configuration=True,
             did_change_configuration=types.DidChangeConfigurationClientCapabilities(),
             workspace_folders=True,
+            diagnostics=types.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+            if refresh
+            else None,
         ),
         text_document=types.TextDocumentClientCapabilities(
             synchronization=types.TextDocumentSyncClientCapabilities(did_save=True),
@@ -160,6 +164,7 @@ async def initialize(
     *,
     encodings: Sequence[str] | None = None,
     pull: bool = False,
+    refresh: bool = False,
     root: Path | None = None,
     folders: Sequence[Path] | None = None,
     document_changes: bool = True,
@@ -167,7 +172,11 @@ async def initialize(
 ) -> types.InitializeResult:
     params = types.InitializeParams(
         capabilities=capabilities(
-            encodings=encodings, pull=pull, document_changes=document_changes, resolve=resolve
+            encodings=encodings,
+            pull=pull,
+            refresh=refresh,
+            document_changes=document_changes,
+            resolve=resolve,
         ),
         root_uri=root.as_uri() if root is not None else None,
         workspace_folders=[

@@ -176,8 +176,10 @@ def pull_diagnostics(
     ls: Tf2LanguageServer, params: types.DocumentDiagnosticParams
 ) -> types.DocumentDiagnosticReport:
     snapshot = ls.session.snapshot(params.text_document.uri)
-    items = ls.session.diagnostics(snapshot) if snapshot is not None else []
-    return types.RelatedFullDocumentDiagnosticReport(items=items)
+    if snapshot is None:
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
+    ls.session.record_pull(snapshot)
+    return types.RelatedFullDocumentDiagnosticReport(items=ls.session.diagnostics(snapshot))
 
 
 @server.feature(types.WORKSPACE_DIAGNOSTIC)

@@ -42,7 +42,8 @@ MAX_EDITOR_CHARS = 3_000_000
 class Capabilities:
     """What the client said it can do, as far as our answers depend on it."""
 
-    pull_diagnostics: bool = False
+    pull_diagnostics: bool = False  # the client asks for diagnostics (textDocument/diagnostic)
+    diagnostic_refresh: bool = False  # ... and pulls again when told (workspace/diagnostic/refresh)
     resolve_edits: bool = False  # the client resolves code actions' edits on demand
     document_changes: bool = False  # the client takes versioned `documentChanges` edits
     work_done_progress: bool = False  # the client shows server-initiated `$/progress`
@@ -59,6 +60,9 @@ class Capabilities:
         watched = workspace.did_change_watched_files if workspace else None
         return cls(
             pull_diagnostics=bool(text and text.diagnostic),
+            diagnostic_refresh=bool(
+                workspace and workspace.diagnostics and workspace.diagnostics.refresh_support
+            ),
             resolve_edits=bool(resolve and "edit" in resolve.properties),
             document_changes=bool(edit and edit.document_changes),
             work_done_progress=bool(window and window.work_done_progress),
@@ -180,6 +184,9 @@ class Session:
     notebooks: dict[str, tuple[str, Detection]] = field(default_factory=dict)
     inferring: set[str] = field(default_factory=set)
     published: dict[str, convert.PublishedDiagnostics] = field(default_factory=dict)
+    # What a pulling client last pulled, per document: the version and the detection it saw.
+    pulled: dict[str, tuple[int | None, Detection]] = field(default_factory=dict)
+    refresh_pending: bool = False
     _catalogue: Catalogue | None = None
     _catalogue_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -346,6 +353,7 @@ class Session:
         self.cancel(uri)
         self.analyses.pop(uri, None)
         self.published.pop(uri, None)
+        self.pulled.pop(uri, None)
         self.reported_errors.pop(uri, None)
         self.receiver_hints.pop(uri, None)
         self.clear_diagnostics(uri)
@@ -416,6 +424,10 @@ class Session:
         if document.version != snapshot.version:
             return  # a newer version arrived while this one was analysed
         self.report_syntax_error(snapshot)
+        if self.capabilities.pull_diagnostics:
+            self.announce_to_puller(uri, snapshot)
+            self.infer_receivers_later(uri, snapshot.analysis)
+            return
         diagnostics = self.published.setdefault(uri, convert.PublishedDiagnostics()).json(
             snapshot.detection.findings, snapshot.lines, snapshot.encoding
         )
@@ -424,6 +436,33 @@ class Session:
             {"uri": uri, "diagnostics": diagnostics, "version": document.version},
         )
         self.infer_receivers_later(uri, snapshot.analysis)
+
+    def record_pull(self, snapshot: DocumentSnapshot) -> None:
+        self.pulled[snapshot.uri] = (snapshot.version, snapshot.detection)
+
+    def announce_to_puller(self, uri: str, snapshot: DocumentSnapshot) -> None:
+        """A client that pulls is not pushed to: it pulls after every change it makes, and
+        VS Code keeps pushed and pulled diagnostics apart, so each finding would be listed
+        twice. What changes without an edit of its (jedi's receiver types, new settings) for a
+        version it already pulled is announced with a refresh, and the client pulls again."""
+        pulled = self.pulled.get(uri)
+        if pulled is None or pulled[0] != snapshot.version:
+            return  # not pulled yet, or an older version: the client pulls this one itself
+        seen = pulled[1]
+        if seen is snapshot.detection or seen.findings == snapshot.detection.findings:
+            return
+        if not self.capabilities.diagnostic_refresh or self.refresh_pending:
+            return
+        self.refresh_pending = True
+
+        async def refresh() -> None:
+            self.refresh_pending = False
+            try:
+                await self.server.workspace_diagnostic_refresh_async(None)
+            except Exception:  # a client that fails the request still pulls on its next edit
+                log.warning("workspace/diagnostic/refresh failed", exc_info=True)
+
+        asyncio.get_event_loop().create_task(refresh())
 
     def clear_diagnostics(self, uri: str) -> None:
         self.server.text_document_publish_diagnostics(
