@@ -192,6 +192,19 @@ async def initialize(
 # -- waiting -----------------------------------------------------------------------------------
 
 
+async def pull(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
+    """`textDocument/diagnostic` for `uri`: the full report's items."""
+    report = await asyncio.wait_for(
+        client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        ),
+        TIMEOUT,
+    )
+    assert isinstance(report, types.RelatedFullDocumentDiagnosticReport), report
+    assert report.kind == "full"
+    return list(report.items)
+
+
 async def wait_for(predicate: Callable[[], T], what: str, timeout: float = TIMEOUT) -> T:
     """Poll `predicate` until it returns something truthy; fail with `what` after `timeout`."""
     loop = asyncio.get_running_loop()

@@ -12,12 +12,12 @@ from pytest_lsp import LanguageClient
 
 from .conftest import (
     SHARED,
-    TIMEOUT,
     codes,
     column,
     initialize,
     open_and_wait,
     open_document,
+    pull,
     rule_code,
     wait_for,
     wait_publish,
@@ -31,18 +31,6 @@ SOURCE = (
     "h = tf.layers.dense(x, 3)\n"
     "d = tf.nn.dropout(h, keep)\n"
 )
-
-
-async def pull(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
-    report = await asyncio.wait_for(
-        client.text_document_diagnostic_async(
-            types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
-        ),
-        TIMEOUT,
-    )
-    assert isinstance(report, types.RelatedFullDocumentDiagnosticReport), report
-    assert report.kind == "full"
-    return list(report.items)
 
 
 def check_fields(diagnostic: types.Diagnostic) -> None:

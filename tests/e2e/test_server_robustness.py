@@ -20,6 +20,7 @@ from .conftest import (
     open_and_wait,
     open_document,
     publishes,
+    pull,
     replace_all,
     rng,
     wait_for,
@@ -41,10 +42,18 @@ BROKEN = [
 ]
 
 
-async def still_serving(client: LanguageClient, tmp_path: Path, name: str = "ok.py") -> None:
-    published = await open_and_wait(client, tmp_path / name, SOURCE)
-    assert codes(published.diagnostics) == ["TF101"]
-    assert await hover(client, published.uri, 1, 10) is not None
+async def still_serving(
+    client: LanguageClient, tmp_path: Path, name: str = "ok.py", *, pulls: bool = False
+) -> None:
+    """A new document is analysed and answered for: pushed to, or pulled by a pulling client."""
+    if pulls:
+        uri = open_document(client, tmp_path / name, SOURCE)
+        diagnostics = await pull(client, uri)
+    else:
+        published = await open_and_wait(client, tmp_path / name, SOURCE)
+        uri, diagnostics = published.uri, list(published.diagnostics)
+    assert codes(diagnostics) == ["TF101"]
+    assert await hover(client, uri, 1, 10) is not None
 
 
 @SHARED
@@ -83,14 +92,8 @@ async def test_unknown_document(client: LanguageClient, tmp_path: Path) -> None:
     for uri in (path.as_uri(), "file:///nowhere/missing.py", "untitled:Untitled-1"):
         assert await hover(client, uri, 1, 10) is None
         assert await code_actions(client, uri, rng(1, 7, 1, 17)) == []
-        report = await asyncio.wait_for(
-            client.text_document_diagnostic_async(
-                types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
-            ),
-            TIMEOUT,
-        )
-        assert list(report.items) == []
-    await still_serving(client, tmp_path)
+        assert await pull(client, uri) == []
+    await still_serving(client, tmp_path, pulls=True)
 
 
 @SHARED
