@@ -371,6 +371,7 @@ class Session:
         for uri in cell_uris:
             self.cancel(uri)
             self.published.pop(uri, None)
+            self.pulled.pop(uri, None)
             self.clear_diagnostics(uri)
         self.release_jedi(notebook_uri)
 
