@@ -30,7 +30,7 @@ def client_position(
     lines: Sequence[str], line: int, column: int, encoding: Encoding
 ) -> types.Position:
     """A 0-based line and character column as the client counts it."""
-    text = lines[line] if 0 <= line < len(lines) else ""
+    text = _line(lines, line)
     return types.Position(line=line, character=to_client_column(text, column, encoding))
 
 
@@ -45,7 +45,7 @@ def from_position(
     position: types.Position, lines: Sequence[str], encoding: Encoding
 ) -> tuple[int, int]:
     """A client position as (1-based line, character column)."""
-    text = lines[position.line] if 0 <= position.line < len(lines) else ""
+    text = _line(lines, position.line)
     return position.line + 1, from_client_column(text, position.character, encoding)
 
 
@@ -99,7 +99,7 @@ class PublishedDiagnostics:
         result = []
         for finding in findings:
             span = finding.span
-            texts = (_line(lines, span.line), _line(lines, span.end_line))
+            texts = (_line(lines, span.line - 1), _line(lines, span.end_line - 1))
             entry = self._entries.get(id(finding))
             if (
                 entry is None
@@ -115,8 +115,9 @@ class PublishedDiagnostics:
         return result
 
 
-def _line(lines: Sequence[str], number: int) -> str:
-    return lines[number - 1] if 0 < number <= len(lines) else ""
+def _line(lines: Sequence[str], index: int) -> str:
+    """Line `index` (0-based), or "" past either end."""
+    return lines[index] if 0 <= index < len(lines) else ""
 
 
 def text_edits(
