@@ -225,11 +225,16 @@ class Catalogue:
 
 
 def default_rules_dir() -> Path:
+    """The installed rule files, or the checkout's `rules/` when running from a checkout.
+
+    The installed copy is looked for first: beside an installed package, `../rules` is
+    whatever directory of that name site-packages happens to hold.
+    """
     package = Path(__file__).resolve().parent.parent
-    checkout = package.parent / "rules"
-    if checkout.is_dir():
-        return checkout
-    return package / "rules_data"
+    installed = package / "rules_data"
+    if installed.is_dir():
+        return installed
+    return package.parent / "rules"
 
 
 @cache
