@@ -934,6 +934,8 @@ def hand_written_symbols(rules_dir: Path) -> set[str]:
         for rule in data.get("rule", []):
             if rule.get("match") == "value":
                 continue  # judges the module as a whole value only, never its members
+            if rule.get("match") == "program":
+                continue  # reported by whole-program checks, never by a name's use
             checks = rule.get("calls", {}).values()
             if any(not check.get("refuse", False) for check in checks):
                 continue  # judges only some calls: generated rules keep the others

@@ -75,6 +75,9 @@ class Detection:
     # and whether each may bind module names, and the module scope as the walk left it.
     layout: list[tuple[int, int, bool]] = field(default_factory=list)
     module_scope: Scope | None = None
+    # TF1 graph state the module uses, (first line, canonical name) in line order: while there
+    # is any, Keras-object rewrites keep their compat form (tf2_lsp.analysis.units).
+    graph_state: list[tuple[int, str]] = field(default_factory=list)
     # First lines of statements nested too deeply to analyse (the rest of the file was).
     too_deep: list[int] = field(default_factory=list)
 

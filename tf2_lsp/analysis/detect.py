@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Mapping, Sequence
 
-from tf2_lsp.analysis import program
+from tf2_lsp.analysis import program, units
 from tf2_lsp.analysis.suppress import suppressed_codes
 from tf2_lsp.analysis.walker import ModuleWalker
 from tf2_lsp.catalogue.rules import Catalogue
@@ -78,8 +78,13 @@ def statement_layout(body: Sequence[ast.stmt]) -> list[tuple[int, int, bool]]:
     return layout
 
 
-def finish_detection(walker: ModuleWalker, body: Sequence[ast.stmt]) -> Detection:
+def finish_detection(
+    walker: ModuleWalker, body: Sequence[ast.stmt], inherited: Sequence[units.Blocker] = ()
+) -> Detection:
+    """The walk's findings, judged as a program unit; `inherited`: the graph state of the
+    module's statements this walk did not visit (incremental re-analysis)."""
     options = walker.options
+    own = units.judge(walker.findings, walker.facts, walker.text, body, inherited)
     findings = [f for f in walker.findings.found if options.wants(f.code)]
     findings = _drop_suppressed(findings, walker.text.index)
     findings.sort(key=lambda f: (f.span.line, f.span.column, f.code))
@@ -99,6 +104,7 @@ def finish_detection(walker: ModuleWalker, body: Sequence[ast.stmt]) -> Detectio
         layout=statement_layout(body),
         module_scope=module,
         too_deep=sorted(set(walker.too_deep)),
+        graph_state=sorted({*own, *inherited}),
     )
 
 

@@ -61,10 +61,19 @@ def reanalyse(
     walker.imports_end = _moved(previous.imports_end, old_last, delta)
     walker.first_import = _moved(previous.first_import, old_last, delta)
     walker.run(tree, note_imports=False)
-    fresh = finish_detection(walker, tree.body)
 
     def kept(line: int) -> bool:
         return line < first or line > old_last
+
+    inherited = [
+        (line + delta if line > old_last else line, name)
+        for line, name in previous.graph_state
+        if kept(line)
+    ]
+    fresh = finish_detection(walker, tree.body, inherited)
+    if _first_state(fresh.graph_state) != _first_state(previous.graph_state):
+        # The kept findings were judged against other graph state (tf2_lsp.analysis.units).
+        return None
 
     findings = [
         _shift(f, delta) if delta and f.span.line > old_last else f
@@ -91,6 +100,10 @@ def reanalyse(
         candidates=[*candidates, *fresh.candidates],
         layout=layout,
     )
+
+
+def _first_state(state: list[tuple[int, str]]) -> str | None:
+    return state[0][1] if state else None
 
 
 def _defined(body: list[ast.stmt]) -> list[str]:

@@ -130,7 +130,7 @@ class Matcher:
         if is_tf2_namespace(qualified):
             return False
         name, compat = canonical_for_rules(qualified)
-        self.facts.note(name, node.lineno, self.scopes.at_import_time())
+        self.facts.note(name, node.lineno, self.scopes.at_import_time(), node)
         matched = tuple(rule for rule in self.catalogue.lookup(name) if rule.match != "value")
         if not matched:
             return False

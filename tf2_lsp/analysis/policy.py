@@ -15,7 +15,7 @@ from tf2_lsp.analysis.calls import CallVerdict, merge_changes, plan_call
 from tf2_lsp.analysis.resolve import canonical
 from tf2_lsp.catalogue import availability
 from tf2_lsp.catalogue.availability import version_tuple
-from tf2_lsp.catalogue.rules import ArgChange, Catalogue, Fix, Rule, Severity
+from tf2_lsp.catalogue.rules import ArgChange, Catalogue, Fix, Level, Rule, Severity
 from tf2_lsp.catalogue.signatures import Signatures, signatures_for
 from tf2_lsp.model import CallEdit
 from tf2_lsp.settings import Settings
@@ -38,7 +38,11 @@ class FixPolicy:
             if self.level != "native":
                 return None
             return next((fix for fix in rule.fixes if fix.level == "native"), None)
-        fix = rule.fix_for(self.level)
+        return self.fix_at(rule, self.level, symbol)
+
+    def fix_at(self, rule: Rule, level: Level, symbol: str) -> Fix | None:
+        """The rule's fix at `level` (native falls back to compat), as the target TF allows."""
+        fix = rule.fix_for(level)
         if fix is not None and fix.level == "compat" and self.keras2_only(rule):
             return replace(fix, safety="unsafe")  # works with tf_keras + TF_USE_LEGACY_KERAS=1
         if fix is not None and fix.level == "compat" and self.compat_target_gone(rule, symbol):

@@ -75,6 +75,14 @@ DISABLES_V2 = frozenset({"tensorflow.disable_v2_behavior"})
 TEST_SESSION_METHODS = frozenset({"test_session", "session", "cached_session"})
 _ALWAYS_GRAPH_METHODS = frozenset({"test_session"})
 
+# Keras objects (layers, optimizers, schedules, regularizers): TF2 objects that TF1 graph code
+# does not treat as TF1 did (tf2_lsp.analysis.units).
+KERAS_OBJECT_MODULES = (
+    "tensorflow.keras.layers.",
+    "tensorflow.keras.optimizers.",
+    "tensorflow.keras.regularizers.",
+)
+
 ModuleKind = Literal["test", "script", "library"]
 
 
@@ -89,8 +97,15 @@ class ProgramFacts:
     disables_v2: bool = False
 
     sessions: list[tuple[str, int, bool]] = field(default_factory=list)
+    # For the native level's program units (tf2_lsp.analysis.units): the first line each
+    # canonical name is used on, and the Keras objects the module creates.
+    first_use: dict[str, int] = field(default_factory=dict)
+    keras_objects: list[tuple[str, ast.expr]] = field(default_factory=list)
 
-    def note(self, name: str, line: int, import_time: bool) -> None:
+    def note(self, name: str, line: int, import_time: bool, node: ast.expr | None = None) -> None:
+        self.first_use.setdefault(name, line)
+        if node is not None and name.startswith(KERAS_OBJECT_MODULES):
+            self.keras_objects.append((name, node))
         if name in GRAPH_SIGNALS:
             self.signals.append((name, line, import_time))
         elif name in SESSIONS:

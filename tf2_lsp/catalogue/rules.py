@@ -27,13 +27,13 @@ Severity = Literal["error", "warning", "information", "hint"]
 Level = Literal["compat", "native"]
 Safety = Literal["safe", "unsafe"]
 FixKind = Literal["rename", "arguments", "transform", "manual"]
-MatchKind = Literal["reference", "call", "import", "value"]
+MatchKind = Literal["reference", "call", "import", "value", "program"]
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "information", "hint")
 LEVELS: tuple[Level, ...] = ("compat", "native")
 SAFETIES: tuple[Safety, ...] = ("safe", "unsafe")
 FIX_KINDS: tuple[FixKind, ...] = ("rename", "arguments", "transform", "manual")
-MATCH_KINDS: tuple[MatchKind, ...] = ("reference", "call", "import", "value")
+MATCH_KINDS: tuple[MatchKind, ...] = ("reference", "call", "import", "value", "program")
 DOC_FIELDS = ("tf1", "tf2", "migrate", "safety_note")
 
 _CODE_RE = re.compile(r"^TF\d{3,4}$")
@@ -276,11 +276,15 @@ def build_catalogue(rules: Iterable[Rule]) -> Catalogue:
     curated = {
         symbol
         for rule in ordered
-        if not rule.family.generated and not rule.reports_only_some_calls
+        if not rule.family.generated
+        and not rule.reports_only_some_calls
+        and rule.match != "program"
         for symbol in rule.symbols
     }
     curated_prefixes = [symbol[:-2] for symbol in curated if symbol.endswith(".*")]
     for rule in ordered:
+        if rule.match == "program":
+            continue  # reported by the whole-program checks, never by a name's use
         for symbol in rule.symbols:
             table = prefixes if symbol.endswith(".*") else exact
             key = symbol.removesuffix(".*")

@@ -1,0 +1,209 @@
+"""Program units: Keras-object rewrites only where no TF1 graph code is left (analysis/units.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from tf2_lsp import engine
+from tf2_lsp.analysis.detect import detect
+from tf2_lsp.analysis.incremental import reanalyse
+from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.model import Finding
+from tf2_lsp.settings import Settings
+
+NATIVE = Settings(level="native")
+
+GRAPH_MODULE = textwrap.dedent(
+    """\
+    import tensorflow as tf
+
+
+    def tower(x):
+        with tf.variable_scope("tower", reuse=tf.AUTO_REUSE):
+            return tf.layers.dense(x, 4, name="hidden")
+
+
+    def train(loss, step):
+        lr = tf.train.exponential_decay(0.1, step, 1000, 0.96)
+        return tf.train.AdamOptimizer(lr).minimize(loss)
+
+
+    sess = tf.Session()
+    """
+)
+
+EAGER_MODULE = textwrap.dedent(
+    """\
+    import tensorflow as tf
+
+
+    def make(step):
+        lr = tf.train.exponential_decay(0.1, step, 1000, 0.96)
+        return tf.train.AdamOptimizer(lr)
+
+
+    def head(x):
+        return tf.layers.dense(x, 4)
+    """
+)
+
+
+def _by_code(source: str, catalogue: Catalogue, settings: Settings) -> dict[str, Finding]:
+    return {f.code: f for f in detect(source, catalogue, settings).findings}
+
+
+def test_a_module_with_graph_code_keeps_the_compat_form_and_says_why(
+    catalogue: Catalogue,
+) -> None:
+    found = _by_code(GRAPH_MODULE, catalogue, NATIVE)
+    for code in ("TF931", "TF911", "TF912"):  # layer, optimizer, decay
+        fix = found[code].fix
+        assert fix is not None and fix.level == "compat" and fix.kind == "rename"
+        assert "still runs TF1 graph code (`tf.compat.v1.variable_scope`)" in found[code].message
+
+
+def test_the_native_fix_of_a_graph_module_writes_the_tf1_forms(catalogue: Catalogue) -> None:
+    fixed = engine.fix_all(GRAPH_MODULE, catalogue, NATIVE, unsafe=True).source
+    assert 'tf.compat.v1.layers.dense(x, 4, name="hidden")' in fixed
+    assert "tf.compat.v1.train.AdamOptimizer(lr)" in fixed
+    assert "tf.compat.v1.train.exponential_decay(" in fixed
+    assert "keras" not in fixed
+
+
+def test_a_module_without_graph_code_gets_the_keras_objects(catalogue: Catalogue) -> None:
+    detection = detect(EAGER_MODULE, catalogue, NATIVE)
+    assert detection.graph_state == []
+    found = {f.code: f for f in detection.findings}
+    for code in ("TF931", "TF911", "TF912"):
+        fix = found[code].fix
+        assert fix is not None and fix.level == "native", code
+    fixed = engine.fix_all(EAGER_MODULE, catalogue, NATIVE, unsafe=True).source
+    assert "tf.keras.optimizers.schedules.ExponentialDecay(0.1, 1000, 0.96)" in fixed
+    assert "tf.keras.optimizers.Adam(lr, epsilon=1e-08)" in fixed
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        "return tf.minimum(lr, 0.05)",
+        "tf.summary.scalar('lr', lr)\n    return tf.train.AdamOptimizer(lr)",
+        "return lr",
+    ],
+)
+def test_a_decay_used_as_a_value_keeps_its_compat_form(catalogue: Catalogue, use: str) -> None:
+    source = (
+        "import tensorflow as tf\n\ndef make(step):\n"
+        f"    lr = tf.train.exponential_decay(0.1, step, 1000, 0.96)\n    {use}\n"
+    )
+    decay = _by_code(source, catalogue, NATIVE)["TF912"]
+    assert decay.fix is not None and decay.fix.level == "compat"
+    assert "used as a value" in decay.message
+
+
+def test_a_decay_given_straight_to_an_optimizer_becomes_a_schedule(catalogue: Catalogue) -> None:
+    source = (
+        "import tensorflow as tf\n"
+        "opt = tf.train.AdamOptimizer(learning_rate=tf.train.exponential_decay(0.1, s, 10, 0.9))\n"
+    )
+    decay = _by_code(source, catalogue, NATIVE)["TF912"]
+    assert decay.fix is not None and decay.fix.level == "native"
+
+
+def test_keras_objects_in_graph_code_are_reported_from_keras_3(catalogue: Catalogue) -> None:
+    converted = textwrap.dedent(
+        """\
+        import tensorflow as tf
+
+        x = tf.compat.v1.placeholder(tf.float32, [None, 3])
+        h = tf.keras.layers.Dense(4, name="hidden")(x)
+        opt = tf.keras.optimizers.Adam(0.1)
+        lr = tf.keras.optimizers.schedules.ExponentialDecay(0.1, 1000, 0.96)
+
+
+        class Block(tf.keras.layers.Layer):
+            pass
+        """
+    )
+    reported = [f for f in detect(converted, catalogue, Settings()).findings if f.code == "TF933"]
+    assert [(f.span.line, f.written) for f in reported] == [
+        (4, "tf.keras.layers.Dense"),
+        (5, "tf.keras.optimizers.Adam"),
+        (6, "tf.keras.optimizers.schedules.ExponentialDecay"),
+    ]
+    assert "no graph-mode `minimize`" in reported[1].message
+    assert "`tf.compat.v1.placeholder`" in reported[1].message
+    older = detect(converted, catalogue, Settings(target_version="2.15")).findings
+    assert not [f for f in older if f.code == "TF933"]  # Keras 2 still works in graph mode
+    eager = converted.replace("tf.compat.v1.placeholder(tf.float32, [None, 3])", "tf.ones([2, 3])")
+    assert not [f for f in detect(eager, catalogue, Settings()).findings if f.code == "TF933"]
+
+
+def test_an_edit_inside_a_function_is_judged_against_the_whole_module(
+    catalogue: Catalogue,
+) -> None:
+    previous = detect(GRAPH_MODULE, catalogue, NATIVE)
+    edited = GRAPH_MODULE.replace('name="hidden"', 'name="hidden2"')
+    again = reanalyse(previous, GRAPH_MODULE, edited, catalogue, NATIVE)
+    assert again is not None  # the incremental path ran
+    layer = next(f for f in again.findings if f.code == "TF931")
+    assert layer.fix is not None and layer.fix.level == "compat"
+    assert again.graph_state == detect(edited, catalogue, NATIVE).graph_state
+
+
+def test_an_edit_that_brings_graph_code_in_re_judges_the_whole_module(
+    catalogue: Catalogue,
+) -> None:
+    previous = detect(EAGER_MODULE, catalogue, NATIVE)
+    edited = EAGER_MODULE.replace("return tf.layers.dense(x, 4)", "return tf.Session()")
+    assert reanalyse(previous, EAGER_MODULE, edited, catalogue, NATIVE) is None
+
+
+# -- proven by running it ---------------------------------------------------------------------
+
+_RUN = textwrap.dedent(
+    """\
+    import json, os, sys
+    os.environ["TF_USE_LEGACY_KERAS"] = "1"
+    import tensorflow as tf
+    tf.compat.v1.disable_v2_behavior()
+    results = []
+    for source in json.load(sys.stdin):
+        graph = tf.Graph()
+        with graph.as_default():
+            namespace = {}
+            exec(source, namespace)
+            x = tf.compat.v1.placeholder(tf.float32, [2, 3])
+            namespace["tower"](x)
+            namespace["tower"](x)  # the train and eval towers share one set of weights
+            results.append(sorted(v.name for v in tf.compat.v1.trainable_variables()))
+    print(json.dumps(results))
+    """
+)
+
+
+@pytest.mark.tensorflow
+def test_the_native_fix_keeps_weight_sharing_and_checkpoint_names(catalogue: Catalogue) -> None:
+    pytest.importorskip("tensorflow")
+    pytest.importorskip("tf_keras")
+    original = GRAPH_MODULE.replace("sess = tf.Session()\n", "")
+    original = original.replace("import tensorflow as tf", "import tensorflow.compat.v1 as tf")
+    fixed = engine.fix_all(GRAPH_MODULE, catalogue, NATIVE, unsafe=True).source
+    fixed = fixed.replace("sess = tf.compat.v1.Session()\n", "")
+    run = subprocess.run(
+        [sys.executable, "-c", _RUN],
+        input=json.dumps([original, fixed]),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    tf1, converted = json.loads(run.stdout.strip().splitlines()[-1])
+    assert tf1 == ["tower/hidden/bias:0", "tower/hidden/kernel:0"]
+    assert converted == tf1
