@@ -256,6 +256,12 @@ def _content(report: Report, commands: dict[str, str], out_dir: Path, vscode: bo
             '<section class="panel done" id="all-clean"><h2>No TensorFlow 1.x API use left</h2>'
             f"<p>All {_n(report.lines)} lines in {_n(len(report.files))} files are TF2-clean "
             "for these rules and this target.</p></section>"
+            if not report.unreadable
+            # A file that could not be read may hold TF1 code: never "all clean" then.
+            else '<section class="panel warn" id="all-clean">'
+            "<h2>No TensorFlow 1.x API use in the files analysed</h2>"
+            f"<p>{_n(len(report.unreadable))} files could not be analysed (listed above) and may "
+            "still use TensorFlow 1.x.</p></section>"
         )
     else:
         parts += [
