@@ -194,6 +194,31 @@ def test_fix_skips_a_read_only_file_and_does_not_count_it(tmp_path: Path) -> Non
     assert (root / "b.py").read_text() == FIXED
 
 
+def test_fix_does_not_write_through_a_symlink_out_of_the_paths_given(tmp_path: Path) -> None:
+    root = project(tmp_path, {"tree/in.py": TF1, "elsewhere/x.py": TF1, "elsewhere/n.ipynb": ""})
+    notebook = '{"cells": [{"cell_type": "code", "source": "import tensorflow as tf\\ntf.log(1)"}]}'
+    (root / "elsewhere" / "n.ipynb").write_text(notebook)
+    (root / "tree" / "link.py").symlink_to("../elsewhere/x.py")
+    (root / "tree" / "nb.ipynb").symlink_to(root / "elsewhere" / "n.ipynb")
+    result = run("fix", "tree", cwd=root)
+    assert result.returncode == 1  # findings left: the ones not written
+    for link, target in (("link.py", "x.py"), ("nb.ipynb", "n.ipynb")):
+        real = root / "elsewhere" / target
+        assert f"tree/{link}: a symlink to {real}, outside the paths given; not changed" in (
+            result.stderr
+        )
+    assert (root / "elsewhere" / "x.py").read_text() == TF1
+    assert (root / "elsewhere" / "n.ipynb").read_text() == notebook
+    assert (root / "tree" / "in.py").read_text() == FIXED
+    assert "Applied 2 fix(es) in 1 of 3 file(s)" in result.stderr
+
+    # Named directly, a link's file is one the user asked for; the option allows the rest.
+    assert run("fix", "tree/link.py", cwd=root).returncode == 0
+    assert (root / "elsewhere" / "x.py").read_text() == FIXED
+    assert run("fix", "--write-outside-paths", "tree", cwd=root).returncode == 0
+    assert "tf.math.log(1)" in (root / "elsewhere" / "n.ipynb").read_text()
+
+
 def test_fix_through_a_symlink_keeps_the_link_and_fixes_the_file_once(tmp_path: Path) -> None:
     root = project(tmp_path, {"real.py": TF1})
     (root / "link.py").symlink_to("real.py")
