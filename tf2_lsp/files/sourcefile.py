@@ -2,8 +2,9 @@
 
 Writing keeps what the file system knows about the file: a symlink stays a symlink (its target
 is rewritten), a hard-linked file keeps its inode, and owner, group and mode stay as they were.
-A file is replaced atomically (temp file + rename) when that keeps all of this; otherwise (hard
-links, an owner we cannot give the new file) it is rewritten in place. A read-only file, or one
+A file is replaced atomically (temp file + rename) when that keeps all of this, extended
+attributes and ACLs included; otherwise (hard links, an owner we cannot give the new file, an
+attribute we cannot copy) it is rewritten in place. A read-only file, or one
 that changed since it was read, is not written at all (`WriteSkipped` says why).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import io
 import os
 import secrets
@@ -180,6 +182,9 @@ def _replace_atomically(
                     os.unlink(temp)
                     return False
             os.fchmod(handle.fileno(), stat.S_IMODE(current.st_mode))
+            if not _copy_extended_attributes(target, handle.fileno()):
+                os.unlink(temp)
+                return False
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -189,6 +194,28 @@ def _replace_atomically(
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+    return True
+
+
+def _copy_extended_attributes(original: Path, fd: int) -> bool:
+    """Give the new file `fd` every extended attribute of `original` (POSIX ACLs are the
+    `system.posix_acl_*` ones); False when one cannot be read or set (the caller then
+    rewrites in place, which keeps them all)."""
+    if not hasattr(os, "listxattr"):  # pragma: no cover - not Linux
+        return True
+    try:
+        names = os.listxattr(original)
+    except OSError as error:
+        return error.errno in (errno.ENOTSUP, errno.EOPNOTSUPP)  # a file system without any
+    for name in names:
+        try:
+            value = os.getxattr(original, name)
+            with contextlib.suppress(OSError):
+                if os.getxattr(fd, name) == value:
+                    continue  # the new file has it already (an SELinux label)
+            os.setxattr(fd, name, value)
+        except OSError:
+            return False
     return True
 
 
