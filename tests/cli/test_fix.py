@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import FIXED, TF1, UNSAFE, project, run, run_stdin, snapshot
+from tests.files.support import temp_files, writer_in_fsync
 from tf2_lsp.cli import fix
 from tf2_lsp.cli import main as cli
 
@@ -226,3 +227,15 @@ def test_fix_through_a_symlink_keeps_the_link_and_fixes_the_file_once(tmp_path: 
     assert "Applied 2 fix(es) in 1 of 1 file(s)" in result.stderr
     assert (root / "link.py").is_symlink()
     assert (root / "real.py").read_text() == FIXED
+
+
+def test_the_next_fix_removes_a_temp_file_a_killed_fix_left(tmp_path: Path) -> None:
+    root = project(tmp_path, {"pkg/a.py": TF1, "pkg/b.py": TF1})
+    writer = writer_in_fsync(root / "pkg" / "a.py")
+    writer.kill()  # kill -9 during the fsync
+    writer.wait()
+    [left] = temp_files(root / "pkg")
+    result = run("fix", "pkg/b.py", cwd=root)  # another file of that directory
+    assert f"tf2-lsp: removed {root / 'pkg' / left}, left by a fix that was killed" in result.stderr
+    assert temp_files(root / "pkg") == []
+    assert (root / "pkg" / "a.py").read_text() == TF1 and (root / "pkg" / "b.py").read_text() == FIXED

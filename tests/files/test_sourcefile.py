@@ -16,11 +16,13 @@ from typing import Any
 
 import pytest
 
+from tests.files.support import temp_files, writer_in_fsync
 from tf2_lsp.files.sourcefile import (
     MAX_BYTES,
     SourceError,
     WriteSkipped,
     read_source,
+    remove_stale_temps,
     write_source,
 )
 
@@ -270,3 +272,22 @@ def test_ctrl_c_during_a_write_leaves_no_temp_file_and_no_half_file(
     # Held until the write completed (single-threaded, as the CLI is); with other threads
     # around, Python may raise it earlier, and the file is then left as it was.
     assert path.read_text() in ("x = 2\n", "x = 1\n")
+
+
+def test_a_temp_file_left_by_a_killed_writer_is_removed_and_a_live_ones_kept(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "a.py"
+    path.write_text("x = 1\n")
+    live = writer_in_fsync(path)
+    try:
+        [held] = temp_files(tmp_path)
+        assert remove_stale_temps(tmp_path) == []  # its writer is still at work
+        assert temp_files(tmp_path) == [held]
+    finally:
+        live.kill()  # SIGKILL: nothing can clean up after it
+        live.wait()
+    assert temp_files(tmp_path) == [held]
+    assert remove_stale_temps(tmp_path) == [tmp_path / held]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py"]
+    assert path.read_text() == "x = 1\n"

@@ -21,7 +21,13 @@ from tf2_lsp.cli.status import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from tf2_lsp.cli.suggest import fix_command
 from tf2_lsp.cli.terminal import Style
 from tf2_lsp.engine import UnsafeSelection, fix_all, is_fixable
-from tf2_lsp.files.sourcefile import SourceError, SourceFile, WriteSkipped, write_source
+from tf2_lsp.files.sourcefile import (
+    SourceError,
+    SourceFile,
+    WriteSkipped,
+    remove_stale_temps,
+    write_source,
+)
 from tf2_lsp.model import Finding
 from tf2_lsp.settings import Settings
 
@@ -188,6 +194,10 @@ def run_fix(files: list[Path], config: Settings, args: argparse.Namespace, style
     diffs = False
     roots = None if args.write_outside_paths else real_roots(args.paths)
     fix = partial(fix_file, config=config, diff_only=args.diff, roots=roots)
+    if not args.diff:
+        for directory in sorted({Path(os.path.realpath(path)).parent for path in files}):
+            for temp in remove_stale_temps(directory):
+                console.err(f"tf2-lsp: removed {temp}, left by a fix that was killed")
     for result in run.results(fix):
         if result.skipped:
             console.err(f"tf2-lsp: {result.path}: {result.skipped}")

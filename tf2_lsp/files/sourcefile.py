@@ -15,6 +15,7 @@ import contextlib
 import errno
 import io
 import os
+import re
 import secrets
 import signal
 import stat
@@ -23,7 +24,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
 MAX_BYTES = 20 * 1024 * 1024  # larger files are generated data, not code to migrate
+TEMP_SUFFIX = ".tf2-lsp"  # of the temporary file a write renames over the original
+_TEMP_NAME = re.compile(r"^\..+\.[0-9a-f]{8}" + re.escape(TEMP_SUFFIX) + "$")
 _DEFERRED_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
@@ -167,12 +175,13 @@ def _replace_atomically(
     reproduce them (the caller then rewrites in place)."""
     # The name is chosen before the file exists, so an interruption at any point after its
     # creation (even before os.open returns) is inside the `try` that removes it.
-    temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tf2-lsp"
+    temp = target.parent / f".{target.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
     try:
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError:
             return False  # the directory is not writable; the file itself may be
+        _hold(fd)
         with os.fdopen(fd, "wb") as handle:
             mine = os.fstat(handle.fileno())
             if (mine.st_uid, mine.st_gid) != (current.st_uid, current.st_gid):
@@ -195,6 +204,41 @@ def _replace_atomically(
             os.unlink(temp)
         raise
     return True
+
+
+def _hold(fd: int) -> None:
+    """Lock a temporary file while it is written: the lock ends with the process, so a temp
+    file nobody holds was left by a writer that was killed (`remove_stale_temps`)."""
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def remove_stale_temps(directory: Path) -> list[Path]:
+    """Remove the temporary files a killed `fix` left in `directory` (SIGKILL cannot wait for
+    a write to finish); the ones removed. A temp file another running `fix` holds is kept."""
+    if fcntl is None:  # pragma: no cover - Windows: no lock tells a live writer apart
+        return []
+    removed = []
+    try:
+        entries = [e for e in os.scandir(directory) if _TEMP_NAME.match(e.name)]
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            # Still the file that was locked (not a new one under the same name).
+            if os.path.samestat(os.fstat(fd), os.lstat(entry.path)):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            pass  # held by a live writer, or already gone
+        finally:
+            os.close(fd)
+    return removed
 
 
 def _copy_extended_attributes(original: Path, fd: int) -> bool:
