@@ -236,6 +236,8 @@ def test_the_next_fix_removes_a_temp_file_a_killed_fix_left(tmp_path: Path) -> N
     writer.wait()
     [left] = temp_files(root / "pkg")
     result = run("fix", "pkg/b.py", cwd=root)  # another file of that directory
-    assert f"tf2-lsp: removed {root / 'pkg' / left}, left by a fix that was killed" in result.stderr
+    removed = f"tf2-lsp: removed {root / 'pkg' / left}, left by a fix that was killed"
+    assert removed in result.stderr
     assert temp_files(root / "pkg") == []
-    assert (root / "pkg" / "a.py").read_text() == TF1 and (root / "pkg" / "b.py").read_text() == FIXED
+    assert (root / "pkg" / "a.py").read_text() == TF1
+    assert (root / "pkg" / "b.py").read_text() == FIXED

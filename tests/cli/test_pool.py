@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -10,7 +11,6 @@ import time
 from pathlib import Path
 
 from tests.cli.conftest import ROOT, TF1, project
-
 from tf2_lsp.cli.pool import map_in_workers
 
 KILLER = 13
@@ -64,10 +64,8 @@ def test_kill_9_of_the_command_leaves_no_worker_alive(tmp_path: Path) -> None:
     workers: list[str] = []
     while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
-        try:
+        with contextlib.suppress(OSError):
             workers = children.read_text().split()
-        except OSError:
-            pass
     assert len(workers) == 2, "the workers did not start"
     process.kill()
     process.wait()

@@ -227,7 +227,7 @@ async def test_only_the_pages_own_script_runs(tmp_path: Path) -> None:
     made = tf2_lsp("report", "src", "-o", "report.html", cwd=root)
     assert made.returncode == 0, made.stderr
     page_text = (root / "report.html").read_text(encoding="utf-8")
-    injected = '<img src="data:," onerror="document.body.setAttribute(\'ran\', \'1\')">'
+    injected = "<img src=\"data:,\" onerror=\"document.body.setAttribute('ran', '1')\">"
     (root / "injected.html").write_text(page_text.replace("<main", injected + "<main", 1))
     async with open_page() as page:
         await page.goto((root / "injected.html").as_uri())

@@ -22,7 +22,11 @@ def test_code_cells_in_both_source_forms_numbered_among_all_cells() -> None:
         {"cell_type": "code", "source": "y = 2\n"},
         {"cell_type": "code"},
     )
-    assert parse_notebook(text).cells == [(2, "import tensorflow as tf\nx = 1"), (3, "y = 2\n"), (4, "")]
+    assert parse_notebook(text).cells == [
+        (2, "import tensorflow as tf\nx = 1"),
+        (3, "y = 2\n"),
+        (4, ""),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -217,9 +217,9 @@ def test_an_attribute_that_cannot_be_copied_means_writing_in_place() -> None:
             "from tf2_lsp.files.sourcefile import read_source, write_source;"
             "p = Path(sys.argv[1]); write_source(read_source(p), 'x = 2\\n')"
         )
+        as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
         subprocess.run(
-            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-            + [sys.executable, "-c", script, str(path)],
+            [*as_nobody, sys.executable, "-c", script, str(path)],
             check=True,
             env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
             timeout=60,

@@ -162,9 +162,7 @@ async def analyse_workspace(
             config = session.config_for(path.as_uri())
             if _excluded_by_project(path, config):
                 continue
-            result = await loop.run_in_executor(
-                session.executor, _guarded, session, path, config
-            )
+            result = await loop.run_in_executor(session.executor, _guarded, session, path, config)
             if result is not None:
                 results.append(result)
             if progress is not None and (index % PROGRESS_EVERY == 0 or index == len(files)):

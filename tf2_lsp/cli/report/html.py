@@ -23,7 +23,6 @@ from tf2_lsp.cli.report import charts
 from tf2_lsp.cli.report.aggregate import FIX_CLASSES, Counts, FileSummary, Report, Trend
 
 
-
 def content_security_policy(script: str) -> str:
     """The page's policy: no request at all, and no script but the page's own, allowed by its
     hash, so that nothing written into the page from file names or messages (an `onerror`
