@@ -130,6 +130,37 @@ def test_section_must_be_a_table(tmp_path: Path) -> None:
     assert problems and "must be a table" in problems[0]
 
 
+@pytest.mark.parametrize(
+    ("body", "table"),
+    [
+        ("tool = 5\n", "[tool]"),
+        ("tool = [1]\n", "[tool]"),
+        ('tool = "tf2-lsp"\n', "[tool]"),
+        ("tool = 2024-01-01\n", "[tool]"),
+        ("[[tool]]\nx = 1\n", "[tool]"),
+        ("[tool]\ntf2-lsp = 3\n", "[tool.tf2-lsp]"),
+        ('[tool]\ntf2-lsp = "native"\n', "[tool.tf2-lsp]"),
+        ('[[tool.tf2-lsp]]\nlevel = "native"\n', "[tool.tf2-lsp]"),
+    ],
+)
+def test_a_tool_value_that_is_not_a_table_is_a_warning_naming_the_file(
+    body: str, table: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text(body, encoding="utf-8")
+    config, problems, found = load_project_config(tmp_path)
+    assert (config, found) == (Settings(), path)
+    assert problems == [f"{path}: {table} must be a table; using defaults"]
+
+
+def test_a_symlink_loop_as_the_start_is_no_crash(tmp_path: Path) -> None:
+    (tmp_path / "a.py").symlink_to(tmp_path / "b.py")
+    (tmp_path / "b.py").symlink_to(tmp_path / "a.py")
+    pyproject(tmp_path, 'level = "native"\n')
+    config, problems, _ = load_project_config(tmp_path / "a.py")
+    assert (config.level, problems) == ("native", [])
+
+
 def test_editor_style_keys() -> None:
     config, problems = parse_settings(
         {"targetVersion": "2.16", "unsafeFixes": True, "debounce": 300, "path": "x"}, "editor"

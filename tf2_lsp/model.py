@@ -10,6 +10,8 @@ from tf2_lsp.text import Span
 
 AnchorKind = Literal["reference", "call", "import", "pattern", "program"]
 ScopeKind = Literal["module", "class", "function", "comprehension"]
+# The pseudo-rule of a file (or statement) that cannot be analysed, in every face's output.
+UNREADABLE = "TF000"
 
 
 @dataclass(frozen=True, slots=True)

@@ -256,7 +256,8 @@ def parse_settings(
 
 
 def find_pyproject(start: Path) -> Path | None:
-    directory = start if start.is_dir() else start.parent
+    # os.path, not Path.is_dir: False (never PermissionError) where we may not look.
+    directory = start if os.path.isdir(start) else start.parent
     for candidate in (directory, *directory.parents):
         path = candidate / "pyproject.toml"
         if os.path.isfile(path):  # False (not PermissionError) where we may not look
@@ -266,7 +267,8 @@ def find_pyproject(start: Path) -> Path | None:
 
 def load_project_config(start: Path) -> tuple[Settings, list[str], Path | None]:
     """`[tool.tf2-lsp]` of the nearest pyproject.toml at or above `start`."""
-    path = find_pyproject(start.resolve())
+    # realpath, not Path.resolve: a symlink loop is for the caller to report, not a crash.
+    path = find_pyproject(Path(os.path.realpath(start)))
     if path is None:
         return Settings(), [], None
     try:
@@ -277,9 +279,13 @@ def load_project_config(start: Path) -> tuple[Settings, list[str], Path | None]:
         # tomllib parses nested arrays and inline tables recursively.
         problem = "cannot read [tool.tf2-lsp]: values are nested too deeply; using defaults"
         return Settings(), [f"{path}: {problem}"], path
-    section = data.get("tool", {}).get("tf2-lsp", {})
+    # Any TOML value may stand where a table belongs (`tool = 5`, `[[tool]]`).
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        return Settings(), [f"{path}: [tool] must be a table; using defaults"], path
+    section = tool.get("tf2-lsp", {})
     if not isinstance(section, dict):
-        return Settings(), [f"{path}: [tool.tf2-lsp] must be a table"], path
+        return Settings(), [f"{path}: [tool.tf2-lsp] must be a table; using defaults"], path
     config, problems = parse_settings(section, "toml")
     if config.per_file_ignores:
         root = path.parent.as_posix().rstrip("/")

@@ -48,6 +48,8 @@ def test_baseline_reports_only_new_findings(tmp_path: Path) -> None:
         ("[]", "not a tf2-lsp baseline"),
         ('{"tool": "tf2-lsp", "version": 9, "findings": []}', "version 9"),
         ('{"tool": "tf2-lsp", "version": 1, "findings": [{"path": 1}]}', "findings[0]"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("[" + "9" * 5000 + "]", "a number too long"),
     ],
 )
 def test_bad_baseline_aborts(content: str, message: str, tmp_path: Path) -> None:

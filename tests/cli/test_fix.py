@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import FIXED, TF1, UNSAFE, project, run, run_stdin, snapshot
+from tests.files.support import temp_files, writer_in_fsync
 from tf2_lsp.cli import fix
 from tf2_lsp.cli import main as cli
 
@@ -194,6 +195,31 @@ def test_fix_skips_a_read_only_file_and_does_not_count_it(tmp_path: Path) -> Non
     assert (root / "b.py").read_text() == FIXED
 
 
+def test_fix_does_not_write_through_a_symlink_out_of_the_paths_given(tmp_path: Path) -> None:
+    root = project(tmp_path, {"tree/in.py": TF1, "elsewhere/x.py": TF1, "elsewhere/n.ipynb": ""})
+    notebook = '{"cells": [{"cell_type": "code", "source": "import tensorflow as tf\\ntf.log(1)"}]}'
+    (root / "elsewhere" / "n.ipynb").write_text(notebook)
+    (root / "tree" / "link.py").symlink_to("../elsewhere/x.py")
+    (root / "tree" / "nb.ipynb").symlink_to(root / "elsewhere" / "n.ipynb")
+    result = run("fix", "tree", cwd=root)
+    assert result.returncode == 1  # findings left: the ones not written
+    for link, target in (("link.py", "x.py"), ("nb.ipynb", "n.ipynb")):
+        real = root / "elsewhere" / target
+        assert f"tree/{link}: a symlink to {real}, outside the paths given; not changed" in (
+            result.stderr
+        )
+    assert (root / "elsewhere" / "x.py").read_text() == TF1
+    assert (root / "elsewhere" / "n.ipynb").read_text() == notebook
+    assert (root / "tree" / "in.py").read_text() == FIXED
+    assert "Applied 2 fix(es) in 1 of 3 file(s)" in result.stderr
+
+    # Named directly, a link's file is one the user asked for; the option allows the rest.
+    assert run("fix", "tree/link.py", cwd=root).returncode == 0
+    assert (root / "elsewhere" / "x.py").read_text() == FIXED
+    assert run("fix", "--write-outside-paths", "tree", cwd=root).returncode == 0
+    assert "tf.math.log(1)" in (root / "elsewhere" / "n.ipynb").read_text()
+
+
 def test_fix_through_a_symlink_keeps_the_link_and_fixes_the_file_once(tmp_path: Path) -> None:
     root = project(tmp_path, {"real.py": TF1})
     (root / "link.py").symlink_to("real.py")
@@ -201,3 +227,17 @@ def test_fix_through_a_symlink_keeps_the_link_and_fixes_the_file_once(tmp_path: 
     assert "Applied 2 fix(es) in 1 of 1 file(s)" in result.stderr
     assert (root / "link.py").is_symlink()
     assert (root / "real.py").read_text() == FIXED
+
+
+def test_the_next_fix_removes_a_temp_file_a_killed_fix_left(tmp_path: Path) -> None:
+    root = project(tmp_path, {"pkg/a.py": TF1, "pkg/b.py": TF1})
+    writer = writer_in_fsync(root / "pkg" / "a.py")
+    writer.kill()  # kill -9 during the fsync
+    writer.wait()
+    [left] = temp_files(root / "pkg")
+    result = run("fix", "pkg/b.py", cwd=root)  # another file of that directory
+    removed = f"tf2-lsp: removed {root / 'pkg' / left}, left by a fix that was killed"
+    assert removed in result.stderr
+    assert temp_files(root / "pkg") == []
+    assert (root / "pkg" / "a.py").read_text() == TF1
+    assert (root / "pkg" / "b.py").read_text() == FIXED

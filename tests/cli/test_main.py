@@ -75,6 +75,23 @@ def test_pyproject_config_applies(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("body", ["tool = 5\n", "[tool]\ntf2-lsp = 3\n", "[[tool]]\nx = 1\n"])
+def test_a_malformed_tool_table_is_a_warning_and_the_defaults_run(
+    body: str, tmp_path: Path
+) -> None:
+    root = project(tmp_path, {"a.py": TF1})
+    (root / "pyproject.toml").write_text(body, encoding="utf-8")
+    # The documented statuses: findings (check), a diff (fix --diff), a written report.
+    for command, status in ((["check"], 1), (["fix", "--diff"], 1), (["report", "-o", "-"], 0)):
+        result = run(*command, "a.py", cwd=root)
+        assert result.returncode == status, (command, result.stderr)
+        assert f"tf2-lsp: warning: {root / 'pyproject.toml'}: [tool" in result.stderr
+        assert "must be a table; using defaults" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert run("fix", "a.py", cwd=root).returncode == 0
+    assert (root / "a.py").read_text() == FIXED
+
+
 def test_pyproject_level_and_unsafe_fixes(tmp_path: Path) -> None:
     root = project(tmp_path, {"a.py": "import tensorflow as tf\nf = tf.gfile.FastGFile(p)\n"})
     (root / "pyproject.toml").write_text(

@@ -154,6 +154,52 @@ def test_broken_notebooks_are_one_tf000_and_never_written(
     assert "Traceback" not in err
 
 
+MALFORMED = {
+    "ints.ipynb": json.dumps({"cells": [{"cell_type": "code", "source": [1, 2]}]}),
+    "deep.ipynb": '{"cells": ' + "[" * 200_000 + "]" * 200_000 + "}",
+    "cell.ipynb": json.dumps({"cells": [5]}),
+    "null.ipynb": json.dumps({"cells": [{"cell_type": "code", "source": None}]}),
+}
+
+
+def test_malformed_notebooks_are_unreadable_and_the_rest_is_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    for name, content in MALFORMED.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    (tmp_path / "clean.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / "demo.ipynb").write_text(DEMO, encoding="utf-8")
+    code, out, err = run(capsys, "check", "--format", "json", tmp_path)
+    records = json.loads(out)
+    unreadable = {Path(r["path"]).name for r in records if r["code"] == "TF000"}
+    assert code == 1 and unreadable == set(MALFORMED)
+    assert any(Path(r["path"]).name == "demo.ipynb" for r in records if r["code"] != "TF000")
+    assert "internal error" not in err and "Traceback" not in err
+
+    code, _, err = run(capsys, "report", tmp_path, "-o", tmp_path / "r.html")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert code == 0 and "4 files could not be analysed" in err
+    assert "% of lines TF2-clean" not in err
+    for name in MALFORMED:
+        assert name in page
+
+    run(capsys, "fix", tmp_path)
+    for name, content in MALFORMED.items():
+        assert (tmp_path / name).read_text(encoding="utf-8") == content
+
+
+def test_a_tree_whose_only_notebook_is_unreadable_is_not_called_clean(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "deep.ipynb").write_text(MALFORMED["deep.ipynb"], encoding="utf-8")
+    (tmp_path / "clean.py").write_text("x = 1\n", encoding="utf-8")
+    code, _, err = run(capsys, "report", tmp_path, "-o", tmp_path / "r.html")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert code == 0 and "1 file could not be analysed" in err
+    assert "All 1 lines" not in page and "could not be analysed" in page
+
+
 def test_syntax_error_names_its_cell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "n.ipynb"
     path.write_text(

@@ -99,19 +99,40 @@ def test_an_unreadable_file_is_reported_with_its_reason() -> None:
         shutil.rmtree(root)
 
 
-def test_pipes_devices_and_empty_paths_are_errors_not_hangs(tmp_path: Path) -> None:
+def test_an_unreadable_path_is_not_called_missing() -> None:
+    root = shared_project({"ok.py": TF1, "secret/a.py": TF1})
+    try:
+        (root / "secret").chmod(0o700)  # root's: nobody may not look inside
+        for command in (["check"], ["fix"], ["report", "-o", "-"]):
+            result = run_unprivileged(*command, root / "secret" / "a.py")
+            assert result.returncode == 2, command
+            assert f"{root / 'secret' / 'a.py'}: cannot read: Permission denied" in result.stderr
+            assert "no such file" not in result.stderr
+    finally:
+        shutil.rmtree(root)
+
+
+def test_pipes_devices_loops_and_empty_paths_are_errors_not_hangs(tmp_path: Path) -> None:
     root = project(tmp_path, {"ok.py": TF1})
     os.mkfifo(root / "pipe.py")
+    (root / "loop").mkdir()
+    (root / "loop" / "a.py").symlink_to("b.py")
+    (root / "loop" / "b.py").symlink_to("a.py")
+    (root / "loop" / "self.py").symlink_to("self.py")
+    loop = f"{root / 'loop' / 'a.py'}: cannot read: Too many levels of symbolic links"
     cases = [
         ([os.devnull], f"{os.devnull}: cannot read: a character device"),
         ([root / "pipe.py"], f"{root / 'pipe.py'}: cannot read: a named pipe"),
         ([root], f"{root / 'pipe.py'}: cannot read: a named pipe"),
         ([""], "an empty PATH"),
+        ([root / "loop" / "a.py"], loop),
+        ([root / "loop" / "self.py", root / "ok.py"], "self.py: cannot read: Too many levels"),
+        ([root / "loop"], loop),
     ]
-    for command in ("check", "fix"):
+    for command in (["check"], ["fix"], ["report", "-o", "r.html"]):
         for paths, message in cases:
             result = subprocess.run(
-                [sys.executable, "-m", "tf2_lsp", command, *map(str, paths)],
+                [sys.executable, "-m", "tf2_lsp", *command, *map(str, paths)],
                 capture_output=True,
                 text=True,
                 cwd=root,

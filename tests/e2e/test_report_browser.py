@@ -7,6 +7,7 @@ saved in the test's tmp dir.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -132,7 +133,7 @@ async def test_report_page_renders(tmp_path: Path) -> None:
         )
         expected = by_path["model/train.py"]["items"]
         assert [code for _, code in shown] == [i["code"] for i in expected]
-        assert shown[0][0] == f"src/model/train.py#L{expected[0]['line']}"
+        assert shown[0][0] == f"./src/model/train.py#L{expected[0]['line']}"
 
         await page.evaluate(
             "const f = document.getElementById('filter'); f.value = 'serving';"
@@ -185,3 +186,55 @@ async def test_empty_tree_page(tmp_path: Path) -> None:
         assert await page.evaluate("document.querySelectorAll('.chart').length") == 0
         await page.screenshot(tmp_path / "empty.png")
         await no_trouble(page, url)
+
+
+HOSTILE_NAMES = (
+    "javascript:document.body.setAttribute('x','y')\n<!--.py",
+    "\"><img src=x onerror=\"document.body.setAttribute('z','w')\">.py",
+)
+
+
+async def test_file_names_cannot_run_script_in_the_page(tmp_path: Path) -> None:
+    """A file named like a `javascript:` URL or like markup stays a path: its link is relative
+    (`./`, `:` percent-encoded), and clicking it runs nothing."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n", encoding="utf-8")
+    for name in HOSTILE_NAMES:
+        (tmp_path / name).write_text("import tensorflow as tf\ns = tf.Session()\n")
+    made = tf2_lsp("report", ".", "-o", "report.html", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    url = (tmp_path / "report.html").as_uri()
+    async with open_page() as page:
+        await page.goto(url)
+        await page.evaluate("document.querySelectorAll('button.expand').forEach(b => b.click())")
+        hrefs = await page.evaluate(
+            "[...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"
+        )
+        files = [h for h in hrefs if not h.startswith("https://www.tensorflow.org/")]
+        assert len(files) == 4  # each file's row and its one finding
+        assert all(h.startswith("./") and ":" not in h for h in files), files
+        assert await page.evaluate("document.querySelector('img') === null")
+        await no_trouble(page, url)
+        await page.evaluate("document.querySelector('a.open').click()")
+        await asyncio.sleep(0.5)
+        marks = "['x', 'z'].filter(name => document.body.hasAttribute(name))"
+        assert await page.evaluate(marks) == []
+
+
+async def test_only_the_pages_own_script_runs(tmp_path: Path) -> None:
+    """Markup that got into the page anyway (here written in by hand) runs no handler: the
+    policy allows the page's own script by its hash, nothing else."""
+    root = make_tree(tmp_path)
+    made = tf2_lsp("report", "src", "-o", "report.html", cwd=root)
+    assert made.returncode == 0, made.stderr
+    page_text = (root / "report.html").read_text(encoding="utf-8")
+    injected = "<img src=\"data:,\" onerror=\"document.body.setAttribute('ran', '1')\">"
+    (root / "injected.html").write_text(page_text.replace("<main", injected + "<main", 1))
+    async with open_page() as page:
+        await page.goto((root / "injected.html").as_uri())
+        await asyncio.sleep(0.5)
+        assert await page.evaluate("document.body.hasAttribute('ran')") is False
+        assert any("Content Security Policy" in error for error in page.errors), page.errors
+        # The page's own script still works: sorting the file table.
+        await page.evaluate("document.querySelector('th[data-sort=lines]').click()")
+        sorted_by = await page.evaluate("document.querySelector('th[aria-sort]').dataset.sort")
+        assert sorted_by == "lines"

@@ -249,6 +249,19 @@ async def test_invalid_pyproject_setting_warns(client: LanguageClient, tmp_path:
     assert "pyproject.toml" in message.message and "'level'" in message.message
 
 
+@pytest.mark.parametrize("body", ["tool = 5\n", "[tool]\ntf2-lsp = 3\n"])
+async def test_a_malformed_tool_table_warns_and_the_folder_is_served(
+    client: LanguageClient, tmp_path: Path, body: str
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(body)
+    await initialize(client, folders=[tmp_path])
+    published = await open_and_wait(client, tmp_path / "m.py", SOURCE)
+    assert codes(published.diagnostics) == DEFAULT_CODES
+    message = await wait_for(lambda: next(iter(client.messages), None), "a showMessage")
+    assert f"{tmp_path / 'pyproject.toml'}: [tool" in message.message
+    assert "must be a table; using defaults" in message.message
+
+
 async def test_pyproject_values_equal_to_the_defaults_still_win(
     client: LanguageClient, tmp_path: Path
 ) -> None:

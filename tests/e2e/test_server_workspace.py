@@ -142,6 +142,42 @@ async def test_workspace_diagnostic_pull(client: LanguageClient, tmp_path: Path)
     assert list(items["clean.py"].items) == []
 
 
+BROKEN_NOTEBOOKS = {
+    "ints.ipynb": json.dumps({"cells": [{"cell_type": "code", "source": [1, 2]}]}),
+    "deep.ipynb": '{"cells": ' + "[" * 200_000 + "]" * 200_000 + "}",
+    "cell.ipynb": json.dumps({"cells": [5]}),
+}
+
+
+async def test_a_broken_notebook_is_one_tf000_and_every_other_file_is_checked(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    root = workspace(tmp_path)
+    for name, text in BROKEN_NOTEBOOKS.items():
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "pyproject.toml").write_text("tool = 5\n", encoding="utf-8")
+    await start(client, root, progress=True)
+    result = await execute(client, CHECK)
+    assert result == {"files": 7, "findings": 6, "filesWithFindings": 6}
+    by_file = {Path(p.uri).name: p for p in client.published}  # type: ignore[attr-defined]
+    assert codes(by_file["a.py"].diagnostics) == ["TF101"]
+    for name in BROKEN_NOTEBOOKS:
+        [diagnostic] = by_file[name].diagnostics
+        assert diagnostic.code == "TF000" and "not a notebook" in diagnostic.message
+    [reports] = client.progress_reports.values()
+    assert isinstance(reports[-1], types.WorkDoneProgressEnd)
+    message = await wait_for(lambda: next(iter(client.messages), None), "a showMessage")
+    assert "[tool] must be a table" in message.message
+
+    report = await asyncio.wait_for(
+        client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[])),
+        TIMEOUT,
+    )
+    items = {Path(item.uri).name: item for item in report.items}
+    assert codes(items["a.py"].items) == ["TF101"]
+    assert all(codes(items[name].items) == ["TF000"] for name in BROKEN_NOTEBOOKS)
+
+
 async def test_pyproject_watching_is_registered_and_reloads_settings(
     client: LanguageClient, tmp_path: Path
 ) -> None:

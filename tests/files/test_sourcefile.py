@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import codecs
 import os
+import shutil
 import signal
 import stat
+import struct
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.files.support import temp_files, writer_in_fsync
 from tf2_lsp.files.sourcefile import (
     MAX_BYTES,
     SourceError,
     WriteSkipped,
     read_source,
+    remove_stale_temps,
     write_source,
 )
 
@@ -157,6 +164,73 @@ def test_write_keeps_owner_and_group(tmp_path: Path) -> None:
     assert path.read_text() == "x = 2\n"
 
 
+def _needs(ready: bool, reason: str) -> None:
+    """Skip a test this machine cannot run; in CI (CI set) fail instead, so it never passes
+    silently unrun."""
+    if ready:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _acl(path: Path) -> str:
+    return subprocess.run(
+        ["getfacl", "--omit-header", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_write_keeps_extended_attributes_and_acls(tmp_path: Path) -> None:
+    _needs(bool(shutil.which("setfacl") and shutil.which("getfacl")), "needs setfacl (acl)")
+    path = tmp_path / "a.py"
+    path.write_text("x = 1\n")
+    try:
+        os.setxattr(path, "user.note", b"reviewed")
+    except OSError as error:
+        _needs(False, f"this file system keeps no user attributes: {error}")
+    subprocess.run(["setfacl", "-m", "u:nobody:rw,g:nogroup:r", str(path)], check=True)
+    before, inode = _acl(path), path.stat().st_ino
+    assert "user:nobody:rw-" in before
+    write_source(read_source(path), "x = 2\n")
+    assert path.read_text() == "x = 2\n"
+    assert path.stat().st_ino != inode  # replaced atomically, the attributes copied over
+    assert os.getxattr(path, "user.note") == b"reviewed"
+    assert _acl(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py"]
+
+
+def test_an_attribute_that_cannot_be_copied_means_writing_in_place() -> None:
+    """A file capability (`security.capability`) may be set by root only: a user who owns the
+    file can rewrite it, but cannot give a new file that attribute."""
+    _needs(os.geteuid() == 0, "needs root (to set a capability and to run as nobody)")
+    directory = Path(tempfile.mkdtemp(prefix="tf2-lsp-xattr-"))
+    try:
+        path = directory / "a.py"
+        path.write_text("x = 1\n")
+        for item in (directory, path):
+            os.chown(item, 65534, 65534)
+        # struct vfs_cap_data, revision 2: CAP_NET_BIND_SERVICE permitted.
+        os.setxattr(path, "security.capability", struct.pack("<5I", 0x02000000, 1 << 10, 0, 0, 0))
+        inode = path.stat().st_ino
+        script = (
+            "import sys; from pathlib import Path;"
+            "from tf2_lsp.files.sourcefile import read_source, write_source;"
+            "p = Path(sys.argv[1]); write_source(read_source(p), 'x = 2\\n')"
+        )
+        as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        subprocess.run(
+            [*as_nobody, sys.executable, "-c", script, str(path)],
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+            timeout=60,
+        )
+        assert path.read_text() == "x = 2\n"
+        assert path.stat().st_ino == inode  # in place: not replaced by a file without it
+        assert sorted(p.name for p in directory.iterdir()) == ["a.py"]
+    finally:
+        shutil.rmtree(directory)
+
+
 def test_a_read_only_file_is_not_written(tmp_path: Path) -> None:
     path = tmp_path / "a.py"
     path.write_text("x = 1\n")
@@ -198,3 +272,22 @@ def test_ctrl_c_during_a_write_leaves_no_temp_file_and_no_half_file(
     # Held until the write completed (single-threaded, as the CLI is); with other threads
     # around, Python may raise it earlier, and the file is then left as it was.
     assert path.read_text() in ("x = 2\n", "x = 1\n")
+
+
+def test_a_temp_file_left_by_a_killed_writer_is_removed_and_a_live_ones_kept(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "a.py"
+    path.write_text("x = 1\n")
+    live = writer_in_fsync(path)
+    try:
+        [held] = temp_files(tmp_path)
+        assert remove_stale_temps(tmp_path) == []  # its writer is still at work
+        assert temp_files(tmp_path) == [held]
+    finally:
+        live.kill()  # SIGKILL: nothing can clean up after it
+        live.wait()
+    assert temp_files(tmp_path) == [held]
+    assert remove_stale_temps(tmp_path) == [tmp_path / held]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py"]
+    assert path.read_text() == "x = 1\n"

@@ -44,6 +44,10 @@ class Baseline:
             raise BaselineError(f"cannot read baseline {path}: {error.strerror or error}") from None
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise BaselineError(f"invalid baseline {path}: not JSON ({error})") from None
+        except (RecursionError, ValueError):  # nested too deeply; a number too long to read
+            raise BaselineError(
+                f"invalid baseline {path}: JSON nested too deeply or a number too long to read"
+            ) from None
         return cls(_root(path), _parse(data, path))
 
     def write(self, path: Path) -> None:

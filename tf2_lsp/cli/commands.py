@@ -41,7 +41,7 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         parser.error("--stdin-filename needs `-` among the paths")
     if args.command == "check" and args.baseline and args.write_baseline:
         parser.error("--baseline and --write-baseline cannot be combined")
-    missing = [p for p in args.paths if p != STDIN and not os.path.lexists(p)]
+    missing = [p for p in args.paths if p != STDIN and _missing(p)]
     if missing:
         print(f"tf2-lsp: no such file or directory: {missing[0]}; aborting", file=sys.stderr)
         return EXIT_ERROR
@@ -69,6 +69,18 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     else:
         status = run_fix(files, config, args, style)
     return EXIT_ERROR if uncovered else status
+
+
+def _missing(path: Path) -> bool:
+    """Whether `path` does not exist. A path we may not look at (a directory without search
+    permission on the way) exists as far as we know: discovery names it with the reason."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _read_stdin(name: str) -> SourceFile | SourceError:

@@ -4,8 +4,10 @@ which command would fix more."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -19,21 +21,36 @@ from tf2_lsp.cli.status import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from tf2_lsp.cli.suggest import fix_command
 from tf2_lsp.cli.terminal import Style
 from tf2_lsp.engine import UnsafeSelection, fix_all, is_fixable
-from tf2_lsp.files.sourcefile import SourceError, SourceFile, WriteSkipped, write_source
+from tf2_lsp.files.sourcefile import (
+    SourceError,
+    SourceFile,
+    WriteSkipped,
+    remove_stale_temps,
+    write_source,
+)
 from tf2_lsp.model import Finding
 from tf2_lsp.settings import Settings
 
 NOT_CHANGED = "; not changed"
 
 
-def fix_file(path: Path, config: Settings, diff_only: bool) -> FileResult:
+def fix_file(
+    path: Path, config: Settings, diff_only: bool, roots: Sequence[str] | None = None
+) -> FileResult:
+    """Fix one file. With `roots` (the real paths of the PATHs given), a symlink whose target
+    lies outside all of them is not written: following it would change a file nobody named."""
     read = read_file(path, NOT_CHANGED)
     if isinstance(read, FileResult):
         return read
+    outside = None if roots is None else outside_roots(path, roots)
     if isinstance(read, Notebook):
-        return fix_notebook_file(path, config, diff_only, read)
+        return fix_notebook_file(path, config, diff_only, read, outside)
     result, fixed = fix_text(str(path), read, config)
     if fixed is None:
+        return result
+    if outside is not None:
+        result.skipped = outside
+        _unwritten(result)
         return result
     if diff_only:
         result.diff = unified_diff(read.text, fixed, path)
@@ -49,6 +66,21 @@ def fix_file(path: Path, config: Settings, diff_only: bool) -> FileResult:
     return result
 
 
+def real_roots(paths: Iterable[Path]) -> list[str]:
+    return [os.path.realpath(path) for path in paths]
+
+
+def outside_roots(path: Path, roots: Sequence[str]) -> str | None:
+    """Why `path` must not be written (its real file is outside every root), or None."""
+    real = os.path.realpath(path)
+    if any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in roots):
+        return None
+    return (
+        f"a symlink to {real}, outside the paths given; not changed "
+        "(`--write-outside-paths` writes it)"
+    )
+
+
 def _unwritten(result: FileResult) -> None:
     """Only what reached the disk counts as applied; the rest is left."""
     result.applied = 0
@@ -57,7 +89,7 @@ def _unwritten(result: FileResult) -> None:
 
 
 def fix_notebook_file(
-    path: Path, config: Settings, diff_only: bool, notebook: Notebook
+    path: Path, config: Settings, diff_only: bool, notebook: Notebook, outside: str | None = None
 ) -> FileResult:
     options = file_settings(config, str(path))
     fixed, applied, problem = fix_notebook(notebook, options, config.unsafe_fixes)
@@ -69,6 +101,10 @@ def fix_notebook_file(
         return _notebook_left(path, notebook, config, options)
     result = _notebook_left(path, notebook_from_text(notebook, fixed), config, options)
     result.applied = applied
+    if outside is not None:
+        result.skipped = outside
+        _notebook_unwritten(result, path, notebook, options)
+        return result
     if diff_only:
         result.diff = unified_diff(notebook.source.text, fixed, path)
         return result
@@ -156,7 +192,13 @@ def run_fix(files: list[Path], config: Settings, args: argparse.Namespace, style
     remaining: list[Record] = []
     needs: Counter[str] = Counter()
     diffs = False
-    for result in run.results(partial(fix_file, config=config, diff_only=args.diff)):
+    roots = None if args.write_outside_paths else real_roots(args.paths)
+    fix = partial(fix_file, config=config, diff_only=args.diff, roots=roots)
+    if not args.diff:
+        for directory in sorted({Path(os.path.realpath(path)).parent for path in files}):
+            for temp in remove_stale_temps(directory):
+                console.err(f"tf2-lsp: removed {temp}, left by a fix that was killed")
+    for result in run.results(fix):
         if result.skipped:
             console.err(f"tf2-lsp: {result.path}: {result.skipped}")
         if result.diff:

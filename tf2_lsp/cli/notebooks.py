@@ -19,6 +19,7 @@ from typing import Any
 from tf2_lsp.analysis.notebook import CellSlice, cell_detection, ipython_lines, join_cells
 from tf2_lsp.catalogue.rules import load_catalogue
 from tf2_lsp.engine import UnsafeSelection, analyse, fix_all
+from tf2_lsp.files.notebookfile import NotebookError, parse_notebook
 from tf2_lsp.files.sourcefile import SourceError, SourceFile, read_source
 from tf2_lsp.model import Finding
 from tf2_lsp.settings import Settings
@@ -28,10 +29,6 @@ from tf2_lsp.text import split_lines
 _BOUNDARY = "# tf2-lsp: notebook cell boundary"
 _MAGIC = "# tf2-lsp: ipython line {}"
 _MAGIC_LINE = re.compile(r"^[ \t]*# tf2-lsp: ipython line (\d+)$")
-
-
-class NotebookError(Exception):
-    """The file is not a notebook this tool can read; the message says why."""
 
 
 @dataclass
@@ -59,21 +56,8 @@ def read_notebook(path: Path) -> Notebook:
 
 
 def _parse(source: SourceFile) -> Notebook:
-    try:
-        document = json.loads(source.text)
-    except json.JSONDecodeError as error:
-        raise NotebookError(
-            f"not a notebook: invalid JSON at line {error.lineno}, column {error.colno}"
-        ) from None
-    cells = document.get("cells") if isinstance(document, dict) else None
-    if not isinstance(cells, list):
-        raise NotebookError("not a notebook in nbformat 4 (no `cells` list)")
-    code = []
-    for number, cell in enumerate(cells, start=1):
-        if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            text = cell.get("source", "")
-            code.append((number, "".join(text) if isinstance(text, list) else str(text)))
-    return Notebook(source, document, code)
+    read = parse_notebook(source.text)
+    return Notebook(source, read.document, read.cells)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +119,10 @@ def fix_notebook(
             changed = True
     if not changed:
         return None, 0, None
-    return _dump(notebook), len(outcome.applied), None
+    try:
+        return _dump(notebook), len(outcome.applied), None
+    except RecursionError:  # metadata or outputs nested deeper than json writes
+        return None, 0, "its JSON is nested too deeply to write back"
 
 
 def _fix_text(notebook: Notebook) -> tuple[str, list[str]]:

@@ -215,6 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print a unified diff and write nothing; exit 1 when there is a diff",
     )
+    fix.add_argument(
+        "--write-outside-paths",
+        action="store_true",
+        help="also rewrite files outside the given PATHs that symlinks inside them point to "
+        "(by default such files are named and left alone)",
+    )
 
     _add_report(sub, common)
 

@@ -8,8 +8,13 @@ again is named (`lost`). The files not yet started continue in a new pool.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -21,16 +26,43 @@ R = TypeVar("R")
 IN_FLIGHT_PER_WORKER = 2  # enough to keep workers busy; bounds the suspects when one dies
 
 
-def _ignore_interrupt() -> None:
+PR_SET_PDEATHSIG = 1  # prctl(2) option: the signal this process gets when its parent dies
+PARENT_POLL_SECONDS = 1.0  # where prctl is missing: how often a worker looks for its parent
+
+
+def _start_worker(parent: int) -> None:
     # Ctrl-C reaches the whole process group: workers finish (or never start) their current
     # file and the parent stops handing out new ones, so no file is left half-written.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(parent)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when the command dies, even by `kill -9`: a worker blocked on its task
+    queue would otherwise live on. SIGTERM, not SIGKILL: a file being written holds SIGTERM
+    back until the write is complete (files/sourcefile.py), so the kill leaves no half file."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    else:  # pragma: no cover - other POSIX systems: watch for the parent to change
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # it died before the signal was asked for
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:  # pragma: no cover - not Linux
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _executor(workers: int) -> ProcessPoolExecutor:
     # fork: workers inherit the loaded catalogue instead of parsing the TOML again.
     return ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupt
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
     )
 
 

@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tf2_lsp.engine import fix_title
+from tf2_lsp.model import UNREADABLE as UNREADABLE
 from tf2_lsp.model import Finding
-
-UNREADABLE = "TF000"  # the pseudo-rule of files that cannot be analysed
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,10 +13,11 @@ from functools import partial
 from pathlib import Path
 
 from tf2_lsp.catalogue.api import warm_api_lists
-from tf2_lsp.cli.notebooks import Notebook, NotebookError, is_notebook, read_notebook
+from tf2_lsp.cli.notebooks import Notebook, is_notebook, read_notebook
 from tf2_lsp.cli.pool import map_in_workers
 from tf2_lsp.cli.records import Record, unreadable
 from tf2_lsp.cli.terminal import Console, Progress
+from tf2_lsp.files.notebookfile import NotebookError
 from tf2_lsp.files.sourcefile import SourceError, SourceFile, read_source
 from tf2_lsp.settings import Settings
 
@@ -64,7 +65,7 @@ def _unread(path: Path, message: str, io: bool, note: str) -> FileResult:
 def file_settings(config: Settings, name: str) -> Settings:
     """The settings for one file: per-file-ignores match its absolute path (none for unnamed
     stdin)."""
-    return config.for_file(None if name == "-" else str(Path(name).resolve()))
+    return config.for_file(None if name == "-" else os.path.realpath(name))
 
 
 def _guarded(function: Callable[[Path], FileResult], path: Path) -> FileResult:

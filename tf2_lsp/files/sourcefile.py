@@ -2,8 +2,9 @@
 
 Writing keeps what the file system knows about the file: a symlink stays a symlink (its target
 is rewritten), a hard-linked file keeps its inode, and owner, group and mode stay as they were.
-A file is replaced atomically (temp file + rename) when that keeps all of this; otherwise (hard
-links, an owner we cannot give the new file) it is rewritten in place. A read-only file, or one
+A file is replaced atomically (temp file + rename) when that keeps all of this, extended
+attributes and ACLs included; otherwise (hard links, an owner we cannot give the new file, an
+attribute we cannot copy) it is rewritten in place. A read-only file, or one
 that changed since it was read, is not written at all (`WriteSkipped` says why).
 """
 
@@ -11,8 +12,10 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import io
 import os
+import re
 import secrets
 import signal
 import stat
@@ -21,7 +24,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
 MAX_BYTES = 20 * 1024 * 1024  # larger files are generated data, not code to migrate
+TEMP_SUFFIX = ".tf2-lsp"  # of the temporary file a write renames over the original
+_TEMP_NAME = re.compile(r"^\..+\.[0-9a-f]{8}" + re.escape(TEMP_SUFFIX) + "$")
 _DEFERRED_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
@@ -165,12 +175,13 @@ def _replace_atomically(
     reproduce them (the caller then rewrites in place)."""
     # The name is chosen before the file exists, so an interruption at any point after its
     # creation (even before os.open returns) is inside the `try` that removes it.
-    temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tf2-lsp"
+    temp = target.parent / f".{target.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
     try:
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError:
             return False  # the directory is not writable; the file itself may be
+        _hold(fd)
         with os.fdopen(fd, "wb") as handle:
             mine = os.fstat(handle.fileno())
             if (mine.st_uid, mine.st_gid) != (current.st_uid, current.st_gid):
@@ -180,6 +191,9 @@ def _replace_atomically(
                     os.unlink(temp)
                     return False
             os.fchmod(handle.fileno(), stat.S_IMODE(current.st_mode))
+            if not _copy_extended_attributes(target, handle.fileno()):
+                os.unlink(temp)
+                return False
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -189,6 +203,63 @@ def _replace_atomically(
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+    return True
+
+
+def _hold(fd: int) -> None:
+    """Lock a temporary file while it is written: the lock ends with the process, so a temp
+    file nobody holds was left by a writer that was killed (`remove_stale_temps`)."""
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def remove_stale_temps(directory: Path) -> list[Path]:
+    """Remove the temporary files a killed `fix` left in `directory` (SIGKILL cannot wait for
+    a write to finish); the ones removed. A temp file another running `fix` holds is kept."""
+    if fcntl is None:  # pragma: no cover - Windows: no lock tells a live writer apart
+        return []
+    removed = []
+    try:
+        entries = [e for e in os.scandir(directory) if _TEMP_NAME.match(e.name)]
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            # Still the file that was locked (not a new one under the same name).
+            if os.path.samestat(os.fstat(fd), os.lstat(entry.path)):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            pass  # held by a live writer, or already gone
+        finally:
+            os.close(fd)
+    return removed
+
+
+def _copy_extended_attributes(original: Path, fd: int) -> bool:
+    """Give the new file `fd` every extended attribute of `original` (POSIX ACLs are the
+    `system.posix_acl_*` ones); False when one cannot be read or set (the caller then
+    rewrites in place, which keeps them all)."""
+    if not hasattr(os, "listxattr"):  # pragma: no cover - not Linux
+        return True
+    try:
+        names = os.listxattr(original)
+    except OSError as error:
+        return error.errno in (errno.ENOTSUP, errno.EOPNOTSUPP)  # a file system without any
+    for name in names:
+        try:
+            value = os.getxattr(original, name)
+            with contextlib.suppress(OSError):
+                if os.getxattr(fd, name) == value:
+                    continue  # the new file has it already (an SELinux label)
+            os.setxattr(fd, name, value)
+        except OSError:
+            return False
     return True
 
 

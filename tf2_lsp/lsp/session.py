@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import logging
+import os
 import threading
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -239,7 +240,7 @@ class Session:
         project, pyproject = cached
         # Keys the project sets win; the rest come from the editor.
         # This file's per-file-ignores join the ignores.
-        return project.over(self.editor_config).for_file(str(Path(path).resolve()))
+        return project.over(self.editor_config).for_file(os.path.realpath(path))
 
     def apply_editor_settings(self, raw: object) -> None:
         if isinstance(raw, dict) and isinstance(raw.get(convert.SOURCE), dict):

@@ -9,7 +9,7 @@ cells have no URIs until it is opened.
 from __future__ import annotations
 
 import asyncio
-import json
+import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +25,7 @@ from tf2_lsp.text import split_lines
 CHECK_WORKSPACE = "tf2-lsp.server.checkWorkspace"
 DEBUG_INFO = "tf2-lsp.server.debugInfo"
 PROGRESS_EVERY = 25  # files between two $/progress reports
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,16 +54,21 @@ def workspace_files(folders: Sequence[Path], exclude: Sequence[str] = ()) -> Ite
 
 
 def analyse_file(session: Session, path: Path, config: Settings) -> FileDiagnostics | None:
-    """One file's diagnostics (run in the analysis thread); None if it cannot be read."""
+    """One file's diagnostics (run in the analysis thread); None if it cannot be read at all
+    (gone, no permission). Text that is not Python or not a notebook is one TF000 error."""
+    from tf2_lsp.files.notebookfile import NotebookError, parse_notebook
     from tf2_lsp.files.sourcefile import SourceError, read_source
 
     uri = from_fs_path(str(path)) or path.as_uri()
-    if path.suffix == ".ipynb":
-        return _notebook(session, path, uri, config)
     try:
         source = read_source(path).text
-    except SourceError:
-        return None
+        if path.suffix == ".ipynb":
+            cells = parse_notebook(source).cells
+            return _notebook(session, uri, [code for _, code in cells], config)
+    except SourceError as error:
+        return None if error.io else unreadable(uri, str(error))
+    except NotebookError as error:
+        return unreadable(uri, str(error))
     analysis = analyse_text(source, session.catalogue, config)
     lines = analysis.lines
     return FileDiagnostics(
@@ -74,18 +80,28 @@ def analyse_file(session: Session, path: Path, config: Settings) -> FileDiagnost
     )
 
 
-def _notebook(session: Session, path: Path, uri: str, config: Settings) -> FileDiagnostics | None:
+def unreadable(uri: str, reason: str) -> FileDiagnostics:
+    """A file that cannot be analysed, as `tf2-lsp check` reports it: one TF000 error."""
+    from tf2_lsp.model import UNREADABLE
+
+    start = types.Position(0, 0)
+    return FileDiagnostics(
+        uri,
+        [
+            types.Diagnostic(
+                range=types.Range(start, start),
+                message=f"cannot analyse this file: {reason}",
+                severity=types.DiagnosticSeverity.Error,
+                code=UNREADABLE,
+                source=convert.SOURCE,
+            )
+        ],
+    )
+
+
+def _notebook(session: Session, uri: str, texts: list[str], config: Settings) -> FileDiagnostics:
     from tf2_lsp.analysis.notebook import join_cells
 
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        cells = [cell for cell in document.get("cells", []) if cell.get("cell_type") == "code"]
-        texts = [
-            "".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", ""))
-            for c in cells
-        ]
-    except (OSError, UnicodeDecodeError, ValueError, AttributeError, TypeError):
-        return None
     joined, slices = join_cells([(f"cell:{index + 1}", text) for index, text in enumerate(texts)])
     analysis = analyse_text(joined, session.catalogue, config)
     lines = split_lines(joined)
@@ -141,28 +157,41 @@ async def analyse_workspace(
             ),
         )
     results: list[FileDiagnostics] = []
-    for index, path in enumerate(files, 1):
-        config = session.config_for(path.as_uri())
-        if _excluded_by_project(path, config):
-            continue
-        result = await loop.run_in_executor(session.executor, analyse_file, session, path, config)
-        if result is not None:
-            results.append(result)
-        if progress is not None and (index % PROGRESS_EVERY == 0 or index == len(files)):
-            session.server.work_done_progress.report(
+    try:
+        for index, path in enumerate(files, 1):
+            config = session.config_for(path.as_uri())
+            if _excluded_by_project(path, config):
+                continue
+            result = await loop.run_in_executor(session.executor, _guarded, session, path, config)
+            if result is not None:
+                results.append(result)
+            if progress is not None and (index % PROGRESS_EVERY == 0 or index == len(files)):
+                session.server.work_done_progress.report(
+                    progress,
+                    types.WorkDoneProgressReport(
+                        message=f"{index}/{len(files)} files",
+                        percentage=100 * index // max(1, len(files)),
+                    ),
+                )
+    finally:  # the client's progress bar ends whatever happens
+        if progress is not None:
+            found = sum(_finding_count(r) for r in results)
+            session.server.work_done_progress.end(
                 progress,
-                types.WorkDoneProgressReport(
-                    message=f"{index}/{len(files)} files",
-                    percentage=100 * index // max(1, len(files)),
-                ),
+                types.WorkDoneProgressEnd(message=f"{found} finding(s) in {len(results)} file(s)"),
             )
-    if progress is not None:
-        found = sum(_finding_count(r) for r in results)
-        session.server.work_done_progress.end(
-            progress,
-            types.WorkDoneProgressEnd(message=f"{found} finding(s) in {len(results)} file(s)"),
-        )
     return results
+
+
+def _guarded(session: Session, path: Path, config: Settings) -> FileDiagnostics | None:
+    """`analyse_file`; a failure of one file (a bug, a parser's stack) is that file's TF000
+    diagnostic and a log line, never the whole check's error."""
+    try:
+        return analyse_file(session, path, config)
+    except Exception as error:
+        logger.exception("tf2-lsp: checking %s failed", path)
+        uri = from_fs_path(str(path)) or path.as_uri()
+        return unreadable(uri, f"internal error, please report it: {error!r}")
 
 
 def _excluded_by_project(path: Path, config: Settings) -> bool:

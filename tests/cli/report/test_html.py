@@ -5,11 +5,16 @@ The page itself is tested in a real browser in tests/e2e/test_report_browser.py.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import re
 from pathlib import Path
 
 from tests.cli.conftest import TF1, project, run
 from tests.cli.report.conftest import report_json
+from tf2_lsp.cli.report.aggregate import FileSummary
+from tf2_lsp.cli.report.html import file_href
 
 
 def test_html_is_self_contained(tmp_path: Path) -> None:
@@ -75,3 +80,21 @@ def test_html_escapes_names_and_messages(tmp_path: Path) -> None:
     assert "x&lt;blink onmouseover=alert(1)&gt;&amp;" in page
     data = page.split('<script type="application/json" id="report-data">')[1].split("</script>")[0]
     assert json.loads(data)["files"][0]["p"] == name  # the embedded data round-trips
+
+
+def test_links_to_files_are_relative_paths_whatever_the_name(tmp_path: Path) -> None:
+    summary = FileSummary("x", str(tmp_path / "javascript:alert(1)#.py"), 1)
+    assert file_href(summary, tmp_path, vscode=False) == "./javascript%3Aalert%281%29%23.py"
+    assert file_href(summary, tmp_path / "out", vscode=False).startswith("../javascript%3A")
+    assert file_href(summary, tmp_path, vscode=True).startswith("vscode://file/")
+
+
+def test_the_policy_allows_the_pages_own_script_by_its_hash_only(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": TF1})
+    assert run("report", ".", "-o", "r.html", cwd=root).returncode == 0
+    page = (root / "r.html").read_text(encoding="utf-8")
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
+    [script] = re.findall(r"<script>(.*?)</script>", page, re.DOTALL)
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    assert policy is not None and f"script-src 'sha256-{digest}';" in policy.group(1)
+    assert "unsafe-inline'; img-src" not in policy.group(1)  # scripts: the hash only

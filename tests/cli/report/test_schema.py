@@ -83,6 +83,8 @@ def test_baseline_from_another_tree_is_flagged(tmp_path: Path) -> None:
         ('{"tool": "tf2-lsp", "version": 1, "findings": []}', "check --write-baseline"),
         ('{"schema": "tf2-lsp-report", "version": 1, "root": "/x"}', "field 'files'"),
         (b"\xff\xfe", "cannot read it"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("[" + "9" * 5000 + "]", "a number too long"),
     ],
 )
 def test_bad_baseline_is_a_clear_error(content: str | bytes, words: str, tmp_path: Path) -> None:

@@ -246,7 +246,7 @@ def report_root(paths: Sequence[Path]) -> Path:
     """The directory every scanned path lies in: file paths in the report are relative to it.
 
     Absolute, not resolved: a symbolic link inside the tree stays where the tree has it."""
-    directories = [os.path.abspath(p if p.is_dir() else p.parent) for p in paths]
+    directories = [os.path.abspath(p if os.path.isdir(p) else p.parent) for p in paths]
     if not directories:
         return Path.cwd()
     return Path(os.path.commonpath(directories))

@@ -65,8 +65,10 @@ def run_report(
             return EXIT_ERROR
     output = args.output or ("-" if args.format == "json" else DEFAULT_HTML)
     results = list(with_progress(scan(files), len(files), "Scanning"))
+    io_errors = False
     for result in results:  # after the progress line is gone
         if result.io_error:
+            io_errors = True
             print(f"tf2-lsp: {result.path}: {result.io_error}", file=sys.stderr)
     report = aggregate(
         results,
@@ -102,15 +104,25 @@ def run_report(
             print(f"tf2-lsp: cannot write {output}: {error.strerror or error}", file=sys.stderr)
             return EXIT_ERROR
         print(summary_line(report, output), file=sys.stderr)
-    return EXIT_CLEAN
+    # As `check`: a file that could not be read (a named pipe, no permission) fails the run,
+    # though the report of the rest is written.
+    return EXIT_ERROR if io_errors else EXIT_CLEAN
 
 
 def summary_line(report: Report, output: str) -> str:
     totals = report.totals
-    return (
+    text = (
         f"Wrote {output}: {_count(len(report.files), 'file')}, {_count(report.lines, 'line')}, "
         f"{totals.findings:,} TF1 uses ({totals.blocking:,} blocking, {totals.safe:,} safely "
-        f"fixable); {report.clean_share * 100:.0f}% of lines TF2-clean."
+        f"fixable); "
+    )
+    unreadable = len(report.unreadable)
+    if not unreadable:
+        return text + f"{report.clean_share * 100:.0f}% of lines TF2-clean."
+    # Lines that could not be read are not known to be clean: never "100% clean" then.
+    return text + (
+        f"{report.clean_share * 100:.0f}% of the lines analysed TF2-clean; "
+        f"{_count(unreadable, 'file')} could not be analysed (see the report)."
     )
 
 

@@ -8,6 +8,8 @@ findings, copies commands and, inside VS Code, opens files in the editor.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 from collections.abc import Sequence
@@ -20,10 +22,18 @@ from tf2_lsp import __version__
 from tf2_lsp.cli.report import charts
 from tf2_lsp.cli.report.aggregate import FIX_CLASSES, Counts, FileSummary, Report, Trend
 
-CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-    "img-src data:; base-uri 'none'; form-action 'none'"
-)
+
+def content_security_policy(script: str) -> str:
+    """The page's policy: no request at all, and no script but the page's own, allowed by its
+    hash, so that nothing written into the page from file names or messages (an `onerror`
+    attribute, a `javascript:` link) can run even if it escaped escaping."""
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return (
+        f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+
+
 FIX_CLASS_INDEX = {name: index for index, name in enumerate(FIX_CLASSES)}
 
 
@@ -64,9 +74,11 @@ def file_href(summary: FileSummary, out_dir: Path, vscode: bool) -> str:
         return "vscode://file" + quote(absolute, safe="/:")
     try:
         target = Path(os.path.relpath(summary.absolute, out_dir)).as_posix()
-    except ValueError:  # another drive (Windows): only an absolute link reaches it
-        target = Path(summary.absolute).as_uri()
-    return quote(target, safe="/:")
+    except ValueError:  # another drive (Windows): only an absolute file: URI reaches it
+        return Path(summary.absolute).as_uri()
+    # `:` percent-encoded and `./` or `../` first: a file named `javascript:...` stays a path.
+    link = quote(target, safe="/")
+    return link if link.startswith("../") else "./" + link
 
 
 def line_href(base: str, line: int, column: int, vscode: bool) -> str:
@@ -91,10 +103,11 @@ def render(
         + _footer(report)
     )
     page = _asset("page.html")
+    script = _asset("report.js")
     return (
-        page.replace("__CSP__", CSP)
+        page.replace("__CSP__", content_security_policy(script))
         .replace("/*STYLE*/", _asset("report.css"))
-        .replace("/*SCRIPT*/", _asset("report.js"))
+        .replace("/*SCRIPT*/", script)
         .replace("__TITLE__", escape(title))  # escaped: cannot contain the body's marker
         .replace("<!--BODY-->", body)
     )
@@ -256,6 +269,12 @@ def _content(report: Report, commands: dict[str, str], out_dir: Path, vscode: bo
             '<section class="panel done" id="all-clean"><h2>No TensorFlow 1.x API use left</h2>'
             f"<p>All {_n(report.lines)} lines in {_n(len(report.files))} files are TF2-clean "
             "for these rules and this target.</p></section>"
+            if not report.unreadable
+            # A file that could not be read may hold TF1 code: never "all clean" then.
+            else '<section class="panel warn" id="all-clean">'
+            "<h2>No TensorFlow 1.x API use in the files analysed</h2>"
+            f"<p>{_n(len(report.unreadable))} files could not be analysed (listed above) and may "
+            "still use TensorFlow 1.x.</p></section>"
         )
     else:
         parts += [

@@ -150,6 +150,10 @@ def load_baseline(path: Path, root: Path, catalogue: Catalogue) -> Baseline:
             f"baseline {path} is not JSON (line {error.lineno}, column {error.colno}: "
             f"{error.msg}); {EXPECTED}"
         ) from None
+    except (RecursionError, ValueError):  # nested too deeply; a number too long to read
+        raise BaselineError(
+            f"baseline {path}: JSON nested too deeply or a number too long to read; {EXPECTED}"
+        ) from None
     generated = datetime.fromtimestamp(os.stat(path).st_mtime, timezone.utc)
     if isinstance(data, list):
         return _check_baseline(str(path), data, root, catalogue, _iso(generated))
