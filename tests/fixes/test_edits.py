@@ -106,6 +106,7 @@ def test_same_result_as_replacing_lines(source: str, edits: list[LineEdit]) -> N
 @pytest.mark.parametrize(("source", "edits"), CASES)
 def test_changes_do_not_overlap(source: str, edits: list[LineEdit]) -> None:
     changes = sorted(minimal_changes(source, edits), key=lambda c: (c.line, c.column))
+    assert changes  # every case changes something
     for first, second in itertools.pairwise(changes):
         assert (first.end_line, first.end_column) <= (second.line, second.column)
 

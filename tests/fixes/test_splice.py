@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from benchmarks.corpus import generate_file
@@ -23,21 +25,31 @@ CASES = [
 ]
 
 
-def both_paths(source: str, catalogue: Catalogue, options: Settings) -> tuple[str, str]:
-    spliced = fix_all(source, catalogue, options, unsafe=True).source
+def both_paths(source: str, catalogue: Catalogue, options: Settings) -> tuple[str, str, bool]:
+    """The fixed source with splices and with libcst alone, and whether any splice was
+    written (if none was, both runs took the same path and agree trivially)."""
     original = apply.splices_for
-    apply.splices_for = lambda *args: None  # type: ignore[assignment]
+    spliced_any: list[bool] = []
+
+    def counting(*args: Any) -> Any:
+        splices = original(*args)
+        spliced_any.append(splices is not None)
+        return splices
+
+    apply.splices_for = counting
     try:
+        spliced = fix_all(source, catalogue, options, unsafe=True).source
+        apply.splices_for = lambda *args: None
         libcst_only = fix_all(source, catalogue, options, unsafe=True).source
     finally:
         apply.splices_for = original
-    return spliced, libcst_only
+    return spliced, libcst_only, any(spliced_any)
 
 
 @pytest.mark.parametrize("body", CASES)
 def test_tricky_calls(body: str, catalogue: Catalogue) -> None:
     source = f"import tensorflow as tf\n{body}\n"
-    spliced, libcst_only = both_paths(source, catalogue, Settings())
+    spliced, libcst_only, _ = both_paths(source, catalogue, Settings())
     assert spliced == libcst_only
     assert spliced != source
 
@@ -46,5 +58,7 @@ def test_tricky_calls(body: str, catalogue: Catalogue) -> None:
 @pytest.mark.parametrize("level", ["compat", "native"])
 def test_generated_files(seed: int, level: str, catalogue: Catalogue) -> None:
     source = generate_file(300, seed)
-    spliced, libcst_only = both_paths(source, catalogue, Settings(level=level))  # type: ignore[arg-type]
+    options = Settings(level=level)  # type: ignore[arg-type]
+    spliced, libcst_only, used_splices = both_paths(source, catalogue, options)
+    assert used_splices and spliced != source
     assert spliced == libcst_only

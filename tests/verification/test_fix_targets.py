@@ -445,6 +445,7 @@ def test_tf2_twins_have_the_tf1_parameters(tf: ModuleType) -> None:
     """TF1's `_v2` functions and their TF2 names: same parameters (dim renamed to axis)."""
     from tf2_lsp.transforms.tf2_twin import TF2_TWINS
 
+    assert TF2_TWINS
     for symbol, mapping in TF2_TWINS.items():
         from tensorflow.python.util import tf_decorator
 
