@@ -16,7 +16,7 @@ So the unit of a native rewrite is the module: while it holds TF1 graph state, t
 keep their compat fix and say which use blocks the native form. A decay whose value is used
 as a number keeps its compat form anywhere (a schedule would need `schedule(step)` there).
 And Keras objects already in such a module (written by hand, or by an earlier `--unsafe` run)
-are reported (TF933) from TF 2.16 on, where they fail or behave differently.
+are reported (TF939) from TF 2.16 on, where they fail or behave differently.
 
 The walker records the names (tf2_lsp.analysis.program.ProgramFacts); this module judges them
 after the walk, for a full analysis and for the statements an incremental one walks again.
@@ -35,7 +35,7 @@ from tf2_lsp.analysis.spelling import through_tensorflow
 from tf2_lsp.catalogue.availability import version_tuple
 from tf2_lsp.model import Finding
 
-KERAS_IN_GRAPH_RULE = "TF933"
+KERAS_IN_GRAPH_RULE = "TF939"
 KERAS3 = (2, 16)
 
 # The native transforms that put a Keras object where a TF1 one was.
