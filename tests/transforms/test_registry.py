@@ -115,3 +115,51 @@ def test_detection_never_loads_libcst() -> None:
     report = json.loads(result.stdout)
     assert report["used"] == sorted(TRANSFORMS)
     assert report["loaded"] == [False, False]
+
+
+# -- registration and agreement with the rules -----------------------------------------------
+
+
+def test_every_transform_module_is_registered_without_a_list() -> None:
+    import importlib
+    import pkgutil
+
+    import tf2_lsp.transforms as package
+
+    declared = {
+        transform.name
+        for module in pkgutil.iter_modules(package.__path__)
+        # values loads libcst and holds no transform; registry holds them all
+        if module.name not in ("values", "registry")
+        for transform in getattr(
+            importlib.import_module(f"{package.__name__}.{module.name}"), "TRANSFORMS", ()
+        )
+    }
+    assert declared == set(TRANSFORMS)
+    assert {"cast_to", "keras_layer", "disable_v2_behavior"} <= declared
+
+
+def test_every_symbol_a_transform_rewrites_is_claimed_by_a_rule_that_uses_it() -> None:
+    claimed: dict[str, set[str]] = {}
+    for rule in CATALOGUE.rules:
+        for fix in rule.fixes:
+            if fix.transform:
+                claimed.setdefault(fix.transform, set()).update(rule.symbols)
+    for name, transform in TRANSFORMS.items():
+        assert transform.handles <= claimed.get(name, set()) or not transform.handles, name
+
+
+def test_a_rule_naming_a_symbol_its_transform_cannot_rewrite_is_refused(tmp_path: Path) -> None:
+    from tf2_lsp.catalogue.rules import CatalogueError
+
+    (tmp_path / "casts.toml").write_text(
+        '[family]\nid = "casts"\ntitle = "Casts"\nguide = "https://www.tensorflow.org/guide"\n\n'
+        '[[rule]]\ncode = "TF998"\nname = "casts"\nseverity = "warning"\nmessage = "m"\n'
+        'tf1 = "a"\ntf2 = "b"\nmigrate = "c"\n'
+        'symbols = ["tensorflow.to_float", "tensorflow.to_uint8"]\n'
+        '[[rule.fix]]\nlevel = "compat"\nsafety = "safe"\nkind = "transform"\n'
+        'transform = "cast_to"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogueError, match=r"cast_to cannot rewrite tensorflow\.to_uint8"):
+        load_catalogue.__wrapped__(tmp_path)

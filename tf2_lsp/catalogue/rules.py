@@ -527,6 +527,13 @@ class _Reader:
         transform = raw.get("transform")
         if kind == "transform" and transform not in TRANSFORMS:
             raise self.fail(code, "fix.transform", f"unknown transform {transform!r}")
+        if kind == "transform":
+            # The rule and the transform each list symbols: they must agree, or a use would
+            # be reported with a fix that cannot rewrite it.
+            handles = TRANSFORMS[cast(str, transform)].handles
+            cannot = [symbol for symbol in symbols if handles and symbol not in handles]
+            if cannot:
+                raise self.fail(code, "fix.transform", f"{transform} cannot rewrite {cannot[0]}")
         return Fix(
             level=cast(Level, self.choice(raw, code, "level", LEVELS, prefix="fix.")),
             safety=cast(Safety, self.choice(raw, code, "safety", SAFETIES, prefix="fix.")),

@@ -63,6 +63,13 @@ class Transform:
     # Symbol -> how its call maps onto its own TF2 callable (each optimizer onto its Keras
     # class): messages and hovers name the matched symbol's own target.
     maps: Mapping[str, CallMap] = field(default_factory=dict)
+    # The only symbols the rewrite knows (its own table's keys); empty: any symbol.
+    symbols: frozenset[str] = frozenset()
+
+    @property
+    def handles(self) -> frozenset[str]:
+        """The symbols this transform can rewrite; empty when it rewrites any symbol."""
+        return self.symbols | frozenset(self.maps)
 
     @property
     def targets(self) -> dict[str, str]:

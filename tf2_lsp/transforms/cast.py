@@ -62,5 +62,12 @@ def splice(node: ast.expr, text: str, site: Site, names: Names) -> list[Splice] 
 
 
 TRANSFORMS = (
-    Transform("cast_to", applies, ("tensorflow.cast", *CAST_DTYPES.values()), rewrite, splice),
+    Transform(
+        "cast_to",
+        applies,
+        ("tensorflow.cast", *CAST_DTYPES.values()),
+        rewrite,
+        splice,
+        symbols=frozenset(CAST_DTYPES),
+    ),
 )
