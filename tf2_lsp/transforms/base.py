@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     import libcst as cst
 
-    from tf2_lsp.transforms.call_map import CallMap
-
 
 class FixError(Exception):
     """A fix cannot be applied to this code; the finding stays, with this reason."""
@@ -49,6 +47,30 @@ Applies = Callable[[ast.Call], str | None]
 Rewrite = Callable[["cst.BaseExpression", Site, Names], "cst.BaseExpression"]
 # The same edit as text splices at `ast` positions, where that is lossless; None: use libcst.
 Splicer = Callable[[ast.expr, str, Site, Names], list[Splice] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class CallMap:
+    """How one TF1 call maps onto a TF2 callable, argument by argument.
+
+    Positional arguments are named by `v1` (the TF1 order), then dropped (`drop`), renamed
+    (`rename`) or scaled (`scale`, a numeric factor); they stay positional only while they line
+    up with `v2` (the target's positional order). `pin` adds TF1 defaults the target does not
+    share (as source text) when the call leaves them out. For Keras layers, `inputs` names the
+    TF1 argument that becomes the layer's call argument and `call` the ones passed at call time.
+    """
+
+    target: str
+    v1: tuple[str, ...]
+    v2: tuple[str, ...]
+    rename: tuple[tuple[str, str], ...] = ()
+    drop: tuple[str, ...] = ()
+    pin: tuple[tuple[str, str], ...] = ()
+    scale: tuple[tuple[str, int], ...] = ()
+    inputs: str | None = None
+    call: tuple[str, ...] = ()
+    # Written by position whatever the TF1 call did (the TF2 form TF1's function rejected).
+    positional: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tf2_lsp.transforms.base import (
     STARRED,
     Applies,
+    CallMap,
     FixError,
     Names,
     Rewrite,
@@ -26,29 +26,7 @@ from tf2_lsp.transforms.base import (
 if TYPE_CHECKING:
     import libcst as cst
 
-
-@dataclass(frozen=True, slots=True)
-class CallMap:
-    """How one TF1 call maps onto a TF2 callable, argument by argument.
-
-    Positional arguments are named by `v1` (the TF1 order), then dropped (`drop`), renamed
-    (`rename`) or scaled (`scale`, a numeric factor); they stay positional only while they line
-    up with `v2` (the target's positional order). `pin` adds TF1 defaults the target does not
-    share (as source text) when the call leaves them out. For Keras layers, `inputs` names the
-    TF1 argument that becomes the layer's call argument and `call` the ones passed at call time.
-    """
-
-    target: str
-    v1: tuple[str, ...]
-    v2: tuple[str, ...]
-    rename: tuple[tuple[str, str], ...] = ()
-    drop: tuple[str, ...] = ()
-    pin: tuple[tuple[str, str], ...] = ()
-    scale: tuple[tuple[str, int], ...] = ()
-    inputs: str | None = None
-    call: tuple[str, ...] = ()
-    # Written by position whatever the TF1 call did (the TF2 form TF1's function rejected).
-    positional: tuple[str, ...] = ()
+__all__ = ["CallMap", "call_map_transform", "refusing"]  # CallMap: the tables import it here
 
 
 def refusing(keywords: frozenset[str], what: str) -> Applies:
