@@ -73,7 +73,9 @@ def test_the_native_fix_of_a_graph_module_writes_the_tf1_forms(catalogue: Catalo
     assert 'tf.compat.v1.layers.dense(x, 4, name="hidden")' in fixed
     assert "tf.compat.v1.train.AdamOptimizer(lr)" in fixed
     assert "tf.compat.v1.train.exponential_decay(" in fixed
-    assert "keras" not in fixed
+    # The model function became a layer that runs its TF1 body (TF940); no other Keras object.
+    assert "class Tower(tf.keras.layers.Layer):" in fixed and "tower = Tower()" in fixed
+    assert "tf.keras.layers.Dense" not in fixed and "tf.keras.optimizers" not in fixed
 
 
 def test_a_module_without_graph_code_gets_the_keras_objects(catalogue: Catalogue) -> None:
@@ -207,3 +209,132 @@ def test_the_native_fix_keeps_weight_sharing_and_checkpoint_names(catalogue: Cat
     tf1, converted = json.loads(run.stdout.strip().splitlines()[-1])
     assert tf1 == ["tower/hidden/bias:0", "tower/hidden/kernel:0"]
     assert converted == tf1
+
+
+# -- model functions (TF940) -------------------------------------------------------------------
+
+MODEL = textwrap.dedent(
+    """\
+    import tensorflow as tf
+
+
+    def tower(x):
+        with tf.variable_scope("tower", reuse=tf.AUTO_REUSE):
+            h = tf.layers.dense(x, 4, name="hidden",
+                                kernel_initializer=tf.constant_initializer(0.5))
+            w = tf.get_variable("w", [4], initializer=tf.ones_initializer())
+            return h * w
+
+
+    def train(loss):
+        return tf.train.AdamOptimizer(0.1).minimize(loss)
+    """
+)
+
+
+def _model_findings(source: str, catalogue: Catalogue, settings: Settings) -> list[Finding]:
+    return [f for f in detect(source, catalogue, settings).findings if f.code == "TF940"]
+
+
+def test_a_function_that_only_builds_a_model_is_offered_the_layer_form(
+    catalogue: Catalogue,
+) -> None:
+    (found,) = _model_findings(MODEL, catalogue, NATIVE)
+    assert (found.written, found.span.line, found.severity) == ("tower", 4, "information")
+    assert found.fix is not None and found.fix.safety == "unsafe"
+    assert found.anchor.line == 4 and found.anchor.end_line == 9
+    assert _model_findings(MODEL, catalogue, Settings()) == []  # a native-level rewrite
+
+
+def test_a_function_that_trains_or_runs_is_not_offered_the_layer_form(
+    catalogue: Catalogue,
+) -> None:
+    runs = MODEL.replace("return h * w", "return tf.Session().run(h * w)")
+    assert _model_findings(runs, catalogue, NATIVE) == []
+    trains = MODEL.replace("return h * w", "return tf.train.AdamOptimizer(0.1).minimize(h)")
+    assert _model_findings(trains, catalogue, NATIVE) == []
+
+
+def test_a_function_that_cannot_become_a_layer_is_reported_with_the_reason(
+    catalogue: Catalogue,
+) -> None:
+    decorated = MODEL.replace("def tower(x):", "@staticmethod\ndef tower(x):")
+    (found,) = _model_findings(decorated, catalogue, NATIVE)
+    assert found.fix is None and "the function is decorated" in found.message
+
+
+def test_the_layer_form_is_written_and_its_body_is_no_graph_code(catalogue: Catalogue) -> None:
+    fixed = engine.fix_all(MODEL, catalogue, NATIVE, unsafe=True).source
+    assert "class Tower(tf.keras.layers.Layer):" in fixed and "\ntower = Tower()\n" in fixed
+    assert "        with tf.compat.v1.variable_scope(" in fixed  # the body, one level deeper
+    # The optimizer keeps TF1's form: `minimize(loss)` is TF1's API.
+    assert "tf.compat.v1.train.AdamOptimizer(0.1).minimize(loss)" in fixed
+    again = detect(fixed, catalogue, NATIVE)
+    assert again.graph_state == []  # variable scopes inside the layer are not graph code
+    assert not [f for f in again.findings if f.fix is not None and f.fix.level == "native"]
+
+
+def test_an_optimizer_used_through_tf1_methods_keeps_its_compat_form(
+    catalogue: Catalogue,
+) -> None:
+    source = "import tensorflow as tf\nopt = tf.train.AdamOptimizer(0.1)\nstep = opt.minimize(l)\n"
+    optimizer = _by_code(source, catalogue, NATIVE)["TF911"]
+    assert optimizer.fix is not None and optimizer.fix.level == "compat"
+    assert "TF1's `minimize`" in optimizer.message
+    tape = source.replace("opt.minimize(l)", "opt.apply_gradients(zip(g, v))")
+    optimizer = _by_code(tape, catalogue, NATIVE)["TF911"]
+    assert optimizer.fix is not None and optimizer.fix.level == "native"
+
+
+_SHIM_RUN = textwrap.dedent(
+    """\
+    import json, os, sys
+    os.environ["TF_USE_LEGACY_KERAS"] = "1"
+    import numpy as np
+    import tensorflow as tf
+    original, fixed = json.load(sys.stdin)
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    v1 = {}
+    exec(original.replace("import tensorflow as tf", "import tensorflow.compat.v1 as tf"), v1)
+    with tf.Graph().as_default():
+        first, second = v1["tower"](tf.constant(x)), v1["tower"](tf.constant(x))
+        names = sorted(v.name for v in tf.compat.v1.trainable_variables())
+        with tf.compat.v1.Session() as session:
+            session.run(tf.compat.v1.global_variables_initializer())
+            tf1_out = session.run(first).tolist()
+    v2 = {}
+    exec(fixed, v2)
+    layer = v2["tower"]
+    eager = layer(x).numpy().tolist()
+    layer(x)  # a second call reuses the variables
+    traced = tf.function(layer)(x).numpy().tolist()
+    print(json.dumps({
+        "tf1": [names, tf1_out],
+        "tf2": [sorted(v.name for v in layer.trainable_variables), eager, traced],
+    }))
+    """
+)
+
+
+@pytest.mark.tensorflow
+def test_the_layer_form_keeps_variables_names_and_outputs_in_eager_code(
+    catalogue: Catalogue,
+) -> None:
+    pytest.importorskip("tensorflow")
+    pytest.importorskip("tf_keras")
+    fixed = engine.fix_all(MODEL, catalogue, NATIVE, unsafe=True).source
+    run = subprocess.run(
+        [sys.executable, "-c", _SHIM_RUN],
+        input=json.dumps([MODEL, fixed]),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    names, tf1_out = result["tf1"]
+    tf2_names, eager, traced = result["tf2"]
+    assert names == ["tower/hidden/bias:0", "tower/hidden/kernel:0", "tower/w:0"]
+    assert tf2_names == names  # same checkpoint keys, created once
+    assert eager == tf1_out == traced

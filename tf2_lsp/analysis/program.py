@@ -97,13 +97,13 @@ class ProgramFacts:
     disables_v2: bool = False
 
     sessions: list[tuple[str, int, bool]] = field(default_factory=list)
-    # For the native level's program units (tf2_lsp.analysis.units): the first line each
-    # canonical name is used on, and the Keras objects the module creates.
-    first_use: dict[str, int] = field(default_factory=dict)
+    # For the native level's program units (tf2_lsp.analysis.units): each canonical name
+    # used and its line, and the Keras objects the module creates.
+    uses: list[tuple[str, int]] = field(default_factory=list)
     keras_objects: list[tuple[str, ast.expr]] = field(default_factory=list)
 
     def note(self, name: str, line: int, import_time: bool, node: ast.expr | None = None) -> None:
-        self.first_use.setdefault(name, line)
+        self.uses.append((name, line))
         if node is not None and name.startswith(KERAS_OBJECT_MODULES):
             self.keras_objects.append((name, node))
         if name in GRAPH_SIGNALS:

@@ -34,8 +34,11 @@ from tf2_lsp.analysis.program import SESSIONS, ProgramFacts, graph_signals
 from tf2_lsp.analysis.spelling import through_tensorflow
 from tf2_lsp.catalogue.availability import version_tuple
 from tf2_lsp.model import Finding
+from tf2_lsp.text import Span
+from tf2_lsp.transforms import model_shim
 
 KERAS_IN_GRAPH_RULE = "TF939"
+MODEL_FUNCTION_RULE = "TF940"
 KERAS3 = (2, 16)
 
 # The native transforms that put a Keras object where a TF1 one was.
@@ -43,6 +46,10 @@ KERAS_OBJECT_TRANSFORMS = frozenset(
     {"keras_layer", "keras_optimizer", "lr_schedule", "l1_to_keras", "l2_to_keras"}
 )
 SCHEDULE_TRANSFORM = "lr_schedule"
+_RESULT_MATTERS = frozenset({SCHEDULE_TRANSFORM, "keras_optimizer"})
+# TF1 optimizer methods a Keras optimizer lacks or gives another meaning (`minimize` wants a
+# callable loss and a var_list); `apply_gradients` differs only when given the global step.
+_TF1_OPTIMIZER_METHODS = frozenset({"minimize", "compute_gradients", "get_slot", "get_slot_names"})
 
 # TF1 state a Keras object does not take part in (canonical names, compat.v1 stripped), beyond
 # the graph signals that make a module a graph-mode program.
@@ -67,6 +74,15 @@ _TF1_STATE = frozenset(
 )
 _STATE_PREFIXES = ("tensorflow.GraphKeys.",)
 
+# A forward pass written with TF1's variable model: what the model shim keeps working.
+_MODEL_CODE = frozenset(
+    {"tensorflow.variable_scope", "tensorflow.get_variable", "tensorflow.AUTO_REUSE"}
+)
+_LAYERS = "tensorflow.layers."
+_SHIM_DECORATOR = "track_tf1_style_variables"
+# Names that train or run a model rather than compute its forward pass.
+_TRAINING = ("tensorflow.train.", "tensorflow.estimator.", "tensorflow.summary.")
+
 # Base classes and helpers in the Keras modules: using them creates no Keras object.
 _NOT_OBJECTS = frozenset(
     {"Layer", "InputSpec", "Optimizer", "LearningRateSchedule", "Regularizer", "Wrapper"}
@@ -84,13 +100,43 @@ Blocker = tuple[int, str]
 def blockers(facts: ProgramFacts, body: Sequence[ast.stmt]) -> list[Blocker]:
     """The TF1 graph state this module (or these statements of it) uses, in line order."""
     module = ast.Module(body=list(body), type_ignores=[])
-    found = {name: line for name, line, _ in graph_signals(facts, module) if line}
-    for name, line, _ in facts.sessions:
-        found.setdefault(name, line)
-    for name, line in facts.first_use.items():
-        if name in SESSIONS or name in _TF1_STATE or name.startswith(_STATE_PREFIXES):
-            found.setdefault(name, line)
-    return sorted((line, name) for name, line in found.items())
+    uses = [(name, line) for name, line, _ in graph_signals(facts, module) if line]
+    uses += [(name, line) for name, line, _ in facts.sessions]
+    uses += [(name, line) for name, line in facts.uses if _is_state(name)]
+    # TF1 model code run by a TF2 object (the model shim) is not graph code.
+    shimmed = shimmed_ranges(body)
+    first: dict[str, int] = {}
+    for name, line in uses:
+        if not _within(line, shimmed):
+            first[name] = min(line, first.get(name, line))
+    return sorted((line, name) for name, line in first.items())
+
+
+def shimmed_ranges(body: Sequence[ast.stmt]) -> list[tuple[int, int]]:
+    """Line ranges of functions decorated with `track_tf1_style_variables`, at any depth."""
+    ranges = []
+    for node in _walk(body):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+            _last_name(decorator) == _SHIM_DECORATOR for decorator in node.decorator_list
+        ):
+            ranges.append((node.lineno, node.end_lineno or node.lineno))
+    return ranges
+
+
+def _last_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _within(line: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(first <= line <= last for first, last in ranges)
+
+
+def _is_state(name: str) -> bool:
+    return name in SESSIONS or name in _TF1_STATE or name.startswith(_STATE_PREFIXES)
 
 
 def judge(
@@ -111,12 +157,18 @@ def judge(
     first = every[0][1] if every else None  # messages name it, without a line that may move
     alias = findings.scopes.tf_alias()
     if policy.level == "native":
-        uses = _ValueUses(body, text) if _has_schedule(findings.found) else None
+        uses = _ResultUses(body, text) if _follows_results(findings.found) else None
+        shimmed = shimmed_ranges(body)
         for index, finding in enumerate(findings.found):
             if not _native_keras(finding):
                 continue
             why = ""
-            if first is not None:
+            if _within(finding.span.line, shimmed):
+                why = (
+                    "it runs in a `track_tf1_style_variables` layer, which keeps TF1 model code"
+                    " as it is; replace the body by Keras sublayers as a whole"
+                )
+            elif first is not None:
                 why = (
                     f"this module still runs TF1 graph code (`{_spelled(first, alias)}`),"
                     " where a Keras object would change results; move the module to TF2 (eager"
@@ -127,11 +179,55 @@ def judge(
                     "the decayed rate is also used as a value, and a Keras schedule is an"
                     " object (called as `schedule(step)`)"
                 )
+            elif uses is not None and (method := uses.tf1_optimizer_method(finding)):
+                why = (
+                    f"the optimizer is used through TF1's `{method}`, which a Keras optimizer"
+                    " does not have or treats otherwise; move the training step to"
+                    " `tf.GradientTape` and `apply_gradients` first"
+                )
             if why:
                 findings.found[index] = _kept_compat(findings, finding, why)
     if first is not None and version_tuple(policy.settings.target_version) >= KERAS3:
         _report_keras_objects(findings, facts, text, first, alias)
+    if policy.level == "native":
+        _report_model_functions(findings, facts, text, body)
     return own
+
+
+def _report_model_functions(
+    findings: Findings, facts: ProgramFacts, text: SourceText, body: Sequence[ast.stmt]
+) -> None:
+    """Top-level functions that build a TF1 model and nothing else: each can become a Keras
+    layer whose `call` keeps the body (transforms/model_shim.py)."""
+    rule = findings.catalogue.by_code.get(MODEL_FUNCTION_RULE)
+    functions = [s for s in body if isinstance(s, ast.FunctionDef)]
+    if rule is None or not functions:
+        return
+    taken = set(findings.scopes.module.names)
+    for function in functions:
+        last = function.end_lineno or function.lineno
+        inside = {name for name, line in facts.uses if function.lineno <= line <= last}
+        if not any(_is_model_code(name) for name in inside):
+            continue
+        if any(_is_state(name) and not _is_model_code(name) for name in inside) or any(
+            name.startswith(_TRAINING) for name in inside
+        ):
+            continue  # it also runs or trains the model: not a forward pass alone
+        first = min([function.lineno, *(d.lineno for d in function.decorator_list)])
+        span = text.span_of(function)
+        name_column = text.index.line_text(function.lineno).find(function.name)
+        shown = Span(function.lineno, max(name_column, 0), function.lineno,
+                     max(name_column, 0) + len(function.name))  # fmt: skip
+        findings.statement = (first, last)
+        findings.add(
+            rule, rule.symbols[0], function.name, shown,
+            Span(first, 0, span.end_line, span.end_column), "program", False,
+            refused=model_shim.refusal(function, taken),
+        )  # fmt: skip
+
+
+def _is_model_code(name: str) -> bool:
+    return name in _MODEL_CODE or name.startswith(_LAYERS)
 
 
 def _spelled(blocker: str, alias: str) -> str:
@@ -155,8 +251,11 @@ def _is_schedule(finding: Finding) -> bool:
     return finding.fix is not None and finding.fix.transform == SCHEDULE_TRANSFORM
 
 
-def _has_schedule(found: list[Finding]) -> bool:
-    return any(_native_keras(f) and _is_schedule(f) for f in found)
+def _follows_results(found: list[Finding]) -> bool:
+    """Some finding's rewrite depends on where its result goes (a schedule, an optimizer)."""
+    return any(
+        _native_keras(f) and f.fix is not None and f.fix.transform in _RESULT_MATTERS for f in found
+    )
 
 
 def _kept_compat(findings: Findings, finding: Finding, why: str) -> Finding:
@@ -210,8 +309,8 @@ def _kind(name: str) -> str:
     )
 
 
-class _ValueUses:
-    """Where the result of a decay call goes: straight into optimizers, or used as a value."""
+class _ResultUses:
+    """Where the result of a call goes: the expressions that use it, in its own scope."""
 
     def __init__(self, body: Sequence[ast.stmt], text: SourceText) -> None:
         self.body: Sequence[ast.AST] = body
@@ -224,31 +323,47 @@ class _ValueUses:
                 span = text.span_of(parent)
                 self.calls[(span.line, span.column)] = parent
 
-    def used_as_value(self, finding: Finding) -> bool:
-        """The decayed rate is used other than as an optimizer's rate."""
+    def uses(self, finding: Finding) -> list[ast.expr] | None:
+        """The nodes that hold the finding's call result where it is used: the call itself
+        when it is used in place, the loads of the one name it is assigned to otherwise;
+        None when the result goes somewhere this cannot follow (several targets, attributes)."""
         call = self.calls.get((finding.anchor.line, finding.anchor.column))
         if call is None:
-            return False
+            return []
         parent = self.parents.get(id(call))
-        if self._optimizer_rate(call):
-            return False
-        if not (
-            isinstance(parent, ast.Assign)
-            and len(parent.targets) == 1
-            and isinstance(parent.targets[0], ast.Name)
-        ):
-            return True
+        if not isinstance(parent, ast.Assign):
+            return [call]
+        if len(parent.targets) != 1 or not isinstance(parent.targets[0], ast.Name):
+            return None
         name = parent.targets[0].id
         scope = self._scope_of(parent)
-        for node in _walk([scope] if scope is not None else self.body):
+        return [
+            node
+            for node in _walk([scope] if scope is not None else self.body)
+            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+        ]
+
+    def used_as_value(self, finding: Finding) -> bool:
+        """A decayed rate is used other than as an optimizer's rate."""
+        uses = self.uses(finding)
+        return uses is None or not all(self._optimizer_rate(node) for node in uses)
+
+    def tf1_optimizer_method(self, finding: Finding) -> str | None:
+        """A method of TF1's optimizer API called on the optimizer (`opt.minimize(loss)`)."""
+        for node in self.uses(finding) or []:
+            parent = self.parents.get(id(node))
+            if not isinstance(parent, ast.Attribute):
+                continue
+            if parent.attr in _TF1_OPTIMIZER_METHODS:
+                return parent.attr
+            call = self.parents.get(id(parent))
             if (
-                isinstance(node, ast.Name)
-                and node.id == name
-                and isinstance(node.ctx, ast.Load)
-                and not self._optimizer_rate(node)
+                parent.attr == "apply_gradients"
+                and isinstance(call, ast.Call)
+                and (len(call.args) > 1 or any(k.arg == "global_step" for k in call.keywords))
             ):
-                return True
-        return False
+                return "apply_gradients(..., global_step)"
+        return None
 
     def _optimizer_rate(self, node: ast.expr) -> bool:
         """`node` is the learning rate given to an optimizer's constructor."""

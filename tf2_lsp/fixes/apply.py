@@ -57,7 +57,19 @@ def plan_fixes(
             result.failed.append((finding, str(error)))
             continue
         result.applied.append(finding)
-    findings = [f for f in findings if f.anchor_kind != "program"]
+    # Statements a program fix rewrites whole (a model function made a layer) take no other
+    # edit this round; their findings are fixed in the rewritten code by the next round.
+    replaced = [
+        (f.anchor.line, f.anchor.end_line)
+        for f in result.applied
+        if _transform(f).replace is not None
+    ]
+    findings = [
+        f
+        for f in findings
+        if f.anchor_kind != "program"
+        and not any(first <= f.statement[1] and f.statement[0] <= last for first, last in replaced)
+    ]
     # The call model reports each changed argument of a call, all with the call's one edit:
     # that edit is applied once, and every finding that carries it is applied with it.
     shared: dict[int, list[Finding]] = {}
@@ -95,8 +107,16 @@ def plan_fixes(
 
 def _program_edit(lines: list[str], finding: Finding, renderer: Renderer) -> LineEdit:
     """Insert the transform's statement (`disable_v2_behavior()`) where the finding's anchor
-    says, with a blank line after."""
+    says, with a blank line after; or rewrite the statements the anchor covers."""
     transform = _transform(finding)
+    if transform.replace is not None:
+        start, end = finding.anchor.line, finding.anchor.end_line
+        text = "\n".join(lines[start - 1 : end]) + "\n"
+        try:
+            new_text = transform.replace(text, renderer)
+        except cst.ParserSyntaxError as error:
+            raise FixError(str(error)) from error
+        return LineEdit(start, end, tuple(new_text.removesuffix("\n").split("\n")))
     if transform.statement is None:
         raise FixError(f"{transform.name} inserts no statement")
     line = finding.anchor.line

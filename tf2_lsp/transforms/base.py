@@ -80,8 +80,10 @@ class Transform:
     emits: tuple[str, ...]  # every qualified name the rewrite can write (verified against TF)
     rewrite: Rewrite | None = None
     splice: Splicer | None = None
-    # A program-level transform inserts one statement at the finding's anchor instead.
+    # A program-level transform inserts one statement at the finding's anchor instead,
     statement: Callable[[Names], str] | None = None
+    # or rewrites the whole statements the anchor covers (their text in, the new text out).
+    replace: Callable[[str, Names], str] | None = None
     # Symbol -> how its call maps onto its own TF2 callable (each optimizer onto its Keras
     # class): messages and hovers name the matched symbol's own target.
     maps: Mapping[str, CallMap] = field(default_factory=dict)
