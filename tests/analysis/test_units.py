@@ -73,7 +73,7 @@ def test_the_native_fix_of_a_graph_module_writes_the_tf1_forms(catalogue: Catalo
     assert 'tf.compat.v1.layers.dense(x, 4, name="hidden")' in fixed
     assert "tf.compat.v1.train.AdamOptimizer(lr)" in fixed
     assert "tf.compat.v1.train.exponential_decay(" in fixed
-    # The model function became a layer that runs its TF1 body (TF940); no other Keras object.
+    # The model function became a layer that runs its TF1 body (TF938); no other Keras object.
     assert "class Tower(tf.keras.layers.Layer):" in fixed and "tower = Tower()" in fixed
     assert "tf.keras.layers.Dense" not in fixed and "tf.keras.optimizers" not in fixed
 
@@ -211,7 +211,7 @@ def test_the_native_fix_keeps_weight_sharing_and_checkpoint_names(catalogue: Cat
     assert converted == tf1
 
 
-# -- model functions (TF940) -------------------------------------------------------------------
+# -- model functions (TF938) -------------------------------------------------------------------
 
 MODEL = textwrap.dedent(
     """\
@@ -233,7 +233,7 @@ MODEL = textwrap.dedent(
 
 
 def _model_findings(source: str, catalogue: Catalogue, settings: Settings) -> list[Finding]:
-    return [f for f in detect(source, catalogue, settings).findings if f.code == "TF940"]
+    return [f for f in detect(source, catalogue, settings).findings if f.code == "TF938"]
 
 
 def test_a_function_that_only_builds_a_model_is_offered_the_layer_form(

@@ -46,3 +46,35 @@ def test_each_symbol_names_its_own_class() -> None:
         "tensorflow.keras.optimizers.Adam"
     )
     assert optimizer.target_for("tensorflow.train.NoSuchOptimizer") is None
+
+
+# -- the rewritten call keeps the original's layout --------------------------------------------
+
+
+def _native(body: str) -> str:
+    from tf2_lsp.catalogue.rules import load_catalogue
+    from tf2_lsp.engine import fix_all
+    from tf2_lsp.settings import Settings
+
+    source = f"import tensorflow as tf\n{body}\n"
+    fixed = fix_all(source, load_catalogue(), Settings(level="native"), unsafe=True).source
+    return fixed.removeprefix("import tensorflow as tf\n")
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            'h = tf.layers.dense(\n    x,\n    128,\n    activation=tf.nn.relu,\n    name="a",\n)',
+            'h = tf.keras.layers.Dense(\n    128,\n    activation=tf.nn.relu,\n    name="a",\n)(x)',
+        ),
+        (
+            "o = tf.train.AdamOptimizer(\n    0.1,\n    beta1=0.5)",
+            "o = tf.keras.optimizers.Adam(\n    0.1,\n    beta_1=0.5,\n    epsilon=1e-08)",
+        ),
+        ("g = tf.layers.dense(x, 4)", "g = tf.keras.layers.Dense(4)(x)"),
+        ("g = tf.layers.dense(x,4,name='a')", "g = tf.keras.layers.Dense(4,name='a')(x)"),
+    ],
+)
+def test_a_rewritten_call_keeps_one_argument_per_line(before: str, after: str) -> None:
+    assert _native(before) == after + "\n"

@@ -38,7 +38,7 @@ from tf2_lsp.text import Span
 from tf2_lsp.transforms import model_shim
 
 KERAS_IN_GRAPH_RULE = "TF939"
-MODEL_FUNCTION_RULE = "TF940"
+MODEL_FUNCTION_RULE = "TF938"
 KERAS3 = (2, 16)
 
 # The native transforms that put a Keras object where a TF1 one was.

@@ -122,8 +122,28 @@ def remap_call(
         raise FixError("an argument is passed twice after renaming")
     defaults = dict(mapping.pin)
     args.extend(keyword_arg(name, cst.parse_expression(defaults[name])) for name in pins)
-    new_call = renamed(call, names, mapping.target).with_changes(args=[])
-    return with_args(new_call, args), inputs, at_call
+    # `with_args` reads the original arguments for a trailing comma, then replaces them.
+    new_call = renamed(call, names, mapping.target)
+    return with_args(new_call, in_layout(args, call.args)), inputs, at_call
+
+
+def in_layout(args: Sequence[cst.Arg], original: Sequence[cst.Arg]) -> list[cst.Arg]:
+    """`args` laid out as the `original` arguments were: the i-th new argument takes the i-th
+    separator (its line break and indentation), the last one the original's last comma and
+    the space before the closing parenthesis. One argument per line stays one per line."""
+    if not original or not args:
+        return list(args)
+    inner = [arg.comma for arg in original[:-1]]
+    laid = []
+    for index, arg in enumerate(args):
+        if index == len(args) - 1:
+            arg = arg.with_changes(
+                comma=original[-1].comma, whitespace_after_arg=original[-1].whitespace_after_arg
+            )
+        elif inner:
+            arg = arg.with_changes(comma=inner[min(index, len(inner) - 1)])
+        laid.append(arg)
+    return laid
 
 
 def arrange(
