@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from tf2_lsp.analysis import program
-from tf2_lsp.analysis.calls import CallVerdict, call_map_problem
+from tf2_lsp.analysis.calls import CallVerdict, arguments_in_order, call_map_problem
 from tf2_lsp.analysis.conditions import changed_argument
 from tf2_lsp.analysis.findings import Findings
 from tf2_lsp.analysis.nodes import SourceText
@@ -208,7 +208,7 @@ class CallMatcher:
     ) -> None:
         """Findings for one call the call model rewrites (or refuses): one at the callee for
         the call as a whole, one at each changed argument; all share the one edit."""
-        items = [*node.args, *node.keywords]
+        items = arguments_in_order(node)  # the verdict's argument indices count in source order
         edit = verdict.edit
         anchor = self.text.span_of(node)
         detail = [text for index, text in verdict.notes if index is None]

@@ -122,7 +122,7 @@ class FixPolicy:
     def plan(self, node: ast.Call, symbol: str, target: str) -> CallVerdict | None:
         """The call model's verdict (tf2_lsp.analysis.calls); None where it has no data."""
         change = self.argument_change(symbol)
-        return plan_call(node, symbol, target, change, self.level, self.signatures())
+        return plan_call(node, symbol, target, change, self.signatures())
 
     def argument_change(self, symbol: str) -> ArgChange | None:
         """Every `arguments` table the catalogue has for `symbol`, merged (a hand-written
