@@ -45,9 +45,11 @@ def hides_arguments(call: ast.Call) -> bool:
 
 
 def changed_argument(
-    call: ast.Call, check: CallCheck, is_function: Callable[[ast.expr], bool]
+    call: ast.Call, check: CallCheck, function_evidence: Callable[[ast.expr], str | None]
 ) -> Changed | None:
-    """The first argument of `call` whose meaning changes in TF2, or None."""
+    """The first argument of `call` whose meaning changes in TF2, or None.
+
+    `function_evidence` says why a value is or may be a function (`Scopes.function_evidence`)."""
     bound = bound_arguments(call, check.v1)
     for param in check.passes:
         if param in bound:
@@ -82,8 +84,9 @@ def changed_argument(
                 bound[param], f"`{param}={_source(bound[param])}` is not accepted the same in TF2"
             )
     for param in check.functions:
-        if param in bound and is_function(bound[param]):
-            return Changed(bound[param], f"`{param}` is a function")
+        evidence = function_evidence(bound[param]) if param in bound else None
+        if evidence is not None:
+            return Changed(bound[param], f"`{param}` {evidence}")
     if hides_arguments(call):
         return None  # *args/**kwargs may pass the parameter whose default differs
     for param, when in check.default_differs.items():

@@ -119,7 +119,7 @@ class CallMatcher:
         if check is not None:
             # Reported only when an argument it passes changes meaning; with `refuse`, always
             # reported but without a fix then.
-            changed = changed_argument(node, check, self.scopes.is_function)
+            changed = changed_argument(node, check, self.scopes.function_evidence)
             if changed is None and check.refuse:
                 self.add_call(node, node.func, rule, symbol, compat, None)
             elif changed is not None and check.refuse:
@@ -258,7 +258,7 @@ class CallMatcher:
         check = merged.value_check() if merged is not None else None
         if check is not None and tf1 is not None:
             check = replace(check, v1=tf1.positional)  # the real TF1 order reads positions
-        changed = changed_argument(node, check, self.scopes.is_function) if check else None
+        changed = changed_argument(node, check, self.scopes.function_evidence) if check else None
         if changed is not None:
             self.planned.add(id(node))
             param = _parameter_of(node, changed.node, check.v1 if check else ())
