@@ -9,6 +9,7 @@ from tf2_lsp.transforms import (
     dimension,
     file_writer,
     keras,
+    name_scope,
     program_opt_out,
     regularizers,
     softmax_xent,
@@ -34,6 +35,7 @@ TRANSFORMS: dict[str, Transform] = {
         file_writer,
         tf2_twin,
         softmax_xent,
+        name_scope,
     )
     for transform in unit.TRANSFORMS
 }
