@@ -334,7 +334,31 @@ def merge_changes(changes: list[ArgChange]) -> ArgChange:
     )
 
 
-_CONVERSION_TEXT = {"one_minus": "= 1 - the TF1 value"}
+_CONVERSION_TEXT = {
+    "one_minus": "= 1 - the TF1 value",
+    "gpu_devices": "the count written as that many GPU device names",
+}
+
+
+def converted_call(call: ast.Call, convert: Mapping[str, str], target: str) -> CallEdit | None:
+    """The call renamed to `target` with the keywords of `convert` (TF1 parameter ->
+    "new_name:conversion") rewritten into the target's own (`num_gpus=2` -> `devices=[...]`);
+    None when the call passes none of them. `conditions.changed_argument` has already
+    refused the values a conversion cannot write."""
+    items = arguments_in_order(call)
+    edits: list[ArgumentEdit] = []
+    notes: list[Note] = []
+    for index, item in enumerate(items):
+        spec = convert.get(item.arg or "") if isinstance(item, ast.keyword) else None
+        if spec is None:
+            edits.append(ArgumentEdit(index, item.arg if isinstance(item, ast.keyword) else None))
+            continue
+        new, how = spec.split(":")
+        edits.append(ArgumentEdit(index, new, how))
+        notes.append((index, f"`{item.arg}` became `{new}` ({_CONVERSION_TEXT[how]})"))
+    if not notes:
+        return None
+    return CallEdit(target, tuple(edits), tuple(notes))
 
 
 def _bound_keyword(bound: list[tuple[str, ast.expr, bool]], edit: ArgumentEdit) -> str | None:

@@ -83,6 +83,17 @@ def changed_argument(
             return Changed(
                 bound[param], f"`{param}={_source(bound[param])}` is not accepted the same in TF2"
             )
+    for param, conversion in check.convert.items():
+        if param not in bound:
+            continue
+        new = conversion.split(":")[0]
+        problem = unconvertible(conversion.split(":")[1], bound[param])
+        if problem is None and not any(k.arg == param for k in call.keywords):
+            problem = "is passed by position"
+        if problem is None and (new in bound or _converted_twice(check, bound, new)):
+            problem = f"meets another `{new}`"
+        if problem is not None:
+            return Changed(bound[param], f"`{param}={_source(bound[param])}` {problem}")
     for param in check.functions:
         evidence = function_evidence(bound[param]) if param in bound else None
         if evidence is not None:
@@ -104,6 +115,22 @@ def changed_argument(
                 f"`{when}` holds {count} and `{param}` is left at TF1's default{behaves}",
             )
     return None
+
+
+def unconvertible(conversion: str, node: ast.expr) -> str | None:
+    """Why a fix cannot write `node` through `conversion` (None: it can)."""
+    if conversion == "gpu_devices":
+        try:
+            count = ast.literal_eval(node)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return "is not a literal count"
+        if type(count) is not int or not 0 <= count <= 64:
+            return "is not a count of GPUs"
+    return None
+
+
+def _converted_twice(check: CallCheck, bound: dict[str, ast.expr], new: str) -> bool:
+    return sum(1 for p, c in check.convert.items() if p in bound and c.split(":")[0] == new) > 1
 
 
 def _default_matters(check: CallCheck, param: str, bound: dict[str, ast.expr]) -> bool:

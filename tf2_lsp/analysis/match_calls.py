@@ -14,7 +14,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from tf2_lsp.analysis import program
-from tf2_lsp.analysis.calls import CallVerdict, arguments_in_order, call_map_problem
+from tf2_lsp.analysis.calls import (
+    CallVerdict,
+    arguments_in_order,
+    call_map_problem,
+    converted_call,
+)
 from tf2_lsp.analysis.conditions import changed_argument
 from tf2_lsp.analysis.findings import Findings
 from tf2_lsp.analysis.nodes import SourceText
@@ -22,7 +27,7 @@ from tf2_lsp.analysis.policy import FixPolicy
 from tf2_lsp.analysis.resolve import canonical_for_rules, is_tf2_namespace
 from tf2_lsp.analysis.scopes import Scopes
 from tf2_lsp.catalogue.rules import Catalogue, Fix, Rule
-from tf2_lsp.model import ReceiverCandidate
+from tf2_lsp.model import CallEdit, ReceiverCandidate
 from tf2_lsp.text import Span
 from tf2_lsp.transforms.registry import TRANSFORMS
 
@@ -120,7 +125,15 @@ class CallMatcher:
             # Reported only when an argument it passes changes meaning; with `refuse`, always
             # reported but without a fix then.
             changed = changed_argument(node, check, self.scopes.function_evidence)
-            if changed is None and check.refuse:
+            target = fix.target_for(symbol) if fix is not None and fix.kind == "rename" else None
+            edit = (
+                converted_call(node, check.convert, target) if changed is None and target else None
+            )
+            if edit is not None:
+                # The rename's target takes these arguments in its own spelling: one edit.
+                why = "; ".join(text for _, text in edit.notes)
+                self.add_call(node, node.func, rule, symbol, compat, None, why=why, call=edit)
+            elif changed is None and check.refuse:
                 self.add_call(node, node.func, rule, symbol, compat, None)
             elif changed is not None and check.refuse:
                 self.add_call(node, changed.node, rule, symbol, compat, changed.why)
@@ -162,6 +175,7 @@ class CallMatcher:
         refused: str | None,
         why: str = "",
         override: Fix | None = None,
+        call: CallEdit | None = None,
     ) -> None:
         """A finding on a call: `underline` is what the editor marks, the call is rewritten."""
         self.findings.add(
@@ -175,6 +189,7 @@ class CallMatcher:
             refused=refused,
             why=why,
             fix_override=override,
+            call=call,
         )
 
     def check_called_rename(

@@ -18,10 +18,11 @@ from tf2_lsp.fixes.imports import Renderer
 from tf2_lsp.model import CallEdit
 from tf2_lsp.transforms.base import FixError, Splice
 from tf2_lsp.transforms.positions import bare_argument, offset_in, one_minus_text, span_in
-from tf2_lsp.transforms.values import keyword_arg, one_minus, with_args
+from tf2_lsp.transforms.values import gpu_devices, keyword_arg, one_minus, with_args
 
 _CONVERSIONS: dict[str, Callable[[cst.BaseExpression], cst.BaseExpression]] = {
     "one_minus": one_minus,
+    "gpu_devices": gpu_devices,
 }
 
 
