@@ -97,6 +97,15 @@ def fix_all(
     failed: dict[tuple[str, str], tuple[Finding, str]] = {}
     if detection is None:
         detection = detect(current, catalogue, settings)
+    # What the module bound before any fix, for the clean-up of what the fixes left unused.
+    existed = set(detection.module_names)
+    was_contrib = {
+        name
+        for name, qualified in detection.module_bindings.items()
+        if qualified.replace("tensorflow.compat.v1.", "tensorflow.", 1).startswith(
+            "tensorflow.contrib"
+        )
+    }
     for _ in range(MAX_ROUNDS):
         if detection.syntax_error is not None:
             error = detection.syntax_error
@@ -129,7 +138,7 @@ def fix_all(
         # at import: remove them (fixes/cleanup.py).
         from tf2_lsp.fixes.cleanup import unused_contrib_edits
 
-        cleanup = unused_contrib_edits(current, detection.module_bindings)
+        cleanup = unused_contrib_edits(current, detection.module_bindings, was_contrib, existed)
         if cleanup:
             candidate = apply_line_edits(current, cleanup)
             cleaned = detect(candidate, catalogue, settings)

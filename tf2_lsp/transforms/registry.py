@@ -16,7 +16,7 @@ from tf2_lsp.transforms import (
     tf2_twin,
     to_function,
     type_comparison,
-    xavier,
+    variance_scaling,
 )
 from tf2_lsp.transforms.base import Transform
 
@@ -24,7 +24,7 @@ TRANSFORMS: dict[str, Transform] = {
     transform.name: transform
     for unit in (
         regularizers,
-        xavier,
+        variance_scaling,
         cast,
         type_comparison,
         dimension,
