@@ -354,6 +354,10 @@ def converted_call(call: ast.Call, convert: Mapping[str, str], target: str) -> C
             edits.append(ArgumentEdit(index, item.arg if isinstance(item, ast.keyword) else None))
             continue
         new, how = spec.split(":")
+        if how == "same":
+            edits.append(ArgumentEdit(index, new))
+            notes.append((index, f"`{item.arg}=` is `{new}=` there"))
+            continue
         edits.append(ArgumentEdit(index, new, how))
         notes.append((index, f"`{item.arg}` became `{new}` ({_CONVERSION_TEXT[how]})"))
     if not notes:

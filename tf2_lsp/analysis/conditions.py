@@ -88,7 +88,9 @@ def changed_argument(
             continue
         new = conversion.split(":")[0]
         problem = unconvertible(conversion.split(":")[1], bound[param])
-        if problem is None and not any(k.arg == param for k in call.keywords):
+        # A value written anew becomes a keyword; a keyword renamed as it is keeps its place.
+        by_position = not any(k.arg == param for k in call.keywords)
+        if problem is None and by_position and conversion.split(":")[1] != "same":
             problem = "is passed by position"
         if problem is None and (new in bound or _converted_twice(check, bound, new)):
             problem = f"meets another `{new}`"

@@ -74,8 +74,15 @@ class CallMatcher:
                 fix = self.policy.fix_for(rule, compat, name)
                 if fix is None and not compat:  # withheld for the target version: still a rename
                     fix = rule.fix_for(self.policy.level)
-                if covered and fix is not None and fix.kind == "rename":
-                    continue  # the import's rename already fixes this call
+                if (
+                    covered
+                    and fix is not None
+                    and fix.kind == "rename"
+                    and rule not in self.catalogue.exact.get(name, ())
+                ):
+                    # The import's rename already fixes this call; a member with a rule of
+                    # its own (missing from the renamed module) is still judged.
+                    continue
                 if self.check_call(node, rule, name, compat):
                     break
         elif isinstance(node.func, ast.Attribute):

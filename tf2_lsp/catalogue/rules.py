@@ -356,8 +356,9 @@ _CHECK_KEYS = {
     "refuse",
     "convert",
 }
-# Value conversions a fix can write (tf2_lsp.fixes.calls): `1 - x`, a GPU count as device names.
-CONVERSIONS = ("one_minus", "gpu_devices")
+# Value conversions a fix can write (tf2_lsp.fixes.calls): `1 - x`, a GPU count as device
+# names, the value as it is (a keyword renamed).
+CONVERSIONS = ("one_minus", "gpu_devices", "same")
 _EXAMPLE_KEYS = {"before", "after", "level", "unsafe", "prelude"}
 
 
