@@ -349,17 +349,18 @@ def converted_call(call: ast.Call, convert: Mapping[str, str], target: str) -> C
     edits: list[ArgumentEdit] = []
     notes: list[Note] = []
     for index, item in enumerate(items):
-        spec = convert.get(item.arg or "") if isinstance(item, ast.keyword) else None
+        name = item.arg if isinstance(item, ast.keyword) else None
+        spec = convert.get(name) if name is not None else None
         if spec is None:
-            edits.append(ArgumentEdit(index, item.arg if isinstance(item, ast.keyword) else None))
+            edits.append(ArgumentEdit(index, name))  # as written (`**kw` too)
             continue
         new, how = spec.split(":")
         if how == "same":
             edits.append(ArgumentEdit(index, new))
-            notes.append((index, f"`{item.arg}=` is `{new}=` there"))
+            notes.append((index, f"`{name}=` is `{new}=` there"))
             continue
         edits.append(ArgumentEdit(index, new, how))
-        notes.append((index, f"`{item.arg}` became `{new}` ({_CONVERSION_TEXT[how]})"))
+        notes.append((index, f"`{name}` became `{new}` ({_CONVERSION_TEXT[how]})"))
     if not notes:
         return None
     return CallEdit(target, tuple(edits), tuple(notes))
