@@ -22,7 +22,7 @@ from tf2_lsp.analysis.calls import (
 )
 from tf2_lsp.analysis.conditions import changed_argument
 from tf2_lsp.analysis.findings import Findings
-from tf2_lsp.analysis.nodes import SourceText
+from tf2_lsp.analysis.nodes import SourceText, attribute_chain
 from tf2_lsp.analysis.policy import FixPolicy
 from tf2_lsp.analysis.resolve import canonical_for_rules, is_tf2_namespace
 from tf2_lsp.analysis.scopes import Scopes
@@ -78,16 +78,21 @@ class CallMatcher:
                     covered
                     and fix is not None
                     and fix.kind == "rename"
-                    and rule not in self.catalogue.exact.get(name, ())
+                    and fix.target_for(name) == self.through_alias(node.func, name)
                 ):
-                    # The import's rename already fixes this call; a member with a rule of
-                    # its own (missing from the renamed module) is still judged.
-                    continue
+                    continue  # the import's rename already fixes this call
                 if self.check_call(node, rule, name, compat):
                     break
         elif isinstance(node.func, ast.Attribute):
             self.facts.note_method_call(node.func.value, node.func.attr)
             self.check_method(node, node.func)
+
+    def through_alias(self, func: ast.expr, name: str) -> str | None:
+        """What the rename of the alias `func` is read through makes of `name` (a member
+        missing from the renamed module has a rule of its own, judged here)."""
+        root = attribute_chain(func)
+        alias = self.scopes.qualified_name(root[0]) if root else None
+        return self.policy.through_alias(alias, name) if alias else None
 
     def check_method(self, node: ast.Call, func: ast.Attribute) -> None:
         if func.attr not in self.catalogue.last_names:

@@ -31,7 +31,8 @@ def unused_contrib_edits(
 
     `bindings` maps the module's TensorFlow names to what they mean now
     (Detection.module_bindings); `was_contrib` names the module-level names bound to contrib
-    before the fixes ran, and `existed` every module-level name bound then (None: unknown),
+    and read before the fixes ran, and `existed` every module-level name bound then (None:
+    unknown),
     so that a statement the fixes renamed or added can be told apart from the user's own."""
     try:
         tree = ast.parse(source)
@@ -109,6 +110,14 @@ def _is_dotted(node: ast.expr) -> bool:
     while isinstance(node, ast.Attribute):
         node = node.value
     return isinstance(node, ast.Name)
+
+
+def names_read(source: str) -> set[str]:
+    """Every name the module's code reads (empty when it does not parse)."""
+    try:
+        return _read_names(ast.parse(source), set())
+    except (SyntaxError, ValueError, RecursionError):
+        return set()
 
 
 def _read_names(tree: ast.Module, dropped: set[int]) -> set[str]:
