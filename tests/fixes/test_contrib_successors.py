@@ -80,10 +80,7 @@ def test_members_missing_from_the_renamed_module_are_reported(alias: str) -> Non
     ],
 )
 def test_members_missing_from_the_renamed_module_go_to_dm_tree(alias: str) -> None:
-    source = f"{HEAD}{alias}
-a = nest.flatten(s)
-b = nest.flatten_up_to(t, s)
-"
+    source = f"{HEAD}{alias}\na = nest.flatten(s)\nb = nest.flatten_up_to(t, s)\n"
     outcome = fix_all(source, CATALOGUE, Settings(), unsafe=True)
     assert "import tree\n" in outcome.source
     assert "a = nest.flatten(s)\nb = tree.flatten_up_to(t, s)\n" in outcome.source
