@@ -97,6 +97,16 @@ def fix_all(
     failed: dict[tuple[str, str], tuple[Finding, str]] = {}
     if detection is None:
         detection = detect(current, catalogue, settings)
+    # What the module bound before any fix, for the clean-up of what the fixes left unused:
+    # every name, and the contrib ones its code read (an import unused from the start stays).
+    existed = set(detection.module_names)
+    was_contrib = {
+        name
+        for name, qualified in detection.module_bindings.items()
+        if qualified.replace("tensorflow.compat.v1.", "tensorflow.", 1).startswith(
+            "tensorflow.contrib"
+        )
+    }
     for _ in range(MAX_ROUNDS):
         if detection.syntax_error is not None:
             error = detection.syntax_error
@@ -127,9 +137,10 @@ def fix_all(
     if outcome.applied:
         # Contrib aliases and imports whose every use was just rewritten would still fail
         # at import: remove them (fixes/cleanup.py).
-        from tf2_lsp.fixes.cleanup import unused_contrib_edits
+        from tf2_lsp.fixes.cleanup import names_read, unused_contrib_edits
 
-        cleanup = unused_contrib_edits(current, detection.module_bindings)
+        was_read = was_contrib & names_read(source)
+        cleanup = unused_contrib_edits(current, detection.module_bindings, was_read, existed)
         if cleanup:
             candidate = apply_line_edits(current, cleanup)
             cleaned = detect(candidate, catalogue, settings)

@@ -105,6 +105,9 @@ class Binding:
     # For a name bound by a non-TensorFlow import: what it imports (`tf_slim`, `absl.logging`),
     # so that fixes can reuse `import tf_slim as slim` instead of adding a second import.
     imported: str | None = None
+    # Bound by an import of another (non-TensorFlow) module: its value is defined elsewhere,
+    # so nothing here tells a string from a function.
+    foreign: bool = False
 
 
 NOT_TF = Binding(None)

@@ -141,14 +141,6 @@ def test_underline_is_the_argument_that_changes() -> None:
             "init = tf.constant_initializer(0.1, tf.float32)",
             "init = tf.compat.v1.constant_initializer(0.1, tf.float32)",
         ),
-        (
-            "with tf.name_scope(None, default_name='layer', values=[a, b]):\n    pass",
-            "with tf.compat.v1.name_scope(None, default_name='layer', values=[a, b]):\n    pass",
-        ),
-        (
-            "with tf.name_scope(None, 'layer'):\n    pass",
-            "with tf.compat.v1.name_scope(None, 'layer'):\n    pass",
-        ),
         (  # TF2 rejects a None name
             "with tf.name_scope(None):\n    pass",
             "with tf.compat.v1.name_scope(None):\n    pass",
@@ -168,6 +160,22 @@ def test_underline_is_the_argument_that_changes() -> None:
     ],
 )
 def test_same_name_call_passing_a_changed_argument_keeps_tf1(before: str, after: str) -> None:
+    assert fixed(before) == after
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "with tf.name_scope(None, default_name='layer', values=[a, b]):\n    pass",
+            "with tf.name_scope('layer'):\n    pass",
+        ),
+        ("with tf.name_scope(None, 'layer'):\n    pass", "with tf.name_scope('layer'):\n    pass"),
+    ],
+)
+def test_name_scope_with_a_default_name_gets_that_name(before: str, after: str) -> None:
+    # Issue #21 item 5: TF2's scope of the name TF1 chose is the same scope (checked on
+    # TensorFlow 2.21 in graph and eager mode).
     assert fixed(before) == after
 
 
@@ -198,11 +206,18 @@ def test_same_name_message_says_which_argument() -> None:
 @pytest.mark.parametrize(
     ("code", "param"),
     [
-        ("s = tf.contrib.distribute.MirroredStrategy(num_gpus=2)", "num_gpus"),
+        ("s = tf.contrib.distribute.MirroredStrategy(num_gpus=n)", "num_gpus"),
+        ("s = tf.contrib.distribute.MirroredStrategy(num_gpus=2.0)", "num_gpus"),
+        ("s = tf.contrib.distribute.MirroredStrategy(None, 2)", "num_gpus"),
         (
-            "s = tf.contrib.distribute.MirroredStrategy(num_gpus_per_worker=2)",
+            "s = tf.contrib.distribute.MirroredStrategy(num_gpus_per_worker=FLAGS.gpus)",
             "num_gpus_per_worker",
         ),
+        (  # TF1 ignored the count when devices were named
+            "s = tf.contrib.distribute.MirroredStrategy(devices=d, num_gpus=2)",
+            "num_gpus",
+        ),
+        ("s = tf.contrib.distribute.MirroredStrategy(num_gpus=2, auto_shard_dataset=True)", ""),
         (
             "s = tf.contrib.distribute.CollectiveAllReduceStrategy(num_gpus_per_worker=2)",
             "num_gpus_per_worker",
@@ -219,7 +234,31 @@ def test_strategy_rename_is_withheld_for_keywords_tf2_lacks(code: str, param: st
     assert fixed(code, unsafe=True) == code
     (finding,) = [f for f in detect(HEAD + code + "\n", CATALOGUE).findings if f.code == "TF951"]
     assert finding.fix is None
-    assert finding.refused is not None and f"`{param}`" in finding.refused
+    assert finding.refused is not None and f"`{param}" in finding.refused
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "s = tf.contrib.distribute.MirroredStrategy(num_gpus=3)",
+            "s = tf.distribute.MirroredStrategy(devices=['/gpu:0', '/gpu:1', '/gpu:2'])",
+        ),
+        (
+            "s = tf.contrib.distribute.MirroredStrategy(num_gpus_per_worker=1)",
+            "s = tf.distribute.MirroredStrategy(devices=['/gpu:0'])",
+        ),
+        (  # TF1 ran on the CPU when given no GPU
+            "s = tf.contrib.distribute.MirroredStrategy(num_gpus=0)",
+            "s = tf.distribute.MirroredStrategy(devices=['/cpu:0'])",
+        ),
+    ],
+)
+def test_literal_gpu_count_becomes_device_names(before: str, after: str) -> None:
+    # Issue #21 item 9: the TF2 constructor takes the device names TF1 derived from the count.
+    assert fixed(before, unsafe=True) == after
+    (finding,) = detect(HEAD + before + "\n", CATALOGUE).findings
+    assert "became `devices`" in finding.message
 
 
 def test_strategy_rename_still_applies_without_such_keywords() -> None:
@@ -258,6 +297,26 @@ def test_device_function_keeps_compat_device(before: str, after: str) -> None:
     assert fixed(before) == after
 
 
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "from placement import chooser\nwith tf.device(chooser):\n    pass",
+            "from placement import chooser\nwith tf.compat.v1.device(chooser):\n    pass",
+        ),
+        (
+            "from . import placement\nwith tf.device(placement.chooser):\n    pass",
+            "from . import placement\nwith tf.compat.v1.device(placement.chooser):\n    pass",
+        ),
+    ],
+)
+def test_device_value_from_another_module_keeps_compat_device(before: str, after: str) -> None:
+    # Issue #21 item 10: nothing in this file says the imported value is not a device
+    # function, which TF2's tf.device rejects; tf.compat.v1.device takes either.
+    assert fixed(before) == after
+    assert any("imported from another module" in m for m in messages(before))
+
+
 def test_device_message_says_graph_mode_only() -> None:
     found = messages("with tf.device(lambda op: '/cpu:0'):\n    pass")
     assert any("TF802" in m and "graph mode only" in m for m in found)
@@ -269,6 +328,8 @@ def test_device_message_says_graph_mode_only() -> None:
         "with tf.device('/gpu:0'):\n    pass",
         "name = pick()\nwith tf.device(name):\n    pass",
         "with tf.device(None):\n    pass",
+        "def build(device):\n    with tf.device(device):\n        pass",
+        "from placement import pick\nwith tf.device(pick(0)):\n    pass",
     ],
 )
 def test_device_names_are_not_reported(code: str) -> None:

@@ -110,3 +110,24 @@ def test_plan_binds_a_call_to_its_signatures(catalogue: Catalogue) -> None:
     assert isinstance(call, ast.Call)
     verdict = policy.plan(call, "tensorflow.reduce_sum", "tensorflow.reduce_sum")
     assert verdict is not None and verdict.needs_change and verdict.refused is None
+
+
+def test_through_alias_is_what_the_alias_rename_makes_of_a_member(catalogue: Catalogue) -> None:
+    policy = FixPolicy(catalogue, Settings())
+    nest = "tensorflow.contrib.framework.nest"
+    assert policy.through_alias(nest, nest + ".flatten_up_to") == "tensorflow.nest.flatten_up_to"
+    assert (
+        policy.through_alias("tensorflow.layers", "tensorflow.layers.dense")
+        == "tensorflow.compat.v1.layers.dense"
+    )
+    assert policy.through_alias("numpy", "numpy.log") is None
+
+
+def test_canned_estimators_keep_the_tf1_class_while_it_exists(catalogue: Catalogue) -> None:
+    # Issue #21 item 6: up to 2.15 the TF1 class lives on in tf.compat.v1.estimator.
+    source = TF + "e = tf.estimator.LinearRegressor(feature_columns=fc)\n"
+    [kept] = findings(source, catalogue, target_version="2.15")
+    assert kept.code == "TF944" and kept.fix is not None and kept.fix.safety == "safe"
+    assert kept.target == "tensorflow.compat.v1.estimator.LinearRegressor"
+    [gone] = findings(source, catalogue, target_version="2.21")
+    assert gone.code == "TF944" and gone.fix is None and gone.severity == "error"

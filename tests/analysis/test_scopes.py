@@ -49,14 +49,22 @@ def test_type_of_follows_calls_and_method_chains() -> None:
     assert scopes.type_of(expression("load()")) is None
 
 
-def test_is_function() -> None:
+def test_function_evidence() -> None:
     scopes = scopes_with(tf="tensorflow")
     scopes.bind("f", A_FUNCTION)
-    assert scopes.is_function(expression("lambda: 1"))
-    assert scopes.is_function(expression("f"))
-    assert scopes.is_function(expression("tf.train.replica_device_setter(2)"))
-    assert not scopes.is_function(expression("g"))
-    assert not scopes.is_function(expression("tf.zeros(2)"))
+    scopes.bind("chooser", Binding(None, foreign=True))
+    scopes.bind("utils", Binding(None, imported="utils", foreign=True))
+    scopes.bind("name", NOT_TF)
+    assert scopes.function_evidence(expression("lambda: 1")) == "is a function"
+    assert scopes.function_evidence(expression("f")) == "is a function"
+    assert scopes.function_evidence(expression("tf.train.replica_device_setter(2)")) == (
+        "is a function"
+    )
+    # A value defined in another module is unknown here: it may be a device function.
+    assert "may be a function" in (scopes.function_evidence(expression("chooser")) or "")
+    assert "may be a function" in (scopes.function_evidence(expression("utils.place")) or "")
+    for known_or_local in ("g", "name", "tf.zeros(2)", "'/gpu:0'", "utils.device()", "f.x"):
+        assert scopes.function_evidence(expression(known_or_local)) is None
 
 
 def test_covered_asks_the_base_binding() -> None:

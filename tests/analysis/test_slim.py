@@ -34,8 +34,8 @@ def test_slim_lists_know_the_gap() -> None:
     ("before", "after"),
     [
         (
-            "i = tf.contrib.layers.variance_scaling_initializer()\n",
-            "i = slim.variance_scaling_initializer()\n",
+            "g = tf.contrib.layers.group_norm(x)\n",
+            "g = slim.group_norm(x)\n",
         ),
         (
             "s = tf.contrib.layers.optimize_loss(l, g, 0.1, 'SGD')\n",

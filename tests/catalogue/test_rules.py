@@ -151,6 +151,14 @@ BROKEN = [
         ("TF901", "example.before"),
         id="example-without-before",
     ),
+    pytest.param(
+        FAMILY
+        + RULE
+        + FIX
+        + '\n[rule.calls."tensorflow.Session"]\nconvert = { target = "config:squared" }\n',
+        ("TF901", "calls.tensorflow.Session.convert", "gpu_devices"),
+        id="unknown-call-conversion",
+    ),
     pytest.param("bogus = 1\n" + FAMILY + RULE, ("bogus",), id="unknown-top-level-key"),
     pytest.param(
         FAMILY + "bogus = 1\n" + RULE, ("[family]", "bogus", "unknown"), id="unknown-family-field"

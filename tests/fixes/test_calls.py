@@ -169,11 +169,23 @@ def test_compat_fallback_title_names_the_compat_target(catalogue: Catalogue) -> 
     assert fix_title(finding).endswith(": Replace `tf.ones_like` with `tf.compat.v1.ones_like`")
 
 
-def test_removed_value_that_matters_is_refused_at_native_level(catalogue: Catalogue) -> None:
-    source = TF + "o = tf.ones_like(x, optimize=False)\n"
-    [finding] = [f for f in detect(source, catalogue, Settings(level="native")).findings]
-    assert finding.fix is None
-    assert finding.refused == "`optimize=False` has no TensorFlow 2 counterpart and changes results"
+@pytest.mark.parametrize(
+    ("body", "after"),
+    [
+        ("o = tf.ones_like(x, optimize=False)", "o = tf.compat.v1.ones_like(x, optimize=False)"),
+        (
+            "o = tf.zeros_like(x, optimize=False, dtype=tf.int32)",
+            "o = tf.compat.v1.zeros_like(x, optimize=False, dtype=tf.int32)",
+        ),
+        # A value TF2 shares is still dropped at the native level.
+        ("o = tf.ones_like(x, optimize=True)", "o = tf.ones_like(x)"),
+    ],
+)
+def test_removed_value_that_matters_keeps_compat_at_native_level(
+    body: str, after: str, catalogue: Catalogue
+) -> None:
+    # Issue #21 item 11: left in place, the TF1-only argument raises a TypeError in TF2.
+    assert fixed(body, catalogue, level="native") == after
 
 
 # Class 7: *args/**kwargs into a function whose signature changed.
@@ -202,6 +214,55 @@ def test_star_arguments_pass_through_an_unchanged_signature(catalogue: Catalogue
     source = TF + "tf.gfile.Glob(**options)\n"
     [finding] = detect(source, catalogue).findings
     assert finding.fix is None and finding.refused is not None
+
+
+# Issue #21 item 4: *args/**kwargs that can only raise in TF2 (a TF1-only slot or keyword)
+# do not stop the explicit keywords from being renamed; they are passed on as written.
+@pytest.mark.parametrize(
+    ("body", "after"),
+    [
+        (
+            "a = tf.reduce_logsumexp(s, axis=0, keep_dims=True, *rest)",
+            "a = tf.reduce_logsumexp(s, axis=0, keepdims=True, *rest)",
+        ),
+        (
+            "b = tf.reduce_min(s, reduction_indices=[1], **kw)",
+            "b = tf.reduce_min(s, axis=[1], **kw)",
+        ),
+        ("c = tf.nn.softmax(x, dim=1, *rest)", "c = tf.nn.softmax(x, axis=1, *rest)"),
+        (
+            "d = tf.reduce_sum(x, 1, *rest, keep_dims=True)",
+            "d = tf.reduce_sum(x, 1, *rest, keepdims=True)",
+        ),
+        ("e = tf.nn.dropout(h, keep_prob=kp, **kw)", "e = tf.nn.dropout(h, rate=1 - kp, **kw)"),
+        (
+            "f = tf.ones_like(p, optimize=False, **kw)",
+            "f = tf.compat.v1.ones_like(p, optimize=False, **kw)",
+        ),
+    ],
+)
+def test_star_arguments_do_not_block_keyword_renames(
+    body: str, after: str, catalogue: Catalogue
+) -> None:
+    assert fixed(body, catalogue) == after
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # *r reaches `data_format`, which was `use_cudnn_on_gpu`'s slot in TF1.
+        "y = tf.nn.conv1d(s, k, 1, 'SAME', use_cudnn_on_gpu=True, *r)",
+        # A positional argument after *args fills a slot nobody knows.
+        "y = tf.reduce_sum(x, *r, 1, keep_dims=True)",
+    ],
+)
+def test_star_arguments_that_may_change_meaning_still_block(
+    body: str, catalogue: Catalogue
+) -> None:
+    source = TF + body + "\n"
+    [finding] = detect(source, catalogue).findings
+    assert finding.fix is None and finding.refused is not None
+    assert fix_all(source, catalogue, Settings()).source == source
 
 
 # Class 8: each changed argument has its own diagnostic, at its own position.

@@ -51,3 +51,38 @@ def test_exported_names_and_files_without_fixes_are_left_alone(catalogue: Catalo
     # Nothing was fixed: an unused contrib import is reported, not silently deleted.
     untouched = TF + "from tensorflow.contrib.layers import embed_sequence\n"
     assert fixed(untouched, catalogue) == untouched
+
+
+def test_contrib_import_renamed_by_its_own_fix_goes_when_unused(catalogue: Catalogue) -> None:
+    # Issue #21 item 7: the import's rename to tf_slim and the last use's rewrite to a core
+    # initializer happen in one run; the renamed import must not stay behind.
+    source = TF + (
+        "from tensorflow.contrib import layers\n"
+        "w = tf.get_variable('w', [3], initializer=layers.xavier_initializer())\n"
+    )
+    assert fixed(source, catalogue) == TF + (
+        "w = tf.compat.v1.get_variable('w', [3], "
+        "initializer=tf.compat.v1.glorot_uniform_initializer())\n"
+    )
+
+
+def test_import_added_for_a_dropped_alias_goes_too(catalogue: Catalogue) -> None:
+    source = TF + (
+        "layers = tf.contrib.layers\ninit = layers.variance_scaling_initializer(uniform=True)\n"
+    )
+    assert fixed(source, catalogue) == TF + (
+        "init = tf.compat.v1.variance_scaling_initializer("
+        "scale=2.0, mode='fan_in', distribution='uniform')\n"
+    )
+
+
+def test_renamed_contrib_import_still_read_and_own_imports_stay(catalogue: Catalogue) -> None:
+    source = (
+        TF + "import tf_slim\n"
+        "from tensorflow.contrib import layers\n"
+        "init = layers.xavier_initializer()\n"
+        "y = layers.fully_connected(x, 3)\n"
+    )
+    result = fixed(source, catalogue)
+    assert "import tf_slim\n" in result  # the user's own import, though unused
+    assert "from tf_slim import layers\n" in result

@@ -1,7 +1,7 @@
 """Every name a fix writes, every TF1 name a rule matches, checked against the installed packages.
 
 Marked `tensorflow`: skipped with a reason on a machine without TensorFlow, a failure under CI
-(env `CI` set), where TensorFlow 2.21, tf_slim, tf_keras and absl-py must be installed.
+(env `CI` set), where TensorFlow 2.21, tf_slim, tf_keras, absl-py and dm-tree must be installed.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from tf2_lsp.transforms.registry import TRANSFORMS
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = load_catalogue()
-TOP_LEVEL = ("tensorflow", "tf_slim", "absl.flags", "absl.logging", "absl.app", "tf_keras")
+TOP_LEVEL = ("tensorflow", "tf_slim", "absl.flags", "absl.logging", "absl.app", "tf_keras", "tree")
 # Methods and patterns matched on values, not names: the class that carries them in TF1.
 PSEUDO_OWNERS = {
     "tensorflow.Dimension.": "tensorflow.compat.v1.Dimension",
@@ -64,6 +64,7 @@ def tf() -> ModuleType:
     module = _import("tensorflow")
     _import("tf_slim")
     _import("absl.flags")
+    _import("tree")  # dm-tree, for the nest helpers tf.nest lacks
     return module
 
 
@@ -356,7 +357,12 @@ def test_call_checks_read_positions_in_the_real_tf1_order(tf: ModuleType) -> Non
     wrong: list[str] = []
     checked = 0
     for rule in CATALOGUE.rules:
-        for symbol, check in rule.calls.items():
+        checks = [
+            (symbol, check)
+            for key, check in rule.calls.items()
+            for symbol in (rule.symbols if key == "*" else (key,))
+        ]
+        for symbol, check in checks:
             if symbol.startswith("tensorflow.contrib.") or not check.v1:
                 continue  # contrib is not importable from any TF2
             checked += 1
@@ -369,7 +375,7 @@ def test_call_checks_read_positions_in_the_real_tf1_order(tf: ModuleType) -> Non
                 names = list(inspect.signature(target).parameters)
             if names[: len(check.v1)] != list(check.v1):
                 wrong.append(f"{rule.code} {symbol}: v1 {check.v1} but TF1 has {names}")
-            named = {*check.passes, *check.keep, *check.changes, *check.functions}
+            named = {*check.passes, *check.keep, *check.changes, *check.functions, *check.convert}
             wrong += [f"{rule.code} {symbol}: TF1 has no {p}" for p in named if p not in names]
     assert checked >= 10
     assert not wrong, "\n".join(wrong)

@@ -10,7 +10,8 @@ arguments by position, keywords by name), then carries each onto the target func
 * a `convert` entry of the rule (`keep_prob` -> `rate = 1 - keep_prob`): converted;
 * no counterpart: dropped only when its value provably keeps TF1 behaviour (the TF1 default,
   or a value the rule's `keep` table lists); otherwise the call keeps TF1 behaviour through
-  `tf.compat.v1.<same name>` (compat level) or the fix is refused with the reason.
+  `tf.compat.v1.<same name>` (at both levels: TF2 has no form of that call), or the fix is
+  refused with the reason when there is no such function.
 
 The emitted call is then bound against the target's signature for the target version (the
 binding verifier). A fix that would not bind is never offered. Everything here is `ast` and
@@ -24,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tf2_lsp.analysis.spelling import through_tensorflow
-from tf2_lsp.catalogue.rules import ArgChange, Level
+from tf2_lsp.catalogue.rules import ArgChange
 from tf2_lsp.catalogue.signatures import COMPAT, TF, Signature, Signatures
 from tf2_lsp.model import ArgumentEdit, CallEdit
 from tf2_lsp.transforms.base import has_star
@@ -88,7 +89,6 @@ def plan_call(
     symbol: str,
     target: str,
     change: ArgChange | None,
-    level: Level,
     sigs: Signatures,
 ) -> CallVerdict | None:
     """The call model's verdict on `call` of TF1 `symbol` rewritten to `target` (qualified).
@@ -111,23 +111,27 @@ def plan_call(
         # target exactly as it bound to TF1, *args/**kwargs included.
         return _renamed_only(symbol, target)
     mapping = parameter_map(tf1, goal, symbol, target, sigs, change)
-    if has_star(call):
-        if _equivalent(tf1, goal, mapping, any(k.arg is None for k in call.keywords)):
-            return _renamed_only(symbol, target)
-        return CallVerdict(
-            None,
-            refused="the signature changed and *args/**kwargs hide which parameter each "
-            "value fills; map them by hand",
-            notes=((None, "*args/**kwargs passed to a function whose signature changed"),),
-        )
+    star = _star_reach(call, tf1, goal, mapping) if has_star(call) else None
+    if star == "silent":
+        return _star_refusal()
     items = arguments_in_order(call)
     bound: list[tuple[str, ast.expr, bool]] = []  # (TF1 parameter, value, was positional)
+    passed: set[int] = set()  # the *args/**kwargs among them
+    after_star = False
     for index, item in enumerate(items):
-        if isinstance(item, ast.keyword):
+        if isinstance(item, ast.Starred) or (isinstance(item, ast.keyword) and item.arg is None):
+            # Passed on as written; `_star_reach` vouched that whatever it fills means the
+            # same in TF2 or raises there.
+            passed.add(index)
+            after_star = after_star or isinstance(item, ast.Starred)
+            bound.append(("", item.value, False))
+        elif isinstance(item, ast.keyword):
             assert item.arg is not None
             if tf1.param(item.arg) is None and not tf1.var_keyword:
                 return CallVerdict(None, refused=f"TF1 `{short}` has no parameter `{item.arg}`")
             bound.append((item.arg, item.value, False))
+        elif after_star:
+            return _star_refusal()  # `f(a, *rest, b)`: no one knows which slot `b` fills
         else:
             if index >= len(tf1.positional):
                 return CallVerdict(
@@ -140,6 +144,9 @@ def plan_call(
     by_keyword = False
     slot = 0  # next positional slot of the target
     for index, (name, value, positional) in enumerate(bound):
+        if index in passed:
+            edits.append(ArgumentEdit(index, None))
+            continue
         new, convert = mapping.get(name, (None, None))
         if new is None and tf1.param(name) is None:
             new = name  # into TF1's **kwargs: the target must take it (the verifier checks)
@@ -149,7 +156,9 @@ def plan_call(
                 notes.append((index, f"`{name}` was removed in TensorFlow 2; {why}: dropped"))
                 continue
             fallback = COMPAT + short
-            if level == "compat" and target != fallback and sigs.target(fallback) is not None:
+            # At the native level too: TF2 has no form of this call, and leaving the argument
+            # in place raises (a TypeError) where TF1 ran.
+            if target != fallback and sigs.target(fallback) is not None:
                 return CallVerdict(
                     CallEdit(fallback, None, ((index, _kept_note(name, value, fallback)),)),
                     notes=((index, _kept_note(name, value, fallback)),),
@@ -173,6 +182,9 @@ def plan_call(
             slot += 1
             edits.append(ArgumentEdit(index, None))  # same slot, maybe a new name: no edit
             continue
+        if positional and after_star:
+            # A positional argument passed by keyword from here on would shift what *args fill.
+            return _star_refusal(params)
         by_keyword = by_keyword or positional
         edits.append(ArgumentEdit(index, new, convert))
         if convert is not None:
@@ -185,8 +197,10 @@ def plan_call(
             notes.append((index, f"`{name}=` is `{new}=` in TensorFlow 2"))
     renamed = target != _same_name(symbol)
     keywords = [e.keyword for e in edits if e.keyword is not None]
-    positional_count = sum(1 for e in edits if e.keyword is None)
-    problem = goal.bind(positional_count, keywords, _required(tf1, goal, mapping, bound))
+    positional_count = sum(1 for e in edits if e.keyword is None and e.source not in passed)
+    # What *args/**kwargs fill is unknown: they may supply any required parameter.
+    required = set() if passed else _required(tf1, goal, mapping, bound)
+    problem = goal.bind(positional_count, keywords, required)
     if problem is not None:
         # Also for a call left as written: `f(x, 1, keepdims=True)` where TF1's third slot
         # was `keep_dims` passes `keepdims` twice in TF2.
@@ -198,7 +212,11 @@ def plan_call(
         )
     unchanged_args = all(e.keyword is None or e.keyword == _bound_keyword(bound, e) for e in edits)
     if not notes and unchanged_args and len(edits) == len(bound):
+        if star == "loud":
+            return _star_refusal(params)  # nothing of ours to change; the stars may still raise
         return _renamed_only(symbol, target) if renamed else UNCHANGED
+    if star == "loud":
+        notes.append((None, _STARS_PASSED))
     edit = CallEdit(target if renamed else None, tuple(edits), tuple(notes))
     return CallVerdict(edit, notes=tuple(notes), params=params)
 
@@ -232,6 +250,64 @@ def _required(
     return required
 
 
+_STARS_PASSED = (
+    "*args/**kwargs are passed on as written: a TF1-only parameter they name or fill raises "
+    "in TensorFlow 2"
+)
+
+
+def _star_refusal(params: tuple[str, ...] = ()) -> CallVerdict:
+    return CallVerdict(
+        None,
+        refused="the signature changed and *args/**kwargs hide which parameter each "
+        "value fills; map them by hand",
+        notes=((None, "*args/**kwargs passed to a function whose signature changed"),),
+        params=params,
+    )
+
+
+def _star_reach(
+    call: ast.Call,
+    tf1: Signature,
+    goal: Signature,
+    mapping: Mapping[str, tuple[str | None, str | None]],
+) -> str:
+    """What the call's *args/**kwargs may fill in TF2, given what they fill in TF1:
+
+    "same" when every parameter they can reach means the same; "loud" when some may land
+    where TF2 raises a TypeError (a TF1-only slot or keyword) but none on a parameter of
+    another meaning; "silent" when one may (a slot whose parameter changed, a name TF2 gives
+    another meaning, a converted value): only then are the explicit arguments untouchable.
+    """
+    loud = False
+    starred = [i for i, a in enumerate(call.args) if isinstance(a, ast.Starred)]
+    if starred:
+        for index in range(starred[0], len(tf1.positional)):
+            new, convert = mapping.get(tf1.positional[index], (None, None))
+            if index < len(goal.positional):
+                if convert is not None or goal.positional[index] != new:
+                    return "silent"
+            elif goal.var_positional:
+                return "silent"
+            else:
+                loud = True
+        if tf1.var_positional and not goal.var_positional:
+            loud = True
+    if any(k.arg is None for k in call.keywords):
+        for name in tf1.names:
+            new, convert = mapping.get(name, (None, None))
+            if goal.param(name) is not None:
+                if (new, convert) != (name, None):
+                    return "silent"
+            elif goal.var_keyword:
+                return "silent"
+            else:
+                loud = True
+        if tf1.var_keyword and not goal.var_keyword:
+            loud = True
+    return "loud" if loud else "same"
+
+
 def merge_changes(changes: list[ArgChange]) -> ArgChange:
     """Several rules' tables for one function as one (the first rule wins a conflict)."""
     rename: dict[str, str] = {}
@@ -258,7 +334,36 @@ def merge_changes(changes: list[ArgChange]) -> ArgChange:
     )
 
 
-_CONVERSION_TEXT = {"one_minus": "= 1 - the TF1 value"}
+_CONVERSION_TEXT = {
+    "one_minus": "= 1 - the TF1 value",
+    "gpu_devices": "the count written as that many GPU device names",
+}
+
+
+def converted_call(call: ast.Call, convert: Mapping[str, str], target: str) -> CallEdit | None:
+    """The call renamed to `target` with the keywords of `convert` (TF1 parameter ->
+    "new_name:conversion") rewritten into the target's own (`num_gpus=2` -> `devices=[...]`);
+    None when the call passes none of them. `conditions.changed_argument` has already
+    refused the values a conversion cannot write."""
+    items = arguments_in_order(call)
+    edits: list[ArgumentEdit] = []
+    notes: list[Note] = []
+    for index, item in enumerate(items):
+        name = item.arg if isinstance(item, ast.keyword) else None
+        spec = convert.get(name) if name is not None else None
+        if spec is None:
+            edits.append(ArgumentEdit(index, name))  # as written (`**kw` too)
+            continue
+        new, how = spec.split(":")
+        if how == "same":
+            edits.append(ArgumentEdit(index, new))
+            notes.append((index, f"`{name}=` is `{new}=` there"))
+            continue
+        edits.append(ArgumentEdit(index, new, how))
+        notes.append((index, f"`{name}` became `{new}` ({_CONVERSION_TEXT[how]})"))
+    if not notes:
+        return None
+    return CallEdit(target, tuple(edits), tuple(notes))
 
 
 def _bound_keyword(bound: list[tuple[str, ast.expr, bool]], edit: ArgumentEdit) -> str | None:
@@ -305,25 +410,6 @@ def _keeps_tf1(
     if param is not None and same_value(constant, param.literal_default()):
         return True, f"`{_source(value)}` is its TF1 default"
     return False, ""
-
-
-def _equivalent(
-    tf1: Signature,
-    goal: Signature,
-    mapping: Mapping[str, tuple[str | None, str | None]],
-    star_kwargs: bool,
-) -> bool:
-    """*args still fill the same parameters (each TF1 slot maps onto the target's slot at the
-    same position, unconverted); with **kwargs every TF1 name must also be kept as it is."""
-    for index, name in enumerate(tf1.positional):
-        new, convert = mapping.get(name, (None, None))
-        if convert is not None or index >= len(goal.positional) or goal.positional[index] != new:
-            return False
-    if star_kwargs:
-        return all(mapping.get(p) == (p, None) for p in tf1.names) and (
-            goal.var_keyword or not tf1.var_keyword
-        )
-    return goal.var_positional or not tf1.var_positional
 
 
 Mapped = dict[str, tuple[str | None, str | None]]

@@ -45,9 +45,11 @@ def hides_arguments(call: ast.Call) -> bool:
 
 
 def changed_argument(
-    call: ast.Call, check: CallCheck, is_function: Callable[[ast.expr], bool]
+    call: ast.Call, check: CallCheck, function_evidence: Callable[[ast.expr], str | None]
 ) -> Changed | None:
-    """The first argument of `call` whose meaning changes in TF2, or None."""
+    """The first argument of `call` whose meaning changes in TF2, or None.
+
+    `function_evidence` says why a value is or may be a function (`Scopes.function_evidence`)."""
     bound = bound_arguments(call, check.v1)
     for param in check.passes:
         if param in bound:
@@ -81,9 +83,23 @@ def changed_argument(
             return Changed(
                 bound[param], f"`{param}={_source(bound[param])}` is not accepted the same in TF2"
             )
+    for param, conversion in check.convert.items():
+        if param not in bound:
+            continue
+        new = conversion.split(":")[0]
+        problem = unconvertible(conversion.split(":")[1], bound[param])
+        # A value written anew becomes a keyword; a keyword renamed as it is keeps its place.
+        by_position = not any(k.arg == param for k in call.keywords)
+        if problem is None and by_position and conversion.split(":")[1] != "same":
+            problem = "is passed by position"
+        if problem is None and (new in bound or _converted_twice(check, bound, new)):
+            problem = f"meets another `{new}`"
+        if problem is not None:
+            return Changed(bound[param], f"`{param}={_source(bound[param])}` {problem}")
     for param in check.functions:
-        if param in bound and is_function(bound[param]):
-            return Changed(bound[param], f"`{param}` is a function")
+        evidence = function_evidence(bound[param]) if param in bound else None
+        if evidence is not None:
+            return Changed(bound[param], f"`{param}` {evidence}")
     if hides_arguments(call):
         return None  # *args/**kwargs may pass the parameter whose default differs
     for param, when in check.default_differs.items():
@@ -101,6 +117,22 @@ def changed_argument(
                 f"`{when}` holds {count} and `{param}` is left at TF1's default{behaves}",
             )
     return None
+
+
+def unconvertible(conversion: str, node: ast.expr) -> str | None:
+    """Why a fix cannot write `node` through `conversion` (None: it can)."""
+    if conversion == "gpu_devices":
+        try:
+            count = ast.literal_eval(node)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return "is not a literal count"
+        if type(count) is not int or not 0 <= count <= 64:
+            return "is not a count of GPUs"
+    return None
+
+
+def _converted_twice(check: CallCheck, bound: dict[str, ast.expr], new: str) -> bool:
+    return sum(1 for p, c in check.convert.items() if p in bound and c.split(":")[0] == new) > 1
 
 
 def _default_matters(check: CallCheck, param: str, bound: dict[str, ast.expr]) -> bool:

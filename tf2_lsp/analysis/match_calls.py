@@ -14,15 +14,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from tf2_lsp.analysis import program
-from tf2_lsp.analysis.calls import CallVerdict, call_map_problem
+from tf2_lsp.analysis.calls import (
+    CallVerdict,
+    arguments_in_order,
+    call_map_problem,
+    converted_call,
+)
 from tf2_lsp.analysis.conditions import changed_argument
 from tf2_lsp.analysis.findings import Findings
-from tf2_lsp.analysis.nodes import SourceText
+from tf2_lsp.analysis.nodes import SourceText, attribute_chain
 from tf2_lsp.analysis.policy import FixPolicy
 from tf2_lsp.analysis.resolve import canonical_for_rules, is_tf2_namespace
 from tf2_lsp.analysis.scopes import Scopes
 from tf2_lsp.catalogue.rules import Catalogue, Fix, Rule
-from tf2_lsp.model import ReceiverCandidate
+from tf2_lsp.model import CallEdit, ReceiverCandidate
 from tf2_lsp.text import Span
 from tf2_lsp.transforms.registry import TRANSFORMS
 
@@ -69,13 +74,25 @@ class CallMatcher:
                 fix = self.policy.fix_for(rule, compat, name)
                 if fix is None and not compat:  # withheld for the target version: still a rename
                     fix = rule.fix_for(self.policy.level)
-                if covered and fix is not None and fix.kind == "rename":
+                if (
+                    covered
+                    and fix is not None
+                    and fix.kind == "rename"
+                    and fix.target_for(name) == self.through_alias(node.func, name)
+                ):
                     continue  # the import's rename already fixes this call
                 if self.check_call(node, rule, name, compat):
                     break
         elif isinstance(node.func, ast.Attribute):
             self.facts.note_method_call(node.func.value, node.func.attr)
             self.check_method(node, node.func)
+
+    def through_alias(self, func: ast.expr, name: str) -> str | None:
+        """What the rename of the alias `func` is read through makes of `name` (a member
+        missing from the renamed module has a rule of its own, judged here)."""
+        root = attribute_chain(func)
+        alias = self.scopes.qualified_name(root[0]) if root else None
+        return self.policy.through_alias(alias, name) if alias else None
 
     def check_method(self, node: ast.Call, func: ast.Attribute) -> None:
         if func.attr not in self.catalogue.last_names:
@@ -119,8 +136,16 @@ class CallMatcher:
         if check is not None:
             # Reported only when an argument it passes changes meaning; with `refuse`, always
             # reported but without a fix then.
-            changed = changed_argument(node, check, self.scopes.is_function)
-            if changed is None and check.refuse:
+            changed = changed_argument(node, check, self.scopes.function_evidence)
+            target = fix.target_for(symbol) if fix is not None and fix.kind == "rename" else None
+            edit = (
+                converted_call(node, check.convert, target) if changed is None and target else None
+            )
+            if edit is not None:
+                # The rename's target takes these arguments in its own spelling: one edit.
+                why = "; ".join(text for _, text in edit.notes)
+                self.add_call(node, node.func, rule, symbol, compat, None, why=why, call=edit)
+            elif changed is None and check.refuse:
                 self.add_call(node, node.func, rule, symbol, compat, None)
             elif changed is not None and check.refuse:
                 self.add_call(node, changed.node, rule, symbol, compat, changed.why)
@@ -162,6 +187,7 @@ class CallMatcher:
         refused: str | None,
         why: str = "",
         override: Fix | None = None,
+        call: CallEdit | None = None,
     ) -> None:
         """A finding on a call: `underline` is what the editor marks, the call is rewritten."""
         self.findings.add(
@@ -175,6 +201,7 @@ class CallMatcher:
             refused=refused,
             why=why,
             fix_override=override,
+            call=call,
         )
 
     def check_called_rename(
@@ -208,7 +235,7 @@ class CallMatcher:
     ) -> None:
         """Findings for one call the call model rewrites (or refuses): one at the callee for
         the call as a whole, one at each changed argument; all share the one edit."""
-        items = [*node.args, *node.keywords]
+        items = arguments_in_order(node)  # the verdict's argument indices count in source order
         edit = verdict.edit
         anchor = self.text.span_of(node)
         detail = [text for index, text in verdict.notes if index is None]
@@ -258,7 +285,7 @@ class CallMatcher:
         check = merged.value_check() if merged is not None else None
         if check is not None and tf1 is not None:
             check = replace(check, v1=tf1.positional)  # the real TF1 order reads positions
-        changed = changed_argument(node, check, self.scopes.is_function) if check else None
+        changed = changed_argument(node, check, self.scopes.function_evidence) if check else None
         if changed is not None:
             self.planned.add(id(node))
             param = _parameter_of(node, changed.node, check.v1 if check else ())

@@ -91,6 +91,17 @@ class FixPolicy:
             for rule in self.catalogue.lookup(name)
         )
 
+    def through_alias(self, alias: str, member: str) -> str | None:
+        """What the rename of module alias `alias` (`tensorflow.contrib.framework.nest`) makes
+        of `member` under it (`tensorflow.nest.flatten`); None when no rename covers it."""
+        name, _ = canonical(alias)
+        for rule in self.catalogue.lookup(name):
+            fix = rule.fix_for(self.level)
+            target = fix.target_for(name) if fix is not None and fix.kind == "rename" else None
+            if target is not None:
+                return target + member[len(name) :]
+        return None
+
     def severity(self, rule: Rule) -> Severity:
         """The rule's severity, or what the settings make of it."""
         severity: Severity = rule.severity
@@ -126,7 +137,7 @@ class FixPolicy:
     def plan(self, node: ast.Call, symbol: str, target: str) -> CallVerdict | None:
         """The call model's verdict (tf2_lsp.analysis.calls); None where it has no data."""
         change = self.argument_change(symbol)
-        return plan_call(node, symbol, target, change, self.level, self.signatures())
+        return plan_call(node, symbol, target, change, self.signatures())
 
     def argument_change(self, symbol: str) -> ArgChange | None:
         """Every `arguments` table the catalogue has for `symbol`, merged (a hand-written

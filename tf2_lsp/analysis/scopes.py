@@ -71,17 +71,31 @@ class Scopes:
         binding = self.current.lookup(chain[0].id)
         return binding is not None and binding.covered
 
-    def is_function(self, node: ast.expr) -> bool:
-        """A lambda, a name bound by `def`, or a call that returns a function."""
+    def function_evidence(self, node: ast.expr) -> str | None:
+        """Why `node` is, or may be, a function value; None when the code shows it is not one
+        (or shows nothing: a parameter, a call of ours, an attribute of a local value).
+
+        A lambda, a name bound by `def` and a call that returns a function are functions; a
+        name imported from another module, or read off an imported module, is unknown here
+        and may be one."""
         if isinstance(node, ast.Lambda):
-            return True
-        if isinstance(node, ast.Name):
-            binding = self.current.lookup(node.id)
-            return binding is not None and binding.value_type == A_FUNCTION.value_type
+            return "is a function"
         if isinstance(node, ast.Call):
             qualified = self.qualified_name(node.func)
-            return qualified is not None and canonical(qualified)[0] in FUNCTION_FACTORIES
-        return False
+            if qualified is not None and canonical(qualified)[0] in FUNCTION_FACTORIES:
+                return "is a function"
+            return None
+        chain = attribute_chain(node)
+        if chain is None or not isinstance(chain[0], ast.Name):
+            return None
+        binding = self.current.lookup(chain[0].id)
+        if binding is None:
+            return None
+        if len(chain) == 1 and binding.value_type == A_FUNCTION.value_type:
+            return "is a function"
+        if binding.foreign:
+            return f"is `{ast.unparse(node)}`, imported from another module: it may be a function"
+        return None
 
     def at_import_time(self) -> bool:
         """Code that runs when the module is imported: module level and class bodies."""

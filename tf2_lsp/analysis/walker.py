@@ -189,7 +189,7 @@ class ModuleWalker:
         paths = imported_paths(node)
         for local, qualified, module in import_bindings(node):
             if qualified is None:
-                scopes.bind(local, Binding(None, imported=paths.get(local)))
+                scopes.bind(local, Binding(None, imported=paths.get(local), foreign=True))
                 continue
             at_module = scopes.current is scopes.module
             if self.first_tf_import is None and at_module:

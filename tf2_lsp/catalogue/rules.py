@@ -56,7 +56,8 @@ class CallCheck:
     parameter whose list of several items makes the default matter (`partition_strategy`
     only shards a list of several `params`). `v1` is the TF1 positional order. With `refuse`,
     the rule reports every call as usual but withholds its fix where an argument changes
-    meaning (a rename to a TF2 class that does not take `num_gpus`).
+    meaning (a rename to a TF2 class that does not take `auto_shard_dataset`). `convert` names
+    parameters the fix rewrites into the target's own (`num_gpus=2` -> `devices=[...]`).
     """
 
     v1: tuple[str, ...] = ()
@@ -66,6 +67,10 @@ class CallCheck:
     functions: tuple[str, ...] = ()
     default_differs: Mapping[str, str] = field(default_factory=dict)
     refuse: bool = False
+    # TF1 parameter -> "new_name:conversion": the rename's target takes it under another name
+    # and spelling (`num_gpus = "devices:gpu_devices"`); a value the conversion cannot write
+    # changes meaning.
+    convert: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,8 +355,19 @@ _RULE_KEYS = {
 }
 _FIX_KEYS = {"level", "safety", "kind", "to", "arguments", "transform"}
 _ARG_KEYS = {"rename", "remove", "v1", "v2", "keep", "default_differs", "convert"}
-_CHECK_KEYS = {"v1", "passes", "keep", "changes", "functions", "default_differs", "refuse"}
-CONVERSIONS = ("one_minus",)  # value conversions the call model can write
+_CHECK_KEYS = {
+    "v1",
+    "passes",
+    "keep",
+    "changes",
+    "functions",
+    "default_differs",
+    "refuse",
+    "convert",
+}
+# Value conversions a fix can write (tf2_lsp.fixes.calls): `1 - x`, a GPU count as device
+# names, the value as it is (a keyword renamed).
+CONVERSIONS = ("one_minus", "gpu_devices", "same")
 _EXAMPLE_KEYS = {"before", "after", "level", "unsafe", "prelude"}
 
 
@@ -457,6 +473,7 @@ class _Reader:
             functions=self.strings(raw, code, f"{where}.functions", key="functions"),
             default_differs=self.name_table(raw, code, where, "default_differs"),
             refuse=self.boolean(raw, code, "refuse", default=False),
+            convert=self.conversions(raw, code, where),
         )
 
     def literal_table(
@@ -555,6 +572,19 @@ class _Reader:
             isinstance(k, str) and isinstance(v, str) for k, v in rename.items()
         ):
             raise self.fail(code, f"{where}.rename", 'must be a table of old = "new"')
+        convert = self.conversions(raw, code, where)
+        return ArgChange(
+            rename=MappingProxyType(dict(rename)),
+            remove=self.strings(raw, code, f"{where}.remove", key="remove"),
+            v1=self.strings(raw, code, f"{where}.v1", key="v1"),
+            v2=self.strings(raw, code, f"{where}.v2", key="v2"),
+            keep=self.literal_table(raw, code, where, "keep"),
+            default_differs=self.name_table(raw, code, where, "default_differs"),
+            convert=convert,
+        )
+
+    def conversions(self, raw: dict[str, Any], code: str, where: str) -> Mapping[str, str]:
+        """param = "new_name:conversion", with a conversion a fix can write."""
         convert = raw.get("convert", {})
         if not isinstance(convert, dict) or not all(
             isinstance(k, str)
@@ -568,15 +598,7 @@ class _Reader:
                 f"{where}.convert",
                 f'must map parameters to "new_name:conversion" ({", ".join(CONVERSIONS)})',
             )
-        return ArgChange(
-            rename=MappingProxyType(dict(rename)),
-            remove=self.strings(raw, code, f"{where}.remove", key="remove"),
-            v1=self.strings(raw, code, f"{where}.v1", key="v1"),
-            v2=self.strings(raw, code, f"{where}.v2", key="v2"),
-            keep=self.literal_table(raw, code, where, "keep"),
-            default_differs=self.name_table(raw, code, where, "default_differs"),
-            convert=MappingProxyType(dict(convert)),
-        )
+        return MappingProxyType(dict(convert))
 
     def example(self, raw: dict[str, Any], code: str) -> Example:
         unknown = set(raw) - _EXAMPLE_KEYS

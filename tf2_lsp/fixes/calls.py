@@ -13,14 +13,16 @@ from collections.abc import Callable
 
 import libcst as cst
 
+from tf2_lsp.analysis.calls import arguments_in_order
 from tf2_lsp.fixes.imports import Renderer
 from tf2_lsp.model import CallEdit
 from tf2_lsp.transforms.base import FixError, Splice
 from tf2_lsp.transforms.positions import bare_argument, offset_in, one_minus_text, span_in
-from tf2_lsp.transforms.values import keyword_arg, one_minus, with_args
+from tf2_lsp.transforms.values import gpu_devices, keyword_arg, one_minus, with_args
 
 _CONVERSIONS: dict[str, Callable[[cst.BaseExpression], cst.BaseExpression]] = {
     "one_minus": one_minus,
+    "gpu_devices": gpu_devices,
 }
 
 
@@ -30,9 +32,7 @@ def rewrite_call(call: cst.Call, edit: CallEdit, renderer: Renderer) -> cst.Call
         call = call.with_changes(func=cst.parse_expression(renderer.name(edit.target)))
     if edit.arguments is None:
         return call
-    original = list(call.args)
-    if any(arg.star for arg in original):
-        raise FixError("*args/**kwargs in a call whose arguments are remapped")
+    original = list(call.args)  # *args/**kwargs among them are passed on as the edit says
     args: list[cst.Arg] = []
     kept = {argument.source for argument in edit.arguments}
     for argument in edit.arguments:
@@ -68,7 +68,7 @@ def call_splices(
         splices.append((0, len(written), renderer.name(edit.target)))
     if edit.arguments is None:
         return splices
-    items: list[ast.expr | ast.keyword] = [*call.args, *call.keywords]
+    items = arguments_in_order(call)  # the edit's argument indices count in source order
     if len(edit.arguments) != len(items) or any(isinstance(a, ast.Starred) for a in call.args):
         return None  # a dropped argument takes its comma with it: libcst repairs that
     for argument in edit.arguments:

@@ -82,6 +82,16 @@ def one_minus(value: cst.BaseExpression) -> cst.BaseExpression:
     return cst.BinaryOperation(left=cst.Integer("1"), operator=cst.Subtract(), right=operand(value))
 
 
+def gpu_devices(value: cst.BaseExpression) -> cst.BaseExpression:
+    """A literal GPU count as the device names TF1 derived from it: `2` -> `['/gpu:0',
+    '/gpu:1']`; no GPU meant the CPU (`0` -> `['/cpu:0']`)."""
+    if not isinstance(value, cst.Integer):
+        raise FixError("the GPU count is not a literal")
+    count = int(value.evaluated_value)
+    names = [f"'/gpu:{i}'" for i in range(count)] or ["'/cpu:0'"]
+    return cst.parse_expression(f"[{', '.join(names)}]")
+
+
 def scaled(factor: str, value: cst.BaseExpression) -> cst.BaseExpression:
     exact = _number(value, lambda literal: numbers.times(factor, literal))
     if exact is not None:
