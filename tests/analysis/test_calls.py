@@ -259,7 +259,7 @@ BROKEN_LOG_MAP = CallMap("tensorflow.math.log", v1=("x", "base"), v2=("x", "base
         ("tf.log(x, base=2)", LOG_MAP, None),
         ("tf.log(x)", BROKEN_LOG_MAP, None),
         ("tf.log(x, base=2)", BROKEN_LOG_MAP, "would not bind to `tf.math.log`"),
-        ("tf.log(*a)", BROKEN_LOG_MAP, None),  # stars: the rewrite decides
+        ("tf.log(*a, base=2)", BROKEN_LOG_MAP, None),  # stars: the rewrite decides
         ("tf.log(x)", CallMap("mylib.log", v1=("x",), v2=("x",)), None),  # no data
     ],
 )
