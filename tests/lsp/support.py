@@ -48,13 +48,16 @@ def start_session(
     folders: list[Path] | None = None,
     capabilities: Capabilities | None = None,
     settings: dict[str, Any] | None = None,
+    root: Path | None = None,
 ) -> tuple[Session, Client]:
-    """An initialized server (workspace `folders`) with a session, and its client's end."""
+    """An initialized server (workspace `folders`, or only a `root` as old clients send) with a
+    session, and its client's end."""
     server = LanguageServer("tf2-lsp-test", "0", protocol_cls=Tf2Protocol)
     client = Client()
     server.protocol.set_writer(client)
     params = types.InitializeParams(
         capabilities=types.ClientCapabilities(),
+        root_uri=root.as_uri() if root is not None else None,
         workspace_folders=[
             types.WorkspaceFolder(uri=from_fs_path(str(f)) or f.as_uri(), name=f.name)
             for f in folders or []
