@@ -30,6 +30,7 @@ SKIP_DIRS = frozenset(
         "venv",
         "site-packages",
         ".eggs",
+        ".ipynb_checkpoints",  # Jupyter's stale copies of the notebooks beside it
     }
 )
 
@@ -103,10 +104,12 @@ def _walk_error(report: OnError, top: Path, error: OSError) -> None:
 
 
 def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
+    """A glob without `/` is matched against the name only: fnmatch's `*` also matches `/`,
+    so `test_*.py` matched against the path would exclude every file under `test_utils/`."""
     text = path.as_posix()
     return any(
-        fnmatch.fnmatch(text, pattern)
-        or fnmatch.fnmatch(path.name, pattern)
-        or fnmatch.fnmatch(text, f"*/{pattern}")
+        fnmatch.fnmatch(path.name, pattern)
+        if "/" not in pattern
+        else fnmatch.fnmatch(text, pattern) or fnmatch.fnmatch(text, f"*/{pattern}")
         for pattern in patterns
     )

@@ -356,6 +356,7 @@ class Session:
         self.published.pop(uri, None)
         self.pulled.pop(uri, None)
         self.reported_errors.pop(uri, None)
+        self.reported_errors.pop(f"size:{uri}", None)  # said again if it is opened again
         self.receiver_hints.pop(uri, None)
         self.clear_diagnostics(uri)
         self.release_jedi(uri)
@@ -373,6 +374,8 @@ class Session:
             self.cancel(uri)
             self.published.pop(uri, None)
             self.pulled.pop(uri, None)
+            self.reported_errors.pop(uri, None)
+            self.receiver_hints.pop(uri, None)
             self.clear_diagnostics(uri)
         self.release_jedi(notebook_uri)
 

@@ -63,8 +63,7 @@ def analyse_file(session: Session, path: Path, config: Settings) -> FileDiagnost
     try:
         source = read_source(path).text
         if path.suffix == ".ipynb":
-            cells = parse_notebook(source).cells
-            return _notebook(session, uri, [code for _, code in cells], config)
+            return _notebook(session, uri, parse_notebook(source).cells, config)
     except SourceError as error:
         return None if error.io else unreadable(uri, str(error))
     except NotebookError as error:
@@ -99,10 +98,13 @@ def unreadable(uri: str, reason: str) -> FileDiagnostics:
     )
 
 
-def _notebook(session: Session, uri: str, texts: list[str], config: Settings) -> FileDiagnostics:
+def _notebook(
+    session: Session, uri: str, cells: list[tuple[int, str]], config: Settings
+) -> FileDiagnostics:
+    """`cells`: (number among all cells, as the notebook and `tf2-lsp check` count, code)."""
     from tf2_lsp.analysis.notebook import join_cells
 
-    joined, slices = join_cells([(f"cell:{index + 1}", text) for index, text in enumerate(texts)])
+    joined, slices = join_cells([(f"cell:{number}", code) for number, code in cells])
     analysis = analyse_text(joined, session.catalogue, config)
     lines = split_lines(joined)
     diagnostics = []
@@ -160,7 +162,7 @@ async def analyse_workspace(
     try:
         for index, path in enumerate(files, 1):
             config = session.config_for(path.as_uri())
-            if _excluded_by_project(path, config):
+            if _excluded_by_project(path, config, folders):
                 continue
             result = await loop.run_in_executor(session.executor, _guarded, session, path, config)
             if result is not None:
@@ -194,10 +196,16 @@ def _guarded(session: Session, path: Path, config: Settings) -> FileDiagnostics 
         return unreadable(uri, f"internal error, please report it: {error!r}")
 
 
-def _excluded_by_project(path: Path, config: Settings) -> bool:
+def _excluded_by_project(path: Path, config: Settings, folders: Sequence[Path]) -> bool:
+    """As the command line's walk excludes: the file, or a directory on its way down from its
+    workspace folder (`gen` or `pkg/vendored` excludes the files under it)."""
     from tf2_lsp.files.discover import _excluded
 
-    return bool(config.exclude) and _excluded(path, config.exclude)
+    if not config.exclude:
+        return False
+    top = next((folder for folder in folders if path.is_relative_to(folder)), None)
+    on_the_way = [p for p in path.parents if top is not None and p.is_relative_to(top)]
+    return any(_excluded(p, config.exclude) for p in [path, *on_the_way] if p != top)
 
 
 def findings_of(results: Sequence[FileDiagnostics]) -> int:

@@ -1,0 +1,247 @@
+"""The server's state, through what it promises: documents opened, changed and closed,
+published per version, analysed and planned once per version, forgotten when closed."""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+from lsprotocol import types
+
+from tests.lsp.support import (
+    change_document,
+    close_notebook,
+    open_document,
+    open_notebook,
+    settle,
+    snapshot,
+    start_session,
+    until,
+)
+from tf2_lsp.lsp.session import MAX_EDITOR_CHARS, Capabilities, Session
+
+URI = "file:///work/project/model.py"
+TF1 = "import tensorflow as tf\ny = tf.log(x)\n"  # TF201 on line 2
+SESSION_TF1 = "import tensorflow as tf\nsess = tf.Session()\n"  # TF101
+CLEAN = "import tensorflow as tf\ny = tf.math.log(x)\n"
+BROKEN = "import tensorflow as tf\ny = tf.log(\n"
+PUBLISH = types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS
+
+
+def codes(published: dict[str, Any]) -> list[str]:
+    return [d["code"] for d in published["diagnostics"]]
+
+
+def close(session: Session, uri: str) -> None:
+    """What the server does on didClose: pygls drops the document, then the session."""
+    session.server.workspace.remove_text_document(uri)
+    session.forget(uri)
+
+
+async def test_an_opened_document_is_published_with_its_version() -> None:
+    session, client = start_session()
+    open_document(session, URI, TF1, version=7)
+    session.schedule(URI, 0)
+    await until(lambda: bool(client.published(URI)))
+    [published] = client.published(URI)
+    assert published["version"] == 7
+    assert codes(published) == ["TF201"]
+    assert published["diagnostics"][0]["range"]["start"] == {"line": 1, "character": 4}
+
+
+async def test_a_burst_of_changes_ends_with_the_last_versions_diagnostics() -> None:
+    session, client = start_session()
+    open_document(session, URI, TF1)
+    session.schedule(URI, 0)
+    texts = {2: CLEAN, 3: SESSION_TF1, 4: CLEAN, 5: SESSION_TF1}
+    for version, text in texts.items():
+        change_document(session, URI, text, version)
+        session.schedule(URI, 0)
+    await until(lambda: any(p["version"] == 5 for p in client.published(URI)))
+    await settle()
+    published = client.published(URI)
+    assert published[-1]["version"] == 5 and codes(published[-1]) == ["TF101"]
+    # Never an older version after a newer one, and each version with its own text's findings.
+    versions = [p["version"] for p in published]
+    assert versions == sorted(versions)
+    expected = {1: ["TF201"], 2: [], 3: ["TF101"], 4: [], 5: ["TF101"]}
+    assert all(codes(p) == expected[p["version"]] for p in published)
+
+
+async def test_a_debounced_change_publishes_once_after_the_last_keystroke() -> None:
+    session, client = start_session()
+    open_document(session, URI, TF1)
+    for version in (2, 3, 4):
+        change_document(session, URI, SESSION_TF1 + "#" * version + "\n", version)
+        session.schedule(URI, 50)
+    await until(lambda: bool(client.published(URI)))
+    await settle()
+    assert [p["version"] for p in client.published(URI)] == [4]
+
+
+async def test_one_version_is_analysed_and_planned_once_and_shared() -> None:
+    session, _ = start_session()
+    open_document(session, URI, TF1)
+    first = await snapshot(session, URI)
+    again = await snapshot(session, URI)
+    assert first is not None and again is not None
+    assert first.version == again.version == 1
+    assert again.analysis is first.analysis  # one analysis per version
+    assert again.fixes is first.fixes  # one set of fix plans per version, made on demand
+    assert [f.code for f in first.detection.findings] == ["TF201"]
+
+    change_document(session, URI, CLEAN, 2)
+    newer = await snapshot(session, URI)
+    assert newer is not None and newer.version == 2 and newer.source == CLEAN
+    assert newer.analysis is not first.analysis
+    assert newer.detection.findings == []
+    assert first.source == TF1  # a request's snapshot never changes under it
+
+
+async def test_documents_are_found_under_the_uri_the_client_sends() -> None:
+    session, _ = start_session()
+    open_document(session, "file:///work/my project/a.py", TF1)
+    found = await snapshot(session, "file:///work/my%20project/a.py")
+    assert found is not None and [f.code for f in found.detection.findings] == ["TF201"]
+    assert await snapshot(session, "file:///work/other.py") is None  # never read from disk
+
+
+async def test_closing_clears_the_diagnostics_and_a_pending_analysis_never_publishes() -> None:
+    session, client = start_session()
+    open_document(session, URI, TF1)
+    session.schedule(URI, 0)
+    await until(lambda: bool(client.published(URI)))
+    change_document(session, URI, SESSION_TF1, 2)
+    session.schedule(URI, 0)
+    close(session, URI)
+    await settle()
+    assert client.published(URI)[-1]["diagnostics"] == []
+    assert all(p.get("version") != 2 for p in client.published(URI))
+    assert await snapshot(session, URI) is None
+
+
+async def test_closing_drops_a_debounced_analysis_at_once() -> None:
+    session, client = start_session()
+    open_document(session, URI, TF1)
+    session.schedule(URI, 60_000)  # a long debounce: the change waits
+    close(session, URI)
+    assert not any(URI in kept for kept in kept_strings(session))
+    await settle(0.05)
+    assert [p["diagnostics"] for p in client.published(URI)] == [[]]
+
+
+async def test_a_syntax_error_is_logged_once_per_document_and_again_after_reopening() -> None:
+    session, client = start_session()
+
+    async def publish_broken(version: int) -> None:
+        before = len(client.published(URI))
+        session.schedule(URI, 0)
+        await until(lambda: len(client.published(URI)) > before)
+        assert client.published(URI)[-1]["version"] == version
+
+    open_document(session, URI, BROKEN)
+    await publish_broken(1)
+    change_document(session, URI, BROKEN + "\n", 2)
+    await publish_broken(2)
+    assert len([m for m in client.logged() if "not analysed" in m]) == 1
+    close(session, URI)
+    open_document(session, URI, BROKEN)
+    await publish_broken(1)
+    assert len([m for m in client.logged() if "not analysed" in m]) == 2
+
+
+NOTEBOOK = "file:///work/project/train.ipynb"
+CELLS = [
+    ("vscode-notebook-cell:/work/project/train.ipynb#W0", "import tensorflow as tf\n"),
+    ("vscode-notebook-cell:/work/project/train.ipynb#W1", "sess = tf.Session()\n"),
+]
+
+
+async def test_notebook_cells_are_one_module_reported_per_cell() -> None:
+    session, client = start_session()
+    open_notebook(session, NOTEBOOK, CELLS)
+    for cell, _ in CELLS:
+        session.schedule(cell, 0)
+    await until(lambda: all(client.published(cell) for cell, _ in CELLS))
+    imports, uses = (client.published(cell)[-1] for cell, _ in CELLS)
+    assert codes(imports) == []
+    assert codes(uses) == ["TF101"]  # the import lives in the first cell
+    assert uses["diagnostics"][0]["range"]["start"] == {"line": 0, "character": 7}
+
+    close_notebook(session, NOTEBOOK, [cell for cell, _ in CELLS])
+    session.forget_notebook(NOTEBOOK, [cell for cell, _ in CELLS])
+    assert all(client.published(cell)[-1]["diagnostics"] == [] for cell, _ in CELLS)
+    assert await snapshot(session, CELLS[1][0]) is None
+
+
+def kept_strings(session: Session) -> set[str]:
+    """Every string the session's own state holds (not the server's, not the catalogue)."""
+    skip = {id(session.server), id(session.catalogue)}
+    seen: set[int] = set()
+    found: set[str] = set()
+    stack: list[object] = [session]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen or id(item) in skip:
+            continue
+        seen.add(id(item))
+        if isinstance(item, str):
+            found.add(item)
+        elif isinstance(item, dict):  # gc does not list a dict's string keys
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, dict | list | tuple | set | frozenset) or (
+            type(item).__module__.startswith(("tf2_lsp.", "lsprotocol."))
+        ):
+            stack.extend(gc.get_referents(item))
+    return found
+
+
+async def test_closed_documents_and_notebooks_leave_nothing_behind() -> None:
+    session, client = start_session(capabilities=Capabilities())
+    other = "file:///work/project/other.py"
+    open_document(session, URI, TF1)
+    open_document(session, other, BROKEN)
+    open_notebook(session, NOTEBOOK, [*CELLS, (CELLS[1][0] + "2", "sess = tf.Session(\n")])
+    cells = [cell for cell, _ in CELLS] + [CELLS[1][0] + "2"]
+    for uri in [URI, other, *cells]:
+        session.schedule(uri, 0)
+    await until(lambda: all(client.published(uri) for uri in [URI, other, *cells]))
+    for uri in (URI, other):
+        assert (await snapshot(session, uri)) is not None
+    assert any(URI in text for text in kept_strings(session))  # the walk sees the state
+
+    close(session, URI)
+    close(session, other)
+    close_notebook(session, NOTEBOOK, cells)
+    session.forget_notebook(NOTEBOOK, cells)
+    await settle()
+    closed = [URI, other, NOTEBOOK, *cells]
+    left = {text for text in kept_strings(session) for uri in closed if uri in text}
+    assert left == set()
+
+
+async def test_an_oversized_document_is_named_once_until_it_is_reopened() -> None:
+    session, client = start_session()
+    huge = "file:///work/project/generated.py"
+    text = "x = 1\n" * (MAX_EDITOR_CHARS // 6 + 1)
+
+    def warnings() -> int:
+        return sum("larger than" in p["message"] for p in client.sent(types.WINDOW_SHOW_MESSAGE))
+
+    async def publish(version: int) -> None:
+        before = len(client.published(huge))
+        session.schedule(huge, 0)
+        await until(lambda: len(client.published(huge)) > before)
+        assert client.published(huge)[-1] == {"uri": huge, "diagnostics": [], "version": version}
+
+    open_document(session, huge, text)
+    await publish(1)
+    change_document(session, huge, text + "y = 2\n", 2)
+    await publish(2)
+    assert warnings() == 1
+    close(session, huge)
+    assert not any(huge in kept for kept in kept_strings(session))
+    open_document(session, huge, text)
+    await publish(1)
+    assert warnings() == 2
