@@ -13,7 +13,7 @@ from tf2_lsp.analysis.calls import (
     merge_changes,
     plan_call,
 )
-from tf2_lsp.catalogue.rules import ArgChange, Level
+from tf2_lsp.catalogue.rules import ArgChange
 from tf2_lsp.catalogue.signatures import Signatures, signatures_for
 from tf2_lsp.model import ArgumentEdit
 from tf2_lsp.transforms.call_map import CallMap
@@ -38,12 +38,11 @@ def plan(
     code: str,
     target: str,
     change: ArgChange | None = None,
-    level: Level = "compat",
 ) -> CallVerdict | None:
     """`code` is a call of TF1 `tf.<name>`, the name read from the code itself."""
     call = call_of(code)
     symbol = "tensorflow." + ast.unparse(call.func).removeprefix("tf.")
-    return plan_call(call, symbol, target, change, level, sigs)
+    return plan_call(call, symbol, target, change, sigs)
 
 
 def keywords(verdict: CallVerdict | None) -> list[str | None]:
@@ -152,7 +151,7 @@ def test_a_removed_argument_is_dropped_only_when_its_value_keeps_tf1_behaviour(
     sigs: Signatures, code: str, change: ArgChange | None
 ) -> None:
     target = "tensorflow." + code.split("(")[0].removeprefix("tf.")
-    verdict = plan(sigs, code, target, change, "native")
+    verdict = plan(sigs, code, target, change)
     assert verdict is not None and verdict.edit is not None and verdict.edit.arguments
     dropped = len(call_of(code).args) + len(call_of(code).keywords) - 1
     assert [e.source for e in verdict.edit.arguments] == list(range(dropped))
@@ -167,17 +166,15 @@ def test_a_removed_argument_is_dropped_only_when_its_value_keeps_tf1_behaviour(
         ("tf.cond(p, a, b, strict=1)", COND_STRICT),  # `1` is not `True` for a keep list
     ],
 )
-def test_a_removed_argument_that_matters_keeps_tf1_or_is_refused(
+def test_a_removed_argument_that_matters_keeps_tf1_through_compat_v1(
     sigs: Signatures, code: str, change: ArgChange | None
 ) -> None:
-    native = plan(sigs, code, "tensorflow.cond", change, "native")
-    assert native is not None and native.edit is None
-    assert native.refused is not None and "has no TensorFlow 2 counterpart" in native.refused
-    compat = plan(sigs, code, "tensorflow.cond", change, "compat")
-    assert compat is not None and compat.edit is not None
-    assert compat.edit.target == "tensorflow.compat.v1.cond"
-    assert compat.refused is None
-    assert "`tf.compat.v1.cond` keeps TF1 behaviour" in compat.notes[0][1]
+    # At either level: the native level falls back to tf.compat.v1 for such a call too.
+    verdict = plan(sigs, code, "tensorflow.cond", change)
+    assert verdict is not None and verdict.edit is not None
+    assert verdict.edit.target == "tensorflow.compat.v1.cond"
+    assert verdict.refused is None
+    assert "`tf.compat.v1.cond` keeps TF1 behaviour" in verdict.notes[0][1]
 
 
 @pytest.mark.parametrize(
