@@ -35,10 +35,10 @@ def test_compat_code_has_only_the_native_fix_left(catalogue: Catalogue) -> None:
     compat = FixPolicy(catalogue, Settings(level="compat"))
     native = FixPolicy(catalogue, Settings(level="native"))
     assert compat.fix_for(dense, True, "tensorflow.layers.dense") is None
-    assert not compat.reports_compat(dense)
+    assert not compat.reports_compat(dense, "tensorflow.layers.dense")
     fix = native.fix_for(dense, True, "tensorflow.layers.dense")
     assert fix is not None and fix.level == "native"
-    assert native.reports_compat(dense)
+    assert native.reports_compat(dense, "tensorflow.layers.dense")
 
 
 def test_keras2_targets_are_unsafe_from_keras3(catalogue: Catalogue) -> None:
