@@ -25,7 +25,7 @@ def fixed(body: str, catalogue: Catalogue, level: Level = "compat") -> str:
     assert outcome.error is None and outcome.failed == []
     again = fix_all(outcome.source, catalogue, Settings(level=level))
     assert again.source == outcome.source, "fixing twice changed the code again"
-    spliced, libcst_only = both_paths(source, catalogue, Settings(level=level))
+    spliced, libcst_only, _ = both_paths(source, catalogue, Settings(level=level))
     assert spliced == libcst_only, "the splice and libcst paths disagree"
     return outcome.source[len(TF) : -1]
 
