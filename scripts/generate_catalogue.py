@@ -1106,7 +1106,18 @@ def render_symbol_rule(apis: list[Api], config: Config, key: str, plans: list[Sy
             lines.append(f"rename = {{ {pairs} }}")
     after = before.replace(py_name("tensorflow." + sample.name), py_name(sample.target), 1)
     lines += example_block(before, after, "compat", False)
+    if natives:
+        lines += example_block(*native_example(natives), "native", True)
     return "\n".join(lines) + "\n"
+
+
+def native_example(natives: list[SymbolPlan]) -> tuple[str, str]:
+    """A call of a TF2 home, with a keyword TensorFlow renamed when one of them has one."""
+    home = min(natives, key=lambda p: (shadowed(p.name), not p.native_rename, p.name))
+    old, new = min(home.native_rename.items()) if home.native_rename else ("", "")
+    before = f"value = {py_name('tensorflow.' + home.name)}(x{f', {old}=v' if old else ''})"
+    after = f"value = {py_name(home.native)}(x{f', {new}=v' if new else ''})"
+    return before, after
 
 
 def arg_example(plan: ArgPlan) -> tuple[str, str | None]:

@@ -135,6 +135,10 @@ def plan_call(
                 )
             bound.append((tf1.positional[index], item, True))
     params = tuple(name for name, _, _ in bound)
+    # A target that TF1 had too, with another positional order (`tf.math.argmin` took `name`
+    # third): a positional argument stays only in a slot both readings agree on, or the next
+    # check would read the rewritten call as TF1 code and move it again.
+    as_tf1 = sigs.tf1(target) if target.startswith(TF) and target != symbol else None
     edits: list[ArgumentEdit] = []
     notes: list[Note] = []
     by_keyword = False
@@ -168,6 +172,10 @@ def plan_call(
             and convert is None
             and slot < len(goal.positional)
             and goal.positional[slot] == new
+            and (
+                as_tf1 is None
+                or (slot < len(as_tf1.positional) and as_tf1.positional[slot] == new)
+            )
         )
         if stays:
             slot += 1

@@ -1,0 +1,120 @@
+"""A compat-only TF1 function rewritten to its TF2 home computes what TF1 computed.
+
+One sample per way the generator maps a call onto the TF2 function (TensorFlow's deprecated
+keyword pairs, a keyword rename its deprecation note names, positional arguments kept or
+moved to keywords, a module move, code already on `tf.compat.v1`): the TF1 call runs in a
+graph session on `tf.compat.v1`, the `fix --level native --unsafe` output runs eagerly on
+TensorFlow 2, and both give the same values of the same dtype.
+"""
+
+from __future__ import annotations
+
+import os
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+
+from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.engine import fix_all
+from tf2_lsp.settings import Settings
+
+pytestmark = pytest.mark.tensorflow
+
+CATALOGUE = load_catalogue()
+IMPORT = "import tensorflow as tf\n"
+SPARSE = "sp = tf.SparseTensor(indices=[[0, 0], [1, 2], [1, 0]], values=[3.0, 4.0, -1.0], dense_shape=[2, 3])\n"  # noqa: E501
+MATRIX = "x = tf.constant([[1.0, 7.0, 2.0], [5.0, -3.0, 9.0]])\n"
+LOGITS = "logits = tf.math.log([[0.1, 0.2, 0.7], [0.5, 0.25, 0.25]])\n"
+LABELS = "labels = tf.constant([0, 1, 2, 2])\npredictions = tf.constant([0, 2, 2, 1])\n"
+IMAGE = "img = tf.reshape(tf.range(32.0), [1, 2, 2, 8])\n"
+
+# (inputs, the TF1 line assigning `y`, the native rewrite of that line)
+SAMPLES = [
+    # TF's deprecated keyword pairs (reduction_axes/keep_dims) onto the TF2 function that TF2
+    # exports under the TF1 function's other name (`sparse.reduce_max`).
+    (
+        SPARSE,
+        "y = tf.sparse_reduce_max(sp, reduction_axes=1, keep_dims=True)",
+        "y = tf.sparse.reduce_max(sp, axis=1, keepdims=True)",
+    ),
+    # Positional arguments whose slots mean the same in TF2 stay positional.
+    (SPARSE, "y = tf.sparse_reduce_sum(sp, 0, True)", "y = tf.sparse.reduce_sum(sp, 0, True)"),
+    # The home named by the deprecation note, with `dimension` -> `axis`.
+    (MATRIX, "y = tf.arg_max(x, dimension=1)", "y = tf.math.argmax(x, axis=1)"),
+    # `tf.math.argmin` took `name` third in TF1: the third argument is passed by keyword, so
+    # that the rewritten call reads the same as TF1 and as TF2 code.
+    (MATRIX, "y = tf.arg_min(x, 0, tf.int32)", "y = tf.math.argmin(x, 0, output_type=tf.int32)"),
+    # `output_dtype` -> `dtype`; a stateless sampler, so both runs draw the same samples.
+    (
+        LOGITS,
+        "y = tf.random.stateless_multinomial(logits, 5, [3, 4], output_dtype=tf.int32)",
+        "y = tf.random.stateless_categorical(logits, 5, [3, 4], dtype=tf.int32)",
+    ),
+    # A positional argument whose slot moved in TF2 is passed by keyword.
+    (
+        LABELS,
+        "y = tf.confusion_matrix(labels, predictions, 3, tf.int64)",
+        "y = tf.math.confusion_matrix(labels, predictions, 3, dtype=tf.int64)",
+    ),
+    # A module move with the same parameters.
+    (IMAGE, "y = tf.space_to_depth(img, 2)", "y = tf.nn.space_to_depth(img, 2)"),
+    (MATRIX, "y = tf.manip.reshape(x, [3, 2])", "y = tf.reshape(x, [3, 2])"),
+    # Code already on tf.compat.v1 moves to the TF2 home with its arguments too.
+    (MATRIX, "y = tf.compat.v1.arg_max(x, dimension=0)", "y = tf.math.argmax(x, axis=0)"),
+]
+
+
+@pytest.fixture(scope="module")
+def tf() -> ModuleType:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    try:
+        import tensorflow
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("TensorFlow must be importable under CI (install the `verify` extra)")
+        pytest.skip("TensorFlow is not installed")
+    return tensorflow
+
+
+def native(source: str) -> str:
+    outcome = fix_all(source, CATALOGUE, Settings(level="native"), unsafe=True)
+    assert outcome.error is None and outcome.failed == []
+    return outcome.source
+
+
+def run_tf1(tf: ModuleType, code: str) -> Any:
+    """`code` with `tf` meaning tf.compat.v1, in a graph, evaluated by a session."""
+    graph = tf.Graph()
+    with graph.as_default():
+        names: dict[str, Any] = {"tf": tf.compat.v1}
+        exec(code, names)
+        with tf.compat.v1.Session(graph=graph) as session:
+            return session.run(names["y"])
+
+
+def run_tf2(tf: ModuleType, code: str) -> Any:
+    names: dict[str, Any] = {}
+    exec(code, names)
+    assert names["tf"] is tf
+    return names["y"].numpy()
+
+
+@pytest.mark.parametrize(("inputs", "before", "after"), SAMPLES)
+def test_native_home_computes_what_tf1_computed(
+    tf: ModuleType, inputs: str, before: str, after: str
+) -> None:
+    fixed = native(IMPORT + inputs + before + "\n")
+    assert fixed == IMPORT + inputs + after + "\n"
+    expected = run_tf1(tf, inputs + before)
+    got = run_tf2(tf, fixed)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_a_call_no_tf2_home_takes_keeps_tf1_behaviour(tf: ModuleType) -> None:
+    """A keyword the TF2 home lacks: the native level keeps the call on tf.compat.v1."""
+    before = "y = tf.arg_max(x, dimension=1, name=None, foo=1)"
+    fixed = native(IMPORT + MATRIX + before + "\n")
+    assert fixed == IMPORT + MATRIX + "y = tf.compat.v1.arg_max(x, dimension=1, name=None, foo=1)\n"
