@@ -110,3 +110,20 @@ def test_plan_binds_a_call_to_its_signatures(catalogue: Catalogue) -> None:
     assert isinstance(call, ast.Call)
     verdict = policy.plan(call, "tensorflow.reduce_sum", "tensorflow.reduce_sum")
     assert verdict is not None and verdict.needs_change and verdict.refused is None
+
+
+def test_native_rename_that_repeats_the_compat_target_keeps_the_compat_fix(
+    catalogue: Catalogue,
+) -> None:
+    """A generated rule's native table keeps the compat target of symbols without a TF2
+    home; at native level they get the compat fix (safe), and their compat.v1 uses are
+    not reported."""
+    root = rule(catalogue, "tensorflow.arg_max", "TF550")
+    native = FixPolicy(catalogue, Settings(level="native"))
+    fix = native.fix_for(root, False, "tensorflow.Dimension")
+    assert fix is not None and fix.level == "compat" and fix.safety == "safe"
+    assert not native.reports_compat(root, "tensorflow.Dimension")
+    home = native.fix_for(root, False, "tensorflow.arg_max")
+    assert home is not None and home.level == "native"
+    assert home.target_for("tensorflow.arg_max") == "tensorflow.math.argmax"
+    assert native.reports_compat(root, "tensorflow.arg_max")
