@@ -527,7 +527,9 @@ TF_KEYWORD_RENAMES = {
     "bytes": "input_bytes",
     "output_dtype": "dtype",
 }
-_USE_INSTEAD_RE = re.compile(r"^(?:please )?use `?tf\.([A-Za-z_][\w.]*?)(?:\(\))?`? instead\b", re.I)
+_USE_INSTEAD_RE = re.compile(
+    r"^(?:please )?use `?tf\.([A-Za-z_][\w.]*?)(?:\(\))?`? instead\b", re.I
+)
 
 
 def home_candidates(api: Api, name: str) -> list[str]:
@@ -558,7 +560,7 @@ def map_parameters(
     targets = {p[0]: p for p in new if p[1] not in VARIADIC}
     rename: dict[str, str] = {}
     filled: set[str] = set()
-    for param, _kind, default in old:
+    for param, _kind, _default in old:
         if param in targets:
             new_name = param
         else:
@@ -595,7 +597,10 @@ def tf2_home(apis: list[Api], name: str) -> tuple[str, dict[str, str], str]:
     for candidate in candidates:
         renames = []
         for api in having:
-            old, new = api.v1_object(name).get("params"), api.objects[api.v2[candidate]].get("params")
+            old, new = (
+                api.v1_object(name).get("params"),
+                api.objects[api.v2[candidate]].get("params"),
+            )
             if old is None or new is None:
                 why = "signature unknown"
                 break

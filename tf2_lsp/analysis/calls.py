@@ -173,8 +173,7 @@ def plan_call(
             and slot < len(goal.positional)
             and goal.positional[slot] == new
             and (
-                as_tf1 is None
-                or (slot < len(as_tf1.positional) and as_tf1.positional[slot] == new)
+                as_tf1 is None or (slot < len(as_tf1.positional) and as_tf1.positional[slot] == new)
             )
         )
         if stays:
