@@ -29,6 +29,8 @@ MATRIX = "x = tf.constant([[1.0, 7.0, 2.0], [5.0, -3.0, 9.0]])\n"
 LOGITS = "logits = tf.math.log([[0.1, 0.2, 0.7], [0.5, 0.25, 0.25]])\n"
 LABELS = "labels = tf.constant([0, 1, 2, 2])\npredictions = tf.constant([0, 2, 2, 1])\n"
 IMAGE = "img = tf.reshape(tf.range(32.0), [1, 2, 2, 8])\n"
+VARIABLE = "v = tf.Variable([5.0, -1.0])\n"
+COUNTER = "step = tf.Variable(3, dtype=tf.int64)\n"
 
 # (inputs, the TF1 line assigning `y`, the native rewrite of that line)
 SAMPLES = [
@@ -63,6 +65,14 @@ SAMPLES = [
     (MATRIX, "y = tf.manip.reshape(x, [3, 2])", "y = tf.reshape(x, [3, 2])"),
     # Code already on tf.compat.v1 moves to the TF2 home with its arguments too.
     (MATRIX, "y = tf.compat.v1.arg_max(x, dimension=0)", "y = tf.math.argmax(x, axis=0)"),
+    # A function TF2 keeps as a method of the variable (hand-written rule TF705).
+    (VARIABLE, "y = tf.assign_sub(v, [1.5, 0.5])", "y = v.assign_sub([1.5, 0.5])"),
+    (
+        VARIABLE,
+        "y = tf.assign(ref=v, value=[2.0, 3.0], name='reset')",
+        "y = v.assign([2.0, 3.0], name='reset')",
+    ),
+    (COUNTER, "y = tf.assign_add(step, 4)", "y = step.assign_add(4)"),
 ]
 
 
@@ -90,7 +100,9 @@ def run_tf1(tf: ModuleType, code: str) -> Any:
     with graph.as_default():
         names: dict[str, Any] = {"tf": tf.compat.v1}
         exec(code, names)
+        init = tf.compat.v1.global_variables_initializer()
         with tf.compat.v1.Session(graph=graph) as session:
+            session.run(init)
             return session.run(names["y"])
 
 

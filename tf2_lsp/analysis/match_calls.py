@@ -149,6 +149,11 @@ class CallMatcher:
             if refused is None and mapping is not None and not compat:
                 # The binding verifier, for the Keras/schedule/summary call maps too.
                 refused = call_map_problem(node, mapping, self.policy.signatures())
+            fallback = rule.fix_for("compat")
+            if refused and transform.falls_back and fallback is not None and not compat:
+                # The call keeps TF1 behaviour through the compat rename, and says why.
+                self.add_call(node, node.func, rule, symbol, compat, None, refused, fallback)
+                return False
         self.add_call(node, node.func, rule, symbol, compat, refused)
         return False
 

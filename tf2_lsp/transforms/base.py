@@ -63,6 +63,8 @@ class Transform:
     # Symbol -> how its call maps onto its own TF2 callable (each optimizer onto its Keras
     # class): messages and hovers name the matched symbol's own target.
     maps: Mapping[str, CallMap] = field(default_factory=dict)
+    # At native level, a call the transform refuses gets the rule's compat rename instead.
+    falls_back: bool = False
 
     @property
     def targets(self) -> dict[str, str]:

@@ -14,6 +14,7 @@ from tf2_lsp.transforms import (
     softmax_xent,
     tf2_twin,
     to_function,
+    to_method,
     type_comparison,
     xavier,
 )
@@ -29,6 +30,7 @@ TRANSFORMS: dict[str, Transform] = {
         dimension,
         program_opt_out,
         to_function,
+        to_method,
         absl_app_run,
         keras,
         file_writer,
