@@ -468,7 +468,10 @@ def plan_symbol(apis: list[Api], name: str, config: Config) -> SymbolPlan | None
         plan.availability[f"tensorflow.compat.v1.{name}"] = in_compat
     if not move:
         plan.native = native_replacement(apis, latest, name)
-        if not plan.native and kind == "function":
+        refused: dict[str, str] = config.data.get("native_refused", {})
+        if name in refused:
+            plan.refusal = refused[name]
+        elif not plan.native and kind == "function":
             plan.native, plan.native_rename, plan.refusal = tf2_home(apis, name)
     return plan
 

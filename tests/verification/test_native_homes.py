@@ -130,3 +130,16 @@ def test_a_call_no_tf2_home_takes_keeps_tf1_behaviour(tf: ModuleType) -> None:
     before = "y = tf.arg_max(x, dimension=1, name=None, foo=1)"
     fixed = native(IMPORT + MATRIX + before + "\n")
     assert fixed == IMPORT + MATRIX + "y = tf.compat.v1.arg_max(x, dimension=1, name=None, foo=1)\n"
+
+
+def test_a_home_refused_by_measurement_differs_and_stays_on_compat(tf: ModuleType) -> None:
+    """`[native_refused]` in catalogue_groups.toml: `tf.sparse_matmul` names
+    `tf.linalg.matmul` as its replacement, but their result types differ for bfloat16."""
+    inputs = "a = tf.constant([[1.0, 2.0], [3.0, 4.0]], tf.bfloat16)\n"
+    before = "y = tf.sparse_matmul(a, a)"
+    assert native(IMPORT + inputs + before + "\n") == IMPORT + inputs + (
+        "y = tf.compat.v1.sparse_matmul(a, a)\n"
+    )
+    tf1 = run_tf1(tf, inputs + before)
+    tf2 = run_tf2(tf, IMPORT + inputs + "y = tf.linalg.matmul(a, a)")
+    assert tf1.dtype != tf2.dtype
