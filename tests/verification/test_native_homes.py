@@ -30,6 +30,8 @@ LOGITS = "logits = tf.math.log([[0.1, 0.2, 0.7], [0.5, 0.25, 0.25]])\n"
 LABELS = "labels = tf.constant([0, 1, 2, 2])\npredictions = tf.constant([0, 2, 2, 1])\n"
 IMAGE = "img = tf.reshape(tf.range(32.0), [1, 2, 2, 8])\n"
 VARIABLE = "v = tf.Variable([5.0, -1.0])\n"
+INTS = "arr = tf.constant([1, 1, 3, 0, 3, 3])\n"
+CSV = "records = tf.constant(['1;2.5', '4;-1'])\n"
 COUNTER = "step = tf.Variable(3, dtype=tf.int64)\n"
 
 # (inputs, the TF1 line assigning `y`, the native rewrite of that line)
@@ -65,6 +67,45 @@ SAMPLES = [
     (MATRIX, "y = tf.manip.reshape(x, [3, 2])", "y = tf.reshape(x, [3, 2])"),
     # Code already on tf.compat.v1 moves to the TF2 home with its arguments too.
     (MATRIX, "y = tf.compat.v1.arg_max(x, dimension=0)", "y = tf.math.argmax(x, axis=0)"),
+    # More homes, one call each.
+    (
+        INTS,
+        "y = tf.bincount(arr, minlength=5, dtype=tf.float32)",
+        "y = tf.math.bincount(arr, minlength=5, dtype=tf.float32)",
+    ),
+    (MATRIX, "y = tf.check_numerics(x, 'bad')", "y = tf.debugging.check_numerics(x, 'bad')"),
+    (
+        CSV,
+        "y = tf.decode_csv(records, [[0], [1.0]], ';')[1]",
+        "y = tf.io.decode_csv(records, [[0], [1.0]], ';')[1]",
+    ),
+    (IMAGE, "y = tf.depth_to_space(img, 2)", "y = tf.nn.depth_to_space(img, 2)"),
+    (
+        MATRIX,
+        "y = tf.linalg.transpose(x, conjugate=True)",
+        "y = tf.linalg.matrix_transpose(x, conjugate=True)",
+    ),
+    (
+        MATRIX,
+        "y = tf.manip.gather_nd(x, [[1, 2], [0, 0]])",
+        "y = tf.gather_nd(x, [[1, 2], [0, 0]])",
+    ),
+    (SPARSE, "y = tf.serialize_sparse(sp, 'ser')", "y = tf.io.serialize_sparse(sp, name='ser')"),
+    (
+        MATRIX,
+        "y = tf.sparse_segment_sum(x, [0, 1], [0, 0])",
+        "y = tf.sparse.segment_sum(x, [0, 1], [0, 0])",
+    ),
+    (
+        MATRIX,
+        "y = tf.sparse_segment_mean(x, [0, 1], [0, 1], num_segments=3)",
+        "y = tf.sparse.segment_mean(x, [0, 1], [0, 1], num_segments=3)",
+    ),
+    (
+        MATRIX,
+        "y = tf.sparse_segment_sqrt_n(x, [0, 1], [0, 0])",
+        "y = tf.sparse.segment_sqrt_n(x, [0, 1], [0, 0])",
+    ),
     # A function TF2 keeps as a method of the variable (hand-written rule TF705).
     (VARIABLE, "y = tf.assign_sub(v, [1.5, 0.5])", "y = v.assign_sub([1.5, 0.5])"),
     (
