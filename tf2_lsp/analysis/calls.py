@@ -139,6 +139,11 @@ def plan_call(
     # third): a positional argument stays only in a slot both readings agree on, or the next
     # check would read the rewritten call as TF1 code and move it again.
     as_tf1 = sigs.tf1(target) if target.startswith(TF) and target != symbol else None
+    # Its slots as TF1 read them, through TF1's own deprecated pairs (`input_tensor` is `input`).
+    tf1_slots: tuple[str, ...] = ()
+    if as_tf1 is not None:
+        pairs = sigs.aliases(target)
+        tf1_slots = tuple(pairs.get(name, name) for name in as_tf1.positional)
     edits: list[ArgumentEdit] = []
     notes: list[Note] = []
     by_keyword = False
@@ -172,9 +177,7 @@ def plan_call(
             and convert is None
             and slot < len(goal.positional)
             and goal.positional[slot] == new
-            and (
-                as_tf1 is None or (slot < len(as_tf1.positional) and as_tf1.positional[slot] == new)
-            )
+            and (as_tf1 is None or (slot < len(tf1_slots) and tf1_slots[slot] == new))
         )
         if stays:
             slot += 1
