@@ -136,6 +136,16 @@ SAMPLES = [
         "y = tf.io.serialize_many_sparse(sp)",
     ),
     (
+        EXAMPLE,
+        "y = tf.parse_example([ser], {'a': tf.io.FixedLenFeature([2], tf.int64)}, 'p')['a']",
+        "y = tf.io.parse_example([ser], {'a': tf.io.FixedLenFeature([2], tf.int64)}, name='p')['a']",  # noqa: E501,
+    ),
+    (
+        "path = '/nonexistent/model'\n",
+        "y = tf.saved_model.loader.maybe_saved_model_directory(path)",
+        "y = tf.saved_model.contains_saved_model(path)",
+    ),
+    (
         "path = '/nonexistent/model'\n",
         "y = tf.saved_model.maybe_saved_model_directory(path)",
         "y = tf.saved_model.contains_saved_model(path)",
