@@ -370,6 +370,8 @@ class SymbolPlan:
     target: str
     availability: dict[str, list[str]]
     native: str = ""
+    native_rename: dict[str, str] = field(default_factory=dict)  # TF1 keyword -> TF2 keyword
+    refusal: str = ""  # why a compat-only function has no native home (reported by `homes`)
 
 
 @dataclass
@@ -466,6 +468,11 @@ def plan_symbol(apis: list[Api], name: str, config: Config) -> SymbolPlan | None
         plan.availability[f"tensorflow.compat.v1.{name}"] = in_compat
     if not move:
         plan.native = native_replacement(apis, latest, name)
+        refused: dict[str, str] = config.data.get("native_refused", {})
+        if name in refused:
+            plan.refusal = refused[name]
+        elif not plan.native and kind == "function":
+            plan.native, plan.native_rename, plan.refusal = tf2_home(apis, name)
     return plan
 
 
@@ -505,6 +512,109 @@ def native_replacement(apis: list[Api], latest: Api, name: str) -> str:
     if obj["kind"] != new["kind"] or not call_compatible(obj.get("params"), new.get("params")):
         return ""
     return f"tensorflow.{target}"
+
+
+# TensorFlow's own keyword renames between a TF1 function and its TF2 version, as its
+# deprecation notes name them ("keep_dims is deprecated, use keepdims instead"); used
+# together with the pairs read from TF1's source (`alias_pairs`).
+TF_KEYWORD_RENAMES = {
+    "keep_dims": "keepdims",
+    "reduction_indices": "axis",
+    "reduction_axes": "axis",
+    "dim": "axis",
+    "dimension": "axis",
+    "concat_dim": "axis",
+    "split_dim": "axis",
+    "ksizes": "sizes",
+    "thresh": "threshold",
+    "bytes": "input_bytes",
+    "output_dtype": "dtype",
+}
+_USE_INSTEAD_RE = re.compile(
+    r"^(?:please )?use `?tf\.([A-Za-z_][\w.]*?)(?:\(\))?`? instead\b", re.I
+)
+
+
+def home_candidates(api: Api, name: str) -> list[str]:
+    """TF2 names that TensorFlow itself gives as the TF2 version of TF1 function `name`.
+
+    The same TF1 function exported under another TF1 name that TF2 re-exports with a new
+    function (`sparse_reduce_max` is also `sparse.reduce_max`, whose TF2 function is
+    `reduce_max_v2`), then the function its deprecation note says to use instead
+    (`arg_max`: "Use `tf.math.argmax` instead").
+    """
+    obj = api.v1_object(name)
+    found = [other for other in obj.get("api_v1", []) if other != name and other in api.v2]
+    for note in obj.get("instructions", []):
+        match = _USE_INSTEAD_RE.match(note.strip())
+        if match and match.group(1) in api.v2 and match.group(1) not in found:
+            found.append(match.group(1))
+    return [f for f in found if api.objects[api.v2[f]]["kind"] == "function"]
+
+
+def map_parameters(
+    old: list[list[Any]], new: list[list[Any]], pairs: dict[str, str]
+) -> tuple[dict[str, str], str]:
+    """(TF1 keyword -> TF2 keyword for the renamed ones, "") when every TF1 parameter has a
+    TF2 parameter of the same meaning: the same name or a rename TensorFlow made (`pairs`,
+    `TF_KEYWORD_RENAMES`), with the same default; else ({}, why not)."""
+    if any(p[1] in VARIADIC for p in old):
+        return {}, "TF1 takes *args/**kwargs"
+    targets = {p[0]: p for p in new if p[1] not in VARIADIC}
+    rename: dict[str, str] = {}
+    filled: set[str] = set()
+    for param, _kind, _default in old:
+        if param in targets:
+            new_name = param
+        else:
+            new_name = pairs.get(param) or TF_KEYWORD_RENAMES.get(param, "")
+            if new_name not in targets:
+                return {}, f"no TF2 parameter for `{param}`"
+            rename[param] = new_name
+        filled.add(new_name)
+    paired = set(rename.values()) | set(rename)
+    for param, _kind, default in old:
+        tf2_default = targets[rename.get(param, param)][2]
+        if tf2_default == default or default is None:
+            continue  # a required TF1 parameter stays filled: the binding verifier checks
+        if tf2_default is None and default == "None" and param in paired:
+            continue  # one of a deprecated pair: TF1 required one of the two in its body
+        # An omitted argument would take another value in TF2.
+        return {}, f"`{param}` has another default in TF2"
+    required = [p[0] for p in new if p[1] not in VARIADIC and p[2] is None and p[0] not in filled]
+    if required:
+        return {}, f"TF2 requires `{required[0]}`, which TF1 lacks"
+    return rename, ""
+
+
+def tf2_home(apis: list[Api], name: str) -> tuple[str, dict[str, str], str]:
+    """(TF2 target, keyword renames, "") for a compat-only TF1 function whose TF2 version
+    takes every argument with the same meaning, in every version where the TF1 name
+    exists; else ("", {}, why not)."""
+    pairs = alias_pairs()
+    having = [api for api in apis if name in api.v1]
+    candidates = [c for c in home_candidates(having[-1], name) if all(c in a.v2 for a in having)]
+    if not candidates:
+        return "", {}, "no TF2 function named by TensorFlow"
+    why = ""
+    for candidate in candidates:
+        renames = []
+        for api in having:
+            old, new = (
+                api.v1_object(name).get("params"),
+                api.objects[api.v2[candidate]].get("params"),
+            )
+            if old is None or new is None:
+                why = "signature unknown"
+                break
+            own = {**pairs.get(candidate, {}), **pairs.get(name, {})}
+            rename, why = map_parameters(old, new, own)
+            if why:
+                break
+            renames.append(rename)
+        if not why and all(r == renames[0] for r in renames):
+            return f"tensorflow.{candidate}", renames[0], ""
+    return "", {}, why or "keyword renames differ between versions"
 
 
 def call_compatible(old: list[list[Any]] | None, new: list[list[Any]] | None) -> bool:
@@ -998,9 +1108,24 @@ def render_symbol_rule(apis: list[Api], config: Config, key: str, plans: list[Sy
             "[rule.fix.to]",
         ]
         lines += [f"{q('tensorflow.' + p.name)} = {q(p.native or p.target)}" for p in plans]
+        for plan in (p for p in natives if p.native_rename):
+            pairs = ", ".join(f"{k} = {q(v)}" for k, v in sorted(plan.native_rename.items()))
+            lines += ["", f"[rule.fix.arguments.{q('tensorflow.' + plan.name)}]"]
+            lines.append(f"rename = {{ {pairs} }}")
     after = before.replace(py_name("tensorflow." + sample.name), py_name(sample.target), 1)
     lines += example_block(before, after, "compat", False)
+    if natives:
+        lines += example_block(*native_example(natives), "native", True)
     return "\n".join(lines) + "\n"
+
+
+def native_example(natives: list[SymbolPlan]) -> tuple[str, str]:
+    """A call of a TF2 home, with a keyword TensorFlow renamed when one of them has one."""
+    home = min(natives, key=lambda p: (shadowed(p.name), not p.native_rename, p.name))
+    old, new = min(home.native_rename.items()) if home.native_rename else ("", "")
+    before = f"value = {py_name('tensorflow.' + home.name)}(x{f', {old}=v' if old else ''})"
+    after = f"value = {py_name(home.native)}(x{f', {new}=v' if new else ''})"
+    return before, after
 
 
 def arg_example(plan: ArgPlan) -> tuple[str, str | None]:

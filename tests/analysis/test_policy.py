@@ -35,10 +35,10 @@ def test_compat_code_has_only_the_native_fix_left(catalogue: Catalogue) -> None:
     compat = FixPolicy(catalogue, Settings(level="compat"))
     native = FixPolicy(catalogue, Settings(level="native"))
     assert compat.fix_for(dense, True, "tensorflow.layers.dense") is None
-    assert not compat.reports_compat(dense)
+    assert not compat.reports_compat(dense, "tensorflow.layers.dense")
     fix = native.fix_for(dense, True, "tensorflow.layers.dense")
     assert fix is not None and fix.level == "native"
-    assert native.reports_compat(dense)
+    assert native.reports_compat(dense, "tensorflow.layers.dense")
 
 
 def test_keras2_targets_are_unsafe_from_keras3(catalogue: Catalogue) -> None:
@@ -131,3 +131,20 @@ def test_canned_estimators_keep_the_tf1_class_while_it_exists(catalogue: Catalog
     assert kept.target == "tensorflow.compat.v1.estimator.LinearRegressor"
     [gone] = findings(source, catalogue, target_version="2.21")
     assert gone.code == "TF944" and gone.fix is None and gone.severity == "error"
+
+
+def test_native_rename_that_repeats_the_compat_target_keeps_the_compat_fix(
+    catalogue: Catalogue,
+) -> None:
+    """A generated rule's native table keeps the compat target of symbols without a TF2
+    home; at native level they get the compat fix (safe), and their compat.v1 uses are
+    not reported."""
+    root = rule(catalogue, "tensorflow.arg_max", "TF550")
+    native = FixPolicy(catalogue, Settings(level="native"))
+    fix = native.fix_for(root, False, "tensorflow.Dimension")
+    assert fix is not None and fix.level == "compat" and fix.safety == "safe"
+    assert not native.reports_compat(root, "tensorflow.Dimension")
+    home = native.fix_for(root, False, "tensorflow.arg_max")
+    assert home is not None and home.level == "native"
+    assert home.target_for("tensorflow.arg_max") == "tensorflow.math.argmax"
+    assert native.reports_compat(root, "tensorflow.arg_max")

@@ -19,13 +19,14 @@ from tf2_lsp.settings import Settings
 TF = "import tensorflow as tf\n"
 
 
-def fixed(body: str, catalogue: Catalogue, level: Level = "compat") -> str:
+def fixed(body: str, catalogue: Catalogue, level: Level = "compat", unsafe: bool = False) -> str:
     source = TF + body + "\n"
-    outcome = fix_all(source, catalogue, Settings(level=level))
+    settings = Settings(level=level, unsafe_fixes=("TF",) if unsafe else ())
+    outcome = fix_all(source, catalogue, settings, unsafe=unsafe)
     assert outcome.error is None and outcome.failed == []
-    again = fix_all(outcome.source, catalogue, Settings(level=level))
+    again = fix_all(outcome.source, catalogue, settings, unsafe=unsafe)
     assert again.source == outcome.source, "fixing twice changed the code again"
-    spliced, libcst_only, _ = both_paths(source, catalogue, Settings(level=level))
+    spliced, libcst_only, _ = both_paths(source, catalogue, settings)
     assert spliced == libcst_only, "the splice and libcst paths disagree"
     return outcome.source[len(TF) : -1]
 
@@ -350,3 +351,36 @@ def test_call_map_that_would_not_bind_is_refused(catalogue: Catalogue) -> None:
     assert "takes at most 4 positional arguments, 5 given" in finding.refused
     new = detect(source, catalogue, Settings(level="native", target_version="2.21")).findings
     assert [f.refused for f in new] == [None]
+
+
+# Class 6: at native level a compat-only TF1 function moves to its TF2 home (generated from
+# TensorFlow's own data), its arguments mapped; a call no TF2 home takes keeps compat.
+NATIVE_HOMES = [
+    (
+        "y = tf.sparse_reduce_max(sp, axis=1, keep_dims=True)",
+        "y = tf.sparse.reduce_max(sp, axis=1, keepdims=True)",
+    ),
+    ("z = tf.arg_max(x, dimension=1)", "z = tf.math.argmax(x, axis=1)"),
+    # TF1's `tf.math.argmin` took `name` third: keyword, so the output reads the same as
+    # TF1 and as TF2 code and a second round leaves it alone.
+    ("z = tf.arg_min(x, 0, tf.int32)", "z = tf.math.argmin(x, 0, output_type=tf.int32)"),
+    (
+        "m = tf.random.multinomial(logits, 3, 5, output_dtype=tf.int32)",
+        "m = tf.random.categorical(logits, 3, seed=5, dtype=tf.int32)",
+    ),
+    ("z = tf.compat.v1.arg_max(x, dimension=1)", "z = tf.math.argmax(x, axis=1)"),
+    # No TF2 home for `foo`: the call keeps TF1 behaviour on tf.compat.v1.
+    ("z = tf.arg_max(x, dimension=1, foo=2)", "z = tf.compat.v1.arg_max(x, dimension=1, foo=2)"),
+    # No TF2 home at all: the compat rename, safe, as before.
+    ("d = tf.Dimension(3)", "d = tf.compat.v1.Dimension(3)"),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), NATIVE_HOMES)
+def test_native_level_writes_the_tf2_home(before: str, after: str, catalogue: Catalogue) -> None:
+    assert fixed(before, catalogue, "native", unsafe=True) == after
+
+
+def test_compat_code_without_a_tf2_home_is_left_alone(catalogue: Catalogue) -> None:
+    source = TF + "d = tf.compat.v1.Dimension(3)\nz = tf.compat.v1.arg_max(x, 1, foo=2)\n"
+    assert detect(source, catalogue, Settings(level="native")).findings == []

@@ -139,6 +139,15 @@ def plan_call(
                 )
             bound.append((tf1.positional[index], item, True))
     params = tuple(name for name, _, _ in bound)
+    # A target that TF1 had too, with another positional order (`tf.math.argmin` took `name`
+    # third): a positional argument stays only in a slot both readings agree on, or the next
+    # check would read the rewritten call as TF1 code and move it again.
+    as_tf1 = sigs.tf1(target) if target.startswith(TF) and target != symbol else None
+    # Its slots as TF1 read them, through TF1's own deprecated pairs (`input_tensor` is `input`).
+    tf1_slots: tuple[str, ...] = ()
+    if as_tf1 is not None:
+        pairs = sigs.aliases(target)
+        tf1_slots = tuple(pairs.get(name, name) for name in as_tf1.positional)
     edits: list[ArgumentEdit] = []
     notes: list[Note] = []
     by_keyword = False
@@ -177,6 +186,7 @@ def plan_call(
             and convert is None
             and slot < len(goal.positional)
             and goal.positional[slot] == new
+            and (as_tf1 is None or (slot < len(tf1_slots) and tf1_slots[slot] == new))
         )
         if stays:
             slot += 1

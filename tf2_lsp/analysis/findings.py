@@ -46,7 +46,7 @@ class Findings:
         import statement the fix writes."""
         policy = self.policy
         gone = policy.compat_target_gone(rule, symbol)
-        if compat and not gone and not policy.reports_compat(rule):
+        if compat and not gone and not policy.reports_compat(rule, symbol):
             return None  # compat.v1 code that works; only the native level suggests more
         fix = fix_override or policy.fix_for(rule, compat, symbol)
         if rename_only and (fix is None or fix.kind != "rename"):

@@ -174,6 +174,11 @@ class CallMatcher:
             if refused is None and mapping is not None and not compat:
                 # The binding verifier, for the Keras/schedule/summary call maps too.
                 refused = call_map_problem(node, mapping, self.policy.signatures())
+            fallback = rule.fix_for("compat")
+            if refused and transform.falls_back and fallback is not None and not compat:
+                # The call keeps TF1 behaviour through the compat rename, and says why.
+                self.add_call(node, node.func, rule, symbol, compat, None, refused, fallback)
+                return False
         self.add_call(node, node.func, rule, symbol, compat, refused)
         return False
 
@@ -211,13 +216,29 @@ class CallMatcher:
 
         False when the call model has nothing to add to the plain rename."""
         call = self.call_of.get(id(func))
-        if call is None or compat:
+        if call is None:
             return False
         fix = self.policy.fix_for(rule, compat, symbol)
         target = fix.target_for(symbol) if fix is not None and fix.kind == "rename" else None
-        if fix is None or target is None:
+        if fix is None or target is None or (compat and fix.level != "native"):
             return False
-        verdict = self.policy.plan(call, symbol, target)
+        # Code already on tf.compat.v1 moves to the native target with its arguments too.
+        verdict = self.policy.plan(call, symbol, target, fix)
+        fallback = rule.fix_for("compat")
+        if verdict is not None and verdict.refused is not None and compat:
+            return True  # no TF2 call means the same: code on tf.compat.v1 stays as it is
+        if (
+            verdict is not None
+            and verdict.refused is not None
+            and fix.level == "native"
+            and fallback is not None
+            and fallback.kind == "rename"
+        ):
+            # No TF2 call means the same: the compat fix keeps TF1 behaviour, and says why.
+            self.add_call(
+                call, func, rule, symbol, compat, None, why=verdict.refused, override=fallback
+            )
+            return True
         if verdict is None or (
             verdict.refused is None
             and verdict.edit is not None
@@ -227,11 +248,17 @@ class CallMatcher:
             return False  # a plain rename: the reference finding does it
         if not verdict.needs_change:
             return False
-        self.add_verdict(call, rule, symbol, written, verdict)
+        self.add_verdict(call, rule, symbol, written, verdict, compat)
         return True
 
     def add_verdict(
-        self, node: ast.Call, rule: Rule, symbol: str, written: str, verdict: CallVerdict
+        self,
+        node: ast.Call,
+        rule: Rule,
+        symbol: str,
+        written: str,
+        verdict: CallVerdict,
+        compat: bool = False,
     ) -> None:
         """Findings for one call the call model rewrites (or refuses): one at the callee for
         the call as a whole, one at each changed argument; all share the one edit."""
@@ -254,7 +281,7 @@ class CallMatcher:
                 self.text.span_of(node.func),
                 anchor,
                 "call",
-                False,
+                compat,
                 refused=verdict.refused,
                 call=edit,
                 why="; ".join(everything),
@@ -267,7 +294,7 @@ class CallMatcher:
                 self.text.span_of(items[index]),
                 anchor,
                 "call",
-                False,
+                compat,
                 refused=verdict.refused,
                 call=edit,
                 why=text,

@@ -16,7 +16,7 @@ from tf2_lsp.analysis.resolve import canonical
 from tf2_lsp.catalogue import availability
 from tf2_lsp.catalogue.availability import version_tuple
 from tf2_lsp.catalogue.rules import ArgChange, Catalogue, Fix, Level, Rule, Severity
-from tf2_lsp.catalogue.signatures import Signatures, signatures_for
+from tf2_lsp.catalogue.signatures import COMPAT, TF, Signatures, signatures_for
 from tf2_lsp.model import CallEdit
 from tf2_lsp.settings import Settings
 
@@ -29,6 +29,8 @@ class FixPolicy:
         self.target = version_tuple(settings.target_version)
         self._signatures: Signatures | None = None
         self._changes: dict[str, ArgChange | None] = {}
+        # A rename fix's own table merged with the symbol's (its first item keeps the id alive).
+        self._own_changes: dict[tuple[str, int], tuple[ArgChange, ArgChange]] = {}
 
     # -- a rule's fix ------------------------------------------------------------------------
 
@@ -37,12 +39,29 @@ class FixPolicy:
             # Code already on tf.compat.v1 only has the idiomatic (native) rewrite left.
             if self.level != "native":
                 return None
-            return next((fix for fix in rule.fixes if fix.level == "native"), None)
+            return self.native_fix(rule, symbol)
         return self.fix_at(rule, self.level, symbol)
+
+    @staticmethod
+    def native_fix(rule: Rule, symbol: str) -> Fix | None:
+        """The rule's native fix for `symbol`; None where it only renames to what the compat
+        fix writes (a generated rule's native table keeps the compat target of its symbols
+        without a TF2 home: that is no more idiomatic, and no less safe, than compat)."""
+        native = next((fix for fix in rule.fixes if fix.level == "native"), None)
+        if native is None or native.kind != "rename":
+            return native
+        target = native.target_for(symbol)
+        compat = next((fix for fix in rule.fixes if fix.level == "compat"), None)
+        same = compat is not None and compat.kind == "rename" and compat.target_for(symbol)
+        if target is None or target == same or target == COMPAT + symbol.removeprefix(TF):
+            return None
+        return native
 
     def fix_at(self, rule: Rule, level: Level, symbol: str) -> Fix | None:
         """The rule's fix at `level` (native falls back to compat), as the target TF allows."""
         fix = rule.fix_for(level)
+        if level == "native" and fix is not None and fix.level == "native":
+            fix = self.native_fix(rule, symbol) or rule.fix_for("compat")
         if fix is not None and fix.level == "compat" and self.keras2_only(rule):
             return replace(fix, safety="unsafe")  # works with tf_keras + TF_USE_LEGACY_KERAS=1
         if fix is not None and fix.level == "compat" and self.compat_target_gone(rule, symbol):
@@ -60,9 +79,9 @@ class FixPolicy:
             and self.target >= version_tuple(rule.since)
         )
 
-    def reports_compat(self, rule: Rule) -> bool:
+    def reports_compat(self, rule: Rule, symbol: str) -> bool:
         """Code on tf.compat.v1 that works is reported only where a native form is wanted."""
-        return self.level == "native" and any(fix.level == "native" for fix in rule.fixes)
+        return self.level == "native" and self.native_fix(rule, symbol) is not None
 
     def rename_of(self, rule: Rule, symbol: str, gone: bool) -> Fix | None:
         """For a reference or an import, not a call: only a rename of the name itself applies."""
@@ -134,9 +153,20 @@ class FixPolicy:
             self._signatures = signatures_for(self.settings.target_version)
         return self._signatures
 
-    def plan(self, node: ast.Call, symbol: str, target: str) -> CallVerdict | None:
-        """The call model's verdict (tf2_lsp.analysis.calls); None where it has no data."""
+    def plan(
+        self, node: ast.Call, symbol: str, target: str, rename: Fix | None = None
+    ) -> CallVerdict | None:
+        """The call model's verdict (tf2_lsp.analysis.calls); None where it has no data.
+        `rename`: the rename fix being applied, whose own `arguments` table (a TF2 home's
+        keyword renames, `dimension` -> `axis`) comes first."""
         change = self.argument_change(symbol)
+        own = rename.arguments_for(symbol) if rename is not None else None
+        if own is not None:
+            key = (symbol, id(own))
+            if key not in self._own_changes:
+                merged = merge_changes([own, change]) if change is not None else own
+                self._own_changes[key] = (own, merged)
+            change = self._own_changes[key][1]
         return plan_call(node, symbol, target, change, self.signatures())
 
     def argument_change(self, symbol: str) -> ArgChange | None:

@@ -95,6 +95,9 @@ class Transform:
         """The symbols this transform can rewrite; empty when it rewrites any symbol."""
         return self.symbols | frozenset(self.maps)
 
+    # At native level, a call the transform refuses gets the rule's compat rename instead.
+    falls_back: bool = False
+
     @property
     def targets(self) -> dict[str, str]:
         return {symbol: mapping.target for symbol, mapping in self.maps.items()}
