@@ -15,8 +15,13 @@ global step), each such rewrite changes what the program computes, silently:
 So the unit of a native rewrite is the module: while it holds TF1 graph state, these findings
 keep their compat fix and say which use blocks the native form. A decay whose value is used
 as a number keeps its compat form anywhere (a schedule would need `schedule(step)` there).
-And Keras objects already in such a module (written by hand, or by an earlier `--unsafe` run)
-are reported (TF939) from TF 2.16 on, where they fail or behave differently.
+An optimizer used through TF1's own API (`opt.minimize(loss)`) keeps it too. Keras objects
+already in such a module (written by hand, or by an earlier `--unsafe` run) are reported (TF939)
+from TF 2.16 on, where they fail or behave differently.
+
+A function that only builds a TF1 model is its own unit: the model shim (TF938,
+transforms/model_shim.py) makes it a layer that runs the body as TF1 did, and code inside such
+a layer (`track_tf1_style_variables`) is not graph code for the rest of the module.
 
 The walker records the names (tf2_lsp.analysis.program.ProgramFacts); this module judges them
 after the walk, for a full analysis and for the statements an incremental one walks again.
