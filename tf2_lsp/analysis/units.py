@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 
 from tf2_lsp.analysis.findings import Findings
@@ -102,14 +103,17 @@ _OPTIMIZER = re.compile(
 Blocker = tuple[int, str]
 
 
-def blockers(facts: ProgramFacts, body: Sequence[ast.stmt]) -> list[Blocker]:
-    """The TF1 graph state this module (or these statements of it) uses, in line order."""
+def blockers(
+    facts: ProgramFacts, body: Sequence[ast.stmt], shimmed: list[tuple[int, int]] | None = None
+) -> list[Blocker]:
+    """The TF1 graph state this module (or these statements of it) uses, in line order;
+    `shimmed`: the ranges of `shimmed_ranges`, when the caller has them."""
     module = ast.Module(body=list(body), type_ignores=[])
     uses = [(name, line) for name, line, _ in graph_signals(facts, module) if line]
     uses += [(name, line) for name, line, _ in facts.sessions]
     uses += [(name, line) for name, line in facts.uses if _is_state(name)]
     # TF1 model code run by a TF2 object (the model shim) is not graph code.
-    shimmed = shimmed_ranges(body)
+    shimmed = shimmed_ranges(facts, body) if shimmed is None else shimmed
     first: dict[str, int] = {}
     for name, line in uses:
         if not _within(line, shimmed):
@@ -117,9 +121,11 @@ def blockers(facts: ProgramFacts, body: Sequence[ast.stmt]) -> list[Blocker]:
     return sorted((line, name) for name, line in first.items())
 
 
-def shimmed_ranges(body: Sequence[ast.stmt]) -> list[tuple[int, int]]:
+def shimmed_ranges(facts: ProgramFacts, body: Sequence[ast.stmt]) -> list[tuple[int, int]]:
     """Line ranges of functions decorated with `track_tf1_style_variables`, at any depth."""
-    ranges = []
+    ranges: list[tuple[int, int]] = []
+    if not any(name.endswith(_SHIM_DECORATOR) for name, _ in facts.uses):
+        return ranges  # the walk below costs as much as detection itself: only when needed
     for node in _walk(body):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
             _last_name(decorator) == _SHIM_DECORATOR for decorator in node.decorator_list
@@ -156,14 +162,14 @@ def judge(
     `inherited`: the blockers of the module's statements not walked this time (incremental
     re-analysis). Returns this walk's own blockers.
     """
-    own = blockers(facts, body)
+    shimmed = shimmed_ranges(facts, body)
+    own = blockers(facts, body, shimmed)
     every = sorted({*own, *inherited})
     policy = findings.policy
     first = every[0][1] if every else None  # messages name it, without a line that may move
     alias = findings.scopes.tf_alias()
     if policy.level == "native":
         uses = _ResultUses(body, text) if _follows_results(findings.found) else None
-        shimmed = shimmed_ranges(body)
         for index, finding in enumerate(findings.found):
             if not _native_keras(finding):
                 continue
@@ -209,9 +215,12 @@ def _report_model_functions(
     if rule is None or not functions:
         return
     taken = set(findings.scopes.module.names)
+    uses = sorted((line, name) for name, line in facts.uses)
+    lines = [line for line, _ in uses]
     for function in functions:
         last = function.end_lineno or function.lineno
-        inside = {name for name, line in facts.uses if function.lineno <= line <= last}
+        start, end = bisect_left(lines, function.lineno), bisect_right(lines, last)
+        inside = {name for _, name in uses[start:end]}
         if not any(_is_model_code(name) for name in inside):
             continue
         if any(_is_state(name) and not _is_model_code(name) for name in inside) or any(
@@ -315,24 +324,50 @@ def _kind(name: str) -> str:
 
 
 class _ResultUses:
-    """Where the result of a call goes: the expressions that use it, in its own scope."""
+    """Where the result of a call goes: the expressions that use it, in its own scope.
+
+    Parents are mapped per top-level statement, and only for the statements asked about:
+    mapping a whole module costs as much as detecting it."""
 
     def __init__(self, body: Sequence[ast.stmt], text: SourceText) -> None:
-        self.body: Sequence[ast.AST] = body
+        self.body = body
+        self.text = text
+        self.starts = [statement.lineno for statement in body]
         self.parents: dict[int, ast.AST] = {}
-        self.calls: dict[tuple[int, int], ast.Call] = {}
-        for parent in _walk(body):
-            for child in ast.iter_child_nodes(parent):
-                self.parents[id(child)] = parent
-            if isinstance(parent, ast.Call):
-                span = text.span_of(parent)
-                self.calls[(span.line, span.column)] = parent
+        self.mapped: set[int] = set()
+
+    def _map(self, nodes: Sequence[ast.AST]) -> None:
+        for top in nodes:
+            if id(top) in self.mapped:
+                continue
+            self.mapped.add(id(top))
+            for parent in ast.walk(top):
+                for child in ast.iter_child_nodes(parent):
+                    self.parents[id(child)] = parent
+
+    def _call_at(self, finding: Finding) -> ast.Call | None:
+        index = bisect_right(self.starts, finding.anchor.line) - 1
+        if index < 0:
+            return None
+        statement = self.body[index]
+        self._map([statement])
+        anchor = finding.anchor
+        for node in ast.walk(statement):
+            # `f(a).minimize(b)` starts where `f(a)` does: the end tells them apart.
+            if (
+                isinstance(node, ast.Call)
+                and node.lineno == anchor.line
+                and node.end_lineno == anchor.end_line
+                and self.text.span_of(node) == anchor
+            ):
+                return node
+        return None
 
     def uses(self, finding: Finding) -> list[ast.expr] | None:
         """The nodes that hold the finding's call result where it is used: the call itself
         when it is used in place, the loads of the one name it is assigned to otherwise;
         None when the result goes somewhere this cannot follow (several targets, attributes)."""
-        call = self.calls.get((finding.anchor.line, finding.anchor.column))
+        call = self._call_at(finding)
         if call is None:
             return []
         parent = self.parents.get(id(call))
@@ -342,9 +377,11 @@ class _ResultUses:
             return None
         name = parent.targets[0].id
         scope = self._scope_of(parent)
+        nodes: Sequence[ast.AST] = [scope] if scope is not None else self.body
+        self._map(self.body if scope is None else [])
         return [
             node
-            for node in _walk([scope] if scope is not None else self.body)
+            for node in _walk(nodes)
             if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
         ]
 

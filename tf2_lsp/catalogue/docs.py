@@ -102,7 +102,8 @@ def catalogue_markdown(catalogue: Catalogue) -> str:
     lines = [
         "# tf2-lsp rule reference",
         "",
-        "Generated from `rules/*.toml` by `python -m tf2_lsp.catalogue.docs > docs/rules.md`; do not edit.",
+        "Generated from `rules/*.toml` by `python -m tf2_lsp.catalogue.docs > docs/rules.md`;"
+        " do not edit.",
         "",
         f"{len(catalogue.rules)} rules. Fix levels: `compat` keeps TF1 behaviour through",
         "`tf.compat.v1` (or an exact equivalent); `native` rewrites to idiomatic TF2",
