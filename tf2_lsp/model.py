@@ -100,6 +100,9 @@ class Binding:
     # For a name bound by a non-TensorFlow import: what it imports (`tf_slim`, `absl.logging`),
     # so that fixes can reuse `import tf_slim as slim` instead of adding a second import.
     imported: str | None = None
+    # The findings whose fix renames the binding statement (`from tensorflow import
+    # InteractiveSession`): each use of the name is reported with that same fix.
+    cover: tuple[Finding, ...] = ()
 
 
 NOT_TF = Binding(None)

@@ -3,6 +3,8 @@ the file writes it, and the fix FixPolicy gives it (or the reason it has none)."
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tf2_lsp.analysis import coverage
 from tf2_lsp.analysis.messages import import_statement, tidy
 from tf2_lsp.analysis.policy import FixPolicy
@@ -118,6 +120,11 @@ class Findings:
         )
         self.found.append(finding)
         return finding
+
+    def add_use(self, binding: Finding, span: Span) -> None:
+        """A use of a name bound by the statement `binding` reports: the same rule and fix
+        (it rewrites that statement), underlined at the use."""
+        self.found.append(replace(binding, span=span))
 
     def add_unknown(self, written: str, span: Span, missing: coverage.Missing) -> None:
         """A name under TensorFlow that the target version does not have (no rule explains it)."""

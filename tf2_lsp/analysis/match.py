@@ -18,6 +18,7 @@ from tf2_lsp.analysis.resolve import canonical, canonical_for_rules, is_tf2_name
 from tf2_lsp.analysis.scopes import Scopes
 from tf2_lsp.catalogue.api import Api
 from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.model import Binding, Finding
 from tf2_lsp.transforms import dimension, type_comparison
 
 
@@ -53,6 +54,7 @@ class Matcher:
         binding = self.scopes.current.lookup(node.id)
         if binding is None or binding.qualified is None:
             return
+        self.check_covered_use(node, binding)
         self.check_module_value(node, binding.qualified, binding.covered, node.id)
         self.check_reference(node, binding.qualified, binding.covered, node.id)
 
@@ -64,6 +66,7 @@ class Matcher:
             return
         if binding is None or binding.qualified is None:
             return
+        self.check_covered_use(base, binding)
         names = [binding.qualified, *chain_attrs(chain)]
         self.check_module_value(node, ".".join(names), binding.covered, self.text.text_of(node))
         # Longest matching prefix wins: `tf.contrib.layers.xavier_initializer` before
@@ -75,6 +78,14 @@ class Matcher:
                 return
         if not binding.covered and isinstance(node.ctx, ast.Load):
             self.check_coverage(chain, names)
+
+    def check_covered_use(self, node: ast.Name, binding: Binding) -> None:
+        """A use of a name whose binding statement is fixed (`InteractiveSession()` after
+        `from tensorflow import InteractiveSession`): reported too, with the same fix, so
+        every line that fails in TF2 is listed; applying it once fixes them all."""
+        span = self.text.span_of(node)
+        for finding in binding.cover:
+            self.findings.add_use(finding, span)
 
     def check_slim(self, chain: list[ast.expr], imported: str) -> None:
         """`slim.layers.l2_regularizer` / `L.xavier_initializer` under `from tf_slim import
@@ -176,19 +187,21 @@ class Matcher:
 
     def check_import(
         self, node: ast.Import | ast.ImportFrom, local: str, qualified: str, module: str
-    ) -> bool:
-        """Judge one TensorFlow name an import binds; True if its fix covers the name's uses."""
-        covered = self.check_import_rules(node, local, qualified, module)
-        if not covered and self.api is not None:
+    ) -> tuple[Finding, ...]:
+        """Judge one TensorFlow name an import binds; the findings whose fix (a rename of the
+        import) covers the name's uses, none if it has no such fix."""
+        cover = self.check_import_rules(node, local, qualified, module)
+        if not cover and self.api is not None:
             self.check_import_coverage(node, qualified, module)
-        return covered
+        return cover
 
     def check_import_rules(
         self, node: ast.Import | ast.ImportFrom, local: str, qualified: str, module: str
-    ) -> bool:
-        """Report a TensorFlow import that names a TF1-only module; True if its fix covers uses."""
+    ) -> tuple[Finding, ...]:
+        """Report a TensorFlow import that names a TF1-only module; the findings whose fix
+        renames the import (and so covers the uses)."""
         if isinstance(node, ast.Import) and qualified == module.split(".", 1)[0]:
-            return False  # `import tensorflow.contrib.slim` binds `tensorflow`; uses are checked
+            return ()  # `import tensorflow.contrib.slim` binds `tensorflow`; uses are checked
         name, compat = canonical_for_rules(qualified)
         matched = self.catalogue.lookup(name)
         rules = [r for r in matched if r.match in ("reference", "import")]
@@ -199,9 +212,9 @@ class Matcher:
         if isinstance(node, ast.ImportFrom) and not rules and name.startswith("tensorflow.contrib"):
             rules = list(self.catalogue.lookup("tensorflow.contrib"))
         if not rules:
-            return False
+            return ()
         span = self.text.span_of(node)
-        covered = False
+        cover: list[Finding] = []
         for rule in rules:
             # Its target is shown as the import statement the fix writes.
             finding = self.findings.add(
@@ -216,8 +229,8 @@ class Matcher:
                 import_local=local,
             )
             if finding is not None and finding.fix is not None and finding.fix.kind == "rename":
-                covered = True
-        return covered
+                cover.append(finding)
+        return tuple(cover)
 
     def check_import_coverage(
         self, node: ast.Import | ast.ImportFrom, qualified: str, module: str

@@ -197,8 +197,8 @@ class ModuleWalker:
             if qualified == COMPAT_V1 and at_module:
                 program.note_compat_import(self.findings, self.text.span_of(node), local)
             self.facts.note(canonical(qualified)[0], node.lineno, scopes.at_import_time())
-            covered = self.matcher.check_import(node, local, qualified, module)
-            scopes.bind(local, Binding(qualified, covered=covered))
+            cover = self.matcher.check_import(node, local, qualified, module)
+            scopes.bind(local, Binding(qualified, covered=bool(cover), cover=cover))
 
     def visit_assign(self, node: ast.Assign) -> None:
         if all(isinstance(target, ast.Name) for target in node.targets):
@@ -337,7 +337,8 @@ class ModuleWalker:
             if binding is not None and binding.qualified is not None:
                 qualified = ".".join([binding.qualified, *chain_attrs(chain)])
                 covered = binding.covered or self.policy.renames_module(qualified)
-                return Binding(qualified, covered=covered)
+                cover = binding.cover if len(chain) == 1 else ()  # `L = cl`: `L` is `cl`
+                return Binding(qualified, covered=covered, cover=cover)
             if binding is not None and binding.value_type is not None and len(chain) == 1:
                 return binding
             return NOT_TF
