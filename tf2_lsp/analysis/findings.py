@@ -15,6 +15,8 @@ from tf2_lsp.model import AnchorKind, CallEdit, Finding
 from tf2_lsp.text import Span
 from tf2_lsp.transforms.registry import transform_target
 
+LEGACY_KERAS_RULE = "TF933"
+
 
 class Findings:
     """`found` in the order reported; `statement` is the statement the walk is in."""
@@ -125,6 +127,37 @@ class Findings:
         """A use of a name bound by the statement `binding` reports: the same rule and fix
         (it rewrites that statement), underlined at the use."""
         self.found.append(replace(binding, span=span))
+
+    def add_legacy_keras(self, symbol: str, written: str, span: Span, native: str | None) -> None:
+        """`written` (on tf.compat.v1) needs Keras 2 in the target TF; `native`: the Keras 3
+        form a native port writes, if there is one."""
+        rule = self.catalogue.by_code.get(LEGACY_KERAS_RULE)
+        if rule is None:
+            return
+        alias = self.scopes.tf_alias()
+        path = (
+            f"`{through_tensorflow(native, alias)}` (Keras 3)"
+            if native
+            else f"Keras 3 (`{alias}.keras.layers`)"
+        )
+        message = rule.message.format(
+            symbol=written, qualified=symbol, target=path, why=self.target_version, tf=alias
+        )
+        self.found.append(
+            Finding(
+                rule=rule,
+                message=tidy(message),
+                severity=self.policy.severity(rule),
+                symbol=symbol,
+                written=written,
+                span=span,
+                anchor=span,
+                anchor_kind="reference",
+                statement=self.statement,
+                fix=None,
+                compat=True,
+            )
+        )
 
     def add_unknown(self, written: str, span: Span, missing: coverage.Missing) -> None:
         """A name under TensorFlow that the target version does not have (no rule explains it)."""

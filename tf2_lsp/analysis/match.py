@@ -17,9 +17,10 @@ from tf2_lsp.analysis.nodes import SourceText, chain_attrs
 from tf2_lsp.analysis.resolve import canonical, canonical_for_rules, is_tf2_namespace
 from tf2_lsp.analysis.scopes import Scopes
 from tf2_lsp.catalogue.api import Api
-from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.catalogue.rules import Catalogue, Rule
 from tf2_lsp.model import Binding, Finding
 from tf2_lsp.transforms import dimension, type_comparison
+from tf2_lsp.transforms.registry import transform_target
 
 
 class Matcher:
@@ -147,6 +148,8 @@ class Matcher:
             return False
         policy = self.findings.policy
         gone = compat and any(policy.compat_target_gone(rule, name) for rule in matched)
+        if gone and not covered and self.check_legacy_keras(node, name, written, matched):
+            return True
         if compat and self.api is not None and not covered and not gone:
             # compat.v1 code that a rule calls fine may still be gone from the target's
             # compat.v1 (tf.compat.v1.estimator from 2.16).
@@ -183,6 +186,37 @@ class Matcher:
                 self.findings.add(rule, name, written, span, span, "reference", compat)
         return True
 
+    def check_legacy_keras(
+        self, node: ast.AST, name: str, written: str, matched: tuple[Rule, ...]
+    ) -> bool:
+        """Code on tf.compat.v1 that needs Keras 2 in the target TF (`tf.compat.v1.layers`):
+        TF933 says so and names the native path; True when reported. At the native level a
+        rule with a native fix reports it instead, with that fix."""
+        policy = self.findings.policy
+        keras2 = [rule for rule in matched if policy.keras2_only(rule)]
+        if not keras2:
+            return False
+        if policy.level == "native" and any(f.level == "native" for r in keras2 for f in r.fixes):
+            return False
+        span = self.text.span_of(node)
+        self.findings.add_legacy_keras(name, written, span, self.native_keras_path(name, keras2))
+        return True
+
+    def native_keras_path(self, name: str, rules: list[Rule]) -> str | None:
+        """What a native port writes for `name`: a rule's native target, else the Keras 3
+        class of the same name when the target version has it."""
+        for rule in rules:
+            fix = next((f for f in rule.fixes if f.level == "native"), None)
+            if fix is not None:
+                target = fix.target_for(name) or transform_target(fix.transform, name)
+                if target:
+                    return target
+        last = name.rpartition(".")[2]
+        keras = f"keras.layers.{last}"
+        if self.api is not None and last[:1].isupper() and keras in self.api.v2.names:
+            return f"tensorflow.{keras}"
+        return None
+
     # -- imports -------------------------------------------------------------------------------
 
     def check_import(
@@ -204,6 +238,10 @@ class Matcher:
             return ()  # `import tensorflow.contrib.slim` binds `tensorflow`; uses are checked
         name, compat = canonical_for_rules(qualified)
         matched = self.catalogue.lookup(name)
+        policy = self.findings.policy
+        gone = compat and any(policy.compat_target_gone(rule, name) for rule in matched)
+        if gone and self.check_legacy_keras(node, name, local, tuple(matched)):
+            return ()
         rules = [r for r in matched if r.match in ("reference", "import")]
         # An imported symbol whose rules judge calls: the import itself takes the rename.
         rename_only = not rules and not compat
