@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from tf2_lsp.analysis import program
-from tf2_lsp.analysis.calls import CallVerdict, call_map_problem
+from tf2_lsp.analysis.calls import CallVerdict, binding_problem, call_map_problem
 from tf2_lsp.analysis.conditions import changed_argument
 from tf2_lsp.analysis.findings import Findings
 from tf2_lsp.analysis.nodes import SourceText
@@ -25,6 +25,8 @@ from tf2_lsp.catalogue.rules import Catalogue, Fix, Rule
 from tf2_lsp.model import ReceiverCandidate
 from tf2_lsp.text import Span
 from tf2_lsp.transforms.registry import TRANSFORMS
+
+UNBOUND_CALL_RULE = "TF993"
 
 
 class CallMatcher:
@@ -62,6 +64,7 @@ class CallMatcher:
         qualified = self.scopes.qualified_name(node.func)
         if qualified is not None and not is_tf2_namespace(qualified):
             name, compat = canonical_for_rules(qualified)
+            unbound = self.check_binding(node, name)
             covered = self.scopes.covered(node.func)
             for rule in self.catalogue.lookup(name):
                 if rule.match != "call":
@@ -71,11 +74,28 @@ class CallMatcher:
                     fix = rule.fix_for(self.policy.level)
                 if covered and fix is not None and fix.kind == "rename":
                     continue  # the import's rename already fixes this call
+                if unbound and fix is not None and fix.kind == "arguments":
+                    continue  # its arguments fit no signature (TF993): none can be mapped
                 if self.check_call(node, rule, name, compat):
                     break
         elif isinstance(node.func, ast.Attribute):
             self.facts.note_method_call(node.func.value, node.func.attr)
             self.check_method(node, node.func)
+
+    def check_binding(self, node: ast.Call, name: str) -> bool:
+        """A call of a TensorFlow function that binds to no signature it ever had (TF993);
+        True when what it passes fits none (its arguments cannot be mapped either)."""
+        versions = self.policy.all_signatures()
+        problem = binding_problem(node, name, versions)
+        rule = self.catalogue.by_code.get(UNBOUND_CALL_RULE)
+        if problem is None or rule is None:
+            return False
+        span = self.text.span_of(node.func)
+        self.findings.add(
+            rule, name, self.text.text_of(node.func), span, span, "call", False, why=problem
+        )
+        # Only a required argument left out: what is passed can still be mapped.
+        return binding_problem(node, name, versions, required=False) is not None
 
     def check_method(self, node: ast.Call, func: ast.Attribute) -> None:
         if func.attr not in self.catalogue.last_names:
