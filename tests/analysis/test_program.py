@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tf2_lsp.analysis.detect import detect
@@ -164,3 +166,81 @@ def test_graph_as_default_is_an_information_finding(catalogue: Catalogue) -> Non
     assert found == [(3, "information"), (5, "information")]
     not_a_graph = TF + "with strategy.scope():\n    pass\nwith policy.as_default():\n    pass\n"
     assert [f for f in detect(not_a_graph, catalogue).findings if f.code == "TF811"] == []
+
+
+GRAPH_TEST = (
+    "class NetTest(BaseTest):\n    def testRun(self):\n"
+    "        x = tf.placeholder(tf.float32)\n        tf.Session().run(x)\n"
+    "\nif __name__ == '__main__':\n    tf.test.main()\n"
+)
+AFTER_IMPORTS = "tf.compat.v1.disable_v2_behavior()\n"
+
+
+def fixed_file(path: str, source: str, catalogue: Catalogue) -> str:
+    options = Settings().for_file(path)
+    outcome = fix_all(source, catalogue, options, wanted=lambda f: f.code == "TF801")
+    assert outcome.error is None
+    return outcome.source
+
+
+@pytest.mark.parametrize(
+    "name", ["tests/net.py", "pkg/net_test.py", "test_net.py", "tests/unit/net.py", "conftest.py"]
+)
+def test_a_test_file_by_name_gets_the_call_after_its_imports(
+    name: str, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    head = TF + "from tests.base import BaseTest\n"
+    source = fixed_file(str(tmp_path / name), head + GRAPH_TEST, catalogue)
+    assert source.startswith(head + AFTER_IMPORTS)  # where pytest runs it too
+
+
+def test_a_script_by_name_keeps_the_call_in_its_main_block(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    head = TF + "from tests.base import BaseTest\n"
+    source = fixed_file(str(tmp_path / "tests_runner" / "net.py"), head + GRAPH_TEST, catalogue)
+    assert AFTER_IMPORTS not in source.split("if __name__")[0]
+
+
+@pytest.mark.parametrize(
+    ("imports", "base_file", "base_source"),
+    [
+        (
+            "from tests.base import BaseTest\n",
+            "tests/base.py",
+            "import unittest\n\nclass BaseTest(unittest.TestCase):\n    pass\n",
+        ),
+        (
+            "from .helpers import BaseTest\n",
+            "src/helpers.py",
+            "from .core import Core\n\nclass BaseTest(Core):\n    pass\n",
+        ),
+        ("from tests import base\n", "tests/base.py", "class BaseTest(tf.test.TestCase): pass\n"),
+    ],
+)
+def test_a_base_class_from_another_project_file_makes_a_test_module(
+    imports: str, base_file: str, base_source: str, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    (tmp_path / base_file).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / base_file).write_text(base_source)
+    (tmp_path / "src" / "core.py").parent.mkdir(exist_ok=True)
+    (tmp_path / "src" / "core.py").write_text(
+        "from absl.testing import absltest\nclass Core(absltest.TestCase): pass\n"
+    )
+    body = (
+        GRAPH_TEST if "BaseTest" in imports else GRAPH_TEST.replace("(BaseTest)", "(base.BaseTest)")
+    )
+    head = TF + imports
+    source = fixed_file(str(tmp_path / "src" / "net.py"), head + body, catalogue)
+    assert source.startswith(head + AFTER_IMPORTS)
+
+
+def test_a_base_class_that_is_no_test_case_leaves_a_script(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "base.py").write_text("class BaseTest(object):\n    pass\n")
+    head = TF + "from tools.base import BaseTest\n"
+    source = fixed_file(str(tmp_path / "tools" / "net.py"), head + GRAPH_TEST, catalogue)
+    assert not source.startswith(head + AFTER_IMPORTS)
+    assert "    tf.compat.v1.disable_v2_behavior()\n" in source

@@ -8,8 +8,11 @@ alone leaves resource variables on, and real models' tests fail with it).
 
 The call changes TensorFlow's mode for the whole process, so where it goes matters:
 
-* a test module (unittest/`tf.test.TestCase` classes, pytest `test_*` functions): at module
-  level right after the imports, since test runners import the module and never run `__main__`;
+* a test module (by its file name: `test_*.py`, `*_test.py`, `conftest.py`, a file in
+  `tests/`; or by its contents: unittest/`tf.test.TestCase` classes, also through base classes
+  imported from the project's other files (tf2_lsp.analysis.project_classes), pytest `test_*`
+  functions): at module level right after the imports, since test runners import the module
+  and never run `__main__`;
 * a script (`if __name__ == "__main__":`): as the first statement of that block, so that a
   library that merely has such a block does not flip the mode for everyone who imports it. When
   the module builds graph pieces at import time (a module-level placeholder), the block runs
@@ -24,8 +27,10 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Literal
 
+from tf2_lsp.analysis.project_classes import derives_from_test_case
 from tf2_lsp.text import Span
 from tf2_lsp.transforms.program_opt_out import DISABLE_V2
 
@@ -128,9 +133,25 @@ def graph_signals(facts: ProgramFacts, tree: ast.Module) -> list[tuple[str, int,
     return signals
 
 
-def module_kind(tree: ast.Module) -> tuple[ModuleKind, ast.If | None]:
+def is_test_file(path: str) -> bool:
+    """A file test runners collect by its name: `test_*.py`, `*_test.py`, `conftest.py`, or
+    a Python file in a `tests`/`test` directory (or one level below it: `tests/unit/`; the
+    directories further up are the machine's, not the project's)."""
+    parts = PurePath(path.replace("\\", "/")).parts
+    if not parts:
+        return False
+    name = parts[-1]
+    stem = name.removesuffix(".py")
+    if stem != name and (stem.startswith("test_") or stem.endswith("_test") or stem == "conftest"):
+        return True
+    return stem != name and any(part in ("tests", "test") for part in parts[-3:-1])
+
+
+def module_kind(tree: ast.Module, path: str = "") -> tuple[ModuleKind, ast.If | None]:
     """What the module is, and its `if __name__ == "__main__":` block if it has one."""
     main = next((s for s in tree.body if isinstance(s, ast.If) and _is_main_test(s.test)), None)
+    if path and is_test_file(path):
+        return "test", main
     for statement in tree.body:
         if isinstance(statement, ast.ClassDef) and any(_is_test_case(b) for b in statement.bases):
             return "test", main
@@ -138,6 +159,8 @@ def module_kind(tree: ast.Module) -> tuple[ModuleKind, ast.If | None]:
             statement.name.startswith("test_") or statement.name == "test"
         ):
             return "test", main
+    if path and derives_from_test_case(tree, path, _is_test_case):
+        return "test", main
     if main is not None:
         return "script", main
     return "library", None
@@ -152,7 +175,7 @@ def check_program(walker: ModuleWalker, tree: ast.Module) -> None:
     signals = graph_signals(facts, tree)
     if not signals:
         return
-    kind, main = module_kind(tree)
+    kind, main = module_kind(tree, walker.options.file)
     span = walker.text.span_of(first_import)
     findings = walker.findings
     findings.statement = (walker.imports_end, walker.imports_end)
