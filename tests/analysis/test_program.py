@@ -244,3 +244,33 @@ def test_a_base_class_that_is_no_test_case_leaves_a_script(
     source = fixed_file(str(tmp_path / "tools" / "net.py"), head + GRAPH_TEST, catalogue)
     assert not source.startswith(head + AFTER_IMPORTS)
     assert "    tf.compat.v1.disable_v2_behavior()\n" in source
+
+
+LIBRARY = (
+    "import tensorflow as tf\n\ndef evaluate():\n    x = tf.placeholder(tf.float32, [2])\n"
+    "    with tf.Session() as sess:\n        return sess.run(x * 2, {x: [1.0, 2.0]})\n"
+)
+DRIVER = "import tensorflow as tf\n\nfrom mylib import model\n\ndef test_evaluate():\n"
+DRIVER += "    assert model.evaluate()[1] == 4.0\n"
+
+
+def test_a_test_that_drives_a_graph_mode_library_of_the_project_gets_the_call(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    (tmp_path / "mylib").mkdir()
+    (tmp_path / "mylib" / "model.py").write_text(LIBRARY)
+    source = fixed_file(str(tmp_path / "tests" / "test_model.py"), DRIVER, catalogue)
+    head = "import tensorflow as tf\n\nfrom mylib import model\n"
+    assert source.startswith(head + AFTER_IMPORTS)
+    # The library itself only gets its note, and a script driving it is left to its own block.
+    assert fixed_file(str(tmp_path / "run.py"), DRIVER, catalogue) == DRIVER
+
+
+def test_a_test_that_drives_an_eager_library_is_left_alone(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    (tmp_path / "mylib").mkdir()
+    (tmp_path / "mylib" / "model.py").write_text(
+        "import tensorflow as tf\n\ndef evaluate():\n    return tf.constant([1.0, 4.0])\n"
+    )
+    assert fixed_file(str(tmp_path / "tests" / "test_model.py"), DRIVER, catalogue) == DRIVER

@@ -26,11 +26,12 @@ them.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Literal
 
-from tf2_lsp.analysis.project_classes import derives_from_test_case
+from tf2_lsp.analysis.project_classes import derives_from_test_case, imported_project_files
 from tf2_lsp.text import Span
 from tf2_lsp.transforms.program_opt_out import DISABLE_V2
 
@@ -166,16 +167,27 @@ def module_kind(tree: ast.Module, path: str = "") -> tuple[ModuleKind, ast.If | 
     return "library", None
 
 
-def check_program(walker: ModuleWalker, tree: ast.Module) -> None:
-    """Add the whole-program findings (TF801 with its fix, or TF810) to `walker`."""
+def check_program(
+    walker: ModuleWalker, tree: ast.Module, builds_graphs: Callable[[str], bool] | None = None
+) -> None:
+    """Add the whole-program findings (TF801 with its fix, or TF810) to `walker`.
+
+    `builds_graphs(path)`: whether the project's module at `path` builds TF1 graphs (a test
+    file that only drives such a library needs the opt-out as much as one that builds graphs).
+    """
     facts = walker.facts
     first_import = walker.first_tf_import
     if facts.disables_v2 or first_import is None or not walker.imports_end:
         return
     signals = graph_signals(facts, tree)
+    path = walker.options.file
+    if not signals and builds_graphs is not None and path and is_test_file(path):
+        library = next((f for f in imported_project_files(tree, path) if builds_graphs(f)), None)
+        if library is not None:
+            signals = [(f"graph-mode library {library}", 0, False)]
     if not signals:
         return
-    kind, main = module_kind(tree, walker.options.file)
+    kind, main = module_kind(tree, path)
     span = walker.text.span_of(first_import)
     findings = walker.findings
     findings.statement = (walker.imports_end, walker.imports_end)

@@ -20,6 +20,7 @@ from pathlib import Path
 MAX_DEPTH = 4  # base classes followed through at most this many files
 MAX_PARENTS = 6  # directories above a module searched for an absolute import's package
 MAX_BYTES = 2_000_000  # a larger file is not a test base class's home
+MAX_IMPORTS = 20  # project modules of one test module asked whether they build graphs
 
 BaseTest = Callable[[ast.expr], bool]  # does this base expression name a TestCase itself?
 
@@ -44,6 +45,39 @@ def derives_from_test_case(
         for bases in here.classes.values()
         for base in bases
     )
+
+
+def imported_project_files(tree: ast.Module, path: str) -> list[str]:
+    """The files of the project that the module at `path` imports at its top level (a name
+    imported from a module counts for that module; a module imported by name for itself)."""
+    found: list[str] = []
+    for statement in tree.body:
+        if isinstance(statement, ast.ImportFrom):
+            module = statement.module or ""
+            candidates = [(module, statement.level)] + [
+                (f"{module}.{a.name}" if module else a.name, statement.level)
+                for a in statement.names
+                if a.name != "*"
+            ]
+        elif isinstance(statement, ast.Import):
+            candidates = [(a.name, 0) for a in statement.names]
+        else:
+            continue
+        for dotted, level in candidates:
+            if dotted.split(".", 1)[0] in _NOT_PROJECT:
+                continue
+            file = _find_module(dotted, level, path)
+            if file is not None and file != path and file not in found:
+                found.append(file)
+            if len(found) >= MAX_IMPORTS:
+                return found
+    return found
+
+
+# Packages no project file stands for: never looked for on disk.
+_NOT_PROJECT = frozenset(
+    {"tensorflow", "numpy", "absl", "unittest", "os", "sys", "pytest", "tf_slim", "tf_keras"}
+)
 
 
 def _is_test_base(
