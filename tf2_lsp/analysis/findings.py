@@ -76,7 +76,8 @@ class Findings:
             message += f": {why}"
             if fix_override is not None:
                 message += f"; `{shown}` keeps TF1 behaviour"
-        if compat:
+        if compat and rule.severity != "information":
+            # (An information note keeps its own words: it is about the compat code itself.)
             severity = "information"
             message = f"`{written}` runs through tf.compat.v1; the idiomatic TF2 form is available"
             if named:

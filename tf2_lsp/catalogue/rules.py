@@ -66,6 +66,7 @@ class CallCheck:
     functions: tuple[str, ...] = ()
     default_differs: Mapping[str, str] = field(default_factory=dict)
     refuse: bool = False
+    lacks: tuple[str, ...] = ()  # reported when none of these is passed (one-argument forms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,7 +342,16 @@ _RULE_KEYS = {
 }
 _FIX_KEYS = {"level", "safety", "kind", "to", "arguments", "transform"}
 _ARG_KEYS = {"rename", "remove", "v1", "v2", "keep", "default_differs", "convert"}
-_CHECK_KEYS = {"v1", "passes", "keep", "changes", "functions", "default_differs", "refuse"}
+_CHECK_KEYS = {
+    "v1",
+    "passes",
+    "keep",
+    "changes",
+    "functions",
+    "default_differs",
+    "refuse",
+    "lacks",
+}
 CONVERSIONS = ("one_minus",)  # value conversions the call model can write
 _EXAMPLE_KEYS = {"before", "after", "level", "unsafe", "prelude"}
 
@@ -448,6 +458,7 @@ class _Reader:
             functions=self.strings(raw, code, f"{where}.functions", key="functions"),
             default_differs=self.name_table(raw, code, where, "default_differs"),
             refuse=self.boolean(raw, code, "refuse", default=False),
+            lacks=self.strings(raw, code, f"{where}.lacks", key="lacks"),
         )
 
     def literal_table(
