@@ -96,3 +96,33 @@ def test_exact_type_test(catalogue: Catalogue) -> None:
     matcher.scopes.bind("type", NOT_TF)  # a rebound `type` is not the builtin
     matcher.check_compare(node)
     assert len(matcher.findings.found) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "y = apply(tf.reduce_sum, x, reduction_indices=[1])\n",
+        "ops = [tf.reduce_max, tf.sqrt]\n",
+        "y = helper(fn=tf.nn.softmax)\n",
+    ],
+)
+def test_a_function_whose_signature_changed_passed_as_a_value_keeps_tf1(
+    body: str, catalogue: Catalogue
+) -> None:
+    [finding] = findings(TF + body, catalogue)
+    assert finding.fix is not None and finding.fix.safety == "safe"
+    assert finding.target is not None and finding.target.startswith("tensorflow.compat.v1.")
+    assert "passed as a value" in finding.message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "f = tf.reduce_sum\n",  # an alias: its calls are judged
+        "ok = isinstance(v, tf.Variable)\n",  # a class: TF2's class is meant
+        "ops = [tf.sqrt, tf.exp]\n",  # signatures unchanged
+        "y = tf.reduce_sum(x)\n",
+    ],
+)
+def test_values_that_keep_their_meaning_are_not_reported(body: str, catalogue: Catalogue) -> None:
+    assert findings(TF + body, catalogue) == []

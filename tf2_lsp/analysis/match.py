@@ -179,12 +179,52 @@ class Matcher:
                         self.findings.add(
                             rule, name, written, span, span, "reference", compat, rename_only=True
                         )
+                        break
+                else:
+                    self.check_function_value(node, name, written, matched)
             return True
         span = self.text.span_of(node)
         for rule in rules:
             if not self.calls.check_called_rename(node, rule, name, written, compat):
                 self.findings.add(rule, name, written, span, span, "reference", compat)
         return True
+
+    def check_function_value(
+        self, node: ast.expr, name: str, written: str, matched: tuple[Rule, ...]
+    ) -> None:
+        """A TF1 function whose signature changed, passed as a value (`reduce(tf.reduce_sum,
+        x, reduction_indices=[1])`): whoever calls it passes TF1's arguments, out of our sight,
+        so it keeps its TF1 form, `tf.compat.v1.<same>`. A plain alias (`f = tf.reduce_sum`)
+        is not a value here: its calls are judged through it."""
+        if id(node) in self.alias_values or name.rpartition(".")[2][:1].isupper():
+            return  # an alias; or a class (`isinstance(v, tf.Variable)` means TF2's class)
+        rule = next(
+            (
+                r
+                for r in matched
+                if r.match == "call" and any(f.kind == "arguments" for f in r.fixes)
+            ),
+            None,
+        )
+        if rule is None:
+            return
+        policy = self.findings.policy
+        sigs = policy.signatures()
+        tf1, tf2 = sigs.tf1(name), sigs.target(name)
+        if tf1 is None or tf2 is None or tf1 == tf2:
+            return
+        span = self.text.span_of(node)
+        self.findings.add(
+            rule,
+            name,
+            written,
+            span,
+            span,
+            "reference",
+            False,
+            why="passed as a value, it is called with TF1's arguments where we cannot see them",
+            fix_override=policy.keep_tf1(name),
+        )
 
     def check_legacy_keras(
         self, node: ast.AST, name: str, written: str, matched: tuple[Rule, ...]
