@@ -85,7 +85,7 @@ class Findings:
         if policy.keras2_only(rule) and fix is not None and fix.level == "compat":
             severity = "error"  # the TF1 name fails in the target TF either way
             message += (
-                f" (from TensorFlow {rule.since} the tf.compat.v1 form needs the tf_keras package"
+                f" (from TensorFlow {rule.since} the fixed form needs the tf_keras package"
                 " and TF_USE_LEGACY_KERAS=1: unsafe fix)"
             )
         elif gone:

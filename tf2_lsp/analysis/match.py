@@ -22,6 +22,24 @@ from tf2_lsp.model import Binding, Finding
 from tf2_lsp.transforms import dimension, type_comparison
 from tf2_lsp.transforms.registry import transform_target
 
+KERAS_OPTIMIZER = "tensorflow.keras.optimizers.Optimizer"
+# The rule's key for a subclass of it written against the Keras 2 API (a pattern, not a name).
+KERAS2_OPTIMIZER_SUBCLASS = "tensorflow.keras.optimizers.Optimizer.__keras2_subclass__"
+# Methods only the Keras 2 (`optimizer_v2`) base class calls: a subclass defining one of them
+# was written for it.
+KERAS2_OPTIMIZER_METHODS = frozenset(
+    {
+        "get_updates",
+        "_create_slots",
+        "_prepare_local",
+        "_resource_apply_dense",
+        "_resource_apply_sparse",
+        "_resource_apply_sparse_duplicate_indices",
+        "_apply_dense",
+        "_apply_sparse",
+    }
+)
+
 
 class Matcher:
     def __init__(
@@ -42,10 +60,15 @@ class Matcher:
         self.facts = facts
         self.api = api  # the target version's names; None: not known, nothing is checked
         self.alias_values: set[int] = set()  # id() of values bound as a plain alias (`m = tf.x`)
+        self.class_bases: set[int] = set()  # id() of the base classes of class statements
 
     def note_alias_value(self, value: ast.expr) -> None:
         """`train = tf.train`: the value's uses are judged through the alias, not here."""
         self.alias_values.add(id(value))
+
+    def note_class_bases(self, node: ast.ClassDef) -> None:
+        """`class Init(tf.initializers.random_normal)`: its bases are subclassed, not passed."""
+        self.class_bases.update(id(base) for base in node.bases)
 
     # -- references ----------------------------------------------------------------------------
 
@@ -196,8 +219,11 @@ class Matcher:
         x, reduction_indices=[1])`): whoever calls it passes TF1's arguments, out of our sight,
         so it keeps its TF1 form, `tf.compat.v1.<same>`. A plain alias (`f = tf.reduce_sum`)
         is not a value here: its calls are judged through it."""
-        if id(node) in self.alias_values or name.rpartition(".")[2][:1].isupper():
-            return  # an alias; or a class (`isinstance(v, tf.Variable)` means TF2's class)
+        subclassed = id(node) in self.class_bases
+        if id(node) in self.alias_values:
+            return
+        if name.rpartition(".")[2][:1].isupper() and not subclassed:
+            return  # a class as a value (`isinstance(v, tf.Variable)`) means TF2's class
         rule = next(
             (
                 r
@@ -222,9 +248,41 @@ class Matcher:
             span,
             "reference",
             False,
-            why="passed as a value, it is called with TF1's arguments where we cannot see them",
+            why=(
+                "subclassed: TF2's class of this name takes other arguments, and the subclass "
+                "passes TF1's to it"
+                if subclassed
+                else "passed as a value, it is called with TF1's arguments where we cannot see them"
+            ),
             fix_override=policy.keep_tf1(name),
         )
+
+    def check_class(self, node: ast.ClassDef) -> None:
+        """A subclass written against the Keras 2 optimizer API (`get_updates`,
+        `_create_slots`, `_resource_apply_dense`) of `tf.keras.optimizers.Optimizer`, which is
+        another class since TF 2.11: its base becomes the legacy optimizer it was written for."""
+        methods = {
+            statement.name
+            for statement in node.body
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        if not methods & KERAS2_OPTIMIZER_METHODS:
+            return
+        for base in node.bases:
+            qualified = self.scopes.qualified_name(base)
+            if qualified is None or canonical(qualified)[0] != KERAS_OPTIMIZER:
+                continue
+            span = self.text.span_of(base)
+            for rule in self.catalogue.exact.get(KERAS2_OPTIMIZER_SUBCLASS, ()):
+                self.findings.add(
+                    rule,
+                    KERAS2_OPTIMIZER_SUBCLASS,
+                    self.text.text_of(base),
+                    span,
+                    span,
+                    "reference",
+                    False,
+                )
 
     def check_legacy_keras(
         self, node: ast.AST, name: str, written: str, matched: tuple[Rule, ...]

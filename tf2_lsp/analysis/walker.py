@@ -288,8 +288,10 @@ class ModuleWalker:
                 self.visit(arg.annotation)
 
     def visit_class(self, node: ast.ClassDef) -> None:
+        self.matcher.note_class_bases(node)
         for expression in (*node.decorator_list, *node.bases, *node.keywords):
             self.visit(expression)
+        self.matcher.check_class(node)
         saved = self.scopes.current
         self.scopes.current = Scope("class", saved)
         self.visit_body(node.body)
