@@ -274,3 +274,34 @@ def test_a_test_that_drives_an_eager_library_is_left_alone(
         "import tensorflow as tf\n\ndef evaluate():\n    return tf.constant([1.0, 4.0])\n"
     )
     assert fixed_file(str(tmp_path / "tests" / "test_model.py"), DRIVER, catalogue) == DRIVER
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "v = tf.Variable(1.0)\ny = sess.run(v * 2, feed_dict={v: 5.0})\n",
+            "v = tf.compat.v1.Variable(1.0)\ny = sess.run(v * 2, feed_dict={v: 5.0})\n",
+        ),
+        (
+            "class M:\n    def __init__(self):\n        self.w = tf.Variable(1.0)\n"
+            "def go(sess, m):\n    return sess.run(m.w * 2, {m.w: 3.0})\n",
+            "class M:\n    def __init__(self):\n        self.w = tf.compat.v1.Variable(1.0)\n"
+            "def go(sess, m):\n    return sess.run(m.w * 2, {m.w: 3.0})\n",
+        ),
+        (
+            "v = tf.Variable(1.0, expected_shape=[])\ny = sess.run(v, {v: 5.0})\n",
+            "v = tf.compat.v1.Variable(1.0, expected_shape=[])\ny = sess.run(v, {v: 5.0})\n",
+        ),
+    ],
+)
+def test_a_fed_variable_keeps_tf1s_class(before: str, after: str, catalogue: Catalogue) -> None:
+    options = Settings()
+    assert "TF814" in [f.code for f in detect(TF + before, catalogue, options).findings]
+    assert fix_all(TF + before, catalogue, options).source == TF + after
+
+
+def test_a_variable_that_is_not_fed_stays_tf2(catalogue: Catalogue) -> None:
+    source = TF + "v = tf.Variable(1.0)\nx = tf.compat.v1.placeholder(tf.float32)\n"
+    source += "y = sess.run(v * x, feed_dict={x: 5.0})\n"
+    assert "TF814" not in [f.code for f in detect(source, catalogue).findings]

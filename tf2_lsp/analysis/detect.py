@@ -60,6 +60,7 @@ def detect(
         # Python's own parser gives up on pathologically nested code the same way.
         return Detection([], syntax_error=SyntaxError("code is nested too deeply to analyse"))
     program.check_program(walker, tree, partial(_builds_graphs, catalogue=catalogue))
+    program.check_fed_variables(walker)
     return finish_detection(walker, tree.body)
 
 

@@ -95,6 +95,22 @@ class ProgramFacts:
     disables_v2: bool = False
 
     sessions: list[tuple[str, int, bool]] = field(default_factory=list)
+    # `v = tf.Variable(...)`: (target as written, the call, its statement's lines)
+    variables: list[tuple[str, ast.Call, tuple[int, int]]] = field(default_factory=list)
+    fed: set[str] = field(default_factory=set)  # keys of feed dicts, as written (`v`, `self.v`)
+
+    def note_variable(self, target: ast.expr, call: ast.Call, statement: tuple[int, int]) -> None:
+        if isinstance(target, (ast.Name, ast.Attribute)):
+            self.variables.append((ast.unparse(target), call, statement))
+
+    def note_feeds(self, call: ast.Call) -> None:
+        """The keys of a feed dict: `feed_dict={...}`, or the second argument of `.run`."""
+        feeds = [k.value for k in call.keywords if k.arg == "feed_dict"]
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "run" and len(call.args) > 1:
+            feeds.append(call.args[1])
+        for feed in feeds:
+            if isinstance(feed, ast.Dict):
+                self.fed.update(ast.unparse(key) for key in feed.keys if key is not None)
 
     def note(self, name: str, line: int, import_time: bool) -> None:
         if name in GRAPH_SIGNALS:
@@ -263,3 +279,36 @@ def note_compat_import(findings: Findings, span: Span, local: str) -> None:
     if rule is None or any(f.rule is rule for f in findings.found):
         return
     findings.add(rule, "tensorflow.compat.v1", local, span, span, "program", False)
+
+
+FED_VARIABLE_RULE = "TF814"
+FED_VARIABLE = "tensorflow.Variable.__fed__"  # the rule's key: a pattern, not a name
+
+
+def check_fed_variables(walker: ModuleWalker) -> None:
+    """`v = tf.Variable(...)` fed through a feed dict (`sess.run(y, {v: 5.0})`): TF2's class
+    makes a resource variable even after `disable_v2_behavior()`, and feeding one fails
+    (uninitialized value); `tf.compat.v1.Variable` makes TF1's reference variable (TF814)."""
+    facts = walker.facts
+    rule = walker.catalogue.by_code.get(FED_VARIABLE_RULE)
+    if rule is None or not facts.fed or not facts.variables:
+        return
+    fed_attributes = {key.rpartition(".")[2] for key in facts.fed if "." in key}
+    findings = walker.findings
+    for target, call, statement in facts.variables:
+        attribute = target.rpartition(".")[2] if "." in target else None
+        if target not in facts.fed and attribute not in fed_attributes:
+            continue
+        span = walker.text.span_of(call.func)
+        saved, findings.statement = findings.statement, statement
+        findings.add(
+            rule,
+            FED_VARIABLE,
+            walker.text.text_of(call.func),
+            span,
+            span,
+            "reference",
+            False,
+            why=f"`{target}` is fed through a feed dict",
+        )
+        findings.statement = saved

@@ -205,6 +205,9 @@ class ModuleWalker:
             self.matcher.note_alias_value(node.value)  # its uses are judged through the alias
         self.visit(node.value)
         alias = self.alias_of(node.value)
+        if isinstance(node.value, ast.Call) and self.is_tf2_variable(node.value):
+            for target in node.targets:
+                self.facts.note_variable(target, node.value, self.findings.statement)
         for target in node.targets:
             if isinstance(target, ast.Name):
                 self.scopes.bind(target.id, alias)
@@ -361,7 +364,12 @@ class ModuleWalker:
             return
         self.matcher.check_chain(node, chain, base)
 
+    def is_tf2_variable(self, call: ast.Call) -> bool:
+        """`tf.Variable(...)`, TF2's class (not `tf.compat.v1.Variable`)."""
+        return self.scopes.qualified_name(call.func) == "tensorflow.Variable"
+
     def visit_call(self, node: ast.Call) -> None:
+        self.facts.note_feeds(node)
         self.calls.note_call(node)
         self.visit(node.func)
         for argument in node.args:
