@@ -462,12 +462,16 @@ def _binding_problem(
     required: bool,
 ) -> str | None:
     # Cached: a module calls the same functions the same way many times over.
+    # A class may take keywords its `__init__` does not list (`tf.Variable`'s metaclass hands
+    # them to variable creators): only its positions and required arguments are judged.
+    is_class = symbol.rpartition(".")[2][:1].isupper()
     problem = None
     for sigs in versions:
         for signature in (sigs.tf1(symbol), sigs.target(symbol)):
             if signature is None:
                 continue
-            why = signature.bind(positional, keywords, None if required else ())
+            passed = [k for k in keywords if signature.param(k)] if is_class else keywords
+            why = signature.bind(positional, passed, None if required else ())
             if why is None:
                 return None
             problem = problem or why
