@@ -65,6 +65,8 @@ class CallMatcher:
         if qualified is not None and not is_tf2_namespace(qualified):
             name, compat = canonical_for_rules(qualified)
             unbound = self.check_binding(node, name)
+            if compat and name == program.DISABLES_V2_NAME:
+                self.check_disable_v2(node)
             covered = self.scopes.covered(node.func)
             for rule in self.catalogue.lookup(name):
                 if rule.match != "call":
@@ -81,6 +83,17 @@ class CallMatcher:
         elif isinstance(node.func, ast.Attribute):
             self.facts.note_method_call(node.func.value, node.func.attr)
             self.check_method(node, node.func)
+
+    def check_disable_v2(self, node: ast.Call) -> None:
+        """`tf.compat.v1.disable_v2_behavior()` in code meant to become TF2 (native level):
+        an information note (TF813) that it switches the whole process back to TF1."""
+        rule = self.catalogue.by_code.get(program.DISABLE_V2_LEFT_RULE)
+        if rule is None or self.policy.level != "native":
+            return
+        span = self.text.span_of(node.func)
+        self.findings.add(
+            rule, program.DISABLE_V2_LEFT, self.text.text_of(node.func), span, span, "call", False
+        )
 
     def check_binding(self, node: ast.Call, name: str) -> bool:
         """A call of a TensorFlow function that binds to no signature it ever had (TF993);

@@ -76,7 +76,11 @@ GRAPH_SIGNALS = frozenset(
 SESSIONS = frozenset({"tensorflow.Session", "tensorflow.InteractiveSession"})
 # `tf.gradients` is fine inside `tf.function`; everywhere else it needs a graph.
 _NEEDS_OUTSIDE_FUNCTION = frozenset({"tensorflow.gradients"})
-DISABLES_V2 = frozenset({"tensorflow.disable_v2_behavior"})
+DISABLES_V2_NAME = "tensorflow.disable_v2_behavior"
+DISABLES_V2 = frozenset({DISABLES_V2_NAME})
+# The note on a `tf.compat.v1.disable_v2_behavior()` left in code at the native level.
+DISABLE_V2_LEFT_RULE = "TF813"
+DISABLE_V2_LEFT = "tensorflow.compat.v1.disable_v2_behavior.__left__"
 # tf.test.TestCase's graph-session helpers: `with self.test_session() as sess: sess.run(y)`.
 TEST_SESSION_METHODS = frozenset({"test_session", "session", "cached_session"})
 _ALWAYS_GRAPH_METHODS = frozenset({"test_session"})
