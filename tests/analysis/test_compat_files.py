@@ -63,3 +63,14 @@ def test_working_compat_code_gets_only_the_note_at_compat_level(catalogue: Catal
     source = V1 + "tf.logging.info('x')\n"
     assert codes(source, catalogue) == ["TF812"]
     assert "TF311" in codes(source, catalogue, level="native")  # the idiomatic rewrite
+
+
+def test_a_legacy_keras_reference_that_is_not_called_is_reported_at_native_level(
+    catalogue: Catalogue,
+) -> None:
+    source = "import tensorflow as tf\nfn = tf.compat.v1.layers.dense\n"
+    source += "y = tf.compat.v1.layers.dense(x, 3)\n"
+    found = [
+        (f.span.line, f.code) for f in detect(source, catalogue, Settings(level="native")).findings
+    ]
+    assert (2, "TF933") in found and (3, "TF931") in found and (3, "TF933") not in found

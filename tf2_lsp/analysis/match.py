@@ -289,13 +289,14 @@ class Matcher:
     ) -> bool:
         """Code on tf.compat.v1 that needs Keras 2 in the target TF (`tf.compat.v1.layers`):
         TF933 says so and names the native path; True when reported. At the native level a
-        rule with a native fix reports it instead, with that fix."""
+        call whose rule has a native fix is reported by that rule instead, with the fix."""
         policy = self.findings.policy
         keras2 = [rule for rule in matched if policy.keras2_only(rule)]
         if not keras2:
             return False
-        if policy.level == "native" and any(f.level == "native" for r in keras2 for f in r.fixes):
-            return False
+        native = any(f.level == "native" for r in keras2 for f in r.fixes)
+        if native and policy.level == "native" and self.calls.is_callee(node):
+            return False  # the call's own finding carries the native rewrite
         span = self.text.span_of(node)
         self.findings.add_legacy_keras(name, written, span, self.native_keras_path(name, keras2))
         return True
