@@ -108,6 +108,9 @@ class Binding:
     # Bound by an import of another (non-TensorFlow) module: its value is defined elsewhere,
     # so nothing here tells a string from a function.
     foreign: bool = False
+    # The findings whose fix renames the binding statement (`from tensorflow import
+    # InteractiveSession`): each use of the name is reported with that same fix.
+    cover: tuple[Finding, ...] = ()
 
 
 NOT_TF = Binding(None)

@@ -61,6 +61,9 @@ class Settings:
     debounce: int = 0
     # Attribute names of the settings the source set; not part of equality.
     explicit: frozenset[str] = field(default=frozenset(), compare=False)
+    # The absolute path of the file these settings are for ("": not known, say stdin), set by
+    # `for_file`; the file's name tells a test module apart. Not part of equality.
+    file: str = field(default="", compare=False)
 
     def wants(self, code: str) -> bool:
         if self.select and not matches(code, self.select):
@@ -77,10 +80,10 @@ class Settings:
 
     def for_file(self, path: str | None) -> Settings:
         """These settings for the file `path` (absolute): its per-file ignores added."""
-        if path is None or not self.per_file_ignores:
+        if path is None:
             return self
-        extra = ignored_codes(self.per_file_ignores, path)
-        return replace(self, ignore=self.ignore + extra) if extra else self
+        extra = ignored_codes(self.per_file_ignores, path) if self.per_file_ignores else ()
+        return replace(self, ignore=self.ignore + extra, file=path)
 
     def over(self, base: Settings) -> Settings:
         """`base` with the settings this source set explicitly replacing its own."""
@@ -207,7 +210,7 @@ _FIELDS: dict[str, tuple[str, str, Callable[[Any], Any]]] = {
     "per_file_ignores": ("per-file-ignores", "perFileIgnores", _per_file_ignores),
     "debounce": ("debounce", "debounce", _debounce),
 }
-assert set(_FIELDS) == {f.name for f in fields(Settings)} - {"explicit"}
+assert set(_FIELDS) == {f.name for f in fields(Settings)} - {"explicit", "file"}
 
 
 def _short_repr(value: Any) -> str:

@@ -37,13 +37,40 @@ def test_names_gone_from_the_targets_compat_v1_are_errors(catalogue: Catalogue) 
     assert "TF990" not in codes(source, catalogue, target_version="2.15")
 
 
-def test_keras_2_only_layers_keep_their_rule(catalogue: Catalogue) -> None:
+def test_keras_2_only_layers_are_reported_as_legacy_keras(catalogue: Catalogue) -> None:
     source = V1 + "layer = tf.keras.layers.CuDNNLSTM(3)\n"
     found = codes(source, catalogue)
-    assert "TF990" not in found and "TF535" in found
+    assert "TF990" not in found and "TF933" in found
+
+
+def test_converted_code_that_needs_legacy_keras_keeps_a_finding(catalogue: Catalogue) -> None:
+    source = (
+        "import tensorflow as tf\nfrom tensorflow.compat.v1 import layers\n"
+        "h = tf.compat.v1.layers.dense(x, 8)\n"
+        "cell = tf.compat.v1.nn.rnn_cell.BasicLSTMCell(64)\n"
+        "k = layers.conv2d(h, 3, 3)\n"
+    )
+    found = [f for f in detect(source, catalogue).findings if f.code == "TF933"]
+    assert [f.span.line for f in found] == [3, 4, 5]
+    assert "`tf.keras.layers.Dense` (Keras 3)" in found[0].message
+    assert "TF_USE_LEGACY_KERAS=1" in found[1].message and found[1].severity == "warning"
+    assert "`tf.keras.layers.Conv2D`" in found[2].message
+    assert all(f.fix is None for f in found)
+    assert codes(source, catalogue, target_version="2.15") == []  # tf.compat.v1 has them there
 
 
 def test_working_compat_code_gets_only_the_note_at_compat_level(catalogue: Catalogue) -> None:
     source = V1 + "tf.logging.info('x')\n"
     assert codes(source, catalogue) == ["TF812"]
     assert "TF311" in codes(source, catalogue, level="native")  # the idiomatic rewrite
+
+
+def test_a_legacy_keras_reference_that_is_not_called_is_reported_at_native_level(
+    catalogue: Catalogue,
+) -> None:
+    source = "import tensorflow as tf\nfn = tf.compat.v1.layers.dense\n"
+    source += "y = tf.compat.v1.layers.dense(x, 3)\n"
+    found = [
+        (f.span.line, f.code) for f in detect(source, catalogue, Settings(level="native")).findings
+    ]
+    assert (2, "TF933") in found and (3, "TF931") in found and (3, "TF933") not in found

@@ -85,3 +85,20 @@ def test_renaming_a_definition_to_or_from_a_tf_alias_is_never_stale(
     again = reanalyse(previous, old, new, catalogue, options)
     full = detect(new, catalogue, options)
     assert again is None or comparable(again) == comparable(full)
+
+
+@pytest.mark.parametrize("where", ["above", "below"])
+def test_uses_of_a_reported_import_keep_its_anchor_when_lines_move(
+    where: str, catalogue: Catalogue
+) -> None:
+    body = "def f():\n    return 1\n\ndef g():\n    return InteractiveSession()\n"
+    imports = "from tensorflow import InteractiveSession\n"
+    old = imports + "\n" + body if where == "above" else body + "\n" + imports
+    new = old.replace("    return 1\n", "    x = 1\n    return x\n")
+    options = Settings()
+    previous = detect(old, catalogue, options)
+    again = reanalyse(previous, old, new, catalogue, options)
+    assert again is not None or where == "below"
+    full = detect(new, catalogue, options)
+    assert again is None or comparable(again) == comparable(full)
+    assert len({f.anchor for f in full.findings}) == 1

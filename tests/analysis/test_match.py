@@ -96,3 +96,60 @@ def test_exact_type_test(catalogue: Catalogue) -> None:
     matcher.scopes.bind("type", NOT_TF)  # a rebound `type` is not the builtin
     matcher.check_compare(node)
     assert len(matcher.findings.found) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "y = apply(tf.reduce_sum, x, reduction_indices=[1])\n",
+        "ops = [tf.reduce_max, tf.sqrt]\n",
+        "y = helper(fn=tf.nn.softmax)\n",
+    ],
+)
+def test_a_function_whose_signature_changed_passed_as_a_value_keeps_tf1(
+    body: str, catalogue: Catalogue
+) -> None:
+    [finding] = findings(TF + body, catalogue)
+    assert finding.fix is not None and finding.fix.safety == "safe"
+    assert finding.target is not None and finding.target.startswith("tensorflow.compat.v1.")
+    assert "passed as a value" in finding.message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "f = tf.reduce_sum\n",  # an alias: its calls are judged
+        "ok = isinstance(v, tf.Variable)\n",  # a class: TF2's class is meant
+        "ops = [tf.sqrt, tf.exp]\n",  # signatures unchanged
+        "y = tf.reduce_sum(x)\n",
+    ],
+)
+def test_values_that_keep_their_meaning_are_not_reported(body: str, catalogue: Catalogue) -> None:
+    assert findings(TF + body, catalogue) == []
+
+
+KERAS2_OPTIMIZER = (
+    "class MyOpt(tf.keras.optimizers.Optimizer):\n"
+    "    def _resource_apply_dense(self, grad, var, apply_state=None):\n"
+    "        return var.assign_sub(grad)\n"
+)
+
+
+def test_a_keras_2_optimizer_subclass_gets_the_legacy_base(catalogue: Catalogue) -> None:
+    [finding] = findings(TF + KERAS2_OPTIMIZER, catalogue)
+    assert (
+        finding.code == "TF917" and finding.target == "tensorflow.keras.optimizers.legacy.Optimizer"
+    )
+    assert finding.fix is not None and finding.fix.safety == "unsafe"  # 2.21: needs tf_keras
+    assert "TF_USE_LEGACY_KERAS=1" in finding.message
+    keras3 = KERAS2_OPTIMIZER.replace("_resource_apply_dense", "update_step")
+    assert findings(TF + keras3, catalogue) == []
+
+
+def test_a_subclassed_tf1_class_keeps_its_tf1_base(catalogue: Catalogue) -> None:
+    source = TF + "class Init(tf.initializers.random_normal):\n    pass\n"
+    [finding] = findings(source, catalogue)
+    assert finding.target == "tensorflow.compat.v1.initializers.random_normal"
+    assert "subclassed" in finding.message
+    [variable] = findings(TF + "class V(tf.Variable):\n    pass\n", catalogue)
+    assert variable.target == "tensorflow.compat.v1.Variable"

@@ -91,3 +91,39 @@ def test_a_method_with_an_unknown_receiver_is_a_candidate_for_jedi(catalogue: Ca
     hinted.check(call)
     assert [f.code for f in hinted.findings.found] == ["TF702"]
     assert hinted.candidates == []
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ("y = tf.sqrt(x, keepdims=True)\n", "no parameter `keepdims`"),
+        ("s = tf.summary.image('img', t, max_images=10)\n", "no parameter `max_images`"),
+        ("e = tf.errors.UnimplementedError('msg')\n", "needs `op`"),
+        ("y = tf.compat.v1.sqrt(x, y, z)\n", "positional"),
+    ],
+)
+def test_a_call_that_fits_no_signature_is_reported(
+    body: str, why: str, catalogue: Catalogue
+) -> None:
+    found = [f for f in findings(TF + body, catalogue) if f.code == "TF993"]
+    assert len(found) == 1 and why in found[0].message and found[0].fix is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "y = tf.nn.conv2d(x, filters=k, strides=1, padding='SAME')\n",  # TF2's signature
+        "y = tf.reduce_sum(x, reduction_indices=[1], keep_dims=True)\n",  # TF1's
+        "y = tf.sqrt(*args)\n",
+        "y = tf.keras.layers.Dense(3, kernel_initializer='ones', weird=1)\n",  # Keras: not ours
+        "e = tf.errors.UnimplementedError(None, None, 'msg')\n",
+    ],
+)
+def test_a_call_that_fits_a_signature_is_not_reported(body: str, catalogue: Catalogue) -> None:
+    assert "TF993" not in [f.code for f in findings(TF + body, catalogue)]
+
+
+def test_a_class_may_take_keywords_its_init_does_not_list(catalogue: Catalogue) -> None:
+    # tf.Variable's metaclass hands extra keywords to variable creators.
+    body = "v = tf.Variable(initial_value=1.0, per_worker_variable=True)\n"
+    assert "TF993" not in [f.code for f in findings(TF + body, catalogue)]

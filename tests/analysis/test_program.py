@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tf2_lsp.analysis.detect import detect
@@ -164,3 +166,142 @@ def test_graph_as_default_is_an_information_finding(catalogue: Catalogue) -> Non
     assert found == [(3, "information"), (5, "information")]
     not_a_graph = TF + "with strategy.scope():\n    pass\nwith policy.as_default():\n    pass\n"
     assert [f for f in detect(not_a_graph, catalogue).findings if f.code == "TF811"] == []
+
+
+GRAPH_TEST = (
+    "class NetTest(BaseTest):\n    def testRun(self):\n"
+    "        x = tf.placeholder(tf.float32)\n        tf.Session().run(x)\n"
+    "\nif __name__ == '__main__':\n    tf.test.main()\n"
+)
+AFTER_IMPORTS = "tf.compat.v1.disable_v2_behavior()\n"
+
+
+def fixed_file(path: str, source: str, catalogue: Catalogue) -> str:
+    options = Settings().for_file(path)
+    outcome = fix_all(source, catalogue, options, wanted=lambda f: f.code == "TF801")
+    assert outcome.error is None
+    return outcome.source
+
+
+@pytest.mark.parametrize(
+    "name", ["tests/net.py", "pkg/net_test.py", "test_net.py", "tests/unit/net.py", "conftest.py"]
+)
+def test_a_test_file_by_name_gets_the_call_after_its_imports(
+    name: str, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    head = TF + "from tests.base import BaseTest\n"
+    source = fixed_file(str(tmp_path / name), head + GRAPH_TEST, catalogue)
+    assert source.startswith(head + AFTER_IMPORTS)  # where pytest runs it too
+
+
+def test_a_script_by_name_keeps_the_call_in_its_main_block(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    head = TF + "from tests.base import BaseTest\n"
+    source = fixed_file(str(tmp_path / "tests_runner" / "net.py"), head + GRAPH_TEST, catalogue)
+    assert AFTER_IMPORTS not in source.split("if __name__")[0]
+
+
+@pytest.mark.parametrize(
+    ("imports", "base_file", "base_source"),
+    [
+        (
+            "from tests.base import BaseTest\n",
+            "tests/base.py",
+            "import unittest\n\nclass BaseTest(unittest.TestCase):\n    pass\n",
+        ),
+        (
+            "from .helpers import BaseTest\n",
+            "src/helpers.py",
+            "from .core import Core\n\nclass BaseTest(Core):\n    pass\n",
+        ),
+        ("from tests import base\n", "tests/base.py", "class BaseTest(tf.test.TestCase): pass\n"),
+    ],
+)
+def test_a_base_class_from_another_project_file_makes_a_test_module(
+    imports: str, base_file: str, base_source: str, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    (tmp_path / base_file).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / base_file).write_text(base_source)
+    (tmp_path / "src" / "core.py").parent.mkdir(exist_ok=True)
+    (tmp_path / "src" / "core.py").write_text(
+        "from absl.testing import absltest\nclass Core(absltest.TestCase): pass\n"
+    )
+    body = (
+        GRAPH_TEST if "BaseTest" in imports else GRAPH_TEST.replace("(BaseTest)", "(base.BaseTest)")
+    )
+    head = TF + imports
+    source = fixed_file(str(tmp_path / "src" / "net.py"), head + body, catalogue)
+    assert source.startswith(head + AFTER_IMPORTS)
+
+
+def test_a_base_class_that_is_no_test_case_leaves_a_script(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "base.py").write_text("class BaseTest(object):\n    pass\n")
+    head = TF + "from tools.base import BaseTest\n"
+    source = fixed_file(str(tmp_path / "tools" / "net.py"), head + GRAPH_TEST, catalogue)
+    assert not source.startswith(head + AFTER_IMPORTS)
+    assert "    tf.compat.v1.disable_v2_behavior()\n" in source
+
+
+LIBRARY = (
+    "import tensorflow as tf\n\ndef evaluate():\n    x = tf.placeholder(tf.float32, [2])\n"
+    "    with tf.Session() as sess:\n        return sess.run(x * 2, {x: [1.0, 2.0]})\n"
+)
+DRIVER = "import tensorflow as tf\n\nfrom mylib import model\n\ndef test_evaluate():\n"
+DRIVER += "    assert model.evaluate()[1] == 4.0\n"
+
+
+def test_a_test_that_drives_a_graph_mode_library_of_the_project_gets_the_call(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    (tmp_path / "mylib").mkdir()
+    (tmp_path / "mylib" / "model.py").write_text(LIBRARY)
+    source = fixed_file(str(tmp_path / "tests" / "test_model.py"), DRIVER, catalogue)
+    head = "import tensorflow as tf\n\nfrom mylib import model\n"
+    assert source.startswith(head + AFTER_IMPORTS)
+    # The library itself only gets its note, and a script driving it is left to its own block.
+    assert fixed_file(str(tmp_path / "run.py"), DRIVER, catalogue) == DRIVER
+
+
+def test_a_test_that_drives_an_eager_library_is_left_alone(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    (tmp_path / "mylib").mkdir()
+    (tmp_path / "mylib" / "model.py").write_text(
+        "import tensorflow as tf\n\ndef evaluate():\n    return tf.constant([1.0, 4.0])\n"
+    )
+    assert fixed_file(str(tmp_path / "tests" / "test_model.py"), DRIVER, catalogue) == DRIVER
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "v = tf.Variable(1.0)\ny = sess.run(v * 2, feed_dict={v: 5.0})\n",
+            "v = tf.compat.v1.Variable(1.0)\ny = sess.run(v * 2, feed_dict={v: 5.0})\n",
+        ),
+        (
+            "class M:\n    def __init__(self):\n        self.w = tf.Variable(1.0)\n"
+            "def go(sess, m):\n    return sess.run(m.w * 2, {m.w: 3.0})\n",
+            "class M:\n    def __init__(self):\n        self.w = tf.compat.v1.Variable(1.0)\n"
+            "def go(sess, m):\n    return sess.run(m.w * 2, {m.w: 3.0})\n",
+        ),
+        (
+            "v = tf.Variable(1.0, expected_shape=[])\ny = sess.run(v, {v: 5.0})\n",
+            "v = tf.compat.v1.Variable(1.0, expected_shape=[])\ny = sess.run(v, {v: 5.0})\n",
+        ),
+    ],
+)
+def test_a_fed_variable_keeps_tf1s_class(before: str, after: str, catalogue: Catalogue) -> None:
+    options = Settings()
+    assert "TF814" in [f.code for f in detect(TF + before, catalogue, options).findings]
+    assert fix_all(TF + before, catalogue, options).source == TF + after
+
+
+def test_a_variable_that_is_not_fed_stays_tf2(catalogue: Catalogue) -> None:
+    source = TF + "v = tf.Variable(1.0)\nx = tf.compat.v1.placeholder(tf.float32)\n"
+    source += "y = sess.run(v * x, feed_dict={x: 5.0})\n"
+    assert "TF814" not in [f.code for f in detect(source, catalogue).findings]

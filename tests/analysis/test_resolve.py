@@ -42,22 +42,34 @@ IMPORT_FORMS = [
         id="dotted-import-binds-root",
     ),
     pytest.param(
-        "from tensorflow import Session\ns = Session()\n", [(1, "TF101")], id="from-import-symbol"
+        "from tensorflow import Session\ns = Session()\n",
+        [(1, "TF101"), (2, "TF101")],
+        id="from-import-symbol",
     ),
     pytest.param(
         "from tensorflow import layers\nnet = layers.dense(x, 3)\n",
-        [(1, "TF536")],
+        [(1, "TF536"), (2, "TF536")],
         id="from-import-module",
     ),
     pytest.param(
         "from tensorflow.contrib import slim\nnet = slim.conv2d(x, 3)\n",
-        [(1, "TF401")],
+        [(1, "TF401"), (2, "TF401")],
         id="from-contrib-import-slim",
     ),
     pytest.param(
         "import tensorflow.contrib.slim as slim\nnet = slim.conv2d(x, 3)\n",
-        [(1, "TF401")],
+        [(1, "TF401"), (2, "TF401")],
         id="import-contrib-slim-as",
+    ),
+    pytest.param(
+        "from tensorflow import InteractiveSession\ns = InteractiveSession()\n",
+        [(1, "TF101"), (2, "TF101")],
+        id="from-import-interactive-session",
+    ),
+    pytest.param(
+        "from tensorflow.contrib import layers as cl\ny = cl.fully_connected(f, 8)\n",
+        [(1, "TF402"), (2, "TF402")],
+        id="from-contrib-import-as",
     ),
     pytest.param(
         "from tensorflow import nn as tfnn\ny = tfnn.dropout(x, 0.5)\n",
@@ -312,11 +324,19 @@ def test_contrib_import_statements_are_findings(statement: str, catalogue: Catal
     assert findings[0].code.startswith("TF4")
 
 
-def test_uses_through_a_reported_contrib_import_are_not_repeated(catalogue: Catalogue) -> None:
+def test_each_use_of_a_reported_import_is_reported_with_its_fix(catalogue: Catalogue) -> None:
     source = (
         "from tensorflow.contrib import slim\nnet = slim.conv2d(x, 3)\nnet = slim.flatten(net)\n"
     )
-    assert found(source, catalogue) == [(1, "TF401")]
+    assert found(source, catalogue) == [(1, "TF401"), (2, "TF401"), (3, "TF401")]
+
+
+def test_uses_of_an_alias_of_a_reported_import_are_reported(catalogue: Catalogue) -> None:
+    source = (
+        "from tensorflow.contrib import layers as cl\nL = cl\n"
+        "def f(x):\n    return L.fully_connected(x, 8)\n"
+    )
+    assert found(source, catalogue) == [(1, "TF402"), (2, "TF402"), (4, "TF402")]
 
 
 # -- the helpers themselves ------------------------------------------------------------------

@@ -8,7 +8,7 @@ from tf2_lsp.analysis.detect import detect
 from tf2_lsp.analysis.messages import import_statement
 from tf2_lsp.catalogue.rules import Catalogue, Level
 from tf2_lsp.engine import fix_all
-from tf2_lsp.fixes.apply import apply_line_edits
+from tf2_lsp.fixes.apply import apply_line_edits, plan_fixes
 from tf2_lsp.fixes.edits import LineEdit
 from tf2_lsp.fixes.imports import Renderer
 from tf2_lsp.settings import Settings
@@ -463,3 +463,16 @@ def test_renderer_without_a_tensorflow_import() -> None:
 )
 def test_import_statement(module: str, local: str, line: str) -> None:
     assert import_statement(module, local) == line
+
+
+def test_a_use_and_its_import_share_the_one_edit(catalogue: Catalogue) -> None:
+    source = "from tensorflow import InteractiveSession\nsess = InteractiveSession()\n"
+    detection = detect(source, catalogue, Settings())
+    import_finding, use_finding = detection.findings
+    assert use_finding.anchor == import_finding.anchor and use_finding.span.line == 2
+    planned = plan_fixes(source, detection, [use_finding])  # the quick fix at the use
+    assert apply_line_edits(source, planned.edits).startswith(
+        "from tensorflow.compat.v1 import InteractiveSession\n"
+    )
+    planned = plan_fixes(source, detection, detection.findings)
+    assert len(planned.edits) == 1 and len(planned.applied) == 2 and not planned.failed

@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tf2_lsp.analysis.spelling import through_tensorflow
 from tf2_lsp.catalogue.rules import ArgChange
@@ -527,3 +528,47 @@ def call_map_problem(call: ast.Call, mapping: CallMap, sigs: Signatures) -> str 
     if problem is None:
         return None
     return f"the rewritten call would not bind to `{_display(mapping.target)}`: {problem}"
+
+
+def binding_problem(
+    call: ast.Call, symbol: str, versions: tuple[Signatures, ...], required: bool = True
+) -> str | None:
+    """Why `call` of `symbol` (`tensorflow.X`, canonical) binds to none of the signatures
+    TensorFlow gave `X`: TF1's (`tf.compat.v1.X`) nor TF2's, in any measured version; None
+    when one binds, the data knows none, or `*args`/`**kwargs` hide what is passed.
+
+    Such a call raises TypeError whichever TensorFlow runs it: a bug in the code, not in the
+    migration. Keras names are left out: the data holds the target's Keras, not TF1's.
+    `required=False` asks only whether what is passed fits (a required argument may be left
+    out).
+    """
+    short = symbol.removeprefix(TF)
+    if short.startswith("keras.") or has_star(call):
+        return None
+    keywords = tuple(k.arg for k in call.keywords if k.arg is not None)
+    return _binding_problem(symbol, len(call.args), keywords, versions, required)
+
+
+@lru_cache(maxsize=8192)
+def _binding_problem(
+    symbol: str,
+    positional: int,
+    keywords: tuple[str, ...],
+    versions: tuple[Signatures, ...],
+    required: bool,
+) -> str | None:
+    # Cached: a module calls the same functions the same way many times over.
+    # A class may take keywords its `__init__` does not list (`tf.Variable`'s metaclass hands
+    # them to variable creators): only its positions and required arguments are judged.
+    is_class = symbol.rpartition(".")[2][:1].isupper()
+    problem = None
+    for sigs in versions:
+        for signature in (sigs.tf1(symbol), sigs.target(symbol)):
+            if signature is None:
+                continue
+            passed = [k for k in keywords if signature.param(k)] if is_class else keywords
+            why = signature.bind(positional, passed, None if required else ())
+            if why is None:
+                return None
+            problem = problem or why
+    return problem

@@ -102,6 +102,9 @@ def changed_argument(
             return Changed(bound[param], f"`{param}` {evidence}")
     if hides_arguments(call):
         return None  # *args/**kwargs may pass the parameter whose default differs
+    if check.lacks and not any(param in bound for param in check.lacks):
+        named = " or ".join(f"`{param}`" for param in check.lacks)
+        return Changed(call.func, f"called without {named}")
     for param, when in check.default_differs.items():
         if param in bound:
             continue

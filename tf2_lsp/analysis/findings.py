@@ -3,6 +3,8 @@ the file writes it, and the fix FixPolicy gives it (or the reason it has none)."
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tf2_lsp.analysis import coverage
 from tf2_lsp.analysis.messages import import_statement, tidy
 from tf2_lsp.analysis.policy import FixPolicy
@@ -12,6 +14,8 @@ from tf2_lsp.catalogue.rules import Fix, Rule
 from tf2_lsp.model import AnchorKind, CallEdit, Finding
 from tf2_lsp.text import Span
 from tf2_lsp.transforms.registry import transform_target
+
+LEGACY_KERAS_RULE = "TF933"
 
 
 class Findings:
@@ -72,7 +76,8 @@ class Findings:
             message += f": {why}"
             if fix_override is not None:
                 message += f"; `{shown}` keeps TF1 behaviour"
-        if compat:
+        if compat and rule.severity != "information":
+            # (An information note keeps its own words: it is about the compat code itself.)
             severity = "information"
             message = f"`{written}` runs through tf.compat.v1; the idiomatic TF2 form is available"
             if named:
@@ -80,7 +85,7 @@ class Findings:
         if policy.keras2_only(rule) and fix is not None and fix.level == "compat":
             severity = "error"  # the TF1 name fails in the target TF either way
             message += (
-                f" (from TensorFlow {rule.since} the tf.compat.v1 form needs the tf_keras package"
+                f" (from TensorFlow {rule.since} the fixed form needs the tf_keras package"
                 " and TF_USE_LEGACY_KERAS=1: unsafe fix)"
             )
         elif gone:
@@ -118,6 +123,42 @@ class Findings:
         )
         self.found.append(finding)
         return finding
+
+    def add_use(self, binding: Finding, span: Span) -> None:
+        """A use of a name bound by the statement `binding` reports: the same rule and fix
+        (it rewrites that statement), underlined at the use."""
+        self.found.append(replace(binding, span=span))
+
+    def add_legacy_keras(self, symbol: str, written: str, span: Span, native: str | None) -> None:
+        """`written` (on tf.compat.v1) needs Keras 2 in the target TF; `native`: the Keras 3
+        form a native port writes, if there is one."""
+        rule = self.catalogue.by_code.get(LEGACY_KERAS_RULE)
+        if rule is None:
+            return
+        alias = self.scopes.tf_alias()
+        path = (
+            f"`{through_tensorflow(native, alias)}` (Keras 3)"
+            if native
+            else f"Keras 3 (`{alias}.keras.layers`)"
+        )
+        message = rule.message.format(
+            symbol=written, qualified=symbol, target=path, why=self.target_version, tf=alias
+        )
+        self.found.append(
+            Finding(
+                rule=rule,
+                message=tidy(message),
+                severity=self.policy.severity(rule),
+                symbol=symbol,
+                written=written,
+                span=span,
+                anchor=span,
+                anchor_kind="reference",
+                statement=self.statement,
+                fix=None,
+                compat=True,
+            )
+        )
 
     def add_unknown(self, written: str, span: Span, missing: coverage.Missing) -> None:
         """A name under TensorFlow that the target version does not have (no rule explains it)."""

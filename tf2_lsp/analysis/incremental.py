@@ -55,9 +55,13 @@ def reanalyse(
     except (SyntaxError, ValueError):
         return None
     module = previous.module_scope
+    delta = len(new_lines) - len(old_lines)
+    if delta and any(
+        f.anchor.line > old_last for binding in module.names.values() for f in binding.cover
+    ):
+        return None  # a name's uses would be reported with its import where it was before
     resumed = Scope("module", None, dict(module.names), set(module.explicit_global))
     walker = ModuleWalker(new_source, catalogue, options, receiver_hints or {}, resumed)
-    delta = len(new_lines) - len(old_lines)
     walker.imports_end = _moved(previous.imports_end, old_last, delta)
     walker.first_import = _moved(previous.first_import, old_last, delta)
     walker.run(tree, note_imports=False)
@@ -76,7 +80,7 @@ def reanalyse(
         return None
 
     findings = [
-        _shift(f, delta) if delta and f.span.line > old_last else f
+        _shift(f, delta, old_last) if delta and f.span.line > old_last else f
         for f in previous.findings
         if kept(f.span.line)
     ]
@@ -153,16 +157,20 @@ def _moved(line: int, after: int, delta: int) -> int:
     return line + delta if line > after else line
 
 
-def _shift(finding: Finding, delta: int) -> Finding:
+def _shift(finding: Finding, delta: int, after: int) -> Finding:
+    """`finding` moved by `delta` lines; its anchor and statement only when they are below
+    the edit too (a use's finding rewrites its import, above)."""
+
     def move(span: Span) -> Span:
         return Span(span.line + delta, span.column, span.end_line + delta, span.end_column)
 
     start, end = finding.statement
+    anchored_below = finding.anchor.line > after
     return replace(
         finding,
         span=move(finding.span),
-        anchor=move(finding.anchor),
-        statement=(start + delta, end + delta),
+        anchor=move(finding.anchor) if anchored_below else finding.anchor,
+        statement=(start + delta, end + delta) if start > after else finding.statement,
     )
 
 

@@ -17,8 +17,28 @@ from tf2_lsp.analysis.nodes import SourceText, chain_attrs
 from tf2_lsp.analysis.resolve import canonical, canonical_for_rules, is_tf2_namespace
 from tf2_lsp.analysis.scopes import Scopes
 from tf2_lsp.catalogue.api import Api
-from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.catalogue.rules import Catalogue, Rule
+from tf2_lsp.model import Binding, Finding
 from tf2_lsp.transforms import dimension, type_comparison
+from tf2_lsp.transforms.registry import transform_target
+
+KERAS_OPTIMIZER = "tensorflow.keras.optimizers.Optimizer"
+# The rule's key for a subclass of it written against the Keras 2 API (a pattern, not a name).
+KERAS2_OPTIMIZER_SUBCLASS = "tensorflow.keras.optimizers.Optimizer.__keras2_subclass__"
+# Methods only the Keras 2 (`optimizer_v2`) base class calls: a subclass defining one of them
+# was written for it.
+KERAS2_OPTIMIZER_METHODS = frozenset(
+    {
+        "get_updates",
+        "_create_slots",
+        "_prepare_local",
+        "_resource_apply_dense",
+        "_resource_apply_sparse",
+        "_resource_apply_sparse_duplicate_indices",
+        "_apply_dense",
+        "_apply_sparse",
+    }
+)
 
 
 class Matcher:
@@ -40,10 +60,15 @@ class Matcher:
         self.facts = facts
         self.api = api  # the target version's names; None: not known, nothing is checked
         self.alias_values: set[int] = set()  # id() of values bound as a plain alias (`m = tf.x`)
+        self.class_bases: set[int] = set()  # id() of the base classes of class statements
 
     def note_alias_value(self, value: ast.expr) -> None:
         """`train = tf.train`: the value's uses are judged through the alias, not here."""
         self.alias_values.add(id(value))
+
+    def note_class_bases(self, node: ast.ClassDef) -> None:
+        """`class Init(tf.initializers.random_normal)`: its bases are subclassed, not passed."""
+        self.class_bases.update(id(base) for base in node.bases)
 
     # -- references ----------------------------------------------------------------------------
 
@@ -53,6 +78,7 @@ class Matcher:
         binding = self.scopes.current.lookup(node.id)
         if binding is None or binding.qualified is None:
             return
+        self.check_covered_use(node, binding)
         self.check_module_value(node, binding.qualified, binding.covered, node.id)
         self.check_reference(node, binding.qualified, binding.covered, node.id)
 
@@ -64,6 +90,7 @@ class Matcher:
             return
         if binding is None or binding.qualified is None:
             return
+        self.check_covered_use(base, binding)
         names = [binding.qualified, *chain_attrs(chain)]
         self.check_module_value(node, ".".join(names), binding.covered, self.text.text_of(node))
         # Longest matching prefix wins: `tf.contrib.layers.xavier_initializer` before
@@ -75,6 +102,14 @@ class Matcher:
                 return
         if not binding.covered and isinstance(node.ctx, ast.Load):
             self.check_coverage(chain, names)
+
+    def check_covered_use(self, node: ast.Name, binding: Binding) -> None:
+        """A use of a name whose binding statement is fixed (`InteractiveSession()` after
+        `from tensorflow import InteractiveSession`): reported too, with the same fix, so
+        every line that fails in TF2 is listed; applying it once fixes them all."""
+        span = self.text.span_of(node)
+        for finding in binding.cover:
+            self.findings.add_use(finding, span)
 
     def check_slim(self, chain: list[ast.expr], imported: str) -> None:
         """`slim.layers.l2_regularizer` / `L.xavier_initializer` under `from tf_slim import
@@ -136,6 +171,8 @@ class Matcher:
             return False
         policy = self.findings.policy
         gone = compat and any(policy.compat_target_gone(rule, name) for rule in matched)
+        if gone and not covered and self.check_legacy_keras(node, name, written, matched):
+            return True
         if compat and self.api is not None and not covered and not gone:
             # compat.v1 code that a rule calls fine may still be gone from the target's
             # compat.v1 (tf.compat.v1.estimator from 2.16).
@@ -165,6 +202,9 @@ class Matcher:
                         self.findings.add(
                             rule, name, written, span, span, "reference", compat, rename_only=True
                         )
+                        break
+                else:
+                    self.check_function_value(node, name, written, matched)
             return True
         span = self.text.span_of(node)
         for rule in rules:
@@ -172,25 +212,135 @@ class Matcher:
                 self.findings.add(rule, name, written, span, span, "reference", compat)
         return True
 
+    def check_function_value(
+        self, node: ast.expr, name: str, written: str, matched: tuple[Rule, ...]
+    ) -> None:
+        """A TF1 function whose signature changed, passed as a value (`reduce(tf.reduce_sum,
+        x, reduction_indices=[1])`): whoever calls it passes TF1's arguments, out of our sight,
+        so it keeps its TF1 form, `tf.compat.v1.<same>`. A plain alias (`f = tf.reduce_sum`)
+        is not a value here: its calls are judged through it."""
+        subclassed = id(node) in self.class_bases
+        if id(node) in self.alias_values:
+            return
+        if name.rpartition(".")[2][:1].isupper() and not subclassed:
+            return  # a class as a value (`isinstance(v, tf.Variable)`) means TF2's class
+        rule = next(
+            (
+                r
+                for r in matched
+                if r.match == "call" and any(f.kind == "arguments" for f in r.fixes)
+            ),
+            None,
+        )
+        if rule is None:
+            return
+        policy = self.findings.policy
+        sigs = policy.signatures()
+        tf1, tf2 = sigs.tf1(name), sigs.target(name)
+        if tf1 is None or tf2 is None or tf1 == tf2:
+            return
+        span = self.text.span_of(node)
+        self.findings.add(
+            rule,
+            name,
+            written,
+            span,
+            span,
+            "reference",
+            False,
+            why=(
+                "subclassed: TF2's class of this name takes other arguments, and the subclass "
+                "passes TF1's to it"
+                if subclassed
+                else "passed as a value, it is called with TF1's arguments where we cannot see them"
+            ),
+            fix_override=policy.keep_tf1(name),
+        )
+
+    def check_class(self, node: ast.ClassDef) -> None:
+        """A subclass written against the Keras 2 optimizer API (`get_updates`,
+        `_create_slots`, `_resource_apply_dense`) of `tf.keras.optimizers.Optimizer`, which is
+        another class since TF 2.11: its base becomes the legacy optimizer it was written for."""
+        methods = {
+            statement.name
+            for statement in node.body
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        if not methods & KERAS2_OPTIMIZER_METHODS:
+            return
+        for base in node.bases:
+            qualified = self.scopes.qualified_name(base)
+            if qualified is None or canonical(qualified)[0] != KERAS_OPTIMIZER:
+                continue
+            span = self.text.span_of(base)
+            for rule in self.catalogue.exact.get(KERAS2_OPTIMIZER_SUBCLASS, ()):
+                self.findings.add(
+                    rule,
+                    KERAS2_OPTIMIZER_SUBCLASS,
+                    self.text.text_of(base),
+                    span,
+                    span,
+                    "reference",
+                    False,
+                )
+
+    def check_legacy_keras(
+        self, node: ast.AST, name: str, written: str, matched: tuple[Rule, ...]
+    ) -> bool:
+        """Code on tf.compat.v1 that needs Keras 2 in the target TF (`tf.compat.v1.layers`):
+        TF933 says so and names the native path; True when reported. At the native level a
+        call whose rule has a native fix is reported by that rule instead, with the fix."""
+        policy = self.findings.policy
+        keras2 = [rule for rule in matched if policy.keras2_only(rule)]
+        if not keras2:
+            return False
+        native = any(f.level == "native" for r in keras2 for f in r.fixes)
+        if native and policy.level == "native" and self.calls.is_callee(node):
+            return False  # the call's own finding carries the native rewrite
+        span = self.text.span_of(node)
+        self.findings.add_legacy_keras(name, written, span, self.native_keras_path(name, keras2))
+        return True
+
+    def native_keras_path(self, name: str, rules: list[Rule]) -> str | None:
+        """What a native port writes for `name`: a rule's native target, else the Keras 3
+        class of the same name when the target version has it."""
+        for rule in rules:
+            fix = next((f for f in rule.fixes if f.level == "native"), None)
+            if fix is not None:
+                target = fix.target_for(name) or transform_target(fix.transform, name)
+                if target:
+                    return target
+        last = name.rpartition(".")[2]
+        keras = f"keras.layers.{last}"
+        if self.api is not None and last[:1].isupper() and keras in self.api.v2.names:
+            return f"tensorflow.{keras}"
+        return None
+
     # -- imports -------------------------------------------------------------------------------
 
     def check_import(
         self, node: ast.Import | ast.ImportFrom, local: str, qualified: str, module: str
-    ) -> bool:
-        """Judge one TensorFlow name an import binds; True if its fix covers the name's uses."""
-        covered = self.check_import_rules(node, local, qualified, module)
-        if not covered and self.api is not None:
+    ) -> tuple[Finding, ...]:
+        """Judge one TensorFlow name an import binds; the findings whose fix (a rename of the
+        import) covers the name's uses, none if it has no such fix."""
+        cover = self.check_import_rules(node, local, qualified, module)
+        if not cover and self.api is not None:
             self.check_import_coverage(node, qualified, module)
-        return covered
+        return cover
 
     def check_import_rules(
         self, node: ast.Import | ast.ImportFrom, local: str, qualified: str, module: str
-    ) -> bool:
-        """Report a TensorFlow import that names a TF1-only module; True if its fix covers uses."""
+    ) -> tuple[Finding, ...]:
+        """Report a TensorFlow import that names a TF1-only module; the findings whose fix
+        renames the import (and so covers the uses)."""
         if isinstance(node, ast.Import) and qualified == module.split(".", 1)[0]:
-            return False  # `import tensorflow.contrib.slim` binds `tensorflow`; uses are checked
+            return ()  # `import tensorflow.contrib.slim` binds `tensorflow`; uses are checked
         name, compat = canonical_for_rules(qualified)
         matched = self.catalogue.lookup(name)
+        policy = self.findings.policy
+        gone = compat and any(policy.compat_target_gone(rule, name) for rule in matched)
+        if gone and self.check_legacy_keras(node, name, local, tuple(matched)):
+            return ()
         rules = [r for r in matched if r.match in ("reference", "import")]
         # An imported symbol whose rules judge calls: the import itself takes the rename.
         rename_only = not rules and not compat
@@ -199,9 +349,9 @@ class Matcher:
         if isinstance(node, ast.ImportFrom) and not rules and name.startswith("tensorflow.contrib"):
             rules = list(self.catalogue.lookup("tensorflow.contrib"))
         if not rules:
-            return False
+            return ()
         span = self.text.span_of(node)
-        covered = False
+        cover: list[Finding] = []
         for rule in rules:
             # Its target is shown as the import statement the fix writes.
             finding = self.findings.add(
@@ -216,8 +366,8 @@ class Matcher:
                 import_local=local,
             )
             if finding is not None and finding.fix is not None and finding.fix.kind == "rename":
-                covered = True
-        return covered
+                cover.append(finding)
+        return tuple(cover)
 
     def check_import_coverage(
         self, node: ast.Import | ast.ImportFrom, qualified: str, module: str

@@ -17,6 +17,7 @@ from tf2_lsp.analysis import program
 from tf2_lsp.analysis.calls import (
     CallVerdict,
     arguments_in_order,
+    binding_problem,
     call_map_problem,
     converted_call,
 )
@@ -30,6 +31,8 @@ from tf2_lsp.catalogue.rules import Catalogue, Fix, Rule
 from tf2_lsp.model import CallEdit, ReceiverCandidate
 from tf2_lsp.text import Span
 from tf2_lsp.transforms.registry import TRANSFORMS
+
+UNBOUND_CALL_RULE = "TF993"
 
 
 class CallMatcher:
@@ -67,6 +70,9 @@ class CallMatcher:
         qualified = self.scopes.qualified_name(node.func)
         if qualified is not None and not is_tf2_namespace(qualified):
             name, compat = canonical_for_rules(qualified)
+            unbound = self.check_binding(node, name)
+            if compat and name == program.DISABLES_V2_NAME:
+                self.check_disable_v2(node)
             covered = self.scopes.covered(node.func)
             for rule in self.catalogue.lookup(name):
                 if rule.match != "call":
@@ -81,6 +87,8 @@ class CallMatcher:
                     and fix.target_for(name) == self.through_alias(node.func, name)
                 ):
                     continue  # the import's rename already fixes this call
+                if unbound and fix is not None and fix.kind == "arguments":
+                    continue  # its arguments fit no signature (TF993): none can be mapped
                 if self.check_call(node, rule, name, compat):
                     break
         elif isinstance(node.func, ast.Attribute):
@@ -93,6 +101,32 @@ class CallMatcher:
         root = attribute_chain(func)
         alias = self.scopes.qualified_name(root[0]) if root else None
         return self.policy.through_alias(alias, name) if alias else None
+
+    def check_disable_v2(self, node: ast.Call) -> None:
+        """`tf.compat.v1.disable_v2_behavior()` in code meant to become TF2 (native level):
+        an information note (TF813) that it switches the whole process back to TF1."""
+        rule = self.catalogue.by_code.get(program.DISABLE_V2_LEFT_RULE)
+        if rule is None or self.policy.level != "native":
+            return
+        span = self.text.span_of(node.func)
+        self.findings.add(
+            rule, program.DISABLE_V2_LEFT, self.text.text_of(node.func), span, span, "call", False
+        )
+
+    def check_binding(self, node: ast.Call, name: str) -> bool:
+        """A call of a TensorFlow function that binds to no signature it ever had (TF993);
+        True when what it passes fits none (its arguments cannot be mapped either)."""
+        versions = self.policy.all_signatures()
+        problem = binding_problem(node, name, versions)
+        rule = self.catalogue.by_code.get(UNBOUND_CALL_RULE)
+        if problem is None or rule is None:
+            return False
+        span = self.text.span_of(node.func)
+        self.findings.add(
+            rule, name, self.text.text_of(node.func), span, span, "call", False, why=problem
+        )
+        # Only a required argument left out: what is passed can still be mapped.
+        return binding_problem(node, name, versions, required=False) is not None
 
     def check_method(self, node: ast.Call, func: ast.Attribute) -> None:
         if func.attr not in self.catalogue.last_names:

@@ -16,7 +16,7 @@ from tf2_lsp.analysis.resolve import canonical
 from tf2_lsp.catalogue import availability
 from tf2_lsp.catalogue.availability import version_tuple
 from tf2_lsp.catalogue.rules import ArgChange, Catalogue, Fix, Level, Rule, Severity
-from tf2_lsp.catalogue.signatures import COMPAT, TF, Signatures, signatures_for
+from tf2_lsp.catalogue.signatures import COMPAT, TF, Signatures, available_versions, signatures_for
 from tf2_lsp.model import CallEdit
 from tf2_lsp.settings import Settings
 
@@ -28,6 +28,7 @@ class FixPolicy:
         self.level = settings.level
         self.target = version_tuple(settings.target_version)
         self._signatures: Signatures | None = None
+        self._all_signatures: tuple[Signatures, ...] | None = None
         self._changes: dict[str, ArgChange | None] = {}
         # A rename fix's own table merged with the symbol's (its first item keeps the id alive).
         self._own_changes: dict[tuple[str, int], tuple[ArgChange, ArgChange]] = {}
@@ -152,6 +153,15 @@ class FixPolicy:
         if self._signatures is None:
             self._signatures = signatures_for(self.settings.target_version)
         return self._signatures
+
+    def all_signatures(self) -> tuple[Signatures, ...]:
+        """Every measured version's signatures, the target's first (what TF1 and TF2 ever
+        accepted: a call none of them binds is wrong everywhere)."""
+        if self._all_signatures is None:
+            target = self.signatures()
+            others = (signatures_for(v) for v in available_versions())
+            self._all_signatures = (target, *(s for s in others if s is not target))
+        return self._all_signatures
 
     def plan(
         self, node: ast.Call, symbol: str, target: str, rename: Fix | None = None

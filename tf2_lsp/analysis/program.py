@@ -8,8 +8,11 @@ alone leaves resource variables on, and real models' tests fail with it).
 
 The call changes TensorFlow's mode for the whole process, so where it goes matters:
 
-* a test module (unittest/`tf.test.TestCase` classes, pytest `test_*` functions): at module
-  level right after the imports, since test runners import the module and never run `__main__`;
+* a test module (by its file name: `test_*.py`, `*_test.py`, `conftest.py`, a file in
+  `tests/`; or by its contents: unittest/`tf.test.TestCase` classes, also through base classes
+  imported from the project's other files (tf2_lsp.analysis.project_classes), pytest `test_*`
+  functions): at module level right after the imports, since test runners import the module
+  and never run `__main__`;
 * a script (`if __name__ == "__main__":`): as the first statement of that block, so that a
   library that merely has such a block does not flip the mode for everyone who imports it. When
   the module builds graph pieces at import time (a module-level placeholder), the block runs
@@ -23,9 +26,12 @@ them.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Literal
 
+from tf2_lsp.analysis.project_classes import derives_from_test_case, imported_project_files
 from tf2_lsp.text import Span
 from tf2_lsp.transforms.program_opt_out import DISABLE_V2
 
@@ -70,7 +76,11 @@ GRAPH_SIGNALS = frozenset(
 SESSIONS = frozenset({"tensorflow.Session", "tensorflow.InteractiveSession"})
 # `tf.gradients` is fine inside `tf.function`; everywhere else it needs a graph.
 _NEEDS_OUTSIDE_FUNCTION = frozenset({"tensorflow.gradients"})
-DISABLES_V2 = frozenset({"tensorflow.disable_v2_behavior"})
+DISABLES_V2_NAME = "tensorflow.disable_v2_behavior"
+DISABLES_V2 = frozenset({DISABLES_V2_NAME})
+# The note on a `tf.compat.v1.disable_v2_behavior()` left in code at the native level.
+DISABLE_V2_LEFT_RULE = "TF813"
+DISABLE_V2_LEFT = "tensorflow.compat.v1.disable_v2_behavior.__left__"
 # tf.test.TestCase's graph-session helpers: `with self.test_session() as sess: sess.run(y)`.
 TEST_SESSION_METHODS = frozenset({"test_session", "session", "cached_session"})
 _ALWAYS_GRAPH_METHODS = frozenset({"test_session"})
@@ -101,6 +111,22 @@ class ProgramFacts:
     # used and its line, and the Keras objects the module creates.
     uses: list[tuple[str, int]] = field(default_factory=list)
     keras_objects: list[tuple[str, ast.expr]] = field(default_factory=list)
+    # `v = tf.Variable(...)`: (target as written, the call, its statement's lines)
+    variables: list[tuple[str, ast.Call, tuple[int, int]]] = field(default_factory=list)
+    fed: set[str] = field(default_factory=set)  # keys of feed dicts, as written (`v`, `self.v`)
+
+    def note_variable(self, target: ast.expr, call: ast.Call, statement: tuple[int, int]) -> None:
+        if isinstance(target, (ast.Name, ast.Attribute)):
+            self.variables.append((ast.unparse(target), call, statement))
+
+    def note_feeds(self, call: ast.Call) -> None:
+        """The keys of a feed dict: `feed_dict={...}`, or the second argument of `.run`."""
+        feeds = [k.value for k in call.keywords if k.arg == "feed_dict"]
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "run" and len(call.args) > 1:
+            feeds.append(call.args[1])
+        for feed in feeds:
+            if isinstance(feed, ast.Dict):
+                self.fed.update(ast.unparse(key) for key in feed.keys if key is not None)
 
     def note(self, name: str, line: int, import_time: bool, node: ast.expr | None = None) -> None:
         self.uses.append((name, line))
@@ -143,9 +169,25 @@ def graph_signals(facts: ProgramFacts, tree: ast.Module) -> list[tuple[str, int,
     return signals
 
 
-def module_kind(tree: ast.Module) -> tuple[ModuleKind, ast.If | None]:
+def is_test_file(path: str) -> bool:
+    """A file test runners collect by its name: `test_*.py`, `*_test.py`, `conftest.py`, or
+    a Python file in a `tests`/`test` directory (or one level below it: `tests/unit/`; the
+    directories further up are the machine's, not the project's)."""
+    parts = PurePath(path.replace("\\", "/")).parts
+    if not parts:
+        return False
+    name = parts[-1]
+    stem = name.removesuffix(".py")
+    if stem != name and (stem.startswith("test_") or stem.endswith("_test") or stem == "conftest"):
+        return True
+    return stem != name and any(part in ("tests", "test") for part in parts[-3:-1])
+
+
+def module_kind(tree: ast.Module, path: str = "") -> tuple[ModuleKind, ast.If | None]:
     """What the module is, and its `if __name__ == "__main__":` block if it has one."""
     main = next((s for s in tree.body if isinstance(s, ast.If) and _is_main_test(s.test)), None)
+    if path and is_test_file(path):
+        return "test", main
     for statement in tree.body:
         if isinstance(statement, ast.ClassDef) and any(_is_test_case(b) for b in statement.bases):
             return "test", main
@@ -153,21 +195,34 @@ def module_kind(tree: ast.Module) -> tuple[ModuleKind, ast.If | None]:
             statement.name.startswith("test_") or statement.name == "test"
         ):
             return "test", main
+    if path and derives_from_test_case(tree, path, _is_test_case):
+        return "test", main
     if main is not None:
         return "script", main
     return "library", None
 
 
-def check_program(walker: ModuleWalker, tree: ast.Module) -> None:
-    """Add the whole-program findings (TF801 with its fix, or TF810) to `walker`."""
+def check_program(
+    walker: ModuleWalker, tree: ast.Module, builds_graphs: Callable[[str], bool] | None = None
+) -> None:
+    """Add the whole-program findings (TF801 with its fix, or TF810) to `walker`.
+
+    `builds_graphs(path)`: whether the project's module at `path` builds TF1 graphs (a test
+    file that only drives such a library needs the opt-out as much as one that builds graphs).
+    """
     facts = walker.facts
     first_import = walker.first_tf_import
     if facts.disables_v2 or first_import is None or not walker.imports_end:
         return
     signals = graph_signals(facts, tree)
+    path = walker.options.file
+    if not signals and builds_graphs is not None and path and is_test_file(path):
+        library = next((f for f in imported_project_files(tree, path) if builds_graphs(f)), None)
+        if library is not None:
+            signals = [(f"graph-mode library {library}", 0, False)]
     if not signals:
         return
-    kind, main = module_kind(tree)
+    kind, main = module_kind(tree, path)
     span = walker.text.span_of(first_import)
     findings = walker.findings
     findings.statement = (walker.imports_end, walker.imports_end)
@@ -243,3 +298,36 @@ def note_compat_import(findings: Findings, span: Span, local: str) -> None:
     if rule is None or any(f.rule is rule for f in findings.found):
         return
     findings.add(rule, "tensorflow.compat.v1", local, span, span, "program", False)
+
+
+FED_VARIABLE_RULE = "TF814"
+FED_VARIABLE = "tensorflow.Variable.__fed__"  # the rule's key: a pattern, not a name
+
+
+def check_fed_variables(walker: ModuleWalker) -> None:
+    """`v = tf.Variable(...)` fed through a feed dict (`sess.run(y, {v: 5.0})`): TF2's class
+    makes a resource variable even after `disable_v2_behavior()`, and feeding one fails
+    (uninitialized value); `tf.compat.v1.Variable` makes TF1's reference variable (TF814)."""
+    facts = walker.facts
+    rule = walker.catalogue.by_code.get(FED_VARIABLE_RULE)
+    if rule is None or not facts.fed or not facts.variables:
+        return
+    fed_attributes = {key.rpartition(".")[2] for key in facts.fed if "." in key}
+    findings = walker.findings
+    for target, call, statement in facts.variables:
+        attribute = target.rpartition(".")[2] if "." in target else None
+        if target not in facts.fed and attribute not in fed_attributes:
+            continue
+        span = walker.text.span_of(call.func)
+        saved, findings.statement = findings.statement, statement
+        findings.add(
+            rule,
+            FED_VARIABLE,
+            walker.text.text_of(call.func),
+            span,
+            span,
+            "reference",
+            False,
+            why=f"`{target}` is fed through a feed dict",
+        )
+        findings.statement = saved

@@ -197,14 +197,17 @@ class ModuleWalker:
             if qualified == COMPAT_V1 and at_module:
                 program.note_compat_import(self.findings, self.text.span_of(node), local)
             self.facts.note(canonical(qualified)[0], node.lineno, scopes.at_import_time())
-            covered = self.matcher.check_import(node, local, qualified, module)
-            scopes.bind(local, Binding(qualified, covered=covered))
+            cover = self.matcher.check_import(node, local, qualified, module)
+            scopes.bind(local, Binding(qualified, covered=bool(cover), cover=cover))
 
     def visit_assign(self, node: ast.Assign) -> None:
         if all(isinstance(target, ast.Name) for target in node.targets):
             self.matcher.note_alias_value(node.value)  # its uses are judged through the alias
         self.visit(node.value)
         alias = self.alias_of(node.value)
+        if isinstance(node.value, ast.Call) and self.is_tf2_variable(node.value):
+            for target in node.targets:
+                self.facts.note_variable(target, node.value, self.findings.statement)
         for target in node.targets:
             if isinstance(target, ast.Name):
                 self.scopes.bind(target.id, alias)
@@ -288,8 +291,10 @@ class ModuleWalker:
                 self.visit(arg.annotation)
 
     def visit_class(self, node: ast.ClassDef) -> None:
+        self.matcher.note_class_bases(node)
         for expression in (*node.decorator_list, *node.bases, *node.keywords):
             self.visit(expression)
+        self.matcher.check_class(node)
         saved = self.scopes.current
         self.scopes.current = Scope("class", saved)
         self.visit_body(node.body)
@@ -337,7 +342,8 @@ class ModuleWalker:
             if binding is not None and binding.qualified is not None:
                 qualified = ".".join([binding.qualified, *chain_attrs(chain)])
                 covered = binding.covered or self.policy.renames_module(qualified)
-                return Binding(qualified, covered=covered)
+                cover = binding.cover if len(chain) == 1 else ()  # `L = cl`: `L` is `cl`
+                return Binding(qualified, covered=covered, cover=cover)
             if binding is not None and binding.value_type is not None and len(chain) == 1:
                 return binding
             return NOT_TF
@@ -358,7 +364,12 @@ class ModuleWalker:
             return
         self.matcher.check_chain(node, chain, base)
 
+    def is_tf2_variable(self, call: ast.Call) -> bool:
+        """`tf.Variable(...)`, TF2's class (not `tf.compat.v1.Variable`)."""
+        return self.scopes.qualified_name(call.func) == "tensorflow.Variable"
+
     def visit_call(self, node: ast.Call) -> None:
+        self.facts.note_feeds(node)
         self.calls.note_call(node)
         self.visit(node.func)
         for argument in node.args:

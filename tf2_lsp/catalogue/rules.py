@@ -71,6 +71,7 @@ class CallCheck:
     # and spelling (`num_gpus = "devices:gpu_devices"`); a value the conversion cannot write
     # changes meaning.
     convert: Mapping[str, str] = field(default_factory=dict)
+    lacks: tuple[str, ...] = ()  # reported when none of these is passed (one-argument forms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,6 +365,7 @@ _CHECK_KEYS = {
     "default_differs",
     "refuse",
     "convert",
+    "lacks",
 }
 # Value conversions a fix can write (tf2_lsp.fixes.calls): `1 - x`, a GPU count as device
 # names, the value as it is (a keyword renamed).
@@ -474,6 +476,7 @@ class _Reader:
             default_differs=self.name_table(raw, code, where, "default_differs"),
             refuse=self.boolean(raw, code, "refuse", default=False),
             convert=self.conversions(raw, code, where),
+            lacks=self.strings(raw, code, f"{where}.lacks", key="lacks"),
         )
 
     def literal_table(

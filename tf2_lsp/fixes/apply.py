@@ -70,13 +70,13 @@ def plan_fixes(
         if f.anchor_kind != "program"
         and not any(first <= f.statement[1] and f.statement[0] <= last for first, last in replaced)
     ]
-    # The call model reports each changed argument of a call, all with the call's one edit:
-    # that edit is applied once, and every finding that carries it is applied with it.
-    shared: dict[int, list[Finding]] = {}
+    # Findings that carry one edit (each changed argument of a call and the call; each use
+    # of an imported name and its import): that edit is applied once, and every finding that
+    # carries it is applied with it.
+    shared: dict[object, list[Finding]] = {}
     for finding in findings:
-        if finding.call is not None:
-            shared.setdefault(id(finding.call), []).append(finding)
-    findings = [f for f in findings if f.call is None or shared[id(f.call)][0] is f]
+        shared.setdefault(_edit_key(finding), []).append(finding)
+    findings = [f for f in findings if shared[_edit_key(f)][0] is f]
     spliced, findings = _split_spliceable(findings, lines, renderer)
     result.edits.extend(_splice_edits(lines, spliced))
     result.applied.extend(finding for finding, _ in spliced)
@@ -92,17 +92,29 @@ def plan_fixes(
         )
         if new_lines != lines[start - 1 : end]:
             result.edits.append(LineEdit(start, end, tuple(new_lines)))
+    applied = {id(f) for f in result.applied}
+    failed = {id(f): reason for f, reason in result.failed}
     for group in shared.values():
-        if group[0] in result.applied:
+        if len(group) == 1:
+            continue
+        if id(group[0]) in applied:
             result.applied.extend(group[1:])
-        else:
-            reason = next((r for f, r in result.failed if f is group[0]), None)
-            if reason is not None:
-                result.failed.extend((f, reason) for f in group[1:])
+        elif id(group[0]) in failed:
+            result.failed.extend((f, failed[id(group[0])]) for f in group[1:])
     if renderer.new_imports and result.edits:
         # Imports go before the disable_v2_behavior() call that follows the import block.
         result.edits.append(_import_edit(lines, detection, renderer.new_imports))
     return result
+
+
+def _edit_key(finding: Finding) -> object:
+    """Equal for findings whose fixes are one and the same edit."""
+    if finding.call is not None:
+        return id(finding.call)
+    # The fix by identity: a use's finding is its import's with another span (`Fix` holds
+    # mappings, so it has no hash).
+    fix = id(finding.fix)
+    return (finding.code, finding.anchor, finding.anchor_kind, fix, finding.target, finding.written)
 
 
 def _program_edit(lines: list[str], finding: Finding, renderer: Renderer) -> LineEdit:

@@ -84,6 +84,8 @@ class Transform:
     statement: Callable[[Names], str] | None = None
     # or rewrites the whole statements the anchor covers (their text in, the new text out).
     replace: Callable[[str, Names], str] | None = None
+    # Emitted names that exist from TF 2.16 only with tf_keras and TF_USE_LEGACY_KERAS=1.
+    legacy_keras: frozenset[str] = frozenset()
     # Symbol -> how its call maps onto its own TF2 callable (each optimizer onto its Keras
     # class): messages and hovers name the matched symbol's own target.
     maps: Mapping[str, CallMap] = field(default_factory=dict)

@@ -72,4 +72,8 @@ def replace(text: str, names: Names) -> str:
     return module.with_changes(body=[layer, instance]).code
 
 
-TRANSFORMS = (Transform("tf1_model_shim", never, (_LAYER, _TRACK), replace=replace),)
+TRANSFORMS = (
+    Transform(
+        "tf1_model_shim", never, (_LAYER, _TRACK), replace=replace, legacy_keras=frozenset({_TRACK})
+    ),
+)
