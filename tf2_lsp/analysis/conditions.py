@@ -53,6 +53,8 @@ def changed_argument(
         if param in bound:
             return Changed(bound[param], f"`{param}` has no TF2 counterpart with that meaning")
     for param, values in check.keep.items():
+        if _inert(check, param, bound, call):
+            continue  # it has no effect in this call, so no value of it matters
         if (
             param in bound
             and _one_of(bound[param], values)
@@ -101,6 +103,15 @@ def changed_argument(
                 f"`{when}` holds {count} and `{param}` is left at TF1's default{behaves}",
             )
     return None
+
+
+def _inert(check: CallCheck, param: str, bound: dict[str, ast.expr], call: ast.Call) -> bool:
+    """`param` does nothing in this call: the parameter it needs is not passed (or is None)."""
+    needed = check.inert_without.get(param)
+    if needed is None or hides_arguments(call):
+        return False
+    value = bound.get(needed)
+    return value is None or (isinstance(value, ast.Constant) and value.value is None)
 
 
 def _default_matters(check: CallCheck, param: str, bound: dict[str, ast.expr]) -> bool:

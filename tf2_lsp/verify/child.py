@@ -92,13 +92,11 @@ class Runner:
         if isinstance(value, tf.RaggedTensor) or hasattr(value, "to_list"):
             return [(path, repr(value.to_list()))]
         if isinstance(value, tf.SparseTensor) or type(value).__name__ == "SparseTensorValue":
-            parts = zip(("indices", "values", "dense_shape"), tuple(value)[:3], strict=True)
-            if isinstance(value, tf.SparseTensor):
-                parts = zip(
-                    ("indices", "values", "dense_shape"),
-                    (value.indices, value.values, value.dense_shape),
-                    strict=True,
-                )
+            parts = zip(
+                ("indices", "values", "dense_shape"),
+                (value.indices, value.values, value.dense_shape),
+                strict=True,
+            )
             return [item for name, part in parts for item in self.flatten(part, f"{path}.{name}")]
         if isinstance(value, (list, tuple)):
             return [item for i, v in enumerate(value) for item in self.flatten(v, f"{path}[{i}]")]
@@ -122,6 +120,20 @@ class Runner:
             if isinstance(error, KeyboardInterrupt):
                 raise
             return Side(error=_describe(error))
+        finally:
+            self._restore()
+
+    def _restore(self) -> None:
+        """Undo what a case may have switched for the whole process (`disable_v2_behavior`,
+        `enable_resource_variables`, an InteractiveSession left open)."""
+        v1 = self.v1
+        session = v1.get_default_session()
+        if session is not None and hasattr(session, "close"):
+            session.close()
+        if self.mode == "tf1":
+            v1.disable_v2_behavior()
+        else:
+            v1.enable_v2_behavior()
 
     def _exec(self, case: Case, code: str) -> tuple[dict[str, Any], dict[str, Any]]:
         namespace: dict[str, Any] = {"np": self.np, "__name__": "__verify__"}
@@ -312,36 +324,52 @@ def _graph_mode(case: Case, side: str) -> bool:
 
 
 def main(argv: list[str]) -> int:
+    """Run the cases in order, appending each result to OUT as soon as it is known (a pickle
+    stream of (name, Side) for tf1, JSON lines of outcomes for tf2): a case that kills the
+    process loses only itself, and the parent goes on with the rest."""
     mode, cases_path, out_path = argv[:3]
     with open(cases_path, encoding="utf-8") as handle:
         cases = [Case.from_json(item) for item in json.load(handle)]
     tf = _load_tensorflow(mode)
     runner = Runner(tf, mode)
     if mode == "tf1":
-        runs = {c.name: runner.run(c, graph_mode=True) for c in cases}
-        with open(out_path, "wb") as handle:
-            pickle.dump(runs, handle)
+        names = os.path.splitext(out_path)[0] + ".names"
+        with open(out_path, "ab") as stream, open(names, "a", encoding="utf-8") as finished:
+            for case in cases:
+                pickle.dump((case.name, runner.run(case, graph_mode=True)), stream)
+                stream.flush()
+                finished.write(case.name + "\n")
+                finished.flush()
         return 0
-    with open(argv[3], "rb") as handle:
-        old_runs: dict[str, Side] = pickle.load(handle)
-    outcomes: list[Outcome] = []
-    for case in cases:
-        old = old_runs[case.name]
-        graph_mode = _graph_mode(case, mode)
-        outcome = compare(case, old, runner.run(case, graph_mode=graph_mode))
-        if outcome.status == "differs" and old.initial:
-            # The guide's other check: the same outputs from the same weights. Keras 2
-            # initialisers draw other random numbers in eager mode than in a TF1 graph.
-            copied = runner.run(case, graph_mode=graph_mode, weights=old.initial)
-            again = compare(case, old, copied)
-            if again.status == "proven":
-                outcome = replace(
-                    again, reason=f"equal from TF1's initial weights ({outcome.reason})"
-                )
-        outcomes.append(outcome)
-    with open(out_path, "w", encoding="utf-8") as handle:
-        json.dump([o.to_json() for o in outcomes], handle)
+    old_runs = read_sides(argv[3])
+    with open(out_path, "a", encoding="utf-8") as lines:
+        for case in cases:
+            lines.write(json.dumps(_outcome(runner, case, old_runs[case.name]).to_json()) + "\n")
+            lines.flush()
     return 0
+
+
+def read_sides(path: str) -> dict[str, Side]:
+    sides: dict[str, Side] = {}
+    with open(path, "rb") as stream:
+        while True:
+            try:
+                name, side = pickle.load(stream)
+            except EOFError:
+                return sides
+            sides[name] = side
+
+
+def _outcome(runner: Runner, case: Case, old: Side) -> Outcome:
+    graph_mode = _graph_mode(case, runner.mode)
+    outcome = compare(case, old, runner.run(case, graph_mode=graph_mode))
+    if outcome.status == "differs" and old.initial:
+        # The guide's other check: the same outputs from the same weights. Keras 2
+        # initialisers draw other random numbers in eager mode than in a TF1 graph.
+        again = compare(case, old, runner.run(case, graph_mode=graph_mode, weights=old.initial))
+        if again.status == "proven":
+            outcome = replace(again, reason=f"equal from TF1's initial weights ({outcome.reason})")
+    return outcome
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tf2_lsp.verify.cases import Case, Outcome
@@ -57,31 +57,87 @@ def run_cases(cases: Sequence[Case], python: str = sys.executable) -> list[Outco
 
 def _run(cases: list[Case], folder: Path, python: str) -> dict[str, Outcome]:
     sides = folder / "tf1.pickle"
-    failed = _child(python, "tf1", cases, folder / "tf1.json", [str(sides)], legacy=True)
-    if failed:
-        return {c.name: Outcome(c.name, "error", f"TF1 process: {failed}") for c in cases}
-    outcomes: dict[str, Outcome] = {}
+    outcomes = _until_done(
+        python, "tf1", cases, folder, sides, [], legacy=True, done=lambda: _side_names(sides)
+    )
+    ran = [c for c in cases if c.name not in outcomes]
     for legacy in (False, True):
-        group = [c for c in cases if needs_legacy_keras(c.new) == legacy]
-        if not group:
-            continue
-        report = folder / f"report-{legacy}.json"
-        failed = _child(
-            python, "tf2", group, folder / f"tf2-{legacy}.json", [str(report), str(sides)], legacy
-        )
-        if failed:
+        group = [c for c in ran if needs_legacy_keras(c.new) == legacy]
+        report = folder / f"report-{legacy}.jsonl"
+        if group:
             outcomes.update(
-                {c.name: Outcome(c.name, "error", f"TF2 process: {failed}") for c in group}
+                _until_done(
+                    python,
+                    "tf2",
+                    group,
+                    folder,
+                    report,
+                    [str(sides)],
+                    legacy,
+                    done=lambda path=report: set(_read_report(path)),  # type: ignore[misc]
+                )
             )
-            continue
-        for item in json.loads(report.read_text(encoding="utf-8")):
-            outcome = Outcome.from_json(item)
-            outcomes[outcome.name] = outcome
+            outcomes.update(_read_report(report))
+    return outcomes
+
+
+def _until_done(
+    python: str,
+    mode: str,
+    cases: list[Case],
+    folder: Path,
+    output: Path,
+    extra: list[str],
+    legacy: bool,
+    done: Callable[[], set[str]],
+) -> dict[str, Outcome]:
+    """Run `cases` in as few processes as possible: when one dies, the case it was running
+    is reported as an error and a new process takes the rest."""
+    failures: dict[str, Outcome] = {}
+    remaining = list(cases)
+    while remaining:
+        failed = _child(
+            python, mode, remaining, folder / f"{mode}-cases.json", output, extra, legacy
+        )
+        finished = done()
+        remaining = [c for c in remaining if c.name not in finished]
+        if not failed or not remaining:
+            break
+        culprit = remaining.pop(0)
+        side = "TF1" if mode == "tf1" else "TF2"
+        failures[culprit.name] = Outcome(
+            culprit.name, "error", f"{side} process died running it: {failed}"
+        )
+    return failures
+
+
+def _side_names(path: Path) -> set[str]:
+    """The cases the tf1 process has finished: it writes each name after its result."""
+    names = path.with_suffix(".names")
+    return set(names.read_text(encoding="utf-8").splitlines()) if names.exists() else set()
+
+
+def _read_report(path: Path) -> dict[str, Outcome]:
+    outcomes: dict[str, Outcome] = {}
+    if not path.exists():
+        return outcomes
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            outcome = Outcome.from_json(json.loads(line))
+        except (ValueError, KeyError):
+            continue  # a line cut short by a dying process
+        outcomes[outcome.name] = outcome
     return outcomes
 
 
 def _child(
-    python: str, mode: str, cases: list[Case], path: Path, outputs: list[str], legacy: bool
+    python: str,
+    mode: str,
+    cases: list[Case],
+    path: Path,
+    output: Path,
+    extra: list[str],
+    legacy: bool,
 ) -> str:
     """Run one TensorFlow process; "" when it succeeded, else the end of its stderr."""
     path.write_text(json.dumps([c.to_json() for c in cases]), encoding="utf-8")
@@ -93,15 +149,14 @@ def _child(
         env["TF_USE_LEGACY_KERAS"] = "1"
     else:
         env.pop("TF_USE_LEGACY_KERAS", None)
-    output = outputs[0]
-    command = [python, "-m", "tf2_lsp.verify.child", mode, str(path), output, *outputs[1:]]
+    command = [python, "-m", "tf2_lsp.verify.child", mode, str(path), str(output), *extra]
     try:
         done = subprocess.run(
             command, env=env, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
         )
     except subprocess.TimeoutExpired:
         return f"no answer within {TIMEOUT_SECONDS} s"
-    if done.returncode != 0 or not Path(output).exists():
-        tail = done.stderr.strip().splitlines()[-3:]
-        return f"exit status {done.returncode}: " + " | ".join(tail)
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.strip().splitlines() if not line.startswith(" ")]
+        return f"exit status {done.returncode}: " + " | ".join(lines[-2:])[:300]
     return ""
