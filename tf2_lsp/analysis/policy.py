@@ -15,6 +15,7 @@ from tf2_lsp.analysis.calls import CallVerdict, merge_changes, plan_call
 from tf2_lsp.analysis.resolve import canonical
 from tf2_lsp.catalogue import availability
 from tf2_lsp.catalogue.availability import version_tuple
+from tf2_lsp.catalogue.proofs import fix_status
 from tf2_lsp.catalogue.rules import ArgChange, Catalogue, Fix, Rule, Severity
 from tf2_lsp.catalogue.signatures import Signatures, signatures_for
 from tf2_lsp.model import CallEdit
@@ -39,6 +40,12 @@ class FixPolicy:
                 return None
             return next((fix for fix in rule.fixes if fix.level == "native"), None)
         fix = rule.fix_for(self.level)
+        if (
+            fix is not None
+            and fix.safety == "safe"
+            and fix_status(rule.code, fix.level) == "differs"
+        ):
+            return replace(fix, safety="unsafe")  # an example computed something else after it
         if fix is not None and fix.level == "compat" and self.keras2_only(rule):
             return replace(fix, safety="unsafe")  # works with tf_keras + TF_USE_LEGACY_KERAS=1
         if fix is not None and fix.level == "compat" and self.compat_target_gone(rule, symbol):

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 RandomMode = Literal["num_random_ops", "constant"]
+GraphMode = Literal["auto", "graph", "eager"]
 Status = Literal["proven", "ran", "differs", "error", "skipped"]
 
 # Default tolerances of the TF migration guide's numerical-equivalence checks.
@@ -30,6 +31,8 @@ class RunTable:
     train: str = ""
     random: RandomMode = "num_random_ops"
     skip: str = ""  # why this example cannot be run; non-empty = not run
+    # How the new side runs: "auto" = in a graph where it feeds or opens a Session.
+    graph: GraphMode = "auto"
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> RunTable:
@@ -40,6 +43,7 @@ class RunTable:
             train=str(data.get("train", "")),
             random=data.get("random", "num_random_ops"),
             skip=str(data.get("skip", "")),
+            graph=data.get("graph", "auto"),
         )
 
 

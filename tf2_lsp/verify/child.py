@@ -39,8 +39,36 @@ def _load_tensorflow(mode: str) -> Any:
                 __import__(optional)
         # The old code's `import tensorflow` means the TF1 API.
         sys.modules["tensorflow"] = tf.compat.v1
+        _contrib_from_tf_slim(tf.compat.v1)
     tf.get_logger().setLevel("ERROR")
     return tf
+
+
+def _contrib_from_tf_slim(v1: Any) -> None:
+    """`tf.contrib.layers`, `.slim` and `.framework` for old code, from tf_slim: the package
+    TensorFlow moved that contrib code into (no TensorFlow 2 release has tf.contrib). Only
+    `tf2-lsp verify` relies on it; rule examples that use tf.contrib are not run."""
+    try:
+        import tf_slim
+    except ImportError:
+        return
+
+    class Namespace:
+        def __init__(self, *modules: Any) -> None:
+            self._modules = modules
+
+        def __getattr__(self, name: str) -> Any:
+            for module in self._modules:
+                if hasattr(module, name):
+                    return getattr(module, name)
+            raise AttributeError(f"tf.contrib has no {name!r} here (tf_slim lacks it)")
+
+    v1.contrib = Namespace()
+    v1.contrib.__dict__.update(
+        slim=tf_slim,
+        layers=Namespace(tf_slim.layers, tf_slim),
+        framework=Namespace(tf_slim),
+    )
 
 
 def _random_tool(mode: str) -> Any:
@@ -110,11 +138,15 @@ class Runner:
         variables the code creates, matched by name, else by order and shape."""
         tf = self.tf
         try:
-            _forget_names(tf)
+            _forget_names(tf, case.new if self.mode == "tf2" else case.old)
+            if graph_mode:
+                # A creator scope belongs to a graph: enter it inside the case's own graph.
+                with (
+                    tf.Graph().as_default() as graph,
+                    tf.variable_creator_scope(_copying(weights or {})),
+                ):
+                    return self._run_graph(case, graph)
             with tf.variable_creator_scope(_copying(weights or {})):
-                if graph_mode:
-                    with tf.Graph().as_default() as graph:
-                        return self._run_graph(case, graph)
                 return self._run_eager(case)
         except BaseException as error:  # the case's own code: anything may be raised
             if isinstance(error, KeyboardInterrupt):
@@ -255,10 +287,11 @@ def _random_scope(runner: Runner, case: Case) -> Iterator[None]:
         yield
 
 
-def _forget_names(tf: Any) -> None:
+def _forget_names(tf: Any, code: str) -> None:
     """Keras numbers layer names per process in eager mode (dense, dense_1, ...): each case
-    starts from none, as each TF1 case starts from a new graph."""
-    for module in ("tf_keras", "keras"):
+    starts from none, as each TF1 case starts from a new graph. (Keras 3's reset costs ~2 s,
+    so only for code that names Keras.)"""
+    for module in ("tf_keras", "keras") if "keras" in code else ("tf_keras",):
         try:
             __import__(module).backend.clear_session()
         except Exception:  # not installed, or not loadable under this Keras flavour
@@ -318,8 +351,10 @@ def _shape(shape: Any) -> str:
 
 
 def _graph_mode(case: Case, side: str) -> bool:
-    if side == "tf1":
+    if side == "tf1" or case.run.graph == "graph":
         return True
+    if case.run.graph == "eager":
+        return False
     return bool(case.run.feeds) or "Session" in case.new
 
 

@@ -70,6 +70,40 @@ def case_name(rule: Rule, index: int, level: str, target: str) -> str:
     return f"{rule.code}#{index}@{level}/{target}"
 
 
+IDENTITY_SETUP = """\
+import inspect as _inspect
+
+
+def _ident(obj):
+    obj = _inspect.unwrap(obj)
+    return getattr(obj, "__module__", "?") + "." + getattr(obj, "__qualname__", repr(obj))
+"""
+
+
+def rename_cases(catalogue: Catalogue) -> list[ExampleCase]:
+    """Each generated rename of a `tensorflow.` name, as the question "is the TF1 name's
+    object the very object the TF2 name gives?" (same function: same behaviour)."""
+    cases = []
+    for rule in catalogue.rules:
+        if not rule.family.generated:
+            continue
+        fix = rule.fix_for("compat")
+        if fix is None or fix.kind != "rename" or fix.level != "compat":
+            continue
+        for old, new in fix.to.items():
+            if old.endswith(".*") or not new.startswith("tensorflow."):
+                continue
+            name = f"{rule.code}:{old}"
+            case = Case(
+                name,
+                f"import tensorflow as tf\nf = tf.{old.removeprefix('tensorflow.')}\n",
+                f"import tensorflow as tf\nf = tf.{new.removeprefix('tensorflow.')}\n",
+                RunTable(setup=IDENTITY_SETUP, compare=("_ident(f)",)),
+            )
+            cases.append(ExampleCase(rule, -1, "compat", NEWEST_TARGET, case))
+    return cases
+
+
 def example_cases(catalogue: Catalogue) -> list[ExampleCase]:
     cases = []
     for rule in catalogue.rules:
@@ -96,5 +130,5 @@ def _case(
         skip = f"the fix fails: {fixed.error}"
     elif not skip and fixed.source == old:
         skip = f"no fix applies at {level} level, target {target}"
-    run = RunTable(setup, table.feeds, table.compare, table.train, table.random, skip)
+    run = RunTable(setup, table.feeds, table.compare, table.train, table.random, skip, table.graph)
     return Case(name, old, fixed.source, run)
