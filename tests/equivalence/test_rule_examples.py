@@ -46,12 +46,18 @@ def outcomes(tensorflow_installed: None) -> dict[str, Outcome]:
 
 def _record(outcomes: dict[str, Outcome]) -> dict[str, dict[str, str]]:
     return {
-        item.case.name: {
-            "status": outcomes[item.case.name].status,
-            "reason": _ADDRESS.sub("0x...", outcomes[item.case.name].reason)[:200],
-        }
+        item.case.name: _entry(item, outcomes[item.case.name])
         for item in sorted(CASES, key=lambda i: i.case.name)
     }
+
+
+def _entry(item: ExampleCase, outcome: Outcome) -> dict[str, str]:
+    status, reason = outcome.status, outcome.reason
+    if item.index < 0 and status == "differs":
+        # Two objects for one name (Keras 2's and Keras 3's) may still compute the same:
+        # not proven either way without a call.
+        status, reason = "error", f"not the same object: {reason}"
+    return {"status": status, "reason": _ADDRESS.sub("0x...", reason)[:200]}
 
 
 def _safe(item: ExampleCase) -> bool:
@@ -69,7 +75,7 @@ def test_no_safe_fix_changes_what_the_code_computes(outcomes: dict[str, Outcome]
 
 
 def test_generated_renames_name_the_same_object(outcomes: dict[str, Outcome]) -> None:
-    statuses = Counter(outcomes[i.case.name].status for i in CASES if i.index < 0)
+    statuses = Counter(_entry(i, outcomes[i.case.name])["status"] for i in CASES if i.index < 0)
     assert statuses["proven"] > 0.9 * sum(statuses.values()), statuses
 
 

@@ -11,6 +11,7 @@ then compares with what `tf1` wrote. Nothing else in tf2_lsp imports this module
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import pickle
@@ -115,7 +116,9 @@ class Runner:
         tf, np = self.tf, self.np
         if value is None or isinstance(value, tf.Operation):
             return []
-        if isinstance(value, (tf.DType, tf.TensorShape, str, bytes)):
+        if isinstance(value, tf.TensorShape):  # TF1 prints `?` where TF2 prints `None`
+            return [(path, "unknown" if value.rank is None else str(value.as_list()))]
+        if isinstance(value, (tf.DType, str, bytes)):
             return [(path, repr(value) if isinstance(value, bytes) else str(value))]
         if isinstance(value, tf.RaggedTensor) or hasattr(value, "to_list"):
             return [(path, repr(value.to_list()))]
@@ -179,13 +182,12 @@ class Runner:
     ) -> dict[str, Any]:
         if case.run.compare:
             return {e: eval(e, namespace) for e in case.run.compare}
-        return {
-            name: value
+        bound = {
+            name: _called(value)
             for name, value in namespace.items()
-            if not name.startswith("__")
-            and (name not in before or before[name] is not value)
-            and self.is_comparable(value)
+            if not name.startswith("__") and (name not in before or before[name] is not value)
         }
+        return {name: value for name, value in bound.items() if self.is_comparable(value)}
 
     def _run_graph(self, case: Case, graph: Any) -> Side:
         v1 = self.v1
@@ -285,6 +287,24 @@ class Runner:
 def _random_scope(runner: Runner, case: Case) -> Iterator[None]:
     with _random_tool(case.run.random).scope():
         yield
+
+
+def _called(value: Any) -> Any:
+    """A TensorFlow function that takes no argument stands for its value: in eager mode TF1's
+    learning-rate decays (`tf.compat.v1.train.exponential_decay`) return one."""
+    if isinstance(value, type) or not callable(value):
+        return value
+    if not str(getattr(value, "__module__", "")).startswith("tensorflow"):
+        return value
+    try:
+        parameters = inspect.signature(value).parameters.values()
+    except (TypeError, ValueError):
+        return value
+    if any(
+        p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters
+    ):
+        return value
+    return value()
 
 
 def _forget_names(tf: Any, code: str) -> None:

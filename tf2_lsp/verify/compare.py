@@ -28,6 +28,8 @@ def compare(case: Case, old: Side, new: Side) -> Outcome:
         return Outcome(case.name, "error", f"TF2 side: {new.error}")
     rows: list[Difference] = []
     for label, leaves in old.values.items():
+        if not leaves:
+            continue  # an op (an initializer, a train op): it has no value to compare
         if label not in new.values:
             rows.append(Difference(label, detail="not computed by the new code", equal=False))
             continue

@@ -41,6 +41,21 @@ t = x
 state = [x, (h, 1)]
 lines = _tf.constant(["a b", "c d e"])
 audio = _tf.constant(_rng.rand(2, 1000).astype(np.float32))
+loss = _tf.constant(0.5)
+is_training = False
+train = False
+def decode(value):
+    return value
+def make():
+    return _tf.constant(1.0)
+import os as _os, tempfile as _tempfile
+_folder = _tempfile.mkdtemp(prefix="tf2-lsp-case-")
+out_dir = _os.path.join(_folder, "out")
+logdir = _os.path.join(_folder, "logs")
+export_dir = _os.path.join(_folder, "export")
+path = _os.path.join(_folder, "data.txt")
+with open(path, "w") as _file:
+    _file.write("some text")
 """
 
 
