@@ -20,7 +20,8 @@ from tf2_lsp.catalogue.rules import load_catalogue
 from tf2_lsp.verify.cases import Case, Outcome
 from tf2_lsp.verify.examples import ExampleCase, example_cases, rename_cases
 
-pytestmark = pytest.mark.tensorflow
+# One TensorFlow run per module: its tests stay on one xdist worker (`--dist loadgroup`).
+pytestmark = [pytest.mark.tensorflow, pytest.mark.xdist_group("equivalence-examples")]
 
 CATALOGUE = load_catalogue()
 CASES = example_cases(CATALOGUE) + rename_cases(CATALOGUE)

@@ -18,7 +18,8 @@ from tf2_lsp.engine import fix_all
 from tf2_lsp.settings import Settings
 from tf2_lsp.verify.cases import Case, Outcome, RunTable
 
-pytestmark = pytest.mark.tensorflow
+# One TensorFlow run per module: its tests stay on one xdist worker (`--dist loadgroup`).
+pytestmark = [pytest.mark.tensorflow, pytest.mark.xdist_group("equivalence-value-tables")]
 
 CATALOGUE = load_catalogue()
 ABSENT = "<absent>"

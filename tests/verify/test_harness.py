@@ -11,6 +11,8 @@ import pytest
 from tf2_lsp.verify.cases import Case, Outcome, RunTable
 from tf2_lsp.verify.harness import tensorflow_available
 
+# One TensorFlow run per module: its tests stay on one xdist worker (`--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("verify-harness")
 TF = "import tensorflow as tf\n"
 CASES = [
     Case(

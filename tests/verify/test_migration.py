@@ -14,6 +14,8 @@ import pytest
 from tf2_lsp.verify.harness import tensorflow_available
 from tf2_lsp.verify.migration import VerifyError, entry_point, parse_inputs
 
+# The TensorFlow runs share one conversion: keep them on one xdist worker.
+pytestmark = pytest.mark.xdist_group("verify-migration")
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "tf1_model"
 INPUTS = "images=2x28x28x1:float32,num_classes=10,keep_prob=1.0,is_training=False"

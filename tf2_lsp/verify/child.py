@@ -294,7 +294,8 @@ def _called(value: Any) -> Any:
     learning-rate decays (`tf.compat.v1.train.exponential_decay`) return one."""
     if isinstance(value, type) or not callable(value):
         return value
-    if not str(getattr(value, "__module__", "")).startswith("tensorflow"):
+    function = getattr(value, "func", value)  # a functools.partial names its function
+    if not str(getattr(function, "__module__", "")).startswith("tensorflow"):
         return value
     try:
         parameters = inspect.signature(value).parameters.values()
