@@ -214,8 +214,6 @@ def _verdicts(outcomes: dict[str, Outcome]) -> list[tuple[str, bool, bool, str]]
 KNOWN_WRONG = {
     "cond strict=<absent> (branches returning a one-item list)": "TF1's default strict=False "
     "unpacks a one-item list; telling such branches apart needs their return values",
-    "while_loop return_same_structure=<absent> (one loop variable)": "TF1's default unpacks "
-    "a one-item list of loop variables; telling it apart needs the list's length",
 }
 # Values TF2 computes the same that the fixer still keeps on tf.compat.v1: with a default
 # that differs, the TF2 call without the argument would read as TF1 code relying on it.
@@ -228,6 +226,7 @@ CONSERVATIVE = {
     "strings.split result_type='RaggedTensor'",
     "nn.ctc_beam_search_decoder merge_repeated=False (a class repeated across a blank)",
     "while_loop return_same_structure=False (two loop variables)",
+    "while_loop return_same_structure=True (one loop variable)",
 }
 
 

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 from tf2_lsp.catalogue.rules import CallCheck
 
+# `default_differs = { p = "loop_vars:1" }`: TF1's default of `p` differs only when the named
+# argument is a list or tuple of one item (TF1 unpacked it).
+ONE_ITEM = ":1"
 # TF1 callables that return a device function (canonical names).
 FUNCTION_FACTORIES = frozenset({"tensorflow.train.replica_device_setter"})
 
@@ -95,6 +98,14 @@ def changed_argument(
         behaves = f" (TF2 behaves as `{param}={keep[0]}`)" if keep else ""
         if not when:
             return Changed(call.func, f"TF1's default for `{param}` differs from TF2{behaves}")
+        if when.endswith(ONE_ITEM):
+            name = when.removesuffix(ONE_ITEM)
+            if _one_item(bound.get(name)):
+                return Changed(
+                    bound[name],
+                    f"`{name}` holds one item and `{param}` is left at TF1's default{behaves}",
+                )
+            continue
         count = _several(bound.get(when))
         if count:
             node = bound[when]
@@ -118,7 +129,18 @@ def _default_matters(check: CallCheck, param: str, bound: dict[str, ast.expr]) -
     if param not in check.default_differs:
         return False
     when = check.default_differs[param]
+    if when.endswith(ONE_ITEM):
+        return _one_item(bound.get(when.removesuffix(ONE_ITEM)))
     return not when or bool(_several(bound.get(when)))
+
+
+def _one_item(node: ast.expr | None) -> bool:
+    """A list or tuple display of exactly one item (not starred)."""
+    return (
+        isinstance(node, ast.List | ast.Tuple)
+        and len(node.elts) == 1
+        and not isinstance(node.elts[0], ast.Starred)
+    )
 
 
 def _one_of(node: ast.expr, values: tuple[str, ...]) -> bool:
