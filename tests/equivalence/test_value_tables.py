@@ -211,10 +211,7 @@ def _verdicts(outcomes: dict[str, Outcome]) -> list[tuple[str, bool, bool, str]]
 
 # Calls the fixer leaves as TF2 code although TF1 computed something else: wrong output.
 # Each is a known catalogue bug the harness found, kept here so that a new one fails.
-KNOWN_WRONG = {
-    "cond strict=<absent> (branches returning a one-item list)": "TF1's default strict=False "
-    "unpacks a one-item list; telling such branches apart needs their return values",
-}
+KNOWN_WRONG: dict[str, str] = {}
 # Values TF2 computes the same that the fixer still keeps on tf.compat.v1: with a default
 # that differs, the TF2 call without the argument would read as TF1 code relying on it.
 CONSERVATIVE = {
@@ -227,6 +224,7 @@ CONSERVATIVE = {
     "nn.ctc_beam_search_decoder merge_repeated=False (a class repeated across a blank)",
     "while_loop return_same_structure=False (two loop variables)",
     "while_loop return_same_structure=True (one loop variable)",
+    "cond strict=True (branches returning a one-item list)",
 }
 
 

@@ -135,7 +135,10 @@ def _default_matters(check: CallCheck, param: str, bound: dict[str, ast.expr]) -
 
 
 def _one_item(node: ast.expr | None) -> bool:
-    """A list or tuple display of exactly one item (not starred)."""
+    """A list or tuple display of exactly one item (not starred), or a lambda returning one
+    (a `tf.cond` branch)."""
+    if isinstance(node, ast.Lambda):
+        node = node.body
     return (
         isinstance(node, ast.List | ast.Tuple)
         and len(node.elts) == 1
