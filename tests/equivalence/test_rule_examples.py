@@ -26,6 +26,7 @@ pytestmark = [pytest.mark.tensorflow, pytest.mark.xdist_group("equivalence-examp
 CATALOGUE = load_catalogue()
 CASES = example_cases(CATALOGUE) + rename_cases(CATALOGUE)
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+COPIED = "equal from TF1's initial weights"
 
 
 def _key(case: Case) -> tuple[str, str, str]:
@@ -58,6 +59,8 @@ def _entry(item: ExampleCase, outcome: Outcome) -> dict[str, str]:
         # Two objects for one name (Keras 2's and Keras 3's) may still compute the same:
         # not proven either way without a call.
         status, reason = "error", f"not the same object: {reason}"
+    if reason.startswith(COPIED):
+        reason = COPIED  # how far apart Keras 2's eager initial values landed varies per run
     return {"status": status, "reason": _ADDRESS.sub("0x...", reason)[:200]}
 
 
