@@ -386,6 +386,7 @@ class ArgPlan:
     v2: list[str] = field(default_factory=list)
     keep: dict[str, list[str]] = field(default_factory=dict)
     default_differs: dict[str, str] = field(default_factory=dict)
+    inert_without: dict[str, str] = field(default_factory=dict)
     # Same name, different TF2 function: the TF1 parameters whose arguments change meaning,
     # and literal values of kept parameters that do (`name_scope(None)`).
     passes: list[str] = field(default_factory=list)
@@ -690,7 +691,10 @@ def value_checks(plan: ArgPlan, config: Config, old: dict[str, Any], new: dict[s
         return
     plan.keep = {k: list(v) for k, v in values.get("keep", {}).items()}
     plan.default_differs = dict(values.get("default_differs", {}))
-    stray = [p for p in (*plan.keep, *plan.default_differs) if p not in plan.remove]
+    plan.inert_without = dict(values.get("inert_without", {}))
+    stray = [
+        p for p in (*plan.keep, *plan.default_differs, *plan.inert_without) if p not in plan.remove
+    ]
     if stray:
         raise SystemExit(f"[values.{plan.name!r}]: {stray[0]} is not a removed parameter")
     if not plan.v1:  # the check reads positional arguments through the TF1 order
@@ -892,6 +896,7 @@ def split_arg_plans(plans: list[ArgPlan]) -> list[ArgPlan]:
                     v2=plan.v2,
                     keep=plan.keep,
                     default_differs=plan.default_differs,
+                    inert_without=plan.inert_without,
                 )
             )
         if plan.manual:
@@ -1251,6 +1256,9 @@ def arg_table(plan: ArgPlan, category: str) -> list[str]:
         if plan.default_differs:
             pairs = ", ".join(f"{k} = {q(v)}" for k, v in sorted(plan.default_differs.items()))
             lines.append(f"default_differs = {{ {pairs} }}")
+        if plan.inert_without:
+            pairs = ", ".join(f"{k} = {q(v)}" for k, v in sorted(plan.inert_without.items()))
+            lines.append(f"inert_without = {{ {pairs} }}")
     if plan.v1:
         lines.append(f"v1 = {qlist(plan.v1)}")
         lines.append(f"v2 = {qlist(plan.v2)}")

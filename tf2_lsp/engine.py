@@ -95,6 +95,9 @@ def fix_all(
     current = source
     outcome = FixOutcome(source)
     failed: dict[tuple[str, str], tuple[Finding, str]] = {}
+    # Names earlier rounds wrote are TF2 code: a later round must not read them as TF1 again
+    # (`tf.nn.avg_pool_v2` -> `tf.nn.avg_pool`, TF2's rank-generic op, is not TF1's 4-D one).
+    written: set[str] = set()
     if detection is None:
         detection = detect(current, catalogue, settings)
     # What the module bound before any fix, for the clean-up of what the fixes left unused:
@@ -119,6 +122,7 @@ def fix_all(
             if is_fixable(f, unsafe)
             and (wanted is None or wanted(f))
             and (f.code, f.written) not in failed
+            and f.symbol not in written
         ]
         if not todo:
             break
@@ -133,6 +137,7 @@ def fix_all(
             outcome.error = "the fixed code would not parse; nothing was changed"
             return FixOutcome(source, error=outcome.error)
         outcome.applied.extend(planned.applied)
+        written.update(_targets_written(planned.applied))
         current = candidate
     if outcome.applied:
         # Contrib aliases and imports whose every use was just rewritten would still fail
@@ -148,8 +153,19 @@ def fix_all(
                 current, detection = candidate, cleaned
     outcome.source = current
     outcome.failed = list(failed.values())
-    outcome.remaining = detection.findings
+    outcome.remaining = [f for f in detection.findings if f.symbol not in written]
     return outcome
+
+
+def _targets_written(applied: list[Finding]) -> set[str]:
+    """The qualified names the applied fixes wrote as callees or renames."""
+    names = set()
+    for finding in applied:
+        target = finding.call.target if finding.call is not None else None
+        for name in (target, finding.target):
+            if name:
+                names.add(name)
+    return names
 
 
 class DocumentFixes:

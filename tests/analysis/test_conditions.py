@@ -371,3 +371,48 @@ def test_one_argument_where_is_tf2_already(level: str) -> None:
     assert (
         fixed("out = tf.where(mask, a, b)", level=level) == "out = tf.compat.v1.where(mask, a, b)"
     )
+
+
+# -- value tables decided by running them (tests/equivalence/test_value_tables.py) ------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # TF2's gradients always colocate; colocation places ops, values are the same.
+        (
+            "g = tf.gradients(y, xs, colocate_gradients_with_ops=True)",
+            "g = tf.gradients(y, xs)",
+        ),
+        ("g = tf.gradients(y, xs, colocate_gradients_with_ops=False)", "g = tf.gradients(y, xs)"),
+        # Without `shape`, TF1's verify_shape checked nothing.
+        ("c = tf.constant([1, 2], verify_shape=True)", "c = tf.constant([1, 2])"),
+        (
+            "c = tf.constant([1, 2, 3, 4], shape=[2, 2], verify_shape=True)",
+            "c = tf.compat.v1.constant([1, 2, 3, 4], shape=[2, 2], verify_shape=True)",
+        ),
+        # TF1 unpacked a one-item list of loop variables / of a branch's results.
+        (
+            "r = tf.while_loop(c, b, [i])",
+            "r = tf.compat.v1.while_loop(c, b, [i])",
+        ),
+        ("r = tf.while_loop(c, b, [i, j])", "r = tf.while_loop(c, b, [i, j])"),
+        (
+            "r = tf.cond(p, lambda: [a], lambda: [b])",
+            "r = tf.compat.v1.cond(p, lambda: [a], lambda: [b])",
+        ),
+        ("r = tf.cond(p, lambda: a, lambda: b)", "r = tf.cond(p, lambda: a, lambda: b)"),
+        # TF1's default (no half-pixel centres) is not what TF2's resize does.
+        ("r = tf.image.resize(img, [5, 5])", "r = tf.compat.v1.image.resize(img, [5, 5])"),
+    ],
+)
+def test_value_tables_drop_exactly_what_runs_the_same(body: str, expected: str) -> None:
+    assert fixed(body, unsafe=True) == expected
+
+
+def test_arguments_after_a_dropped_one_go_by_keyword() -> None:
+    # Read as TF1 again, a positional 'NWC' would land in use_cudnn_on_gpu.
+    assert (
+        fixed("y = tf.nn.conv1d(s, k, 2, 'VALID', True, 'NWC')")
+        == "y = tf.nn.conv1d(s, k, 2, 'VALID', data_format='NWC')"
+    )

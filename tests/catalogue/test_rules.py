@@ -272,3 +272,31 @@ def test_each_family_keeps_to_its_documented_code_range() -> None:
         prefix, low, high = ranges[rule.family.source.stem]
         number = int(rule.code[2:])
         assert rule.code.startswith(prefix) and low <= number <= high, (rule.code, prefix)
+
+
+EXAMPLE = """
+[[rule.example]]
+before = "s = tf.Session()"
+after = "s = tf.compat.v1.Session()"
+"""
+
+
+def test_an_example_carries_its_run_table(tmp_path: Path) -> None:
+    example = EXAMPLE + 'run = { setup = "x = 1", compare = ["s"], feeds = { x = "2" } }\n'
+    [rule] = load_rule_file(write(tmp_path, "demo.toml", FAMILY + RULE + FIX + example))
+    assert dict(rule.examples[0].run) == {"setup": "x = 1", "compare": ["s"], "feeds": {"x": "2"}}
+
+
+@pytest.mark.parametrize(
+    ("run", "problem"),
+    [
+        ('{ setpu = "x" }', "example.run.setpu.*unknown"),
+        ('{ compare = "y" }', "example.run.compare.*list"),
+        ("{ feeds = { x = 2 } }", "example.run.feeds.*strings"),
+        ('{ random = "often" }', "example.run.random"),
+    ],
+)
+def test_a_bad_run_table_is_named(tmp_path: Path, run: str, problem: str) -> None:
+    text = FAMILY + RULE + FIX + EXAMPLE + f"run = {run}\n"
+    with pytest.raises(CatalogueError, match=problem):
+        load_rule_file(write(tmp_path, "demo.toml", text))

@@ -34,3 +34,16 @@ def test_rule_text_indents_code_instead_of_printing_fences(
     assert "\n    h = tf.compat.v1.layers.dense(x, 128, activation=tf.nn.relu)\n" in text
     assert cli.main(["rules", "TF931", "--format", "markdown"]) == 0
     assert "```python\n" in capsys.readouterr().out
+
+
+def test_statistics_count_the_fixes_running_them_verified(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tf2_lsp.catalogue.proofs import fix_status
+
+    assert cli.main(["rules", "--statistics"]) == 0
+    out = capsys.readouterr().out
+    rows = [line.split() for line in out.splitlines()[1:] if line.startswith("TF")]
+    assert rows and all(row[3] == fix_status(row[0], row[1]) for row in rows)
+    verified = sum(row[3] == "verified" for row in rows)
+    assert f"{verified}/{len(rows)} fixes verified by execution" in out

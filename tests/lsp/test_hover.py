@@ -145,3 +145,15 @@ def test_hover_on_an_oversized_file_analyses_nothing(catalogue: Catalogue) -> No
     snapshot = DocumentSnapshot(uri="file:///work/big.py", analysis=analysis, catalogue=catalogue)
     assert hover(snapshot, position(2, 16)) is None
     assert analysis._native is None  # the size limit holds for hover too
+
+
+def test_hover_says_whether_running_the_fix_verified_it(catalogue: Catalogue) -> None:
+    from tf2_lsp.catalogue.proofs import fix_status
+
+    for line in ("s = tf.Session()", "y = tf.log(x)", "tf.logging.info('x')"):
+        found = finding(catalogue, line)
+        assert found.fix is not None
+        text = hover_markdown(found, None)
+        verified = fix_status(found.code, found.fix.level) == "verified"
+        assert ("Verified by execution" in text) == verified
+        assert ("Not verified by execution" in text) == (not verified)

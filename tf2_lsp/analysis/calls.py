@@ -162,8 +162,13 @@ def plan_call(
             new = name  # into TF1's **kwargs: the target must take it (the verifier checks)
         if new is None:
             keeps, why = _keeps_tf1(tf1, name, value, change)
+            if not keeps and _inert(name, bound, change):
+                keeps, why = True, f"without `{change.inert_without[name]}` it has no effect"  # type: ignore[union-attr]
             if keeps:
                 notes.append((index, f"`{name}` was removed in TensorFlow 2; {why}: dropped"))
+                # Later arguments go by keyword: read again as TF1 code (the next fix round,
+                # a user's second run), a positional one would fill the dropped slot.
+                by_keyword = True
                 continue
             fallback = COMPAT + short
             # At the native level too: TF2 has no form of this call, and leaving the argument
@@ -324,10 +329,12 @@ def merge_changes(changes: list[ArgChange]) -> ArgChange:
     rename: dict[str, str] = {}
     keep: dict[str, tuple[str, ...]] = {}
     default_differs: dict[str, str] = {}
+    inert_without: dict[str, str] = {}
     convert: dict[str, str] = {}
     remove: list[str] = []
     for change in reversed(changes):
         rename.update(change.rename)
+        inert_without.update(change.inert_without)
         convert.update(change.convert)
         default_differs.update(change.default_differs)
         for name, values in change.keep.items():
@@ -342,6 +349,7 @@ def merge_changes(changes: list[ArgChange]) -> ArgChange:
         keep=keep,
         default_differs=default_differs,
         convert=convert,
+        inert_without=inert_without,
     )
 
 
@@ -402,6 +410,15 @@ def _kept_note(name: str, value: ast.expr, fallback: str) -> str:
         f"`{name}={_source(value)}` has no TensorFlow 2 counterpart; "
         f"`{_display(fallback)}` keeps TF1 behaviour"
     )
+
+
+def _inert(name: str, bound: list[tuple[str, ast.expr, bool]], change: ArgChange | None) -> bool:
+    """`name` does nothing in this call: the parameter it needs is not passed (or is None)."""
+    needed = change.inert_without.get(name) if change is not None else None
+    if needed is None:
+        return False
+    given = [value for param, value, _ in bound if param == needed]
+    return not given or (isinstance(given[0], ast.Constant) and given[0].value is None)
 
 
 def _keeps_tf1(

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 from tf2_lsp.catalogue.rules import CallCheck
 
+# `default_differs = { p = "loop_vars:1" }`: TF1's default of `p` differs only when the named
+# argument is a list or tuple of one item (TF1 unpacked it).
+ONE_ITEM = ":1"
 # TF1 callables that return a device function (canonical names).
 FUNCTION_FACTORIES = frozenset({"tensorflow.train.replica_device_setter"})
 
@@ -55,6 +58,8 @@ def changed_argument(
         if param in bound:
             return Changed(bound[param], f"`{param}` has no TF2 counterpart with that meaning")
     for param, values in check.keep.items():
+        if _inert(check, param, bound, call):
+            continue  # it has no effect in this call, so no value of it matters
         if (
             param in bound
             and _one_of(bound[param], values)
@@ -112,6 +117,14 @@ def changed_argument(
         behaves = f" (TF2 behaves as `{param}={keep[0]}`)" if keep else ""
         if not when:
             return Changed(call.func, f"TF1's default for `{param}` differs from TF2{behaves}")
+        if when.endswith(ONE_ITEM):
+            name = when.removesuffix(ONE_ITEM)
+            if _one_item(bound.get(name)):
+                return Changed(
+                    bound[name],
+                    f"`{name}` holds one item and `{param}` is left at TF1's default{behaves}",
+                )
+            continue
         count = _several(bound.get(when))
         if count:
             node = bound[when]
@@ -138,11 +151,34 @@ def _converted_twice(check: CallCheck, bound: dict[str, ast.expr], new: str) -> 
     return sum(1 for p, c in check.convert.items() if p in bound and c.split(":")[0] == new) > 1
 
 
+def _inert(check: CallCheck, param: str, bound: dict[str, ast.expr], call: ast.Call) -> bool:
+    """`param` does nothing in this call: the parameter it needs is not passed (or is None)."""
+    needed = check.inert_without.get(param)
+    if needed is None or hides_arguments(call):
+        return False
+    value = bound.get(needed)
+    return value is None or (isinstance(value, ast.Constant) and value.value is None)
+
+
 def _default_matters(check: CallCheck, param: str, bound: dict[str, ast.expr]) -> bool:
     if param not in check.default_differs:
         return False
     when = check.default_differs[param]
+    if when.endswith(ONE_ITEM):
+        return _one_item(bound.get(when.removesuffix(ONE_ITEM)))
     return not when or bool(_several(bound.get(when)))
+
+
+def _one_item(node: ast.expr | None) -> bool:
+    """A list or tuple display of exactly one item (not starred), or a lambda returning one
+    (a `tf.cond` branch)."""
+    if isinstance(node, ast.Lambda):
+        node = node.body
+    return (
+        isinstance(node, ast.List | ast.Tuple)
+        and len(node.elts) == 1
+        and not isinstance(node.elts[0], ast.Starred)
+    )
 
 
 def _one_of(node: ast.expr, values: tuple[str, ...]) -> bool:

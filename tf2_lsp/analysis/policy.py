@@ -15,6 +15,7 @@ from tf2_lsp.analysis.calls import CallVerdict, merge_changes, plan_call
 from tf2_lsp.analysis.resolve import canonical
 from tf2_lsp.catalogue import availability
 from tf2_lsp.catalogue.availability import version_tuple
+from tf2_lsp.catalogue.proofs import fix_status
 from tf2_lsp.catalogue.rules import ArgChange, Catalogue, Fix, Level, Rule, Severity
 from tf2_lsp.catalogue.signatures import COMPAT, TF, Signatures, available_versions, signatures_for
 from tf2_lsp.model import CallEdit
@@ -40,8 +41,20 @@ class FixPolicy:
             # Code already on tf.compat.v1 only has the idiomatic (native) rewrite left.
             if self.level != "native":
                 return None
-            return self.native_fix(rule, symbol)
+            return self.proven(rule, self.native_fix(rule, symbol))
         return self.fix_at(rule, self.level, symbol)
+
+    @staticmethod
+    def proven(rule: Rule, fix: Fix | None) -> Fix | None:
+        """A safe fix one of whose examples computed something else after it (the committed
+        proofs, tests/equivalence) is offered as unsafe."""
+        if (
+            fix is not None
+            and fix.safety == "safe"
+            and fix_status(rule.code, fix.level) == "differs"
+        ):
+            return replace(fix, safety="unsafe")
+        return fix
 
     @staticmethod
     def native_fix(rule: Rule, symbol: str) -> Fix | None:
@@ -63,6 +76,7 @@ class FixPolicy:
         fix = rule.fix_for(level)
         if level == "native" and fix is not None and fix.level == "native":
             fix = self.native_fix(rule, symbol) or rule.fix_for("compat")
+        fix = self.proven(rule, fix)
         if fix is not None and fix.level == "compat" and self.keras2_only(rule):
             return replace(fix, safety="unsafe")  # works with tf_keras + TF_USE_LEGACY_KERAS=1
         if fix is not None and fix.level == "compat" and self.compat_target_gone(rule, symbol):

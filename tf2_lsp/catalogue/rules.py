@@ -72,6 +72,9 @@ class CallCheck:
     # changes meaning.
     convert: Mapping[str, str] = field(default_factory=dict)
     lacks: tuple[str, ...] = ()  # reported when none of these is passed (one-argument forms)
+    # Parameter -> the parameter without which it has no effect (`verify_shape` checks
+    # nothing unless `shape` is passed): then any value of it may be dropped.
+    inert_without: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +97,18 @@ class ArgChange:
     keep: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     default_differs: Mapping[str, str] = field(default_factory=dict)
     convert: Mapping[str, str] = field(default_factory=dict)
+    inert_without: Mapping[str, str] = field(default_factory=dict)  # see `CallCheck`
 
     def value_check(self) -> CallCheck | None:
         """The removals that are only safe for some values, as a check (None: none such)."""
         if not self.keep and not self.default_differs:
             return None
-        return CallCheck(v1=self.v1, keep=self.keep, default_differs=self.default_differs)
+        return CallCheck(
+            v1=self.v1,
+            keep=self.keep,
+            default_differs=self.default_differs,
+            inert_without=self.inert_without,
+        )
 
     def stable_positions(self) -> int:
         """How many leading positional slots mean the same parameter in TF1 and TF2.
@@ -151,6 +160,9 @@ class Example:
     level: Level = "compat"
     unsafe: bool = False
     prelude: str = "import tensorflow as tf"
+    # How the equivalence tests run it (`tf2_lsp.verify`): setup, feeds, compare, train,
+    # random, skip. Empty: the defaults (see docs/rule-format.md).
+    run: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,7 +367,16 @@ _RULE_KEYS = {
     "calls",
 }
 _FIX_KEYS = {"level", "safety", "kind", "to", "arguments", "transform"}
-_ARG_KEYS = {"rename", "remove", "v1", "v2", "keep", "default_differs", "convert"}
+_ARG_KEYS = {
+    "rename",
+    "remove",
+    "v1",
+    "v2",
+    "keep",
+    "default_differs",
+    "convert",
+    "inert_without",
+}
 _CHECK_KEYS = {
     "v1",
     "passes",
@@ -370,7 +391,17 @@ _CHECK_KEYS = {
 # Value conversions a fix can write (tf2_lsp.fixes.calls): `1 - x`, a GPU count as device
 # names, the value as it is (a keyword renamed).
 CONVERSIONS = ("one_minus", "gpu_devices", "same")
-_EXAMPLE_KEYS = {"before", "after", "level", "unsafe", "prelude"}
+_EXAMPLE_KEYS = {"before", "after", "level", "unsafe", "prelude", "run"}
+# The run table of an example: key -> the type its value must have.
+_RUN_KEYS: dict[str, type] = {
+    "setup": str,
+    "feeds": dict,
+    "compare": list,
+    "train": str,
+    "random": str,
+    "skip": str,
+}
+RANDOM_MODES = ("num_random_ops", "constant")
 
 
 class _Reader:
@@ -584,6 +615,7 @@ class _Reader:
             keep=self.literal_table(raw, code, where, "keep"),
             default_differs=self.name_table(raw, code, where, "default_differs"),
             convert=convert,
+            inert_without=self.name_table(raw, code, where, "inert_without"),
         )
 
     def conversions(self, raw: dict[str, Any], code: str, where: str) -> Mapping[str, str]:
@@ -623,7 +655,28 @@ class _Reader:
                 field_name="example.prelude",
                 allow_empty=True,
             ),
+            run=self.run_table(raw.get("run", {}), code),
         )
+
+    def run_table(self, raw: Any, code: str) -> Mapping[str, Any]:
+        if not isinstance(raw, dict):
+            raise self.fail(code, "example.run", "must be a table")
+        for key, value in raw.items():
+            kind = _RUN_KEYS.get(key)
+            if kind is None:
+                raise self.fail(code, f"example.run.{key}", "unknown field")
+            if not isinstance(value, kind):
+                raise self.fail(code, f"example.run.{key}", f"must be a {kind.__name__}")
+            items: list[Any] = (
+                (list(value.values()) if isinstance(value, dict) else list(value))
+                if isinstance(value, (dict, list))
+                else []
+            )
+            if not all(isinstance(item, str) for item in items):
+                raise self.fail(code, f"example.run.{key}", "must hold strings")
+        if raw.get("random", RANDOM_MODES[0]) not in RANDOM_MODES:
+            raise self.fail(code, "example.run.random", f"must be one of {RANDOM_MODES}")
+        return MappingProxyType(dict(raw))
 
     # -- primitive readers -------------------------------------------------
 

@@ -31,7 +31,7 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         print(f"tf2-lsp: rule catalogue error: {error}", file=sys.stderr)
         return EXIT_ERROR
     if args.command == "rules":
-        return show_rules(catalogue, args.code, args.format)
+        return show_rules(catalogue, args.code, args.format, args.statistics)
     stdin = STDIN in args.paths
     if stdin and args.command == "report":
         parser.error("report reads files, not stdin (`-`)")

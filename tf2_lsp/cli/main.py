@@ -49,6 +49,10 @@ def _main(argv: Sequence[str] | None) -> int:
     args = parser.parse_args(argv)
     if args.command == "serve":
         return serve(args.tcp)
+    if args.command == "verify":
+        from tf2_lsp.cli.verify import run_verify
+
+        return run_verify(args)
     # Imported here: the language server does not load the batch commands (their output
     # formats, worker pool and report), which cost ~60-80 ms of every editor's server start.
     from tf2_lsp.cli.commands import run_command

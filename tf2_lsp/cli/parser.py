@@ -29,10 +29,14 @@ examples:
   tf2-lsp fix --level native --unsafe src/  write idiomatic TF2, unsafe fixes included
   cat m.py | tf2-lsp check - --stdin-filename m.py
   tf2-lsp report -o migration.html .        a one-page migration report
+  tf2-lsp rules --statistics                which fixes running them on TensorFlow verified
+  tf2-lsp verify old/ new/ --entry model:build --inputs x=2x8:float32
+                                            run a function before and after migration
 
 exit status:
   0  nothing found (check), nothing changed and nothing left (fix), written (report)
-  1  findings reported, a diff shown (fix --diff) or findings left for review (fix)
+  1  findings reported, a diff shown (fix --diff) or findings left for review (fix),
+     or a difference found (verify)
   2  a usage, configuration or I/O error
 """
 
@@ -233,6 +237,37 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="{text,markdown}",
         help="output format of one rule's documentation (default text)",
     )
+    rules.add_argument(
+        "--statistics",
+        action="store_true",
+        help="per fix, whether running its examples on TensorFlow verified it; proven/total",
+    )
+
+    verify = sub(
+        "verify",
+        "run a function before and after migration (TF1 semantics vs TF2) and compare them",
+    )
+    verify.add_argument("old", metavar="OLD", help="the TF1 code: a directory or a .py file")
+    verify.add_argument("new", metavar="NEW", help="the migrated code: a directory or a .py file")
+    verify.add_argument(
+        "--entry",
+        required=True,
+        metavar="MODULE:FUNCTION",
+        help="the function to call on both sides, such as model:build_model",
+    )
+    verify.add_argument(
+        "--inputs",
+        default="",
+        metavar="NAME=SHAPE[:DTYPE],...",
+        help="keyword arguments made of seeded random arrays: images=2x28x28x1:float32",
+    )
+    verify.add_argument(
+        "--train-step",
+        action="store_true",
+        help="also take one gradient-descent step on the outputs' sum of squares and compare",
+    )
+    verify.add_argument("--rtol", type=float, default=1e-6, help="relative tolerance (1e-6)")
+    verify.add_argument("--atol", type=float, default=1e-5, help="absolute tolerance (1e-5)")
 
     serve = sub("serve", "run the language server (stdio by default)")
     serve.add_argument(

@@ -8,6 +8,7 @@ import textwrap
 from lsprotocol import types
 
 from tf2_lsp.catalogue.docs import fill, fix_summary
+from tf2_lsp.catalogue.proofs import fix_status
 from tf2_lsp.lsp import convert
 from tf2_lsp.lsp.session import DocumentSnapshot
 from tf2_lsp.model import Finding
@@ -76,11 +77,27 @@ def hover_markdown(finding: Finding, preview: tuple[str, str] | None) -> str:
     elif finding.refused:
         parts += [f"**No automatic fix here:** {finding.refused}.", ""]
     parts += [f"**Fix safety:** {doc(rule.safety_note)}", ""]
+    proof = _proof_line(finding)
+    if proof:
+        parts += [proof, ""]
     remaining = _left_for_native(finding, preview)
     if remaining:
         parts += [remaining, ""]
     parts += [f"Fixes: {fix_summary(rule)} · [Migration guide]({rule.family.guide})"]
     return "\n".join(parts)
+
+
+def _proof_line(finding: Finding) -> str:
+    """What running the rule's examples on TensorFlow showed about this fix."""
+    fix = finding.fix
+    if fix is None or fix.kind == "manual":
+        return ""
+    status = fix_status(finding.rule.code, fix.level)
+    if status == "verified":
+        return "Verified by execution: its examples compute the same on TensorFlow."
+    if status == "differs":
+        return "**Not verified by execution:** an example computes something else after it."
+    return "**Not verified by execution:** no example of it could be run on TensorFlow."
 
 
 def _left_for_native(finding: Finding, preview: tuple[str, str] | None) -> str:

@@ -1,0 +1,116 @@
+"""The equivalence harness on hand-made cases: one pair of TensorFlow processes for them all."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tf2_lsp.verify.cases import Case, Outcome, RunTable
+from tf2_lsp.verify.harness import tensorflow_available
+
+# One TensorFlow run per module: its tests stay on one xdist worker (`--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("verify-harness")
+TF = "import tensorflow as tf\n"
+CASES = [
+    Case(
+        "renamed-keywords",
+        TF + "y = tf.reduce_sum(np.ones((2, 3)), reduction_indices=[1], keep_dims=True)",
+        TF + "y = tf.reduce_sum(np.ones((2, 3)), axis=[1], keepdims=True)",
+    ),
+    Case(
+        "wrong-axis",
+        TF + "y = tf.reduce_sum(np.ones((2, 3)), 1)",
+        TF + "y = tf.reduce_sum(np.ones((2, 3)), 0)",
+    ),
+    Case(
+        "inverted-probability",
+        TF + "y = tf.nn.dropout(np.ones((50, 50), np.float32), 0.9)",
+        TF + "y = tf.nn.dropout(np.ones((50, 50), np.float32), rate=0.9)",
+    ),
+    Case(
+        "placeholder-fed",
+        TF + "x = tf.placeholder(tf.float32, [None, 3])\ny = tf.log(x)",
+        TF + "x = tf.compat.v1.placeholder(tf.float32, [None, 3])\ny = tf.math.log(x)",
+        RunTable(feeds={"x": "np.full((2, 3), 2.0)"}),
+    ),
+    Case(
+        "layer-one-step",
+        TF + "h = tf.layers.dense(np.ones((2, 3), np.float32), 4)",
+        TF + "h = tf.compat.v1.layers.dense(np.ones((2, 3), np.float32), 4)",
+        RunTable(train="tf.reduce_sum(h * h)"),
+    ),
+    Case(
+        "variable-renamed",
+        TF + "w = tf.get_variable('w', [3])",
+        TF + "w = tf.compat.v1.get_variable('v', [3])",
+    ),
+    Case(
+        "random-aligned",
+        TF + "w = tf.random_normal([3, 2])",
+        TF + "w = tf.random.normal([3, 2])",
+    ),
+    Case("old-side-fails", TF + "y = tf.no_such_op(1)", TF + "y = tf.constant(1)"),
+    Case("not-run", "", "", RunTable(skip="needs a GPU")),
+]
+
+
+@pytest.fixture(scope="module")
+def outcomes() -> dict[str, Outcome]:
+    if not tensorflow_available():
+        if os.environ.get("CI"):
+            pytest.fail("TensorFlow must be installed under CI (the `verify` extra)")
+        pytest.skip("TensorFlow is not installed")
+    from tf2_lsp.verify.harness import run_cases
+
+    return {o.name: o for o in run_cases(CASES)}
+
+
+@pytest.mark.tensorflow
+def test_equal_rewrites_are_proven(outcomes: dict[str, Outcome]) -> None:
+    assert outcomes["renamed-keywords"].status == "proven"
+    assert outcomes["placeholder-fed"].status == "proven"
+    assert outcomes["random-aligned"].status == "proven"
+
+
+@pytest.mark.tensorflow
+def test_a_wrong_rewrite_is_reported_with_its_difference(outcomes: dict[str, Outcome]) -> None:
+    assert outcomes["wrong-axis"].status == "differs"
+    assert "shape (2,) != (3,)" in outcomes["wrong-axis"].reason
+    dropout = outcomes["inverted-probability"]
+    assert dropout.status == "differs"
+    assert any(row.max_abs and row.max_abs > 1 for row in dropout.rows)
+
+
+@pytest.mark.tensorflow
+def test_layers_are_compared_after_one_training_step(outcomes: dict[str, Outcome]) -> None:
+    outcome = outcomes["layer-one-step"]
+    assert outcome.status == "proven"
+    compared = {row.what for row in outcome.rows}
+    assert "variable dense/kernel (3, 4)" in compared
+    assert "dense/kernel after one step" in compared
+
+
+@pytest.mark.tensorflow
+def test_checkpoint_names_must_match(outcomes: dict[str, Outcome]) -> None:
+    outcome = outcomes["variable-renamed"]
+    assert outcome.status == "differs"
+    assert "missing w (3,)" in outcome.reason and "extra v (3,)" in outcome.reason
+
+
+@pytest.mark.tensorflow
+def test_a_failing_side_and_a_skipped_case_say_why(outcomes: dict[str, Outcome]) -> None:
+    assert outcomes["old-side-fails"].status == "error"
+    assert outcomes["old-side-fails"].reason.startswith("TF1 side: AttributeError")
+    assert outcomes["not-run"] == Outcome("not-run", "skipped", "needs a GPU")
+
+
+def test_the_harness_never_imports_tensorflow_itself() -> None:
+    code = (
+        "import sys, tf2_lsp.verify.harness, tf2_lsp.verify.cases\n"
+        "print('tensorflow' in sys.modules, 'numpy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]

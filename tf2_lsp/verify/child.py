@@ -1,0 +1,432 @@
+"""The process that imports TensorFlow: runs one side of many cases, each in its own graph.
+
+    python -m tf2_lsp.verify.child tf1 CASES.json SIDES.pickle
+    python -m tf2_lsp.verify.child tf2 CASES.json REPORT.json SIDES.pickle
+
+`tf1` runs each case's old code with TF1 semantics: `tensorflow.compat.v1` with v2 behaviour
+disabled, seen by the code as `import tensorflow`, and legacy Keras (tf_keras). `tf2` runs
+the new code as TF2 (eager; in a graph only where it feeds placeholders or opens a Session),
+then compares with what `tf1` wrote. Nothing else in tf2_lsp imports this module.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import pickle
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import replace
+from typing import Any
+
+from tf2_lsp.verify.cases import Case, Outcome
+from tf2_lsp.verify.compare import Side, compare
+
+LEARNING_RATE = 0.1
+SEED = 42
+
+
+def _load_tensorflow(mode: str) -> Any:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tensorflow as tf
+
+    if mode == "tf1":
+        tf.compat.v1.disable_v2_behavior()
+        for optional in ("tf_slim", "tf_keras"):
+            with suppress(ImportError):
+                __import__(optional)
+        # The old code's `import tensorflow` means the TF1 API.
+        sys.modules["tensorflow"] = tf.compat.v1
+        _contrib_from_tf_slim(tf.compat.v1)
+    tf.get_logger().setLevel("ERROR")
+    return tf
+
+
+def _contrib_from_tf_slim(v1: Any) -> None:
+    """`tf.contrib.layers`, `.slim` and `.framework` for old code, from tf_slim: the package
+    TensorFlow moved that contrib code into (no TensorFlow 2 release has tf.contrib). Only
+    `tf2-lsp verify` relies on it; rule examples that use tf.contrib are not run."""
+    try:
+        import tf_slim
+    except ImportError:
+        return
+
+    class Namespace:
+        def __init__(self, *modules: Any) -> None:
+            self._modules = modules
+
+        def __getattr__(self, name: str) -> Any:
+            for module in self._modules:
+                if hasattr(module, name):
+                    return getattr(module, name)
+            raise AttributeError(f"tf.contrib has no {name!r} here (tf_slim lacks it)")
+
+    v1.contrib = Namespace()
+    v1.contrib.__dict__.update(
+        slim=tf_slim,
+        layers=Namespace(tf_slim.layers, tf_slim),
+        framework=Namespace(tf_slim),
+    )
+
+
+def _random_tool(mode: str) -> Any:
+    from tf_keras.src.legacy_tf_layers.migration_utils import DeterministicRandomTestTool
+
+    return DeterministicRandomTestTool(seed=SEED, mode=mode)
+
+
+def _describe(error: BaseException) -> str:
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == "<case>"]
+    where = f" (line {frames[-1].lineno})" if frames else ""
+    return f"{type(error).__name__}: {error}{where}".splitlines()[0][:300]
+
+
+class Runner:
+    def __init__(self, tf: Any, mode: str) -> None:
+        import numpy as np
+
+        self.tf = tf
+        self.np = np
+        self.mode = mode
+        self.v1 = tf.compat.v1
+
+    # --- values ------------------------------------------------------------------------
+    def is_graph_value(self, value: Any) -> bool:
+        tf = self.tf
+        kinds = (tf.Tensor, tf.Variable, tf.SparseTensor, tf.RaggedTensor, tf.Operation)
+        return isinstance(value, kinds) or (
+            isinstance(value, (list, tuple))
+            and bool(value)
+            and all(map(self.is_comparable, value))
+            and any(map(self.is_graph_value, value))
+        )
+
+    def is_comparable(self, value: Any) -> bool:
+        tf, np = self.tf, self.np
+        plain = (np.ndarray, np.generic, int, float, bool, str, bytes, tf.DType, tf.TensorShape)
+        if isinstance(value, (list, tuple)):
+            return bool(value) and all(map(self.is_comparable, value))
+        return isinstance(value, plain) or self.is_graph_value(value)
+
+    def flatten(self, value: Any, path: str = "") -> list[tuple[str, Any]]:
+        """Numpy arrays and strings, one per leaf; sparse and ragged values by their parts."""
+        tf, np = self.tf, self.np
+        if value is None or isinstance(value, tf.Operation):
+            return []
+        if isinstance(value, tf.TensorShape):  # TF1 prints `?` where TF2 prints `None`
+            return [(path, "unknown" if value.rank is None else str(value.as_list()))]
+        if isinstance(value, (tf.DType, str, bytes)):
+            return [(path, repr(value) if isinstance(value, bytes) else str(value))]
+        if isinstance(value, tf.RaggedTensor) or hasattr(value, "to_list"):
+            return [(path, repr(value.to_list()))]
+        if isinstance(value, tf.SparseTensor) or type(value).__name__ == "SparseTensorValue":
+            parts = zip(
+                ("indices", "values", "dense_shape"),
+                (value.indices, value.values, value.dense_shape),
+                strict=True,
+            )
+            return [item for name, part in parts for item in self.flatten(part, f"{path}.{name}")]
+        if isinstance(value, (list, tuple)):
+            return [item for i, v in enumerate(value) for item in self.flatten(v, f"{path}[{i}]")]
+        if hasattr(value, "numpy"):
+            value = value.numpy()
+        return [(path, np.asarray(value))]
+
+    # --- running -------------------------------------------------------------------------
+    def run(self, case: Case, *, graph_mode: bool, weights: dict[str, Any] | None = None) -> Side:
+        """Run one side; `weights` (name -> value) replace the initial values of the
+        variables the code creates, matched by name, else by order and shape."""
+        tf = self.tf
+        try:
+            _forget_names(tf, case.new if self.mode == "tf2" else case.old)
+            if graph_mode:
+                # A creator scope belongs to a graph: enter it inside the case's own graph.
+                with (
+                    tf.Graph().as_default() as graph,
+                    tf.variable_creator_scope(_copying(weights or {})),
+                ):
+                    return self._run_graph(case, graph)
+            with tf.variable_creator_scope(_copying(weights or {})):
+                return self._run_eager(case)
+        except BaseException as error:  # the case's own code: anything may be raised
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            return Side(error=_describe(error))
+        finally:
+            self._restore()
+
+    def _restore(self) -> None:
+        """Undo what a case may have switched for the whole process (`disable_v2_behavior`,
+        `enable_resource_variables`, an InteractiveSession left open)."""
+        v1 = self.v1
+        session = v1.get_default_session()
+        if session is not None and hasattr(session, "close"):
+            session.close()
+        if self.mode == "tf1":
+            v1.disable_v2_behavior()
+        else:
+            v1.enable_v2_behavior()
+
+    def _exec(self, case: Case, code: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        namespace: dict[str, Any] = {"np": self.np, "__name__": "__verify__"}
+        exec(compile(case.run.setup, "<setup>", "exec"), namespace)
+        before = dict(namespace)
+        exec(compile(code, "<case>", "exec"), namespace)
+        return namespace, before
+
+    def _targets(
+        self, case: Case, namespace: dict[str, Any], before: dict[str, Any]
+    ) -> dict[str, Any]:
+        if case.run.compare:
+            return {e: eval(e, namespace) for e in case.run.compare}
+        bound = {
+            name: _called(value)
+            for name, value in namespace.items()
+            if not name.startswith("__") and (name not in before or before[name] is not value)
+        }
+        return {name: value for name, value in bound.items() if self.is_comparable(value)}
+
+    def _run_graph(self, case: Case, graph: Any) -> Side:
+        v1 = self.v1
+        code = case.old if self.mode == "tf1" else case.new
+        with _random_scope(self, case):
+            namespace, before = self._exec(case, code)
+            targets = self._targets(case, namespace, before)
+            feeds = {
+                namespace[name]: eval(expr, namespace) for name, expr in case.run.feeds.items()
+            }
+            losses = v1.losses.get_regularization_losses()
+            penalty = self.tf.add_n(losses) if losses else None
+            step = None
+            if case.run.train:
+                loss = eval(case.run.train, namespace)
+                step = v1.train.GradientDescentOptimizer(LEARNING_RATE).minimize(loss)
+            trainable = v1.trainable_variables()
+            fetch = {k: v for k, v in targets.items() if self.is_graph_value(v)}
+            with v1.Session(graph=graph) as session:
+                session.run(
+                    [
+                        v1.global_variables_initializer(),
+                        v1.local_variables_initializer(),
+                        v1.tables_initializer(),
+                    ]
+                )
+                every = v1.global_variables()
+                initial = dict(zip((n for n, _ in _names(every)), session.run(every), strict=True))
+                fetched = session.run(fetch, feed_dict=feeds) if fetch else {}
+                result = Side(
+                    values={
+                        k: self.flatten(fetched[k] if k in fetch else v) for k, v in targets.items()
+                    },
+                    variables=_names(trainable),
+                    initial=initial,
+                    regularization=(
+                        float(session.run(penalty, feed_dict=feeds))
+                        if penalty is not None
+                        else None
+                    ),
+                )
+                if step is not None:
+                    session.run(step, feed_dict=feeds)
+                    result.trained = dict(
+                        zip(
+                            (n for n, _ in _names(trainable)),
+                            session.run(trainable),
+                            strict=True,
+                        )
+                    )
+        return result
+
+    def _run_eager(self, case: Case) -> Side:
+        tf = self.tf
+        created: list[Any] = []
+
+        def capture(next_creator: Any, **kwargs: Any) -> Any:
+            variable = next_creator(**kwargs)
+            created.append(variable)
+            return variable
+
+        with ExitStack() as stack:
+            stack.enter_context(_random_scope(self, case))
+            stack.enter_context(tf.variable_creator_scope(capture))
+            tape = stack.enter_context(tf.GradientTape(persistent=True))
+            namespace, before = self._exec(case, case.new)
+            targets = self._targets(case, namespace, before)
+            loss = eval(case.run.train, namespace) if case.run.train else None
+        trainable = [v for v in _unique(created) if v.trainable]
+        result = Side(
+            values={k: self.flatten(v) for k, v in targets.items()},
+            variables=_names(trainable),
+            regularization=self._eager_penalty(namespace),
+        )
+        if loss is not None:
+            gradients = tape.gradient(loss, trainable)
+            for variable, gradient in zip(trainable, gradients, strict=True):
+                if gradient is not None:
+                    variable.assign_sub(LEARNING_RATE * gradient)
+            result.trained = {
+                n: v.numpy() for (n, _), v in zip(_names(trainable), trainable, strict=True)
+            }
+        return result
+
+    def _eager_penalty(self, namespace: dict[str, Any]) -> float | None:
+        """Penalties eager code keeps: the `losses` of the Keras objects it holds."""
+        losses = [
+            loss
+            for value in namespace.values()
+            if not isinstance(value, type) and isinstance(getattr(value, "losses", None), list)
+            for loss in value.losses
+        ]
+        return float(sum(float(loss) for loss in losses)) if losses else None
+
+
+@contextmanager
+def _random_scope(runner: Runner, case: Case) -> Iterator[None]:
+    with _random_tool(case.run.random).scope():
+        yield
+
+
+def _called(value: Any) -> Any:
+    """A TensorFlow function that takes no argument stands for its value: in eager mode TF1's
+    learning-rate decays (`tf.compat.v1.train.exponential_decay`) return one."""
+    if isinstance(value, type) or not callable(value):
+        return value
+    function = getattr(value, "func", value)  # a functools.partial names its function
+    if not str(getattr(function, "__module__", "")).startswith("tensorflow"):
+        return value
+    try:
+        parameters = inspect.signature(value).parameters.values()
+    except (TypeError, ValueError):
+        return value
+    if any(
+        p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters
+    ):
+        return value
+    return value()
+
+
+def _forget_names(tf: Any, code: str) -> None:
+    """Keras numbers layer names per process in eager mode (dense, dense_1, ...): each case
+    starts from none, as each TF1 case starts from a new graph. (Keras 3's reset costs ~2 s,
+    so only for code that names Keras.)"""
+    for module in ("tf_keras", "keras") if "keras" in code else ("tf_keras",):
+        try:
+            __import__(module).backend.clear_session()
+        except Exception:  # not installed, or not loadable under this Keras flavour
+            continue
+
+
+def _copying(weights: dict[str, Any]) -> Any:
+    """A variable creator that starts each variable from the TF1 value of the same name, or
+    else from the next unused TF1 value of the same shape (Keras names differ)."""
+    unused = list(weights.items())
+
+    def create(next_creator: Any, **kwargs: Any) -> Any:
+        if not unused:
+            return next_creator(**kwargs)
+        name = str(kwargs.get("name") or "").split(":")[0]
+        value = weights.get(name)
+        if value is None:
+            initial = kwargs.get("initial_value")
+            shape = _initial_shape(initial)
+            for candidate, array in unused:
+                if shape is not None and tuple(array.shape) == shape:
+                    name, value = candidate, array
+                    break
+        if value is not None:
+            unused[:] = [(n, a) for n, a in unused if n != name]
+            kwargs["initial_value"] = value
+            kwargs.pop("initializer", None)
+        return next_creator(**kwargs)
+
+    return create
+
+
+def _initial_shape(initial: Any) -> tuple[int, ...] | None:
+    try:
+        value = initial() if callable(initial) else initial
+        return tuple(int(d) for d in value.shape)
+    except Exception:  # an initial value we cannot evaluate here: no match by shape
+        return None
+
+
+def _unique(variables: list[Any]) -> list[Any]:
+    seen: set[int] = set()
+    kept = []
+    for variable in variables:
+        if id(variable) not in seen:
+            seen.add(id(variable))
+            kept.append(variable)
+    return kept
+
+
+def _names(variables: list[Any]) -> list[tuple[str, str]]:
+    return [(v.name.split(":")[0], _shape(v.shape)) for v in variables]
+
+
+def _shape(shape: Any) -> str:
+    return "unknown" if shape.rank is None else str(tuple(shape.as_list()))
+
+
+def _graph_mode(case: Case, side: str) -> bool:
+    if side == "tf1" or case.run.graph == "graph":
+        return True
+    if case.run.graph == "eager":
+        return False
+    return bool(case.run.feeds) or "Session" in case.new
+
+
+def main(argv: list[str]) -> int:
+    """Run the cases in order, appending each result to OUT as soon as it is known (a pickle
+    stream of (name, Side) for tf1, JSON lines of outcomes for tf2): a case that kills the
+    process loses only itself, and the parent goes on with the rest."""
+    mode, cases_path, out_path = argv[:3]
+    with open(cases_path, encoding="utf-8") as handle:
+        cases = [Case.from_json(item) for item in json.load(handle)]
+    tf = _load_tensorflow(mode)
+    runner = Runner(tf, mode)
+    if mode == "tf1":
+        names = os.path.splitext(out_path)[0] + ".names"
+        with open(out_path, "ab") as stream, open(names, "a", encoding="utf-8") as finished:
+            for case in cases:
+                pickle.dump((case.name, runner.run(case, graph_mode=True)), stream)
+                stream.flush()
+                finished.write(case.name + "\n")
+                finished.flush()
+        return 0
+    old_runs = read_sides(argv[3])
+    with open(out_path, "a", encoding="utf-8") as lines:
+        for case in cases:
+            lines.write(json.dumps(_outcome(runner, case, old_runs[case.name]).to_json()) + "\n")
+            lines.flush()
+    return 0
+
+
+def read_sides(path: str) -> dict[str, Side]:
+    sides: dict[str, Side] = {}
+    with open(path, "rb") as stream:
+        while True:
+            try:
+                name, side = pickle.load(stream)
+            except EOFError:
+                return sides
+            sides[name] = side
+
+
+def _outcome(runner: Runner, case: Case, old: Side) -> Outcome:
+    graph_mode = _graph_mode(case, runner.mode)
+    outcome = compare(case, old, runner.run(case, graph_mode=graph_mode))
+    if outcome.status == "differs" and old.initial:
+        # The guide's other check: the same outputs from the same weights. Keras 2
+        # initialisers draw other random numbers in eager mode than in a TF1 graph.
+        again = compare(case, old, runner.run(case, graph_mode=graph_mode, weights=old.initial))
+        if again.status == "proven":
+            outcome = replace(again, reason=f"equal from TF1's initial weights ({outcome.reason})")
+    return outcome
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

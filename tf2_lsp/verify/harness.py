@@ -1,0 +1,162 @@
+"""Run equivalence cases in TensorFlow subprocesses and collect their outcomes.
+
+Three kinds of process, each importing TensorFlow once for many cases: one runs every old
+side with TF1 semantics, then one per Keras flavour runs the new sides as TF2 and compares
+(`TF_USE_LEGACY_KERAS=1` where the new code still uses Keras 2 objects: `tf.compat.v1.layers`,
+`tf.compat.v1.nn.rnn_cell`, tf_keras, tf_slim). This process never imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tf2_lsp.verify.cases import Case, Outcome
+
+LEGACY_KERAS_MARKS = ("compat.v1.layers", "rnn_cell", "tf_keras", "tf_slim", "compat.v1.keras")
+TIMEOUT_SECONDS = 900
+
+
+class HarnessError(Exception):
+    """TensorFlow is missing, or a TensorFlow process failed as a whole."""
+
+
+def tensorflow_available() -> bool:
+    return importlib.util.find_spec("tensorflow") is not None
+
+
+def needs_legacy_keras(code: str) -> bool:
+    return any(mark in code for mark in LEGACY_KERAS_MARKS)
+
+
+def run_cases(cases: Sequence[Case], python: str = sys.executable) -> list[Outcome]:
+    """Each case's outcome, in the order given; skipped cases are not run."""
+    if not tensorflow_available():
+        raise HarnessError(
+            "TensorFlow is not installed in this Python environment "
+            "(pip install tensorflow tf_keras)"
+        )
+    names = [case.name for case in cases]
+    if len(set(names)) != len(names):
+        raise HarnessError("case names must be unique")
+    outcomes: dict[str, Outcome] = {
+        c.name: Outcome(c.name, "skipped", c.run.skip) for c in cases if c.run.skip
+    }
+    runnable = [c for c in cases if not c.run.skip]
+    if runnable:
+        with tempfile.TemporaryDirectory(prefix="tf2-lsp-verify-") as folder:
+            outcomes.update(_run(runnable, Path(folder), python))
+    return [outcomes[name] for name in names]
+
+
+def _run(cases: list[Case], folder: Path, python: str) -> dict[str, Outcome]:
+    sides = folder / "tf1.pickle"
+    outcomes = _until_done(
+        python, "tf1", cases, folder, sides, [], legacy=True, done=lambda: _side_names(sides)
+    )
+    ran = [c for c in cases if c.name not in outcomes]
+    for legacy in (False, True):
+        group = [c for c in ran if needs_legacy_keras(c.new) == legacy]
+        report = folder / f"report-{legacy}.jsonl"
+        if group:
+            outcomes.update(
+                _until_done(
+                    python,
+                    "tf2",
+                    group,
+                    folder,
+                    report,
+                    [str(sides)],
+                    legacy,
+                    done=lambda path=report: set(_read_report(path)),  # type: ignore[misc]
+                )
+            )
+            outcomes.update(_read_report(report))
+    return outcomes
+
+
+def _until_done(
+    python: str,
+    mode: str,
+    cases: list[Case],
+    folder: Path,
+    output: Path,
+    extra: list[str],
+    legacy: bool,
+    done: Callable[[], set[str]],
+) -> dict[str, Outcome]:
+    """Run `cases` in as few processes as possible: when one dies, the case it was running
+    is reported as an error and a new process takes the rest."""
+    failures: dict[str, Outcome] = {}
+    remaining = list(cases)
+    while remaining:
+        failed = _child(
+            python, mode, remaining, folder / f"{mode}-cases.json", output, extra, legacy
+        )
+        finished = done()
+        remaining = [c for c in remaining if c.name not in finished]
+        if not failed or not remaining:
+            break
+        culprit = remaining.pop(0)
+        side = "TF1" if mode == "tf1" else "TF2"
+        failures[culprit.name] = Outcome(
+            culprit.name, "error", f"{side} process died running it: {failed}"
+        )
+    return failures
+
+
+def _side_names(path: Path) -> set[str]:
+    """The cases the tf1 process has finished: it writes each name after its result."""
+    names = path.with_suffix(".names")
+    return set(names.read_text(encoding="utf-8").splitlines()) if names.exists() else set()
+
+
+def _read_report(path: Path) -> dict[str, Outcome]:
+    outcomes: dict[str, Outcome] = {}
+    if not path.exists():
+        return outcomes
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            outcome = Outcome.from_json(json.loads(line))
+        except (ValueError, KeyError):
+            continue  # a line cut short by a dying process
+        outcomes[outcome.name] = outcome
+    return outcomes
+
+
+def _child(
+    python: str,
+    mode: str,
+    cases: list[Case],
+    path: Path,
+    output: Path,
+    extra: list[str],
+    legacy: bool,
+) -> str:
+    """Run one TensorFlow process; "" when it succeeded, else the end of its stderr."""
+    path.write_text(json.dumps([c.to_json() for c in cases]), encoding="utf-8")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="-1")
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(Path(__file__).resolve().parents[2]), env.get("PYTHONPATH", "")) if p
+    )
+    if legacy:
+        env["TF_USE_LEGACY_KERAS"] = "1"
+    else:
+        env.pop("TF_USE_LEGACY_KERAS", None)
+    command = [python, "-m", "tf2_lsp.verify.child", mode, str(path), str(output), *extra]
+    try:
+        done = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return f"no answer within {TIMEOUT_SECONDS} s"
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.strip().splitlines() if not line.startswith(" ")]
+        return f"exit status {done.returncode}: " + " | ".join(lines[-2:])[:300]
+    return ""
