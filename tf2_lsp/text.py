@@ -14,6 +14,7 @@ from typing import Literal
 # Python's tokenizer ends lines only at \r\n, \r and \n (str.splitlines also splits at \x0c,
 # \u2028 and others, which would shift every line number after them).
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_WITH_BREAK = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 Encoding = Literal["utf-8", "utf-16", "utf-32"]
 
@@ -36,6 +37,28 @@ class Span:
 def split_lines(source: str) -> list[str]:
     """The lines of `source` without their line breaks, numbered as `ast` numbers them."""
     return _LINE_BREAK.split(source)
+
+
+def split_lines_keeping_ends(source: str) -> list[str]:
+    """The lines with their breaks, shaped as `str.splitlines(keepends=True)` shapes them (no
+    empty line after a final break), but split only where Python and LSP end lines."""
+    return _LINE_WITH_BREAK.findall(source)
+
+
+def line_starts(source: str) -> list[int]:
+    """The offset where each line starts (LSP's and Python's line breaks); always >= 1 entry."""
+    return [0, *(match.end() for match in _LINE_BREAK.finditer(source))]
+
+
+def offset_at(source: str, starts: list[int], line: int, column: int, encoding: Encoding) -> int:
+    """The offset in `source` of a client position, clamped as LSP says: a column past the end
+    of its line is the line's end, a line past the last one is the end of the text."""
+    if line >= len(starts):
+        return len(source)
+    start = starts[line]
+    end = starts[line + 1] if line + 1 < len(starts) else len(source)
+    content = source[start:end].rstrip("\r\n")  # a line holds no break but its own
+    return start + from_client_column(content, column, encoding)
 
 
 def line_ending(source: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.engine import fix_all
+from tf2_lsp.fixes.cleanup import unused_contrib_edits
 from tf2_lsp.settings import Settings
 
 TF = "import tensorflow as tf\n"
@@ -51,3 +52,11 @@ def test_exported_names_and_files_without_fixes_are_left_alone(catalogue: Catalo
     # Nothing was fixed: an unused contrib import is reported, not silently deleted.
     untouched = TF + "from tensorflow.contrib.layers import embed_sequence\n"
     assert fixed(untouched, catalogue) == untouched
+
+
+def test_a_form_feed_line_does_not_shift_the_statement_judged() -> None:
+    """Lines are numbered as `ast` numbers them: \\x0c ends no line, so an unused contrib
+    import sharing its line with `x = 1` is not taken for one alone on its line (deleting
+    that line would delete `x = 1`)."""
+    source = TF + "#\x0c\nfrom tensorflow.contrib import layers; x = 1\nprint(x)\n"
+    assert unused_contrib_edits(source, {"tf": "tensorflow"}) == []

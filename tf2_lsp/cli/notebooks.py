@@ -22,7 +22,7 @@ from tf2_lsp.engine import UnsafeSelection, analyse, fix_all
 from tf2_lsp.files.sourcefile import SourceError, SourceFile, read_source
 from tf2_lsp.model import Finding
 from tf2_lsp.settings import Settings
-from tf2_lsp.text import split_lines
+from tf2_lsp.text import split_lines, split_lines_keeping_ends
 
 # A line no notebook writes: joins cells in the text handed to `fix`, split on afterwards.
 _BOUNDARY = "# tf2-lsp: notebook cell boundary"
@@ -55,10 +55,11 @@ def read_notebook(path: Path) -> Notebook:
         source = read_source(path)
     except SourceError as error:
         raise NotebookError(str(error)) from None
-    return _parse(source)
+    return parse_notebook(source)
 
 
-def _parse(source: SourceFile) -> Notebook:
+def parse_notebook(source: SourceFile) -> Notebook:
+    """The notebook in `source` (a file's text, or stdin's); NotebookError if it is none."""
     try:
         document = json.loads(source.text)
     except json.JSONDecodeError as error:
@@ -156,8 +157,7 @@ def _as_source(text: str, old: object) -> list[str] | str:
     but the last), or one string."""
     if isinstance(old, str):
         return text
-    lines = text.splitlines(keepends=True)
-    return lines
+    return split_lines_keeping_ends(text)  # str.splitlines would also split at \f, \u2028...
 
 
 def _dump(notebook: Notebook) -> str:
@@ -181,4 +181,4 @@ def _dump(notebook: Notebook) -> str:
 def notebook_from_text(original: Notebook, text: str) -> Notebook:
     """The notebook `original` would be with file text `text` (after a fix)."""
     source = SourceFile(original.source.path, text, original.source.encoding, original.source.bom)
-    return _parse(source)
+    return parse_notebook(source)

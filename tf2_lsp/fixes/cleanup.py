@@ -13,6 +13,7 @@ import ast
 from collections.abc import Mapping
 
 from tf2_lsp.fixes.edits import LineEdit
+from tf2_lsp.text import split_lines
 
 _CONTRIB = "tensorflow.contrib"
 
@@ -25,7 +26,7 @@ def unused_contrib_edits(source: str, bindings: Mapping[str, str]) -> list[LineE
     except (SyntaxError, ValueError, RecursionError):
         return []
     used = _read_names(tree)
-    lines = source.splitlines()
+    lines = split_lines(source)  # numbered as `ast` numbers them
     edits: list[LineEdit] = []
     for statement in tree.body:
         first, last = statement.lineno, statement.end_lineno or statement.lineno

@@ -23,6 +23,7 @@ from pygls.uris import to_fs_path
 
 from tf2_lsp import __version__
 from tf2_lsp.lsp.convert import FIX_ALL_KIND, SOURCE
+from tf2_lsp.lsp.documents import LspWorkspace
 from tf2_lsp.lsp.protocol import Tf2Protocol
 from tf2_lsp.lsp.session import Capabilities, Session
 from tf2_lsp.lsp.watchdog import watch_parent
@@ -54,6 +55,8 @@ server = Tf2LanguageServer()
 
 @server.feature(types.INITIALIZE)
 def initialize(ls: Tf2LanguageServer, params: types.InitializeParams) -> None:
+    # pygls made its workspace just before this handler: documents follow LSP's line rules.
+    ls.protocol._workspace = LspWorkspace.replacing(ls.workspace)
     ls.session.apply_editor_settings(params.initialization_options)
     ls.session.capabilities = Capabilities.of(params.capabilities)
     if params.process_id:

@@ -24,6 +24,7 @@ from pygls.workspace import TextDocument
 
 from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
 from tf2_lsp.lsp import convert
+from tf2_lsp.lsp.documents import encoding_of
 from tf2_lsp.model import Detection
 from tf2_lsp.settings import Settings, load_project_config, parse_settings
 from tf2_lsp.text import Encoding, split_lines
@@ -201,8 +202,7 @@ class Session:
 
     @property
     def encoding(self) -> Encoding:
-        value = str(self.server.workspace.position_encoding or "utf-16")
-        return value if value in ("utf-8", "utf-16", "utf-32") else "utf-16"  # type: ignore[return-value]
+        return encoding_of(self.server.workspace.position_encoding)
 
     def document(self, uri: str) -> TextDocument | None:
         """An open document (notebook cells included), or None: never a copy read from disk.
