@@ -153,9 +153,11 @@ class Tf2Protocol(LanguageServerProtocol):
             return None
 
     def answer_error(self, msg_id: int | str | None, code: int, reason: str) -> None:
+        """An error reply. Written as plain JSON: pygls's converter drops a None `id`, and
+        JSON-RPC wants `"id": null` when the request's id could not be read."""
         log.warning("answering %s with error %d: %s", msg_id, code, reason)
-        error = types.ResponseError(code=code, message=reason)
-        self._send_data(types.ResponseErrorMessage(id=msg_id, error=error))
+        error = {"code": code, "message": reason}
+        self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": error})
 
 
 def _first_line(error: BaseException) -> str:
