@@ -8,14 +8,16 @@ that needs a preview.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
 import sys
 import threading
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -30,6 +32,7 @@ from tf2_lsp.lsp.watchdog import watch_parent
 from tf2_lsp.lsp.workspace import CHECK_WORKSPACE, DEBUG_INFO, analyse_workspace, findings_of
 
 log = logging.getLogger("tf2-lsp")
+T = TypeVar("T")
 
 
 class Tf2LanguageServer(LanguageServer):
@@ -175,14 +178,15 @@ def notebook_did_close(ls: Tf2LanguageServer, params: types.DidCloseNotebookDocu
         identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=True
     ),
 )
-def pull_diagnostics(
+async def pull_diagnostics(
     ls: Tf2LanguageServer, params: types.DocumentDiagnosticParams
 ) -> types.DocumentDiagnosticReport:
-    snapshot = ls.session.snapshot(params.text_document.uri)
+    snapshot = await ls.session.snapshot(params.text_document.uri)
     if snapshot is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
     ls.session.record_pull(snapshot)
-    return types.RelatedFullDocumentDiagnosticReport(items=ls.session.diagnostics(snapshot))
+    items = await _off_loop(ls, ls.session.diagnostics, snapshot)
+    return types.RelatedFullDocumentDiagnosticReport(items=items)
 
 
 @server.feature(types.WORKSPACE_DIAGNOSTIC)
@@ -251,36 +255,42 @@ def debug_info(ls: Tf2LanguageServer, *args: Any) -> dict[str, Any]:
         resolve_provider=True,
     ),
 )
-def code_action(
+async def code_action(
     ls: Tf2LanguageServer, params: types.CodeActionParams
 ) -> list[types.CodeAction] | None:
     if ls.session.document(params.text_document.uri) is None:
         return None
-    snapshot = ls.session.snapshot(params.text_document.uri)
+    snapshot = await ls.session.snapshot(params.text_document.uri)
     if snapshot is None or snapshot.detection.syntax_error is not None:
         return []
     from tf2_lsp.lsp import actions
 
-    return actions.code_actions(snapshot, params)
+    return await _off_loop(ls, actions.code_actions, snapshot, params)
 
 
 @server.feature(types.CODE_ACTION_RESOLVE)
-def code_action_resolve(ls: Tf2LanguageServer, action: types.CodeAction) -> types.CodeAction:
+async def code_action_resolve(ls: Tf2LanguageServer, action: types.CodeAction) -> types.CodeAction:
     data = action.data if isinstance(action.data, dict) else {}
-    snapshot = ls.session.snapshot(str(data.get("uri", "")))
+    snapshot = await ls.session.snapshot(str(data.get("uri", "")))
     from tf2_lsp.lsp import actions
 
-    return action if snapshot is None else actions.resolve(snapshot, action)
+    return action if snapshot is None else await _off_loop(ls, actions.resolve, snapshot, action)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
-def hover(ls: Tf2LanguageServer, params: types.HoverParams) -> types.Hover | None:
-    snapshot = ls.session.snapshot(params.text_document.uri)
+async def hover(ls: Tf2LanguageServer, params: types.HoverParams) -> types.Hover | None:
+    snapshot = await ls.session.snapshot(params.text_document.uri)
     if snapshot is None or snapshot.detection.syntax_error is not None:
         return None
     from tf2_lsp.lsp import hover as hovers
 
-    return hovers.hover(snapshot, params.position)
+    return await _off_loop(ls, hovers.hover, snapshot, params.position)
+
+
+async def _off_loop(ls: Tf2LanguageServer, answer: Callable[..., T], *args: Any) -> T:
+    """An answer computed from an immutable snapshot, in a worker thread: planning fixes
+    (libcst) or a hover's native-level analysis must not stop the loop reading messages."""
+    return await asyncio.get_event_loop().run_in_executor(ls.session.executor, answer, *args)
 
 
 def run_server(tcp: str | None = None) -> NoReturn:

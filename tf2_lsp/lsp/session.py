@@ -11,10 +11,11 @@ import asyncio
 import concurrent.futures
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote
 
 from lsprotocol import types
@@ -37,6 +38,8 @@ log = logging.getLogger("tf2-lsp")
 # ~75k lines of dense TF1 code: a full analysis takes seconds beyond this (measured ~35k
 # lines/s, see docs/architecture.md).
 MAX_EDITOR_CHARS = 3_000_000
+WORKER_THREADS = 4
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +180,9 @@ class Session:
     project_configs: dict[Path, tuple[Settings, Path | None]] = field(default_factory=dict)
     analyses: dict[str, Analysis] = field(default_factory=dict)
     pending: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    # Analyses running in the worker threads, by what they analyse: a request for that same
+    # text waits for its result instead of analysing again (or on the event loop).
+    running: dict[tuple[str, int | None, str], asyncio.Future[Any]] = field(default_factory=dict)
     dirty: set[str] = field(default_factory=set)  # changed since its pending analysis began
     workspace_published: set[str] = field(default_factory=set)  # files "Check workspace" flagged
     reported_errors: dict[str, str] = field(default_factory=dict)
@@ -259,62 +265,103 @@ class Session:
         """pyproject.toml or the editor's settings changed: every open document again."""
         self.project_configs.clear()
         self.analyses.clear()
+        self.notebooks.clear()
         # Publish under the URI the client sent (the workspace's keys are unquoted).
         for document in list(self.server.workspace.text_documents.values()):
             self.schedule(document.uri, 0)
 
     # -- analyses ----------------------------------------------------------------
 
-    def snapshot(self, uri: str) -> DocumentSnapshot | None:
-        """The open document `uri` as analysed now, or None (not open, catalogue broken)."""
+    async def snapshot(self, uri: str) -> DocumentSnapshot | None:
+        """The open document `uri` as analysed at its current version, or None (not open,
+        catalogue broken). The analysis runs in a worker thread, never on the event loop; one
+        already running for this text is waited for, not repeated."""
         document = self.document(uri)
         if document is None:
             return None
-        analysis = self.analyse(document)
+        analysis = await self.analysed(document)
         if analysis is None:
             return None
+        return self.snapshot_of(document.uri, analysis)
+
+    def snapshot_of(self, uri: str, analysis: Analysis) -> DocumentSnapshot | None:
         try:
             catalogue = self.catalogue
         except CatalogueError as error:
             self.report_once("catalogue", f"tf2-lsp: rule catalogue error: {error}")
             return None
         return DocumentSnapshot(
-            uri=document.uri,
+            uri=uri,
             analysis=analysis,
             catalogue=catalogue,
             encoding=self.encoding,
             capabilities=self.capabilities,
         )
 
-    def analyse(self, document: TextDocument) -> Analysis | None:
-        notebook = self.server.workspace.get_notebook_document(cell_uri=document.uri)
-        if notebook is not None:
-            return self.analyse_cell(document, notebook)
-        source = document.source
+    def current(self, document: TextDocument) -> Analysis | None:
+        """The analysis of `document`'s current text, if there is one already."""
         cached = self.analyses.get(document.uri)
-        if cached is not None and cached.version == document.version and cached.source == source:
+        if cached is not None and self._is_current(document.uri, cached):
             return cached
-        config = self.config_for(document.uri)
-        if len(source) > MAX_EDITOR_CHARS:
-            # Generated or data-like files: a full analysis would stall every keystroke.
-            self.report_once(
-                f"size:{document.uri}",
-                f"tf2-lsp: {document.uri} is larger than {MAX_EDITOR_CHARS // 1_000_000} MB; "
-                "not analysed in the editor (run `tf2-lsp check` on it instead)",
-                show=True,
-            )
-            analysis = Analysis(document.version, source, Detection([]), config, oversized=True)
-            self.analyses[document.uri] = analysis
-            return analysis
-        hints = self.receiver_hints.get(document.uri)
+        return None
+
+    async def analysed(self, document: TextDocument) -> Analysis | None:
+        """`document`'s current text analysed (None if the catalogue cannot load)."""
         try:
-            detection = _detect(source, self.catalogue, config, cached, hints)
+            return await self._analysed(document)
         except CatalogueError as error:
             self.report_once("catalogue", f"tf2-lsp: rule catalogue error: {error}")
             return None
-        analysis = Analysis(document.version, source, detection, config)
-        self.analyses[document.uri] = analysis
+
+    async def _analysed(self, document: TextDocument) -> Analysis | None:
+        notebook = self.server.workspace.get_notebook_document(cell_uri=document.uri)
+        if notebook is not None:  # its findings change with the other cells: never kept
+            return await self._analyse_cell(document, notebook)
+        cached = self.current(document)
+        if cached is not None:
+            return cached
+        version, source = document.version, document.source
+        if len(source) > MAX_EDITOR_CHARS:
+            analysis = self._oversized(document)
+        else:
+            config = self.config_for(document.uri)
+            previous = self.analyses.get(document.uri)
+            hints = self.receiver_hints.get(document.uri)
+            detection = await self.in_worker(
+                (document.uri, version, source),
+                lambda: _detect(source, self.catalogue, config, previous, hints),
+            )
+            analysis = Analysis(version, source, detection, config)
+        if self._is_current(document.uri, analysis):
+            self.analyses[document.uri] = analysis  # still the editor's text: keep it
         return analysis
+
+    async def in_worker(self, key: tuple[str, int | None, str], work: Callable[[], T]) -> T:
+        """`work()` in a worker thread; while it runs, callers with the same key share it."""
+        future = self.running.get(key)
+        if future is None:
+            future = asyncio.get_event_loop().run_in_executor(self.executor, work)
+            self.running[key] = future
+
+            def done(_: asyncio.Future[Any]) -> None:
+                if self.running.get(key) is future:
+                    del self.running[key]
+
+            future.add_done_callback(done)
+        # A cancelled request stops waiting; the analysis goes on for whoever else waits.
+        result: T = await asyncio.shield(future)
+        return result
+
+    def _oversized(self, document: TextDocument) -> Analysis:
+        # Generated or data-like files: a full analysis would stall every keystroke.
+        self.report_once(
+            f"size:{document.uri}",
+            f"tf2-lsp: {document.uri} is larger than {MAX_EDITOR_CHARS // 1_000_000} MB; "
+            "not analysed in the editor (run `tf2-lsp check` on it instead)",
+            show=True,
+        )
+        config = self.config_for(document.uri)
+        return Analysis(document.version, document.source, Detection([]), config, oversized=True)
 
     def notebook_cells(self, notebook: types.NotebookDocument) -> list[tuple[str, str]]:
         cells = []
@@ -326,7 +373,7 @@ class Session:
                 cells.append((cell.document, document.source))
         return cells
 
-    def analyse_cell(
+    async def _analyse_cell(
         self, document: TextDocument, notebook: types.NotebookDocument
     ) -> Analysis | None:
         """All code cells are one module (imports live in the first cell); report per cell."""
@@ -336,13 +383,12 @@ class Session:
         config = self.config_for(notebook.uri)
         cached = self.notebooks.get(notebook.uri)
         if cached is None or cached[0] != joined:
-            try:
-                detection = _detect(joined, self.catalogue, config)
-            except CatalogueError as error:
-                self.report_once("catalogue", f"tf2-lsp: rule catalogue error: {error}")
-                return None
+            detection = await self.in_worker(
+                (notebook.uri, None, joined), lambda: _detect(joined, self.catalogue, config)
+            )
             cached = (joined, detection)
-            self.notebooks[notebook.uri] = cached
+            if self.server.workspace.get_notebook_document(notebook_uri=notebook.uri):
+                self.notebooks[notebook.uri] = cached  # unless it closed meanwhile
         cell = next((s for s in slices if s.uri == document.uri), None)
         if cell is None:
             return None
@@ -415,28 +461,44 @@ class Session:
         else:
             self.reported_errors.pop(uri, None)
 
-    def publish(self, uri: str) -> None:
+    async def publish(self, uri: str) -> None:
+        """Publish (or announce to a pulling client) the diagnostics of `uri`'s current text;
+        analysis and conversion run in a worker thread, and a result for text that has since
+        changed is dropped."""
         document = self.document(uri)
         if document is None:
             return
-        snapshot = self.snapshot(uri)
+        analysis = await self.analysed(document)
+        if analysis is None or not self._is_current(uri, analysis):
+            return  # a newer version arrived while this one was analysed
+        snapshot = self.snapshot_of(document.uri, analysis)
         if snapshot is None:
             return
-        if document.version != snapshot.version:
-            return  # a newer version arrived while this one was analysed
         self.report_syntax_error(snapshot)
         if self.capabilities.pull_diagnostics:
             self.announce_to_puller(uri, snapshot)
             self.infer_receivers_later(uri, snapshot.analysis)
             return
-        diagnostics = self.published.setdefault(uri, convert.PublishedDiagnostics()).json(
-            snapshot.detection.findings, snapshot.lines, snapshot.encoding
+        published = self.published.setdefault(uri, convert.PublishedDiagnostics())
+        findings, lines = snapshot.detection.findings, snapshot.lines
+        diagnostics = await asyncio.get_event_loop().run_in_executor(
+            self.executor, published.json, findings, lines, snapshot.encoding
         )
+        if not self._is_current(uri, analysis):
+            return
         self.server.protocol.notify_json(  # type: ignore[attr-defined]
             types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
-            {"uri": uri, "diagnostics": diagnostics, "version": document.version},
+            {"uri": uri, "diagnostics": diagnostics, "version": analysis.version},
         )
         self.infer_receivers_later(uri, snapshot.analysis)
+
+    def _is_current(self, uri: str, analysis: Analysis) -> bool:
+        document = self.document(uri)
+        return (
+            document is not None
+            and document.version == analysis.version
+            and document.source == analysis.source
+        )
 
     def record_pull(self, snapshot: DocumentSnapshot) -> None:
         self.pulled[snapshot.uri] = (snapshot.version, snapshot.detection)
@@ -496,7 +558,7 @@ class Session:
                     self.dirty.add(uri)
                 while uri in self.dirty:
                     self.dirty.discard(uri)
-                    await self.publish_latest(uri)
+                    await self.publish(uri)
             except asyncio.CancelledError:
                 pass
             except Exception:  # never let one document take the server down
@@ -508,41 +570,14 @@ class Session:
         task = asyncio.get_event_loop().create_task(run())
         self.pending[uri] = task
 
-    async def publish_latest(self, uri: str) -> None:
-        """Analyse the current text of `uri` in the analysis thread, then publish it unless
-        the document changed meanwhile (the next round of `schedule` takes the newer text)."""
-        document = self.document(uri)
-        if document is None:
-            return
-        cell = self.server.workspace.get_notebook_document(cell_uri=document.uri)
-        cached = self.analyses.get(document.uri)
-        fresh = cached is not None and cached.version == document.version
-        if cell is not None or fresh or len(document.source) > MAX_EDITOR_CHARS:
-            self.publish(uri)  # notebooks, cached and oversized documents: no analysis to move
-            return
-        version, source = document.version, document.source
-        config = self.config_for(document.uri)
-        hints = self.receiver_hints.get(document.uri)
-
-        def work() -> Detection:
-            # A pure function of its inputs: the session is only touched on the loop.
-            return _detect(source, self.catalogue, config, cached, hints)
-
-        try:
-            detection = await asyncio.get_event_loop().run_in_executor(self.executor, work)
-        except CatalogueError as error:
-            self.report_once("catalogue", f"tf2-lsp: rule catalogue error: {error}")
-            return
-        current = self.document(uri)
-        if current is None or current.version != version or current.source != source:
-            return  # stale: a newer version arrived while this one was analysed
-        self.analyses[current.uri] = Analysis(version, source, detection, config)
-        self.publish(uri)
-
     @cached_property
     def executor(self) -> concurrent.futures.ThreadPoolExecutor:
-        """One thread for analyses: the event loop keeps reading changes meanwhile."""
-        return concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="tf2-lsp-analysis")
+        """Threads for analyses and answers: the event loop keeps reading changes meanwhile,
+        and a small document is not kept waiting behind a large one's analysis. One document's
+        analyses still run one at a time (`schedule`)."""
+        return concurrent.futures.ThreadPoolExecutor(
+            WORKER_THREADS, thread_name_prefix="tf2-lsp-worker"
+        )
 
     def cancel(self, uri: str) -> None:
         self.dirty.discard(uri)
@@ -578,7 +613,7 @@ class Session:
             self.receiver_hints[uri] = {k: v for k, v in merged.items()}
             document = self.document(uri)
             if found and document is not None and document.source == analysis.source:
-                self.analyses.pop(uri, None)
-                self.publish(uri)
+                self.analyses.pop(document.uri, None)
+                self.schedule(uri, 0)  # analysed again with the hints, in the worker
 
         asyncio.get_event_loop().create_task(run())
