@@ -6,7 +6,6 @@ import itertools
 import re
 
 import pytest
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -26,6 +26,7 @@ from pygls.workspace import TextDocument
 from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
 from tf2_lsp.lsp import convert
 from tf2_lsp.lsp.documents import encoding_of
+from tf2_lsp.lsp.inference import JediWorker
 from tf2_lsp.model import Detection
 from tf2_lsp.settings import Settings, load_project_config, parse_settings
 from tf2_lsp.text import Encoding, split_lines
@@ -407,10 +408,12 @@ class Session:
 
     def release_jedi(self, uri: str) -> None:
         """What jedi parsed for a closed file goes; with nothing left open, all it cached."""
-        from tf2_lsp.analysis.infer import forget_file
-
         nothing_open = not self.analyses and not self.notebooks
-        forget_file(to_fs_path(uri), everything=nothing_open)
+        self.jedi.forget(to_fs_path(uri), everything=nothing_open)
+
+    @cached_property
+    def jedi(self) -> JediWorker:
+        return JediWorker()
 
     def forget_notebook(self, notebook_uri: str, cell_uris: list[str]) -> None:
         self.notebooks.pop(notebook_uri, None)
@@ -586,7 +589,8 @@ class Session:
             pending.cancel()
 
     def infer_receivers_later(self, uri: str, analysis: Analysis) -> None:
-        """Ask jedi, in a thread, about receivers our own resolution left open; then republish."""
+        """Ask jedi, in its thread, about receivers our own resolution left open; then
+        republish. An answer is remembered (a miss as no type); a failure is not."""
         hints = self.receiver_hints.get(uri, {})
         open_keys = [c for c in analysis.detection.candidates if c.key not in hints]
         if not open_keys or uri in self.inferring:
@@ -594,25 +598,25 @@ class Session:
         self.inferring.add(uri)
         path = to_fs_path(uri)
 
-        def infer() -> dict[tuple[int, int], str]:
-            # Lazy: jedi costs start-up time, and most documents never need it.
-            from tf2_lsp.analysis.infer import infer_receivers
-
-            return infer_receivers(analysis.source, path, open_keys)
-
         async def run() -> None:
             try:
-                found = await asyncio.get_event_loop().run_in_executor(None, infer)
-            except Exception:
-                log.exception("jedi inference failed for %s", uri)
-                found = {}
+                found = await self.jedi.infer(analysis.source, path, open_keys)
+            except Exception as error:
+                # Not remembered: the same receivers are asked again on the next analysis.
+                self.report_once(
+                    "jedi", f"tf2-lsp: jedi inference failed: {type(error).__name__}: {error}"
+                )
+                return
             finally:
                 self.inferring.discard(uri)
-            # Remember misses too (as no type), so the same receivers are not asked again.
-            merged = {**hints, **{c.key: "" for c in open_keys}, **found}
-            self.receiver_hints[uri] = {k: v for k, v in merged.items()}
+            if self.document(uri) is None:
+                return  # closed meanwhile: nothing to remember it for
+            # jedi's answers, a miss ("") included, are kept: those receivers are not asked
+            # again. What it failed on is left open.
+            self.receiver_hints[uri] = {**hints, **found}
             document = self.document(uri)
-            if found and document is not None and document.source == analysis.source:
+            typed = any(found.values())
+            if typed and document is not None and document.source == analysis.source:
                 self.analyses.pop(document.uri, None)
                 self.schedule(uri, 0)  # analysed again with the hints, in the worker
 
