@@ -27,7 +27,14 @@ from tf2_lsp import __version__
 from tf2_lsp.lsp.convert import FIX_ALL_KIND, SOURCE
 from tf2_lsp.lsp.documents import LspWorkspace
 from tf2_lsp.lsp.protocol import Tf2Protocol
-from tf2_lsp.lsp.session import Capabilities, Session
+from tf2_lsp.lsp.session import (
+    ANALYSIS_MODULES,
+    ANSWER_MODULES,
+    Capabilities,
+    DocumentSnapshot,
+    Session,
+    load_modules,
+)
 from tf2_lsp.lsp.watchdog import watch_parent
 from tf2_lsp.lsp.workspace import CHECK_WORKSPACE, DEBUG_INFO, analyse_workspace, findings_of
 
@@ -72,10 +79,8 @@ def initialized(ls: Tf2LanguageServer, params: types.InitializedParams) -> None:
     # the first code action or hover preview (~0.2 s of imports otherwise paid by the user).
     def warm_up() -> None:
         ls.session.catalogue  # noqa: B018
-        import tf2_lsp.analysis.detect
-        import tf2_lsp.fixes.apply
-        import tf2_lsp.lsp.actions
-        import tf2_lsp.lsp.hover  # noqa: F401
+        load_modules(ANALYSIS_MODULES)
+        load_modules(ANSWER_MODULES)
 
     threading.Thread(target=warm_up, name="tf2-lsp-warm-up", daemon=True).start()
     if ls.session.capabilities.watch_files:
@@ -263,18 +268,14 @@ async def code_action(
     snapshot = await ls.session.snapshot(params.text_document.uri)
     if snapshot is None or snapshot.detection.syntax_error is not None:
         return []
-    from tf2_lsp.lsp import actions
-
-    return await _off_loop(ls, actions.code_actions, snapshot, params)
+    return await _off_loop(ls, _code_actions, snapshot, params)
 
 
 @server.feature(types.CODE_ACTION_RESOLVE)
 async def code_action_resolve(ls: Tf2LanguageServer, action: types.CodeAction) -> types.CodeAction:
     data = action.data if isinstance(action.data, dict) else {}
     snapshot = await ls.session.snapshot(str(data.get("uri", "")))
-    from tf2_lsp.lsp import actions
-
-    return action if snapshot is None else await _off_loop(ls, actions.resolve, snapshot, action)
+    return action if snapshot is None else await _off_loop(ls, _resolve, snapshot, action)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
@@ -282,15 +283,38 @@ async def hover(ls: Tf2LanguageServer, params: types.HoverParams) -> types.Hover
     snapshot = await ls.session.snapshot(params.text_document.uri)
     if snapshot is None or snapshot.detection.syntax_error is not None:
         return None
-    from tf2_lsp.lsp import hover as hovers
-
-    return await _off_loop(ls, hovers.hover, snapshot, params.position)
+    return await _off_loop(ls, _hover, snapshot, params.position)
 
 
 async def _off_loop(ls: Tf2LanguageServer, answer: Callable[..., T], *args: Any) -> T:
     """An answer computed from an immutable snapshot, in a worker thread: planning fixes
     (libcst) or a hover's native-level analysis must not stop the loop reading messages."""
     return await asyncio.get_event_loop().run_in_executor(ls.session.executor, answer, *args)
+
+
+# Run in the workers, which load these modules one thread at a time (`load_modules`): the
+# event loop's thread never imports them while another thread does.
+def _code_actions(
+    snapshot: DocumentSnapshot, params: types.CodeActionParams
+) -> list[types.CodeAction]:
+    load_modules(ANSWER_MODULES)
+    from tf2_lsp.lsp import actions
+
+    return actions.code_actions(snapshot, params)
+
+
+def _resolve(snapshot: DocumentSnapshot, action: types.CodeAction) -> types.CodeAction:
+    load_modules(ANSWER_MODULES)
+    from tf2_lsp.lsp import actions
+
+    return actions.resolve(snapshot, action)
+
+
+def _hover(snapshot: DocumentSnapshot, position: types.Position) -> types.Hover | None:
+    load_modules(ANSWER_MODULES)
+    from tf2_lsp.lsp import hover as hovers
+
+    return hovers.hover(snapshot, position)
 
 
 def run_server(tcp: str | None = None) -> NoReturn:

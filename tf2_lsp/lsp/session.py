@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import importlib
 import logging
 import threading
 from collections.abc import Callable
@@ -41,6 +42,24 @@ log = logging.getLogger("tf2-lsp")
 MAX_EDITOR_CHARS = 3_000_000
 WORKER_THREADS = 4
 T = TypeVar("T")
+
+
+# What analyses and answers import, loaded lazily (start-up time), then by one thread at a
+# time: threads importing one package at once can see it half initialized (jedi did).
+ANALYSIS_MODULES = ("tf2_lsp.engine", "tf2_lsp.analysis.detect")
+ANSWER_MODULES = ("tf2_lsp.fixes.apply", "tf2_lsp.lsp.actions", "tf2_lsp.lsp.hover")  # libcst
+_LOADING = threading.Lock()
+
+
+def load_modules(names: tuple[str, ...] = ANALYSIS_MODULES) -> None:
+    """Import `names`, one thread at a time (each worker thread, before its first job; the
+    warm-up after `initialized`; an answer before it imports libcst)."""
+    with _LOADING:
+        try:
+            for name in names:
+                importlib.import_module(name)
+        except Exception:  # the job that needs the module then fails with its own error
+            log.exception("tf2-lsp: loading %s failed", name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -579,7 +598,7 @@ class Session:
         and a small document is not kept waiting behind a large one's analysis. One document's
         analyses still run one at a time (`schedule`)."""
         return concurrent.futures.ThreadPoolExecutor(
-            WORKER_THREADS, thread_name_prefix="tf2-lsp-worker"
+            WORKER_THREADS, thread_name_prefix="tf2-lsp-worker", initializer=load_modules
         )
 
     def cancel(self, uri: str) -> None:
