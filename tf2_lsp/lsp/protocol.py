@@ -9,6 +9,7 @@ forbids answering notifications). Only messages that pass reach pygls.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -124,10 +125,13 @@ class Tf2Protocol(LanguageServerProtocol):
             self.initialize_received = True
         self.handle_message(structured)
 
-    def notify_json(self, method: str, params: dict[str, Any]) -> None:
-        """A notification whose params are already JSON (`convert.PublishedDiagnostics`):
-        pygls's own writer sends it, and json.dumps needs no converter for plain dicts."""
-        self._send_data({"jsonrpc": "2.0", "method": method, "params": params})
+    def send_frame(self, frame: bytes) -> None:
+        """Write a message framed by `notification_frame` (in a worker thread: serializing
+        the diagnostics of a large file took seconds, which the event loop must not spend)."""
+        if self.writer is None:
+            log.error("no transport to send a message on")
+            return
+        self.writer.write(frame)  # both transports (stdout, an asyncio stream) write at once
 
     def _serves(self, method: str) -> bool:
         return method in self.fm.builtin_features or method in self.fm.features
@@ -158,6 +162,12 @@ class Tf2Protocol(LanguageServerProtocol):
         log.warning("answering %s with error %d: %s", msg_id, code, reason)
         error = {"code": code, "message": reason}
         self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": error})
+
+
+def notification_frame(method: str, params: dict[str, Any]) -> bytes:
+    """A notification whose params are plain JSON values, serialized and framed."""
+    body = json.dumps({"jsonrpc": "2.0", "method": method, "params": params}).encode("utf-8")
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
 def _first_line(error: BaseException) -> str:

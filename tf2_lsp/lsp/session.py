@@ -28,6 +28,7 @@ from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
 from tf2_lsp.lsp import convert
 from tf2_lsp.lsp.documents import encoding_of
 from tf2_lsp.lsp.inference import JediWorker
+from tf2_lsp.lsp.protocol import notification_frame
 from tf2_lsp.model import Detection
 from tf2_lsp.settings import Settings, load_project_config, parse_settings
 from tf2_lsp.text import Encoding, split_lines
@@ -502,16 +503,17 @@ class Session:
             self.infer_receivers_later(uri, snapshot.analysis)
             return
         published = self.published.setdefault(uri, convert.PublishedDiagnostics())
-        findings, lines = snapshot.detection.findings, snapshot.lines
-        diagnostics = await asyncio.get_event_loop().run_in_executor(
-            self.executor, published.json, findings, lines, snapshot.encoding
-        )
+        findings, lines, encoding = snapshot.detection.findings, snapshot.lines, snapshot.encoding
+
+        def frame() -> bytes:  # converting and serializing both cost, on a large file
+            diagnostics = published.json(findings, lines, encoding)
+            params = {"uri": uri, "diagnostics": diagnostics, "version": analysis.version}
+            return notification_frame(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
+
+        message = await asyncio.get_event_loop().run_in_executor(self.executor, frame)
         if not self._is_current(uri, analysis):
             return
-        self.server.protocol.notify_json(  # type: ignore[attr-defined]
-            types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
-            {"uri": uri, "diagnostics": diagnostics, "version": analysis.version},
-        )
+        self.server.protocol.send_frame(message)  # type: ignore[attr-defined]
         self.infer_receivers_later(uri, snapshot.analysis)
 
     def _is_current(self, uri: str, analysis: Analysis) -> bool:
