@@ -31,6 +31,13 @@ INT32 = range(-(2**31), 2**31)  # LSP's `integer`
 
 
 @dataclass(frozen=True, slots=True)
+class RawResult:
+    """A request's result already serialized as JSON (UTF-8)."""
+
+    json: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Verdict:
     """What to do with one message: `serve` it, or answer `code` (requests) / log (others)."""
 
@@ -124,6 +131,19 @@ class Tf2Protocol(LanguageServerProtocol):
         if verdict.request and message["method"] == types.INITIALIZE:
             self.initialize_received = True
         self.handle_message(structured)
+
+    def _send_response(
+        self, msg_id: Any, result: Any | None = None, error: types.ResponseError | None = None
+    ) -> None:
+        """pygls's reply, or one whose result is already JSON (`RawResult`, made in a worker
+        thread): only the envelope is written here."""
+        if error is not None or not isinstance(result, RawResult):
+            super()._send_response(msg_id, result, error)
+            return
+        self._result_types.pop(msg_id, None)
+        envelope = b'{"jsonrpc": "2.0", "id": %s, "result": ' % json.dumps(msg_id).encode()
+        body = envelope + result.json + b"}"
+        self.send_frame(b"Content-Length: %d\r\n\r\n" % len(body) + body)
 
     def send_frame(self, frame: bytes) -> None:
         """Write a message framed by `notification_frame` (in a worker thread: serializing

@@ -26,7 +26,7 @@ from pygls.uris import to_fs_path
 from tf2_lsp import __version__
 from tf2_lsp.lsp.convert import FIX_ALL_KIND, SOURCE
 from tf2_lsp.lsp.documents import LspWorkspace
-from tf2_lsp.lsp.protocol import Tf2Protocol
+from tf2_lsp.lsp.protocol import RawResult, Tf2Protocol
 from tf2_lsp.lsp.session import (
     ANALYSIS_MODULES,
     ANSWER_MODULES,
@@ -185,13 +185,11 @@ def notebook_did_close(ls: Tf2LanguageServer, params: types.DidCloseNotebookDocu
 )
 async def pull_diagnostics(
     ls: Tf2LanguageServer, params: types.DocumentDiagnosticParams
-) -> types.DocumentDiagnosticReport:
+) -> types.DocumentDiagnosticReport | RawResult:
     snapshot = await ls.session.snapshot(params.text_document.uri)
     if snapshot is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
-    ls.session.record_pull(snapshot)
-    items = await _off_loop(ls, ls.session.diagnostics, snapshot)
-    return types.RelatedFullDocumentDiagnosticReport(items=items)
+    return await ls.session.pulled_report(snapshot)
 
 
 @server.feature(types.WORKSPACE_DIAGNOSTIC)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import importlib
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -28,7 +29,7 @@ from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
 from tf2_lsp.lsp import convert
 from tf2_lsp.lsp.documents import encoding_of
 from tf2_lsp.lsp.inference import JediWorker
-from tf2_lsp.lsp.protocol import notification_frame
+from tf2_lsp.lsp.protocol import RawResult, notification_frame
 from tf2_lsp.model import Detection
 from tf2_lsp.settings import Settings, load_project_config, parse_settings
 from tf2_lsp.text import Encoding, split_lines
@@ -466,13 +467,19 @@ class Session:
 
     # -- diagnostics -------------------------------------------------------------
 
-    def diagnostics(self, snapshot: DocumentSnapshot) -> list[types.Diagnostic]:
+    async def pulled_report(self, snapshot: DocumentSnapshot) -> RawResult:
+        """A pull's full report, converted and serialized in a worker thread (the JSON of one
+        version is reused for the findings the next one keeps, as for pushes)."""
+        self.record_pull(snapshot)
         self.report_syntax_error(snapshot)
-        lines = snapshot.lines
-        return [
-            convert.diagnostic(finding, lines, snapshot.encoding)
-            for finding in snapshot.detection.findings
-        ]
+        published = self.published.setdefault(snapshot.uri, convert.PublishedDiagnostics())
+        findings, lines = snapshot.detection.findings, snapshot.lines
+
+        def report() -> RawResult:
+            items = published.json(findings, lines, snapshot.encoding)
+            return RawResult(json.dumps({"kind": "full", "items": items}).encode("utf-8"))
+
+        return await asyncio.get_event_loop().run_in_executor(self.executor, report)
 
     def report_syntax_error(self, snapshot: DocumentSnapshot) -> None:
         error = snapshot.detection.syntax_error
