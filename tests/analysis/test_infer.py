@@ -97,8 +97,9 @@ def test_jedi_takes_nothing_from_the_workspace_project_file(tmp_path: Path) -> N
     candidate = ReceiverCandidate((3, 5), line=3, column=5, method="run")
     hints = infer_receivers(module.read_text(), str(module), [candidate])
     assert not marker.exists(), "jedi ran the environment named by the workspace"
-    # The workspace's sys_path (with its fake `tensorflow.client.session.Session`) was not used.
-    assert hints == {}
+    # The workspace's sys_path (with its fake `tensorflow.client.session.Session`) was not used:
+    # jedi answered, with no TensorFlow type.
+    assert hints == {(3, 5): ""}
     project = jedi_project(str(module))
     assert project.added_sys_path == [] and not project.load_unsafe_extensions
 
@@ -123,3 +124,12 @@ def test_closing_a_file_releases_what_jedi_parsed_for_it(tmp_path: Path) -> None
     assert _parsed_paths()
     forget_file(None, everything=True)  # the last open file closed: all jedi kept goes
     assert not _parsed_paths()
+
+
+def test_what_jedi_fails_on_is_no_answer(tmp_path: Path) -> None:
+    """A miss is an answer ("", remembered); a position jedi raises on is none (asked again)."""
+    module = tmp_path / "m.py"
+    module.write_text("x = 1\nx.run()\n")
+    miss = ReceiverCandidate((2, 0), line=2, column=1, method="run")
+    failing = ReceiverCandidate((2, 90), line=2, column=99, method="run")  # past the line's end
+    assert infer_receivers(module.read_text(), str(module), [miss, failing]) == {(2, 0): ""}

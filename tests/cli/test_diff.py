@@ -24,3 +24,9 @@ def test_a_diff_is_coloured_only_when_the_style_is_on() -> None:
     coloured = colour_diff(diff, Style(True))
     assert "\x1b[1;31m-b\x1b[0m\n" in coloured and "\x1b[32m+c\x1b[0m\n" in coloured
     assert coloured.startswith("\x1b[1m--- a/m.py\x1b[0m\n")
+
+
+def test_a_form_feed_does_not_cut_a_line_of_the_diff() -> None:
+    before = "import tensorflow as tf\n#\x0cpage \u2028\nx = 1\n"
+    diff = unified_diff(before, before.replace("x = 1", "x = 2"), Path("a.py"))
+    assert " #\x0cpage \u2028\n-x = 1\n+x = 2\n" in diff

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.cli.conftest import run_stdin
 from tf2_lsp.analysis.notebook import python_text
 from tf2_lsp.cli import main as cli
 
@@ -215,3 +216,37 @@ def test_python_cell_magics_are_analysed_in_the_editor_too() -> None:
     assert python_text("%%time\nx = tf.log(1)\n%time y = 2") == "\nx = tf.log(1)\n"
     assert python_text("%%capture out\nx = 1") == "\nx = 1"
     assert python_text("%%bash\necho hi") == "\n"
+
+
+def test_fixed_cell_lines_split_only_at_line_breaks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """nbformat's list of lines: one element per line, and \\x0c or \\u2028 end no line."""
+    path = tmp_path / "n.ipynb"
+    lines = ["import tensorflow as tf\n", "# page\x0cbreak \u2028\n", "s = tf.Session()"]
+    path.write_text(notebook(("code", lines)), encoding="utf-8")
+    code, _, err = run(capsys, "fix", path)
+    assert code == 0, err
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["cells"][0]["source"] == [*lines[:2], "s = tf.compat.v1.Session()"]
+
+
+def test_a_notebook_on_stdin_is_read_as_one_by_its_name(tmp_path: Path) -> None:
+    """`--stdin-filename x.ipynb`: the text is the notebook's JSON, checked and fixed by cell."""
+    code, out, _ = _stdin(tmp_path, "check", "-", "--stdin-filename", "demo.ipynb")
+    assert code == 1
+    assert out.startswith("demo.ipynb:cell 2:3:5: TF201 ")
+    code, out, err = _stdin(tmp_path, "fix", "-", "--stdin-filename", "demo.ipynb")
+    assert code == 0, err
+    assert out == DEMO.replace("tf.log(2.0)", "tf.math.log(2.0)").replace(
+        "tf.random_normal", "tf.random.normal"
+    )
+    code, out, err = _stdin(tmp_path, "check", "-", "--stdin-filename", "n.ipynb", text="{")
+    assert code == 1 and "TF000" in out and "invalid JSON" in out
+    code, out, err = _stdin(tmp_path, "fix", "-", "--stdin-filename", "n.ipynb", text="{")
+    assert out == "{" and "invalid JSON" in err
+
+
+def _stdin(tmp_path: Path, *args: str, text: str = DEMO) -> tuple[int, str, str]:
+    done = run_stdin(*args, text=text, cwd=tmp_path)
+    return done.returncode, done.stdout, done.stderr

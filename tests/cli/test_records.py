@@ -49,3 +49,9 @@ def test_what_cannot_be_analysed_is_one_tf000_error() -> None:
     deep = too_deep("a.py", 9)
     assert (deep.line, deep.code) == (9, UNREADABLE) and "nested too deeply" in deep.message
     assert fails(whole) and fails(deep)
+
+
+def test_source_lines_are_numbered_as_ast_numbers_them() -> None:
+    """A baseline matches on the line's text: \\r and \\r\\n end lines, \\x0c does not."""
+    lines = SourceLines("a = 1\rb = 2\r\n\x0cc = 3 \nd")
+    assert [lines[n] for n in range(1, 6)] == ["a = 1", "b = 2", "c = 3", "d", ""]

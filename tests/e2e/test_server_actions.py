@@ -5,13 +5,18 @@ Every edit is applied to the text here, in the negotiated encoding, and the resu
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
+from tf2_lsp.lsp.convert import FIX_ALL_KIND
+
 from .conftest import (
+    SERVER_ENV,
     SHARED,
     apply_workspace_edit,
     code_actions,
@@ -263,3 +268,37 @@ async def test_actions_follow_the_latest_version(shared: LanguageClient, tmp_pat
     fix = only_one(actions, "TF101: Replace")
     assert apply_workspace_edit(newer, fix.edit, uri) == newer.replace("tf.S", "tf.compat.v1.S")
     assert len(publishes(shared, uri)) >= 2
+
+
+# Files mixing CRLF, LF and CR line ends, where fixes insert lines (imports, the opt-out),
+# remove lines (unused contrib imports) and rewrite lines of every ending.
+MIXED_ENDINGS = [
+    "import tensorflow as tf\r\nsess = tf.Session()\ny = tf.log(x)\r\n",
+    "import tensorflow as tf\nfrom tensorflow.contrib import layers\r\n"
+    "h = layers.fully_connected(x, 3)\nz = tf.log(h)\r\n",
+    "import tensorflow as tf\r\nx = tf.placeholder(tf.float32)\rs = tf.Session()\n"
+    "if __name__ == '__main__':\r\n    s.run(x)\n",
+    "import tensorflow as tf\ntf.app.flags.DEFINE_string('a', '', 'b')\r\n"
+    "FLAGS = tf.app.flags.FLAGS\r\nprint(tf.log(1.0))",
+]
+
+
+@SHARED
+async def test_fix_all_writes_what_fix_writes_in_files_of_mixed_endings(
+    shared: LanguageClient, tmp_path: Path
+) -> None:
+    """Each line keeps its own ending: fix-all applied to the editor's text is, byte for byte,
+    the file `tf2-lsp fix` writes."""
+    tree = tmp_path / "cli"
+    tree.mkdir()
+    for number, text in enumerate(MIXED_ENDINGS):
+        (tree / f"m{number}.py").write_bytes(text.encode())
+    subprocess.run(
+        [sys.executable, "-m", "tf2_lsp", "fix", str(tree)], env=SERVER_ENV, capture_output=True
+    )
+    for number, text in enumerate(MIXED_ENDINGS):
+        expected = (tree / f"m{number}.py").read_bytes().decode()
+        assert expected != text, "the CLI fixed nothing"
+        published = await open_and_wait(shared, tmp_path / f"m{number}.py", text)
+        (action,) = await code_actions(shared, published.uri, rng(0, 0), only=[FIX_ALL_KIND])
+        assert apply_workspace_edit(text, action.edit, published.uri) == expected, number

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
+
+from tf2_lsp.lsp.convert import FIX_ALL_KIND
 
 from .conftest import (
     SHARED,
     TIMEOUT,
+    apply_workspace_edit,
     change,
+    code_actions,
     codes,
+    column,
     initialize,
     open_and_wait,
     open_document,
@@ -197,3 +203,49 @@ async def test_default_scheduling_coalesces_a_burst_and_never_publishes_stale_re
     assert len(versions) - 1 < (last - 1) / 2, (
         f"{len(versions) - 1} publishes for {last - 1} changes"
     )
+
+
+# What str.splitlines() ends a line at, and LSP does not (only \n, \r\n and \r end lines).
+NOT_LINE_BREAKS = ["\x0c", "\v", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32"])
+async def test_changes_land_where_the_editor_put_them(
+    client: LanguageClient, tmp_path: Path, encoding: str
+) -> None:
+    """A character that str.splitlines() breaks at, before an incremental change, must not
+    move the change: the server's text stays the editor's, and so do findings and fix-all."""
+    await initialize(client, encodings=[encoding])
+    for number, separator in enumerate(NOT_LINE_BREAKS):
+        before = f"import tensorflow as tf\n# page{separator}break\nx = 1\né = 'ü😀'; y = 2\n"
+        uri = await open_and_wait(client, tmp_path / f"f{number}.py", before)
+        line3 = before.split("\n")[3]
+        start = column(line3, line3.index("2"), encoding)
+        change(client, uri.uri, 2, (rng(3, start, 3, start + 1), "tf.Session()"))
+        published = await wait_publish(client, uri.uri, 2)
+        text = before.replace("y = 2", "y = tf.Session()")  # the editor's text now
+        where = column(line3, line3.index("2"), encoding)
+        found = [
+            (d.code, d.range.start.line, d.range.start.character) for d in published.diagnostics
+        ]
+        assert found == [("TF101", 3, where)], repr(separator)
+        (action,) = await code_actions(client, uri.uri, rng(0, 0), only=[FIX_ALL_KIND])
+        fixed = apply_workspace_edit(text, action.edit, uri.uri, encoding)
+        assert fixed == text.replace("tf.Session", "tf.compat.v1.Session"), repr(separator)
+
+
+@SHARED
+async def test_a_position_past_the_end_of_a_line_is_its_end(
+    shared: LanguageClient, tmp_path: Path
+) -> None:
+    uri = (await open_and_wait(shared, tmp_path / "a.py", "import tensorflow as tf\nx = 1")).uri
+    change(shared, uri, 2, (rng(1, 99), "\ns = tf.Session()"))  # "x = 1" has 5 characters
+    published = await wait_publish(shared, uri, 2)
+    assert [(d.code, d.range.start.line) for d in published.diagnostics] == [("TF101", 2)]
+    # A line past the last one is the end of the text.
+    change(shared, uri, 3, (rng(9, 3), "\nt = tf.Session()\n"))
+    published = await wait_publish(shared, uri, 3)
+    assert [(d.code, d.range.start.line) for d in published.diagnostics] == [
+        ("TF101", 2),
+        ("TF101", 3),
+    ]

@@ -114,6 +114,25 @@ def test_invalid_requests_are_answered_and_the_server_keeps_serving(client: RawC
     assert "result" in client.answer(99)
 
 
+def test_errors_for_an_unreadable_id_carry_a_null_id(client: RawClient) -> None:
+    """JSON-RPC: "If there was an error in detecting the id in the Request object (e.g. Parse
+    error/Invalid Request), it MUST be Null": present, and null."""
+    client.send(INITIALIZE)
+    client.answer(0)
+    for data in (
+        frame(hover({"a": 1})),
+        frame(hover([1])),
+        frame(b"{not json"),
+        frame({"jsonrpc": "1.0", "id": True, "method": "textDocument/hover"}),
+        frame([request(1, "shutdown")]),
+    ):
+        client.send(data)
+        reply = client.answer(None)
+        assert "id" in reply and reply["id"] is None, (data, reply)
+        assert reply["jsonrpc"] == "2.0" and "error" in reply and "result" not in reply
+        client.received.clear()
+
+
 def test_broken_framing_is_survived(client: RawClient) -> None:
     client.send(INITIALIZE)
     client.answer(0)

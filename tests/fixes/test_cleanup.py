@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.engine import fix_all
+from tf2_lsp.fixes.cleanup import unused_contrib_edits
 from tf2_lsp.settings import Settings
 
 TF = "import tensorflow as tf\n"
@@ -86,3 +87,11 @@ def test_renamed_contrib_import_still_read_and_own_imports_stay(catalogue: Catal
     result = fixed(source, catalogue)
     assert "import tf_slim\n" in result  # the user's own import, though unused
     assert "from tf_slim import layers\n" in result
+
+
+def test_a_form_feed_line_does_not_shift_the_statement_judged() -> None:
+    """Lines are numbered as `ast` numbers them: \\x0c ends no line, so an unused contrib
+    import sharing its line with `x = 1` is not taken for one alone on its line (deleting
+    that line would delete `x = 1`)."""
+    source = TF + "#\x0c\nfrom tensorflow.contrib import layers; x = 1\nprint(x)\n"
+    assert unused_contrib_edits(source, {"tf": "tensorflow"}) == []

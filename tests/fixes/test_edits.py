@@ -6,8 +6,11 @@ import itertools
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tf2_lsp.fixes.edits import LineEdit, TextChange, minimal_changes
+from tf2_lsp.fixes import edits as edits_module
+from tf2_lsp.fixes.edits import LineEdit, TextChange, minimal_changes, text_changes
 
 
 def apply_changes(source: str, changes: list[TextChange]) -> str:
@@ -106,7 +109,7 @@ def test_same_result_as_replacing_lines(source: str, edits: list[LineEdit]) -> N
 @pytest.mark.parametrize(("source", "edits"), CASES)
 def test_changes_do_not_overlap(source: str, edits: list[LineEdit]) -> None:
     changes = sorted(minimal_changes(source, edits), key=lambda c: (c.line, c.column))
-    assert changes  # every case changes something
+    assert changes or apply_line_edits(source, edits) == source  # none only when nothing changes
     for first, second in itertools.pairwise(changes):
         assert (first.end_line, first.end_column) <= (second.line, second.column)
 
@@ -117,7 +120,8 @@ def test_changes_do_not_overlap(source: str, edits: list[LineEdit]) -> None:
         ("a = 1\nb = 2\nc = 3\n", 2, 2, "a = 1\nc = 3\n"),
         ("a = 1\nb = 2\nc = 3\n", 1, 2, "c = 3\n"),
         ("a = 1\nb = 2\nc = 3\n", 3, 3, "a = 1\nb = 2\n"),
-        ("a = 1\nb = 2", 2, 2, "a = 1"),
+        # As `tf2-lsp fix` does it: the last line goes, the break before it stays.
+        ("a = 1\nb = 2", 2, 2, "a = 1\n"),
         ("a = 1", 1, 1, ""),
         ("a = 1\r\nb = 2\r\nc = 3\r\n", 2, 2, "a = 1\r\nc = 3\r\n"),
     ],
@@ -125,3 +129,52 @@ def test_changes_do_not_overlap(source: str, edits: list[LineEdit]) -> None:
 def test_deletions_remove_whole_lines(source: str, start: int, end: int, expected: str) -> None:
     (change,) = minimal_changes(source, [LineEdit(start, end, ())])
     assert apply_changes(source, [change]) == expected
+
+
+# Lines of a file that mixes line endings; hypothesis picks lines, breaks and edits.
+LINE_TEXTS = st.sampled_from(["", "a = 1", "b = 2", "tf.x()", "  c", "é😀", "#\x0c"])
+BREAKS = st.sampled_from(["\n", "\r\n", "\r"])
+MIXED = st.lists(st.tuples(LINE_TEXTS, BREAKS), min_size=1, max_size=8).flatmap(
+    lambda lines: st.sampled_from(["", "\n", "\r\n"]).map(
+        lambda last: "".join(t + b for t, b in lines[:-1]) + lines[-1][0] + last
+    )
+)
+
+
+@st.composite
+def line_edits(draw: st.DrawFn, source: str) -> list[LineEdit]:
+    """Edits of distinct, non-adjacent runs of lines (as the planner makes them)."""
+    count = len(re.split(r"\r\n|\r|\n", source))
+    edits, line = [], 1
+    while line <= count:
+        if draw(st.booleans()):
+            end = draw(st.integers(line - 1, min(count, line + 2)))
+            new = draw(st.lists(LINE_TEXTS, max_size=3))
+            if end >= line or new:
+                edits.append(LineEdit(line, end, tuple(new)))
+            line = max(end, line) + 2
+        else:
+            line += 1
+    return edits
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), source=MIXED)
+def test_changes_write_what_fix_writes_in_files_of_mixed_endings(
+    data: st.DataObject, source: str
+) -> None:
+    """Each line keeps its own ending: the changes give `tf2-lsp fix`'s text exactly."""
+    edits = data.draw(line_edits(source))
+    assert apply_changes(source, minimal_changes(source, edits)) == edits_module.apply_line_edits(
+        source, edits
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(old=MIXED, new=MIXED)
+def test_text_changes_turn_one_text_into_the_other(old: str, new: str) -> None:
+    changes = text_changes(old, new)
+    assert apply_changes(old, changes) == new
+    for change in changes:  # never between the \r and \n of one break
+        for line, column in ((change.line, change.column), (change.end_line, change.end_column)):
+            assert column <= len(re.split(r"\r\n|\r|\n", old)[line])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Sequence
 
 import pytest
@@ -51,8 +52,8 @@ def edits_of(edit: types.WorkspaceEdit | None) -> list[types.TextEdit]:
 
 def apply(text: str, edits: Sequence[types.TextEdit], encoding: Encoding = "utf-16") -> str:
     """Apply TextEdits (all ranges refer to `text`) the way an editor does."""
-    lines = text.split("\n")  # the tests' texts end lines with "\n" only
-    starts = [0, *itertools.accumulate(len(line) + 1 for line in lines)]
+    lines = re.split(r"\r\n|\r|\n", text)  # LSP's line breaks, and only those
+    starts = [0, *(match.end() for match in re.finditer(r"\r\n|\r|\n", text))]
 
     def units(char: str) -> int:
         if encoding == "utf-8":

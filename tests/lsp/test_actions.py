@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lsprotocol import types
 
+from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.engine import fix_all, fix_title
+from tf2_lsp.fixes.edits import apply_line_edits
 from tf2_lsp.lsp import actions
+from tf2_lsp.lsp.actions import _finding_actions, bulk_edit
 from tf2_lsp.lsp.convert import FIX_ALL_KIND
 from tf2_lsp.lsp.session import Capabilities
 from tf2_lsp.settings import Settings
@@ -116,3 +122,43 @@ def test_positions_in_the_negotiated_encoding(snapshot_of: MakeSnapshot) -> None
         snapshot = snapshot_of(text, encoding=encoding)
         edit = actions.bulk_edit(snapshot, None)
         assert apply(text, edits_of(edit), encoding) == text.replace("tf.log", "tf.math.log")
+
+
+STATEMENTS = [
+    "import tensorflow as tf",
+    "sess = tf.Session()",
+    "y = tf.log(x)",
+    "h = tf.nn.dropout(h, keep_prob=0.5)",
+    "from tensorflow.contrib import layers",
+    "",
+    "def f():",
+    "    return tf.random_normal([3])",
+]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    lines=st.lists(
+        st.tuples(st.sampled_from(STATEMENTS), st.sampled_from(["\n", "\r\n", "\r"])),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_fix_all_writes_what_fix_writes_in_files_of_mixed_endings(
+    snapshot_of: MakeSnapshot, catalogue: Catalogue, lines: list[tuple[str, str]]
+) -> None:
+    source = "import tensorflow as tf\r\n" + "".join(text + end for text, end in lines)
+    snapshot = snapshot_of(source)
+    expected = fix_all(source, catalogue, Settings()).source  # what `tf2-lsp fix` writes
+    edit = bulk_edit(snapshot, None)
+    assert (source if edit is None else apply(source, edits_of(edit))) == expected
+    for finding in snapshot.detection.findings:  # each quick fix, as `fix` would apply its plan
+        plan = snapshot.fixes.plan_for(finding)
+        if finding.fix is None or not plan.edits:
+            continue
+        (action,) = [
+            a for a in _finding_actions(snapshot, finding) if a.title == fix_title(finding)
+        ]
+        assert apply(source, edits_of(action.edit)) == apply_line_edits(source, plan.edits)

@@ -138,8 +138,12 @@ def finish_detection(
 
 def _drop_suppressed(findings: list[Finding], index: LineIndex) -> list[Finding]:
     kept = []
+    by_line: dict[int, frozenset[str] | None] = {}  # each line read once, however many findings
     for finding in findings:
-        codes = suppressed_codes(index.line_text(finding.span.line))
+        line = finding.span.line
+        if line not in by_line:
+            by_line[line] = suppressed_codes(index.line_text(line))
+        codes = by_line[line]
         if codes is not None and (not codes or finding.code in codes):
             continue
         kept.append(finding)

@@ -75,24 +75,23 @@ def jedi_project(path: str | None) -> Any:
 def infer_receivers(
     source: str, path: str | None, candidates: Sequence[ReceiverCandidate]
 ) -> dict[tuple[int, int], str]:
-    """Hints for `detect(receiver_hints=...)`: candidate key -> receiver type."""
+    """jedi's answer per candidate key: the receiver's type, or "" when jedi knows no TF type
+    for it. A candidate jedi failed on is left out (asked again later, never taken for an
+    answer); jedi failing as a whole raises."""
     if not candidates:
         return {}
     import jedi
 
     script = jedi.Script(source, path=path, project=jedi_project(path))
-    hints: dict[tuple[int, int], str] = {}
+    answers: dict[tuple[int, int], str] = {}
     for candidate in candidates:
         try:
             names = script.infer(candidate.line, max(candidate.column - 1, 0))
-        except Exception:  # jedi raises on odd positions/code; a hint is optional
+        except Exception:  # jedi raises on odd positions/code: no answer, not "no type"
             continue
-        for name in names:
-            our_type = type_from_jedi_name(name.full_name, name.module_name)
-            if our_type is not None:
-                hints[candidate.key] = our_type
-                break
-    return hints
+        types = (type_from_jedi_name(name.full_name, name.module_name) for name in names)
+        answers[candidate.key] = next((t for t in types if t is not None), "")
+    return answers
 
 
 def forget_file(path: str | None, everything: bool = False) -> None:

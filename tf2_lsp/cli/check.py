@@ -13,7 +13,14 @@ from pathlib import Path
 from tf2_lsp.catalogue.rules import Catalogue, load_catalogue
 from tf2_lsp.cli.baseline import Baseline, BaselineError
 from tf2_lsp.cli.formats import Tally, make_reporter
-from tf2_lsp.cli.notebooks import CellFinding, Notebook, check_notebook
+from tf2_lsp.cli.notebooks import (
+    CellFinding,
+    Notebook,
+    NotebookError,
+    check_notebook,
+    is_notebook,
+    parse_notebook,
+)
 from tf2_lsp.cli.parser import STDIN
 from tf2_lsp.cli.records import (
     UNREADABLE,
@@ -96,11 +103,15 @@ def run_check_stdin(
     style: Style,
 ) -> int:
     """`check -`: the text read from stdin, reported as the file `name`."""
-    result = (
-        FileResult(name, records=[unreadable(name, str(source))])
-        if isinstance(source, SourceError)
-        else check_source(name, source, config)
-    )
+    if isinstance(source, SourceError):
+        result = FileResult(name, records=[unreadable(name, str(source))])
+    elif is_notebook(Path(name)):  # `--stdin-filename x.ipynb`: the text is a notebook's JSON
+        try:
+            result = check_notebook_file(Path(name), config, parse_notebook(source))
+        except NotebookError as error:
+            result = FileResult(name, records=[unreadable(name, str(error))])
+    else:
+        result = check_source(name, source, config)
     run = FileRun([STDIN], args.jobs, "Checking")
     return _report(run, lambda _: result, args, catalogue, style)
 

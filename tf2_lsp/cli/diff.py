@@ -6,13 +6,16 @@ import difflib
 from pathlib import Path
 
 from tf2_lsp.cli.terminal import Style
+from tf2_lsp.text import split_lines_keeping_ends
 
 
 def unified_diff(before: str, after: str, path: Path) -> str:
     return "".join(
         difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
+            # Lines as Python and editors end them: str.splitlines would also break at \f and
+            # \u2028, cutting a line of the diff in two.
+            split_lines_keeping_ends(before),
+            split_lines_keeping_ends(after),
             fromfile=_diff_name("a", path),
             tofile=_diff_name("b", path),
         )
@@ -28,7 +31,7 @@ def colour_diff(diff: str, style: Style) -> str:
     if not style.enabled:
         return diff
     lines = []
-    for line in diff.splitlines(keepends=True):
+    for line in split_lines_keeping_ends(diff):
         body = line.rstrip("\n")
         if line.startswith(("---", "+++")):
             body = style.bold(body)

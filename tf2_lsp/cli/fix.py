@@ -14,7 +14,15 @@ from pathlib import Path
 from tf2_lsp.catalogue.rules import load_catalogue
 from tf2_lsp.cli.check import notebook_result
 from tf2_lsp.cli.diff import colour_diff, unified_diff
-from tf2_lsp.cli.notebooks import Notebook, check_notebook, fix_notebook, notebook_from_text
+from tf2_lsp.cli.notebooks import (
+    Notebook,
+    NotebookError,
+    check_notebook,
+    fix_notebook,
+    is_notebook,
+    notebook_from_text,
+    parse_notebook,
+)
 from tf2_lsp.cli.records import UNREADABLE, Record, SourceLines, fails, to_record, unreadable
 from tf2_lsp.cli.scan import FileResult, FileRun, file_settings, read_file
 from tf2_lsp.cli.status import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
@@ -88,22 +96,32 @@ def _unwritten(result: FileResult) -> None:
     result.needs["unwritten"] += len(result.fixed)
 
 
-def fix_notebook_file(
-    path: Path, config: Settings, diff_only: bool, notebook: Notebook, outside: str | None = None
-) -> FileResult:
+def fix_notebook_text(
+    path: Path, config: Settings, notebook: Notebook
+) -> tuple[FileResult, str | None]:
+    """Fix a notebook's cells: the result, and the new file text (None when nothing changed)."""
     options = file_settings(config, str(path))
     fixed, applied, problem = fix_notebook(notebook, options, config.unsafe_fixes)
     if problem is not None:
         result = FileResult(str(path))
         result.records.append(unreadable(result.path, problem + NOT_CHANGED))
-        return result
+        return result, None
     if fixed is None:
-        return _notebook_left(path, notebook, config, options)
+        return _notebook_left(path, notebook, config, options), None
     result = _notebook_left(path, notebook_from_text(notebook, fixed), config, options)
     result.applied = applied
+    return result, fixed
+
+
+def fix_notebook_file(
+    path: Path, config: Settings, diff_only: bool, notebook: Notebook, outside: str | None = None
+) -> FileResult:
+    result, fixed = fix_notebook_text(path, config, notebook)
+    if fixed is None:
+        return result
     if outside is not None:
         result.skipped = outside
-        _notebook_unwritten(result, path, notebook, options)
+        _notebook_unwritten(result, path, notebook, config)
         return result
     if diff_only:
         result.diff = unified_diff(notebook.source.text, fixed, path)
@@ -112,10 +130,10 @@ def fix_notebook_file(
         write_source(notebook.source, fixed)
     except WriteSkipped as reason:
         result.skipped = str(reason)
-        _notebook_unwritten(result, path, notebook, options)
+        _notebook_unwritten(result, path, notebook, config)
     except (OSError, UnicodeEncodeError) as error:
         result.io_error = f"cannot write: {error}"
-        _notebook_unwritten(result, path, notebook, options)
+        _notebook_unwritten(result, path, notebook, config)
     return result
 
 
@@ -134,10 +152,10 @@ def _notebook_left(
 
 
 def _notebook_unwritten(
-    result: FileResult, path: Path, notebook: Notebook, options: Settings
+    result: FileResult, path: Path, notebook: Notebook, config: Settings
 ) -> None:
     """As `_unwritten`, for a notebook: its findings are those of the notebook on disk."""
-    found, syntax_error = check_notebook(notebook, options)
+    found, syntax_error = check_notebook(notebook, file_settings(config, str(path)))
     result.records = notebook_result(path, notebook, found, syntax_error).records
     result.needs["unwritten"] += result.applied
     result.applied = 0
@@ -228,7 +246,7 @@ def run_fix_stdin(
     if isinstance(source, SourceError):
         print(_not_fixed(unreadable(name, str(source))), file=sys.stderr)
         return EXIT_ERROR
-    result, fixed = fix_text(name, source, config)
+    result, fixed = _fix_stdin_text(name, source, config)
     for record in result.records:
         if record.code == UNREADABLE:
             print(_not_fixed(record), file=sys.stderr)
@@ -246,6 +264,19 @@ def run_fix_stdin(
         return EXIT_FINDINGS
     failing = any(map(fails, result.records))
     return EXIT_FINDINGS if failing or (args.diff and fixed is not None) else EXIT_CLEAN
+
+
+def _fix_stdin_text(
+    name: str, source: SourceFile, config: Settings
+) -> tuple[FileResult, str | None]:
+    """`fix -`: a notebook when `--stdin-filename` names one, else Python."""
+    if not is_notebook(Path(name)):
+        return fix_text(name, source, config)
+    try:
+        notebook = parse_notebook(source)
+    except NotebookError as error:
+        return FileResult(name, records=[unreadable(name, str(error) + NOT_CHANGED)]), None
+    return fix_notebook_text(Path(name), config, notebook)
 
 
 def _not_fixed(record: Record) -> str:

@@ -19,11 +19,14 @@ from typing import Any
 from tf2_lsp.analysis.notebook import CellSlice, cell_detection, ipython_lines, join_cells
 from tf2_lsp.catalogue.rules import load_catalogue
 from tf2_lsp.engine import UnsafeSelection, analyse, fix_all
-from tf2_lsp.files.notebookfile import NotebookError, parse_notebook
+from tf2_lsp.files.notebookfile import (
+    NotebookError as NotebookError,
+)  # re-exported for the commands
+from tf2_lsp.files.notebookfile import parse_notebook as parse_notebook_text
 from tf2_lsp.files.sourcefile import SourceError, SourceFile, read_source
 from tf2_lsp.model import Finding
 from tf2_lsp.settings import Settings
-from tf2_lsp.text import split_lines
+from tf2_lsp.text import split_lines, split_lines_keeping_ends
 
 # A line no notebook writes: joins cells in the text handed to `fix`, split on afterwards.
 _BOUNDARY = "# tf2-lsp: notebook cell boundary"
@@ -52,11 +55,12 @@ def read_notebook(path: Path) -> Notebook:
         source = read_source(path)
     except SourceError as error:
         raise NotebookError(str(error)) from None
-    return _parse(source)
+    return parse_notebook(source)
 
 
-def _parse(source: SourceFile) -> Notebook:
-    read = parse_notebook(source.text)
+def parse_notebook(source: SourceFile) -> Notebook:
+    """The notebook in `source` (a file's text, or stdin's); NotebookError if it is none."""
+    read = parse_notebook_text(source.text)
     return Notebook(source, read.document, read.cells)
 
 
@@ -143,8 +147,7 @@ def _as_source(text: str, old: object) -> list[str] | str:
     but the last), or one string."""
     if isinstance(old, str):
         return text
-    lines = text.splitlines(keepends=True)
-    return lines
+    return split_lines_keeping_ends(text)  # str.splitlines would also split at \f, \u2028...
 
 
 def _dump(notebook: Notebook) -> str:
@@ -168,4 +171,4 @@ def _dump(notebook: Notebook) -> str:
 def notebook_from_text(original: Notebook, text: str) -> Notebook:
     """The notebook `original` would be with file text `text` (after a fix)."""
     source = SourceFile(original.source.path, text, original.source.encoding, original.source.bom)
-    return _parse(source)
+    return parse_notebook(source)

@@ -10,6 +10,7 @@ from typing import Any
 from tf2_lsp.engine import fix_title
 from tf2_lsp.model import UNREADABLE as UNREADABLE
 from tf2_lsp.model import Finding
+from tf2_lsp.text import split_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,18 +74,22 @@ def fails(record: Record) -> bool:
 
 
 class SourceLines:
-    """A file's lines, split only if a finding needs one."""
+    """A file's lines (numbered as `ast` numbers them), split only if a finding needs one;
+    each line stripped once, however many findings it holds."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.lines: list[str] | None = None
+        self.stripped: dict[int, str] = {}
 
     def __getitem__(self, line: int) -> str:
         if self.lines is None:
-            self.lines = self.text.split("\n")
-        if 1 <= line <= len(self.lines):
-            return self.lines[line - 1].strip()
-        return ""
+            self.lines = split_lines(self.text)
+        if not 1 <= line <= len(self.lines):
+            return ""
+        if line not in self.stripped:
+            self.stripped[line] = self.lines[line - 1].strip()
+        return self.stripped[line]
 
 
 def to_record(path: str, finding: Finding, lines: SourceLines | None = None) -> Record:

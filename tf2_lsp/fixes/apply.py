@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import ast
 import itertools
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -19,14 +18,13 @@ from tf2_lsp.analysis.messages import import_statement
 from tf2_lsp.fixes.arguments import rewrite_arguments
 from tf2_lsp.fixes.calls import rewrite_call
 from tf2_lsp.fixes.edits import LineEdit
+from tf2_lsp.fixes.edits import apply_line_edits as apply_line_edits  # the engine applies from here
 from tf2_lsp.fixes.imports import PREFERRED_IMPORTS, Renderer
 from tf2_lsp.fixes.splice import splices_for
 from tf2_lsp.model import Detection, Finding
-from tf2_lsp.text import Span, line_ending, split_lines
+from tf2_lsp.text import Span, split_lines
 from tf2_lsp.transforms.base import FixError, Site, Splice, Transform
 from tf2_lsp.transforms.registry import TRANSFORMS
-
-_LINE_BREAK_SPLIT = re.compile(r"(\r\n|\r|\n)")
 
 _WRAPPER = "if 1:\n"  # lets an indented statement parse on its own, without dedenting it
 
@@ -249,23 +247,6 @@ def _bindings(detection: Detection) -> dict[str, str]:
         if any(path == p or path.startswith(p + ".") for p in packages)
     }
     return {**reusable, **detection.module_bindings}
-
-
-def apply_line_edits(source: str, edits: Iterable[LineEdit]) -> str:
-    """Apply edits keeping each untouched line's own line ending (files may mix them)."""
-    parts = _LINE_BREAK_SPLIT.split(source)
-    texts, breaks = parts[0::2], [*parts[1::2], ""]
-    newline = line_ending(source)
-    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
-        old_breaks = breaks[edit.start - 1 : edit.end]
-        new_breaks = [newline] * len(edit.lines)
-        if old_breaks and new_breaks:
-            new_breaks[-1] = old_breaks[-1]
-            for index in range(min(len(old_breaks), len(new_breaks)) - 1):
-                new_breaks[index] = old_breaks[index]
-        texts[edit.start - 1 : edit.end] = list(edit.lines)
-        breaks[edit.start - 1 : edit.end] = new_breaks
-    return "".join(text + brk for text, brk in zip(texts, breaks, strict=True))
 
 
 def parses(source: str) -> bool:

@@ -17,6 +17,7 @@ import ast
 from collections.abc import Collection, Mapping
 
 from tf2_lsp.fixes.edits import LineEdit
+from tf2_lsp.text import split_lines
 
 _CONTRIB = "tensorflow.contrib"
 
@@ -38,7 +39,7 @@ def unused_contrib_edits(
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError):
         return []
-    lines = source.splitlines()
+    lines = split_lines(source)  # numbered as `ast` numbers them
     candidates = [s for s in tree.body if _alone(lines, s)]
     trimmed: dict[int, list[str]] = {}  # id(statement) -> the names it keeps ([]: dropped)
     while True:  # dropping an alias can leave the import it read unused: repeat until stable

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tf2_lsp.text import line_ending, split_lines
+from tf2_lsp.text import line_ending, line_starts, split_lines_keeping_ends
+
+_LINE_BREAK_SPLIT = re.compile(r"(\r\n|\r|\n)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,60 +33,83 @@ class TextChange:
     text: str
 
 
-def line_edits_between(old: str, new: str) -> list[LineEdit]:
-    """Line edits that turn `old` into `new` (both with the same line endings)."""
-    old_lines, new_lines = split_lines(old), split_lines(new)
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    edits = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        if i1 == i2 == len(old_lines):  # after the last line: replace it, there is no line after
-            i1, j1 = i1 - 1, j1 - 1
-        edits.append(LineEdit(i1 + 1, i2, tuple(new_lines[j1:j2])))
-    return edits
+def apply_line_edits(source: str, edits: Iterable[LineEdit]) -> str:
+    """Apply edits keeping each untouched line's own line ending (files may mix them)."""
+    parts = _LINE_BREAK_SPLIT.split(source)
+    texts, breaks = parts[0::2], [*parts[1::2], ""]
+    newline = line_ending(source)
+    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        texts[edit.start - 1 : edit.end] = list(edit.lines)
+        breaks[edit.start - 1 : edit.end] = _new_breaks(
+            breaks[edit.start - 1 : edit.end], len(edit.lines), newline
+        )
+    return "".join(text + brk for text, brk in zip(texts, breaks, strict=True))
 
 
-def minimal_changes(
-    source: str, edits: Iterable[LineEdit], lines: list[str] | None = None
-) -> list[TextChange]:
-    lines = lines if lines is not None else split_lines(source)
+def _new_breaks(old: list[str], count: int, newline: str) -> list[str]:
+    """The breaks of `count` lines replacing lines whose breaks were `old`: each replaced line's
+    own break, in order, the last one's (maybe none, at the end of the file) on the last new
+    line, the file's first line ending for the lines added."""
+    new = [newline] * count
+    if old and new:
+        new[-1] = old[-1]
+        for index in range(min(len(old), count) - 1):
+            new[index] = old[index]
+    return new
+
+
+def minimal_changes(source: str, edits: Iterable[LineEdit]) -> list[TextChange]:
+    """The text changes that make `apply_line_edits(source, edits)` of `source`, each narrowed
+    to the characters that differ."""
+    parts = _LINE_BREAK_SPLIT.split(source)
+    texts, breaks = parts[0::2], [*parts[1::2], ""]
+    starts = line_starts(source)
     newline = line_ending(source)
     changes = []
     for edit in sorted(edits, key=lambda e: (e.start, e.end)):
-        if edit.end < edit.start:  # an insertion before line `start`
-            text = "".join(line + newline for line in edit.lines)
-            changes.append(TextChange(edit.start - 1, 0, edit.start - 1, 0, text))
-            continue
-        if not edit.lines:  # a deletion: the lines go with their line breaks
-            changes.append(_deletion(lines, edit.start - 1, edit.end - 1))
-            continue
-        old = "\n".join(lines[edit.start - 1 : edit.end])
-        new = "\n".join(edit.lines)
-        prefix = _common_prefix(old, new)
-        suffix = _common_prefix(old[prefix:][::-1], new[prefix:][::-1])
-        start = _position(old, prefix)
-        end = _position(old, len(old) - suffix)
-        replacement = new[prefix : len(new) - suffix].replace("\n", newline)
-        changes.append(
-            TextChange(
-                edit.start - 1 + start[0],
-                start[1],
-                edit.start - 1 + end[0],
-                end[1],
-                replacement,
-            )
-        )
+        first, last = edit.start - 1, max(edit.end, edit.start - 1)  # lines first..last-1 go
+        begin = starts[first] if first < len(starts) else len(source)
+        old = "".join(t + b for t, b in zip(texts[first:last], breaks[first:last], strict=True))
+        new_breaks = _new_breaks(breaks[first:last], len(edit.lines), newline)
+        new = "".join(t + b for t, b in zip(edit.lines, new_breaks, strict=True))
+        change = _narrowed(source, starts, begin, old, new)
+        if change is not None:
+            changes.append(change)
     return changes
 
 
-def _deletion(lines: list[str], first: int, last: int) -> TextChange:
-    """Remove 0-based lines first..last, and one line break with them."""
-    if last + 1 < len(lines):
-        return TextChange(first, 0, last + 1, 0, "")
-    if first > 0:  # the last line (no break after it): take the break before it
-        return TextChange(first - 1, len(lines[first - 1]), last, len(lines[last]), "")
-    return TextChange(first, 0, last, len(lines[last]), "")
+def text_changes(old: str, new: str) -> list[TextChange]:
+    """Changes that turn `old` into exactly `new` (every line ending included), one per run of
+    changed lines, each narrowed to the characters that differ."""
+    old_lines, new_lines = split_lines_keeping_ends(old), split_lines_keeping_ends(new)
+    starts = line_starts(old)
+    begins = [*starts[: len(old_lines)], len(old)]  # where each of old_lines begins, and the end
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    changes = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        removed, added = "".join(old_lines[i1:i2]), "".join(new_lines[j1:j2])
+        change = _narrowed(old, starts, begins[i1], removed, added)
+        if change is not None:
+            changes.append(change)
+    return changes
+
+
+def _narrowed(source: str, starts: list[int], begin: int, old: str, new: str) -> TextChange | None:
+    """Replace `old` (at offset `begin` of `source`) by `new`, minus what they share at either
+    end; a range never ends between the \r and \n of one line break."""
+    prefix = _common_prefix(old, new)
+    suffix = _common_prefix(old[prefix:][::-1], new[prefix:][::-1])
+    start, end = begin + prefix, begin + len(old) - suffix
+    if start > begin and source[start - 1 : start + 1] == "\r\n":
+        start -= 1
+    if end < begin + len(old) and source[end - 1 : end + 1] == "\r\n":
+        end += 1
+    replacement = new[start - begin : len(new) - (begin + len(old) - end)]
+    if start == end and not replacement:
+        return None
+    return TextChange(*_position(starts, start), *_position(starts, end), replacement)
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -93,7 +120,7 @@ def _common_prefix(a: str, b: str) -> int:
     return index
 
 
-def _position(text: str, offset: int) -> tuple[int, int]:
-    before = text[:offset]
-    line = before.count("\n")
-    return line, offset - (before.rfind("\n") + 1)
+def _position(starts: list[int], offset: int) -> tuple[int, int]:
+    """An offset as (0-based line, character column), lines as LSP and Python count them."""
+    line = bisect.bisect_right(starts, offset) - 1
+    return line, offset - starts[line]

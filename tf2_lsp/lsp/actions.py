@@ -8,7 +8,7 @@ from lsprotocol import types
 
 from tf2_lsp.analysis.suppress import suppressed_codes
 from tf2_lsp.engine import fix_title, is_fixable
-from tf2_lsp.fixes.edits import TextChange, line_edits_between, minimal_changes
+from tf2_lsp.fixes.edits import TextChange, minimal_changes, text_changes
 from tf2_lsp.lsp import convert
 from tf2_lsp.lsp.convert import FIX_ALL_KIND
 from tf2_lsp.lsp.session import DocumentSnapshot
@@ -52,7 +52,7 @@ def _finding_actions(snapshot: DocumentSnapshot, finding: Finding) -> list[types
     if finding.fix is not None:
         plan = snapshot.fixes.plan_for(finding)
         if plan.edits:
-            changes = minimal_changes(snapshot.source, plan.edits, snapshot.lines)
+            changes = minimal_changes(snapshot.source, plan.edits)
             actions.append(
                 types.CodeAction(
                     title=fix_title(finding),
@@ -130,8 +130,8 @@ def bulk_edit(snapshot: DocumentSnapshot, code: str | None) -> types.WorkspaceEd
     outcome = snapshot.fixes.fix_all(code)
     if outcome.error is not None or not outcome.changed:
         return None
-    edits = line_edits_between(snapshot.source, outcome.source)
-    return _workspace_edit(snapshot, minimal_changes(snapshot.source, edits, snapshot.lines))
+    # The exact text `tf2-lsp fix` writes, each line's own ending included.
+    return _workspace_edit(snapshot, text_changes(snapshot.source, outcome.source))
 
 
 def _suppress_action(

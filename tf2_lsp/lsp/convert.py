@@ -97,18 +97,32 @@ class PublishedDiagnostics:
     ) -> list[Json]:
         entries = {}
         result = []
+        # Whether a line's text is the one an entry was made with, compared once per line and
+        # version: a long line holding thousands of findings is not compared for each.
+        unchanged: dict[tuple[int, int], bool] = {}
+
+        def same(before: str, index: int) -> bool:
+            key = (id(before), index)
+            if key not in unchanged:
+                unchanged[key] = before == _line(lines, index)
+            return unchanged[key]
+
         for finding in findings:
             span = finding.span
-            texts = (_line(lines, span.line - 1), _line(lines, span.end_line - 1))
+            first, last = span.line - 1, span.end_line - 1
+            texts = (_line(lines, first), _line(lines, last))
             entry = self._entries.get(id(finding))
             if (
                 entry is None
                 or entry[0] is not finding
                 or entry[1] != encoding
-                or entry[2] != texts
+                or not same(entry[2][0], first)
+                or not same(entry[2][1], last)
             ):
                 wire = _WIRE.unstructure(diagnostic(finding, lines, encoding))
                 entry = (finding, encoding, texts, wire)
+            else:  # this version's line objects: the next comparison is by identity
+                entry = (finding, encoding, texts, entry[3])
             entries[id(finding)] = entry
             result.append(entry[3])
         self._entries = entries  # only what this version shows stays

@@ -9,6 +9,7 @@ forbids answering notifications). Only messages that pass reach pygls.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,13 @@ METHOD_NOT_FOUND = -32601
 INVALID_PARAMS = -32602
 SERVER_NOT_INITIALIZED = -32002
 INT32 = range(-(2**31), 2**31)  # LSP's `integer`
+
+
+@dataclass(frozen=True, slots=True)
+class RawResult:
+    """A request's result already serialized as JSON (UTF-8)."""
+
+    json: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +132,26 @@ class Tf2Protocol(LanguageServerProtocol):
             self.initialize_received = True
         self.handle_message(structured)
 
-    def notify_json(self, method: str, params: dict[str, Any]) -> None:
-        """A notification whose params are already JSON (`convert.PublishedDiagnostics`):
-        pygls's own writer sends it, and json.dumps needs no converter for plain dicts."""
-        self._send_data({"jsonrpc": "2.0", "method": method, "params": params})
+    def _send_response(
+        self, msg_id: Any, result: Any | None = None, error: types.ResponseError | None = None
+    ) -> None:
+        """pygls's reply, or one whose result is already JSON (`RawResult`, made in a worker
+        thread): only the envelope is written here."""
+        if error is not None or not isinstance(result, RawResult):
+            super()._send_response(msg_id, result, error)
+            return
+        self._result_types.pop(msg_id, None)
+        envelope = b'{"jsonrpc": "2.0", "id": %s, "result": ' % json.dumps(msg_id).encode()
+        body = envelope + result.json + b"}"
+        self.send_frame(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    def send_frame(self, frame: bytes) -> None:
+        """Write a message framed by `notification_frame` (in a worker thread: serializing
+        the diagnostics of a large file took seconds, which the event loop must not spend)."""
+        if self.writer is None:
+            log.error("no transport to send a message on")
+            return
+        self.writer.write(frame)  # both transports (stdout, an asyncio stream) write at once
 
     def _serves(self, method: str) -> bool:
         return method in self.fm.builtin_features or method in self.fm.features
@@ -153,9 +177,17 @@ class Tf2Protocol(LanguageServerProtocol):
             return None
 
     def answer_error(self, msg_id: int | str | None, code: int, reason: str) -> None:
+        """An error reply. Written as plain JSON: pygls's converter drops a None `id`, and
+        JSON-RPC wants `"id": null` when the request's id could not be read."""
         log.warning("answering %s with error %d: %s", msg_id, code, reason)
-        error = types.ResponseError(code=code, message=reason)
-        self._send_data(types.ResponseErrorMessage(id=msg_id, error=error))
+        error = {"code": code, "message": reason}
+        self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": error})
+
+
+def notification_frame(method: str, params: dict[str, Any]) -> bytes:
+    """A notification whose params are plain JSON values, serialized and framed."""
+    body = json.dumps({"jsonrpc": "2.0", "method": method, "params": params}).encode("utf-8")
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
 def _first_line(error: BaseException) -> str:

@@ -8,14 +8,16 @@ that needs a preview.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
 import sys
 import threading
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -23,12 +25,21 @@ from pygls.uris import to_fs_path
 
 from tf2_lsp import __version__
 from tf2_lsp.lsp.convert import FIX_ALL_KIND, SOURCE
-from tf2_lsp.lsp.protocol import Tf2Protocol
-from tf2_lsp.lsp.session import Capabilities, Session
+from tf2_lsp.lsp.documents import LspWorkspace
+from tf2_lsp.lsp.protocol import RawResult, Tf2Protocol
+from tf2_lsp.lsp.session import (
+    ANALYSIS_MODULES,
+    ANSWER_MODULES,
+    Capabilities,
+    DocumentSnapshot,
+    Session,
+    load_modules,
+)
 from tf2_lsp.lsp.watchdog import watch_parent
 from tf2_lsp.lsp.workspace import CHECK_WORKSPACE, DEBUG_INFO, analyse_workspace, findings_of
 
 log = logging.getLogger("tf2-lsp")
+T = TypeVar("T")
 
 
 class Tf2LanguageServer(LanguageServer):
@@ -54,6 +65,8 @@ server = Tf2LanguageServer()
 
 @server.feature(types.INITIALIZE)
 def initialize(ls: Tf2LanguageServer, params: types.InitializeParams) -> None:
+    # pygls made its workspace just before this handler: documents follow LSP's line rules.
+    ls.protocol._workspace = LspWorkspace.replacing(ls.workspace)
     ls.session.apply_editor_settings(params.initialization_options)
     ls.session.capabilities = Capabilities.of(params.capabilities)
     if params.process_id:
@@ -66,10 +79,8 @@ def initialized(ls: Tf2LanguageServer, params: types.InitializedParams) -> None:
     # the first code action or hover preview (~0.2 s of imports otherwise paid by the user).
     def warm_up() -> None:
         ls.session.catalogue  # noqa: B018
-        import tf2_lsp.analysis.detect
-        import tf2_lsp.fixes.apply
-        import tf2_lsp.lsp.actions
-        import tf2_lsp.lsp.hover  # noqa: F401
+        load_modules(ANALYSIS_MODULES)
+        load_modules(ANSWER_MODULES)
 
     threading.Thread(target=warm_up, name="tf2-lsp-warm-up", daemon=True).start()
     if ls.session.capabilities.watch_files:
@@ -172,14 +183,13 @@ def notebook_did_close(ls: Tf2LanguageServer, params: types.DidCloseNotebookDocu
         identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=True
     ),
 )
-def pull_diagnostics(
+async def pull_diagnostics(
     ls: Tf2LanguageServer, params: types.DocumentDiagnosticParams
-) -> types.DocumentDiagnosticReport:
-    snapshot = ls.session.snapshot(params.text_document.uri)
+) -> types.DocumentDiagnosticReport | RawResult:
+    snapshot = await ls.session.snapshot(params.text_document.uri)
     if snapshot is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
-    ls.session.record_pull(snapshot)
-    return types.RelatedFullDocumentDiagnosticReport(items=ls.session.diagnostics(snapshot))
+    return await ls.session.pulled_report(snapshot)
 
 
 @server.feature(types.WORKSPACE_DIAGNOSTIC)
@@ -248,36 +258,61 @@ def debug_info(ls: Tf2LanguageServer, *args: Any) -> dict[str, Any]:
         resolve_provider=True,
     ),
 )
-def code_action(
+async def code_action(
     ls: Tf2LanguageServer, params: types.CodeActionParams
 ) -> list[types.CodeAction] | None:
     if ls.session.document(params.text_document.uri) is None:
         return None
-    snapshot = ls.session.snapshot(params.text_document.uri)
+    snapshot = await ls.session.snapshot(params.text_document.uri)
     if snapshot is None or snapshot.detection.syntax_error is not None:
         return []
+    return await _off_loop(ls, _code_actions, snapshot, params)
+
+
+@server.feature(types.CODE_ACTION_RESOLVE)
+async def code_action_resolve(ls: Tf2LanguageServer, action: types.CodeAction) -> types.CodeAction:
+    data = action.data if isinstance(action.data, dict) else {}
+    snapshot = await ls.session.snapshot(str(data.get("uri", "")))
+    return action if snapshot is None else await _off_loop(ls, _resolve, snapshot, action)
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+async def hover(ls: Tf2LanguageServer, params: types.HoverParams) -> types.Hover | None:
+    snapshot = await ls.session.snapshot(params.text_document.uri)
+    if snapshot is None or snapshot.detection.syntax_error is not None:
+        return None
+    return await _off_loop(ls, _hover, snapshot, params.position)
+
+
+async def _off_loop(ls: Tf2LanguageServer, answer: Callable[..., T], *args: Any) -> T:
+    """An answer computed from an immutable snapshot, in a worker thread: planning fixes
+    (libcst) or a hover's native-level analysis must not stop the loop reading messages."""
+    return await asyncio.get_event_loop().run_in_executor(ls.session.executor, answer, *args)
+
+
+# Run in the workers, which load these modules one thread at a time (`load_modules`): the
+# event loop's thread never imports them while another thread does.
+def _code_actions(
+    snapshot: DocumentSnapshot, params: types.CodeActionParams
+) -> list[types.CodeAction]:
+    load_modules(ANSWER_MODULES)
     from tf2_lsp.lsp import actions
 
     return actions.code_actions(snapshot, params)
 
 
-@server.feature(types.CODE_ACTION_RESOLVE)
-def code_action_resolve(ls: Tf2LanguageServer, action: types.CodeAction) -> types.CodeAction:
-    data = action.data if isinstance(action.data, dict) else {}
-    snapshot = ls.session.snapshot(str(data.get("uri", "")))
+def _resolve(snapshot: DocumentSnapshot, action: types.CodeAction) -> types.CodeAction:
+    load_modules(ANSWER_MODULES)
     from tf2_lsp.lsp import actions
 
-    return action if snapshot is None else actions.resolve(snapshot, action)
+    return actions.resolve(snapshot, action)
 
 
-@server.feature(types.TEXT_DOCUMENT_HOVER)
-def hover(ls: Tf2LanguageServer, params: types.HoverParams) -> types.Hover | None:
-    snapshot = ls.session.snapshot(params.text_document.uri)
-    if snapshot is None or snapshot.detection.syntax_error is not None:
-        return None
+def _hover(snapshot: DocumentSnapshot, position: types.Position) -> types.Hover | None:
+    load_modules(ANSWER_MODULES)
     from tf2_lsp.lsp import hover as hovers
 
-    return hovers.hover(snapshot, params.position)
+    return hovers.hover(snapshot, position)
 
 
 def run_server(tcp: str | None = None) -> NoReturn:

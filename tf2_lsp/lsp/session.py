@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import importlib
+import json
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote
 
 from lsprotocol import types
@@ -25,6 +28,9 @@ from pygls.workspace import TextDocument
 
 from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
 from tf2_lsp.lsp import convert
+from tf2_lsp.lsp.documents import encoding_of
+from tf2_lsp.lsp.inference import JediWorker
+from tf2_lsp.lsp.protocol import RawResult, notification_frame
 from tf2_lsp.model import Detection
 from tf2_lsp.settings import Settings, load_project_config, parse_settings
 from tf2_lsp.text import Encoding, split_lines
@@ -37,6 +43,26 @@ log = logging.getLogger("tf2-lsp")
 # ~75k lines of dense TF1 code: a full analysis takes seconds beyond this (measured ~35k
 # lines/s, see docs/architecture.md).
 MAX_EDITOR_CHARS = 3_000_000
+WORKER_THREADS = 4
+T = TypeVar("T")
+
+
+# What analyses and answers import, loaded lazily (start-up time), then by one thread at a
+# time: threads importing one package at once can see it half initialized (jedi did).
+ANALYSIS_MODULES = ("tf2_lsp.engine", "tf2_lsp.analysis.detect")
+ANSWER_MODULES = ("tf2_lsp.fixes.apply", "tf2_lsp.lsp.actions", "tf2_lsp.lsp.hover")  # libcst
+_LOADING = threading.Lock()
+
+
+def load_modules(names: tuple[str, ...] = ANALYSIS_MODULES) -> None:
+    """Import `names`, one thread at a time (each worker thread, before its first job; the
+    warm-up after `initialized`; an answer before it imports libcst)."""
+    with _LOADING:
+        try:
+            for name in names:
+                importlib.import_module(name)
+        except Exception:  # the job that needs the module then fails with its own error
+            log.exception("tf2-lsp: loading %s failed", name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +203,9 @@ class Session:
     project_configs: dict[Path, tuple[Settings, Path | None]] = field(default_factory=dict)
     analyses: dict[str, Analysis] = field(default_factory=dict)
     pending: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    # Analyses running in the worker threads, by what they analyse: a request for that same
+    # text waits for its result instead of analysing again (or on the event loop).
+    running: dict[tuple[str, int | None, str], asyncio.Future[Any]] = field(default_factory=dict)
     dirty: set[str] = field(default_factory=set)  # changed since its pending analysis began
     workspace_published: set[str] = field(default_factory=set)  # files "Check workspace" flagged
     reported_errors: dict[str, str] = field(default_factory=dict)
@@ -202,8 +231,7 @@ class Session:
 
     @property
     def encoding(self) -> Encoding:
-        value = str(self.server.workspace.position_encoding or "utf-16")
-        return value if value in ("utf-8", "utf-16", "utf-32") else "utf-16"  # type: ignore[return-value]
+        return encoding_of(self.server.workspace.position_encoding)
 
     def document(self, uri: str) -> TextDocument | None:
         """An open document (notebook cells included), or None: never a copy read from disk.
@@ -260,62 +288,103 @@ class Session:
         """pyproject.toml or the editor's settings changed: every open document again."""
         self.project_configs.clear()
         self.analyses.clear()
+        self.notebooks.clear()
         # Publish under the URI the client sent (the workspace's keys are unquoted).
         for document in list(self.server.workspace.text_documents.values()):
             self.schedule(document.uri, 0)
 
     # -- analyses ----------------------------------------------------------------
 
-    def snapshot(self, uri: str) -> DocumentSnapshot | None:
-        """The open document `uri` as analysed now, or None (not open, catalogue broken)."""
+    async def snapshot(self, uri: str) -> DocumentSnapshot | None:
+        """The open document `uri` as analysed at its current version, or None (not open,
+        catalogue broken). The analysis runs in a worker thread, never on the event loop; one
+        already running for this text is waited for, not repeated."""
         document = self.document(uri)
         if document is None:
             return None
-        analysis = self.analyse(document)
+        analysis = await self.analysed(document)
         if analysis is None:
             return None
+        return self.snapshot_of(document.uri, analysis)
+
+    def snapshot_of(self, uri: str, analysis: Analysis) -> DocumentSnapshot | None:
         try:
             catalogue = self.catalogue
         except CatalogueError as error:
             self.report_once("catalogue", f"tf2-lsp: rule catalogue error: {error}")
             return None
         return DocumentSnapshot(
-            uri=document.uri,
+            uri=uri,
             analysis=analysis,
             catalogue=catalogue,
             encoding=self.encoding,
             capabilities=self.capabilities,
         )
 
-    def analyse(self, document: TextDocument) -> Analysis | None:
-        notebook = self.server.workspace.get_notebook_document(cell_uri=document.uri)
-        if notebook is not None:
-            return self.analyse_cell(document, notebook)
-        source = document.source
+    def current(self, document: TextDocument) -> Analysis | None:
+        """The analysis of `document`'s current text, if there is one already."""
         cached = self.analyses.get(document.uri)
-        if cached is not None and cached.version == document.version and cached.source == source:
+        if cached is not None and self._is_current(document.uri, cached):
             return cached
-        config = self.config_for(document.uri)
-        if len(source) > MAX_EDITOR_CHARS:
-            # Generated or data-like files: a full analysis would stall every keystroke.
-            self.report_once(
-                f"size:{document.uri}",
-                f"tf2-lsp: {document.uri} is larger than {MAX_EDITOR_CHARS // 1_000_000} MB; "
-                "not analysed in the editor (run `tf2-lsp check` on it instead)",
-                show=True,
-            )
-            analysis = Analysis(document.version, source, Detection([]), config, oversized=True)
-            self.analyses[document.uri] = analysis
-            return analysis
-        hints = self.receiver_hints.get(document.uri)
+        return None
+
+    async def analysed(self, document: TextDocument) -> Analysis | None:
+        """`document`'s current text analysed (None if the catalogue cannot load)."""
         try:
-            detection = _detect(source, self.catalogue, config, cached, hints)
+            return await self._analysed(document)
         except CatalogueError as error:
             self.report_once("catalogue", f"tf2-lsp: rule catalogue error: {error}")
             return None
-        analysis = Analysis(document.version, source, detection, config)
-        self.analyses[document.uri] = analysis
+
+    async def _analysed(self, document: TextDocument) -> Analysis | None:
+        notebook = self.server.workspace.get_notebook_document(cell_uri=document.uri)
+        if notebook is not None:  # its findings change with the other cells: never kept
+            return await self._analyse_cell(document, notebook)
+        cached = self.current(document)
+        if cached is not None:
+            return cached
+        version, source = document.version, document.source
+        if len(source) > MAX_EDITOR_CHARS:
+            analysis = self._oversized(document)
+        else:
+            config = self.config_for(document.uri)
+            previous = self.analyses.get(document.uri)
+            hints = self.receiver_hints.get(document.uri)
+            detection = await self.in_worker(
+                (document.uri, version, source),
+                lambda: _detect(source, self.catalogue, config, previous, hints),
+            )
+            analysis = Analysis(version, source, detection, config)
+        if self._is_current(document.uri, analysis):
+            self.analyses[document.uri] = analysis  # still the editor's text: keep it
         return analysis
+
+    async def in_worker(self, key: tuple[str, int | None, str], work: Callable[[], T]) -> T:
+        """`work()` in a worker thread; while it runs, callers with the same key share it."""
+        future = self.running.get(key)
+        if future is None:
+            future = asyncio.get_event_loop().run_in_executor(self.executor, work)
+            self.running[key] = future
+
+            def done(_: asyncio.Future[Any]) -> None:
+                if self.running.get(key) is future:
+                    del self.running[key]
+
+            future.add_done_callback(done)
+        # A cancelled request stops waiting; the analysis goes on for whoever else waits.
+        result: T = await asyncio.shield(future)
+        return result
+
+    def _oversized(self, document: TextDocument) -> Analysis:
+        # Generated or data-like files: a full analysis would stall every keystroke.
+        self.report_once(
+            f"size:{document.uri}",
+            f"tf2-lsp: {document.uri} is larger than {MAX_EDITOR_CHARS // 1_000_000} MB; "
+            "not analysed in the editor (run `tf2-lsp check` on it instead)",
+            show=True,
+        )
+        config = self.config_for(document.uri)
+        return Analysis(document.version, document.source, Detection([]), config, oversized=True)
 
     def notebook_cells(self, notebook: types.NotebookDocument) -> list[tuple[str, str]]:
         cells = []
@@ -327,7 +396,7 @@ class Session:
                 cells.append((cell.document, document.source))
         return cells
 
-    def analyse_cell(
+    async def _analyse_cell(
         self, document: TextDocument, notebook: types.NotebookDocument
     ) -> Analysis | None:
         """All code cells are one module (imports live in the first cell); report per cell."""
@@ -337,13 +406,12 @@ class Session:
         config = self.config_for(notebook.uri)
         cached = self.notebooks.get(notebook.uri)
         if cached is None or cached[0] != joined:
-            try:
-                detection = _detect(joined, self.catalogue, config)
-            except CatalogueError as error:
-                self.report_once("catalogue", f"tf2-lsp: rule catalogue error: {error}")
-                return None
+            detection = await self.in_worker(
+                (notebook.uri, None, joined), lambda: _detect(joined, self.catalogue, config)
+            )
             cached = (joined, detection)
-            self.notebooks[notebook.uri] = cached
+            if self.server.workspace.get_notebook_document(notebook_uri=notebook.uri):
+                self.notebooks[notebook.uri] = cached  # unless it closed meanwhile
         cell = next((s for s in slices if s.uri == document.uri), None)
         if cell is None:
             return None
@@ -363,10 +431,12 @@ class Session:
 
     def release_jedi(self, uri: str) -> None:
         """What jedi parsed for a closed file goes; with nothing left open, all it cached."""
-        from tf2_lsp.analysis.infer import forget_file
-
         nothing_open = not self.analyses and not self.notebooks
-        forget_file(to_fs_path(uri), everything=nothing_open)
+        self.jedi.forget(to_fs_path(uri), everything=nothing_open)
+
+    @cached_property
+    def jedi(self) -> JediWorker:
+        return JediWorker()
 
     def forget_notebook(self, notebook_uri: str, cell_uris: list[str]) -> None:
         self.notebooks.pop(notebook_uri, None)
@@ -401,13 +471,19 @@ class Session:
 
     # -- diagnostics -------------------------------------------------------------
 
-    def diagnostics(self, snapshot: DocumentSnapshot) -> list[types.Diagnostic]:
+    async def pulled_report(self, snapshot: DocumentSnapshot) -> RawResult:
+        """A pull's full report, converted and serialized in a worker thread (the JSON of one
+        version is reused for the findings the next one keeps, as for pushes)."""
+        self.record_pull(snapshot)
         self.report_syntax_error(snapshot)
-        lines = snapshot.lines
-        return [
-            convert.diagnostic(finding, lines, snapshot.encoding)
-            for finding in snapshot.detection.findings
-        ]
+        published = self.published.setdefault(snapshot.uri, convert.PublishedDiagnostics())
+        findings, lines = snapshot.detection.findings, snapshot.lines
+
+        def report() -> RawResult:
+            items = published.json(findings, lines, snapshot.encoding)
+            return RawResult(json.dumps({"kind": "full", "items": items}).encode("utf-8"))
+
+        return await asyncio.get_event_loop().run_in_executor(self.executor, report)
 
     def report_syntax_error(self, snapshot: DocumentSnapshot) -> None:
         error = snapshot.detection.syntax_error
@@ -419,28 +495,45 @@ class Session:
         else:
             self.reported_errors.pop(uri, None)
 
-    def publish(self, uri: str) -> None:
+    async def publish(self, uri: str) -> None:
+        """Publish (or announce to a pulling client) the diagnostics of `uri`'s current text;
+        analysis and conversion run in a worker thread, and a result for text that has since
+        changed is dropped."""
         document = self.document(uri)
         if document is None:
             return
-        snapshot = self.snapshot(uri)
+        analysis = await self.analysed(document)
+        if analysis is None or not self._is_current(uri, analysis):
+            return  # a newer version arrived while this one was analysed
+        snapshot = self.snapshot_of(document.uri, analysis)
         if snapshot is None:
             return
-        if document.version != snapshot.version:
-            return  # a newer version arrived while this one was analysed
         self.report_syntax_error(snapshot)
         if self.capabilities.pull_diagnostics:
             self.announce_to_puller(uri, snapshot)
             self.infer_receivers_later(uri, snapshot.analysis)
             return
-        diagnostics = self.published.setdefault(uri, convert.PublishedDiagnostics()).json(
-            snapshot.detection.findings, snapshot.lines, snapshot.encoding
-        )
-        self.server.protocol.notify_json(  # type: ignore[attr-defined]
-            types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
-            {"uri": uri, "diagnostics": diagnostics, "version": document.version},
-        )
+        published = self.published.setdefault(uri, convert.PublishedDiagnostics())
+        findings, lines, encoding = snapshot.detection.findings, snapshot.lines, snapshot.encoding
+
+        def frame() -> bytes:  # converting and serializing both cost, on a large file
+            diagnostics = published.json(findings, lines, encoding)
+            params = {"uri": uri, "diagnostics": diagnostics, "version": analysis.version}
+            return notification_frame(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
+
+        message = await asyncio.get_event_loop().run_in_executor(self.executor, frame)
+        if not self._is_current(uri, analysis):
+            return
+        self.server.protocol.send_frame(message)  # type: ignore[attr-defined]
         self.infer_receivers_later(uri, snapshot.analysis)
+
+    def _is_current(self, uri: str, analysis: Analysis) -> bool:
+        document = self.document(uri)
+        return (
+            document is not None
+            and document.version == analysis.version
+            and document.source == analysis.source
+        )
 
     def record_pull(self, snapshot: DocumentSnapshot) -> None:
         self.pulled[snapshot.uri] = (snapshot.version, snapshot.detection)
@@ -500,7 +593,7 @@ class Session:
                     self.dirty.add(uri)
                 while uri in self.dirty:
                     self.dirty.discard(uri)
-                    await self.publish_latest(uri)
+                    await self.publish(uri)
             except asyncio.CancelledError:
                 pass
             except Exception:  # never let one document take the server down
@@ -512,41 +605,14 @@ class Session:
         task = asyncio.get_event_loop().create_task(run())
         self.pending[uri] = task
 
-    async def publish_latest(self, uri: str) -> None:
-        """Analyse the current text of `uri` in the analysis thread, then publish it unless
-        the document changed meanwhile (the next round of `schedule` takes the newer text)."""
-        document = self.document(uri)
-        if document is None:
-            return
-        cell = self.server.workspace.get_notebook_document(cell_uri=document.uri)
-        cached = self.analyses.get(document.uri)
-        fresh = cached is not None and cached.version == document.version
-        if cell is not None or fresh or len(document.source) > MAX_EDITOR_CHARS:
-            self.publish(uri)  # notebooks, cached and oversized documents: no analysis to move
-            return
-        version, source = document.version, document.source
-        config = self.config_for(document.uri)
-        hints = self.receiver_hints.get(document.uri)
-
-        def work() -> Detection:
-            # A pure function of its inputs: the session is only touched on the loop.
-            return _detect(source, self.catalogue, config, cached, hints)
-
-        try:
-            detection = await asyncio.get_event_loop().run_in_executor(self.executor, work)
-        except CatalogueError as error:
-            self.report_once("catalogue", f"tf2-lsp: rule catalogue error: {error}")
-            return
-        current = self.document(uri)
-        if current is None or current.version != version or current.source != source:
-            return  # stale: a newer version arrived while this one was analysed
-        self.analyses[current.uri] = Analysis(version, source, detection, config)
-        self.publish(uri)
-
     @cached_property
     def executor(self) -> concurrent.futures.ThreadPoolExecutor:
-        """One thread for analyses: the event loop keeps reading changes meanwhile."""
-        return concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="tf2-lsp-analysis")
+        """Threads for analyses and answers: the event loop keeps reading changes meanwhile,
+        and a small document is not kept waiting behind a large one's analysis. One document's
+        analyses still run one at a time (`schedule`)."""
+        return concurrent.futures.ThreadPoolExecutor(
+            WORKER_THREADS, thread_name_prefix="tf2-lsp-worker", initializer=load_modules
+        )
 
     def cancel(self, uri: str) -> None:
         self.dirty.discard(uri)
@@ -555,7 +621,8 @@ class Session:
             pending.cancel()
 
     def infer_receivers_later(self, uri: str, analysis: Analysis) -> None:
-        """Ask jedi, in a thread, about receivers our own resolution left open; then republish."""
+        """Ask jedi, in its thread, about receivers our own resolution left open; then
+        republish. An answer is remembered (a miss as no type); a failure is not."""
         hints = self.receiver_hints.get(uri, {})
         open_keys = [c for c in analysis.detection.candidates if c.key not in hints]
         if not open_keys or uri in self.inferring:
@@ -563,26 +630,26 @@ class Session:
         self.inferring.add(uri)
         path = to_fs_path(uri)
 
-        def infer() -> dict[tuple[int, int], str]:
-            # Lazy: jedi costs start-up time, and most documents never need it.
-            from tf2_lsp.analysis.infer import infer_receivers
-
-            return infer_receivers(analysis.source, path, open_keys)
-
         async def run() -> None:
             try:
-                found = await asyncio.get_event_loop().run_in_executor(None, infer)
-            except Exception:
-                log.exception("jedi inference failed for %s", uri)
-                found = {}
+                found = await self.jedi.infer(analysis.source, path, open_keys)
+            except Exception as error:
+                # Not remembered: the same receivers are asked again on the next analysis.
+                self.report_once(
+                    "jedi", f"tf2-lsp: jedi inference failed: {type(error).__name__}: {error}"
+                )
+                return
             finally:
                 self.inferring.discard(uri)
-            # Remember misses too (as no type), so the same receivers are not asked again.
-            merged = {**hints, **{c.key: "" for c in open_keys}, **found}
-            self.receiver_hints[uri] = {k: v for k, v in merged.items()}
+            if self.document(uri) is None:
+                return  # closed meanwhile: nothing to remember it for
+            # jedi's answers, a miss ("") included, are kept: those receivers are not asked
+            # again. What it failed on is left open.
+            self.receiver_hints[uri] = {**hints, **found}
             document = self.document(uri)
-            if found and document is not None and document.source == analysis.source:
-                self.analyses.pop(uri, None)
-                self.publish(uri)
+            typed = any(found.values())
+            if typed and document is not None and document.source == analysis.source:
+                self.analyses.pop(document.uri, None)
+                self.schedule(uri, 0)  # analysed again with the hints, in the worker
 
         asyncio.get_event_loop().create_task(run())
