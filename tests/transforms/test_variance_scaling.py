@@ -76,3 +76,17 @@ def test_named_initializers_only_where_the_draw_is_the_same(
 ) -> None:
     assert target(reading, keras=False) == compat
     assert target(reading, keras=True) == keras
+
+
+def test_a_call_written_over_lines_is_rewritten() -> None:
+    from tf2_lsp.catalogue.rules import load_catalogue
+    from tf2_lsp.engine import fix_all
+    from tf2_lsp.settings import Settings
+
+    source = (
+        "import tensorflow as tf\n"
+        "init = dict(\n    k=tf.contrib.layers\n    .variance_scaling_initializer(),\n)\n"
+    )
+    outcome = fix_all(source, load_catalogue(), Settings())
+    assert outcome.error is None and outcome.failed == []
+    assert "tf.compat.v1.variance_scaling_initializer(" in outcome.source

@@ -81,7 +81,8 @@ def plan_fixes(
     for (start, end), group in _regions(findings):
         try:
             new_lines, done = _rewrite_region(lines, start, end, group, renderer)
-        except (FixError, cst.ParserSyntaxError, RecursionError) as error:
+        except (FixError, cst.ParserSyntaxError, SyntaxError, RecursionError) as error:
+            # A rewrite that cannot read its own piece of code fails that fix, not the file.
             result.failed.extend((finding, str(error)) for finding in group)
             continue
         result.applied.extend(f for f in group if f in done)

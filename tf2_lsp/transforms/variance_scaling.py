@@ -136,7 +136,8 @@ def _rewrite(contrib: Contrib, keras: bool) -> Rewrite:
         )
 
         call = the_call(node)
-        parsed = ast.parse(cst.Module([]).code_for_node(call), mode="eval").body
+        # Parenthesised: a call written over lines (`layers\n    .f()`) reads only inside them.
+        parsed = ast.parse(f"({cst.Module([]).code_for_node(call)})", mode="eval").body
         reading = read(parsed, contrib) if isinstance(parsed, ast.Call) else "not a call"
         if isinstance(reading, str):
             raise FixError(reading)
