@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Package the VS Code extension with the tf2-lsp server bundled for one platform.
 
-    python3 scripts/package_vsix.py --target linux-x64      # -> tf2-lsp-linux-x64.vsix
+    python3 scripts/package_vsix.py                         # this machine's target, e.g.
+                                                            # -> tf2-lsp-linux-x64.vsix
     python3 scripts/package_vsix.py --target universal      # -> tf2-lsp.vsix, no server inside
+    python3 scripts/package_vsix.py --target darwin-arm64   # any other target (repeatable)
     python3 scripts/package_vsix.py --all                   # every target below, then universal
 
 For a platform target: builds the tf2-lsp wheel from this repository (`pip wheel --no-deps`),
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import platform
 import shutil
 import subprocess
 import sys
@@ -107,6 +110,19 @@ class PackagingError(Exception):
     """A step failed; the message says which and why."""
 
 
+def host_target() -> str:
+    """The vsce target of this machine."""
+    arch = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}.get(
+        platform.machine().lower()
+    )
+    system = {"linux": "linux", "darwin": "darwin", "win32": "win32"}.get(sys.platform)
+    if arch is None or system is None:
+        raise PackagingError(f"no bundle for {sys.platform} {platform.machine()}: give --target")
+    if system == "linux" and Path("/etc/alpine-release").exists():
+        system = "alpine"
+    return f"{system}-{arch}"
+
+
 def run(command: list[str], cwd: Path | None = None) -> None:
     print("+", " ".join(command), flush=True)
     started = time.monotonic()
@@ -133,8 +149,8 @@ def pip_install(target: Target, python: str, into: Path, requirements: list[str]
     command = [sys.executable, "-m", "pip", "install", "-q", "--no-compile", "--no-deps"]
     command += ["--target", str(into), "--only-binary=:all:", "--implementation", "cp"]
     command += ["--python-version", python]
-    for platform in target.platforms:
-        command += ["--platform", platform]
+    for tag in target.platforms:
+        command += ["--platform", tag]
     run([*command, *requirements])
 
 
@@ -299,7 +315,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--target",
         action="append",
         choices=[*TARGETS, UNIVERSAL],
-        help="vsce target (repeatable); `universal`: the extension without a server",
+        help="vsce target (repeatable; default: this machine's); `universal`: no server inside",
     )
     parser.add_argument("--all", action="store_true", help="every platform target, then universal")
     parser.add_argument(
@@ -315,17 +331,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="leave the last target's bundled/ in place (to run the extension from source)",
     )
-    args = parser.parse_args(argv)
-    if not args.target and not args.all:
-        parser.error("give --target (repeatable) or --all")
-    return args
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    targets: list[str] = [*TARGETS, UNIVERSAL] if args.all else args.target
     versions = tuple(v.strip() for v in args.python_versions.split(",") if v.strip())
     try:
+        targets: list[str] = [*TARGETS, UNIVERSAL] if args.all else args.target or [host_target()]
         with tempfile.TemporaryDirectory(prefix="tf2-lsp-vsix-") as tmp:
             work = Path(tmp)
             wheel = args.wheel.resolve() if args.wheel else None

@@ -29,7 +29,7 @@ import { DEFAULT_IMPORT_STRATEGY, type ClientSettings } from './settings';
 
 export const SERVER_EXECUTABLE = 'tf2-lsp';
 export const SERVER_MODULE = 'tf2_lsp';
-export const INSTALL_HINT = 'pip install <path to a tf2-lsp checkout or wheel>';
+export const INSTALL_HINT = 'pip install <path to the tf2_lsp wheel>';
 
 export type ModuleCheck = 'yes' | 'no' | 'unknown';
 
@@ -160,7 +160,8 @@ function notFoundMessage(): string {
   return (
     `tf2-lsp: the tf2-lsp language server was not found. Install it with \`${INSTALL_HINT}\` ` +
     '(in the environment of your project, or with pipx), or set `tf2-lsp.interpreter` to a Python ' +
-    'interpreter that has it (or `tf2-lsp.path` to its command).'
+    'interpreter that has it (or `tf2-lsp.path` to its command). The platform packages of the extension ' +
+    'bring their own server: `tf2-lsp.importStrategy` `useBundled`.'
   );
 }
 

@@ -9,10 +9,11 @@ import { after, before, describe, it } from 'node:test';
 const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
 const posix = process.platform !== 'win32';
 
+/** Runs dist/cli.js; without `args`, for an extension directory with no bundled server. */
 function run(
   settings: unknown,
   env: Record<string, string>,
-  args: string[] = [],
+  args: string[] = ['--extension-dir', join(tmpdir(), 'tf2-lsp-no-such-extension')],
 ): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [cli, ...args], {
     input: JSON.stringify(settings),
@@ -74,7 +75,7 @@ describe('dist/cli.js', { skip: !posix && 'needs POSIX shell scripts as fake pro
     const { status, stdout, stderr } = run({}, { PATH: '/nonexistent' });
     assert.equal(status, 1);
     assert.equal(stdout, '');
-    assert.match(stderr, /pip install <path to a tf2-lsp checkout or wheel>/);
+    assert.match(stderr, /pip install <path to the tf2_lsp wheel>/);
   });
 
   it('fails when the interpreter lacks tf2_lsp', () => {

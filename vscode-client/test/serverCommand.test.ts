@@ -129,7 +129,7 @@ describe('failures', () => {
     assert.equal(result.ok, false);
     assert.ok(!result.ok);
     assert.equal(result.reason, 'not-found');
-    assert.match(result.message, /pip install <path to a tf2-lsp checkout or wheel>/);
+    assert.match(result.message, /pip install <path to the tf2_lsp wheel>/);
     assert.match(result.message, /tf2-lsp\.interpreter/);
     assert.ok(result.log.some((line) => line.includes('/usr/local/bin:/usr/bin')));
   });
@@ -152,7 +152,7 @@ describe('failures', () => {
     );
     assert.ok(!result.ok);
     assert.equal(result.reason, 'setting');
-    assert.match(result.message, /-m pip install <path to a tf2-lsp checkout or wheel>/);
+    assert.match(result.message, /-m pip install <path to the tf2_lsp wheel>/);
   });
 
   it('tries an interpreter whose module check could not run', async () => {
