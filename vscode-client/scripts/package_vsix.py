@@ -244,9 +244,7 @@ def bundle(wheel: Path, target: Target, versions: tuple[str, ...], work: Path) -
     The first Python version gets the whole dependency tree; each further version adds the
     compiled modules of the same releases of the compiled distributions, and any dependency
     whose marker applies on it only (a backport such as tomli applies on 3.10 only)."""
-    clean()
-    first, *others = versions
-    install_closure(target, first, LIBS, [str(wheel)])
+    first, others = _install_first(wheel, target, versions)
     compiled = [
         f"{dist.name}=={dist.version}"
         for name, dist in installed_distributions(LIBS).items()
@@ -257,13 +255,14 @@ def bundle(wheel: Path, target: Target, versions: tuple[str, ...], work: Path) -
         stage = work / f"{target.name}-{version}"
         try:
             pip_install(target, version, stage, compiled)
+            # Dependencies of this version only (pip installs all of a command or nothing).
+            install_closure(target, version, LIBS, missing_requirements(target, version, LIBS))
         except PackagingError as error:
-            print(f"note: {target.name}: no Python {version} build of {', '.join(compiled)}.")
+            print(f"note: {target.name}: Python {version} lacks a wheel; skipped.")
             print("      " + str(error).strip().splitlines()[-1])
             continue
         added = merge_new_files(stage, LIBS)
         print(f"{target.name}: Python {version} adds {', '.join(added) or 'nothing'}")
-        install_closure(target, version, LIBS, missing_requirements(target, version, LIBS))
         supported.append(version)
     prune(LIBS)
     manifest: dict[str, object] = {
@@ -273,6 +272,21 @@ def bundle(wheel: Path, target: Target, versions: tuple[str, ...], work: Path) -
     }
     MANIFEST.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
+
+
+def _install_first(wheel: Path, target: Target, versions: tuple[str, ...]) -> tuple[str, list[str]]:
+    """The whole tree for the oldest version that has wheels of everything (PyYAML, for one,
+    has no Windows-on-Arm wheel for 3.10); that version and the ones after it."""
+    for index, version in enumerate(versions):
+        clean()
+        try:
+            install_closure(target, version, LIBS, [str(wheel)])
+        except PackagingError as error:
+            print(f"note: {target.name}: Python {version} lacks a wheel; skipped.")
+            print("      " + str(error).strip().splitlines()[-1])
+            continue
+        return version, list(versions[index + 1 :])
+    raise PackagingError(f"{target.name}: no Python version has wheels of every dependency")
 
 
 def clean() -> None:
