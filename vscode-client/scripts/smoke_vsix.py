@@ -3,11 +3,13 @@
 
     python3 scripts/smoke_vsix.py tf2-lsp-linux-x64.vsix [--python /usr/bin/python3 ...]
 
-For each Python (default: the base interpreter of the one running this script, i.e. not a
-virtual environment): checks it has none of tf2_lsp, pygls, libcst, jedi importable, unpacks
-the .vsix, asks the extension's own code (`dist/cli.js --extension-dir`) for the command with
-that Python as the only `python3` on PATH, starts it, and does one LSP round trip over stdio:
-initialize, open a file of the bundled TF1 example, expect tf2-lsp diagnostics, shut down.
+Unpacks the .vsix; then for each Python (default: the base interpreter of the one running
+this script) makes a bare virtual environment from it (`venv --without-pip`: nothing
+installed, whatever the base interpreter has), checks that tf2_lsp, pygls, libcst and jedi
+cannot be imported there, asks the extension's own code (`dist/cli.js --extension-dir`) for
+the command with that environment's bin directory as the whole PATH, starts it, and does one
+LSP round trip over stdio: initialize, open a file of the bundled TF1 example, expect tf2-lsp
+diagnostics, shut down.
 Exits 1 with the reason on any failure. Needs node and `npm run build` done.
 """
 
@@ -211,21 +213,25 @@ def _round_trip(
         raise SmokeError(f"{error}\nserver stderr:\n{log}") from None
 
 
+def bare_environment(python: str, directory: Path) -> Path:
+    """A virtual environment with nothing installed; its bin (Scripts) directory."""
+    subprocess.run([python, "-m", "venv", "--without-pip", str(directory)], check=True, timeout=120)
+    return directory / ("Scripts" if os.name == "nt" else "bin")
+
+
 def smoke(vsix: Path, extension: Path, python: str, work: Path) -> None:
-    version = check_bare(python)
-    path_dir = work / f"bin-{version}"
-    path_dir.mkdir()
-    # The bare Python is the only program on PATH.
-    (path_dir / "python3").symlink_to(python)
+    path_dir = bare_environment(python, work / f"venv-{len(list(work.iterdir()))}")
+    bare = path_dir / "python3"
+    version = check_bare(str(bare))
     command, options = server_command(extension, path_dir)
-    if command[:2] != [str(path_dir / "python3"), "-I"]:
+    if command[:2] != [str(bare), "-I"]:
         raise SmokeError(f"unexpected command {command}")
     started = time.monotonic()
     codes = round_trip(command, options, path_dir)
     elapsed = time.monotonic() - started
     print(
-        f"{vsix.name} with bare Python {version} ({python}): {len(codes)} rule codes "
-        f"({', '.join(codes[:5])}, ...) in {elapsed:.1f} s",
+        f"{vsix.name} with a bare Python {version} (venv of {python}): {len(codes)} rule "
+        f"codes ({', '.join(codes[:5])}, ...) in {elapsed:.1f} s",
         flush=True,
     )
 
@@ -233,7 +239,9 @@ def smoke(vsix: Path, extension: Path, python: str, work: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("vsix", type=Path)
-    parser.add_argument("--python", action="append", help="a bare Python to run it with")
+    parser.add_argument(
+        "--python", action="append", help="an interpreter to make the bare environment from"
+    )
     args = parser.parse_args(argv)
     vsix = args.vsix.resolve()
     try:
