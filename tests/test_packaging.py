@@ -17,9 +17,11 @@ PIP = (sys.executable, "-m", "pip")
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    # No build isolation: the dev extra provides setuptools, and the suite needs no network.
+    # As CI does: the sdist first, then the wheel from the unpacked sdist, so files left in a
+    # checkout's build/ directory (a module since deleted) cannot reach the wheel. No build
+    # isolation: the dev extra provides setuptools, and the suite needs no network.
     subprocess.run(
-        [*PIP, "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(out), str(REPO)],
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(REPO)],
         check=True,
         capture_output=True,
         cwd=out,

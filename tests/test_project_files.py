@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import sys
 from pathlib import Path
@@ -40,12 +41,34 @@ def test_ci_prerequisites_are_stated() -> None:
     assert "Node.js >= 20" in readme and "needs root" in readme
 
 
-def test_extension_readme_installs_the_server_from_a_checkout_or_wheel() -> None:
+def _extension_install_section() -> str:
     readme = (ROOT / "vscode-client" / "README.md").read_text(encoding="utf-8")
-    install = readme.split("## Install", 1)[1].split("### How the server is found", 1)[0]
-    assert "pip install tf2-lsp" not in readme  # not a published package
-    assert "pip install /path/to/tf2-lsp" in install
-    assert "pip wheel --no-deps" in install
+    return readme.split("## Install", 1)[1].split("### How the server is found", 1)[0]
+
+
+def test_extension_readme_installs_the_bundled_package_not_a_checkout() -> None:
+    install = _extension_install_section()
+    assert "code --install-extension tf2-lsp-linux-x64.vsix" in install
+    assert '"fromEnvironment"' in install  # the way back to a server installed by hand
+    for readme in (ROOT / "README.md", ROOT / "vscode-client" / "README.md"):
+        text = readme.read_text(encoding="utf-8")
+        assert "pip install tf2-lsp" not in text  # not a published package
+        assert "/path/to/tf2-lsp" not in text  # users start from the wheel or the .vsix
+
+
+def test_extension_readme_lists_every_platform_package_the_script_builds() -> None:
+    script = ROOT / "vscode-client" / "scripts" / "package_vsix.py"
+    spec = importlib.util.spec_from_file_location("package_vsix", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[spec.name]
+    install = _extension_install_section()
+    listed = set(re.findall(r"`tf2-lsp-([a-z0-9]+-[a-z0-9]+)\.vsix`", install))
+    assert listed == set(module.TARGETS)
 
 
 def test_ci_runs_the_readme_test_command() -> None:

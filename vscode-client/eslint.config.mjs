@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'out/', 'node_modules/', '*.vsix'] },
+  { ignores: ['dist/', 'out/', 'node_modules/', '*.vsix', 'bundled/libs/'] },
   js.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -32,7 +32,9 @@ CLI = REPO / "vscode-client" / "dist" / "cli.js"
 UNDER_CI = bool(os.environ.get("CI"))
 TIMEOUT = 60.0
 
+# fromEnvironment: this checkout's server, even when vscode-client/bundled/ holds a bundle.
 SETTINGS = {
+    "tf2-lsp.importStrategy": "fromEnvironment",
     "tf2-lsp.interpreter": sys.executable,
     "tf2-lsp.level": "compat",
     "tf2-lsp.select": ["TF101"],

@@ -1,14 +1,19 @@
 /**
- * `node dist/cli.js [--workspace DIR] [--python-extension-interpreter PY] < settings.json`
+ * `node dist/cli.js [--workspace DIR] [--python-extension-interpreter PY] [--extension-dir DIR] < settings.json`
  *
  * Prints `{"command": [...], "initializationOptions": {...}}`: the command the
  * extension would start the server with and the options it would send, computed
  * by the same modules (serverCommand.ts, settings.ts). Reads a JSON object of VS
  * Code settings on stdin (`{"tf2-lsp.interpreter": "/usr/bin/python3", ...}`)
- * and PATH from the environment. Exits 1, with the reason on stderr, when no
+ * and PATH from the environment. `--extension-dir` is where the extension is installed
+ * (default: the directory above dist/), which holds the bundled server if it has one.
+ * Exits 1, with the reason on stderr, when no
  * server is found; exit 2 on bad input.
  */
 import * as os from 'node:os';
+import * as nodePath from 'node:path';
+
+import { findBundle } from './bundle';
 
 import { createNodeProbe } from './nodeProbe';
 import { resolveServerCommand } from './serverCommand';
@@ -29,7 +34,7 @@ function option(args: string[], name: string): string | undefined {
 async function main(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(
-      'usage: node dist/cli.js [--workspace DIR] [--python-extension-interpreter PY] < settings.json\n',
+      'usage: node dist/cli.js [--workspace DIR] [--python-extension-interpreter PY] [--extension-dir DIR] < settings.json\n',
     );
     return 0;
   }
@@ -55,6 +60,7 @@ async function main(args: string[]): Promise<number> {
       settings: client.value,
       environment: { platform: process.platform, env: process.env, homeDir: os.homedir(), workspaceFolder },
       pythonExtensionInterpreter: pythonExt === undefined ? undefined : () => Promise.resolve(pythonExt),
+      bundle: await findBundle(nodePath.resolve(option(args, '--extension-dir') ?? nodePath.join(__dirname, '..'))),
     },
     createNodeProbe({ cwd: workspaceFolder, log: (line) => process.stderr.write(`${line}\n`) }),
   );
@@ -63,7 +69,8 @@ async function main(args: string[]): Promise<number> {
     process.stderr.write(`${resolution.message}\n${resolution.log.join('\n')}\n`);
     return 1;
   }
-  process.stdout.write(`${JSON.stringify({ command: resolution.command, initializationOptions: options.value })}\n`);
+  const output = { command: resolution.command, bundled: resolution.bundled, initializationOptions: options.value };
+  process.stdout.write(`${JSON.stringify(output)}\n`);
   return 0;
 }
 

@@ -32,7 +32,7 @@ export function currentClientSettings(scope?: vscode.Uri): Mapped<ClientSettings
 }
 
 /** Settings whose change needs a new server process rather than a notification. */
-export const RESTART_SETTINGS = [`${SECTION}.path`, `${SECTION}.interpreter`] as const;
+export const RESTART_SETTINGS = [`${SECTION}.path`, `${SECTION}.interpreter`, `${SECTION}.importStrategy`] as const;
 
 export function needsRestart(event: vscode.ConfigurationChangeEvent): boolean {
   return RESTART_SETTINGS.some((setting) => event.affectsConfiguration(setting));

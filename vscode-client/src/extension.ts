@@ -16,9 +16,9 @@ let controller: ServerController | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const channel = vscode.window.createOutputChannel('tf2-lsp');
   const logger = createLogger(channel);
-  controller = new ServerController(channel, logger);
+  controller = new ServerController(channel, logger, context.extensionPath);
   const server = controller;
-  const reports = new ReportPanels(context.globalStorageUri, channel, logger);
+  const reports = new ReportPanels(context.globalStorageUri, channel, logger, context.extensionPath);
   context.subscriptions.push(channel, server, reports);
 
   context.subscriptions.push(
@@ -46,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (needsRestart(event)) {
-        logger.info('tf2-lsp.path or tf2-lsp.interpreter changed: restarting the server.');
+        logger.info('tf2-lsp.path, tf2-lsp.interpreter or tf2-lsp.importStrategy changed: restarting the server.');
         void server.restart();
       }
     }),

@@ -52,5 +52,20 @@ export function createNodeProbe(options: NodeProbeOptions = {}): Probe {
         );
       });
     },
+    pythonVersion(python: string): Promise<string | undefined> {
+      // -I: nothing from the environment or the current directory runs with it.
+      const code = 'import sys; print("%d.%d" % sys.version_info[:2])';
+      return new Promise((resolve) => {
+        execFile(
+          python,
+          ['-I', '-c', code],
+          { cwd: options.cwd, timeout: options.timeoutMs ?? 20_000, windowsHide: true },
+          (error, stdout) => {
+            const version = stdout.trim();
+            resolve(error === null && /^\d+\.\d+$/.test(version) ? version : undefined);
+          },
+        );
+      });
+    },
   };
 }

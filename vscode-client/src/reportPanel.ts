@@ -6,6 +6,7 @@ import * as path from 'node:path';
 
 import * as vscode from 'vscode';
 
+import { findBundle } from './bundle';
 import { currentClientSettings } from './configSync';
 import { createNodeProbe } from './nodeProbe';
 import { showServerProblem, type Logger } from './notifications';
@@ -22,6 +23,7 @@ export class ReportPanels implements vscode.Disposable {
     private readonly storage: vscode.Uri,
     private readonly channel: vscode.OutputChannel,
     private readonly logger: Logger,
+    private readonly extensionDir: string,
   ) {}
 
   dispose(): void {
@@ -39,6 +41,7 @@ export class ReportPanels implements vscode.Disposable {
         settings: settings.value,
         environment: { platform: process.platform, env: process.env, homeDir: os.homedir(), workspaceFolder: root },
         pythonExtensionInterpreter: () => getSelectedInterpreter(folder.uri),
+        bundle: await findBundle(this.extensionDir),
       },
       createNodeProbe({ cwd: root, log: (line) => this.logger.warn(line) }),
     );

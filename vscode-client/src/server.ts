@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 
+import { findBundle } from './bundle';
 import { createLanguageClient } from './client';
 import { currentClientSettings, currentServerOptions } from './configSync';
 import { createNodeProbe } from './nodeProbe';
@@ -18,6 +19,8 @@ export class ServerController implements vscode.Disposable {
   constructor(
     private readonly channel: vscode.OutputChannel,
     private readonly logger: Logger,
+    /** The extension's install directory, which holds the bundled server (if any). */
+    private readonly extensionDir: string,
   ) {}
 
   get languageClient(): LanguageClient | undefined {
@@ -61,6 +64,7 @@ export class ServerController implements vscode.Disposable {
         settings: clientSettings.value,
         environment: { platform: process.platform, env: process.env, homeDir: os.homedir(), workspaceFolder: cwd },
         pythonExtensionInterpreter: () => getSelectedInterpreter(folder?.uri),
+        bundle: await findBundle(this.extensionDir),
       },
       createNodeProbe({ cwd, log: (line) => this.logger.warn(line) }),
     );

@@ -2,25 +2,34 @@
  * Decides how to start the tf2-lsp server.
  *
  * Pure: every input (settings, environment, file-system and interpreter probes,
- * the Python extension's interpreter) is passed in, so it can be unit-tested and
- * reused by the CLI (`dist/cli.js`). Order:
+ * the Python extension's interpreter, the bundled server) is passed in, so it can be
+ * unit-tested and reused by the CLI (`dist/cli.js`).
  *
- *  1. `tf2-lsp.path`         -> `<path...> serve`
- *  2. `tf2-lsp.interpreter`  -> `<python> -m tf2_lsp serve`
- *  3. the interpreter selected in the Python extension (if it has tf2_lsp)
- *  4. `tf2-lsp` on PATH      -> `<abs path> serve`
+ * `tf2-lsp.path` always wins: `<path...> serve`. Otherwise `tf2-lsp.importStrategy`:
  *
- * An explicit setting (1, 2) that does not work is reported as such; it does not
- * fall through, so a typo never silently starts some other server. Step 3 falls
- * through on any failure.
+ * - `useBundled` (default): the server bundled with the extension, run as
+ *   `<python> -I <extension>/bundled/tool/launch.py serve` by the first Python of a
+ *   version the bundle was built for: `tf2-lsp.interpreter`, else the interpreter
+ *   selected in the Python extension, else `python3`/`python` on PATH. A package
+ *   without a bundle (built from source, universal) looks in the environment instead.
+ * - `fromEnvironment`: a server the user installed:
+ *    1. `tf2-lsp.interpreter`  -> `<python> -m tf2_lsp serve`
+ *    2. the interpreter selected in the Python extension (if it has tf2_lsp)
+ *    3. `tf2-lsp` on PATH      -> `<abs path> serve`
+ *   and, when none has it, the bundled server.
+ *
+ * An explicit setting that does not work is reported as such; it does not fall
+ * through, so a typo never silently starts some other server. The Python
+ * extension's interpreter falls through on any failure.
  */
 import * as nodePath from 'node:path';
 
-import type { ClientSettings } from './settings';
+import type { Bundle, BundleLookup } from './bundle';
+import { DEFAULT_IMPORT_STRATEGY, type ClientSettings } from './settings';
 
 export const SERVER_EXECUTABLE = 'tf2-lsp';
 export const SERVER_MODULE = 'tf2_lsp';
-export const INSTALL_HINT = 'pip install <path to a tf2-lsp checkout or wheel>';
+export const INSTALL_HINT = 'pip install <path to the tf2_lsp wheel>';
 
 export type ModuleCheck = 'yes' | 'no' | 'unknown';
 
@@ -29,6 +38,8 @@ export interface Probe {
   isExecutableFile(file: string): Promise<boolean>;
   /** Whether `python` can import `module` ('unknown' when the check itself failed). */
   pythonHasModule(python: string, module: string): Promise<ModuleCheck>;
+  /** The `major.minor` version of `python`, or undefined when it does not run. */
+  pythonVersion(python: string): Promise<string | undefined>;
 }
 
 export interface Environment {
@@ -45,12 +56,22 @@ export interface ResolveInputs {
   environment: Environment;
   /** Asked only when neither setting is given; may throw or return undefined. */
   pythonExtensionInterpreter?: () => Promise<string | undefined>;
+  /** The server bundled with the extension, or why there is none (absent: none). */
+  bundle?: BundleLookup;
 }
 
 export type Source = 'tf2-lsp.path' | 'tf2-lsp.interpreter' | 'python-extension' | 'PATH';
 
 export type Resolution =
-  | { ok: true; command: [string, ...string[]]; source: Source; log: string[] }
+  | {
+      ok: true;
+      command: [string, ...string[]];
+      /** Where the program (the server, or the Python that runs the bundled one) came from. */
+      source: Source;
+      /** Whether the command runs the server bundled with the extension. */
+      bundled: boolean;
+      log: string[];
+    }
   | {
       ok: false;
       /** `setting`: an explicit setting is broken; `not-found`: nothing was found. */
@@ -139,34 +160,152 @@ function notFoundMessage(): string {
   return (
     `tf2-lsp: the tf2-lsp language server was not found. Install it with \`${INSTALL_HINT}\` ` +
     '(in the environment of your project, or with pipx), or set `tf2-lsp.interpreter` to a Python ' +
-    'interpreter that has it (or `tf2-lsp.path` to its command).'
+    'interpreter that has it (or `tf2-lsp.path` to its command). The platform packages of the extension ' +
+    'bring their own server: `tf2-lsp.importStrategy` `useBundled`.'
   );
 }
 
 export async function resolveServerCommand(inputs: ResolveInputs, probe: Probe): Promise<Resolution> {
-  const { settings, environment } = inputs;
   const log: string[] = [];
+  if (inputs.settings.path !== undefined) return fromPathSetting(inputs.settings.path, inputs.environment, probe, log);
+  const strategy = inputs.settings.importStrategy ?? DEFAULT_IMPORT_STRATEGY;
+  const lookup: BundleLookup = inputs.bundle ?? { ok: false, reason: 'this copy of the extension has no bundled server' };
+  if (strategy === 'useBundled') {
+    if (lookup.ok) return resolveBundled(inputs, lookup.bundle, probe, log);
+    log.push(`importStrategy useBundled: ${lookup.reason}; looking for tf2-lsp in the environment.`);
+    return resolveFromEnvironment(inputs, probe, log);
+  }
+  const found = await resolveFromEnvironment(inputs, probe, log);
+  if (found.ok || found.reason === 'setting' || !lookup.ok) return found;
+  log.push('importStrategy fromEnvironment: tf2-lsp is not installed in the environment; trying the bundled server.');
+  const bundled = await resolveBundled(inputs, lookup.bundle, probe, log);
+  return bundled.ok ? bundled : { ...found, log };
+}
 
-  // 1. tf2-lsp.path
-  if (settings.path !== undefined) {
-    const [program, ...args] = settings.path;
-    const resolved = await resolveProgram(program, environment, probe);
-    if (resolved === undefined) {
-      log.push(`tf2-lsp.path: ${JSON.stringify(program)} is not an executable file (nor found on PATH).`);
+async function fromPathSetting(
+  path: [string, ...string[]],
+  environment: Environment,
+  probe: Probe,
+  log: string[],
+): Promise<Resolution> {
+  const [program, ...args] = path;
+  const resolved = await resolveProgram(program, environment, probe);
+  if (resolved === undefined) {
+    log.push(`tf2-lsp.path: ${JSON.stringify(program)} is not an executable file (nor found on PATH).`);
+    return {
+      ok: false,
+      reason: 'setting',
+      message:
+        `tf2-lsp: the setting tf2-lsp.path names ${JSON.stringify(program)}, which is not an executable ` +
+        `file. Fix or clear the setting, or install the server with \`${INSTALL_HINT}\`.`,
+      log,
+    };
+  }
+  log.push(`Using tf2-lsp.path: ${resolved}`);
+  return { ok: true, command: [resolved, ...args, 'serve'], source: 'tf2-lsp.path', bundled: false, log };
+}
+
+/** "3.10–3.14" (or "3.12" for one version). */
+export function versionRange(versions: readonly string[]): string {
+  const first = versions[0] ?? '?';
+  const last = versions.at(-1) ?? first;
+  return first === last ? first : `${first}–${last}`;
+}
+
+/** Names a Python interpreter goes by on PATH. */
+function pythonNames(platform: NodeJS.Platform): string[] {
+  return platform === 'win32' ? ['python', 'python3'] : ['python3', 'python'];
+}
+
+/** The bundled server, run by the first interpreter of a version it was built for. */
+async function resolveBundled(inputs: ResolveInputs, bundle: Bundle, probe: Probe, log: string[]): Promise<Resolution> {
+  const { settings, environment } = inputs;
+  const range = versionRange(bundle.pythonVersions);
+  const command = (python: string): [string, ...string[]] => [python, '-I', bundle.launcher, 'serve'];
+  const describe = (version: string | undefined): string =>
+    version === undefined ? 'does not run (or prints no version)' : `is Python ${version}`;
+  log.push(`Bundled server for ${bundle.target}, Python ${range}: ${bundle.launcher}`);
+
+  if (settings.interpreter !== undefined) {
+    const python = await resolveProgram(settings.interpreter, environment, probe);
+    const version = python === undefined ? undefined : await probe.pythonVersion(python);
+    if (python === undefined || version === undefined || !bundle.pythonVersions.includes(version)) {
+      const what = python === undefined ? 'is not an executable file' : describe(version);
+      log.push(`tf2-lsp.interpreter: ${JSON.stringify(settings.interpreter)} ${what}.`);
       return {
         ok: false,
         reason: 'setting',
         message:
-          `tf2-lsp: the setting tf2-lsp.path names ${JSON.stringify(program)}, which is not an executable ` +
-          `file. Fix or clear the setting, or install the server with \`${INSTALL_HINT}\`.`,
+          `tf2-lsp: the interpreter ${JSON.stringify(settings.interpreter)} (tf2-lsp.interpreter) ${what}; the ` +
+          `bundled server needs Python ${range}. Point the setting at such an interpreter, or clear it.`,
         log,
       };
     }
-    log.push(`Using tf2-lsp.path: ${resolved}`);
-    return { ok: true, command: [resolved, ...args, 'serve'], source: 'tf2-lsp.path', log };
+    log.push(`Using the bundled server with tf2-lsp.interpreter: ${python} (Python ${version})`);
+    return { ok: true, command: command(python), source: 'tf2-lsp.interpreter', bundled: true, log };
   }
 
-  // 2. tf2-lsp.interpreter
+  if (inputs.pythonExtensionInterpreter !== undefined) {
+    const selected = await selectedInterpreter(inputs.pythonExtensionInterpreter, probe, log);
+    if (selected !== undefined) {
+      const version = await probe.pythonVersion(selected);
+      if (version !== undefined && bundle.pythonVersions.includes(version)) {
+        log.push(`Using the bundled server with the Python extension's interpreter: ${selected} (Python ${version})`);
+        return { ok: true, command: command(selected), source: 'python-extension', bundled: true, log };
+      }
+      log.push(`Python extension: selected interpreter ${selected} ${describe(version)}, not ${range}.`);
+    }
+  }
+
+  for (const name of pythonNames(environment.platform)) {
+    const found = await findOnPath(name, environment, probe);
+    if (found === undefined) continue;
+    const version = await probe.pythonVersion(found);
+    if (version !== undefined && bundle.pythonVersions.includes(version)) {
+      log.push(`Using the bundled server with ${name} from PATH: ${found} (Python ${version})`);
+      return { ok: true, command: command(found), source: 'PATH', bundled: true, log };
+    }
+    log.push(`PATH: ${found} ${describe(version)}, not ${range}.`);
+  }
+  log.push(`PATH: no Python ${range} as ${pythonNames(environment.platform).join(' or ')} in ${getEnv(environment, 'PATH') ?? '(PATH unset)'}.`);
+  return {
+    ok: false,
+    reason: 'not-found',
+    message:
+      `tf2-lsp: no Python ${range} was found to run the bundled tf2-lsp server. Install Python ${range}, ` +
+      'then select it in the Python extension or set `tf2-lsp.interpreter` to it.',
+    log,
+  };
+}
+
+/** The Python extension's interpreter if it is an executable file; logs why not. */
+async function selectedInterpreter(
+  ask: () => Promise<string | undefined>,
+  probe: Probe,
+  log: string[],
+): Promise<string | undefined> {
+  let selected: string | undefined;
+  try {
+    selected = await ask();
+  } catch (error) {
+    log.push(`Python extension: could not get the selected interpreter (${String(error)}).`);
+    return undefined;
+  }
+  if (selected === undefined || selected === '') {
+    log.push('Python extension: no interpreter selected (or extension not installed).');
+    return undefined;
+  }
+  if (!(await probe.isExecutableFile(selected))) {
+    log.push(`Python extension: selected interpreter ${selected} is not an executable file.`);
+    return undefined;
+  }
+  return selected;
+}
+
+/** A server the user installed: tf2-lsp.interpreter, the Python extension's interpreter, PATH. */
+async function resolveFromEnvironment(inputs: ResolveInputs, probe: Probe, log: string[]): Promise<Resolution> {
+  const { settings, environment } = inputs;
+  // 1. tf2-lsp.interpreter
   if (settings.interpreter !== undefined) {
     const python = await resolveProgram(settings.interpreter, environment, probe);
     if (python === undefined) {
@@ -194,26 +333,23 @@ export async function resolveServerCommand(inputs: ResolveInputs, probe: Probe):
     }
     if (check === 'unknown') log.push(`tf2-lsp.interpreter: could not check that ${python} has ${SERVER_MODULE}; trying it.`);
     log.push(`Using tf2-lsp.interpreter: ${python}`);
-    return { ok: true, command: [python, '-m', SERVER_MODULE, 'serve'], source: 'tf2-lsp.interpreter', log };
+    return { ok: true, command: [python, '-m', SERVER_MODULE, 'serve'], source: 'tf2-lsp.interpreter', bundled: false, log };
   }
 
-  // 3. the Python extension's interpreter
+  // 2. the Python extension's interpreter
   if (inputs.pythonExtensionInterpreter !== undefined) {
-    let selected: string | undefined;
-    try {
-      selected = await inputs.pythonExtensionInterpreter();
-    } catch (error) {
-      log.push(`Python extension: could not get the selected interpreter (${String(error)}).`);
-    }
-    if (selected === undefined || selected === '') {
-      log.push('Python extension: no interpreter selected (or extension not installed).');
-    } else if (!(await probe.isExecutableFile(selected))) {
-      log.push(`Python extension: selected interpreter ${selected} is not an executable file.`);
-    } else {
+    const selected = await selectedInterpreter(inputs.pythonExtensionInterpreter, probe, log);
+    if (selected !== undefined) {
       const check = await probe.pythonHasModule(selected, SERVER_MODULE);
       if (check === 'yes') {
         log.push(`Using the Python extension's interpreter: ${selected}`);
-        return { ok: true, command: [selected, '-m', SERVER_MODULE, 'serve'], source: 'python-extension', log };
+        return {
+          ok: true,
+          command: [selected, '-m', SERVER_MODULE, 'serve'],
+          source: 'python-extension',
+          bundled: false,
+          log,
+        };
       }
       log.push(
         check === 'no'
@@ -223,11 +359,11 @@ export async function resolveServerCommand(inputs: ResolveInputs, probe: Probe):
     }
   }
 
-  // 4. tf2-lsp on PATH
+  // 3. tf2-lsp on PATH
   const onPath = await findOnPath(SERVER_EXECUTABLE, environment, probe);
   if (onPath !== undefined) {
     log.push(`Using ${SERVER_EXECUTABLE} from PATH: ${onPath}`);
-    return { ok: true, command: [onPath, 'serve'], source: 'PATH', log };
+    return { ok: true, command: [onPath, 'serve'], source: 'PATH', bundled: false, log };
   }
   log.push(`PATH: no ${SERVER_EXECUTABLE} executable in ${getEnv(environment, 'PATH') ?? '(PATH unset)'}.`);
   return { ok: false, reason: 'not-found', message: notFoundMessage(), log };

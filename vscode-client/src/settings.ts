@@ -53,11 +53,17 @@ export const DEFAULTS: Readonly<Required<ServerOptions>> = {
   debounce: 0,
 };
 
+export const IMPORT_STRATEGIES = ['useBundled', 'fromEnvironment'] as const;
+export type ImportStrategy = (typeof IMPORT_STRATEGIES)[number];
+export const DEFAULT_IMPORT_STRATEGY: ImportStrategy = 'useBundled';
+
 /** Settings the client itself uses to find the server. */
 export interface ClientSettings {
+  /** `tf2-lsp.importStrategy`: the server bundled with the extension, or one installed by the user. */
+  importStrategy?: ImportStrategy;
   /** `tf2-lsp.path`: a command (program and leading arguments); `serve` is appended. */
   path?: [string, ...string[]];
-  /** `tf2-lsp.interpreter`: a Python interpreter that has tf2_lsp installed. */
+  /** `tf2-lsp.interpreter`: the Python that runs the server (bundled, or installed in it). */
   interpreter?: string;
 }
 
@@ -162,7 +168,7 @@ export function buildServerOptions(source: SettingsSource): Mapped<ServerOptions
   return { value: options, problems };
 }
 
-/** Read `tf2-lsp.path` and `tf2-lsp.interpreter`; empty values count as unset. */
+/** Read `tf2-lsp.path`, `tf2-lsp.interpreter` and `tf2-lsp.importStrategy`; empty values count as unset. */
 export function readClientSettings(source: SettingsSource): Mapped<ClientSettings> {
   const problems: string[] = [];
   const settings: ClientSettings = {};
@@ -183,6 +189,17 @@ export function readClientSettings(source: SettingsSource): Mapped<ClientSetting
       if (raw.trim() !== '') settings.interpreter = raw.trim();
     } else if (raw !== undefined && raw !== null) {
       problems.push(`${SECTION}.interpreter must be a string (a path to python); ignored.`);
+    }
+  }
+  if (source.isSet('importStrategy')) {
+    const raw = source.get('importStrategy');
+    if (isOneOf(IMPORT_STRATEGIES, raw)) {
+      settings.importStrategy = raw;
+    } else {
+      problems.push(
+        `${SECTION}.importStrategy must be one of ${IMPORT_STRATEGIES.join(', ')}; got ${JSON.stringify(raw)}; ` +
+          `using ${DEFAULT_IMPORT_STRATEGY}.`,
+      );
     }
   }
   return { value: settings, problems };

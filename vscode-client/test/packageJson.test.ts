@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 import { DOCUMENT_SELECTOR } from '../src/selector';
-import { DEFAULTS, SERVER_OPTION_KEYS } from '../src/settings';
+import { DEFAULTS, DEFAULT_IMPORT_STRATEGY, IMPORT_STRATEGIES, SERVER_OPTION_KEYS } from '../src/settings';
 
 interface Manifest {
   main: string;
+  capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
   engines: { vscode: string };
   devDependencies: Record<string, string>;
   activationEvents: string[];
@@ -33,7 +34,11 @@ describe('package.json', () => {
   });
 
   it('contributes the client settings', () => {
-    for (const key of ['tf2-lsp.path', 'tf2-lsp.interpreter', 'tf2-lsp.trace.server']) assert.ok(properties[key], key);
+    for (const key of ['tf2-lsp.path', 'tf2-lsp.interpreter', 'tf2-lsp.importStrategy', 'tf2-lsp.trace.server']) {
+      assert.ok(properties[key], key);
+    }
+    assert.deepEqual(properties['tf2-lsp.importStrategy']?.enum, [...IMPORT_STRATEGIES]);
+    assert.equal(properties['tf2-lsp.importStrategy'].default, DEFAULT_IMPORT_STRATEGY);
     assert.deepEqual(properties['tf2-lsp.trace.server']?.enum, ['off', 'messages', 'verbose']);
     assert.deepEqual(properties['tf2-lsp.level']?.enum, ['compat', 'native']);
   });
@@ -43,12 +48,21 @@ describe('package.json', () => {
       ...SERVER_OPTION_KEYS.map((key) => `tf2-lsp.${key}`),
       'tf2-lsp.path',
       'tf2-lsp.interpreter',
+      'tf2-lsp.importStrategy',
       'tf2-lsp.trace.server',
     ]);
     assert.deepEqual(
       Object.keys(properties).filter((key) => !known.has(key)),
       [],
     );
+  });
+
+  it('does not let an untrusted workspace choose the program that runs', () => {
+    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(), [
+      'tf2-lsp.importStrategy',
+      'tf2-lsp.interpreter',
+      'tf2-lsp.path',
+    ]);
   });
 
   it('activates on Python files and Jupyter notebooks', () => {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import type { BundleLookup } from '../src/bundle';
 import {
   expandPath,
   findOnPath,
@@ -11,8 +12,12 @@ import {
   type ResolveInputs,
 } from '../src/serverCommand';
 
-/** A probe over an in-memory set of executables and interpreters. */
-function fakeProbe(executables: string[], modules: Record<string, ModuleCheck> = {}): Probe & { checked: string[] } {
+/** A probe over an in-memory set of executables and interpreters (Python 3.11 unless `versions` says). */
+function fakeProbe(
+  executables: string[],
+  modules: Record<string, ModuleCheck> = {},
+  versions: Record<string, string | undefined> = {},
+): Probe & { checked: string[] } {
   const files = new Set(executables);
   const checked: string[] = [];
   return {
@@ -22,6 +27,8 @@ function fakeProbe(executables: string[], modules: Record<string, ModuleCheck> =
       checked.push(python);
       return Promise.resolve(modules[python] ?? 'yes');
     },
+    pythonVersion: (python) =>
+      Promise.resolve(python in versions ? versions[python] : files.has(python) ? '3.11' : undefined),
   };
 }
 
@@ -122,7 +129,7 @@ describe('failures', () => {
     assert.equal(result.ok, false);
     assert.ok(!result.ok);
     assert.equal(result.reason, 'not-found');
-    assert.match(result.message, /pip install <path to a tf2-lsp checkout or wheel>/);
+    assert.match(result.message, /pip install <path to the tf2_lsp wheel>/);
     assert.match(result.message, /tf2-lsp\.interpreter/);
     assert.ok(result.log.some((line) => line.includes('/usr/local/bin:/usr/bin')));
   });
@@ -145,7 +152,7 @@ describe('failures', () => {
     );
     assert.ok(!result.ok);
     assert.equal(result.reason, 'setting');
-    assert.match(result.message, /-m pip install <path to a tf2-lsp checkout or wheel>/);
+    assert.match(result.message, /-m pip install <path to the tf2_lsp wheel>/);
   });
 
   it('tries an interpreter whose module check could not run', async () => {
@@ -219,5 +226,140 @@ describe('Windows', () => {
 
   it('resolves a relative interpreter with backslashes against the workspace folder', () => {
     assert.equal(expandPath('.venv\\Scripts\\python.exe', windows), 'C:\\proj\\.venv\\Scripts\\python.exe');
+  });
+});
+
+describe('bundled server (importStrategy useBundled, the default)', () => {
+  const launcher = '/ext/bundled/tool/launch.py';
+  const bundle: BundleLookup = {
+    ok: true,
+    bundle: { launcher, pythonVersions: ['3.10', '3.11', '3.12', '3.13', '3.14'], target: 'linux-x64' },
+  };
+  const pythons = ['/venv/bin/python', '/usr/bin/python3', '/usr/local/bin/python3', '/usr/bin/tf2-lsp'];
+  const selected = (): Promise<string> => Promise.resolve('/venv/bin/python');
+
+  it('runs the bundle with the Python extension interpreter, even one without tf2_lsp', async () => {
+    const probe = fakeProbe(pythons, { '/venv/bin/python': 'no' });
+    const result = await resolveServerCommand(inputs({ bundle, pythonExtensionInterpreter: selected }), probe);
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual(result.command, ['/venv/bin/python', '-I', launcher, 'serve']);
+    assert.equal(result.source, 'python-extension');
+    assert.equal(result.bundled, true);
+    assert.deepEqual(probe.checked, [], 'no import check: the bundle brings tf2_lsp');
+  });
+
+  it('runs it with tf2-lsp.interpreter first', async () => {
+    const result = await resolveServerCommand(
+      inputs({ bundle, settings: { interpreter: 'python3' }, pythonExtensionInterpreter: selected }),
+      fakeProbe(pythons, {}, { '/usr/local/bin/python3': '3.12' }),
+    );
+    assert.ok(result.ok);
+    assert.deepEqual(result.command, ['/usr/local/bin/python3', '-I', launcher, 'serve']);
+    assert.equal(result.source, 'tf2-lsp.interpreter');
+  });
+
+  it('refuses a tf2-lsp.interpreter of a version the bundle was not built for', async () => {
+    const result = await resolveServerCommand(
+      inputs({ bundle, settings: { interpreter: '/usr/bin/python3' }, pythonExtensionInterpreter: selected }),
+      fakeProbe(pythons, {}, { '/usr/bin/python3': '3.9' }),
+    );
+    assert.ok(!result.ok);
+    assert.equal(result.reason, 'setting');
+    assert.match(result.message, /is Python 3\.9; the bundled server needs Python 3\.10–3\.14/);
+  });
+
+  it('skips a selected interpreter that is too old for python3 on PATH', async () => {
+    const result = await resolveServerCommand(
+      inputs({ bundle, pythonExtensionInterpreter: selected }),
+      fakeProbe(pythons, {}, { '/venv/bin/python': '3.9', '/usr/local/bin/python3': '3.12' }),
+    );
+    assert.ok(result.ok);
+    assert.deepEqual(result.command, ['/usr/local/bin/python3', '-I', launcher, 'serve']);
+    assert.equal(result.source, 'PATH');
+    assert.ok(result.log.some((line) => line.includes('/venv/bin/python is Python 3.9, not 3.10–3.14')));
+  });
+
+  it('tries python after a python3 that does not run', async () => {
+    const result = await resolveServerCommand(
+      inputs({ bundle }),
+      fakeProbe(['/usr/bin/python3', '/usr/bin/python'], {}, { '/usr/bin/python3': undefined }),
+    );
+    assert.ok(result.ok);
+    assert.deepEqual(result.command, ['/usr/bin/python', '-I', launcher, 'serve']);
+  });
+
+  it('says which Python it needs when there is none', async () => {
+    const result = await resolveServerCommand(
+      inputs({ bundle }),
+      fakeProbe(['/usr/bin/python3', '/usr/bin/tf2-lsp'], {}, { '/usr/bin/python3': '3.8' }),
+    );
+    assert.ok(!result.ok);
+    assert.equal(result.reason, 'not-found');
+    assert.match(result.message, /no Python 3\.10–3\.14 was found to run the bundled tf2-lsp server/);
+  });
+
+  it('still lets tf2-lsp.path decide', async () => {
+    const result = await resolveServerCommand(
+      inputs({ bundle, settings: { path: ['/usr/bin/tf2-lsp'] } }),
+      fakeProbe(pythons),
+    );
+    assert.ok(result.ok);
+    assert.deepEqual(result.command, ['/usr/bin/tf2-lsp', 'serve']);
+    assert.equal(result.bundled, false);
+  });
+
+  it('looks in the environment when the extension has no bundle, saying why', async () => {
+    const result = await resolveServerCommand(
+      inputs({ bundle: { ok: false, reason: 'built from source' } }),
+      fakeProbe(['/usr/bin/tf2-lsp']),
+    );
+    assert.ok(result.ok);
+    assert.deepEqual(result.command, ['/usr/bin/tf2-lsp', 'serve']);
+    assert.ok(result.log.some((line) => line.includes('built from source')));
+  });
+});
+
+describe('importStrategy fromEnvironment', () => {
+  const launcher = '/ext/bundled/tool/launch.py';
+  const bundle: BundleLookup = { ok: true, bundle: { launcher, pythonVersions: ['3.11'], target: 'linux-x64' } };
+  const fromEnvironment = { importStrategy: 'fromEnvironment' } as const;
+
+  it('runs the installed server of the selected interpreter', async () => {
+    const result = await resolveServerCommand(
+      inputs({ bundle, settings: fromEnvironment, pythonExtensionInterpreter: () => Promise.resolve('/venv/bin/python') }),
+      fakeProbe(['/venv/bin/python']),
+    );
+    assert.ok(result.ok);
+    assert.deepEqual(result.command, ['/venv/bin/python', '-m', 'tf2_lsp', 'serve']);
+    assert.equal(result.bundled, false);
+  });
+
+  it('falls back to the bundled server when nothing is installed', async () => {
+    const result = await resolveServerCommand(
+      inputs({ bundle, settings: fromEnvironment, pythonExtensionInterpreter: () => Promise.resolve('/venv/bin/python') }),
+      fakeProbe(['/venv/bin/python'], { '/venv/bin/python': 'no' }),
+    );
+    assert.ok(result.ok);
+    assert.deepEqual(result.command, ['/venv/bin/python', '-I', launcher, 'serve']);
+    assert.equal(result.bundled, true);
+  });
+
+  it('does not fall back past a broken tf2-lsp.interpreter', async () => {
+    const result = await resolveServerCommand(
+      inputs({ bundle, settings: { ...fromEnvironment, interpreter: '/usr/bin/python3' } }),
+      fakeProbe(['/usr/bin/python3'], { '/usr/bin/python3': 'no' }),
+    );
+    assert.ok(!result.ok);
+    assert.equal(result.reason, 'setting');
+  });
+
+  it('keeps the install hint when neither is usable', async () => {
+    const result = await resolveServerCommand(
+      inputs({ bundle, settings: fromEnvironment }),
+      fakeProbe(['/usr/bin/python3'], {}, { '/usr/bin/python3': '3.9' }),
+    );
+    assert.ok(!result.ok);
+    assert.equal(result.reason, 'not-found');
+    assert.match(result.message, /pip install/);
   });
 });

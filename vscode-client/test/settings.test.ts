@@ -110,6 +110,17 @@ describe('readClientSettings', () => {
     assert.deepEqual(value, {});
     assert.equal(problems.length, 2);
   });
+
+  it('reads importStrategy, and reports a value that is not one of the two', () => {
+    assert.deepEqual(readClientSettings(settingsFromJson({ 'tf2-lsp.importStrategy': 'fromEnvironment' })).value, {
+      importStrategy: 'fromEnvironment',
+    });
+    const { value, problems } = readClientSettings(settingsFromJson({ 'tf2-lsp.importStrategy': 'bundled' }));
+    assert.deepEqual(value, {});
+    assert.deepEqual(problems, [
+      'tf2-lsp.importStrategy must be one of useBundled, fromEnvironment; got "bundled"; using useBundled.',
+    ]);
+  });
 });
 
 describe('settingsFromConfiguration', () => {

@@ -38,12 +38,13 @@ describe('reading settings through vscode.workspace', () => {
     assert.deepEqual(currentClientSettings().value, { interpreter: '/usr/bin/python3' });
   });
 
-  it('restarts only for path/interpreter changes', () => {
+  it('restarts only for path/interpreter/importStrategy changes', () => {
     const event = (changed: string): vscode.ConfigurationChangeEvent => ({
       affectsConfiguration: (section: string) => changed === section || changed.startsWith(`${section}.`),
     });
     assert.equal(needsRestart(event('tf2-lsp.interpreter')), true);
     assert.equal(needsRestart(event('tf2-lsp.path')), true);
+    assert.equal(needsRestart(event('tf2-lsp.importStrategy')), true);
     assert.equal(needsRestart(event('tf2-lsp.level')), false);
   });
 });
