@@ -59,8 +59,16 @@ def detect(
     except (RecursionError, MemoryError):
         # Python's own parser gives up on pathologically nested code the same way.
         return Detection([], syntax_error=SyntaxError("code is nested too deeply to analyse"))
-    program.check_program(walker, tree, partial(_builds_graphs, catalogue=catalogue))
-    program.check_fed_variables(walker)
+    walked = program.WalkedModule(
+        walker.facts,
+        walker.findings,
+        walker.text,
+        walker.first_tf_import,
+        walker.imports_end,
+        walker.options.file,
+    )
+    program.check_program(walked, tree, partial(_builds_graphs, catalogue=catalogue))
+    program.check_fed_variables(walked)
     return finish_detection(walker, tree.body)
 
 

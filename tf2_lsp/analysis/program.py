@@ -37,7 +37,7 @@ from tf2_lsp.transforms.program_opt_out import DISABLE_V2
 
 if TYPE_CHECKING:
     from tf2_lsp.analysis.findings import Findings
-    from tf2_lsp.analysis.walker import ModuleWalker
+    from tf2_lsp.analysis.nodes import SourceText
 
 SCRIPT_RULE = "TF801"
 LIBRARY_RULE = "TF810"
@@ -202,20 +202,32 @@ def module_kind(tree: ast.Module, path: str = "") -> tuple[ModuleKind, ast.If | 
     return "library", None
 
 
+@dataclass(frozen=True, slots=True)
+class WalkedModule:
+    """What the whole-program checks read of a finished walk (tf2_lsp.analysis.walker)."""
+
+    facts: ProgramFacts
+    findings: Findings  # where the checks add theirs
+    text: SourceText
+    first_tf_import: ast.stmt | None
+    imports_end: int  # last line of the leading import block (0: none)
+    path: str  # the file's ("" when unknown): test files are known by their names
+
+
 def check_program(
-    walker: ModuleWalker, tree: ast.Module, builds_graphs: Callable[[str], bool] | None = None
+    module: WalkedModule, tree: ast.Module, builds_graphs: Callable[[str], bool] | None = None
 ) -> None:
-    """Add the whole-program findings (TF801 with its fix, or TF810) to `walker`.
+    """Add the whole-program findings (TF801 with its fix, or TF810) to `module.findings`.
 
     `builds_graphs(path)`: whether the project's module at `path` builds TF1 graphs (a test
     file that only drives such a library needs the opt-out as much as one that builds graphs).
     """
-    facts = walker.facts
-    first_import = walker.first_tf_import
-    if facts.disables_v2 or first_import is None or not walker.imports_end:
+    facts = module.facts
+    first_import = module.first_tf_import
+    if facts.disables_v2 or first_import is None or not module.imports_end:
         return
     signals = graph_signals(facts, tree)
-    path = walker.options.file
+    path = module.path
     if not signals and builds_graphs is not None and path and is_test_file(path):
         library = next((f for f in imported_project_files(tree, path) if builds_graphs(f)), None)
         if library is not None:
@@ -223,22 +235,22 @@ def check_program(
     if not signals:
         return
     kind, main = module_kind(tree, path)
-    span = walker.text.span_of(first_import)
-    findings = walker.findings
-    findings.statement = (walker.imports_end, walker.imports_end)
+    span = module.text.span_of(first_import)
+    findings = module.findings
+    findings.statement = (module.imports_end, module.imports_end)
     if kind == "library":
-        library_rule = walker.catalogue.by_code.get(LIBRARY_RULE)
+        library_rule = module.findings.catalogue.by_code.get(LIBRARY_RULE)
         if library_rule is not None:
             findings.add(library_rule, DISABLE_V2, "", span, span, "program", False)
         return
     # Where the call goes: a Span of zero width at the insertion line, indented as it must be.
-    insert = Span(walker.imports_end + 1, 0, walker.imports_end + 1, 0)
+    insert = Span(module.imports_end + 1, 0, module.imports_end + 1, 0)
     if kind == "script" and main is not None and not _runs_at_import(signals, main):
         first = main.body[0]
         if first.lineno > main.lineno:  # not `if __name__ == "__main__": main()` on one line
-            column = walker.text.index.char_column(first.lineno, first.col_offset)
+            column = module.text.index.char_column(first.lineno, first.col_offset)
             insert = Span(first.lineno, column, first.lineno, column)
-    for rule in walker.catalogue.exact.get(DISABLE_V2, ()):
+    for rule in module.findings.catalogue.exact.get(DISABLE_V2, ()):
         if rule.code == SCRIPT_RULE:
             findings.add(rule, DISABLE_V2, "", span, insert, "program", False)
 
@@ -304,26 +316,26 @@ FED_VARIABLE_RULE = "TF814"
 FED_VARIABLE = "tensorflow.Variable.__fed__"  # the rule's key: a pattern, not a name
 
 
-def check_fed_variables(walker: ModuleWalker) -> None:
+def check_fed_variables(module: WalkedModule) -> None:
     """`v = tf.Variable(...)` fed through a feed dict (`sess.run(y, {v: 5.0})`): TF2's class
     makes a resource variable even after `disable_v2_behavior()`, and feeding one fails
     (uninitialized value); `tf.compat.v1.Variable` makes TF1's reference variable (TF814)."""
-    facts = walker.facts
-    rule = walker.catalogue.by_code.get(FED_VARIABLE_RULE)
+    facts = module.facts
+    rule = module.findings.catalogue.by_code.get(FED_VARIABLE_RULE)
     if rule is None or not facts.fed or not facts.variables:
         return
     fed_attributes = {key.rpartition(".")[2] for key in facts.fed if "." in key}
-    findings = walker.findings
+    findings = module.findings
     for target, call, statement in facts.variables:
         attribute = target.rpartition(".")[2] if "." in target else None
         if target not in facts.fed and attribute not in fed_attributes:
             continue
-        span = walker.text.span_of(call.func)
+        span = module.text.span_of(call.func)
         saved, findings.statement = findings.statement, statement
         findings.add(
             rule,
             FED_VARIABLE,
-            walker.text.text_of(call.func),
+            module.text.text_of(call.func),
             span,
             span,
             "reference",
