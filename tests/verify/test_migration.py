@@ -61,7 +61,9 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("compat") / "tf1_model"
     shutil.copytree(EXAMPLE, folder)
     fix = [sys.executable, "-m", "tf2_lsp", "fix", "--unsafe", str(folder)]
-    subprocess.run(fix, capture_output=True, text=True, check=True)
+    done = subprocess.run(fix, capture_output=True, text=True)
+    # 1: findings are left (the tf.compat.v1.layers it writes need legacy Keras, TF933).
+    assert done.returncode in (0, 1) and "Applied" in done.stderr + done.stdout, done.stderr
     return folder
 
 

@@ -140,6 +140,7 @@ class Runner:
         """Run one side; `weights` (name -> value) replace the initial values of the
         variables the code creates, matched by name, else by order and shape."""
         tf = self.tf
+        flags_before = _flag_names()
         try:
             _forget_names(tf, case.new if self.mode == "tf2" else case.old)
             if graph_mode:
@@ -157,6 +158,7 @@ class Runner:
             return Side(error=_describe(error))
         finally:
             self._restore()
+            _forget_flags(flags_before)
 
     def _restore(self) -> None:
         """Undo what a case may have switched for the whole process (`disable_v2_behavior`,
@@ -306,6 +308,27 @@ def _called(value: Any) -> Any:
     ):
         return value
     return value()
+
+
+def _flag_names() -> set[str]:
+    """The absl flags defined so far (`tf.compat.v1.flags` is absl's)."""
+    try:
+        from absl import flags
+    except ImportError:
+        return set()
+    return set(flags.FLAGS)
+
+
+def _forget_flags(before: set[str]) -> None:
+    """Flags a case defined: gone, so the next case in this process may define them again
+    (absl raises DuplicateFlagError otherwise, and a case's outcome would hang on which cases
+    happened to share its process)."""
+    if not before and not _flag_names():
+        return
+    from absl import flags
+
+    for name in _flag_names() - before:
+        delattr(flags.FLAGS, name)
 
 
 def _forget_names(tf: Any, code: str) -> None:
