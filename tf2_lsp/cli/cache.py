@@ -96,9 +96,12 @@ class ResultCache:
     root: Path
 
     @classmethod
-    def open(cls, directory: Path) -> ResultCache | None:
+    def open(cls, directory: Path, create: bool = True) -> ResultCache | None:
         """The cache in `directory` (created, with its .gitignore), or None with a warning
-        on stderr if it cannot be."""
+        on stderr if it cannot be. With `create` False (`fix`, which only forgets entries),
+        None if there is no cache yet."""
+        if not create and not directory.is_dir():
+            return None
         try:
             directory.mkdir(parents=True, exist_ok=True)
             for name, content in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):

@@ -68,7 +68,9 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         uncovered.append(path)
 
     files = list(iter_python_files(args.paths, config.exclude, not_covered))
-    cache = None if args.no_cache else ResultCache.open(cache_dir(args))
+    # `fix` never creates a cache: it only forgets the entries of the files it rewrites.
+    creates = args.command != "fix"
+    cache = None if args.no_cache else ResultCache.open(cache_dir(args), creates)
     if args.command == "report":
         check = partial(check_file, config=config, cache=cache)
         scan = partial(map_files, check, jobs=args.jobs)
