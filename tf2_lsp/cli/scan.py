@@ -64,7 +64,9 @@ def _unread(path: Path, message: str, io: bool, note: str) -> FileResult:
 def file_settings(config: Settings, name: str) -> Settings:
     """The settings for one file: per-file-ignores match its absolute path (none for unnamed
     stdin)."""
-    return config.for_file(None if name == "-" else str(Path(name).resolve()))
+    if name == "-" or not config.per_file_ignores:
+        return config  # resolving every file's path cost more than reading its cached result
+    return config.for_file(str(Path(name).resolve()))
 
 
 def _guarded(function: Callable[[Path], FileResult], path: Path) -> FileResult:
