@@ -19,25 +19,12 @@ from tf2_lsp.analysis.spelling import TENSORFLOW
 A_FUNCTION = Binding(None, value_type="builtins.function")
 
 
-def is_notable(binding: Binding) -> bool:
-    """A binding that a statement naming it may be judged through: TensorFlow, a typed
-    TensorFlow value, or a `tf_slim` import."""
-    if binding.qualified is not None:
-        return True
-    if binding.imported is not None and binding.imported.startswith("tf_slim"):
-        return True
-    return binding.value_type is not None and binding.value_type != A_FUNCTION.value_type
-
-
 class Scopes:
     """The module's scope and the one the code being walked runs in (`current`)."""
 
     def __init__(self, module: Scope | None = None) -> None:
         self.module = module if module is not None else Scope("module", None)
         self.current = self.module
-        # Every name that was ever bound, in any scope, to what a matcher may act on
-        # (tf2_lsp.analysis.relevance): a statement that names none of them is passed over.
-        self.notable: set[str] = {n for n, b in self.module.names.items() if is_notable(b)}
 
     def bind(self, name: str, binding: Binding) -> None:
         if name in self.current.explicit_global:
@@ -46,11 +33,8 @@ class Scopes:
             # order, and `global tf; tf = reload(tf)` must not hide the module's import.
             if binding.qualified is not None:
                 self.module.names[name] = binding
-                self.notable.add(name)
             return
         self.current.names[name] = binding
-        if is_notable(binding):
-            self.notable.add(name)
 
     def qualified_name(self, node: ast.expr) -> str | None:
         """`tensorflow.contrib.slim` for `tf.contrib.slim` under `import tensorflow as tf`."""

@@ -17,7 +17,6 @@ from tf2_lsp.analysis.match import Matcher
 from tf2_lsp.analysis.match_calls import CallMatcher
 from tf2_lsp.analysis.nodes import SourceText, attribute_chain, chain_attrs
 from tf2_lsp.analysis.policy import FixPolicy
-from tf2_lsp.analysis.relevance import ALWAYS_WALKED, Relevance, bind_only
 from tf2_lsp.analysis.resolve import (
     COMPAT_V1,
     NOT_TF,
@@ -73,9 +72,6 @@ class ModuleWalker:
             self.facts,
             api_for(options.target_version),
         )
-        self.relevance = Relevance(source, ALWAYS_WALKED | set(catalogue.method_owners))
-        # jedi's receiver types answer method calls by position, whatever their names.
-        self.relevance.add_lines(line for line, _ in receiver_hints)
         self.too_deep: list[int] = []  # first lines of statements nested too deeply to walk
         self.deferred: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, Scope]] = []
         self.imports_end = 0
@@ -145,13 +141,9 @@ class ModuleWalker:
             decorators = getattr(statement, "decorator_list", None)
             if decorators:
                 first = min(first, *(d.lineno for d in decorators))
-            last = statement.end_lineno or statement.lineno
-            findings.statement = (first, last)
+            findings.statement = (first, statement.end_lineno or statement.lineno)
             try:
-                if self.relevance.mentions(first, last, self.scopes.notable) or not bind_only(
-                    statement, self.scopes, self.alias_of
-                ):
-                    self.visit(statement)
+                self.visit(statement)
             except RecursionError:
                 # Caught by the innermost statement around the too-deep expression: only it
                 # goes unanalysed.
@@ -285,7 +277,6 @@ class ModuleWalker:
                 value_type = receivers.returned_type(canonical(qualified)[0]) if qualified else None
                 if value_type is not None:
                     scope.names[arg.arg] = Binding(None, value_type=value_type)
-                    self.scopes.notable.add(arg.arg)
         self.deferred.append((node, scope))
 
     def visit_arguments(self, args: ast.arguments) -> None:
