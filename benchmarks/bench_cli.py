@@ -45,7 +45,22 @@ TARGETS = {
     "check_wall_s": 1.0,
     "check_rss_mib": 150.0,
     "fix_compat_wall_s": 3.0,
+    "converter_ratio": 30.0,  # tf_upgrade_v2's time / a cold check's, at least
+    "parse_ratio": 2.0,  # a cold check's time / `ast.parse` of the same files', at most
+    "warm_wall_s": 0.5,
 }
+# `ast.parse` of every file of the tree, in a process of its own: the floor a check builds on.
+_PARSE_ALL = r"""
+import ast, os, sys
+for directory, _, names in os.walk(sys.argv[1]):
+    for name in names:
+        if name.endswith(".py"):
+            with open(os.path.join(directory, name), "rb") as handle:
+                try:
+                    ast.parse(handle.read())
+                except (SyntaxError, ValueError):
+                    pass
+"""
 
 
 @dataclass
@@ -216,28 +231,89 @@ def _summarise(res: Result, runs: list[Run]) -> None:
     res.returncodes = [r.returncode for r in runs]
 
 
-def bench_check(python: str, tree: Path, repeat: int, timeout: float) -> Result:
-    res = Result("check")
-    cmd = [python, "-m", "tf2_lsp", "check", str(tree), "--format", "json"]
-    runs: list[Run] = []
-    for _ in range(repeat):
-        run = run_measured(cmd, timeout)
-        runs.append(run)
-        if run.timed_out or run.returncode not in (0, 1):
-            res.error = (
-                f"exit {run.returncode}{' (timed out)' if run.timed_out else ''}: "
-                f"{run.stderr_tail.strip()[-800:]}"
-            )
-            break
-    _summarise(res, runs)
-    last = runs[-1]
-    if not res.error:
+def _failed(res: Result, run: Run, ok: tuple[int, ...] = (0, 1)) -> bool:
+    if run.timed_out or run.returncode not in ok:
+        res.error = (
+            f"exit {run.returncode}{' (timed out)' if run.timed_out else ''}: "
+            f"{run.stderr_tail.strip()[-800:]}"
+        )
+        return True
+    return False
+
+
+def bench_check(
+    python: str,
+    tree: Path,
+    repeat: int,
+    timeout: float,
+    work: Path,
+    converter: str | None,
+    converter_repeat: int,
+) -> dict[str, Result]:
+    """In turns, round by round, so that a drift in the machine's speed hits all alike:
+    a cold `check` (empty cache), the warm one after it (same cache), a cold `--jobs 1`,
+    `ast.parse` of the same files, and TensorFlow's `tf_upgrade_v2` (first rounds only)."""
+    base = [python, "-m", "tf2_lsp", "check", str(tree), "--format", "json"]
+    results = {
+        name: Result(name)
+        for name in ("check", "check warm", "check --jobs 1", "ast.parse", "tf_upgrade_v2")
+    }
+    runs: dict[str, list[Run]] = {name: [] for name in results}
+    for round_ in range(repeat):
+        cache = work / f"cache_{round_}"
+        serial_cache = work / f"cache_serial_{round_}"
+        commands = {
+            "check": [*base, "--cache-dir", str(cache)],
+            "check warm": [*base, "--cache-dir", str(cache)],
+            "check --jobs 1": [*base, "--jobs", "1", "--cache-dir", str(serial_cache)],
+            "ast.parse": [python, "-c", _PARSE_ALL, str(tree)],
+        }
+        if converter is not None and round_ < converter_repeat:
+            out = work / f"converted_{round_}"
+            commands["tf_upgrade_v2"] = [
+                converter,
+                "--intree",
+                str(tree),
+                "--outtree",
+                str(out),
+                "--reportfile",
+                str(work / f"report_{round_}.txt"),
+            ]
+        for name, cmd in commands.items():
+            res = results[name]
+            if res.error:
+                continue
+            run = run_measured(cmd, timeout)
+            if not _failed(res, run):
+                runs[name].append(run)
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(serial_cache, ignore_errors=True)
+        shutil.rmtree(work / f"converted_{round_}", ignore_errors=True)
+    for name, res in results.items():
+        if runs[name]:
+            _summarise(res, runs[name])
+    cold, warm = runs["check"], runs["check warm"]
+    if cold and warm:
+        if cold[-1].stdout != warm[-1].stdout:
+            results["check warm"].error = "the warm run's output differs from the cold run's"
         try:
-            res.extra["findings"] = count_findings(json.loads(last.stdout or b"null"))
+            results["check"].extra["findings"] = count_findings(json.loads(cold[-1].stdout))
         except json.JSONDecodeError as exc:
-            res.error = f"stdout is not JSON: {exc}: {last.stdout[:200]!r}"
-        res.extra["stdout_kib"] = round(len(last.stdout) / 1024, 1)
-    return res
+            results["check"].error = f"stdout is not JSON: {exc}: {cold[-1].stdout[:200]!r}"
+        results["check"].extra["stdout_kib"] = round(len(cold[-1].stdout) / 1024, 1)
+    if converter is None:
+        results["tf_upgrade_v2"].error = "not found (--tf-upgrade-v2 PATH)"
+    return results
+
+
+def find_converter(given: str | None, python: str) -> str | None:
+    """TensorFlow's converter: given, beside `python`, or on PATH."""
+    if given:
+        return given
+    beside = Path(python).parent / "tf_upgrade_v2"
+    if beside.exists():
+        return str(beside)
+    return shutil.which("tf_upgrade_v2")
 
 
 def bench_fix(python: str, tree: Path, repeat: int, timeout: float, work: Path) -> Result:
@@ -275,7 +351,8 @@ def bench_fix(python: str, tree: Path, repeat: int, timeout: float, work: Path) 
                 res.extra["not_parsing_examples"] = broken[:10]
             # Information only: what a compat-level fix leaves behind.
             after_check = run_measured(
-                [python, "-m", "tf2_lsp", "check", str(copy), "--format", "json"], timeout
+                [python, "-m", "tf2_lsp", "check", str(copy), "--format", "json", "--no-cache"],
+                timeout,
             )
             if after_check.returncode in (0, 1):
                 with contextlib.suppress(json.JSONDecodeError):
@@ -303,6 +380,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=300.0, help="seconds per command")
     ap.add_argument("--python", default=sys.executable, help="interpreter for the CLI")
     ap.add_argument("--json", action="store_true", help="print JSON only")
+    ap.add_argument(
+        "--tf-upgrade-v2",
+        metavar="PATH",
+        help="TensorFlow's converter (default: beside --python, else on PATH)",
+    )
+    ap.add_argument(
+        "--converter-repeat", type=int, default=1, help="runs of tf_upgrade_v2 (~30 s each)"
+    )
     args = ap.parse_args(argv)
     fix_repeat = args.repeat if args.fix_repeat is None else args.fix_repeat
     if args.repeat < 1 or fix_repeat < 1:
@@ -323,7 +408,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"generated {args.lines} lines in {gen_s:.2f}s -> {tree}", flush=True)
         files, lines = tree_stats(tree)
 
-        check = bench_check(args.python, tree, args.repeat, args.timeout)
+        converter = find_converter(args.tf_upgrade_v2, args.python)
+        compared = bench_check(
+            args.python, tree, args.repeat, args.timeout, work, converter, args.converter_repeat
+        )
+        check = compared["check"]
         fix = bench_fix(args.python, tree, fix_repeat, args.timeout, work)
 
     check_ok = not check.error and bool(check.runs)
@@ -333,7 +422,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Memory: the larger of the biggest single process (ru_maxrss) and the sampled sum
     # over the whole process tree (the CLI may fan out to worker processes).
     check_mem = max(check.peak_rss_mib, check.peak_tree_rss_mib)
+    warm, parse, tf_upgrade = (
+        compared["check warm"],
+        compared["ast.parse"],
+        compared["tf_upgrade_v2"],
+    )
+    ok = {name: not res.error and bool(res.runs) for name, res in compared.items()}
+    converter_ratio = tf_upgrade.median_s / check.median_s if check.median_s else 0.0
+    parse_ratio = check.median_s / parse.median_s if parse.median_s else float("inf")
+    serial = compared["check --jobs 1"]
+    serial_ratio = serial.median_s / parse.median_s if parse.median_s else float("inf")
     targets = [
+        {
+            "target": "cold check >= 30x faster than tf_upgrade_v2",
+            "value": round(converter_ratio, 1),
+            "limit": TARGETS["converter_ratio"],
+            "verdict": "ERROR"
+            if not (ok["check"] and ok["tf_upgrade_v2"])
+            else ("PASS" if converter_ratio >= TARGETS["converter_ratio"] else "MISS"),
+        },
+        {
+            "target": "cold check <= 2x ast.parse of the same files",
+            "value": round(parse_ratio, 2),
+            "limit": TARGETS["parse_ratio"],
+            "verdict": verdict(
+                parse_ratio, TARGETS["parse_ratio"], ok["check"] and ok["ast.parse"]
+            ),
+        },
+        {
+            "target": "warm check (median) <= 0.5 s",
+            "value": round(warm.median_s, 3),
+            "limit": TARGETS["warm_wall_s"],
+            "verdict": verdict(warm.median_s, TARGETS["warm_wall_s"], ok["check warm"]),
+        },
         {
             "target": "check wall (median) <= 1.0 s",
             "value": round(check.median_s, 3),
@@ -370,6 +491,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "lines_per_s": round(lines / check.median_s) if check.median_s else None,
             "files_per_s": round(len(files) / check.median_s) if check.median_s else None,
         },
+        "compared": {name: asdict(res) for name, res in compared.items() if name != "check"},
+        "ratios": {
+            "tf_upgrade_v2_over_check": round(converter_ratio, 2),
+            "check_over_ast_parse": round(parse_ratio, 2),
+            "check_jobs_1_over_ast_parse": round(serial_ratio, 2),
+        },
         "fix_compat": asdict(fix)
         | {"lines_per_s": round(lines / fix.median_s) if fix.median_s else None},
         "targets": targets,
@@ -386,8 +513,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     hdr += f"{'lines/s':>10}{'files/s':>9}  exit codes"
     print(hdr)
     print("-" * len(hdr))
-    for res, key in ((check, "check"), (fix, "fix_compat")):
-        lps = report[key].get("lines_per_s") or 0
+    for res in (*compared.values(), fix):
+        lps = round(lines / res.median_s) if res.median_s else 0
         fps = round(len(files) / res.median_s) if res.median_s else 0
         print(
             f"{res.name:<20}{res.first_s:>8.3f}{res.median_s:>9.3f}{res.min_s:>8.3f}"
@@ -397,7 +524,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print("  proc MiB: peak RSS of the largest single process (ru_maxrss);")
     print("  tree MiB: peak of the summed RSS of the command's process tree, sampled / 50 ms")
-    for res in (check, fix):
+    print(
+        f"  tf_upgrade_v2 / cold check: {converter_ratio:.1f}x; cold check / ast.parse: "
+        f"{parse_ratio:.2f}x; check --jobs 1 / ast.parse: {serial_ratio:.2f}x"
+    )
+    for res in (*compared.values(), fix):
         for k, v in res.extra.items():
             print(f"  {res.name}: {k} = {v}")
         if res.error:

@@ -51,6 +51,7 @@ TARGETS_MS = {
     "initialize_ms": 300.0,
 }
 TARGET_RSS_MIB = 150.0
+TARGET_GROWTH_MIB = 5.0
 
 Json = dict[str, Any]
 
@@ -499,61 +500,84 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> Json:
                     f"{sec['code_action_p50_ms']} ms ({n_actions} actions)"
                 )
 
-            # Memory with many open documents.
+            # Memory with many open documents, opened and closed again `--cycles` times:
+            # per-document state and jedi's caches must be released, so RSS must not grow.
             rng = random.Random(args.seed)
-            opened = 0
-            opened_uris: list[str] = []
-            t0 = time.perf_counter()
+            texts = []
             for i in range(args.open_files):
                 n = rng.randint(50, 1200)
-                text = generate_file(n, seed=args.seed * 7919 + i)
                 path = root / "many" / f"mod_{i:03d}.py"
                 path.parent.mkdir(exist_ok=True)
+                text = generate_file(n, seed=args.seed * 7919 + i)
                 path.write_text(text, encoding="utf-8")
-                mark = client.note_mark()
-                client.notify(
-                    "textDocument/didOpen",
+                texts.append((path.as_uri(), text))
+            cycles: list[Json] = []
+            for cycle in range(max(1, args.cycles)):
+                opened_uris: list[str] = []
+                t0 = time.perf_counter()
+                for i, (uri, text) in enumerate(texts):
+                    mark = client.note_mark()
+                    client.notify(
+                        "textDocument/didOpen",
+                        {
+                            "textDocument": {
+                                "uri": uri,
+                                "languageId": "python",
+                                "version": 1 + cycle,
+                                "text": text,
+                            }
+                        },
+                    )
+                    try:
+                        client.wait_diagnostics(uri, 1 + cycle, mark, t)
+                    except LspError as exc:
+                        errors.append(f"open file {i} (cycle {cycle}): {exc}")
+                        break
+                    opened_uris.append(uri)
+                open_s = time.perf_counter() - t0
+                open_rss = proc_status(client.proc.pid).get("VmRSS", float("nan"))
+                for uri in opened_uris:
+                    mark = client.note_mark()
+                    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+                    try:
+                        client.wait_diagnostics(uri, None, mark, t)  # the clearing publish
+                    except LspError as exc:
+                        errors.append(f"close {uri}: {exc}")
+                        break
+                closed_rss = proc_status(client.proc.pid).get("VmRSS", float("nan"))
+                cycles.append(
                     {
-                        "textDocument": {
-                            "uri": path.as_uri(),
-                            "languageId": "python",
-                            "version": 1,
-                            "text": text,
-                        }
-                    },
+                        "opened": len(opened_uris),
+                        "open_all_s": round(open_s, 3),
+                        "vmrss_open_mib": round(open_rss, 1),
+                        "vmrss_after_close_mib": round(closed_rss, 1),
+                    }
                 )
-                try:
-                    client.wait_diagnostics(path.as_uri(), 1, mark, t)
-                except LspError as exc:
-                    errors.append(f"open file {i}: {exc}")
+                if len(opened_uris) < len(texts):
                     break
-                opened += 1
-                opened_uris.append(path.as_uri())
             mem = proc_status(client.proc.pid)
+            first = cycles[0]
             report["memory"] = {
-                "extra_files_opened": opened,
-                "open_documents_total": opened + len(docs),
-                "open_all_s": round(time.perf_counter() - t0, 3),
-                "vmrss_mib": round(mem.get("VmRSS", float("nan")), 1),
+                "extra_files_opened": first["opened"],
+                "open_documents_total": first["opened"] + len(docs),
+                "open_all_s": first["open_all_s"],
+                "vmrss_mib": first["vmrss_open_mib"],
+                "vmrss_peak_open_mib": max(c["vmrss_open_mib"] for c in cycles),
                 "vmhwm_mib": round(mem.get("VmHWM", float("nan")), 1),
+                "vmrss_after_close_mib": first["vmrss_after_close_mib"],
+                "cycles": cycles,
+                # From the first cycle's close to the last's: what open/close cycles keep.
+                "growth_over_cycles_mib": round(
+                    cycles[-1]["vmrss_after_close_mib"] - first["vmrss_after_close_mib"], 1
+                ),
             }
-            # Close them all again: per-document state and jedi's caches must be released.
-            for uri in opened_uris:
-                mark = client.note_mark()
-                client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
-                try:
-                    client.wait_diagnostics(uri, None, mark, t)  # the clearing publish
-                except LspError as exc:
-                    errors.append(f"close {uri}: {exc}")
-                    break
-            report["memory"]["vmrss_after_close_mib"] = round(
-                proc_status(client.proc.pid).get("VmRSS", float("nan")), 1
-            )
             log(
                 f"memory: VmRSS {report['memory']['vmrss_mib']} MiB with "
-                f"{report['memory']['open_documents_total']} open documents, "
-                f"{report['memory']['vmrss_after_close_mib']} MiB after closing "
-                f"{len(opened_uris)} of them"
+                f"{report['memory']['open_documents_total']} open documents (peak over "
+                f"{len(cycles)} open/close cycles {report['memory']['vmrss_peak_open_mib']} MiB, "
+                f"VmHWM {report['memory']['vmhwm_mib']} MiB), "
+                f"{report['memory']['vmrss_after_close_mib']} MiB after closing them; "
+                f"growth over the cycles {report['memory']['growth_over_cycles_mib']} MiB"
             )
             report["exit"] = client.close()
             client = None
@@ -611,9 +635,14 @@ def targets(report: Json) -> list[Json]:
             "codeAction p50 (worse of 1k/6k) <= 50 ms",
         ),
         v(
-            report.get("memory", {}).get("vmrss_mib"),
+            report.get("memory", {}).get("vmrss_peak_open_mib"),
             TARGET_RSS_MIB,
-            "server VmRSS with 50 extra open files <= 150 MiB",
+            "server VmRSS with 50 extra open files (peak of the cycles) <= 150 MiB",
+        ),
+        v(
+            report.get("memory", {}).get("growth_over_cycles_mib"),
+            TARGET_GROWTH_MIB,
+            "RSS growth over open/close cycles <= 5 MiB",
         ),
     ]
 
@@ -623,6 +652,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--changes", type=int, default=30, help="didChange edits per file")
     ap.add_argument("--requests", type=int, default=30, help="hover/codeAction requests")
     ap.add_argument("--open-files", type=int, default=50, help="files opened for memory")
+    ap.add_argument(
+        "--cycles", type=int, default=3, help="times the files are opened and closed (memory)"
+    )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument(
         "--startups", type=int, default=5, help="extra servers started to time initialize"

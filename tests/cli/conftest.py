@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tf2_lsp.cli.cache import CACHE_DIR_NAME
+
 ROOT = Path(__file__).resolve().parents[2]
 TF1 = "import tensorflow as tf\ns = tf.Session()\ny = tf.log(x)\n"
 FIXED = "import tensorflow as tf\ns = tf.compat.v1.Session()\ny = tf.math.log(x)\n"
@@ -92,10 +94,11 @@ def project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
+    """The project's files (the result cache that `check` keeps beside them left out)."""
     return {
         str(p.relative_to(directory)): p.read_bytes()
         for p in sorted(directory.rglob("*"))
-        if p.is_file()
+        if p.is_file() and CACHE_DIR_NAME not in p.relative_to(directory).parts
     }
 
 

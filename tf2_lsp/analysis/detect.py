@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
-from tf2_lsp.analysis import program, units
+from tf2_lsp.analysis import program, project_classes, units
 from tf2_lsp.analysis.suppress import suppressed_codes
 from tf2_lsp.analysis.walker import ModuleWalker
 from tf2_lsp.catalogue.rules import Catalogue
@@ -81,7 +81,9 @@ def _builds_graphs(path: str, catalogue: Catalogue) -> bool:
     try:
         stat = os.stat(path)
     except OSError:
+        project_classes.note_read(path, -1)
         return False
+    project_classes.note_read(path, stat.st_mtime_ns)
     cached = _GRAPH_FILES.get(path)
     if cached is not None and cached[0] == stat.st_mtime_ns:
         return cached[1]

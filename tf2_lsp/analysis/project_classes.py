@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import ast
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,35 @@ MAX_BYTES = 2_000_000  # a larger file is not a test base class's home
 MAX_IMPORTS = 20  # project modules of one test module asked whether they build graphs
 
 BaseTest = Callable[[ast.expr], bool]  # does this base expression name a TestCase itself?
+
+# Collectors of the project files read, innermost last (see `reads_recorded`).
+_COLLECTORS: list[list[tuple[str, int]]] = []
+
+
+@contextmanager
+def reads_recorded() -> Iterator[list[tuple[str, int]]]:
+    """The other project files read while the block runs, as (path, modification time in ns,
+    -1 when missing): what one file's findings depend on besides its own text. A result
+    cache keeps them beside the findings and trusts the findings only while they hold."""
+    collected: list[tuple[str, int]] = []
+    _COLLECTORS.append(collected)
+    try:
+        yield collected
+    finally:
+        _COLLECTORS.pop()
+
+
+def note_read(path: str, modified_ns: int) -> None:
+    for collected in _COLLECTORS:
+        collected.append((path, modified_ns))
+
+
+def modified_ns(path: str) -> int:
+    """What `note_read` records of `path` now (-1: it cannot be read)."""
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +170,9 @@ def _load(path: str) -> _Module | None:
     try:
         stat = os.stat(path)
     except OSError:
+        note_read(path, -1)
         return None
+    note_read(path, stat.st_mtime_ns)
     cached = _CACHE.get(path)
     if cached is not None and cached[0] == stat.st_mtime_ns:
         return cached[1]

@@ -10,8 +10,10 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+from tf2_lsp.analysis.project_classes import reads_recorded
 from tf2_lsp.catalogue.rules import Catalogue, load_catalogue
 from tf2_lsp.cli.baseline import Baseline, BaselineError
+from tf2_lsp.cli.cache import ResultCache, text_digest
 from tf2_lsp.cli.formats import Tally, make_reporter
 from tf2_lsp.cli.notebooks import (
     CellFinding,
@@ -40,10 +42,26 @@ from tf2_lsp.files.sourcefile import SourceError, SourceFile
 from tf2_lsp.settings import Settings
 
 
-def check_file(path: Path, config: Settings) -> FileResult:
+def check_file(path: Path, config: Settings, cache: ResultCache | None = None) -> FileResult:
     read = read_file(path)
     if isinstance(read, FileResult):
         return read
+    if cache is None:
+        return _check_read(path, read, config)
+    text = read.source.text if isinstance(read, Notebook) else read.text
+    digest = text_digest(text)
+    settings = file_settings(config, str(path))
+    result = cache.load(path, str(path), settings, digest)
+    if result is None:
+        # Findings may depend on other project files (a test base class, a graph-mode library
+        # a test drives): they are stored with them, and trusted only while those are unchanged.
+        with reads_recorded() as depends:
+            result = _check_read(path, read, config)
+        cache.store(path, settings, digest, result, depends)
+    return result
+
+
+def _check_read(path: Path, read: SourceFile | Notebook, config: Settings) -> FileResult:
     if isinstance(read, Notebook):
         return check_notebook_file(path, config, read)
     return check_source(str(path), read, config)
@@ -88,10 +106,11 @@ def run_check(
     args: argparse.Namespace,
     catalogue: Catalogue,
     style: Style,
+    cache: ResultCache | None = None,
 ) -> int:
-    """`check PATH...`."""
+    """`check PATH...`; each file's result from `cache` when its text is unchanged."""
     run = FileRun(files, args.jobs, "Checking")
-    return _report(run, partial(check_file, config=config), args, catalogue, style)
+    return _report(run, partial(check_file, config=config, cache=cache), args, catalogue, style)
 
 
 def run_check_stdin(

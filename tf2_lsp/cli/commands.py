@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 
 from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
+from tf2_lsp.cli.cache import ResultCache, default_cache_dir
 from tf2_lsp.cli.check import check_file, run_check, run_check_stdin
 from tf2_lsp.cli.fix import run_fix, run_fix_stdin
 from tf2_lsp.cli.parser import STDIN
@@ -20,7 +21,13 @@ from tf2_lsp.cli.status import EXIT_ERROR
 from tf2_lsp.cli.terminal import Style, wants_colour
 from tf2_lsp.files.discover import iter_python_files
 from tf2_lsp.files.sourcefile import SourceError, SourceFile, decode_source
-from tf2_lsp.settings import Settings, load_project_config, parse_settings, unknown_codes
+from tf2_lsp.settings import (
+    Settings,
+    find_pyproject,
+    load_project_config,
+    parse_settings,
+    unknown_codes,
+)
 
 
 def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -61,13 +68,17 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         uncovered.append(path)
 
     files = list(iter_python_files(args.paths, config.exclude, not_covered))
+    # `fix` never creates a cache: it only forgets the entries of the files it rewrites.
+    creates = args.command != "fix"
+    cache = None if args.no_cache else ResultCache.open(cache_dir(args), creates)
     if args.command == "report":
-        scan = partial(map_files, partial(check_file, config=config), jobs=args.jobs)
+        check = partial(check_file, config=config, cache=cache)
+        scan = partial(map_files, check, jobs=args.jobs)
         status = run_report(args, files, config, catalogue, scan)
     elif args.command == "check":
-        status = run_check(files, config, args, catalogue, style)
+        status = run_check(files, config, args, catalogue, style, cache)
     else:
-        status = run_fix(files, config, args, style)
+        status = run_fix(files, config, args, style, cache)
     return EXIT_ERROR if uncovered else status
 
 
@@ -88,6 +99,12 @@ def _read_stdin(name: str) -> SourceFile | SourceError:
         return decode_source(sys.stdin.buffer.read(), Path(name))
     except SourceError as error:
         return error
+
+
+def cache_dir(args: argparse.Namespace) -> Path:
+    """Where this run keeps its results (see `cli.cache.default_cache_dir`)."""
+    pyproject = find_pyproject(config_start(args).resolve())
+    return default_cache_dir(args.cache_dir, pyproject.parent if pyproject else None)
 
 
 def config_start(args: argparse.Namespace) -> Path:

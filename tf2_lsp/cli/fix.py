@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.cli.cache import ResultCache
 from tf2_lsp.cli.check import notebook_result
 from tf2_lsp.cli.diff import colour_diff, unified_diff
 from tf2_lsp.cli.notebooks import (
@@ -202,8 +203,15 @@ def _needs(finding: Finding, config: Settings, unsafe: UnsafeSelection, failed: 
     return "manual"
 
 
-def run_fix(files: list[Path], config: Settings, args: argparse.Namespace, style: Style) -> int:
-    """`fix PATH...`: diffs on stdout, problems and the summary on stderr."""
+def run_fix(
+    files: list[Path],
+    config: Settings,
+    args: argparse.Namespace,
+    style: Style,
+    cache: ResultCache | None = None,
+) -> int:
+    """`fix PATH...`: diffs on stdout, problems and the summary on stderr. The `check`
+    results that `cache` holds for a file it rewrites are dropped."""
     run = FileRun(files, args.jobs, "Fixing")
     console = run.console
     applied = changed = 0
@@ -227,6 +235,8 @@ def run_fix(files: list[Path], config: Settings, args: argparse.Namespace, style
                 console.err(_not_fixed(record))
         applied += result.applied
         changed += 1 if result.applied else 0
+        if result.applied and not args.diff and cache is not None:
+            cache.forget(Path(result.path))
         remaining.extend(result.records)
         needs.update(result.needs)
     print(fix_summary(args, applied, changed, len(files), needs), file=sys.stderr)

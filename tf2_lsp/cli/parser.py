@@ -174,6 +174,18 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="NAME",
             help="with `-`: the file name to report and to find pyproject.toml from",
         )
+        command.add_argument(
+            "--no-cache",
+            action="store_true",
+            help="neither read nor write the result cache",
+        )
+        command.add_argument(
+            "--cache-dir",
+            type=_path,
+            metavar="DIR",
+            help="where the result cache lives (default: $TF2LSP_CACHE_DIR, else "
+            ".tf2-lsp_cache beside pyproject.toml, else in the current directory)",
+        )
 
     check = sub("check", "report TF1 API uses")
     common(check)

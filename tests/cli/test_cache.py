@@ -1,0 +1,261 @@
+"""The result cache: `check` prints the same bytes with and without it, and an entry is used
+only for the text, settings and tf2-lsp it was made by."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import tf2_lsp
+from tests.cli.conftest import ROOT, TF1, project, run, run_process
+from tf2_lsp.cli.cache import CACHE_DIR_NAME, ResultCache, code_fingerprint, text_digest
+from tf2_lsp.cli.records import Record
+from tf2_lsp.cli.scan import FileResult
+from tf2_lsp.settings import Settings
+
+EXAMPLES = ROOT / "examples" / "tf1_model"
+NOTEBOOK = json.dumps(
+    {
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "source": ["import tensorflow as tf\n"]},
+            {"cell_type": "code", "metadata": {}, "source": ["s = tf.Session()\n"]},
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+)
+
+
+def _entries(cache_dir: Path) -> list[Path]:
+    return sorted(cache_dir.rglob("*.json"))
+
+
+def _example_project(tmp_path: Path) -> Path:
+    root = project(tmp_path, {"notebook.ipynb": NOTEBOOK, "bad.py": "def f(:\n"})
+    shutil.copytree(EXAMPLES, root / "model")
+    return root
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ("--format", "json"),
+        ("--format", "text", "--statistics"),
+        ("--format", "sarif", "--level", "native", "--target-version", "2.15"),
+    ],
+)
+def test_output_is_byte_identical_with_and_without_the_cache(
+    tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    root = _example_project(tmp_path)
+    without = run("check", root, *options, "--no-cache")
+    assert not (root / CACHE_DIR_NAME).exists()
+    cold = run("check", root, *options)
+    entries = _entries(root / CACHE_DIR_NAME)
+    assert len(entries) == 5  # three modules, the notebook, the file that does not parse
+    warm = run("check", root, *options)
+    assert _entries(root / CACHE_DIR_NAME) == entries
+    for result in (cold, warm):
+        assert (result.returncode, result.stdout, result.stderr) == (
+            without.returncode,
+            without.stdout,
+            without.stderr,
+        )
+
+
+def test_a_warm_run_reads_the_entries(tmp_path: Path) -> None:
+    """The entry, not a new analysis, gives the warm run's findings (which is why the
+    byte-identical test above proves something)."""
+    root = project(tmp_path, {"a.py": TF1})
+    run("check", root)
+    [entry] = _entries(root / CACHE_DIR_NAME)
+    stored = json.loads(entry.read_text())
+    stored["records"] = stored["records"][:1]
+    entry.write_text(json.dumps(stored))
+    assert len(json.loads(run("check", root, "--format", "json").stdout)) == 1
+
+
+def test_a_changed_file_is_analysed_again(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": TF1})
+    assert run("check", root).returncode == 1
+    (root / "a.py").write_text("import tensorflow as tf\ns = tf.compat.v1.Session()\n")
+    assert run("check", root).returncode == 0
+    (root / "a.py").write_text(TF1)
+    assert run("check", root).returncode == 1
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ("--select", "TF201"),
+        ("--ignore", "TF2"),
+        ("--level", "native"),
+        ("--target-version", "2.15"),
+    ],
+)
+def test_other_settings_do_not_reuse_an_entry(tmp_path: Path, options: tuple[str, ...]) -> None:
+    root = _example_project(tmp_path)
+    run("check", root, "--format", "json")
+    expected = run("check", root, "--format", "json", *options, "--no-cache").stdout
+    assert expected != run("check", root, "--format", "json").stdout
+    assert run("check", root, "--format", "json", *options).stdout == expected
+
+
+def test_pyproject_settings_are_part_of_the_key(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": TF1})
+    assert run("check", root).returncode == 1
+    with (root / "pyproject.toml").open("a") as config:
+        config.write("[tool.tf2-lsp]\nignore = ['TF']\n")
+    assert run("check", root).returncode == 0
+
+
+def test_another_version_never_reads_the_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path, {"a.py": TF1})
+    run("check", root)
+    [entry] = _entries(root / CACHE_DIR_NAME)
+    stored = json.loads(entry.read_text())
+    stored["records"] = []
+    entry.write_text(json.dumps(stored))  # what this version would now wrongly report
+    assert run("check", root).returncode == 0
+    monkeypatch.setattr(tf2_lsp, "__version__", "99.0")
+    assert run("check", root).returncode == 1
+    assert len({p.parent.parent for p in _entries(root / CACHE_DIR_NAME)}) == 2
+
+
+def test_the_fingerprint_follows_the_version_and_the_rule_files(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    first = code_fingerprint()
+    assert code_fingerprint() == first
+    monkeypatch.setattr(tf2_lsp, "__version__", "99.0")
+    assert code_fingerprint() != first
+    monkeypatch.undo()
+    # A checkout's rules/*.toml sit beside the package: an edited rule changes the fingerprint.
+    package = tmp_path / "tf2_lsp"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (tmp_path / "rules").mkdir()
+    rule = tmp_path / "rules" / "a.toml"
+    rule.write_text("x = 1\n")
+    monkeypatch.setattr(tf2_lsp, "__file__", str(package / "__init__.py"))
+    before = code_fingerprint()
+    rule.write_text("x = 22\n")
+    assert code_fingerprint() != before
+
+
+def test_fix_forgets_what_it_rewrites(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": TF1, "clean.py": "x = 1\n"})
+    run("check", root)
+    assert len(_entries(root / CACHE_DIR_NAME)) == 2
+    assert run("fix", root).returncode == 0
+    [kept] = _entries(root / CACHE_DIR_NAME)
+    assert json.loads(kept.read_text())["digest"] == text_digest("x = 1\n")
+    assert run("check", root).returncode == 0
+
+
+def test_fix_creates_no_cache(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": TF1})
+    assert run("fix", root).returncode == 0
+    assert not (root / CACHE_DIR_NAME).exists()
+
+
+def test_the_cache_keeps_itself_out_of_git(tmp_path: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    root = project(tmp_path, {"a.py": TF1})
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    run("check", root)
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert status.split() == ["??", "a.py", "??", "pyproject.toml"]
+    assert (root / CACHE_DIR_NAME / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f59")
+
+
+def test_cache_dir_option_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "p").mkdir()
+    root = project(tmp_path / "p", {"a.py": TF1})
+    run("check", root, "--cache-dir", tmp_path / "given")
+    assert len(_entries(tmp_path / "given")) == 1
+    monkeypatch.setenv("TF2LSP_CACHE_DIR", str(tmp_path / "from-env"))
+    run("check", root)
+    assert len(_entries(tmp_path / "from-env")) == 1
+    assert not (root / CACHE_DIR_NAME).exists()
+
+
+def test_no_project_file_puts_the_cache_in_the_working_directory(tmp_path: Path) -> None:
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "a.py").write_text(TF1)
+    (tmp_path / "work").mkdir()
+    run_process("check", tmp_path / "code", cwd=tmp_path / "work")
+    assert len(_entries(tmp_path / "work" / CACHE_DIR_NAME)) == 1
+
+
+def test_a_cache_that_cannot_be_made_is_a_warning(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.py": TF1})
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    result = run("check", root, "--cache-dir", blocked, "--format", "json")
+    assert "cannot use the cache directory" in result.stderr
+    assert result.stdout == run("check", root, "--format", "json", "--no-cache").stdout
+
+
+def test_a_damaged_entry_is_a_miss_and_writes_leave_no_temporary_files(tmp_path: Path) -> None:
+    cache = ResultCache.open(tmp_path / "c")
+    assert cache is not None
+    path, settings = tmp_path / "a.py", Settings()
+    record = Record("a.py", 1, 1, 1, 5, "TF201", "warning", "m", "tensorflow.Session", None)
+    result = FileResult("a.py", records=[record], lines=3)
+    cache.store(path, settings, "d1", result)
+    assert cache.load(path, "a.py", settings, "d1") == result
+    assert cache.load(path, "a.py", settings, "d2") is None  # the text changed
+    assert cache.load(path, "b.py", settings, "d1") is None  # reported under another name
+    [entry] = _entries(tmp_path / "c")
+    assert not [p for p in entry.parent.iterdir() if p.name.startswith(".tmp-")]
+    entry.write_text(entry.read_text()[:20])  # cut short
+    assert cache.load(path, "a.py", settings, "d1") is None
+
+
+def test_runs_at_the_same_time_agree(tmp_path: Path) -> None:
+    root = project(tmp_path, {f"m{i}.py": TF1 for i in range(20)})
+    expected = run("check", root, "--format", "json", "--no-cache").stdout
+    command = [sys.executable, "-m", "tf2_lsp", "check", str(root), "--format", "json"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    processes = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, env=env, cwd=root) for _ in range(3)
+    ]
+    outputs = [process.communicate()[0].decode() for process in processes]
+    assert outputs == [expected] * 3
+    assert run("check", root, "--format", "json").stdout == expected
+    assert not [p for p in (root / CACHE_DIR_NAME).rglob(".tmp-*")]
+
+
+def test_a_change_to_another_file_the_findings_read_is_seen(tmp_path: Path) -> None:
+    # A test module that drives a graph-mode library of its project needs the opt-out (TF801):
+    # its findings depend on the library's text, not only its own.
+    library = "import tensorflow as tf\n\ndef build():\n    return tf.ones([2])\n"
+    graph_library = library.replace("tf.ones([2])", "tf.compat.v1.placeholder(tf.float32)")
+    test = "import tensorflow as tf\nimport lib\n\ndef test_build():\n    assert lib.build()\n"
+    root = project(tmp_path, {"lib.py": library, "test_lib.py": test})
+
+    def test_codes() -> list[str]:
+        found = json.loads(run("check", root / "test_lib.py", "--format", "json").stdout)
+        return [f["code"] for f in found]
+
+    assert test_codes() == []
+    (root / "lib.py").write_text(graph_library)
+    assert test_codes() == ["TF801"]
+    assert json.loads(run("check", root / "test_lib.py", "--format", "json", "--no-cache").stdout)

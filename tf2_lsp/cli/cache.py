@@ -1,0 +1,184 @@
+"""Each file's `check` result, kept between runs, as ruff keeps its own.
+
+An entry is the result of one file as named on the command line, under one set of settings;
+it is used only when the file's text hashes to the digest it was stored with. Entries live
+under a directory named by a fingerprint of this tf2-lsp: its version, the size and time of
+each of its source and data files (the rule catalogue and API lists among them) and Python's
+version, so that a result is never trusted by another version, or by the same version after
+its rules were edited. Layout:
+
+    CACHE_DIR/.gitignore, CACHEDIR.TAG          the cache keeps itself out of git and backups
+    CACHE_DIR/<fingerprint>/<path key>/<settings key>.json
+
+`<path key>` hashes the file's resolved path, so that `fix` forgets every entry of a file it
+rewrites at once. Entries are written to a temporary file and renamed into place: runs at the
+same time never read half an entry, and the last writer wins. The cache is a convenience: a
+directory that cannot be written turns it off, with one warning, and a damaged entry is a miss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import tf2_lsp
+from tf2_lsp.analysis.project_classes import modified_ns
+from tf2_lsp.cli.records import Record
+from tf2_lsp.cli.scan import FileResult
+from tf2_lsp.settings import Settings
+
+CACHE_DIR_NAME = ".tf2-lsp_cache"
+ENV_CACHE_DIR = "TF2LSP_CACHE_DIR"
+_GITIGNORE = "# Created by tf2-lsp: this directory is a cache.\n*\n"
+_CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by tf2-lsp.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+_RECORD_FIELDS = [f.name for f in fields(Record)]
+
+
+def default_cache_dir(given: Path | None, project_root: Path | None) -> Path:
+    """`--cache-dir`, else `$TF2LSP_CACHE_DIR`, else `.tf2-lsp_cache` beside the project's
+    pyproject.toml, else in the current directory."""
+    if given is not None:
+        return given
+    from_env = os.environ.get(ENV_CACHE_DIR)
+    if from_env:
+        return Path(from_env)
+    return (project_root or Path.cwd()) / CACHE_DIR_NAME
+
+
+def code_fingerprint() -> str:
+    """This tf2-lsp as it is installed: version, Python, and each file it reads or runs."""
+    package = Path(tf2_lsp.__file__).resolve().parent
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(f"{tf2_lsp.__version__}\0{sys.version}\0".encode())
+    rules = package.parent / "rules"  # a checkout's rule files (installed: inside the package)
+    for root in (package, rules):
+        for directory, subdirectories, names in sorted(os.walk(root)):
+            subdirectories[:] = sorted(d for d in subdirectories if d != "__pycache__")
+            for name in sorted(names):
+                path = os.path.join(directory, name)
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def settings_key(settings: Settings) -> str:
+    """The settings that decide a file's findings, as stable text (sets have no order)."""
+    values = {
+        f.name: getattr(settings, f.name)
+        for f in fields(settings)
+        if f.name not in ("explicit", "debounce")
+    }
+    return json.dumps(values, sort_keys=True)
+
+
+def text_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class ResultCache:
+    """The entries of one tf2-lsp fingerprint under `root` (sent to worker processes)."""
+
+    root: Path
+
+    @classmethod
+    def open(cls, directory: Path, create: bool = True) -> ResultCache | None:
+        """The cache in `directory` (created, with its .gitignore), or None with a warning
+        on stderr if it cannot be. With `create` False (`fix`, which only forgets entries),
+        None if there is no cache yet."""
+        if not create and not directory.is_dir():
+            return None
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            for name, content in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
+                marker = directory / name
+                if not marker.exists():
+                    _write_atomic(marker, content)
+            root = directory / code_fingerprint()
+            root.mkdir(exist_ok=True)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            print(
+                f"tf2-lsp: warning: cannot use the cache directory {directory}: {reason}; "
+                "running without a cache",
+                file=sys.stderr,
+            )
+            return None
+        return cls(root)
+
+    def _file_dir(self, path: Path) -> Path:
+        return self.root / text_digest(os.fsdecode(os.path.abspath(path)))
+
+    def _entry(self, path: Path, name: str, settings: Settings) -> Path:
+        return self._file_dir(path) / f"{text_digest(name + chr(0) + settings_key(settings))}.json"
+
+    def load(self, path: Path, name: str, settings: Settings, digest: str) -> FileResult | None:
+        """The stored result of the file `path` reported as `name`, if its text is unchanged."""
+        try:
+            with open(self._entry(path, name, settings), encoding="utf-8") as handle:
+                entry = json.load(handle)
+            if entry["digest"] != digest:
+                return None
+            if any(modified_ns(other) != when for other, when in entry.get("depends", ())):
+                return None  # another project file the findings depended on changed
+            records = [
+                Record(**dict(zip(_RECORD_FIELDS, item, strict=True))) for item in entry["records"]
+            ]
+            return FileResult(name, records=records, lines=int(entry["lines"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # absent, being replaced, or damaged: analyse again
+
+    def store(
+        self,
+        path: Path,
+        settings: Settings,
+        digest: str,
+        result: FileResult,
+        depends: Sequence[tuple[str, int]] = (),
+    ) -> None:
+        """Keep `result` (a complete, readable file's) for the next run, with the other files
+        it depends on and their modification times; best effort."""
+        entry: dict[str, Any] = {
+            "digest": digest,
+            "depends": sorted(set(depends)),
+            "lines": result.lines,
+            "records": [[getattr(r, f) for f in _RECORD_FIELDS] for r in result.records],
+        }
+        target = self._entry(path, result.path, settings)
+        try:
+            target.parent.mkdir(exist_ok=True)
+            _write_atomic(target, json.dumps(entry, separators=(",", ":")))
+        except (OSError, ValueError):
+            pass
+
+    def forget(self, path: Path) -> None:
+        """Drop every entry of the file `path` (`fix` rewrote it)."""
+        shutil.rmtree(self._file_dir(path), ignore_errors=True)
+
+
+def _write_atomic(target: Path, content: str) -> None:
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(content)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
