@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from typing import Any
 
 import pytest
 
@@ -168,6 +169,21 @@ def test_an_edit_that_brings_graph_code_in_re_judges_the_whole_module(
 
 # -- proven by running it ---------------------------------------------------------------------
 
+
+def _run_tensorflow(script: str, sources: list[str]) -> Any:
+    """What `script` prints last (JSON), run with `sources` on stdin in a TensorFlow process."""
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        input=json.dumps(sources),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
 _RUN = textwrap.dedent(
     """\
     import json, os, sys
@@ -197,16 +213,7 @@ def test_the_native_fix_keeps_weight_sharing_and_checkpoint_names(catalogue: Cat
     original = original.replace("import tensorflow as tf", "import tensorflow.compat.v1 as tf")
     fixed = engine.fix_all(GRAPH_MODULE, catalogue, NATIVE, unsafe=True).source
     fixed = fixed.replace("sess = tf.compat.v1.Session()\n", "")
-    run = subprocess.run(
-        [sys.executable, "-c", _RUN],
-        input=json.dumps([original, fixed]),
-        capture_output=True,
-        text=True,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
-        timeout=300,
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
-    tf1, converted = json.loads(run.stdout.strip().splitlines()[-1])
+    tf1, converted = _run_tensorflow(_RUN, [original, fixed])
     assert tf1 == ["tower/hidden/bias:0", "tower/hidden/kernel:0"]
     assert converted == tf1
 
@@ -323,16 +330,7 @@ def test_the_layer_form_keeps_variables_names_and_outputs_in_eager_code(
     pytest.importorskip("tensorflow")
     pytest.importorskip("tf_keras")
     fixed = engine.fix_all(MODEL, catalogue, NATIVE, unsafe=True).source
-    run = subprocess.run(
-        [sys.executable, "-c", _SHIM_RUN],
-        input=json.dumps([MODEL, fixed]),
-        capture_output=True,
-        text=True,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
-        timeout=300,
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
-    result = json.loads(run.stdout.strip().splitlines()[-1])
+    result = _run_tensorflow(_SHIM_RUN, [MODEL, fixed])
     names, tf1_out = result["tf1"]
     tf2_names, eager, traced = result["tf2"]
     assert names == ["tower/hidden/bias:0", "tower/hidden/kernel:0", "tower/w:0"]

@@ -26,7 +26,7 @@ them.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Literal
@@ -263,12 +263,18 @@ def _runs_at_import(signals: list[tuple[str, int, bool]], main: ast.If) -> bool:
 
 def _traced_ranges(tree: ast.Module) -> list[tuple[int, int]]:
     """Line ranges of functions decorated with `tf.function` (or contrib's `defun`)."""
+    return decorated_ranges(tree.body, frozenset({"function", "defun"}))
+
+
+def decorated_ranges(body: Sequence[ast.stmt], names: frozenset[str]) -> list[tuple[int, int]]:
+    """Line ranges of the functions and methods decorated with one of `names` (the last part
+    of the decorator's dotted name)."""
     ranges: list[tuple[int, int]] = []
-    stack: list[ast.stmt] = list(tree.body)
+    stack: list[ast.stmt] = list(body)
     while stack:
         statement = stack.pop()
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-            _decorator_name(d) in ("function", "defun") for d in statement.decorator_list
+            _decorator_name(d) in names for d in statement.decorator_list
         ):
             ranges.append((statement.lineno, statement.end_lineno or statement.lineno))
             continue

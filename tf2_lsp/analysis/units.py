@@ -36,7 +36,7 @@ from collections.abc import Iterator, Sequence
 
 from tf2_lsp.analysis.findings import Findings
 from tf2_lsp.analysis.nodes import SourceText
-from tf2_lsp.analysis.program import SESSIONS, ProgramFacts, graph_signals
+from tf2_lsp.analysis.program import SESSIONS, ProgramFacts, decorated_ranges, graph_signals
 from tf2_lsp.analysis.spelling import through_tensorflow
 from tf2_lsp.catalogue.availability import version_tuple
 from tf2_lsp.model import Finding
@@ -123,23 +123,9 @@ def blockers(
 
 def shimmed_ranges(facts: ProgramFacts, body: Sequence[ast.stmt]) -> list[tuple[int, int]]:
     """Line ranges of functions decorated with `track_tf1_style_variables`, at any depth."""
-    ranges: list[tuple[int, int]] = []
     if not any(name.endswith(_SHIM_DECORATOR) for name, _ in facts.uses):
-        return ranges  # the walk below costs as much as detection itself: only when needed
-    for node in _walk(body):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-            _last_name(decorator) == _SHIM_DECORATOR for decorator in node.decorator_list
-        ):
-            ranges.append((node.lineno, node.end_lineno or node.lineno))
-    return ranges
-
-
-def _last_name(node: ast.expr) -> str:
-    if isinstance(node, ast.Call):
-        node = node.func
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return node.id if isinstance(node, ast.Name) else ""
+        return []  # walking the statements costs as much as detection itself: only when needed
+    return decorated_ranges(body, frozenset({_SHIM_DECORATOR}))
 
 
 def _within(line: int, ranges: list[tuple[int, int]]) -> bool:
