@@ -103,7 +103,8 @@ def _read_stdin(name: str) -> SourceFile | SourceError:
 
 def cache_dir(args: argparse.Namespace) -> Path:
     """Where this run keeps its results (see `cli.cache.default_cache_dir`)."""
-    pyproject = find_pyproject(config_start(args).resolve())
+    # realpath, not Path.resolve: a symlink loop as PATH is reported later, not raised here.
+    pyproject = find_pyproject(Path(os.path.realpath(config_start(args))))
     return default_cache_dir(args.cache_dir, pyproject.parent if pyproject else None)
 
 
