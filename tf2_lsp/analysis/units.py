@@ -219,10 +219,11 @@ def _report_model_functions(
         shown = Span(function.lineno, max(name_column, 0), function.lineno,
                      max(name_column, 0) + len(function.name))  # fmt: skip
         findings.statement = (first, last)
+        body_text = "\n".join(text.index.line_text(n) for n in range(first, last + 1))
         findings.add(
             rule, rule.symbols[0], function.name, shown,
             Span(first, 0, span.end_line, span.end_column), "program", False,
-            refused=model_shim.refusal(function, taken),
+            refused=model_shim.refusal(function, taken, body_text),
         )  # fmt: skip
 
 

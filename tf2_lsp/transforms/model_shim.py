@@ -30,13 +30,17 @@ def class_name(function: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in function.split("_") if part) or "Model"
 
 
-def refusal(function: ast.FunctionDef, taken: set[str]) -> str | None:
-    """Why `function` cannot become a layer this way, or None when it can."""
+def refusal(function: ast.FunctionDef, taken: set[str], source: str | None = None) -> str | None:
+    """Why `function` cannot become a layer this way, or None when it can. `source`: the
+    function's text, when the caller has it (a body without the word needs no walk for
+    `yield`: on the keystroke path the walk cost more than the rest of the check)."""
     if function.decorator_list:
         return "the function is decorated"
     if function.args.posonlyargs or not (function.args.args or function.args.vararg):
         return "a layer's `call` needs the inputs as its first argument"
-    if any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in ast.walk(function)):
+    if (source is None or "yield" in source) and any(
+        isinstance(node, (ast.Yield, ast.YieldFrom)) for node in ast.walk(function)
+    ):
         return "the function is a generator"
     if class_name(function.name) in taken:
         return f"the name `{class_name(function.name)}` is taken in this module"
