@@ -144,21 +144,7 @@ class Findings:
         message = rule.message.format(
             symbol=written, qualified=symbol, target=path, why=self.target_version, tf=alias
         )
-        self.found.append(
-            Finding(
-                rule=rule,
-                message=tidy(message),
-                severity=self.policy.severity(rule),
-                symbol=symbol,
-                written=written,
-                span=span,
-                anchor=span,
-                anchor_kind="reference",
-                statement=self.statement,
-                fix=None,
-                compat=True,
-            )
-        )
+        self._add_note(rule, tidy(message), symbol, written, span, compat=True)
 
     def add_unknown(self, written: str, span: Span, missing: coverage.Missing) -> None:
         """A name under TensorFlow that the target version does not have (no rule explains it)."""
@@ -171,18 +157,31 @@ class Findings:
         elif missing.suggestion:
             alias = self.scopes.tf_alias()
             message += f"; did you mean `{through_tensorflow(missing.suggestion, alias)}`?"
+        self._add_note(rule, message, None, written, span)
+
+    def _add_note(
+        self,
+        rule: Rule,
+        message: str,
+        symbol: str | None,
+        written: str,
+        span: Span,
+        compat: bool = False,
+    ) -> None:
+        """A finding without a fix on the name at `span`, its message already written."""
         self.found.append(
             Finding(
                 rule=rule,
                 message=message,
                 severity=self.policy.severity(rule),
-                symbol=None,
+                symbol=symbol,
                 written=written,
                 span=span,
                 anchor=span,
                 anchor_kind="reference",
                 statement=self.statement,
                 fix=None,
+                compat=compat,
             )
         )
 
