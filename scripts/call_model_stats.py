@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tf2_lsp.analysis.calls import parameter_map  # noqa: E402
+from tf2_lsp.analysis.call_model import parameter_map  # noqa: E402
 from tf2_lsp.analysis.detect import detect  # noqa: E402
 from tf2_lsp.catalogue.rules import ArgChange, load_catalogue  # noqa: E402
 from tf2_lsp.catalogue.signatures import COMPAT, TF, signatures_for  # noqa: E402
@@ -67,7 +67,7 @@ def catalogue_figures(version: str) -> dict[str, int]:
 
 
 def _merged(rules: tuple[object, ...], symbol: str) -> ArgChange | None:
-    from tf2_lsp.analysis.calls import merge_changes
+    from tf2_lsp.analysis.call_model import merge_changes
     from tf2_lsp.catalogue.rules import Rule
 
     found = [

@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
-from tf2_lsp.analysis import program, project_classes, units
-from tf2_lsp.analysis.suppress import suppressed_codes
+from tf2_lsp.analysis.findings.suppress import suppressed_codes
+from tf2_lsp.analysis.program import graph_mode, project_classes, units
 from tf2_lsp.analysis.walker import ModuleWalker
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.model import Detection, Finding
@@ -59,7 +59,7 @@ def detect(
     except (RecursionError, MemoryError):
         # Python's own parser gives up on pathologically nested code the same way.
         return Detection([], syntax_error=SyntaxError("code is nested too deeply to analyse"))
-    walked = program.WalkedModule(
+    walked = graph_mode.WalkedModule(
         walker.facts,
         walker.findings,
         walker.text,
@@ -67,8 +67,8 @@ def detect(
         walker.imports_end,
         walker.options.file,
     )
-    program.check_program(walked, tree, partial(_builds_graphs, catalogue=catalogue))
-    program.check_fed_variables(walked)
+    graph_mode.check_program(walked, tree, partial(_builds_graphs, catalogue=catalogue))
+    graph_mode.check_fed_variables(walked)
     return finish_detection(walker, tree.body)
 
 
@@ -93,7 +93,7 @@ def _builds_graphs(path: str, catalogue: Catalogue) -> bool:
     except (OSError, UnicodeDecodeError):
         return False
     codes = {f.code for f in detect(text, catalogue, Settings(file=path)).findings}
-    graphs = bool(codes & {program.SCRIPT_RULE, program.LIBRARY_RULE})
+    graphs = bool(codes & {graph_mode.SCRIPT_RULE, graph_mode.LIBRARY_RULE})
     _GRAPH_FILES[path] = (stat.st_mtime_ns, graphs)
     return graphs
 

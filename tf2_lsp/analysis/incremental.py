@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from tf2_lsp.analysis.detect import finish_detection, statement_layout
-from tf2_lsp.analysis.resolve import Scope
+from tf2_lsp.analysis.names.resolve import Scope
 from tf2_lsp.analysis.walker import ModuleWalker
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.model import Detection, Finding, ReceiverCandidate
@@ -76,7 +76,7 @@ def reanalyse(
     ]
     fresh = finish_detection(walker, tree.body, inherited)
     if _first_state(fresh.graph_state) != _first_state(previous.graph_state):
-        # The kept findings were judged against other graph state (tf2_lsp.analysis.units).
+        # The kept findings were judged against other graph state (tf2_lsp.analysis.program.units).
         return None
 
     findings = [

@@ -79,7 +79,7 @@ class CallCheck:
 
 @dataclass(frozen=True, slots=True)
 class ArgChange:
-    """How one function's arguments change; the call model (tf2_lsp.analysis.calls) reads it.
+    """How one function's arguments change; the call model (tf2_lsp.analysis.call_model) reads it.
 
     With signature data for the function, `rename` adds to the renames derived from TF1's
     deprecated argument pairs; `keep` lists the values (Python literals, as source) of a
@@ -388,7 +388,7 @@ _CHECK_KEYS = {
     "convert",
     "lacks",
 }
-# Value conversions a fix can write (tf2_lsp.fixes.calls): `1 - x`, a GPU count as device
+# Value conversions a fix can write (tf2_lsp.fixes.call_edits): `1 - x`, a GPU count as device
 # names, the value as it is (a keyword renamed).
 CONVERSIONS = ("one_minus", "gpu_devices", "same")
 _EXAMPLE_KEYS = {"before", "after", "level", "unsafe", "prelude", "run"}

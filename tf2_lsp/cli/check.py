@@ -10,7 +10,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from tf2_lsp.analysis.project_classes import reads_recorded
+from tf2_lsp.analysis.program.project_classes import reads_recorded
 from tf2_lsp.catalogue.rules import Catalogue, load_catalogue
 from tf2_lsp.cli.baseline import Baseline, BaselineError
 from tf2_lsp.cli.cache import ResultCache, text_digest
