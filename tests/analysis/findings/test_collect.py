@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.analysis.support import TF, findings
-from tf2_lsp.analysis.findings.collect import Findings
+from tf2_lsp.analysis.findings.collect import Findings, Occurrence
 from tf2_lsp.analysis.findings.policy import FixPolicy
 from tf2_lsp.analysis.matching import coverage
 from tf2_lsp.analysis.names.resolve import Binding
@@ -57,9 +57,8 @@ def test_a_finding_records_the_walk_statement_and_the_files_spelling(
     collected = collector(catalogue, Settings(), tf1="tensorflow")
     collected.statement = (3, 4)
     [session] = catalogue.lookup("tensorflow.Session")
-    finding = collected.add(
-        session, "tensorflow.Session", "tf1.Session", SPAN, SPAN, "reference", False
-    )
+    at = Occurrence("tensorflow.Session", "tf1.Session", SPAN, "reference")
+    finding = collected.add(session, at)
     assert finding is not None and collected.found == [finding]
     assert finding.statement == (3, 4)
     assert finding.target == "tensorflow.compat.v1.Session"
@@ -70,9 +69,8 @@ def test_a_finding_records_the_walk_statement_and_the_files_spelling(
 def test_an_import_shows_the_import_its_fix_writes(catalogue: Catalogue) -> None:
     collected = collector(catalogue, Settings())
     [slim] = catalogue.lookup("tensorflow.contrib.slim")
-    finding = collected.add(
-        slim, "tensorflow.contrib.slim", "slim", SPAN, SPAN, "import", False, import_local="slim"
-    )
+    at = Occurrence("tensorflow.contrib.slim", "slim", SPAN, "import")
+    finding = collected.add(slim, at, import_local="slim")
     assert finding is not None and finding.shown_target == "import tf_slim as slim"
 
 
@@ -80,9 +78,10 @@ def test_working_compat_code_is_reported_only_at_the_native_level(catalogue: Cat
     symbol = "tensorflow.layers.dense"
     dense = next(r for r in catalogue.lookup(symbol) if r.code == "TF931")
     compat = collector(catalogue, Settings(target_version="2.15"), tf="tensorflow")
-    assert compat.add(dense, symbol, "v1.layers.dense", SPAN, SPAN, "call", True) is None
+    at = Occurrence(symbol, "v1.layers.dense", SPAN, "call")
+    assert compat.add(dense, at, compat=True) is None
     native = collector(catalogue, Settings(level="native", target_version="2.15"), tf="tensorflow")
-    note = native.add(dense, symbol, "v1.layers.dense", SPAN, SPAN, "call", True)
+    note = native.add(dense, at, compat=True)
     assert note is not None and note.severity == "information"
     assert note.message.startswith("`v1.layers.dense` runs through tf.compat.v1")
 
@@ -90,11 +89,41 @@ def test_working_compat_code_is_reported_only_at_the_native_level(catalogue: Cat
 def test_a_refusal_drops_the_fix_and_says_why(catalogue: Catalogue) -> None:
     collected = collector(catalogue, Settings(), tf="tensorflow")
     [session] = catalogue.lookup("tensorflow.Session")
-    finding = collected.add(
-        session, "tensorflow.Session", "tf.Session", SPAN, SPAN, "reference", False, "a reason"
-    )
+    at = Occurrence("tensorflow.Session", "tf.Session", SPAN, "reference")
+    finding = collected.add(session, at, refused="a reason")
     assert finding is not None and finding.fix is None and finding.refused == "a reason"
     assert finding.message.endswith("(no automatic fix: a reason)")
+
+
+def test_the_fix_rewrites_the_anchor_and_the_editor_underlines_the_span(
+    catalogue: Catalogue,
+) -> None:
+    collected = collector(catalogue, Settings(), tf="tensorflow")
+    [session] = catalogue.lookup("tensorflow.Session")
+    call = Span(3, 4, 3, 16)
+    underlined = collected.add(
+        session, Occurrence("tensorflow.Session", "tf.Session", SPAN, "call")
+    )
+    wider = collected.add(
+        session, Occurrence("tensorflow.Session", "tf.Session", SPAN, "call", anchor=call)
+    )
+    assert underlined is not None and (underlined.span, underlined.anchor) == (SPAN, SPAN)
+    assert wider is not None and (wider.span, wider.anchor) == (SPAN, call)
+    assert wider.anchor_kind == "call"
+
+
+def test_a_kept_tf1_form_says_why_and_what_keeps_it(catalogue: Catalogue) -> None:
+    collected = collector(catalogue, Settings(), tf="tensorflow")
+    symbol = "tensorflow.nn.dropout"
+    rule = catalogue.lookup(symbol)[0]
+    keep = collected.policy.keep_tf1(symbol)
+    at = Occurrence(symbol, "tf.nn.dropout", SPAN, "reference")
+    finding = collected.add(rule, at, why="passed as a value", fix_override=keep)
+    assert finding is not None and finding.fix is not None
+    assert finding.target == "tensorflow.compat.v1.nn.dropout"
+    assert finding.message.endswith(
+        ": passed as a value; `tf.compat.v1.nn.dropout` keeps TF1 behaviour"
+    )
 
 
 def test_unknown_names_suggest_through_the_files_alias(catalogue: Catalogue) -> None:

@@ -3,19 +3,36 @@ the file writes it, and the fix FixPolicy gives it (or the reason it has none)."
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from tf2_lsp.analysis.findings.messages import import_statement, tidy
 from tf2_lsp.analysis.findings.policy import FixPolicy
 from tf2_lsp.analysis.matching import coverage
 from tf2_lsp.analysis.names.scopes import Scopes
 from tf2_lsp.analysis.names.spelling import through_tensorflow
-from tf2_lsp.catalogue.rules import Fix, Rule
+from tf2_lsp.catalogue.rules import Fix, Rule, Severity
 from tf2_lsp.model import AnchorKind, CallEdit, Finding
 from tf2_lsp.text import Span
 from tf2_lsp.transforms.registry import transform_target
 
 LEGACY_KERAS_RULE = "TF933"
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """Where a rule matched, and what: the qualified `symbol` it matched, as the file writes
+    it, the `span` the editor underlines, and the node the fix rewrites (`anchor`, the same
+    span unless given) with its kind."""
+
+    symbol: str
+    written: str
+    span: Span
+    kind: AnchorKind
+    anchor: Span | None = None
+
+    @property
+    def rewrites(self) -> Span:
+        return self.span if self.anchor is None else self.anchor
 
 
 class Findings:
@@ -32,12 +49,9 @@ class Findings:
     def add(
         self,
         rule: Rule,
-        symbol: str,
-        written: str,
-        span: Span,
-        anchor: Span,
-        kind: AnchorKind,
-        compat: bool,
+        at: Occurrence,
+        *,
+        compat: bool = False,
         refused: str | None = None,
         rename_only: bool = False,
         why: str = "",
@@ -45,63 +59,41 @@ class Findings:
         call: CallEdit | None = None,
         import_local: str | None = None,
     ) -> Finding | None:
-        """Report `rule` at `span` (the fix rewrites `anchor`); None when the policy keeps
-        quiet. `import_local`: an import binding that name, whose target is shown as the
-        import statement the fix writes."""
-        policy = self.policy
+        """Report `rule` at `at`; None when the policy keeps quiet.
+
+        `compat`: the code is on tf.compat.v1 already. `refused`: why there is no fix.
+        `rename_only`: a bare reference to a call rule's symbol, fixed by its rename if any.
+        `why`: what the message adds (an argument's meaning). `fix_override`: the fix to offer
+        in place of the rule's. `call`: the call model's rewrite. `import_local`: an import
+        binding that name, whose target is shown as the import statement the fix writes."""
+        policy, symbol = self.policy, at.symbol
         gone = policy.compat_target_gone(rule, symbol)
         if compat and not gone and not policy.reports_compat(rule, symbol):
             return None  # compat.v1 code that works; only the native level suggests more
         fix = fix_override or policy.fix_for(rule, compat, symbol)
         if rename_only and (fix is None or fix.kind != "rename"):
             fix = policy.rename_of(rule, symbol, gone)
-        severity = policy.severity(rule)
-        # The target is named even where the fix is withheld (say, gone in the target version).
-        shown_fix = fix or rule.fix_for(policy.level)
-        target = shown_fix.target_for(symbol) if shown_fix is not None else None
-        if call is not None and call.target is not None:
-            target = call.target  # the call model may keep TF1 behaviour through tf.compat.v1
-        if target is not None:
-            target = coverage.slim_target(target)
-        # A transform has no `to` table; its message names what the rewrite writes.
-        named = target or _transform_target(shown_fix, symbol)
+        target, named = self._target(rule, symbol, fix, call)
         alias = self.scopes.tf_alias()
         shown = through_tensorflow(named, alias) if named else ""
         if import_local is not None and named:
             shown = import_statement(named, import_local)
-        message = rule.message.format(
-            symbol=written, qualified=symbol, target=shown, why=why, tf=alias
-        )
-        if why and "{why}" not in rule.message:
-            message += f": {why}"
-            if fix_override is not None:
-                message += f"; `{shown}` keeps TF1 behaviour"
+        message = _message(rule, at, shown, alias, why, overridden=fix_override is not None)
+        severity = policy.severity(rule)
         if compat and rule.severity != "information":
             # (An information note keeps its own words: it is about the compat code itself.)
             severity = "information"
-            message = f"`{written}` runs through tf.compat.v1; the idiomatic TF2 form is available"
+            message = (
+                f"`{at.written}` runs through tf.compat.v1; the idiomatic TF2 form is available"
+            )
             if named:
                 message += f": `{shown}`"
-        if policy.keras2_only(rule) and fix is not None and fix.level == "compat":
-            severity = "error"  # the TF1 name fails in the target TF either way
-            message += (
-                f" (from TensorFlow {rule.since} the fixed form needs the tf_keras package"
-                " and TF_USE_LEGACY_KERAS=1: unsafe fix)"
-            )
-        elif gone:
-            severity = "error"
-            message += (
-                " (its tf.compat.v1 form no longer works in TensorFlow "
-                + self.target_version
-                + (f"; needs {', '.join(rule.requires)}" if rule.requires else "")
-                + ")"
-            )
+        severity, message = self._when_compat_fails(rule, fix, gone, severity, message)
         if refused is None and fix is not None and target is not None:
             refused = coverage.missing_target(target)
         if refused:
             message += f" (no automatic fix: {refused})"
-            fix = None
-            call = None
+            fix, call = None, None
         if fix is not None:
             fix = policy.offered(rule, fix, call)
         finding = Finding(
@@ -109,10 +101,10 @@ class Findings:
             message=tidy(message),
             severity=severity,
             symbol=symbol,
-            written=written,
-            span=span,
-            anchor=anchor,
-            anchor_kind=kind,
+            written=at.written,
+            span=at.span,
+            anchor=at.rewrites,
+            anchor_kind=at.kind,
             statement=self.statement,
             fix=fix if fix is None or fix.kind != "manual" else None,
             target=target,
@@ -123,6 +115,38 @@ class Findings:
         )
         self.found.append(finding)
         return finding
+
+    def _target(
+        self, rule: Rule, symbol: str, fix: Fix | None, call: CallEdit | None
+    ) -> tuple[str | None, str | None]:
+        """(the fix's target, what the message names). The target is named even where the
+        fix is withheld (say, gone in the target version)."""
+        shown_fix = fix or rule.fix_for(self.policy.level)
+        target = shown_fix.target_for(symbol) if shown_fix is not None else None
+        if call is not None and call.target is not None:
+            target = call.target  # the call model may keep TF1 behaviour through tf.compat.v1
+        if target is not None:
+            target = coverage.slim_target(target)
+        # A transform has no `to` table; its message names what the rewrite writes.
+        return target, target or _transform_target(shown_fix, symbol)
+
+    def _when_compat_fails(
+        self, rule: Rule, fix: Fix | None, gone: bool, severity: Severity, message: str
+    ) -> tuple[Severity, str]:
+        """An error when the compat form does not run in the target version, saying why."""
+        if self.policy.keras2_only(rule) and fix is not None and fix.level == "compat":
+            return "error", message + (  # the TF1 name fails in the target TF either way
+                f" (from TensorFlow {rule.since} the fixed form needs the tf_keras package"
+                " and TF_USE_LEGACY_KERAS=1: unsafe fix)"
+            )
+        if gone:
+            return "error", message + (
+                " (its tf.compat.v1 form no longer works in TensorFlow "
+                + self.target_version
+                + (f"; needs {', '.join(rule.requires)}" if rule.requires else "")
+                + ")"
+            )
+        return severity, message
 
     def add_use(self, binding: Finding, span: Span) -> None:
         """A use of a name bound by the statement `binding` reports: the same rule and fix
@@ -184,6 +208,19 @@ class Findings:
                 compat=compat,
             )
         )
+
+
+def _message(rule: Rule, at: Occurrence, shown: str, alias: str, why: str, overridden: bool) -> str:
+    """The rule's message for this occurrence; `why` is added when the message has no place
+    for it (with the TF1 form that an `overridden` fix keeps)."""
+    message = rule.message.format(
+        symbol=at.written, qualified=at.symbol, target=shown, why=why, tf=alias
+    )
+    if why and "{why}" not in rule.message:
+        message += f": {why}"
+        if overridden:
+            message += f"; `{shown}` keeps TF1 behaviour"
+    return message
 
 
 def _transform_target(fix: Fix | None, symbol: str) -> str | None:

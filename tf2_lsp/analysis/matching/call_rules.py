@@ -20,7 +20,7 @@ from tf2_lsp.analysis.call_model import (
     call_map_problem,
     converted_call,
 )
-from tf2_lsp.analysis.findings.collect import Findings
+from tf2_lsp.analysis.findings.collect import Findings, Occurrence
 from tf2_lsp.analysis.findings.policy import FixPolicy
 from tf2_lsp.analysis.matching.conditions import changed_argument
 from tf2_lsp.analysis.names.resolve import canonical_for_rules, is_tf2_namespace
@@ -109,15 +109,8 @@ class CallMatcher:
         if rule is None or self.policy.level != "native":
             return
         span = self.text.span_of(node.func)
-        self.findings.add(
-            rule,
-            graph_mode.DISABLE_V2_LEFT,
-            self.text.text_of(node.func),
-            span,
-            span,
-            "call",
-            False,
-        )
+        written = self.text.text_of(node.func)
+        self.findings.add(rule, Occurrence(graph_mode.DISABLE_V2_LEFT, written, span, "call"))
 
     def check_binding(self, node: ast.Call, name: str) -> bool:
         """A call of a TensorFlow function that binds to no signature it ever had (TF993);
@@ -129,7 +122,7 @@ class CallMatcher:
             return False
         span = self.text.span_of(node.func)
         self.findings.add(
-            rule, name, self.text.text_of(node.func), span, span, "call", False, why=problem
+            rule, Occurrence(name, self.text.text_of(node.func), span, "call"), why=problem
         )
         # Only a required argument left out: what is passed can still be mapped.
         return binding_problem(node, name, versions, required=False) is not None
@@ -161,9 +154,8 @@ class CallMatcher:
                 span = self.text.span_of(func)
                 attr_span = Span(func.end_lineno or func.lineno, 0, span.end_line, span.end_column)
                 attr_span = replace(attr_span, column=span.end_column - len(func.attr))
-                self.findings.add(
-                    rule, symbol, "." + func.attr, attr_span, span, "reference", False
-                )
+                at = Occurrence(symbol, "." + func.attr, attr_span, "reference", anchor=span)
+                self.findings.add(rule, at)
 
     def check_call(self, node: ast.Call, rule: Rule, symbol: str, compat: bool) -> bool:
         """Judge one call; True when its fix keeps the whole call on tf.compat.v1, which
@@ -237,12 +229,14 @@ class CallMatcher:
         """A finding on a call: `underline` is what the editor marks, the call is rewritten."""
         self.findings.add(
             rule,
-            symbol,
-            self.text.text_of(node.func),
-            self.text.span_of(underline),
-            self.text.span_of(node),
-            "call",
-            compat,
+            Occurrence(
+                symbol,
+                self.text.text_of(node.func),
+                self.text.span_of(underline),
+                "call",
+                anchor=self.text.span_of(node),
+            ),
+            compat=compat,
             refused=refused,
             why=why,
             fix_override=override,
@@ -316,12 +310,8 @@ class CallMatcher:
             )
             self.findings.add(
                 rule,
-                symbol,
-                written,
-                self.text.span_of(node.func),
-                anchor,
-                "call",
-                compat,
+                Occurrence(symbol, written, self.text.span_of(node.func), "call", anchor=anchor),
+                compat=compat,
                 refused=verdict.refused,
                 call=edit,
                 why="; ".join(everything),
@@ -329,12 +319,8 @@ class CallMatcher:
         for index, text in per_argument:
             self.findings.add(
                 self.policy.rule_for(rule, symbol, verdict.params[index]),
-                symbol,
-                written,
-                self.text.span_of(items[index]),
-                anchor,
-                "call",
-                compat,
+                Occurrence(symbol, written, self.text.span_of(items[index]), "call", anchor=anchor),
+                compat=compat,
                 refused=verdict.refused,
                 call=edit,
                 why=text,

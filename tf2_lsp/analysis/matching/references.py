@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 
-from tf2_lsp.analysis.findings.collect import Findings
+from tf2_lsp.analysis.findings.collect import Findings, Occurrence
 from tf2_lsp.analysis.matching import coverage
 from tf2_lsp.analysis.matching.call_rules import CallMatcher
 from tf2_lsp.analysis.names.resolve import canonical, canonical_for_rules, is_tf2_namespace
@@ -126,7 +126,7 @@ class Matcher:
         symbol = ".".join(dotted[: index + 1])
         for rule in self.catalogue.lookup(symbol):
             span = self.text.span_of(node)
-            self.findings.add(rule, symbol, self.text.text_of(node), span, span, "reference", False)
+            self.findings.add(rule, Occurrence(symbol, self.text.text_of(node), span, "reference"))
 
     def check_coverage(self, chain: list[ast.expr], names: list[str]) -> None:
         """An attribute chain under a TensorFlow alias that no rule explains must exist."""
@@ -158,7 +158,7 @@ class Matcher:
         span = self.text.span_of(node)
         for rule in self.catalogue.exact.get(name, ()):
             if rule.match == "value":
-                self.findings.add(rule, name, written, span, span, "reference", compat)
+                self.findings.add(rule, Occurrence(name, written, span, "reference"), compat=compat)
 
     def check_reference(self, node: ast.expr, qualified: str, covered: bool, written: str) -> bool:
         """Report the rules of `qualified`; True when it has rules (shorter prefixes of the
@@ -191,7 +191,9 @@ class Matcher:
             if exact and not compat and isinstance(node, ast.Attribute):
                 span = self.text.span_of(node)
                 for rule in exact:
-                    self.findings.add(rule, name, written, span, span, "reference", compat)
+                    self.findings.add(
+                        rule, Occurrence(name, written, span, "reference"), compat=compat
+                    )
             return True
         if not rules:
             # Call rules judge calls; a bare reference (`cls = tf.train.AdamOptimizer`) to
@@ -200,9 +202,8 @@ class Matcher:
                 span = self.text.span_of(node)
                 for rule in matched:
                     if rule.match == "call" and rule.removed:
-                        self.findings.add(
-                            rule, name, written, span, span, "reference", compat, rename_only=True
-                        )
+                        at = Occurrence(name, written, span, "reference")
+                        self.findings.add(rule, at, compat=compat, rename_only=True)
                         break
                 else:
                     self.check_function_value(node, name, written, matched)
@@ -210,7 +211,7 @@ class Matcher:
         span = self.text.span_of(node)
         for rule in rules:
             if not self.calls.check_called_rename(node, rule, name, written, compat):
-                self.findings.add(rule, name, written, span, span, "reference", compat)
+                self.findings.add(rule, Occurrence(name, written, span, "reference"), compat=compat)
         return True
 
     def check_function_value(
@@ -243,12 +244,7 @@ class Matcher:
         span = self.text.span_of(node)
         self.findings.add(
             rule,
-            name,
-            written,
-            span,
-            span,
-            "reference",
-            False,
+            Occurrence(name, written, span, "reference"),
             why=(
                 "subclassed: TF2's class of this name takes other arguments, and the subclass "
                 "passes TF1's to it"
@@ -275,15 +271,9 @@ class Matcher:
                 continue
             span = self.text.span_of(base)
             for rule in self.catalogue.exact.get(KERAS2_OPTIMIZER_SUBCLASS, ()):
-                self.findings.add(
-                    rule,
-                    KERAS2_OPTIMIZER_SUBCLASS,
-                    self.text.text_of(base),
-                    span,
-                    span,
-                    "reference",
-                    False,
-                )
+                written = self.text.text_of(base)
+                at = Occurrence(KERAS2_OPTIMIZER_SUBCLASS, written, span, "reference")
+                self.findings.add(rule, at)
 
     def check_legacy_keras(
         self, node: ast.AST, name: str, written: str, matched: tuple[Rule, ...]
@@ -357,12 +347,8 @@ class Matcher:
             # Its target is shown as the import statement the fix writes.
             finding = self.findings.add(
                 rule,
-                name,
-                local,
-                span,
-                span,
-                "import",
-                compat,
+                Occurrence(name, local, span, "import"),
+                compat=compat,
                 rename_only=rename_only,
                 import_local=local,
             )
@@ -399,9 +385,8 @@ class Matcher:
             return
         for rule in self.catalogue.exact.get(dimension.SYMBOL, ()):
             span = self.text.span_of(node)
-            self.findings.add(
-                rule, dimension.SYMBOL, self.text.text_of(node), span, span, "pattern", False
-            )
+            at = Occurrence(dimension.SYMBOL, self.text.text_of(node), span, "pattern")
+            self.findings.add(rule, at)
 
     def check_compare(self, node: ast.Compare) -> None:
         """`type(x) == tf.Tensor`: an exact type test that TF2's eager tensors fail."""
@@ -414,7 +399,7 @@ class Matcher:
         symbol = type_comparison.EXACT_TYPE_SYMBOL
         for rule in self.catalogue.exact.get(symbol, ()):
             span = self.text.span_of(node)
-            self.findings.add(rule, symbol, self.text.text_of(node), span, span, "pattern", False)
+            self.findings.add(rule, Occurrence(symbol, self.text.text_of(node), span, "pattern"))
 
     def check_value_attribute(self, node: ast.Attribute) -> None:
         """`dataset.output_types` and kin: attributes of a TF value known by its type."""
@@ -424,4 +409,4 @@ class Matcher:
         symbol = f"{receiver}.{node.attr}"
         for rule in self.catalogue.exact.get(symbol, ()):
             span = self.text.span_of(node)
-            self.findings.add(rule, symbol, self.text.text_of(node), span, span, "pattern", False)
+            self.findings.add(rule, Occurrence(symbol, self.text.text_of(node), span, "pattern"))

@@ -31,12 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Literal
 
+from tf2_lsp.analysis.findings.collect import Findings, Occurrence
 from tf2_lsp.analysis.program.project_classes import derives_from_test_case, imported_project_files
 from tf2_lsp.text import Span
 from tf2_lsp.transforms.program_opt_out import DISABLE_V2
 
 if TYPE_CHECKING:
-    from tf2_lsp.analysis.findings.collect import Findings
     from tf2_lsp.analysis.nodes import SourceText
 
 SCRIPT_RULE = "TF801"
@@ -241,7 +241,7 @@ def check_program(
     if kind == "library":
         library_rule = module.findings.catalogue.by_code.get(LIBRARY_RULE)
         if library_rule is not None:
-            findings.add(library_rule, DISABLE_V2, "", span, span, "program", False)
+            findings.add(library_rule, Occurrence(DISABLE_V2, "", span, "program"))
         return
     # Where the call goes: a Span of zero width at the insertion line, indented as it must be.
     insert = Span(module.imports_end + 1, 0, module.imports_end + 1, 0)
@@ -252,7 +252,7 @@ def check_program(
             insert = Span(first.lineno, column, first.lineno, column)
     for rule in module.findings.catalogue.exact.get(DISABLE_V2, ()):
         if rule.code == SCRIPT_RULE:
-            findings.add(rule, DISABLE_V2, "", span, insert, "program", False)
+            findings.add(rule, Occurrence(DISABLE_V2, "", span, "program", anchor=insert))
 
 
 def _runs_at_import(signals: list[tuple[str, int, bool]], main: ast.If) -> bool:
@@ -315,7 +315,7 @@ def note_compat_import(findings: Findings, span: Span, local: str) -> None:
     rule = findings.catalogue.by_code.get(COMPAT_FILE_RULE)
     if rule is None or any(f.rule is rule for f in findings.found):
         return
-    findings.add(rule, "tensorflow.compat.v1", local, span, span, "program", False)
+    findings.add(rule, Occurrence("tensorflow.compat.v1", local, span, "program"))
 
 
 FED_VARIABLE_RULE = "TF814"
@@ -340,12 +340,7 @@ def check_fed_variables(module: WalkedModule) -> None:
         saved, findings.statement = findings.statement, statement
         findings.add(
             rule,
-            FED_VARIABLE,
-            module.text.text_of(call.func),
-            span,
-            span,
-            "reference",
-            False,
+            Occurrence(FED_VARIABLE, module.text.text_of(call.func), span, "reference"),
             why=f"`{target}` is fed through a feed dict",
         )
         findings.statement = saved

@@ -34,7 +34,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 
-from tf2_lsp.analysis.findings.collect import Findings
+from tf2_lsp.analysis.findings.collect import Findings, Occurrence
 from tf2_lsp.analysis.names.spelling import through_tensorflow
 from tf2_lsp.analysis.nodes import SourceText
 from tf2_lsp.analysis.program.graph_mode import (
@@ -225,11 +225,9 @@ def _report_model_functions(
                      max(name_column, 0) + len(function.name))  # fmt: skip
         findings.statement = (first, last)
         body_text = "\n".join(text.index.line_text(n) for n in range(first, last + 1))
-        findings.add(
-            rule, rule.symbols[0], function.name, shown,
-            Span(first, 0, span.end_line, span.end_column), "program", False,
-            refused=model_shim.refusal(function, taken, body_text),
-        )  # fmt: skip
+        whole = Span(first, 0, span.end_line, span.end_column)
+        at = Occurrence(rule.symbols[0], function.name, shown, "program", anchor=whole)
+        findings.add(rule, at, refused=model_shim.refusal(function, taken, body_text))
 
 
 def _is_model_code(name: str) -> bool:
@@ -271,16 +269,15 @@ def _kept_compat(findings: Findings, finding: Finding, why: str) -> Finding:
     compat_fix = policy.fix_at(rule, "compat", symbol)
     findings.statement = finding.statement
     before = len(findings.found)
+    at = Occurrence(
+        symbol, finding.written, finding.span, finding.anchor_kind, anchor=finding.anchor
+    )
     if finding.compat or compat_fix is None:
         kept = findings.add(
-            rule, symbol, finding.written, finding.span, finding.anchor, finding.anchor_kind,
-            finding.compat, refused=f"the native form waits: {why}",
-        )  # fmt: skip
+            rule, at, compat=finding.compat, refused=f"the native form waits: {why}"
+        )
     else:
-        kept = findings.add(
-            rule, symbol, finding.written, finding.span, finding.anchor, finding.anchor_kind,
-            finding.compat, fix_override=compat_fix, why=why,
-        )  # fmt: skip
+        kept = findings.add(rule, at, compat=finding.compat, fix_override=compat_fix, why=why)
     del findings.found[before:]  # `add` appends; the caller puts it in the finding's place
     return kept or finding
 
@@ -299,7 +296,7 @@ def _report_keras_objects(
         span = text.span_of(node)
         written = text.text_of(node)
         why = f"{_kind(name)} (the module uses `{blocker}`)"
-        findings.add(rule, name, written, span, span, "reference", False, why=why)
+        findings.add(rule, Occurrence(name, written, span, "reference"), why=why)
 
 
 def _kind(name: str) -> str:
