@@ -1,4 +1,5 @@
-"""The call model: real TF1 calls bound to TensorFlow's recorded signatures (no TensorFlow)."""
+"""`plan_call`, the call model's three steps together: real TF1 calls bound to TensorFlow's
+recorded signatures (no TensorFlow)."""
 
 from __future__ import annotations
 
@@ -6,31 +7,11 @@ import ast
 
 import pytest
 
-from tf2_lsp.analysis.call_model import (
-    UNCHANGED,
-    CallVerdict,
-    call_map_problem,
-    merge_changes,
-    plan_call,
-)
+from tests.analysis.call_model.support import COND_STRICT, DROPOUT, call_of
+from tf2_lsp.analysis.call_model import UNCHANGED, CallVerdict, plan_call
 from tf2_lsp.catalogue.rules import ArgChange
-from tf2_lsp.catalogue.signatures import Signatures, signatures_for
+from tf2_lsp.catalogue.signatures import Signatures
 from tf2_lsp.model import ArgumentEdit
-from tf2_lsp.transforms.call_map import CallMap
-
-DROPOUT = ArgChange(convert={"keep_prob": "rate:one_minus"})  # as the dropout rule says
-COND_STRICT = ArgChange(keep={"strict": ("True",)})  # TF2's cond is always strict
-
-
-@pytest.fixture(scope="module")
-def sigs() -> Signatures:
-    return signatures_for("2.21")
-
-
-def call_of(code: str) -> ast.Call:
-    node = ast.parse(code, mode="eval").body
-    assert isinstance(node, ast.Call)
-    return node
 
 
 def plan(
@@ -223,48 +204,3 @@ def test_a_rewrite_that_would_not_bind_is_refused_with_the_reason(
 )
 def test_without_signature_data_the_rule_decides(sigs: Signatures, code: str, target: str) -> None:
     assert plan(sigs, code, target) is None
-
-
-def test_merged_tables_keep_every_rules_entries_and_the_first_wins_a_conflict() -> None:
-    first = ArgChange(
-        rename={"dim": "axis"}, remove=("a",), keep={"strict": ("True",)}, v1=("x", "dim")
-    )
-    second = ArgChange(
-        rename={"dim": "axes", "keep_dims": "keepdims"},
-        remove=("a", "b"),
-        keep={"strict": ("1",)},
-        convert={"keep_prob": "rate:one_minus"},
-        v1=("other",),
-    )
-    merged = merge_changes([first, second])
-    assert merged.rename == {"dim": "axis", "keep_dims": "keepdims"}
-    assert sorted(merged.remove) == ["a", "b"]
-    assert sorted(merged.keep["strict"]) == ["1", "True"]
-    assert merged.convert == {"keep_prob": "rate:one_minus"}
-    assert merged.v1 == ("x", "dim")
-
-
-# `tf.log(x, base)` mapped onto TF2's `tf.math.log(x, name=None)`, once correctly, once not.
-LOG_MAP = CallMap("tensorflow.math.log", v1=("x", "base"), v2=("x",), drop=("base",))
-BROKEN_LOG_MAP = CallMap("tensorflow.math.log", v1=("x", "base"), v2=("x", "base"))
-
-
-@pytest.mark.parametrize(
-    ("code", "mapping", "problem"),
-    [
-        ("tf.log(x, 2)", LOG_MAP, None),
-        ("tf.log(x, base=2)", LOG_MAP, None),
-        ("tf.log(x)", BROKEN_LOG_MAP, None),
-        ("tf.log(x, base=2)", BROKEN_LOG_MAP, "would not bind to `tf.math.log`"),
-        ("tf.log(*a, base=2)", BROKEN_LOG_MAP, None),  # stars: the rewrite decides
-        ("tf.log(x)", CallMap("mylib.log", v1=("x",), v2=("x",)), None),  # no data
-    ],
-)
-def test_call_map_rewrites_are_bound_to_the_target(
-    sigs: Signatures, code: str, mapping: CallMap, problem: str | None
-) -> None:
-    found = call_map_problem(call_of(code), mapping, sigs)
-    if problem is None:
-        assert found is None
-    else:
-        assert found is not None and problem in found
