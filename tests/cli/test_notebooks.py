@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from tests.cli.conftest import run_stdin
-from tf2_lsp.analysis.notebook import python_text
 from tf2_lsp.cli import main as cli
 
 
@@ -210,12 +209,6 @@ def test_syntax_error_names_its_cell(tmp_path: Path, capsys: pytest.CaptureFixtu
     _, out, _ = run(capsys, "check", "--format", "json", path)
     [record] = json.loads(out)
     assert record["code"] == "TF000" and "cell 2:1:" in record["message"]
-
-
-def test_python_cell_magics_are_analysed_in_the_editor_too() -> None:
-    assert python_text("%%time\nx = tf.log(1)\n%time y = 2") == "\nx = tf.log(1)\n"
-    assert python_text("%%capture out\nx = 1") == "\nx = 1"
-    assert python_text("%%bash\necho hi") == "\n"
 
 
 def test_fixed_cell_lines_split_only_at_line_breaks(

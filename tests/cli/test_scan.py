@@ -27,7 +27,7 @@ from tests.cli.conftest import (
 )
 from tf2_lsp.cli import main as cli
 from tf2_lsp.cli import pool, scan
-from tf2_lsp.cli.notebooks import Notebook
+from tf2_lsp.files.notebookfile import Notebook
 
 
 @pytest.mark.parametrize(

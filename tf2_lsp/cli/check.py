@@ -15,14 +15,7 @@ from tf2_lsp.catalogue.rules import Catalogue, load_catalogue
 from tf2_lsp.cli.baseline import Baseline, BaselineError
 from tf2_lsp.cli.cache import ResultCache, text_digest
 from tf2_lsp.cli.formats import Tally, make_reporter
-from tf2_lsp.cli.notebooks import (
-    CellFinding,
-    Notebook,
-    NotebookError,
-    check_notebook,
-    is_notebook,
-    parse_notebook,
-)
+from tf2_lsp.cli.notebooks import CellFinding, check_notebook
 from tf2_lsp.cli.parser import STDIN
 from tf2_lsp.cli.records import (
     UNREADABLE,
@@ -38,6 +31,7 @@ from tf2_lsp.cli.status import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from tf2_lsp.cli.suggest import hint
 from tf2_lsp.cli.terminal import Style
 from tf2_lsp.engine import analyse
+from tf2_lsp.files.notebookfile import Notebook, NotebookError, is_notebook, parse_notebook
 from tf2_lsp.files.sourcefile import SourceError, SourceFile
 from tf2_lsp.settings import Settings
 

@@ -15,21 +15,20 @@ from tf2_lsp.catalogue.rules import load_catalogue
 from tf2_lsp.cli.cache import ResultCache
 from tf2_lsp.cli.check import notebook_result
 from tf2_lsp.cli.diff import colour_diff, unified_diff
-from tf2_lsp.cli.notebooks import (
-    Notebook,
-    NotebookError,
-    check_notebook,
-    fix_notebook,
-    is_notebook,
-    notebook_from_text,
-    parse_notebook,
-)
+from tf2_lsp.cli.notebooks import check_notebook, fix_notebook
 from tf2_lsp.cli.records import UNREADABLE, Record, SourceLines, fails, to_record, unreadable
 from tf2_lsp.cli.scan import FileResult, FileRun, file_settings, read_file
 from tf2_lsp.cli.status import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from tf2_lsp.cli.suggest import fix_command
 from tf2_lsp.cli.terminal import Style
 from tf2_lsp.engine import UnsafeSelection, fix_all, is_fixable
+from tf2_lsp.files.notebookfile import (
+    Notebook,
+    NotebookError,
+    is_notebook,
+    parse_notebook,
+    with_text,
+)
 from tf2_lsp.files.sourcefile import (
     SourceError,
     SourceFile,
@@ -109,7 +108,7 @@ def fix_notebook_text(
         return result, None
     if fixed is None:
         return _notebook_left(path, notebook, config, options), None
-    result = _notebook_left(path, notebook_from_text(notebook, fixed), config, options)
+    result = _notebook_left(path, with_text(notebook, fixed), config, options)
     result.applied = applied
     return result, fixed
 

@@ -13,11 +13,10 @@ from functools import partial
 from pathlib import Path
 
 from tf2_lsp.catalogue.api import warm_api_lists
-from tf2_lsp.cli.notebooks import Notebook, is_notebook, read_notebook
 from tf2_lsp.cli.pool import map_in_workers
 from tf2_lsp.cli.records import Record, unreadable
 from tf2_lsp.cli.terminal import Console, Progress
-from tf2_lsp.files.notebookfile import NotebookError
+from tf2_lsp.files.notebookfile import Notebook, NotebookError, is_notebook, read_notebook
 from tf2_lsp.files.sourcefile import SourceError, SourceFile, read_source
 from tf2_lsp.settings import Settings
 
@@ -49,8 +48,8 @@ def read_file(path: Path, note: str = "") -> SourceFile | Notebook | FileResult:
         return read_notebook(path) if is_notebook(path) else read_source(path)
     except SourceError as error:
         return _unread(path, str(error), error.io, note)
-    except NotebookError as error:
-        return _unread(path, str(error), "cannot read" in str(error), note)
+    except NotebookError as error:  # read, but not a notebook
+        return _unread(path, str(error), False, note)
 
 
 def _unread(path: Path, message: str, io: bool, note: str) -> FileResult:

@@ -1,1 +1,2 @@
-"""Files on disk: which ones a run covers, and reading them as Python does (both faces use it)."""
+"""Files on disk: which ones a run covers, reading them as Python does, and a notebook's code
+cells as one module (both faces use it)."""

@@ -400,9 +400,11 @@ class Session:
         self, document: TextDocument, notebook: types.NotebookDocument
     ) -> Analysis | None:
         """All code cells are one module (imports live in the first cell); report per cell."""
-        from tf2_lsp.analysis.notebook import cell_detection, join_cells
+        from tf2_lsp.analysis.notebook import cell_detection
+        from tf2_lsp.files.cells import join_cells
 
-        joined, slices = join_cells(self.notebook_cells(notebook))
+        cells = join_cells(self.notebook_cells(notebook))
+        joined, slices = cells.text, cells.slices
         config = self.config_for(notebook.uri)
         cached = self.notebooks.get(notebook.uri)
         if cached is None or cached[0] != joined:
@@ -412,7 +414,7 @@ class Session:
             cached = (joined, detection)
             if self.server.workspace.get_notebook_document(notebook_uri=notebook.uri):
                 self.notebooks[notebook.uri] = cached  # unless it closed meanwhile
-        cell = next((s for s in slices if s.uri == document.uri), None)
+        cell = next((s for s in slices if s.key == document.uri), None)
         if cell is None:
             return None
         return Analysis(document.version, document.source, cell_detection(cached[1], cell), config)

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
@@ -21,6 +22,9 @@ from tf2_lsp.lsp import convert
 from tf2_lsp.lsp.session import Session, analyse_text
 from tf2_lsp.settings import Settings
 from tf2_lsp.text import split_lines
+
+if TYPE_CHECKING:
+    from tf2_lsp.files.notebookfile import Notebook
 
 CHECK_WORKSPACE = "tf2-lsp.server.checkWorkspace"
 DEBUG_INFO = "tf2-lsp.server.debugInfo"
@@ -56,14 +60,14 @@ def workspace_files(folders: Sequence[Path], exclude: Sequence[str] = ()) -> Ite
 def analyse_file(session: Session, path: Path, config: Settings) -> FileDiagnostics | None:
     """One file's diagnostics (run in the analysis thread); None if it cannot be read at all
     (gone, no permission). Text that is not Python or not a notebook is one TF000 error."""
-    from tf2_lsp.files.notebookfile import NotebookError, parse_notebook
+    from tf2_lsp.files.notebookfile import NotebookError, is_notebook, read_notebook
     from tf2_lsp.files.sourcefile import SourceError, read_source
 
     uri = from_fs_path(str(path)) or path.as_uri()
     try:
+        if is_notebook(path):
+            return _notebook(session, uri, read_notebook(path), config)
         source = read_source(path).text
-        if path.suffix == ".ipynb":
-            return _notebook(session, uri, parse_notebook(source).cells, config)
     except SourceError as error:
         return None if error.io else unreadable(uri, str(error))
     except NotebookError as error:
@@ -98,32 +102,25 @@ def unreadable(uri: str, reason: str) -> FileDiagnostics:
     )
 
 
-def _notebook(
-    session: Session, uri: str, cells: list[tuple[int, str]], config: Settings
-) -> FileDiagnostics:
-    """`cells`: (number among all cells, as the notebook and `tf2-lsp check` count, code)."""
-    from tf2_lsp.analysis.notebook import join_cells
+def _notebook(session: Session, uri: str, notebook: Notebook, config: Settings) -> FileDiagnostics:
+    """Each finding in its cell's coordinates, the message naming the cell (numbered among
+    all cells, as the notebook and `tf2-lsp check` count them)."""
+    from tf2_lsp.analysis.notebook import in_cell
 
-    joined, slices = join_cells([(f"cell:{number}", code) for number, code in cells])
-    analysis = analyse_text(joined, session.catalogue, config)
-    lines = split_lines(joined)
+    joined = notebook.joined()
+    analysis = analyse_text(joined.text, session.catalogue, config)
+    lines = split_lines(joined.text)
+    from_cell: dict[int, list[str]] = {}  # the lines from a cell's first on: a span may end later
     diagnostics = []
     for finding in analysis.detection.findings:
-        cell = next(
-            (s for s in slices if s.first_line <= finding.span.line < s.first_line + s.line_count),
-            None,
-        )
+        cell = joined.cell_at(finding.span.line)
         if cell is None:
             continue
-        diagnostic = convert.diagnostic(finding, lines, session.encoding)
-        # Positions inside the cell; the message says which cell.
-        shift = cell.first_line - 1
-        start, end = diagnostic.range.start, diagnostic.range.end
-        diagnostic.range = types.Range(
-            types.Position(start.line - shift, start.character),
-            types.Position(end.line - shift, end.character),
-        )
-        diagnostic.message = f"{cell.uri.replace(':', ' ')}: {diagnostic.message}"
+        if cell.key not in from_cell:
+            from_cell[cell.key] = lines[cell.shift :]
+        cell_lines = from_cell[cell.key]
+        diagnostic = convert.diagnostic(in_cell(finding, cell), cell_lines, session.encoding)
+        diagnostic.message = f"cell {cell.key}: {diagnostic.message}"
         diagnostics.append(diagnostic)
     return FileDiagnostics(uri, diagnostics)
 
