@@ -79,7 +79,7 @@ def reanalyse(
     if _first_state(fresh.graph_state) != _first_state(previous.graph_state):
         # The kept findings were judged against other graph state (tf2_lsp.analysis.program.units).
         return None
-    if any(f.code == units.MODEL_FUNCTION_RULE for f in (*previous.findings, *fresh.findings)):
+    if any(f.code in units.MODEL_RULES for f in (*previous.findings, *fresh.findings)):
         return None  # which model functions are outermost is a question about the whole module
 
     findings = [

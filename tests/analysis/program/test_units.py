@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -464,4 +465,134 @@ def test_a_12_layer_transformer_mapped_to_a_layer_loads_its_tf1_checkpoint(
     # 12 layers x (4 attention + 2 feed-forward dense layers, 2 norms), 2 variables each.
     assert len(result["keys"]) == 12 * 8 * 2
     assert result["names"] == result["keys"]  # every checkpoint key, under its TF1 name
+    assert result["eager"] <= 1e-5 and result["traced"] <= 1e-5
+
+
+# -- the native form (TF934): Keras 3 sublayers under TF1's names ----------------------------------
+
+CONV_MODEL = textwrap.dedent(
+    """\
+    import tensorflow as tf
+
+
+    def classifier(images):
+        \"\"\"Logits for a batch of 8x8 images.\"\"\"
+        with tf.variable_scope("classifier", reuse=tf.AUTO_REUSE):
+            h = tf.layers.conv2d(images, 4, 3, padding="same", activation=tf.nn.relu)
+            h = tf.layers.max_pooling2d(h, 2, 2)
+            h = tf.layers.flatten(h)
+            h = tf.layers.dense(h, 8, activation=tf.nn.relu)
+            return tf.layers.dense(h, 3, name="logits") + tf.layers.dense(h, 3)
+    """
+)
+
+
+def test_a_model_of_tf_layers_calls_is_offered_keras_sublayers(catalogue: Catalogue) -> None:
+    (found,) = [f for f in detect(CONV_MODEL, catalogue, NATIVE).findings if f.code == "TF934"]
+    assert found.written == "classifier" and found.fix is not None
+    assert not _model_findings(CONV_MODEL, catalogue, NATIVE)  # not the shim form as well
+    fixed = engine.fix_all(CONV_MODEL, catalogue, NATIVE, unsafe=True).source
+    assert 'super().__init__(name="classifier", **kwargs)' in fixed
+    # TF1's default names, numbered in the order TF1 created the layers.
+    assert 'self.dense = tf.keras.layers.Dense(8, activation=tf.nn.relu, name="dense")' in fixed
+    assert 'self.dense_1 = tf.keras.layers.Dense(3, name="dense_1")' in fixed
+    assert "return self.logits(h) + self.dense_1(h)" in fixed
+    assert "track_tf1_style_variables" not in fixed and "compat" not in fixed
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (("h, 8,", "h, width,"), "known only when the function runs"),
+        (('name="logits"', 'name="logits", kernel_regularizer=tf.nn.l2_loss'), "regularizer"),
+        (
+            (
+                "        h = tf.layers.flatten(h)\n",
+                "        h = tf.layers.flatten(h)\n"
+                "        if h is None:\n            h = tf.layers.dense(h, 1)\n",
+            ),
+            "branch",
+        ),
+        (("tf.layers.max_pooling2d(h, 2, 2)", "tf.layers.batch_normalization(h)"), "no native"),
+    ],
+)
+def test_other_model_functions_keep_the_shim_form(
+    catalogue: Catalogue, change: tuple[str, str], why: str
+) -> None:
+    assert change[0] in CONV_MODEL
+    source = CONV_MODEL.replace(*change).replace(
+        "def classifier(images):", "def classifier(images, width=8):"
+    )
+    found = detect(source, catalogue, NATIVE).findings
+    assert not [f for f in found if f.code == "TF934"], why
+    assert [f.written for f in found if f.code == "TF938"] == ["classifier"]
+
+
+def test_graph_code_left_in_the_module_keeps_the_shim_form(catalogue: Catalogue) -> None:
+    source = CONV_MODEL + "\n\nsession = tf.Session()\n"
+    found = detect(source, catalogue, NATIVE).findings
+    assert [f.code for f in found if f.code in ("TF934", "TF938")] == ["TF938"]
+
+
+_TF1_CHECKPOINT_RUN = textwrap.dedent(
+    """\
+    import json, os, sys
+    os.environ["TF_USE_LEGACY_KERAS"] = "1"  # tf.compat.v1.layers
+    import numpy as np
+    import tensorflow as tf
+    original, folder = json.load(sys.stdin)
+    x = np.random.RandomState(0).standard_normal((2, 8, 8, 1)).astype(np.float32)
+    v1 = {}
+    exec(original.replace("import tensorflow as tf", "import tensorflow.compat.v1 as tf"), v1)
+    with tf.Graph().as_default():
+        out = v1["classifier"](tf.constant(x))
+        v1["classifier"](tf.constant(x))  # AUTO_REUSE: the second call shares the variables
+        keys = sorted(v.op.name for v in tf.compat.v1.global_variables())
+        with tf.compat.v1.Session() as session:
+            session.run(tf.compat.v1.global_variables_initializer())
+            np.save(os.path.join(folder, "out.npy"), session.run(out))
+            tf.compat.v1.train.Saver().save(session, os.path.join(folder, "model"))
+    np.save(os.path.join(folder, "x.npy"), x)
+    print(json.dumps(keys))
+    """
+)
+
+_KERAS_CHECKPOINT_RUN = textwrap.dedent(
+    """\
+    import json, os, sys
+    import numpy as np
+    import tensorflow as tf
+    fixed, folder = json.load(sys.stdin)
+    x, tf1_out = (np.load(os.path.join(folder, name)) for name in ("x.npy", "out.npy"))
+    v2 = {}
+    exec(fixed, v2)
+    layer = v2["classifier"]
+    layer(x)
+    layer(x)  # created once
+    reader = tf.train.load_checkpoint(os.path.join(folder, "model"))
+    for variable in layer.variables:
+        variable.assign(reader.get_tensor(variable.path))
+    print(json.dumps({
+        "paths": sorted(v.path for v in layer.variables),
+        "eager": float(np.max(np.abs(layer(x).numpy() - tf1_out))),
+        "traced": float(np.max(np.abs(tf.function(layer)(x).numpy() - tf1_out))),
+        "keras": tf.keras.__version__,
+    }))
+    """
+)
+
+
+@pytest.mark.tensorflow
+def test_the_keras_form_loads_the_tf1_checkpoint_by_path_with_the_same_outputs(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    pytest.importorskip("tensorflow")
+    pytest.importorskip("tf_keras")
+    fixed = engine.fix_all(CONV_MODEL, catalogue, NATIVE, unsafe=True).source
+    folder = str(tmp_path)
+    keys = _run_tensorflow(_TF1_CHECKPOINT_RUN, [CONV_MODEL, folder])
+    result = _run_tensorflow(_KERAS_CHECKPOINT_RUN, [fixed, folder])
+    assert result["keras"].startswith("3.")  # plain Keras 3: no tf_keras involved
+    assert len(keys) == 8  # conv2d and three dense layers, kernel and bias each
+    assert result["paths"] == keys
     assert result["eager"] <= 1e-5 and result["traced"] <= 1e-5

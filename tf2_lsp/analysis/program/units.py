@@ -35,6 +35,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 
 from tf2_lsp.analysis.findings.collect import Findings
+from tf2_lsp.analysis.names.resolve import canonical
 from tf2_lsp.analysis.names.spelling import through_tensorflow
 from tf2_lsp.analysis.nodes import SourceText
 from tf2_lsp.analysis.program.graph_mode import (
@@ -46,10 +47,12 @@ from tf2_lsp.analysis.program.graph_mode import (
 from tf2_lsp.catalogue.availability import version_tuple
 from tf2_lsp.model import Finding
 from tf2_lsp.text import Span
-from tf2_lsp.transforms import model_shim
+from tf2_lsp.transforms import model_keras, model_shim
 
 KERAS_IN_GRAPH_RULE = "TF939"
-MODEL_FUNCTION_RULE = "TF938"
+MODEL_FUNCTION_RULE = "TF938"  # the shim form: any model function
+MODEL_KERAS_RULE = "TF934"  # the native form: one made of `tf.layers` calls
+MODEL_RULES = frozenset({MODEL_FUNCTION_RULE, MODEL_KERAS_RULE})
 KERAS3 = (2, 16)
 
 # The native transforms that put a Keras object where a TF1 one was.
@@ -192,16 +195,22 @@ def judge(
     if first is not None and version_tuple(policy.settings.target_version) >= KERAS3:
         _report_keras_objects(findings, facts, text, first, alias)
     if policy.level == "native":
-        _report_model_functions(findings, facts, text, body)
+        _report_model_functions(findings, facts, text, body, every)
     return own
 
 
 def _report_model_functions(
-    findings: Findings, facts: ProgramFacts, text: SourceText, body: Sequence[ast.stmt]
+    findings: Findings,
+    facts: ProgramFacts,
+    text: SourceText,
+    body: Sequence[ast.stmt],
+    graph_state: Sequence[Blocker],
 ) -> None:
     """Top-level functions that build a TF1 model and nothing else: each can become a Keras
-    layer whose `call` keeps the body (transforms/model_shim.py)."""
+    layer, with its sublayers when it is made of `tf.layers` calls (transforms/model_keras.py),
+    else one whose `call` keeps the body (transforms/model_shim.py)."""
     rule = findings.catalogue.by_code.get(MODEL_FUNCTION_RULE)
+    keras_rule = findings.catalogue.by_code.get(MODEL_KERAS_RULE)
     functions = [s for s in body if isinstance(s, ast.FunctionDef)]
     if rule is None or not functions:
         return
@@ -211,7 +220,22 @@ def _report_model_functions(
     models = [f for f in functions if _builds_model_only(f, uses, lines)]
     shimmed = shimmed_ranges(facts, body)
     layers = [s for s in body if _overlaps(s, shimmed)]
+    scopes = findings.scopes
+
+    def resolve(node: ast.expr) -> str | None:
+        qualified = scopes.qualified_name(node)
+        return None if qualified is None else canonical(qualified)[0]
+
+    # Keras 3 sublayers need TF2 code around them: graph state outside the model functions
+    # (a Session, placeholders) keeps the shim form, which tf_keras runs in graph mode too.
+    ranges = [(f.lineno, f.end_lineno or f.lineno) for f in models]
+    graph_left = any(not _within(line, ranges) for line, _ in graph_state)
     for function in _outermost(models, functions, layers):
+        native = (
+            keras_rule is not None
+            and not graph_left
+            and model_keras.refusal(function, taken, resolve) is None
+        )
         last = function.end_lineno or function.lineno
         first = min([function.lineno, *(d.lineno for d in function.decorator_list)])
         span = text.span_of(function)
@@ -220,10 +244,11 @@ def _report_model_functions(
                      max(name_column, 0) + len(function.name))  # fmt: skip
         findings.statement = (first, last)
         body_text = "\n".join(text.index.line_text(n) for n in range(first, last + 1))
+        chosen = keras_rule if native and keras_rule is not None else rule
         findings.add(
-            rule, rule.symbols[0], function.name, shown,
+            chosen, chosen.symbols[0], function.name, shown,
             Span(first, 0, span.end_line, span.end_column), "program", False,
-            refused=model_shim.refusal(function, taken, body_text),
+            refused=None if native else model_shim.refusal(function, taken, body_text),
         )  # fmt: skip
 
 
