@@ -128,8 +128,8 @@ def test_manual_rules_fire_on_their_examples(rule: Rule, before: str) -> None:
     """A manual rule's example has no `after`; it must still be reported (with no fix)."""
     source = f"import tensorflow as tf\n{before}\n"
     level = next((ex.level for ex in rule.examples if ex.before == before), "compat")
-    options = Settings(level=level)
-    findings = [f for f in detect(source, CATALOGUE, options).findings if f.code == rule.code]
+    settings = Settings(level=level)
+    findings = [f for f in detect(source, CATALOGUE, settings).findings if f.code == rule.code]
     assert findings, f"{rule.code} did not fire on its example"
     assert all(f.fix is None for f in findings)
 

@@ -53,11 +53,11 @@ def test_message_and_hover_name_the_symbols_own_target(
     rule: Rule, level: str, symbol: str, target: str
 ) -> None:
     source = f"import tensorflow as tf\ny = {_spelled(symbol)}(x)\n"
-    options = Settings(level=level)  # type: ignore[arg-type]
-    findings = [f for f in detect(source, CATALOGUE, options).findings if f.code == rule.code]
+    settings = Settings(level=level)  # type: ignore[arg-type]
+    findings = [f for f in detect(source, CATALOGUE, settings).findings if f.code == rule.code]
     assert len(findings) == 1
     finding = findings[0]
-    fix = rule.fix_for(options.level)
+    fix = rule.fix_for(settings.level)
     assert fix is not None
     others = set(TRANSFORMS[fix.transform or ""].targets.values()) - {target}
     assert f"`{_spelled(target)}`" in finding.message
@@ -73,8 +73,8 @@ def test_compat_hover_names_the_symbols_own_native_target(
 ) -> None:
     """At compat level the hover says what the native level would write: this symbol's target."""
     source = f"import tensorflow as tf\ny = {_spelled(symbol)}(x)\n"
-    options = Settings(level="compat", target_version="2.15")
-    findings = [f for f in detect(source, CATALOGUE, options).findings if f.code == rule.code]
+    settings = Settings(level="compat", target_version="2.15")
+    findings = [f for f in detect(source, CATALOGUE, settings).findings if f.code == rule.code]
     assert len(findings) == 1 and findings[0].fix is not None
     hover = hover_markdown(findings[0], None)
     beyond = next(line for line in hover.splitlines() if line.startswith("**Beyond"))
