@@ -22,7 +22,8 @@ if str(ROOT) not in sys.path:
 
 from tf2_lsp.analysis.call_model import parameter_map  # noqa: E402
 from tf2_lsp.analysis.detect import detect  # noqa: E402
-from tf2_lsp.catalogue.rules import ArgChange, load_catalogue  # noqa: E402
+from tf2_lsp.catalogue.load import load_catalogue  # noqa: E402
+from tf2_lsp.catalogue.rules import ArgChange  # noqa: E402
 from tf2_lsp.catalogue.signatures import COMPAT, TF, signatures_for  # noqa: E402
 from tf2_lsp.settings import Settings  # noqa: E402
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tf2_lsp.analysis.detect import detect
-from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.engine import fix_all
 from tf2_lsp.settings import Settings
 

@@ -12,7 +12,8 @@ import pytest
 
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.docs import catalogue_markdown, rule_markdown
-from tf2_lsp.catalogue.rules import DOC_FIELDS, Catalogue, Rule, build_catalogue, load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
+from tf2_lsp.catalogue.rules import DOC_FIELDS, Catalogue, Rule, build_catalogue
 from tf2_lsp.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from tf2_lsp.analysis.detect import detect
-from tf2_lsp.catalogue.rules import Rule, load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
+from tf2_lsp.catalogue.rules import Rule
 from tf2_lsp.lsp.hover import hover_markdown
 from tf2_lsp.settings import Settings
 from tf2_lsp.transforms.registry import TRANSFORMS
@@ -85,7 +86,7 @@ _DETECT_EVERY_TRANSFORM = """
 import json, sys
 from tf2_lsp.analysis.detect import detect
 loaded = ["libcst" in sys.modules]
-from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.settings import Settings
 catalogue = load_catalogue()
 used = set()

@@ -126,6 +126,6 @@ def catalogue_markdown(catalogue: Catalogue) -> str:
 
 
 if __name__ == "__main__":
-    from tf2_lsp.catalogue.rules import load_catalogue
+    from tf2_lsp.catalogue.load import load_catalogue
 
     print(catalogue_markdown(load_catalogue()))

@@ -11,7 +11,8 @@ from functools import partial
 from pathlib import Path
 
 from tf2_lsp.analysis.program.project_classes import reads_recorded
-from tf2_lsp.catalogue.rules import Catalogue, load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
+from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.cli.baseline import Baseline, BaselineError
 from tf2_lsp.cli.cache import ResultCache, text_digest
 from tf2_lsp.cli.formats import Tally, make_reporter

@@ -9,7 +9,8 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
+from tf2_lsp.catalogue.rules import Catalogue, CatalogueError
 from tf2_lsp.cli.cache import ResultCache, default_cache_dir
 from tf2_lsp.cli.check import check_file, run_check, run_check_stdin
 from tf2_lsp.cli.fix import run_fix, run_fix_stdin

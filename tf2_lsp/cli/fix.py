@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
 
-from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.cli.cache import ResultCache
 from tf2_lsp.cli.check import notebook_result
 from tf2_lsp.cli.diff import colour_diff, unified_diff

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tf2_lsp.analysis.notebook import CellSlice, cell_detection, ipython_lines, join_cells
-from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.engine import UnsafeSelection, analyse, fix_all
 from tf2_lsp.files.notebookfile import (
     NotebookError as NotebookError,

@@ -26,7 +26,8 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
-from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
+from tf2_lsp.catalogue.rules import Catalogue, CatalogueError
 from tf2_lsp.lsp import convert
 from tf2_lsp.lsp.documents import encoding_of
 from tf2_lsp.lsp.inference import JediWorker

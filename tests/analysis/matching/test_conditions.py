@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tf2_lsp.analysis.detect import detect
-from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.engine import fix_all
 from tf2_lsp.settings import Settings
 
