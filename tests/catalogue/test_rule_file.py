@@ -42,6 +42,40 @@ def test_symbols_are_required_without_a_rename_fix(tmp_path: Path) -> None:
         load_rule_file(write(tmp_path, "demo.toml", FAMILY + rule_text))
 
 
+CAST = """
+[[rule.fix]]
+level = "compat"
+safety = "safe"
+kind = "transform"
+transform = "cast_to"
+"""
+CASTS = ["tensorflow.to_float", "tensorflow.to_double", "tensorflow.to_int32"]
+
+
+def test_a_transform_rule_takes_its_symbols_from_the_transform(tmp_path: Path) -> None:
+    """`cast_to` lists the functions it has a dtype for; its rule need not list them again."""
+    rule_text = RULE.replace('symbols = ["tensorflow.Session"]\n', "")
+    [rule] = load_rule_file(write(tmp_path, "demo.toml", FAMILY + rule_text + CAST))
+    assert rule.symbols[:3] == tuple(CASTS) and len(rule.symbols) == 7
+    assert rule.match == "call"
+
+
+@pytest.mark.parametrize(
+    ("symbols", "problem"),
+    [
+        ([*CASTS, "tensorflow.to_uint8"], "cast_to cannot rewrite tensorflow.to_uint8"),
+        (CASTS, "cast_to also rewrites tensorflow.to_int64, which the rule does not report"),
+    ],
+)
+def test_a_rule_and_its_transform_name_the_same_symbols(
+    tmp_path: Path, symbols: list[str], problem: str
+) -> None:
+    listed = ", ".join(f'"{symbol}"' for symbol in symbols)
+    rule_text = RULE.replace('["tensorflow.Session"]', f"[{listed}]")
+    with pytest.raises(CatalogueError, match=rf"TF901: field 'fix.transform': {problem}$"):
+        load_rule_file(write(tmp_path, "demo.toml", FAMILY + rule_text + CAST))
+
+
 BROKEN = [
     pytest.param(FAMILY + RULE + "code = \n", ("not valid TOML",), id="toml-syntax"),
     pytest.param(RULE + FIX, ("[family]",), id="missing-family"),
@@ -125,6 +159,11 @@ BROKEN = [
         + '\n[rule.calls."tensorflow.Session"]\nconvert = { target = "config:squared" }\n',
         ("TF901", "calls.tensorflow.Session.convert", "gpu_devices"),
         id="unknown-call-conversion",
+    ),
+    pytest.param(
+        FAMILY + RULE.replace('symbols = ["tensorflow.Session"]\n', "") + "fix = 3\n",
+        ("TF901", "symbols", "required"),
+        id="fix-not-a-table-and-no-symbols",
     ),
     pytest.param("bogus = 1\n" + FAMILY + RULE, ("bogus",), id="unknown-top-level-key"),
     pytest.param(

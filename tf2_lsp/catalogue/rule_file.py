@@ -255,12 +255,18 @@ class _Reader(FieldReader):
         return MappingProxyType({target: tuple(v) for target, v in table.items()})
 
     def symbols(self, raw: dict[str, Any], code: str) -> tuple[str, ...]:
-        """The rule's symbols; a rename rule may leave them out: its `to` keys name them."""
+        """The rule's symbols; a rule may leave them out when a fix names them: the keys of a
+        rename's `to`, or the symbols its transform declares (`rule_symbols`)."""
         if "symbols" in raw:
             return self.strings(raw, code, "symbols", required=True)
         symbols = rule_symbols(raw)
         if not symbols:
-            raise self.fail(code, "symbols", "required (only a rename fix's `to` may stand in)")
+            raise self.fail(
+                code,
+                "symbols",
+                "required (only a rename fix's `to` or a transform that lists its symbols "
+                "may stand in)",
+            )
         return symbols
 
     def fix(self, raw: dict[str, Any], code: str, symbols: tuple[str, ...]) -> Fix:
@@ -287,12 +293,20 @@ class _Reader(FieldReader):
         if kind == "transform" and transform not in TRANSFORMS:
             raise self.fail(code, "fix.transform", f"unknown transform {transform!r}")
         if kind == "transform":
-            # The rule and the transform each list symbols: they must agree, or a use would
-            # be reported with a fix that cannot rewrite it.
+            # A transform that lists its symbols and the rule that uses it name the same ones:
+            # a symbol only the rule names would be reported with a fix that cannot rewrite
+            # it, one only the transform names would be a rewrite nothing reports.
             handles = TRANSFORMS[cast(str, transform)].handles
             cannot = [symbol for symbol in symbols if handles and symbol not in handles]
             if cannot:
                 raise self.fail(code, "fix.transform", f"{transform} cannot rewrite {cannot[0]}")
+            unreported = [symbol for symbol in handles if symbol not in symbols]
+            if unreported:
+                raise self.fail(
+                    code,
+                    "fix.transform",
+                    f"{transform} also rewrites {unreported[0]}, which the rule does not report",
+                )
         return Fix(
             level=cast(Level, self.choice(raw, code, "level", LEVELS, prefix="fix.")),
             safety=cast(Safety, self.choice(raw, code, "safety", SAFETIES, prefix="fix.")),
@@ -388,17 +402,21 @@ class _Reader(FieldReader):
 
 
 def rule_symbols(raw: dict[str, Any]) -> tuple[str, ...]:
-    """The symbols of a rule table as written: `symbols`, or else the keys of its first
-    rename fix's `to` (for readers of the raw TOML, such as the catalogue generator)."""
+    """The symbols of a rule table as written: `symbols`; or else the keys of its first rename
+    fix's `to`; or else the symbols its transform fix declares (`cast_to` lists the functions
+    it has a dtype for). Also for readers of the raw TOML, such as the catalogue generator."""
     if "symbols" in raw:
         value = raw["symbols"]
         return tuple(str(s) for s in value) if isinstance(value, list) else ()
     fixes = raw.get("fix", [])
-    for fix in [fixes] if isinstance(fixes, dict) else fixes:
-        if (
-            isinstance(fix, dict)
-            and fix.get("kind") == "rename"
-            and isinstance(fix.get("to"), dict)
-        ):
+    # Not yet validated: `fix` may be any value (named as wrong when the fixes are read).
+    listed = [fixes] if isinstance(fixes, dict) else fixes if isinstance(fixes, list) else []
+    tables = [fix for fix in listed if isinstance(fix, dict)]
+    for fix in tables:
+        if fix.get("kind") == "rename" and isinstance(fix.get("to"), dict):
             return tuple(str(symbol) for symbol in fix["to"])
+    for fix in tables:
+        transform = TRANSFORMS.get(str(fix.get("transform")))
+        if fix.get("kind") == "transform" and transform is not None and transform.handles:
+            return transform.handles
     return ()
