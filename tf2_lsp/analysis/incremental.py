@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from tf2_lsp.analysis.detect import finish_detection, statement_layout
 from tf2_lsp.analysis.names.resolve import Scope
+from tf2_lsp.analysis.program import units
 from tf2_lsp.analysis.walker import ModuleWalker
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.model import Detection, Finding, ReceiverCandidate
@@ -78,6 +79,8 @@ def reanalyse(
     if _first_state(fresh.graph_state) != _first_state(previous.graph_state):
         # The kept findings were judged against other graph state (tf2_lsp.analysis.program.units).
         return None
+    if any(f.code == units.MODEL_FUNCTION_RULE for f in (*previous.findings, *fresh.findings)):
+        return None  # which model functions are outermost is a question about the whole module
 
     findings = [
         _shift(f, delta, old_last) if delta and f.span.line > old_last else f

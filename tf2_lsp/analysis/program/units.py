@@ -208,16 +208,11 @@ def _report_model_functions(
     taken = set(findings.scopes.module.names)
     uses = sorted((line, name) for name, line in facts.uses)
     lines = [line for line, _ in uses]
-    for function in functions:
+    models = [f for f in functions if _builds_model_only(f, uses, lines)]
+    shimmed = shimmed_ranges(facts, body)
+    layers = [s for s in body if _overlaps(s, shimmed)]
+    for function in _outermost(models, functions, layers):
         last = function.end_lineno or function.lineno
-        start, end = bisect_left(lines, function.lineno), bisect_right(lines, last)
-        inside = {name for _, name in uses[start:end]}
-        if not any(_is_model_code(name) for name in inside):
-            continue
-        if any(_is_state(name) and not _is_model_code(name) for name in inside) or any(
-            name.startswith(_TRAINING) for name in inside
-        ):
-            continue  # it also runs or trains the model: not a forward pass alone
         first = min([function.lineno, *(d.lineno for d in function.decorator_list)])
         span = text.span_of(function)
         name_column = text.index.line_text(function.lineno).find(function.name)
@@ -230,6 +225,65 @@ def _report_model_functions(
             Span(first, 0, span.end_line, span.end_column), "program", False,
             refused=model_shim.refusal(function, taken, body_text),
         )  # fmt: skip
+
+
+def _builds_model_only(
+    function: ast.FunctionDef, uses: list[tuple[int, str]], lines: list[int]
+) -> bool:
+    last = function.end_lineno or function.lineno
+    start, end = bisect_left(lines, function.lineno), bisect_right(lines, last)
+    inside = {name for _, name in uses[start:end]}
+    if not any(_is_model_code(name) for name in inside):
+        return False
+    # A function that also runs or trains the model is not a forward pass alone.
+    return not any(
+        (_is_state(name) and not _is_model_code(name)) or name.startswith(_TRAINING)
+        for name in inside
+    )
+
+
+def _overlaps(statement: ast.stmt, ranges: list[tuple[int, int]]) -> bool:
+    last = statement.end_lineno or statement.lineno
+    return isinstance(statement, ast.ClassDef) and any(
+        first <= last and statement.lineno <= end for first, end in ranges
+    )
+
+
+def _outermost(
+    models: list[ast.FunctionDef],
+    functions: list[ast.FunctionDef],
+    layers: Sequence[ast.stmt] = (),
+) -> list[ast.FunctionDef]:
+    """The model functions that no other model function, and no shim layer's `call`, runs
+    (directly or through the module's other functions).
+
+    A model function run inside another one stays a function: its `get_variable` calls then
+    land in the outer layer's variable store, under the outer call's scopes, as in TF1. Made
+    a layer of its own, its variables would belong to that second object (BERT's
+    `transformer_model` calling `attention_layer` 12 times lost 72 of its 192 variables from
+    its own `variables`, and so from checkpoints and training). A shim layer (`layers`),
+    written by an earlier fix round or by hand, is an outer model too.
+    """
+    names = {function.name for function in functions}
+    calls = {function.name: _called(function, names) for function in functions}
+    nested: set[str] = set()
+    for outer in [*models, *layers]:
+        own = getattr(outer, "name", "")
+        waiting = list(calls[own] if isinstance(outer, ast.FunctionDef) else _called(outer, names))
+        while waiting:
+            name = waiting.pop()
+            if name != own and name not in nested:
+                nested.add(name)
+                waiting.extend(calls[name])
+    return [function for function in models if function.name not in nested]
+
+
+def _called(node: ast.AST, names: set[str]) -> set[str]:
+    return {
+        call.func.id
+        for call in ast.walk(node)
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in names
+    }
 
 
 def _is_model_code(name: str) -> bool:
