@@ -29,7 +29,7 @@ def reanalyse(
     old_source: str,
     new_source: str,
     catalogue: Catalogue,
-    options: Settings,
+    settings: Settings,
     receiver_hints: Mapping[tuple[int, int], str] | None = None,
 ) -> Detection | None:
     """The detection of `new_source`, reusing `previous` (of `old_source`); None: do it all."""
@@ -62,7 +62,7 @@ def reanalyse(
     ):
         return None  # a name's uses would be reported with its import where it was before
     resumed = Scope("module", None, dict(module.names), set(module.explicit_global))
-    walker = ModuleWalker(new_source, catalogue, options, receiver_hints or {}, resumed)
+    walker = ModuleWalker(new_source, catalogue, settings, receiver_hints or {}, resumed)
     walker.imports_end = _moved(previous.imports_end, old_last, delta)
     walker.first_import = _moved(previous.first_import, old_last, delta)
     walker.run(tree, note_imports=False)
