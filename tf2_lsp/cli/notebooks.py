@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tf2_lsp.analysis.notebook import cell_detection
-from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.engine import UnsafeSelection, analyse, fix_all
 from tf2_lsp.files.cells import fixable_cells
 from tf2_lsp.files.notebookfile import Notebook, NotebookError, rewritten
@@ -27,10 +27,10 @@ class CellFinding:
     line_text: str
 
 
-def check_notebook(notebook: Notebook, options: Settings) -> tuple[list[CellFinding], str | None]:
+def check_notebook(notebook: Notebook, settings: Settings) -> tuple[list[CellFinding], str | None]:
     """Findings per cell, and a syntax error as `cell N:line:col: message` (or None)."""
     joined = notebook.joined()
-    detection = analyse(joined.text, load_catalogue(), options)
+    detection = analyse(joined.text, load_catalogue(), settings)
     found: list[CellFinding] = []
     code_by_cell = dict(notebook.cells)
     for cell in joined.slices:
@@ -50,11 +50,11 @@ def check_notebook(notebook: Notebook, options: Settings) -> tuple[list[CellFind
 
 
 def fix_notebook(
-    notebook: Notebook, options: Settings, unsafe: UnsafeSelection
+    notebook: Notebook, settings: Settings, unsafe: UnsafeSelection
 ) -> tuple[str | None, int, str | None]:
     """(the new file text or None when nothing changed, fixes applied, error or None)."""
     cells = fixable_cells([code for _, code in notebook.cells])
-    outcome = fix_all(cells.text, load_catalogue(), options, unsafe=unsafe)
+    outcome = fix_all(cells.text, load_catalogue(), settings, unsafe=unsafe)
     if outcome.error is not None:
         return None, 0, outcome.error
     if not outcome.changed or outcome.source == cells.text:
