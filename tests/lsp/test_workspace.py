@@ -115,6 +115,22 @@ def test_a_notebook_is_reported_in_its_cells_coordinates_naming_the_cell(tmp_pat
     assert diagnostic.message.startswith("cell 3: ")
 
 
+def test_a_notebooks_columns_are_counted_in_its_cells_own_text(tmp_path: Path) -> None:
+    # UTF-16 columns (the default encoding): the clef takes two code units before the finding.
+    cell = 's = "\u00e9\U0001d11e"; sess = tf.Session()\n'
+    write(
+        tmp_path,
+        {"n.ipynb": notebook(("code", "import tensorflow as tf\n%time x = 1\n"), ("code", cell))},
+    )
+    session, _ = start_session(folders=[tmp_path])
+    result = analyse_file(session, tmp_path / "n.ipynb", Settings())
+    assert result is not None
+    [diagnostic] = result.diagnostics
+    assert diagnostic.message.startswith("cell 2: ")
+    assert diagnostic.range.start == types.Position(0, 18)
+    assert diagnostic.range.end == types.Position(0, 28)
+
+
 async def test_the_workspace_check_skips_open_documents_and_reports_progress(
     tmp_path: Path,
 ) -> None:
