@@ -12,7 +12,7 @@ percent-encoded (`my%20project/a.py`) and pygls stores them decoded.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -32,7 +32,7 @@ class DocumentState:
     """One open document (a notebook cell included), as far as the server is concerned."""
 
     uri: str  # as the client sent it: diagnostics are published under it
-    notebook: str | None = None  # the notebook this cell belongs to (its key)
+    notebook: str | None = None  # the URI of the notebook this cell belongs to
     # The latest analysis of its text (not kept for a notebook cell: its findings change with
     # the other cells); the next version is analysed incrementally from it.
     analysis: Analysis | None = None
@@ -71,9 +71,6 @@ class Index:
         """How many documents and notebooks have a record."""
         return len(self._documents) + len(self._notebooks)
 
-    def __iter__(self) -> Iterator[DocumentState]:
-        return iter(list(self._documents.values()))
-
     def get(self, uri: str) -> DocumentState | None:
         return self._documents.get(key(uri))
 
@@ -81,7 +78,6 @@ class Index:
         """The record of `uri`, made if it has none (only for a document that is open)."""
         state = self._documents.get(key(uri))
         if state is None:
-            notebook = key(notebook) if notebook is not None else None
             state = self._documents[key(uri)] = DocumentState(uri, notebook)
         return state
 
@@ -100,7 +96,7 @@ class Index:
         return state
 
     def cells(self, notebook: str) -> list[DocumentState]:
-        return [state for state in self._documents.values() if state.notebook == key(notebook)]
+        return [state for state in self._documents.values() if _in(state, notebook)]
 
     def remove_notebook(self, uri: str, cells: Iterable[str] = ()) -> list[DocumentState]:
         """Forget the notebook `uri`, every cell recorded as its own and the `cells` named:
@@ -110,9 +106,7 @@ class Index:
             notebook.closed = True
         named = {key(cell) for cell in cells}
         removed = [
-            state
-            for name, state in self._documents.items()
-            if name in named or state.notebook == key(uri)
+            state for name, state in self._documents.items() if name in named or _in(state, uri)
         ]
         for state in removed:
             self.remove(state.uri)
@@ -124,3 +118,7 @@ class Index:
             state.analysis = None
         for notebook in self._notebooks.values():
             notebook.joined = None
+
+
+def _in(state: DocumentState, notebook: str) -> bool:
+    return state.notebook is not None and key(state.notebook) == key(notebook)

@@ -24,7 +24,7 @@ from tf2_lsp.lsp.capabilities import Capabilities
 from tf2_lsp.lsp.convert import PublishedDiagnostics
 from tf2_lsp.lsp.documents import encoding_of
 from tf2_lsp.lsp.folders import FolderSettings
-from tf2_lsp.lsp.index import DocumentState, Index, NotebookState, ReceiverHints, key
+from tf2_lsp.lsp.index import DocumentState, Index, ReceiverHints, key
 from tf2_lsp.lsp.protocol import RawResult, notification_frame
 from tf2_lsp.lsp.scheduler import Scheduler
 from tf2_lsp.lsp.snapshot import Analysis, DocumentSnapshot, analyse_text, oversized
@@ -130,7 +130,7 @@ class Session:
             return
         for state in self.index.cells(notebook.uri):
             if self.document(state.uri) is None:
-                self.forget(state.uri)
+                self._closed(state.uri, self.index.remove(state.uri))
         for uri, _ in self.notebook_cells(notebook):
             self.schedule(uri, delay_ms)
 
@@ -183,11 +183,11 @@ class Session:
             return None
 
     async def _in_worker(
-        self, key: tuple[str, int | None, str], work: Callable[[Catalogue], T]
+        self, text: tuple[str, int | None, str], work: Callable[[Catalogue], T]
     ) -> T:
-        """`work(catalogue)` in a worker thread, shared with callers asking for the same text;
-        the catalogue loads there too, not on the event loop."""
-        return await self.scheduler.shared(key, lambda: work(self.catalogue))
+        """`work(catalogue)` in a worker thread, shared with callers asking for the same `text`
+        (URI, version, source); the catalogue loads there too, not on the event loop."""
+        return await self.scheduler.shared(text, lambda: work(self.catalogue))
 
     async def _analyse(self, document: TextDocument, state: DocumentState) -> Analysis:
         cached = state.analysis
@@ -230,16 +230,16 @@ class Session:
                 cells.append((cell.document, document.source))
         return cells
 
-    async def _analyse_cell(self, document: TextDocument, notebook_key: str) -> Analysis | None:
+    async def _analyse_cell(self, document: TextDocument, notebook_uri: str) -> Analysis | None:
         """All code cells are one module (imports live in the first cell); report per cell."""
         from tf2_lsp.analysis.notebook import cell_detection, join_cells
 
-        notebook = self.server.workspace.get_notebook_document(notebook_uri=notebook_key)
+        notebook = self.server.workspace.get_notebook_document(notebook_uri=notebook_uri)
         if notebook is None:
             return None
         joined, slices = join_cells(self.notebook_cells(notebook))
         settings = self.settings_for(notebook.uri)
-        record: NotebookState = self.index.notebook(notebook.uri)
+        record = self.index.notebook(notebook.uri)
         analysis = record.joined
         if analysis is None or analysis.source != joined:
             analysis = await self._in_worker(
