@@ -20,7 +20,7 @@ from tests.lsp.support import (
     start_session,
     until,
 )
-from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.lsp.capabilities import Capabilities
 from tf2_lsp.lsp.session import MAX_EDITOR_CHARS, Session
 

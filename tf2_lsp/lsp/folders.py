@@ -14,7 +14,7 @@ from typing import Any
 from pygls.uris import to_fs_path
 
 from tf2_lsp.lsp.convert import SOURCE
-from tf2_lsp.settings import Settings, load_project_config, parse_settings
+from tf2_lsp.settings import Settings, load_project_settings, parse_settings
 
 
 class FolderSettings:
@@ -53,7 +53,7 @@ class FolderSettings:
         directory = Path(path).parent
         cached = self._projects.get(directory)
         if cached is None:
-            project, problems, pyproject = load_project_config(directory)
+            project, problems, pyproject = load_project_settings(directory)
             for problem in problems:
                 self._warn(problem)
             if project.unsafe_fixes and pyproject is not None:

@@ -19,7 +19,8 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
-from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
+from tf2_lsp.catalogue.rules import Catalogue, CatalogueError
 from tf2_lsp.lsp.capabilities import Capabilities
 from tf2_lsp.lsp.convert import PublishedDiagnostics
 from tf2_lsp.lsp.documents import encoding_of
