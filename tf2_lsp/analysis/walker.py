@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from tf2_lsp.analysis.findings.collect import Findings
 from tf2_lsp.analysis.findings.policy import FixPolicy
@@ -33,8 +34,6 @@ from tf2_lsp.analysis.program import graph_mode
 from tf2_lsp.catalogue.api import api_for
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.settings import Settings
-
-Handler = Callable[[ast.AST], None]
 
 
 class ModuleWalker:
@@ -78,35 +77,6 @@ class ModuleWalker:
         self.imports_end = 0
         self.first_import = 0
         self.first_tf_import: ast.stmt | None = None
-        self.handlers: dict[type, Handler] = {
-            ast.Import: self.visit_import,  # type: ignore[dict-item]
-            ast.ImportFrom: self.visit_import,  # type: ignore[dict-item]
-            ast.Assign: self.visit_assign,  # type: ignore[dict-item]
-            ast.AnnAssign: self.visit_ann_assign,  # type: ignore[dict-item]
-            ast.AugAssign: self.visit_aug_assign,  # type: ignore[dict-item]
-            ast.For: self.visit_for,  # type: ignore[dict-item]
-            ast.AsyncFor: self.visit_for,  # type: ignore[dict-item]
-            ast.With: self.visit_with,  # type: ignore[dict-item]
-            ast.AsyncWith: self.visit_with,  # type: ignore[dict-item]
-            ast.FunctionDef: self.visit_function,  # type: ignore[dict-item]
-            ast.AsyncFunctionDef: self.visit_function,  # type: ignore[dict-item]
-            ast.ClassDef: self.visit_class,  # type: ignore[dict-item]
-            ast.Lambda: self.visit_lambda,  # type: ignore[dict-item]
-            ast.ListComp: self.visit_comprehension,  # type: ignore[dict-item]
-            ast.SetComp: self.visit_comprehension,  # type: ignore[dict-item]
-            ast.GeneratorExp: self.visit_comprehension,  # type: ignore[dict-item]
-            ast.DictComp: self.visit_comprehension,  # type: ignore[dict-item]
-            ast.Name: self.matcher.check_name,  # type: ignore[dict-item]
-            ast.Attribute: self.visit_attribute,  # type: ignore[dict-item]
-            ast.Call: self.visit_call,  # type: ignore[dict-item]
-            ast.NamedExpr: self.visit_named_expr,  # type: ignore[dict-item]
-            ast.Compare: self.visit_compare,  # type: ignore[dict-item]
-            ast.ExceptHandler: self.visit_except,  # type: ignore[dict-item]
-            ast.Global: self.visit_global,  # type: ignore[dict-item]
-            ast.Nonlocal: self.visit_global,  # type: ignore[dict-item]
-            ast.Constant: self.skip,
-            ast.JoinedStr: self.visit_children,
-        }
 
     # -- traversal -----------------------------------------------------------------------------
 
@@ -152,9 +122,9 @@ class ModuleWalker:
             findings.statement = saved
 
     def visit(self, node: ast.AST) -> None:
-        handler = self.handlers.get(type(node))
+        handler = _HANDLERS.get(type(node))
         if handler is not None:
-            handler(node)
+            handler(self, node)
         elif isinstance(node, ast.stmt):
             self.visit_statement_children(node)
         else:
@@ -178,6 +148,9 @@ class ModuleWalker:
 
     def skip(self, node: ast.AST) -> None:
         return None
+
+    def visit_name(self, node: ast.Name) -> None:
+        self.matcher.check_name(node)
 
     # -- binding statements --------------------------------------------------------------------
 
@@ -382,6 +355,41 @@ class ModuleWalker:
     def visit_compare(self, node: ast.Compare) -> None:
         self.visit_children(node)
         self.matcher.check_compare(node)
+
+
+# Handlers by node type, unbound: a table of the walker's bound methods would make each walker
+# a reference cycle, freed only by the cyclic collector (with everything it holds: the findings,
+# the scopes, the function nodes it deferred), instead of as soon as its detection is done.
+Handler = Callable[[ModuleWalker, Any], None]
+_HANDLERS: dict[type, Handler] = {
+    ast.Import: ModuleWalker.visit_import,
+    ast.ImportFrom: ModuleWalker.visit_import,
+    ast.Assign: ModuleWalker.visit_assign,
+    ast.AnnAssign: ModuleWalker.visit_ann_assign,
+    ast.AugAssign: ModuleWalker.visit_aug_assign,
+    ast.For: ModuleWalker.visit_for,
+    ast.AsyncFor: ModuleWalker.visit_for,
+    ast.With: ModuleWalker.visit_with,
+    ast.AsyncWith: ModuleWalker.visit_with,
+    ast.FunctionDef: ModuleWalker.visit_function,
+    ast.AsyncFunctionDef: ModuleWalker.visit_function,
+    ast.ClassDef: ModuleWalker.visit_class,
+    ast.Lambda: ModuleWalker.visit_lambda,
+    ast.ListComp: ModuleWalker.visit_comprehension,
+    ast.SetComp: ModuleWalker.visit_comprehension,
+    ast.GeneratorExp: ModuleWalker.visit_comprehension,
+    ast.DictComp: ModuleWalker.visit_comprehension,
+    ast.Name: ModuleWalker.visit_name,
+    ast.Attribute: ModuleWalker.visit_attribute,
+    ast.Call: ModuleWalker.visit_call,
+    ast.NamedExpr: ModuleWalker.visit_named_expr,
+    ast.Compare: ModuleWalker.visit_compare,
+    ast.ExceptHandler: ModuleWalker.visit_except,
+    ast.Global: ModuleWalker.visit_global,
+    ast.Nonlocal: ModuleWalker.visit_global,
+    ast.Constant: ModuleWalker.skip,
+    ast.JoinedStr: ModuleWalker.visit_children,
+}
 
 
 def _is_docstring(statement: ast.stmt) -> bool:
