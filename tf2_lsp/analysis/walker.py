@@ -122,13 +122,7 @@ class ModuleWalker:
             findings.statement = saved
 
     def visit(self, node: ast.AST) -> None:
-        handler = _HANDLERS.get(type(node))
-        if handler is not None:
-            handler(self, node)
-        elif isinstance(node, ast.stmt):
-            self.visit_statement_children(node)
-        else:
-            self.visit_children(node)
+        _HANDLERS.get(type(node), ModuleWalker.visit_children)(self, node)
 
     def visit_children(self, node: ast.AST) -> None:
         for name in node._fields:
@@ -142,12 +136,70 @@ class ModuleWalker:
             elif isinstance(value, ast.AST):
                 self.visit(value)
 
-    def visit_statement_children(self, node: ast.stmt) -> None:
-        # Compound statements (if/while/try/match): their bodies are statements of their own.
-        self.visit_children(node)
+    # The commonest nodes without a question of their own, each visited as `visit_children`
+    # would (fields in order; a statement in a list through `visit_body`), without reading
+    # `_fields` and testing each value: 150k generic visits over 669 real files before. A small
+    # gain (detecting tensorpack's 131 files: 2,835M -> 2,821M instructions, about 2% of the
+    # walk's), and fewer frames per level of a deeply nested expression.
 
     def skip(self, node: ast.AST) -> None:
         return None
+
+    def visit_value(self, node: ast.Expr | ast.Return | ast.Starred | ast.Await) -> None:
+        if node.value is not None:
+            self.visit(node.value)
+
+    def visit_elements(self, node: ast.Tuple | ast.List | ast.Set) -> None:
+        for element in node.elts:
+            self.visit(element)
+
+    def visit_bin_op(self, node: ast.BinOp) -> None:
+        self.visit(node.left)
+        self.visit(node.right)
+
+    def visit_unary_op(self, node: ast.UnaryOp) -> None:
+        self.visit(node.operand)
+
+    def visit_bool_op(self, node: ast.BoolOp) -> None:
+        for value in node.values:
+            self.visit(value)
+
+    def visit_subscript(self, node: ast.Subscript) -> None:
+        self.visit(node.value)
+        self.visit(node.slice)
+
+    def visit_slice(self, node: ast.Slice) -> None:
+        for part in (node.lower, node.upper, node.step):
+            if part is not None:
+                self.visit(part)
+
+    def visit_if(self, node: ast.If | ast.While) -> None:
+        self.visit(node.test)
+        self.visit_body(node.body)
+        self.visit_body(node.orelse)
+
+    def visit_if_exp(self, node: ast.IfExp) -> None:
+        self.visit(node.test)
+        self.visit(node.body)
+        self.visit(node.orelse)
+
+    def visit_dict(self, node: ast.Dict) -> None:
+        for key in node.keys:
+            if key is not None:
+                self.visit(key)
+        for value in node.values:
+            self.visit(value)
+
+    def visit_raise(self, node: ast.Raise) -> None:
+        if node.exc is not None:
+            self.visit(node.exc)
+        if node.cause is not None:
+            self.visit(node.cause)
+
+    def visit_assert(self, node: ast.Assert) -> None:
+        self.visit(node.test)
+        if node.msg is not None:
+            self.visit(node.msg)
 
     def visit_name(self, node: ast.Name) -> None:
         self.matcher.check_name(node)
@@ -389,7 +441,40 @@ _HANDLERS: dict[type, Handler] = {
     ast.Nonlocal: ModuleWalker.visit_global,
     ast.Constant: ModuleWalker.skip,
     ast.JoinedStr: ModuleWalker.visit_children,
+    # no question of their own (see `visit_value`)
+    ast.Expr: ModuleWalker.visit_value,
+    ast.Return: ModuleWalker.visit_value,
+    ast.Starred: ModuleWalker.visit_value,
+    ast.Await: ModuleWalker.visit_value,
+    ast.Tuple: ModuleWalker.visit_elements,
+    ast.List: ModuleWalker.visit_elements,
+    ast.Set: ModuleWalker.visit_elements,
+    ast.BinOp: ModuleWalker.visit_bin_op,
+    ast.UnaryOp: ModuleWalker.visit_unary_op,
+    ast.BoolOp: ModuleWalker.visit_bool_op,
+    ast.Subscript: ModuleWalker.visit_subscript,
+    ast.Slice: ModuleWalker.visit_slice,
+    ast.If: ModuleWalker.visit_if,
+    ast.While: ModuleWalker.visit_if,
+    ast.IfExp: ModuleWalker.visit_if_exp,
+    ast.Dict: ModuleWalker.visit_dict,
+    ast.Raise: ModuleWalker.visit_raise,
+    ast.Assert: ModuleWalker.visit_assert,
 }
+# Nodes with no fields (contexts, operators, `pass`): nothing to visit.
+_HANDLERS.update(
+    (kind, ModuleWalker.skip)
+    for kind in (
+        *ast.expr_context.__subclasses__(),
+        *ast.operator.__subclasses__(),
+        *ast.unaryop.__subclasses__(),
+        *ast.cmpop.__subclasses__(),
+        *ast.boolop.__subclasses__(),
+        ast.Pass,
+        ast.Break,
+        ast.Continue,
+    )
+)
 
 
 def _is_docstring(statement: ast.stmt) -> bool:
