@@ -16,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, cast
 
+from tf2_lsp.catalogue import parsed
 from tf2_lsp.transforms.registry import TRANSFORMS
 
 if sys.version_info >= (3, 11):
@@ -263,9 +264,14 @@ def load_catalogue(rules_dir: Path | None = None) -> Catalogue:
     files = sorted(directory.glob("*.toml"))
     if not files:
         raise CatalogueError(f"{directory}: no rule files (*.toml)")
+    documents, copy = parsed.read_copy(files)
+    if documents is None:
+        documents = [read_rule_file(path) for path in files]
+        if copy is not None:
+            parsed.write_copy(copy, documents)
     rules: list[Rule] = []
-    for path in files:
-        rules.extend(load_rule_file(path))
+    for path, document in zip(files, documents, strict=True):
+        rules.extend(rules_of(path, document))
     return build_catalogue(rules)
 
 
@@ -332,12 +338,21 @@ def build_catalogue(rules: Iterable[Rule]) -> Catalogue:
 
 
 def load_rule_file(path: Path) -> list[Rule]:
+    return rules_of(path, read_rule_file(path))
+
+
+def read_rule_file(path: Path) -> dict[str, Any]:
+    """The rule file's TOML document."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogueError(f"{path.name}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"{path.name}: not valid TOML: {exc}") from None
+
+
+def rules_of(path: Path, data: dict[str, Any]) -> list[Rule]:
+    """The rules of the rule file at `path`, whose document is `data`, validated."""
     reader = _Reader(path)
     family = reader.family(data.get("family"))
     raw_rules = data.get("rule", [])
