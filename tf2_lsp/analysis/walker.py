@@ -380,15 +380,13 @@ class ModuleWalker:
 
     def visit_attribute(self, node: ast.Attribute) -> None:
         self.matcher.check_attribute(node)
-        chain = attribute_chain(node)
-        if chain is None:
-            self.visit(node.value)
-            return
-        base = chain[0]
-        if not isinstance(base, ast.Name):
+        base = node.value
+        while isinstance(base, ast.Attribute):
+            base = base.value
+        if isinstance(base, ast.Name):
+            self.matcher.check_chain(node, base)
+        else:
             self.visit(base)
-            return
-        self.matcher.check_chain(node, chain, base)
 
     def is_tf2_variable(self, call: ast.Call) -> bool:
         """`tf.Variable(...)`, TF2's class (not `tf.compat.v1.Variable`)."""
