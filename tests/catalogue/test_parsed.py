@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tf2_lsp.catalogue import parsed, rules
-from tf2_lsp.catalogue.rules import Catalogue, default_rules_dir
+from tf2_lsp.catalogue import load as loader
+from tf2_lsp.catalogue import parsed, rule_file
+from tf2_lsp.catalogue.load import default_rules_dir
+from tf2_lsp.catalogue.rules import Catalogue
 
-load = rules.load_catalogue.__wrapped__  # without the per-process cache
+load = loader.load_catalogue.__wrapped__  # without the per-process cache
 
 
 @pytest.fixture
@@ -24,13 +26,13 @@ def rule_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     parsed_files: list[Path] = []
-    real = rules.read_rule_file
+    real = rule_file.read_rule_file
 
     def counting(path: Path) -> dict[str, object]:
         parsed_files.append(path)
         return real(path)
 
-    monkeypatch.setattr(rules, "read_rule_file", counting)
+    monkeypatch.setattr(rule_file, "read_rule_file", counting)
     return parsed_files
 
 
