@@ -83,6 +83,14 @@ def test_a_verified_call_edit_is_safe(catalogue: Catalogue) -> None:
     assert policy.offered(dropout, fix, CallEdit(None, ())).safety == "safe"
 
 
+def test_a_call_edit_no_run_verified_stays_unsafe(catalogue: Catalogue) -> None:
+    load = rule(catalogue, "tensorflow.saved_model.load", "TF610")
+    policy = FixPolicy(catalogue, Settings())
+    [fix] = load.fixes
+    assert fix.kind == "arguments" and not fix.verified and fix.unproven
+    assert policy.offered(load, fix, CallEdit(None, ())).safety == "unsafe"
+
+
 def test_keep_tf1_renames_to_compat_v1() -> None:
     fix = FixPolicy.keep_tf1("tensorflow.nn.dropout")
     assert (fix.level, fix.kind, fix.safety) == ("compat", "rename", "safe")

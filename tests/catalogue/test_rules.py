@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from tf2_lsp.catalogue.rules import CatalogueError, Fix, load_catalogue, load_rule_file
+from tf2_lsp.catalogue.rules import (
+    CatalogueError,
+    Fix,
+    load_catalogue,
+    load_rule_file,
+    with_proofs,
+)
 
 FAMILY = """[family]
 id = "demo"
@@ -300,3 +306,21 @@ def test_a_bad_run_table_is_named(tmp_path: Path, run: str, problem: str) -> Non
     text = FAMILY + RULE + FIX + EXAMPLE + f"run = {run}\n"
     with pytest.raises(CatalogueError, match=problem):
         load_rule_file(write(tmp_path, "demo.toml", text))
+
+
+def test_a_fix_without_proof_loads_as_unsafe(tmp_path: Path) -> None:
+    [rule] = load_rule_file(write(tmp_path, "demo.toml", FAMILY + RULE + FIX))
+    [verified] = with_proofs(rule, lambda code, level: "verified").fixes
+    assert (verified.safety, verified.proof) == ("safe", "verified")
+    for status in ("unverified", "differs"):
+        [fix] = with_proofs(rule, lambda code, level, status=status: status).fixes
+        assert (fix.safety, fix.proof) == ("unsafe", status)
+
+
+def test_a_fix_states_why_running_cannot_prove_it(tmp_path: Path) -> None:
+    text = FAMILY + RULE + FIX + 'unproven = "needs a GPU"\n'
+    [rule] = load_rule_file(write(tmp_path, "demo.toml", text))
+    assert rule.fixes[0].unproven == "needs a GPU"
+    bad = FAMILY + RULE + FIX + "unproven = 3\n"
+    with pytest.raises(CatalogueError, match=r"rule TF901: field 'fix.unproven': must be a string"):
+        load_rule_file(write(tmp_path, "bad.toml", bad))

@@ -9,13 +9,14 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, cast
 
+from tf2_lsp.catalogue.proofs import fix_status
 from tf2_lsp.transforms.registry import TRANSFORMS
 
 if sys.version_info >= (3, 11):
@@ -27,6 +28,8 @@ Severity = Literal["error", "warning", "information", "hint"]
 Level = Literal["compat", "native"]
 Safety = Literal["safe", "unsafe"]
 FixKind = Literal["rename", "arguments", "transform", "manual"]
+# What running the rule's examples on TensorFlow showed (the committed record, `proofs.py`).
+Proof = Literal["verified", "differs", "unverified"]
 MatchKind = Literal["reference", "call", "import", "value", "program"]
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "information", "hint")
@@ -135,6 +138,16 @@ class Fix:
     to: Mapping[str, str] = field(default_factory=dict)
     arguments: Mapping[str, ArgChange] = field(default_factory=dict)
     transform: str | None = None
+    # Why running cannot prove this fix (`unproven = "..."` in the rule file): stated for
+    # every fix the equivalence tests do not verify.
+    unproven: str = ""
+    # Set when the catalogue loads, from the committed proofs: a fix that is not verified
+    # is offered as unsafe whatever its rule file says.
+    proof: Proof = "unverified"
+
+    @property
+    def verified(self) -> bool:
+        return self.proof == "verified"
 
     def target_for(self, symbol: str) -> str | None:
         """The rename target of `symbol` (exact, or through a `prefix.*` entry)."""
@@ -212,6 +225,12 @@ class Rule:
             return by_level["native"]
         return by_level.get("compat")
 
+    def needs_unsafe(self, example: Example) -> bool:
+        """Whether `tf2-lsp fix` applies `example`'s rewrite only with `--unsafe`: its own
+        flag says so, or the fix it shows is not verified by execution."""
+        fix = self.fix_for(example.level)
+        return example.unsafe or (fix is not None and fix.kind != "manual" and not fix.verified)
+
     @property
     def is_prefix_rule(self) -> bool:
         return any(symbol.endswith(".*") for symbol in self.symbols)
@@ -266,7 +285,21 @@ def load_catalogue(rules_dir: Path | None = None) -> Catalogue:
     rules: list[Rule] = []
     for path in files:
         rules.extend(load_rule_file(path))
-    return build_catalogue(rules)
+    return build_catalogue(with_proofs(rule, fix_status) for rule in rules)
+
+
+def with_proofs(rule: Rule, status: Callable[[str, str], str]) -> Rule:
+    """The rule with each fix's proof, as `status(code, level)` gives it; a fix that is not
+    verified by execution is unsafe, so no safe fix without a proof can exist."""
+    fixes = []
+    for fix in rule.fixes:
+        if fix.kind == "manual":
+            fixes.append(fix)
+            continue
+        proof = cast(Proof, status(rule.code, fix.level))
+        safety: Safety = fix.safety if proof == "verified" else "unsafe"
+        fixes.append(replace(fix, proof=proof, safety=safety))
+    return replace(rule, fixes=tuple(fixes))
 
 
 def build_catalogue(rules: Iterable[Rule]) -> Catalogue:
@@ -366,7 +399,7 @@ _RULE_KEYS = {
     "availability",
     "calls",
 }
-_FIX_KEYS = {"level", "safety", "kind", "to", "arguments", "transform"}
+_FIX_KEYS = {"level", "safety", "kind", "to", "arguments", "transform", "unproven"}
 _ARG_KEYS = {
     "rename",
     "remove",
@@ -400,7 +433,9 @@ _RUN_KEYS: dict[str, type] = {
     "train": str,
     "random": str,
     "skip": str,
+    "graph": str,
 }
+GRAPH_MODES = ("auto", "graph", "eager")
 RANDOM_MODES = ("num_random_ops", "constant")
 
 
@@ -592,6 +627,7 @@ class _Reader:
             to=MappingProxyType(dict(to)),
             arguments=MappingProxyType(arguments),
             transform=transform if isinstance(transform, str) else None,
+            unproven=self.text(raw, code, "unproven", default="", field_name="fix.unproven"),
         )
 
     def arg_change(self, raw: object, code: str, symbol: str) -> ArgChange:
@@ -676,6 +712,8 @@ class _Reader:
                 raise self.fail(code, f"example.run.{key}", "must hold strings")
         if raw.get("random", RANDOM_MODES[0]) not in RANDOM_MODES:
             raise self.fail(code, "example.run.random", f"must be one of {RANDOM_MODES}")
+        if raw.get("graph", GRAPH_MODES[0]) not in GRAPH_MODES:
+            raise self.fail(code, "example.run.graph", f"must be one of {GRAPH_MODES}")
         return MappingProxyType(dict(raw))
 
     # -- primitive readers -------------------------------------------------

@@ -62,7 +62,7 @@ def _run(cases: list[Case], folder: Path, python: str) -> dict[str, Outcome]:
     )
     ran = [c for c in cases if c.name not in outcomes]
     for legacy in (False, True):
-        group = [c for c in ran if needs_legacy_keras(c.new) == legacy]
+        group = [c for c in ran if needs_legacy_keras(c.new + c.run.setup) == legacy]
         report = folder / f"report-{legacy}.jsonl"
         if group:
             outcomes.update(
