@@ -227,9 +227,12 @@ class Rule:
 
     def needs_unsafe(self, example: Example) -> bool:
         """Whether `tf2-lsp fix` applies `example`'s rewrite only with `--unsafe`: its own
-        flag says so, or the fix it shows is not verified by execution."""
+        flag says so, or it shows a rewrite by a fix not verified by execution. (An example
+        whose text stays as it is shows what safe fixes alone leave.)"""
         fix = self.fix_for(example.level)
-        return example.unsafe or (fix is not None and fix.kind != "manual" and not fix.verified)
+        rewrites = example.after is not None and example.after != example.before
+        unproven = fix is not None and fix.kind != "manual" and not fix.verified
+        return example.unsafe or (rewrites and unproven)
 
     @property
     def is_prefix_rule(self) -> bool:

@@ -73,7 +73,7 @@ def _contrib_from_tf_slim(v1: Any) -> None:
 
     contrib = Namespace("tensorflow.contrib")
     framework = Namespace("tensorflow.contrib.framework", tf_slim)
-    framework.nest = nest
+    framework.__dict__["nest"] = nest
     parts = {
         "slim": tf_slim,
         "layers": Namespace("tensorflow.contrib.layers", tf_slim.layers, tf_slim),
