@@ -242,7 +242,7 @@ async def verify_function(ls: Tf2LanguageServer, *args: Any) -> dict[str, Any]:
     on TensorFlow, in processes of its own, and show whether they compute the same."""
     from tf2_lsp.lsp.verify_command import verify_function as run
 
-    return await run(ls, args)
+    return await run(ls.session, args)
 
 
 @server.command(DEBUG_INFO)

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
+from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 if TYPE_CHECKING:
-    from tf2_lsp.lsp.server import Tf2LanguageServer
+    from tf2_lsp.lsp.session import Session
     from tf2_lsp.verify.cases import Outcome
 
 VERIFY_FUNCTION = "tf2-lsp.server.verifyFunction"
@@ -89,8 +90,9 @@ def _path_of(location: str) -> str:
     return to_fs_path(location) or location if location.startswith("file:") else location
 
 
-async def verify_function(ls: Tf2LanguageServer, arguments: tuple[Any, ...]) -> dict[str, Any]:
+async def verify_function(session: Session, arguments: tuple[Any, ...]) -> dict[str, Any]:
     """Run the command; the answer is also shown (message, report, log)."""
+    ls = session.server
     try:
         request = parse_request(arguments)
     except BadRequest as error:
@@ -98,10 +100,10 @@ async def verify_function(ls: Tf2LanguageServer, arguments: tuple[Any, ...]) -> 
     path = to_fs_path(request.uri)
     if not path:
         return _fail(ls, f"Verify migration: {request.uri} is not a file on disk")
-    document = ls.session.document(request.uri)
+    document = session.document(request.uri)
     buffer = document.source if document is not None else None
     cancel = threading.Event()
-    token = await _begin_progress(ls, cancel)
+    token = await _begin_progress(session, cancel)
     loop = asyncio.get_running_loop()
     try:
         job = loop.run_in_executor(_RUNNER, _verify, request, Path(path), buffer, cancel)
@@ -114,12 +116,13 @@ async def verify_function(ls: Tf2LanguageServer, arguments: tuple[Any, ...]) -> 
             ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))
     if "error" in answer:
         return _fail(ls, f"Verify migration: {answer['error']}")
-    await _show(ls, answer)
+    await _show(session, answer)
     return answer
 
 
-async def _begin_progress(ls: Tf2LanguageServer, cancel: threading.Event) -> str | None:
-    if not ls.session.capabilities.work_done_progress:
+async def _begin_progress(session: Session, cancel: threading.Event) -> str | None:
+    ls = session.server
+    if not session.capabilities.work_done_progress:
         return None
     token = f"tf2-lsp-verify-{uuid.uuid4().hex}"
     try:
@@ -217,19 +220,20 @@ def _write_report(path: Path, function: str, markdown: str) -> Path | None:
     return target
 
 
-async def _show(ls: Tf2LanguageServer, answer: dict[str, Any]) -> None:
+async def _show(session: Session, answer: dict[str, Any]) -> None:
+    ls = session.server
     kind = types.MessageType.Info if answer["passed"] else types.MessageType.Warning
     text = f"Verify migration of {answer['function']} (against {answer['against']}): "
     ls.window_show_message(types.ShowMessageParams(kind, text + answer["summary"]))
     ls.window_log_message(types.LogMessageParams(kind, text + "\n" + "\n".join(answer["table"])))
     report = answer.get("report")
-    if report and ls.session.capabilities.show_document:
+    if report and session.capabilities.show_document:
         with contextlib.suppress(Exception):  # the message and the log already say it all
             await ls.window_show_document_async(
                 types.ShowDocumentParams(uri=from_fs_path(report) or report, take_focus=True)
             )
 
 
-def _fail(ls: Tf2LanguageServer, message: str) -> dict[str, Any]:
+def _fail(ls: LanguageServer, message: str) -> dict[str, Any]:
     ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, message))
     return {"status": "error", "passed": False, "message": message}
