@@ -37,3 +37,14 @@ def test_no_fix_is_safe_without_a_proof() -> None:
 def test_each_fix_carries_the_recorded_proof() -> None:
     assert all(fix.proof == fix_status(rule.code, fix.level) for rule, fix in FIXES)
     assert {fix.proof for _, fix in FIXES} >= {"verified", "unverified"}
+
+
+def test_the_readme_gives_the_current_counts() -> None:
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    text = " ".join(readme.read_text(encoding="utf-8").split())
+    proven = sum(fix.verified for _, fix in FIXES)
+    counts = f"{proven} proven, {len(FIXES) - proven} unsafe and not proven, {len(FIXES)} fixes"
+    assert counts in text, f"README.md: update the proof counts to '{counts}'"
+    assert f"({proven} of the {len(FIXES)} fixes)" in text
