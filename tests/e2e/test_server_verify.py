@@ -122,6 +122,7 @@ async def test_a_compat_conversion_passes_and_a_wrong_one_is_reported(
     [reports] = client.progress_reports.values()
     assert isinstance(reports[0], types.WorkDoneProgressBegin) and reports[0].cancellable
     assert isinstance(reports[-1], types.WorkDoneProgressEnd)
+    assert reports[-1].message == passed["summary"]
 
     replace_buffer(client, path, WRONG, 2)
     failed = await verify(client, path, inputs="x=2x3:float32")
@@ -131,6 +132,23 @@ async def test_a_compat_conversion_passes_and_a_wrong_one_is_reported(
     assert warning.type == types.MessageType.Warning and "MISMATCH" in warning.message
     assert any("outputs" in row and "DIFFERS" in row for row in failed["table"])
     assert "MISMATCH" in Path(failed["report"]).read_text(encoding="utf-8")
+
+    # Cancelled from the progress notification: the TensorFlow processes stop, and it says so.
+    running = asyncio.ensure_future(verify(client, path, inputs="x=2x3:float32"))
+    known = set(client.progress_reports)
+
+    def started() -> str | None:
+        return next((token for token in client.progress_reports if token not in known), None)
+
+    for _ in range(600):
+        if started() is not None:
+            break
+        await asyncio.sleep(0.05)
+    token = started()
+    assert token is not None
+    client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
+    cancelled = await running
+    assert cancelled["passed"] is False and cancelled["message"] == "Verify migration: cancelled"
 
 
 async def test_a_file_outside_git_says_so(client: LanguageClient, tmp_path: Path) -> None:

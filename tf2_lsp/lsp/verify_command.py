@@ -105,6 +105,7 @@ async def verify_function(session: Session, arguments: tuple[Any, ...]) -> dict[
     cancel = threading.Event()
     token = await _begin_progress(session, cancel)
     loop = asyncio.get_running_loop()
+    answer: dict[str, Any] = {"error": "cancelled"}
     try:
         job = loop.run_in_executor(_RUNNER, _verify, request, Path(path), buffer, cancel)
         answer = await asyncio.shield(job)
@@ -112,8 +113,9 @@ async def verify_function(session: Session, arguments: tuple[Any, ...]) -> dict[
         cancel.set()
         raise
     finally:
-        if token is not None:
-            ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))
+        if token is not None:  # the progress ends whatever happens, with the verdict
+            verdict = answer.get("summary") or answer.get("error") or ""
+            ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=verdict))
     if "error" in answer:
         return _fail(ls, f"Verify migration: {answer['error']}")
     await _show(session, answer)
