@@ -20,9 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tf2_lsp.analysis.calls import parameter_map  # noqa: E402
+from tf2_lsp.analysis.call_model import parameter_map  # noqa: E402
 from tf2_lsp.analysis.detect import detect  # noqa: E402
-from tf2_lsp.catalogue.rules import ArgChange, load_catalogue  # noqa: E402
+from tf2_lsp.catalogue.load import load_catalogue  # noqa: E402
+from tf2_lsp.catalogue.rules import ArgChange  # noqa: E402
 from tf2_lsp.catalogue.signatures import COMPAT, TF, signatures_for  # noqa: E402
 from tf2_lsp.settings import Settings  # noqa: E402
 
@@ -67,7 +68,7 @@ def catalogue_figures(version: str) -> dict[str, int]:
 
 
 def _merged(rules: tuple[object, ...], symbol: str) -> ArgChange | None:
-    from tf2_lsp.analysis.calls import merge_changes
+    from tf2_lsp.analysis.call_model import merge_changes
     from tf2_lsp.catalogue.rules import Rule
 
     found = [
@@ -82,12 +83,12 @@ def _merged(rules: tuple[object, ...], symbol: str) -> ArgChange | None:
 
 def refusals(path: Path, version: str) -> Counter[str]:
     catalogue = load_catalogue()
-    options = Settings(target_version=version)
+    settings = Settings(target_version=version)
     files = [path] if path.is_file() else sorted(path.rglob("*.py"))
     counts: Counter[str] = Counter()
     for file in files:
         source = file.read_text(encoding="utf-8", errors="replace")
-        for finding in detect(source, catalogue, options).findings:
+        for finding in detect(source, catalogue, settings).findings:
             if finding.anchor_kind != "call":
                 continue
             counts["call findings"] += 1

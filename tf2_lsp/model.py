@@ -20,15 +20,15 @@ class ArgumentEdit:
 
     source: int  # index of the argument in the TF1 call, in source order
     keyword: str | None  # the keyword it is passed by; None: by position
-    convert: str | None = None  # a value conversion (`one_minus`), see tf2_lsp.fixes.calls
+    convert: str | None = None  # a value conversion (`one_minus`), see tf2_lsp.fixes.call_edits
 
 
 @dataclass(frozen=True, slots=True)
 class CallEdit:
     """A whole call rewritten at once: the callee renamed and every argument mapped.
 
-    Built by the call model (tf2_lsp.analysis.calls) from the TF1 and target signatures and
-    bound to the target's signature before it is offered; applied by tf2_lsp.fixes.calls.
+    Built by the call model (tf2_lsp.analysis.call_model) from the TF1 and target signatures and
+    bound to the target's signature before it is offered; applied by tf2_lsp.fixes.call_edits.
     """
 
     target: str | None  # qualified callee to write; None keeps the callee as written
@@ -78,7 +78,7 @@ class Detection:
     layout: list[tuple[int, int, bool]] = field(default_factory=list)
     module_scope: Scope | None = None
     # TF1 graph state the module uses, (first line, canonical name) in line order: while there
-    # is any, Keras-object rewrites keep their compat form (tf2_lsp.analysis.units).
+    # is any, Keras-object rewrites keep their compat form (tf2_lsp.analysis.program.units).
     graph_state: list[tuple[int, str]] = field(default_factory=list)
     # First lines of statements nested too deeply to analyse (the rest of the file was).
     too_deep: list[int] = field(default_factory=list)

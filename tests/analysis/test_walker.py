@@ -8,7 +8,7 @@ import pytest
 
 from tests.analysis.support import TF, codes_at, findings
 from tf2_lsp.analysis.detect import detect
-from tf2_lsp.analysis.resolve import Binding, Scope
+from tf2_lsp.analysis.names.resolve import Binding, Scope
 from tf2_lsp.analysis.walker import ModuleWalker
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.settings import Settings

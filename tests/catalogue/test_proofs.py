@@ -3,8 +3,8 @@ verified by execution, or unsafe with a stated reason why it cannot be run."""
 
 from __future__ import annotations
 
+from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.catalogue.proofs import fix_status
-from tf2_lsp.catalogue.rules import load_catalogue
 
 CATALOGUE = load_catalogue()
 FIXES = [(rule, fix) for rule in CATALOGUE.rules for fix in rule.fixes if fix.kind != "manual"]

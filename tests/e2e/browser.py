@@ -115,7 +115,11 @@ class Page:
 @asynccontextmanager
 async def open_page(width: int = 1280, height: int = 900) -> AsyncIterator[Page]:
     binary = chromium_or_skip()
-    with tempfile.TemporaryDirectory(prefix="tf2lsp-chromium-") as profile:
+    # Chromium's helper processes (crashpad, zygotes) may still write to the profile for a
+    # moment after the browser exits: a plain rmtree then failed with ENOTEMPTY under load.
+    with tempfile.TemporaryDirectory(
+        prefix="tf2lsp-chromium-", ignore_cleanup_errors=True
+    ) as profile:
         process = subprocess.Popen(
             [
                 binary,

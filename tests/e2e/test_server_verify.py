@@ -15,7 +15,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.engine import fix_all
 from tf2_lsp.settings import Settings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tf2_lsp.analysis.detect import detect
-from tf2_lsp.analysis.messages import import_statement
+from tf2_lsp.analysis.findings.messages import import_statement
 from tf2_lsp.catalogue.rules import Catalogue, Level
 from tf2_lsp.engine import fix_all
 from tf2_lsp.fixes.apply import apply_line_edits, plan_fixes

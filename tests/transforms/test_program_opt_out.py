@@ -1,5 +1,6 @@
 """`disable_v2_behavior()` is inserted, never matched on a call
-(transforms/program_opt_out.py); where it goes is tested in tests/analysis/test_program.py."""
+(transforms/program_opt_out.py); where it goes is tested in
+tests/analysis/program/test_graph_mode.py."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.analysis.test_conditions import fixed, messages
+from tests.analysis.matching.test_conditions import fixed, messages
 
 
 @pytest.mark.parametrize(

@@ -19,9 +19,10 @@ from typing import Any
 
 import pytest
 
-from tf2_lsp.analysis.coverage import missing_target
+from tf2_lsp.analysis.names.coverage import missing_target
 from tf2_lsp.catalogue.availability import compat_target_gone
-from tf2_lsp.catalogue.rules import Rule, load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
+from tf2_lsp.catalogue.rules import Rule
 from tf2_lsp.transforms.registry import TRANSFORMS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -343,7 +344,7 @@ def test_fixed_example_builds_the_whole_model_with_tf_keras(tf: ModuleType, tmp_
     _run_graph(work, with_layers=True, env_extra={"TF_USE_LEGACY_KERAS": "1"})
 
 
-# -- calls judged by their arguments (tf2_lsp/analysis/conditions.py) -----------------------
+# -- calls judged by their arguments (tf2_lsp/analysis/matching/conditions.py) ----------------
 
 
 def _tf1_callable(symbol: str) -> Any:

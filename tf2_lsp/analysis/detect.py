@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
-from tf2_lsp.analysis import program, project_classes, units
-from tf2_lsp.analysis.suppress import suppressed_codes
+from tf2_lsp.analysis.findings.suppress import suppressed_codes
+from tf2_lsp.analysis.program import graph_mode, project_classes, units
 from tf2_lsp.analysis.walker import ModuleWalker
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.model import Detection, Finding
@@ -39,18 +39,18 @@ def _allow_deep_recursion() -> None:
 def detect(
     source: str,
     catalogue: Catalogue,
-    options: Settings | None = None,
+    settings: Settings | None = None,
     receiver_hints: Mapping[tuple[int, int], str] | None = None,
 ) -> Detection:
     """Findings for `source`; `receiver_hints` types receivers by position (from jedi)."""
-    options = options or Settings()
+    settings = settings or Settings()
     _allow_deep_recursion()
     try:
         tree = ast.parse(source)
         if not _MENTIONS_TF.search(source):
             # No import can name TensorFlow without the word: parsed only for syntax errors.
             return Detection([])
-        walker = ModuleWalker(source, catalogue, options, receiver_hints or {})
+        walker = ModuleWalker(source, catalogue, settings, receiver_hints or {})
         walker.run(tree)
     except SyntaxError as error:
         return Detection([], syntax_error=error)
@@ -59,16 +59,16 @@ def detect(
     except (RecursionError, MemoryError):
         # Python's own parser gives up on pathologically nested code the same way.
         return Detection([], syntax_error=SyntaxError("code is nested too deeply to analyse"))
-    walked = program.WalkedModule(
+    walked = graph_mode.WalkedModule(
         walker.facts,
         walker.findings,
         walker.text,
         walker.first_tf_import,
         walker.imports_end,
-        walker.options.file,
+        walker.settings.file,
     )
-    program.check_program(walked, tree, partial(_builds_graphs, catalogue=catalogue))
-    program.check_fed_variables(walked)
+    graph_mode.check_program(walked, tree, partial(_builds_graphs, catalogue=catalogue))
+    graph_mode.check_fed_variables(walked)
     return finish_detection(walker, tree.body)
 
 
@@ -93,7 +93,7 @@ def _builds_graphs(path: str, catalogue: Catalogue) -> bool:
     except (OSError, UnicodeDecodeError):
         return False
     codes = {f.code for f in detect(text, catalogue, Settings(file=path)).findings}
-    graphs = bool(codes & {program.SCRIPT_RULE, program.LIBRARY_RULE})
+    graphs = bool(codes & {graph_mode.SCRIPT_RULE, graph_mode.LIBRARY_RULE})
     _GRAPH_FILES[path] = (stat.st_mtime_ns, graphs)
     return graphs
 
@@ -121,9 +121,9 @@ def finish_detection(
 ) -> Detection:
     """The walk's findings, judged as a program unit; `inherited`: the graph state of the
     module's statements this walk did not visit (incremental re-analysis)."""
-    options = walker.options
+    settings = walker.settings
     own = units.judge(walker.findings, walker.facts, walker.text, body, inherited)
-    findings = [f for f in walker.findings.found if options.wants(f.code)]
+    findings = [f for f in walker.findings.found if settings.wants(f.code)]
     findings = _drop_suppressed(findings, walker.text.index)
     findings.sort(key=lambda f: (f.span.line, f.span.column, f.code))
     module = walker.scopes.module

@@ -11,13 +11,12 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from tf2_lsp.analysis import program, receivers
-from tf2_lsp.analysis.findings import Findings
-from tf2_lsp.analysis.match import Matcher
-from tf2_lsp.analysis.match_calls import CallMatcher
-from tf2_lsp.analysis.nodes import SourceText, attribute_chain, chain_attrs
-from tf2_lsp.analysis.policy import FixPolicy
-from tf2_lsp.analysis.resolve import (
+from tf2_lsp.analysis.findings.collect import Findings
+from tf2_lsp.analysis.findings.policy import FixPolicy
+from tf2_lsp.analysis.matching.call_rules import CallMatcher
+from tf2_lsp.analysis.matching.references import Matcher
+from tf2_lsp.analysis.names import receivers
+from tf2_lsp.analysis.names.resolve import (
     COMPAT_V1,
     NOT_TF,
     Binding,
@@ -28,7 +27,9 @@ from tf2_lsp.analysis.resolve import (
     imported_paths,
     target_names,
 )
-from tf2_lsp.analysis.scopes import A_FUNCTION, Scopes
+from tf2_lsp.analysis.names.scopes import A_FUNCTION, Scopes
+from tf2_lsp.analysis.nodes import SourceText, attribute_chain, chain_attrs
+from tf2_lsp.analysis.program import graph_mode
 from tf2_lsp.catalogue.api import api_for
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.settings import Settings
@@ -43,17 +44,17 @@ class ModuleWalker:
         self,
         source: str,
         catalogue: Catalogue,
-        options: Settings,
+        settings: Settings,
         receiver_hints: Mapping[tuple[int, int], str],
         module_scope: Scope | None = None,
     ) -> None:
         self.catalogue = catalogue
-        self.options = options
+        self.settings = settings
         self.text = SourceText(source)
         self.scopes = Scopes(module_scope)
-        self.policy = FixPolicy(catalogue, options)
+        self.policy = FixPolicy(catalogue, settings)
         self.findings = Findings(self.policy, self.scopes)
-        self.facts = program.ProgramFacts()  # for the whole-program checks (TF801, TF810)
+        self.facts = graph_mode.ProgramFacts()  # for the whole-program checks (TF801, TF810)
         self.calls = CallMatcher(
             catalogue,
             self.scopes,
@@ -70,7 +71,7 @@ class ModuleWalker:
             self.findings,
             self.calls,
             self.facts,
-            api_for(options.target_version),
+            api_for(settings.target_version),
         )
         self.too_deep: list[int] = []  # first lines of statements nested too deeply to walk
         self.deferred: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, Scope]] = []
@@ -195,7 +196,7 @@ class ModuleWalker:
             if self.first_tf_import is None and at_module:
                 self.first_tf_import = node
             if qualified == COMPAT_V1 and at_module:
-                program.note_compat_import(self.findings, self.text.span_of(node), local)
+                graph_mode.note_compat_import(self.findings, self.text.span_of(node), local)
             self.facts.note(canonical(qualified)[0], node.lineno, scopes.at_import_time())
             cover = self.matcher.check_import(node, local, qualified, module)
             scopes.bind(local, Binding(qualified, covered=bool(cover), cover=cover))

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import tf2_lsp
-from tf2_lsp.analysis.project_classes import modified_ns
+from tf2_lsp.analysis.program.project_classes import modified_ns
 from tf2_lsp.cli.records import Record
 from tf2_lsp.cli.scan import FileResult
 from tf2_lsp.settings import Settings

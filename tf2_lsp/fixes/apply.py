@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from tf2_lsp.analysis.messages import import_statement
+from tf2_lsp.analysis.findings.messages import import_statement
 from tf2_lsp.fixes.arguments import rewrite_arguments
-from tf2_lsp.fixes.calls import rewrite_call
+from tf2_lsp.fixes.call_edits import rewrite_call
 from tf2_lsp.fixes.edits import LineEdit
 from tf2_lsp.fixes.edits import apply_line_edits as apply_line_edits  # the engine applies from here
 from tf2_lsp.fixes.imports import PREFERRED_IMPORTS, Renderer

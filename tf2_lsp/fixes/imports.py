@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from tf2_lsp.analysis.spelling import spelled
+from tf2_lsp.analysis.names.spelling import spelled
 
 # How a fix imports a package the file does not import yet: (module, import line, local name).
 PREFERRED_IMPORTS: tuple[tuple[str, str, str], ...] = (

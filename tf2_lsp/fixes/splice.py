@@ -14,7 +14,7 @@ import ast
 
 from tf2_lsp.catalogue.rules import ArgChange
 from tf2_lsp.fixes.arguments import plan_arguments
-from tf2_lsp.fixes.calls import call_splices
+from tf2_lsp.fixes.call_edits import call_splices
 from tf2_lsp.fixes.imports import Renderer
 from tf2_lsp.model import Finding
 from tf2_lsp.transforms.base import FixError, Site, Splice

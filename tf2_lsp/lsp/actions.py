@@ -6,7 +6,7 @@ import re
 
 from lsprotocol import types
 
-from tf2_lsp.analysis.suppress import suppressed_codes
+from tf2_lsp.analysis.findings.suppress import suppressed_codes
 from tf2_lsp.engine import fix_title, is_fixable
 from tf2_lsp.fixes.edits import TextChange, minimal_changes, text_changes
 from tf2_lsp.lsp import convert

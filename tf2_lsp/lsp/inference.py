@@ -35,7 +35,7 @@ class JediWorker:
         self, source: str, path: str | None, candidates: Sequence[ReceiverCandidate]
     ) -> dict[tuple[int, int], str]:
         """Receiver types jedi finds (candidate key -> type); raises when jedi fails."""
-        from tf2_lsp.analysis.infer import infer_receivers
+        from tf2_lsp.analysis.names.infer import infer_receivers
 
         if self._executor is None:
             self._executor = concurrent.futures.ThreadPoolExecutor(
@@ -49,7 +49,7 @@ class JediWorker:
     def forget(self, path: str | None, everything: bool) -> None:
         """Release what jedi parsed for `path` (with `everything`, all it cached), after the
         inferences already asked for; nothing to do when jedi never ran."""
-        from tf2_lsp.analysis.infer import forget_file
+        from tf2_lsp.analysis.names.infer import forget_file
 
         if self._executor is not None:
             self._executor.submit(forget_file, path, everything)

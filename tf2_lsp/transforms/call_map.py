@@ -2,7 +2,7 @@
 
 Each family (`keras`, `file_writer`, `tf2_twin`) is a table of `CallMap`s; this module applies
 one. Detection binds the call it would write against the target's real signature
-(`analysis.calls.call_map_problem`) before the fix is offered.
+(`analysis.call_model.call_map_problem`) before the fix is offered.
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ def arrange(
     """How the TF2 call passes each TF1 argument, given in order as (TF1 name, passed by
     position): "" by position, else the keyword; None when the target does not take it
     (dropped, the layer input, a call-time argument). Then the pinned TF1 defaults it adds.
-    The rewrite and detection's binding check (`analysis.calls.call_map_problem`) both use it,
+    The rewrite and detection's binding check (`analysis.call_model.call_map_problem`) both use it,
     so the call that is verified is the call that is written."""
     rename = dict(mapping.rename)
     placed: list[str | None] = []

@@ -1,0 +1,1 @@
+"""What a match becomes: the finding, its message, its fix policy, suppression."""

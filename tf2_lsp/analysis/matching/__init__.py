@@ -1,0 +1,1 @@
+"""Which rules a use matches: references, calls, argument conditions."""

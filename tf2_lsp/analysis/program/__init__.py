@@ -1,0 +1,1 @@
+"""Whole-module facts: graph-mode programs, the native level's program units, project classes."""
