@@ -11,7 +11,6 @@ then compares with what `tf1` wrote. Nothing else in tf2_lsp imports this module
 
 from __future__ import annotations
 
-import ast
 import inspect
 import json
 import os
@@ -24,6 +23,7 @@ from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import replace
 from typing import Any
 
+from tf2_lsp.verify import isolation
 from tf2_lsp.verify.cases import Case, Outcome
 from tf2_lsp.verify.compare import Side, compare
 
@@ -173,9 +173,9 @@ class Runner:
         """Run one side; `weights` (name -> value) replace the initial values of the
         variables the code creates, matched by name, else by order and shape."""
         tf = self.tf
-        flags_before = _flag_names()
+        flags_before = isolation.flag_names()
         try:
-            _forget_names(tf, case.new if self.mode == "tf2" else case.old)
+            isolation.forget_names(tf, case.new if self.mode == "tf2" else case.old)
             if graph_mode:
                 # A creator scope belongs to a graph: enter it inside the case's own graph.
                 with (
@@ -191,7 +191,7 @@ class Runner:
             return Side(error=_describe(error))
         finally:
             self._restore()
-            _forget_flags(flags_before)
+            isolation.forget_flags(flags_before)
 
     def _restore(self) -> None:
         """Undo what a case may have switched for the whole process (`disable_v2_behavior`,
@@ -219,7 +219,7 @@ class Runner:
             return {e: eval(e, namespace) for e in case.run.compare}
         # A name the code assigns counts even when its value is the very object it held
         # (Keras's Dropout returns its input when not training).
-        assigned = _assigned_names(case.old if self.mode == "tf1" else case.new)
+        assigned = isolation.assigned_names(case.old if self.mode == "tf1" else case.new)
         bound = {
             name: _called(value)
             for name, value in namespace.items()
@@ -331,28 +331,6 @@ def _random_scope(runner: Runner, case: Case) -> Iterator[None]:
         yield
 
 
-def _assigned_names(code: str) -> set[str]:
-    """The names the module-level statements of `code` assign."""
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return set()
-    names: set[str] = set()
-    for statement in tree.body:
-        targets: list[ast.expr] = []
-        if isinstance(statement, ast.Assign):
-            targets = list(statement.targets)
-        elif isinstance(statement, (ast.AugAssign, ast.AnnAssign)):
-            targets = [statement.target]
-        for target in targets:
-            names.update(
-                node.id
-                for node in ast.walk(target)
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
-            )
-    return names
-
-
 def _called(value: Any) -> Any:
     """A TensorFlow function that takes no argument stands for its value: in eager mode TF1's
     learning-rate decays (`tf.compat.v1.train.exponential_decay`) return one."""
@@ -370,38 +348,6 @@ def _called(value: Any) -> Any:
     ):
         return value
     return value()
-
-
-def _flag_names() -> set[str]:
-    """The absl flags defined so far (`tf.compat.v1.flags` is absl's)."""
-    try:
-        from absl import flags
-    except ImportError:
-        return set()
-    return set(flags.FLAGS)
-
-
-def _forget_flags(before: set[str]) -> None:
-    """Flags a case defined: gone, so the next case in this process may define them again
-    (absl raises DuplicateFlagError otherwise, and a case's outcome would hang on which cases
-    happened to share its process)."""
-    if not before and not _flag_names():
-        return
-    from absl import flags
-
-    for name in _flag_names() - before:
-        delattr(flags.FLAGS, name)
-
-
-def _forget_names(tf: Any, code: str) -> None:
-    """Keras numbers layer names per process in eager mode (dense, dense_1, ...): each case
-    starts from none, as each TF1 case starts from a new graph. (Keras 3's reset costs ~2 s,
-    so only for code that names Keras.)"""
-    for module in ("tf_keras", "keras") if "keras" in code else ("tf_keras",):
-        try:
-            __import__(module).backend.clear_session()
-        except Exception:  # not installed, or not loadable under this Keras flavour
-            continue
 
 
 def _copying(weights: dict[str, Any]) -> Any:
