@@ -71,6 +71,9 @@ class CallMap:
     call: tuple[str, ...] = ()
     # Written by position whatever the TF1 call did (the TF2 form TF1's function rejected).
     positional: tuple[str, ...] = ()
+    # Why the target computes something else whatever the arguments (measured on TensorFlow):
+    # the call keeps its compat form at native level, with this reason.
+    differs: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,9 @@ class Transform:
 
     # At native level, a call the transform refuses gets the rule's compat rename instead.
     falls_back: bool = False
+    # Another transform's form of the same rewrite, chosen by the program unit (a decay used
+    # as a value is called at its step): the rules name the other one, whose symbols it takes.
+    variant_of: str = ""
 
     @property
     def targets(self) -> dict[str, str]:

@@ -208,6 +208,7 @@ class Runner:
                 step = v1.train.GradientDescentOptimizer(LEARNING_RATE).minimize(loss)
             trainable = v1.trainable_variables()
             fetch = {k: v for k, v in targets.items() if self.is_graph_value(v)}
+            built = eval(case.run.steps, namespace) if case.run.steps else None
             with v1.Session(graph=graph) as session:
                 session.run(
                     [
@@ -218,10 +219,19 @@ class Runner:
                 )
                 every = v1.global_variables()
                 initial = dict(zip((n for n, _ in _names(every)), session.run(every), strict=True))
+                # The step built once, run as a TF1 training loop runs its train op.
+                stepped = [
+                    (label, self.flatten(session.run(built, feed_dict=feeds)))
+                    for label in _step_labels(case)
+                ]
                 fetched = session.run(fetch, feed_dict=feeds) if fetch else {}
                 result = Side(
                     values={
-                        k: self.flatten(fetched[k] if k in fetch else v) for k, v in targets.items()
+                        **dict(stepped),
+                        **{
+                            k: self.flatten(fetched[k] if k in fetch else v)
+                            for k, v in targets.items()
+                        },
                     },
                     variables=_names(trainable),
                     initial=initial,
@@ -256,11 +266,16 @@ class Runner:
             stack.enter_context(tf.variable_creator_scope(capture))
             tape = stack.enter_context(tf.GradientTape(persistent=True))
             namespace, before = self._exec(case, case.new)
+            # Each step runs as eager code runs it: once per call, in order.
+            stepped = [
+                (label, self.flatten(eval(case.run.steps, namespace)))
+                for label in _step_labels(case)
+            ]
             targets = self._targets(case, namespace, before)
             loss = eval(case.run.train, namespace) if case.run.train else None
         trainable = [v for v in _unique(created) if v.trainable]
         result = Side(
-            values={k: self.flatten(v) for k, v in targets.items()},
+            values={**dict(stepped), **{k: self.flatten(v) for k, v in targets.items()}},
             variables=_names(trainable),
             regularization=self._eager_penalty(namespace),
         )
@@ -283,6 +298,13 @@ class Runner:
             for loss in value.losses
         ]
         return float(sum(float(loss) for loss in losses)) if losses else None
+
+
+def _step_labels(case: Case) -> list[str]:
+    """What each of the run table's training steps is compared as."""
+    if not case.run.steps:
+        return []
+    return [f"{case.run.steps} #{n}" for n in range(1, case.run.times + 1)]
 
 
 @contextmanager

@@ -74,7 +74,7 @@ class Findings:
         )
         if why and "{why}" not in rule.message:
             message += f": {why}"
-            if fix_override is not None:
+            if fix_override is not None and fix_override.level == "compat":
                 message += f"; `{shown}` keeps TF1 behaviour"
         if compat and rule.severity != "information":
             # (An information note keeps its own words: it is about the compat code itself.)

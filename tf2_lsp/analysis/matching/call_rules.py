@@ -211,6 +211,10 @@ class CallMatcher:
                 return False
             refused = verdict or None
             mapping = transform.maps.get(symbol)
+            if mapping is not None and mapping.differs:
+                if compat:
+                    return False  # code on tf.compat.v1 already computes what TF1 did
+                refused = mapping.differs
             if refused is None and mapping is not None and not compat:
                 # The binding verifier, for the Keras/schedule/summary call maps too.
                 refused = call_map_problem(node, mapping, self.policy.signatures())

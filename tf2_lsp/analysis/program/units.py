@@ -33,6 +33,7 @@ import ast
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from tf2_lsp.analysis.findings.collect import Findings
 from tf2_lsp.analysis.names.spelling import through_tensorflow
@@ -44,9 +45,12 @@ from tf2_lsp.analysis.program.graph_mode import (
     graph_signals,
 )
 from tf2_lsp.catalogue.availability import version_tuple
+from tf2_lsp.catalogue.rules import Fix
 from tf2_lsp.model import Finding
 from tf2_lsp.text import Span
 from tf2_lsp.transforms import model_shim
+from tf2_lsp.transforms.keras import LR_SCHEDULES, OPTIMIZER_TRANSFORM, SCHEDULE_TRANSFORM
+from tf2_lsp.transforms.schedule_call import AT_STEP_TRANSFORM
 
 KERAS_IN_GRAPH_RULE = "TF939"
 MODEL_FUNCTION_RULE = "TF938"
@@ -54,10 +58,9 @@ KERAS3 = (2, 16)
 
 # The native transforms that put a Keras object where a TF1 one was.
 KERAS_OBJECT_TRANSFORMS = frozenset(
-    {"keras_layer", "keras_optimizer", "lr_schedule", "l1_to_keras", "l2_to_keras"}
+    {"keras_layer", OPTIMIZER_TRANSFORM, SCHEDULE_TRANSFORM, "l1_to_keras", "l2_to_keras"}
 )
-SCHEDULE_TRANSFORM = "lr_schedule"
-_RESULT_MATTERS = frozenset({SCHEDULE_TRANSFORM, "keras_optimizer"})
+_RESULT_MATTERS = frozenset({SCHEDULE_TRANSFORM, OPTIMIZER_TRANSFORM})
 # TF1 optimizer methods a Keras optimizer lacks or gives another meaning (`minimize` wants a
 # callable loss and a var_list); `apply_gradients` differs only when given the global step.
 _TF1_OPTIMIZER_METHODS = frozenset({"minimize", "compute_gradients", "get_slot", "get_slot_names"})
@@ -161,9 +164,19 @@ def judge(
     alias = findings.scopes.tf_alias()
     if policy.level == "native":
         uses = _ResultUses(body, text) if _follows_results(findings.found) else None
-        for index, finding in enumerate(findings.found):
+        # Optimizers first: a decay's form depends on whether the optimizer it feeds moves.
+        order = sorted(range(len(findings.found)), key=lambda i: _is_schedule(findings.found[i]))
+        for index in order:
+            finding = findings.found[index]
             if not _native_keras(finding):
                 continue
+            if uses is not None and first is None and not _within(finding.span.line, shimmed):
+                if _is_schedule(finding):
+                    findings.found[index] = _schedule_form(findings, finding, uses)
+                    continue
+                if _is_optimizer(finding) and (moved := _optimizer_form(findings, finding, uses)):
+                    findings.found[index] = moved
+                    continue
             why = ""
             if _within(finding.span.line, shimmed):
                 why = (
@@ -176,17 +189,6 @@ def judge(
                     " where a Keras object would change results; move the module to TF2 (eager"
                     " code, `tf.function`, Keras `fit`) for the native form"
                 )
-            elif uses is not None and _is_schedule(finding) and uses.used_as_value(finding):
-                why = (
-                    "the decayed rate is also used as a value, and a Keras schedule is an"
-                    " object (called as `schedule(step)`)"
-                )
-            elif uses is not None and (method := uses.tf1_optimizer_method(finding)):
-                why = (
-                    f"the optimizer is used through TF1's `{method}`, which a Keras optimizer"
-                    " does not have or treats otherwise; move the training step to"
-                    " `tf.GradientTape` and `apply_gradients` first"
-                )
             if why:
                 findings.found[index] = _kept_compat(findings, finding, why)
     if first is not None and version_tuple(policy.settings.target_version) >= KERAS3:
@@ -194,6 +196,56 @@ def judge(
     if policy.level == "native":
         _report_model_functions(findings, facts, text, body)
     return own
+
+
+def _schedule_form(findings: Findings, finding: Finding, uses: _ResultUses) -> Finding:
+    """A decay in TF2 code: called at its step where its rate is a value; the schedule object
+    where it only feeds optimizers that become Keras ones (which count their own steps); the
+    compat form where an optimizer it feeds keeps TF1's (which calls it without a step)."""
+    step = uses.step_argument(finding)
+    if uses.used_as_value(finding):
+        if step is None:
+            return _kept_compat(
+                findings, finding, "its rate is used as a value and the step is hidden"
+            )
+        at_step = replace(_native_fix(finding), transform=AT_STEP_TRANSFORM)
+        why = f"its rate is used as a value: the schedule is called at `{step}`, as TF1 read it"
+        return _renoted(findings, finding, why, at_step)
+    kept = [f.anchor for f in findings.found if _is_optimizer_rule(f) and not _native_keras(f)]
+    if any(uses.feeds(finding, anchor) for anchor in kept):
+        why = (
+            "the optimizer it feeds keeps its TF1 form, which calls a TF1 decay for its rate;"
+            " both move together"
+        )
+        return _kept_compat(findings, finding, why)
+    shown = f"`{step}`" if step is not None else "the step the call passed"
+    why = (
+        f"the schedule is evaluated at the optimizer's own step count (`iterations`), not at"
+        f" {shown}: the same rate only while {shown} counts this optimizer's updates from 0"
+    )
+    return _renoted(findings, finding, why, None)
+
+
+def _optimizer_form(findings: Findings, finding: Finding, uses: _ResultUses) -> Finding | None:
+    """A TF1 optimizer in TF2 code: the compat form unless every use of it is a TF2 training
+    step's (`apply_gradients` in eager code or `tf.function`, Keras `compile`). None: native."""
+    method = uses.tf1_optimizer_method(finding)
+    if method is not None:
+        why = (
+            f"the optimizer is used through TF1's `{method}`, which a Keras optimizer"
+            " does not have or treats otherwise; move the training step to"
+            " `tf.GradientTape` and `apply_gradients` first"
+        )
+        return _kept_compat(findings, finding, why)
+    elsewhere = uses.outside_training(finding)
+    if elsewhere is not None:
+        why = (
+            f"the optimizer is used where a TF1 one may be expected ({elsewhere}); a Keras"
+            " optimizer only means the same in a TF2 training step (`apply_gradients` in eager"
+            " code or `tf.function`, Keras `compile`)"
+        )
+        return _kept_compat(findings, finding, why)
+    return None
 
 
 def _report_model_functions(
@@ -255,6 +307,33 @@ def _native_keras(finding: Finding) -> bool:
 
 def _is_schedule(finding: Finding) -> bool:
     return finding.fix is not None and finding.fix.transform == SCHEDULE_TRANSFORM
+
+
+def _is_optimizer(finding: Finding) -> bool:
+    return finding.fix is not None and finding.fix.transform == OPTIMIZER_TRANSFORM
+
+
+def _is_optimizer_rule(finding: Finding) -> bool:
+    """A TF1 optimizer's finding, whatever fix it ended with."""
+    native = finding.rule.fix_for("native")
+    return native is not None and native.transform == OPTIMIZER_TRANSFORM
+
+
+def _native_fix(finding: Finding) -> Fix:
+    assert finding.fix is not None  # judged findings have their native fix
+    return finding.fix
+
+
+def _renoted(findings: Findings, finding: Finding, why: str, fix: Fix | None) -> Finding:
+    """The same finding with the native `fix` (default: its own) and `why` in its message."""
+    findings.statement = finding.statement
+    before = len(findings.found)
+    kept = findings.add(
+        finding.rule, finding.symbol or "", finding.written, finding.span, finding.anchor,
+        finding.anchor_kind, finding.compat, why=why, fix_override=fix or finding.fix,
+    )  # fmt: skip
+    del findings.found[before:]  # `add` appends; the caller puts it in the finding's place
+    return kept or finding
 
 
 def _follows_results(found: list[Finding]) -> bool:
@@ -399,6 +478,60 @@ class _ResultUses:
                 return "apply_gradients(..., global_step)"
         return None
 
+    def step_argument(self, finding: Finding) -> str | None:
+        """The step a decay call passes, as written (`global_step`, or `x` of
+        piecewise_constant); None when it is hidden (`**kwargs`) or the call is not found."""
+        call = self._call_at(finding)
+        mapping = LR_SCHEDULES.get(finding.symbol or "")
+        if call is None or mapping is None:
+            return None
+        name = mapping.drop[0]
+        for keyword in call.keywords:
+            if keyword.arg == name:
+                return self.text.text_of(keyword.value)
+        index = mapping.v1.index(name)
+        if any(isinstance(arg, ast.Starred) for arg in call.args[: index + 1]):
+            return None
+        return self.text.text_of(call.args[index]) if index < len(call.args) else None
+
+    def feeds(self, finding: Finding, optimizer: Span) -> bool:
+        """The finding's result is the rate of the optimizer call at `optimizer`."""
+        for node in self.uses(finding) or []:
+            parent = self.parents.get(id(node))
+            if isinstance(parent, ast.keyword):
+                parent = self.parents.get(id(parent))
+            if isinstance(parent, ast.Call) and self.text.span_of(parent) == optimizer:
+                return True
+        return False
+
+    def outside_training(self, finding: Finding) -> str | None:
+        """Where the optimizer goes other than a TF2 training step (`opt.apply_gradients`,
+        `compile(optimizer=opt)`, a checkpoint's `optimizer=`), as code; None: nowhere."""
+        uses = self.uses(finding)
+        if uses is None:
+            return "it is stored where its uses cannot be followed"
+        if not uses:
+            return "it is not used in this module"
+        for node in uses:
+            parent = self.parents.get(id(node))
+            if isinstance(parent, ast.Attribute) and parent.attr == "apply_gradients":
+                continue
+            if isinstance(parent, ast.keyword) and parent.arg == "optimizer":
+                continue
+            if (
+                isinstance(parent, ast.Call)
+                and isinstance(parent.func, ast.Attribute)
+                and parent.func.attr == "compile"
+                and parent.args[:1] == [node]
+            ):
+                continue
+            user = parent if isinstance(parent, ast.expr) and parent is not None else node
+            shown = self.text.text_of(user)
+            if isinstance(parent, ast.Return):
+                shown = "return " + self.text.text_of(node)
+            return f"`{_shortened(shown)}`"
+        return None
+
     def _optimizer_rate(self, node: ast.expr) -> bool:
         """`node` is the learning rate given to an optimizer's constructor."""
         parent = self.parents.get(id(node))
@@ -427,3 +560,8 @@ class _ResultUses:
 def _walk(nodes: Sequence[ast.AST]) -> Iterator[ast.AST]:
     for node in nodes:
         yield from ast.walk(node)
+
+
+def _shortened(code: str, limit: int = 60) -> str:
+    line = " ".join(code.split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."
