@@ -400,6 +400,8 @@ _RUN_KEYS: dict[str, type] = {
     "train": str,
     "random": str,
     "skip": str,
+    "steps": str,
+    "times": int,
 }
 RANDOM_MODES = ("num_random_ops", "constant")
 

@@ -26,6 +26,14 @@ KERAS_OPTIMIZERS: dict[str, CallMap] = {
         ("learning_rate", "momentum", "nesterov"),
         rename=(("use_nesterov", "nesterov"),),
         drop=("use_locking",),
+        literal=(
+            (
+                "learning_rate",
+                "TF1's momentum accumulates gradients and scales them by the current rate,"
+                " Keras's accumulates steps already scaled: with a rate that changes (a decay,"
+                " a variable) the updates differ",
+            ),
+        ),
     ),
     "tensorflow.train.AdamOptimizer": CallMap(
         _OPT + "Adam",

@@ -194,6 +194,10 @@ class Runner:
     def _run_graph(self, case: Case, graph: Any) -> Side:
         v1 = self.v1
         code = case.old if self.mode == "tf1" else case.new
+        if case.run.steps:
+            # A training step of the GradientTape kind needs resource variables, which TF1's
+            # eager mode had (its reference variables have no gradient tape support).
+            v1.enable_resource_variables()
         with _random_scope(self, case):
             namespace, before = self._exec(case, code)
             targets = self._targets(case, namespace, before)

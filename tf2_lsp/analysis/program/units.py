@@ -203,16 +203,30 @@ def _schedule_form(findings: Findings, finding: Finding, uses: _ResultUses) -> F
     where it only feeds optimizers that become Keras ones (which count their own steps); the
     compat form where an optimizer it feeds keeps TF1's (which calls it without a step)."""
     step = uses.step_argument(finding)
+    found = uses.uses(finding)
+    if not found:
+        where = "is not used in this module" if found == [] else "goes where it cannot be followed"
+        why = (
+            f"its rate {where}, and where it goes decides the TF2 form: a schedule object for"
+            " an optimizer, `schedule(step)` for a value"
+        )
+        return _kept_compat(findings, finding, why)
     if uses.used_as_value(finding):
         if step is None:
             return _kept_compat(
                 findings, finding, "its rate is used as a value and the step is hidden"
             )
         at_step = replace(_native_fix(finding), transform=AT_STEP_TRANSFORM)
-        why = f"its rate is used as a value: the schedule is called at `{step}`, as TF1 read it"
+        why = (
+            f"its rate is used as a value: the schedule is called at `{step}`, as TF1 read it;"
+            " eager code computes the rate where this line runs"
+        )
         return _renoted(findings, finding, why, at_step)
-    kept = [f.anchor for f in findings.found if _is_optimizer_rule(f) and not _native_keras(f)]
-    if any(uses.feeds(finding, anchor) for anchor in kept):
+    moving = {f.anchor for f in findings.found if _is_optimizer(f) and _native_keras(f)}
+    if any(
+        _callee(call).endswith("Optimizer") and uses.text.span_of(call) not in moving
+        for call in uses.optimizers_fed(finding)
+    ):
         why = (
             "the optimizer it feeds keeps its TF1 form, which calls a TF1 decay for its rate;"
             " both move together"
@@ -311,12 +325,6 @@ def _is_schedule(finding: Finding) -> bool:
 
 def _is_optimizer(finding: Finding) -> bool:
     return finding.fix is not None and finding.fix.transform == OPTIMIZER_TRANSFORM
-
-
-def _is_optimizer_rule(finding: Finding) -> bool:
-    """A TF1 optimizer's finding, whatever fix it ended with."""
-    native = finding.rule.fix_for("native")
-    return native is not None and native.transform == OPTIMIZER_TRANSFORM
 
 
 def _native_fix(finding: Finding) -> Fix:
@@ -494,15 +502,17 @@ class _ResultUses:
             return None
         return self.text.text_of(call.args[index]) if index < len(call.args) else None
 
-    def feeds(self, finding: Finding, optimizer: Span) -> bool:
-        """The finding's result is the rate of the optimizer call at `optimizer`."""
+    def optimizers_fed(self, finding: Finding) -> list[ast.Call]:
+        """The optimizer calls the finding's result is the rate of."""
+        calls = []
         for node in self.uses(finding) or []:
-            parent = self.parents.get(id(node))
-            if isinstance(parent, ast.keyword):
-                parent = self.parents.get(id(parent))
-            if isinstance(parent, ast.Call) and self.text.span_of(parent) == optimizer:
-                return True
-        return False
+            if self._optimizer_rate(node):
+                parent = self.parents.get(id(node))
+                if isinstance(parent, ast.keyword):
+                    parent = self.parents.get(id(parent))
+                if isinstance(parent, ast.Call):
+                    calls.append(parent)
+        return calls
 
     def outside_training(self, finding: Finding) -> str | None:
         """Where the optimizer goes other than a TF2 training step (`opt.apply_gradients`,
@@ -544,9 +554,7 @@ class _ResultUses:
             return False
         if not isinstance(parent, ast.Call):
             return False
-        callee = parent.func
-        written = callee.attr if isinstance(callee, ast.Attribute) else getattr(callee, "id", "")
-        return bool(_OPTIMIZER.search(written))
+        return bool(_OPTIMIZER.search(_callee(parent)))
 
     def _scope_of(self, node: ast.AST) -> ast.AST | None:
         parent = self.parents.get(id(node))
@@ -560,6 +568,12 @@ class _ResultUses:
 def _walk(nodes: Sequence[ast.AST]) -> Iterator[ast.AST]:
     for node in nodes:
         yield from ast.walk(node)
+
+
+def _callee(call: ast.Call) -> str:
+    """The last name of what is called (`Adam` in `tf.keras.optimizers.Adam(...)`)."""
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
 
 
 def _shortened(code: str, limit: int = 60) -> str:
