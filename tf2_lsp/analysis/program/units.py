@@ -13,9 +13,16 @@ global step), each such rewrite changes what the program computes, silently:
   not the tensor TF1's decay returned.
 
 So the unit of a native rewrite is the module: while it holds TF1 graph state, these findings
-keep their compat fix and say which use blocks the native form. A decay whose value is used
-as a number keeps its compat form anywhere (a schedule would need `schedule(step)` there).
-An optimizer used through TF1's own API (`opt.minimize(loss)`) keeps it too. Keras objects
+keep their compat fix and say which use blocks the native form. In a module without it, where
+the result goes decides the rest:
+
+* a TF1 optimizer becomes a Keras one only when every use of it is a TF2 training step's
+  (`apply_gradients` in eager code or `tf.function`, Keras `compile`, a checkpoint); one used
+  through TF1's own API (`opt.minimize(loss)`), returned or handed to other code keeps compat;
+* a decay used as a value is called at the step TF1 read (`schedule(step)`,
+  transforms/schedule_call.py); one given only to optimizers that become Keras ones becomes the
+  schedule object, and the finding names the step it stops reading; one feeding an optimizer
+  that keeps its TF1 form, or whose rate leaves the module, keeps compat. Keras objects
 already in such a module (written by hand, or by an earlier `--unsafe` run) are reported (TF939)
 from TF 2.16 on, where they fail or behave differently.
 
