@@ -106,7 +106,8 @@ def _cases() -> dict[str, Case]:
     for name, (tf1, keras) in refused.items():
         cases[name] = Case(name, _source(tf1), _source(keras), STEPS)
     loss = "loss = tf.losses.mean_squared_error(y, p, weights=[[1.0], [0.0], [2.0], [0.0]])"
-    keras_loss = "loss = tf.keras.losses.MeanSquaredError()(y, p, sample_weight=[[1.0], [0.0], [2.0], [0.0]])"
+    weights = "[[1.0], [0.0], [2.0], [0.0]]"
+    keras_loss = f"loss = tf.keras.losses.MeanSquaredError()(y, p, sample_weight={weights})"
     inputs = "import tensorflow as _tf\ny = _tf.ones([4, 3])\np = _tf.zeros([4, 3])\n"
     cases["zero weights"] = Case(
         "zero weights",

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from tf2_lsp.analysis.detect import finish_detection, statement_layout
 from tf2_lsp.analysis.names.resolve import Scope
+from tf2_lsp.analysis.program.units import TRAIN_LOOP_RULE
 from tf2_lsp.analysis.walker import ModuleWalker
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.model import Detection, Finding, ReceiverCandidate
@@ -46,6 +47,8 @@ def reanalyse(
         return None
     if any(binds for _, _, binds in statement_layout(tree.body)):
         return None
+    if any(f.code == TRAIN_LOOP_RULE for f in previous.findings):
+        return None  # a training loop spans statements: judged on the whole module only
     # A def/class renamed, added or removed at the top level rebinds a module name (possibly a
     # TensorFlow alias: `def tf(): ...`): the module's bindings must be walked again.
     old_padded = "\n" * (first - 1) + "\n".join(old_lines[first - 1 : old_last])

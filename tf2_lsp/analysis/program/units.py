@@ -45,6 +45,7 @@ from dataclasses import replace
 from tf2_lsp.analysis.findings.collect import Findings
 from tf2_lsp.analysis.names.spelling import through_tensorflow
 from tf2_lsp.analysis.nodes import SourceText
+from tf2_lsp.analysis.program import train_loop
 from tf2_lsp.analysis.program.graph_mode import (
     SESSIONS,
     ProgramFacts,
@@ -60,6 +61,7 @@ from tf2_lsp.transforms.keras import LR_SCHEDULES, OPTIMIZER_TRANSFORM, SCHEDULE
 from tf2_lsp.transforms.schedule_call import AT_STEP_TRANSFORM
 
 KERAS_IN_GRAPH_RULE = "TF939"
+TRAIN_LOOP_RULE = "TF918"
 MODEL_FUNCTION_RULE = "TF938"
 KERAS3 = (2, 16)
 
@@ -202,7 +204,34 @@ def judge(
         _report_keras_objects(findings, facts, text, first, alias)
     if policy.level == "native":
         _report_model_functions(findings, facts, text, body)
+        _report_train_loop(findings, facts, text, body, every)
     return own
+
+
+def _report_train_loop(
+    findings: Findings,
+    facts: ProgramFacts,
+    text: SourceText,
+    body: Sequence[ast.stmt],
+    every: Sequence[Blocker],
+) -> None:
+    """A Session loop that runs a train op: the training step it can become (TF918), or why
+    it cannot (train_loop.py)."""
+    rule = findings.catalogue.by_code.get(TRAIN_LOOP_RULE)
+    if rule is None or not facts.run_calls:
+        return
+    taken = set(findings.scopes.module.names)
+    loop = train_loop.find(body, findings.scopes.qualified_name, every, taken)
+    if loop is None:
+        return
+    marked = loop.marked.value if isinstance(loop.marked, ast.Assign) else loop.marked
+    shown = text.span_of(marked)
+    end = len(text.index.line_text(loop.last))
+    findings.statement = (loop.first, loop.last)
+    findings.add(
+        rule, rule.symbols[0], text.text_of(marked), shown, Span(loop.first, 0, loop.last, end),
+        "program", False, refused=loop.refused,
+    )  # fmt: skip
 
 
 def _schedule_form(findings: Findings, finding: Finding, uses: _ResultUses) -> Finding:
