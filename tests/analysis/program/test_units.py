@@ -101,10 +101,7 @@ def test_a_module_without_graph_code_gets_the_keras_objects(catalogue: Catalogue
     ("use", "written"),
     [
         ("return tf.minimum(lr, 0.05)", "ExponentialDecay(0.1, 1000, 0.96)(step)"),
-        (
-            "tf.summary.scalar('lr', lr)\n    return tf.train.AdamOptimizer(lr)",
-            "ExponentialDecay(0.1, 1000, 0.96)(step)",
-        ),
+        ("tf.summary.scalar('lr', lr)", "ExponentialDecay(0.1, 1000, 0.96)(step)"),
         ("return lr", "ExponentialDecay(0.1, 1000, 0.96)(step)"),
     ],
 )
@@ -121,6 +118,20 @@ def test_a_decay_used_as_a_value_is_called_at_its_step(
     assert "used as a value: the schedule is called at `step`" in decay.message
     fixed = engine.fix_all(source, catalogue, NATIVE, unsafe=True).source
     assert f"lr = tf.keras.optimizers.schedules.{written}\n" in fixed
+
+
+def test_a_decay_used_as_a_value_and_by_an_optimizer_keeps_its_compat_form(
+    catalogue: Catalogue,
+) -> None:
+    # A tensor given to a Keras optimizer in eager code would freeze the rate.
+    source = (
+        "import tensorflow as tf\n\ndef make(step):\n"
+        "    lr = tf.train.exponential_decay(0.1, step, 1000, 0.96)\n"
+        "    tf.summary.scalar('lr', lr)\n    return tf.keras.optimizers.Adam(lr)\n"
+    )
+    decay = _by_code(source, catalogue, NATIVE)["TF912"]
+    assert decay.fix is not None and decay.fix.level == "compat"
+    assert "used both as a value and as an optimizer's rate" in decay.message
 
 
 def test_a_value_decay_whose_step_is_hidden_keeps_its_compat_form(catalogue: Catalogue) -> None:

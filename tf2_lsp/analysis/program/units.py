@@ -247,6 +247,12 @@ def _schedule_form(findings: Findings, finding: Finding, uses: _ResultUses) -> F
             " an optimizer, `schedule(step)` for a value"
         )
         return _kept_compat(findings, finding, why)
+    if uses.used_as_value(finding) and uses.optimizers_fed(finding):
+        why = (
+            "its rate is used both as a value and as an optimizer's rate, which need two TF2"
+            " forms (`schedule(step)`, the schedule object)"
+        )
+        return _kept_compat(findings, finding, why)
     if uses.used_as_value(finding):
         if step is None:
             return _kept_compat(
