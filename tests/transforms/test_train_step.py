@@ -105,3 +105,16 @@ def test_many_inputs_put_one_spec_a_line(catalogue: Catalogue) -> None:
     )
     assert "def train_step(images, labels, mask):" in fixed
     assert "    train_step(batch, b, m)\n" in fixed
+
+
+def test_an_optimizer_bound_to_a_name_keeps_its_name(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})").replace(
+        "train_op = tf.train.RMSPropOptimizer(0.01).minimize(loss)",
+        "# TF1's defaults\n    opt = tf.train.AdamOptimizer()\n    train_op = opt.minimize(loss)",
+    )
+    fixed = _fixed(source, catalogue)
+    assert (
+        "# TF1's defaults\nopt = tf.keras.optimizers.Adam(epsilon=1e-08)\n\n\n@tf.function" in fixed
+    )
+    assert "    opt.apply_gradients(zip(gradients, variables))\n" in fixed
+    assert "optimizer =" not in fixed

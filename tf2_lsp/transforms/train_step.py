@@ -62,25 +62,46 @@ def replace(text: str, names: Names) -> str:
         chunks[id(statement)] = lines[previous_end:end]
         previous_end = end
     moved = "\n".join("\n".join(chunks[id(s)]).strip("\n") for s in forward)
+    receiver = minimize.func.value
+    held = next(
+        (
+            s
+            for s in reversed(body)
+            if s.lineno < train.lineno
+            and isinstance(receiver, ast.Name)
+            and _target(s) == receiver.id
+        ),
+        None,
+    )  # `opt = tf.train.AdamOptimizer(...)`, then `opt.minimize(loss)`
+    name = receiver.id if held is not None and isinstance(receiver, ast.Name) else OPTIMIZER_NAME
     out: list[str] = []
     for statement in body:
         chunk = chunks[id(statement)]
         if statement in placeholders or statement in forward:
             continue
+        if statement is held and isinstance(held, ast.Assign):
+            optimizer = _optimizer(held.value, lines, names)
+            out.extend([*_comments_before(chunk, held), f"{name} = {optimizer}"])
+            continue
         if statement is train:
-            optimizer = _optimizer(minimize.func.value, lines, names)
-            out.append(f"{OPTIMIZER_NAME} = {optimizer}")
+            if held is None:
+                out.append(f"{name} = {_optimizer(receiver, lines, names)}")
             out.extend(["", ""])
-            out.extend(_step(placeholders, moved, variables, loss, names))
+            out.extend(_step(placeholders, moved, variables, loss, name, names))
             out.extend(["", ""])
             continue
         if statement is loop:
-            own = (statement.end_lineno or statement.lineno) - statement.lineno + 1
-            out.extend(chunk[: len(chunk) - own])  # the comments before the `with`
+            out.extend(_comments_before(chunk, statement))
             out.extend(_loop(loop, lines, session.id, train_op, loss, inputs))
             continue
         out.extend(chunk)
     return _at_most_two_blank_lines(out)
+
+
+def _comments_before(chunk: list[str], statement: ast.stmt) -> list[str]:
+    """The lines of a statement's chunk before the statement itself."""
+    own = (statement.end_lineno or statement.lineno) - statement.lineno + 1
+    return chunk[: len(chunk) - own]
 
 
 def _at_most_two_blank_lines(out: list[str]) -> str:
@@ -93,7 +114,12 @@ def _at_most_two_blank_lines(out: list[str]) -> str:
 
 
 def _step(
-    placeholders: list[ast.stmt], body: str, variables: list[str], loss: str, names: Names
+    placeholders: list[ast.stmt],
+    body: str,
+    variables: list[str],
+    loss: str,
+    optimizer: str,
+    names: Names,
 ) -> list[str]:
     specs = [_spec(s, names) for s in placeholders]
     parameters = ", ".join(_target(s) for s in placeholders)
@@ -108,7 +134,7 @@ def _step(
         textwrap.indent(body, " " * 8),
         f"    variables = [{', '.join(variables)}]",
         f"    gradients = tape.gradient({loss}, variables)",
-        f"    {OPTIMIZER_NAME}.apply_gradients(zip(gradients, variables))",
+        f"    {optimizer}.apply_gradients(zip(gradients, variables))",
         f"    return {loss}",
     ]
 

@@ -85,9 +85,14 @@ def test_code_without_a_train_op_run_by_a_session_is_not_reported(catalogue: Cat
         (
             (
                 "train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)",
-                "opt = tf.train.GradientDescentOptimizer(0.1)\ntrain_op = opt.minimize(loss)",
+                "opt = tf.train.GradientDescentOptimizer(0.1)\ntrain_op = opt.minimize(loss)\n"
+                "slots = opt.get_slot_names()",
             ),
-            "built in place",
+            "the optimizer is used beyond `minimize`",
+        ),
+        (
+            ("tf.train.GradientDescentOptimizer(0.1)", "make_optimizer()"),
+            "optimizer built in this module",
         ),
         (
             (
@@ -123,3 +128,18 @@ def test_a_loop_that_is_not_self_contained_says_what_holds_it_back(
     assert finding is not None and finding.fix is None
     assert finding.refused is not None and why in finding.refused, finding.refused
     assert why in finding.message
+
+
+def test_an_optimizer_bound_to_a_name_before_minimize_is_part_of_the_loop(
+    catalogue: Catalogue,
+) -> None:
+    source = LOOP.replace(
+        "train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)",
+        "opt = tf.train.GradientDescentOptimizer(0.1)\ntrain_op = opt.minimize(loss)",
+    ).replace('w = tf.get_variable("w", [3, 1])\n', "")
+    source = source.replace(
+        "x = tf.placeholder", 'w = tf.get_variable("w", [3, 1])\nx = tf.placeholder'
+    )
+    finding = _loop(source, catalogue)
+    assert finding is not None and finding.fix is not None, finding
+    assert finding.anchor.line == 4  # the placeholder; the optimizer comes after it

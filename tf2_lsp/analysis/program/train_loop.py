@@ -75,7 +75,10 @@ def find(
     refusal = _refusal(body, names, minimize, sessions, blockers, taken)
     placeholders = [s for s in body if names.placeholder_of(s) is not None]
     forward, _ = _forward(body[:index], names)
-    first = min(s.lineno for s in [statement, *placeholders, *forward])
+    call = _minimize_of(statement)
+    assert call is not None and isinstance(call.func, ast.Attribute)
+    held = optimizer_statement(body[:index], call.func.value)
+    first = min(s.lineno for s in [statement, *placeholders, *forward, *([held] if held else [])])
     return TrainLoop(first, loop.end_lineno or loop.lineno, statement, refusal)
 
 
@@ -98,14 +101,19 @@ def _refusal(
     call = _minimize_of(statement)
     assert call is not None and isinstance(call.func, ast.Attribute)
     built = call.func.value
+    held = optimizer_statement(body[:index], built)
+    if held is not None:
+        built = held.value
+        if _loads_of(body, _target(held) or "") != 1:
+            return "the optimizer is used beyond `minimize`"
     optimizer = names.qualified(built.func) if isinstance(built, ast.Call) else None
     optimizer = canonical(optimizer)[0] if optimizer else ""
     if not optimizer.startswith("tensorflow.train.") or not optimizer.endswith("Optimizer"):
-        return "the train op is not the `minimize` of a `tf.train` optimizer built in place"
+        return "the train op is not the `minimize` of a `tf.train` optimizer built in this module"
     if call.keywords or len(call.args) != 1 or not isinstance(call.args[0], ast.Name):
         return "`minimize` is given more than the loss (`global_step`, `var_list`, ...)"
     loss = call.args[0].id
-    for name in (STEP_NAME, OPTIMIZER_NAME):
+    for name in (STEP_NAME, OPTIMIZER_NAME) if held is None else (STEP_NAME,):
         if name in taken:
             return f"the module already binds `{name}`, the name the training step takes"
     other = [(line, name) for line, name in blockers if canonical(name)[0] not in _REWRITTEN]
@@ -339,6 +347,26 @@ def _is_variable(names: _Names, statement: ast.stmt, graph: set[str]) -> bool | 
     if called is None or canonical(called)[0] not in _VARIABLES:
         return False
     return None if _loads(statement) & graph else True
+
+
+def optimizer_statement(before: Sequence[ast.stmt], receiver: ast.expr) -> ast.Assign | None:
+    """`opt = tf.train.AdamOptimizer(...)` for `opt.minimize(loss)`: the last module-level
+    statement binding the receiver's name before the train op."""
+    if not isinstance(receiver, ast.Name):
+        return None
+    for statement in reversed(before):
+        if _target(statement) == receiver.id:
+            assert isinstance(statement, ast.Assign)
+            return statement if isinstance(statement.value, ast.Call) else None
+    return None
+
+
+def _loads_of(body: Sequence[ast.stmt], name: str) -> int:
+    return sum(
+        isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
+        for statement in body
+        for n in ast.walk(statement)
+    )
 
 
 def _minimize_of(statement: ast.stmt) -> ast.Call | None:
