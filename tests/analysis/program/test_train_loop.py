@@ -80,7 +80,7 @@ def test_code_without_a_train_op_run_by_a_session_is_not_reported(catalogue: Cat
                 "loss = tf.reduce_mean(tf.square(tf.matmul(x, w)))",
                 "h = tf.layers.dense(x, 4)\nloss = tf.reduce_mean(h)",
             ),
-            "creates variables from the inputs",
+            "the forward pass calls `tf.layers.dense`",
         ),
         (
             (
@@ -89,6 +89,10 @@ def test_code_without_a_train_op_run_by_a_session_is_not_reported(catalogue: Cat
                 "slots = opt.get_slot_names()",
             ),
             "the optimizer is used beyond `minimize`",
+        ),
+        (
+            ("tf.reduce_mean(tf.square(tf.matmul(x, w)))", "tf.reduce_mean(model(x, w))"),
+            "the forward pass calls `model`",
         ),
         (
             ("tf.train.GradientDescentOptimizer(0.1)", "make_optimizer()"),

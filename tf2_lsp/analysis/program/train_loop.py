@@ -42,6 +42,21 @@ _INITIALIZERS = frozenset(
     {"tensorflow.global_variables_initializer", "tensorflow.initialize_all_variables"}
 )
 _VARIABLES = frozenset({"tensorflow.get_variable", "tensorflow.Variable"})
+# TensorFlow modules whose calls create variables or graph state: not for a training step's
+# forward pass (the step would create them on its first trace and never train them).
+_STATEFUL = tuple(
+    f"tensorflow.{module}."
+    for module in (
+        "layers",
+        "contrib",
+        "keras",
+        "estimator",
+        "metrics",
+        "summary",
+        "train",
+        "nn.rnn_cell",
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,14 +326,21 @@ def _forward(body: Sequence[ast.stmt], names: _Names) -> tuple[list[ast.stmt], s
         if target is None or not isinstance(statement, ast.Assign):
             return forward, f"line {statement.lineno} uses the inputs but is not `name = value`"
         for node in ast.walk(statement):
-            qualified = names.qualified(node) if isinstance(node, ast.expr) else None
-            if qualified is None:
+            if not isinstance(node, ast.Call):
                 continue
-            name = canonical(qualified)[0]
-            if name.startswith("tensorflow.layers.") or name in _VARIABLES:
+            qualified = names.qualified(node.func)
+            name = canonical(qualified)[0] if qualified else ""
+            if not name.startswith("tensorflow.") or name in _VARIABLES:
+                shown = ast.unparse(node.func)
                 return forward, (
-                    f"line {statement.lineno} creates variables from the inputs"
-                    " (`tf.layers`, `get_variable`): a step would create them again"
+                    f"the forward pass calls `{shown}` (line {node.lineno}), which may create"
+                    " variables or state that a training step would create again or not train"
+                )
+            if name.startswith(_STATEFUL):
+                shown = ast.unparse(node.func)
+                return forward, (
+                    f"the forward pass calls `{shown}` (line {node.lineno}), which creates"
+                    " variables or graph state (layers, metrics, summaries)"
                 )
         forward.append(statement)
         known.add(target)
