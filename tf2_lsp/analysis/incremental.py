@@ -78,6 +78,8 @@ def reanalyse(
         if kept(line)
     ]
     fresh = finish_detection(walker, tree.body, inherited)
+    if any(f.code == TRAIN_LOOP_RULE for f in fresh.findings):
+        return None  # whether a training loop is self-contained is a question for the module
     if _first_state(fresh.graph_state) != _first_state(previous.graph_state):
         # The kept findings were judged against other graph state (tf2_lsp.analysis.program.units).
         return None

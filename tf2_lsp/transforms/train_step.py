@@ -32,8 +32,19 @@ _OPTIMIZER_REFUSED = ("accum_name", "linear_name", "use_own_namescope_for_non_sl
 
 
 def replace(text: str, names: Names) -> str:
-    """The statements in `text` (top-level, from the first placeholder to the end of the
-    Session's block) as a training step and the loop that calls it."""
+    """The statements in `text` (from the first placeholder to the end of the Session's
+    block, at module level or in a function's body) as a training step and the loop that
+    calls it."""
+    first = text.split("\n", 1)[0]
+    indent = first[: len(first) - len(first.lstrip())]
+    if not indent:
+        return _replace(text, names, blank=2)
+    inner = "\n".join(line.removeprefix(indent) for line in text.split("\n"))
+    rewritten = _replace(inner, names, blank=1)
+    return "\n".join(indent + line if line.strip() else line for line in rewritten.split("\n"))
+
+
+def _replace(text: str, names: Names, blank: int) -> str:
     tree = ast.parse(text)
     lines = text.split("\n")
     body = tree.body
@@ -86,16 +97,16 @@ def replace(text: str, names: Names) -> str:
         if statement is train:
             if held is None:
                 out.append(f"{name} = {_optimizer(receiver, lines, names)}")
-            out.extend(["", ""])
+            out.extend([""] * blank)
             out.extend(_step(placeholders, moved, variables, loss, name, names))
-            out.extend(["", ""])
+            out.extend([""] * blank)
             continue
         if statement is loop:
             out.extend(_comments_before(chunk, statement))
             out.extend(_loop(loop, lines, session.id, train_op, loss, inputs))
             continue
         out.extend(chunk)
-    return _at_most_two_blank_lines(out)
+    return _at_most_blank_lines(out, blank)
 
 
 def _comments_before(chunk: list[str], statement: ast.stmt) -> list[str]:
@@ -104,10 +115,10 @@ def _comments_before(chunk: list[str], statement: ast.stmt) -> list[str]:
     return chunk[: len(chunk) - own]
 
 
-def _at_most_two_blank_lines(out: list[str]) -> str:
+def _at_most_blank_lines(out: list[str], blank: int) -> str:
     kept: list[str] = []
     for line in out:
-        if not line.strip() and len(kept) >= 2 and not kept[-1].strip() and not kept[-2].strip():
+        if not line.strip() and len(kept) >= blank and not any(k.strip() for k in kept[-blank:]):
             continue
         kept.append(line)
     return "\n".join(kept).rstrip("\n") + "\n"
@@ -186,7 +197,7 @@ def _loop(
     """The Session's block at module level, each run of the graph rewritten."""
     replaced: dict[int, tuple[int, str]] = {}
     for statement in ast.walk(loop):
-        if not isinstance(statement, (ast.Expr, ast.Assign)):
+        if not isinstance(statement, (ast.Expr, ast.Assign, ast.Return)):
             continue
         new = _run_statement(statement, session, train_op, loss, inputs, lines)
         if new is not None:
@@ -213,7 +224,7 @@ def _loop(
 
 
 def _run_statement(
-    statement: ast.Expr | ast.Assign,
+    statement: ast.Expr | ast.Assign | ast.Return,
     session: str,
     train_op: str,
     loss: str,
@@ -236,6 +247,8 @@ def _run_statement(
     if feeds is None:
         if isinstance(statement, ast.Expr):
             return ""  # the initializer
+        if isinstance(statement, ast.Return):
+            return f"return {_source(fetch, lines)}.numpy()"
         targets = ", ".join(_source(t, lines) for t in statement.targets)
         return f"{targets} = {_source(fetch, lines)}.numpy()"
     assert isinstance(feeds, ast.Dict)
@@ -244,6 +257,8 @@ def _run_statement(
     call = f"{STEP_NAME}({', '.join(fed[name] for name in inputs)})"
     if isinstance(statement, ast.Expr):
         return call
+    if isinstance(statement, ast.Return):
+        raise FixError("a training run is returned")
     target = statement.targets[0]
     assert isinstance(target, (ast.Tuple, ast.List)) and isinstance(fetch, (ast.List, ast.Tuple))
     order = [ast.unparse(e) for e in fetch.elts]

@@ -147,3 +147,59 @@ def test_an_optimizer_bound_to_a_name_before_minimize_is_part_of_the_loop(
     finding = _loop(source, catalogue)
     assert finding is not None and finding.fix is not None, finding
     assert finding.anchor.line == 4  # the placeholder; the optimizer comes after it
+
+
+MAIN = textwrap.dedent(
+    """\
+    import tensorflow as tf
+
+
+    def main(xs):
+        x = tf.placeholder(tf.float32, [None, 3])
+        w = tf.get_variable("w", [3, 1])
+        loss = tf.reduce_mean(tf.matmul(x, w))
+        train_op = tf.train.AdamOptimizer(0.1).minimize(loss)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(train_op, feed_dict={x: xs})
+            return sess.run(w)
+    """
+)
+
+
+def test_a_loop_in_a_function_is_its_own_unit(catalogue: Catalogue) -> None:
+    finding = _loop(MAIN, catalogue)
+    assert finding is not None and finding.fix is not None
+    assert (finding.anchor.line, finding.anchor.end_line) == (5, 12)
+
+
+def test_a_loop_in_a_function_waits_for_graph_code_elsewhere_in_the_module(
+    catalogue: Catalogue,
+) -> None:
+    source = MAIN + "\n\ndef evaluate():\n    return tf.placeholder(tf.float32)\n"
+    finding = _loop(source, catalogue)
+    assert finding is not None and finding.fix is None
+    assert finding.refused is not None and "outside `main`" in finding.refused
+
+
+def test_the_rewritten_training_function_is_not_offered_the_layer_form(
+    catalogue: Catalogue,
+) -> None:
+    from tf2_lsp.engine import fix_all
+
+    fixed = fix_all(MAIN, catalogue, NATIVE, unsafe=True).source
+    assert "    def train_step(x):" in fixed and "return w.numpy()" in fixed
+    assert "keras.layers.Layer" not in fixed  # TF938 is for forward passes, not training
+    # Nothing graph-mode is left, so nothing switches TF1 behaviour back on.
+    assert "disable_v2_behavior" not in fixed
+
+
+def test_an_edit_inside_the_loop_is_judged_against_the_whole_module(
+    catalogue: Catalogue,
+) -> None:
+    from tf2_lsp.analysis.incremental import reanalyse
+
+    before = MAIN + "\n\ndef evaluate():\n    return tf.placeholder(tf.float32)\n"
+    edited = before.replace("sess.run(train_op, feed_dict={x: xs})", "sess.run(train_op, {x: xs})")
+    previous = detect(before, catalogue, NATIVE)
+    assert reanalyse(previous, before, edited, catalogue, NATIVE) is None

@@ -73,13 +73,46 @@ class TrainLoop:
 Qualify = Callable[[ast.expr], str | None]
 
 
+def find_in_module(
+    module: Sequence[ast.stmt],
+    qualify: Qualify,
+    blockers: Sequence[tuple[int, str]],
+    taken: set[str],
+) -> TrainLoop | None:
+    """The module's Session training loop: at module level, or in the body of one top-level
+    function (`def main():`) when the module has no graph state outside that function."""
+    loop = find(module, qualify, blockers, taken)
+    if loop is not None:
+        return loop
+    for function in module:
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if not any(_minimize_of(s) is not None for s in function.body):
+            continue
+        first, last = function.lineno, function.end_lineno or function.lineno
+        outside = [(line, name) for line, name in blockers if not first <= line <= last]
+        local = taken | {
+            n.id
+            for n in ast.walk(function)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        }
+        loop = find(function.body, qualify, blockers, local)
+        if loop is not None and outside and loop.refused is None:
+            line, name = outside[0]
+            why = f"the module also uses `{name}` (line {line}) outside `{function.name}`"
+            return TrainLoop(loop.first, loop.last, loop.marked, why)
+        if loop is not None:
+            return loop
+    return None
+
+
 def find(
     body: Sequence[ast.stmt],
     qualify: Qualify,
     blockers: Iterable[tuple[int, str]],
     taken: set[str],
 ) -> TrainLoop | None:
-    """The module's Session training loop, if it has one at module level."""
+    """The Session training loop of these statements (a module's or a function's body)."""
     names = _Names(qualify)
     minimize = [(i, s) for i, s in enumerate(body) if _minimize_of(s) is not None]
     sessions = [(i, s) for i, s in enumerate(body) if names.session_of(s) is not None]
@@ -208,7 +241,7 @@ def run_kind(
     """What a statement of the loop does with the Session: "init" (runs the initializer),
     "train" (runs the train op, perhaps fetching the loss), "read" (`v = sess.run(var)`);
     None when it does anything else."""
-    value = statement.value if isinstance(statement, (ast.Expr, ast.Assign)) else None
+    value = statement.value if isinstance(statement, (ast.Expr, ast.Assign, ast.Return)) else None
     run = value if _is_run(value, session) else None
     if run is None:
         return None
@@ -233,13 +266,12 @@ def run_kind(
     ):
         return "train"
     if (
-        isinstance(statement, ast.Assign)
+        (isinstance(statement, ast.Return) or len(getattr(statement, "targets", ())) == 1)
         and feeds is None
         and isinstance(fetch, ast.Name)
         and fetch.id not in (train_op, loss, *inputs)
-        and len(statement.targets) == 1
     ):
-        return "read"
+        return "read"  # `v = sess.run(w)`, `return sess.run(w)`
     return None
 
 

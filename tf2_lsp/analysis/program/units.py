@@ -104,7 +104,13 @@ _MODEL_CODE = frozenset(
 _LAYERS = "tensorflow.layers."
 _SHIM_DECORATOR = "track_tf1_style_variables"
 # Names that train or run a model rather than compute its forward pass.
-_TRAINING = ("tensorflow.train.", "tensorflow.estimator.", "tensorflow.summary.")
+_TRAINING = (
+    "tensorflow.train.",
+    "tensorflow.estimator.",
+    "tensorflow.summary.",
+    "tensorflow.GradientTape",
+    "tensorflow.keras.optimizers.",
+)
 
 # Base classes and helpers in the Keras modules: using them creates no Keras object.
 _NOT_OBJECTS = frozenset(
@@ -125,17 +131,23 @@ def blockers(
 ) -> list[Blocker]:
     """The TF1 graph state this module (or these statements of it) uses, in line order;
     `shimmed`: the ranges of `shimmed_ranges`, when the caller has them."""
+    first: dict[str, int] = {}
+    for line, name in state_uses(facts, body, shimmed):
+        first[name] = min(line, first.get(name, line))
+    return sorted((line, name) for name, line in first.items())
+
+
+def state_uses(
+    facts: ProgramFacts, body: Sequence[ast.stmt], shimmed: list[tuple[int, int]] | None = None
+) -> list[Blocker]:
+    """Every use of TF1 graph state, not only each name's first."""
     module = ast.Module(body=list(body), type_ignores=[])
     uses = [(name, line) for name, line, _ in graph_signals(facts, module) if line]
     uses += [(name, line) for name, line, _ in facts.sessions]
     uses += [(name, line) for name, line in facts.uses if _is_state(name)]
     # TF1 model code run by a TF2 object (the model shim) is not graph code.
     shimmed = shimmed_ranges(facts, body) if shimmed is None else shimmed
-    first: dict[str, int] = {}
-    for name, line in uses:
-        if not _within(line, shimmed):
-            first[name] = min(line, first.get(name, line))
-    return sorted((line, name) for name, line in first.items())
+    return sorted((line, name) for name, line in uses if not _within(line, shimmed))
 
 
 def shimmed_ranges(facts: ProgramFacts, body: Sequence[ast.stmt]) -> list[tuple[int, int]]:
@@ -204,7 +216,7 @@ def judge(
         _report_keras_objects(findings, facts, text, first, alias)
     if policy.level == "native":
         _report_model_functions(findings, facts, text, body)
-        _report_train_loop(findings, facts, text, body, every)
+        _report_train_loop(findings, facts, text, body)
     return own
 
 
@@ -213,7 +225,6 @@ def _report_train_loop(
     facts: ProgramFacts,
     text: SourceText,
     body: Sequence[ast.stmt],
-    every: Sequence[Blocker],
 ) -> None:
     """A Session loop that runs a train op: the training step it can become (TF918), or why
     it cannot (train_loop.py)."""
@@ -221,7 +232,8 @@ def _report_train_loop(
     if rule is None or not facts.run_calls:
         return
     taken = set(findings.scopes.module.names)
-    loop = train_loop.find(body, findings.scopes.qualified_name, every, taken)
+    uses = state_uses(facts, body)
+    loop = train_loop.find_in_module(body, findings.scopes.qualified_name, uses, taken)
     if loop is None:
         return
     marked = loop.marked.value if isinstance(loop.marked, ast.Assign) else loop.marked
