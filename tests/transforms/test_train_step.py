@@ -118,3 +118,21 @@ def test_an_optimizer_bound_to_a_name_keeps_its_name(catalogue: Catalogue) -> No
     )
     assert "    opt.apply_gradients(zip(gradients, variables))\n" in fixed
     assert "optimizer =" not in fixed
+
+
+def test_other_statements_and_comments_in_the_range_stay_where_they_were(
+    catalogue: Catalogue,
+) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})").replace(
+        "    train_op = tf.train.RMSPropOptimizer(0.01).minimize(loss)\n",
+        "    with open(path) as handle:\n"
+        "        batches = handle.read()\n"
+        "    # one optimizer for the whole model\n"
+        "    train_op = tf.train.RMSPropOptimizer(0.01).minimize(loss)\n",
+    )
+    fixed = _fixed(source, catalogue)
+    assert (
+        "with open(path) as handle:\n    batches = handle.read()\n"
+        "# one optimizer for the whole model\noptimizer = tf.compat.v1.train.RMSPropOptimizer(0.01)\n"
+    ) in fixed
+    assert "for batch in batches:\n    train_step(batch)\n" in fixed

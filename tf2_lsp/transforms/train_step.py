@@ -39,6 +39,9 @@ def replace(text: str, names: Names) -> str:
     indent = first[: len(first) - len(first.lstrip())]
     if not indent:
         return _replace(text, names, blank=2)
+    if any(line.strip() and not line.startswith(indent) for line in text.split("\n")):
+        # A string spanning lines, written from column 0: re-indenting would change it.
+        raise FixError("a line of the loop is not indented as the function's body")
     inner = "\n".join(line.removeprefix(indent) for line in text.split("\n"))
     rewritten = _replace(inner, names, blank=1)
     return "\n".join(indent + line if line.strip() else line for line in rewritten.split("\n"))
@@ -51,7 +54,7 @@ def _replace(text: str, names: Names, blank: int) -> str:
     placeholders = [s for s in body if _called(s, ("placeholder",))]
     inputs = [_target(s) for s in placeholders]
     train = next((s for s in body if _minimize(s) is not None), None)
-    loop = next((s for s in body if isinstance(s, ast.With)), None)
+    loop = body[-1] if body and isinstance(body[-1], ast.With) else None  # the Session's
     if train is None or loop is None or not inputs:
         raise FixError("not a Session training loop")
     minimize = _minimize(train)
@@ -95,6 +98,7 @@ def _replace(text: str, names: Names, blank: int) -> str:
             out.extend([*_comments_before(chunk, held), f"{name} = {optimizer}"])
             continue
         if statement is train:
+            out.extend(_comments_before(chunk, statement))
             if held is None:
                 out.append(f"{name} = {_optimizer(receiver, lines, names)}")
             out.extend([""] * blank)
