@@ -133,6 +133,7 @@ def test_other_statements_and_comments_in_the_range_stay_where_they_were(
     fixed = _fixed(source, catalogue)
     assert (
         "with open(path) as handle:\n    batches = handle.read()\n"
-        "# one optimizer for the whole model\noptimizer = tf.compat.v1.train.RMSPropOptimizer(0.01)\n"
+        "# one optimizer for the whole model\n"
+        "optimizer = tf.compat.v1.train.RMSPropOptimizer(0.01)\n"
     ) in fixed
     assert "for batch in batches:\n    train_step(batch)\n" in fixed
