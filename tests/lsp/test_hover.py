@@ -79,15 +79,15 @@ def test_without_preview(catalogue: Catalogue) -> None:
 
 
 def test_unfixable_finding(catalogue: Catalogue) -> None:
-    options = Settings(target_version="2.21")
+    settings = Settings(target_version="2.21")
     code = "h = tf.estimator.tpu.TPUEstimator(model_fn=f)\n"
-    detection = detect(PRELUDE + code, catalogue, options)
+    detection = detect(PRELUDE + code, catalogue, settings)
     (found,) = detection.findings
     assert found.fix is None
     text = hover_markdown(found, None)
     assert "Beyond tf.compat.v1" not in text
     assert "```python" not in text
-    older = detect(PRELUDE + code, catalogue, replace(options, target_version="2.15"))
+    older = detect(PRELUDE + code, catalogue, replace(settings, target_version="2.15"))
     assert older.findings[0].fix is not None
 
 
@@ -131,18 +131,17 @@ def test_hover_range_in_the_negotiated_encoding(snapshot_of: MakeSnapshot) -> No
 def test_hover_on_compat_v1_code_analyses_each_version_once(snapshot_of: MakeSnapshot) -> None:
     snapshot = snapshot_of(DROPOUT)
     assert hover(snapshot, position(2, 16)) is not None
-    native = snapshot.analysis.native_detection(snapshot.catalogue)
+    native = snapshot.analysis.native_findings()
     assert hover(snapshot, position(2, 5)) is not None  # another spot on the same line
     assert hover(snapshot, position(0, 0)) is None  # nothing under the cursor
-    assert snapshot.analysis.native_detection(snapshot.catalogue) is native
+    assert snapshot.analysis.native_findings() is native
 
 
 def test_hover_on_an_oversized_file_analyses_nothing(catalogue: Catalogue) -> None:
-    from tf2_lsp.lsp.session import Analysis, DocumentSnapshot
-    from tf2_lsp.model import Detection
+    from tf2_lsp.lsp.snapshot import DocumentSnapshot, oversized
 
-    analysis = Analysis(1, DROPOUT, Detection([]), Settings(), oversized=True)
-    snapshot = DocumentSnapshot(uri="file:///work/big.py", analysis=analysis, catalogue=catalogue)
+    analysis = oversized(DROPOUT, catalogue, Settings(), 1)
+    snapshot = DocumentSnapshot(uri="file:///work/big.py", analysis=analysis)
     assert hover(snapshot, position(2, 16)) is None
     assert analysis._native is None  # the size limit holds for hover too
 
