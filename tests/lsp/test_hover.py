@@ -147,12 +147,18 @@ def test_hover_on_an_oversized_file_analyses_nothing(catalogue: Catalogue) -> No
 
 
 def test_hover_says_whether_running_the_fix_verified_it(catalogue: Catalogue) -> None:
-    from tf2_lsp.catalogue.proofs import fix_status
-
     for line in ("s = tf.Session()", "y = tf.log(x)", "tf.logging.info('x')"):
         found = finding(catalogue, line)
         assert found.fix is not None
         text = hover_markdown(found, None)
-        verified = fix_status(found.code, found.fix.level) == "verified"
-        assert ("Verified by execution" in text) == verified
-        assert ("Not verified by execution" in text) == (not verified)
+        assert ("Verified by execution" in text) == found.fix.verified
+        assert ("Not verified by execution" in text) == (not found.fix.verified)
+
+
+def test_hover_on_a_fix_no_run_verified_says_why(catalogue: Catalogue) -> None:
+    found = finding(catalogue, "tf.enable_eager_execution()")
+    assert found.fix is not None and not found.fix.verified
+    assert found.fix.safety == "unsafe"
+    text = hover_markdown(found, None)
+    assert f"**Not verified by execution:** {found.fix.unproven}" in text
+    assert "program start-up" in found.fix.unproven

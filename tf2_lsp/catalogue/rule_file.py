@@ -81,7 +81,7 @@ _RULE_KEYS = {
     "availability",
     "calls",
 }
-_FIX_KEYS = {"level", "safety", "kind", "to", "arguments", "transform"}
+_FIX_KEYS = {"level", "safety", "kind", "to", "arguments", "transform", "unproven"}
 _ARG_KEYS = {
     "rename",
     "remove",
@@ -115,10 +115,12 @@ _RUN_KEYS: dict[str, type] = {
     "train": str,
     "random": str,
     "skip": str,
+    "graph": str,
     "steps": str,
     "times": int,
 }
 RANDOM_MODES = ("num_random_ops", "constant")
+GRAPH_MODES = ("auto", "graph", "eager")
 
 
 class _Reader(FieldReader):
@@ -316,6 +318,7 @@ class _Reader(FieldReader):
             to=MappingProxyType(dict(to)),
             arguments=MappingProxyType(arguments),
             transform=transform if isinstance(transform, str) else None,
+            unproven=self.text(raw, code, "unproven", default="", field_name="fix.unproven"),
         )
 
     def arg_change(self, raw: object, code: str, symbol: str) -> ArgChange:
@@ -400,6 +403,8 @@ class _Reader(FieldReader):
                 raise self.fail(code, f"example.run.{key}", "must hold strings")
         if raw.get("random", RANDOM_MODES[0]) not in RANDOM_MODES:
             raise self.fail(code, "example.run.random", f"must be one of {RANDOM_MODES}")
+        if raw.get("graph", GRAPH_MODES[0]) not in GRAPH_MODES:
+            raise self.fail(code, "example.run.graph", f"must be one of {GRAPH_MODES}")
         return MappingProxyType(dict(raw))
 
 

@@ -15,6 +15,7 @@ class Capabilities:
     document_changes: bool = False  # the client takes versioned `documentChanges` edits
     work_done_progress: bool = False  # the client shows server-initiated `$/progress`
     watch_files: bool = False  # the client watches files for us if we register globs
+    show_document: bool = False  # the client opens a file we name (window/showDocument)
 
     @classmethod
     def of(cls, capabilities: types.ClientCapabilities) -> Capabilities:
@@ -34,4 +35,5 @@ class Capabilities:
             document_changes=bool(edit and edit.document_changes),
             work_done_progress=bool(window and window.work_done_progress),
             watch_files=bool(watched and watched.dynamic_registration),
+            show_document=bool(window and window.show_document and window.show_document.support),
         )

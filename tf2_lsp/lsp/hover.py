@@ -8,8 +8,7 @@ import textwrap
 from lsprotocol import types
 
 from tf2_lsp.analysis.native import native_rewrite, native_target
-from tf2_lsp.catalogue.docs import fill, fix_summary
-from tf2_lsp.catalogue.proofs import fix_status
+from tf2_lsp.catalogue.docs import fill, fix_summary, proof_note
 from tf2_lsp.lsp import convert
 from tf2_lsp.lsp.snapshot import DocumentSnapshot
 from tf2_lsp.model import Finding
@@ -92,12 +91,7 @@ def _proof_line(finding: Finding) -> str:
     fix = finding.fix
     if fix is None or fix.kind == "manual":
         return ""
-    status = fix_status(finding.rule.code, fix.level)
-    if status == "verified":
-        return "Verified by execution: its examples compute the same on TensorFlow."
-    if status == "differs":
-        return "**Not verified by execution:** an example computes something else after it."
-    return "**Not verified by execution:** no example of it could be run on TensorFlow."
+    return proof_note(fix)
 
 
 def _left_for_native(finding: Finding, preview: tuple[str, str] | None) -> str:

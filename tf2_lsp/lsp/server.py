@@ -30,6 +30,7 @@ from tf2_lsp.lsp.protocol import RawResult, Tf2Protocol
 from tf2_lsp.lsp.scheduler import ANALYSIS_MODULES, ANSWER_MODULES, load_modules
 from tf2_lsp.lsp.session import Session
 from tf2_lsp.lsp.snapshot import DocumentSnapshot
+from tf2_lsp.lsp.verify_command import VERIFY_FUNCTION
 from tf2_lsp.lsp.watchdog import watch_parent
 from tf2_lsp.lsp.workspace import CHECK_WORKSPACE, DEBUG_INFO, analyse_workspace, findings_of
 
@@ -207,6 +208,15 @@ async def check_workspace(ls: Tf2LanguageServer, *args: Any) -> dict[str, int]:
         "findings": findings_of(results),
         "filesWithFindings": sum(1 for r in results if r.diagnostics),
     }
+
+
+@server.command(VERIFY_FUNCTION)
+async def verify_function(ls: Tf2LanguageServer, *args: Any) -> dict[str, Any]:
+    """Run the function around the cursor against its version at git HEAD (or a file given)
+    on TensorFlow, in processes of its own, and show whether they compute the same."""
+    from tf2_lsp.lsp.verify_command import verify_function as run
+
+    return await run(ls.session, args)
 
 
 @server.command(DEBUG_INFO)
