@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 # Which unsafe fixes to apply: all (True), none (False), or those of these codes or prefixes.
 UnsafeSelection = bool | Sequence[str]
 
+OPT_OUT_TRANSFORM = "disable_v2_behavior"
+TRAIN_STEP_TRANSFORM = "session_train_step"
 MAX_ROUNDS = 4  # a fix can expose another (a renamed call whose arguments also changed)
 
 
@@ -124,6 +126,10 @@ def fix_all(
             and (f.code, f.written) not in failed
             and f.symbol not in written
         ]
+        if any(_transform_of(f) == TRAIN_STEP_TRANSFORM for f in todo):
+            # The loop's rewrite takes the module's graph code away: whether the program
+            # still needs TF1 behaviour switched on is decided on the rewritten text.
+            todo = [f for f in todo if _transform_of(f) != OPT_OUT_TRANSFORM]
         if not todo:
             break
         planned = plan(current, detection, todo)
@@ -213,6 +219,10 @@ class DocumentFixes:
             )
             self._fixed[code] = outcome
         return outcome
+
+
+def _transform_of(finding: Finding) -> str | None:
+    return finding.fix.transform if finding.fix is not None else None
 
 
 def fix_title(finding: Finding) -> str:

@@ -22,6 +22,7 @@ UNSAFE = (
     "f = tf.gfile.FastGFile(p)\n"  # TF302: native fix unsafe
     "o = tf.train.AdamOptimizer(0.1)\n"  # TF911: native fix unsafe
     "h = tf.contrib.training.HParams(a=1)\n"  # TF407: manual
+    "o.apply_gradients(gv)\n"  # a TF2 training step's use: the optimizer may become Keras's
 )
 
 

@@ -69,8 +69,9 @@ def _native(body: str) -> str:
             'h = tf.keras.layers.Dense(\n    128,\n    activation=tf.nn.relu,\n    name="a",\n)(x)',
         ),
         (
-            "o = tf.train.AdamOptimizer(\n    0.1,\n    beta1=0.5)",
-            "o = tf.keras.optimizers.Adam(\n    0.1,\n    beta_1=0.5,\n    epsilon=1e-08)",
+            "o = tf.train.AdamOptimizer(\n    0.1,\n    beta1=0.5)\no.apply_gradients(gv)",
+            "o = tf.keras.optimizers.Adam(\n    0.1,\n    beta_1=0.5,\n    epsilon=1e-08)\n"
+            "o.apply_gradients(gv)",
         ),
         ("g = tf.layers.dense(x, 4)", "g = tf.keras.layers.Dense(4)(x)"),
         ("g = tf.layers.dense(x,4,name='a')", "g = tf.keras.layers.Dense(4,name='a')(x)"),

@@ -14,6 +14,18 @@ from tf2_lsp.verify.harness import tensorflow_available
 # One TensorFlow run per module: its tests stay on one xdist worker (`--dist loadgroup`).
 pytestmark = pytest.mark.xdist_group("verify-harness")
 TF = "import tensorflow as tf\n"
+# A training step of the code's own, taken three times by both sides (`RunTable.steps`).
+_STEP = """w = tf.Variable([1.0, -2.0])
+opt = {optimizer}
+
+
+@tf.function
+def train_step():
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(tf.square(w))
+    opt.apply_gradients(zip(tape.gradient(loss, [w]), [w]))
+    return loss
+"""
 CASES = [
     Case(
         "renamed-keywords",
@@ -51,6 +63,18 @@ CASES = [
         "random-aligned",
         TF + "w = tf.random_normal([3, 2])",
         TF + "w = tf.random.normal([3, 2])",
+    ),
+    Case(
+        "own-training-steps",
+        TF + _STEP.format(optimizer="tf.train.GradientDescentOptimizer(0.1)"),
+        TF + _STEP.format(optimizer="tf.keras.optimizers.SGD(0.1)"),
+        RunTable(steps="train_step()", compare=("w",)),
+    ),
+    Case(
+        "own-training-steps-apart",
+        TF + _STEP.format(optimizer="tf.train.GradientDescentOptimizer(0.1)"),
+        TF + _STEP.format(optimizer="tf.keras.optimizers.SGD(0.1, momentum=0.5)"),
+        RunTable(steps="train_step()", compare=("w",)),
     ),
     Case("old-side-fails", TF + "y = tf.no_such_op(1)", TF + "y = tf.constant(1)"),
     Case("not-run", "", "", RunTable(skip="needs a GPU")),
@@ -114,6 +138,23 @@ def test_the_harness_never_imports_tensorflow_itself() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.tensorflow
+def test_the_codes_own_training_steps_are_run_and_compared_step_by_step(
+    outcomes: dict[str, Outcome],
+) -> None:
+    same = outcomes["own-training-steps"]
+    assert same.status == "proven", same.reason
+    assert [row.what for row in same.rows][:4] == [
+        "train_step() #1",
+        "train_step() #2",
+        "train_step() #3",
+        "w",
+    ]
+    # Momentum leaves the first step alone and moves the second: the steps tell them apart.
+    apart = outcomes["own-training-steps-apart"]
+    assert apart.status == "differs" and apart.reason.startswith("train_step() #3"), apart.reason
 
 
 @pytest.mark.tensorflow

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from tf2_lsp.analysis.detect import finish_detection, statement_layout
 from tf2_lsp.analysis.names.resolve import Scope
-from tf2_lsp.analysis.program import units
+from tf2_lsp.analysis.program import model_functions, units
 from tf2_lsp.analysis.walker import ModuleWalker
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.model import Detection, Finding, ReceiverCandidate
@@ -47,6 +47,8 @@ def reanalyse(
         return None
     if any(binds for _, _, binds in statement_layout(tree.body)):
         return None
+    if any(f.code == units.TRAIN_LOOP_RULE for f in previous.findings):
+        return None  # a training loop spans statements: judged on the whole module only
     # A def/class renamed, added or removed at the top level rebinds a module name (possibly a
     # TensorFlow alias: `def tf(): ...`): the module's bindings must be walked again.
     old_padded = "\n" * (first - 1) + "\n".join(old_lines[first - 1 : old_last])
@@ -76,10 +78,12 @@ def reanalyse(
         if kept(line)
     ]
     fresh = finish_detection(walker, tree.body, inherited)
+    if any(f.code == units.TRAIN_LOOP_RULE for f in fresh.findings):
+        return None  # whether a training loop is self-contained is a question for the module
     if _first_state(fresh.graph_state) != _first_state(previous.graph_state):
         # The kept findings were judged against other graph state (tf2_lsp.analysis.program.units).
         return None
-    if any(f.code in units.MODEL_RULES for f in (*previous.findings, *fresh.findings)):
+    if any(f.code in model_functions.MODEL_RULES for f in (*previous.findings, *fresh.findings)):
         return None  # which model functions are outermost is a question about the whole module
 
     findings = [

@@ -125,6 +125,8 @@ _RUN_KEYS: dict[str, type] = {
     "random": str,
     "skip": str,
     "graph": str,
+    "steps": str,
+    "times": int,
 }
 RANDOM_MODES = ("num_random_ops", "constant")
 GRAPH_MODES = ("auto", "graph", "eager")

@@ -71,6 +71,12 @@ class CallMap:
     call: tuple[str, ...] = ()
     # Written by position whatever the TF1 call did (the TF2 form TF1's function rejected).
     positional: tuple[str, ...] = ()
+    # Why the target computes something else whatever the arguments (measured on TensorFlow):
+    # the call keeps its compat form at native level, with this reason.
+    differs: str = ""
+    # (parameter, why): the target computes the same only while this argument is a number
+    # written in the call (a rate that changes over time changes what the update does).
+    literal: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +106,9 @@ class Transform:
 
     # At native level, a call the transform refuses gets the rule's compat rename instead.
     falls_back: bool = False
+    # Another transform's form of the same rewrite, chosen by the program unit (a decay used
+    # as a value is called at its step): the rules name the other one, whose symbols it takes.
+    variant_of: str = ""
 
     @property
     def targets(self) -> dict[str, str]:
@@ -117,6 +126,29 @@ STARRED = "*args/**kwargs hide the arguments to convert"
 
 def keyword(call: ast.Call, name: str) -> ast.keyword | None:
     return next((k for k in call.keywords if k.arg == name), None)
+
+
+def argument(call: ast.Call, v1: tuple[str, ...], name: str) -> ast.expr | None:
+    """The value `call` gives parameter `name` of a TF1 signature `v1` (by keyword or
+    position); None when it leaves it out."""
+    for keyword_arg in call.keywords:
+        if keyword_arg.arg == name:
+            return keyword_arg.value
+    index = v1.index(name) if name in v1 else len(call.args)
+    return call.args[index] if index < len(call.args) else None
+
+
+def not_literal(call: ast.Call, mapping: CallMap) -> str | None:
+    """Why the call's mapping does not hold for it: a `literal` parameter given a value that
+    is not a number written in the call."""
+    for name, why in mapping.literal:
+        value = argument(call, mapping.v1, name)
+        if isinstance(value, ast.UnaryOp) and isinstance(value.op, (ast.USub, ast.UAdd)):
+            value = value.operand
+        number = isinstance(value, ast.Constant) and type(value.value) in (int, float)
+        if value is not None and not number:
+            return why
+    return None
 
 
 def has_star(call: ast.Call) -> bool:

@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tf2_lsp.transforms.call_map import CallMap, call_map_transform, refusing
 
+OPTIMIZER_TRANSFORM = "keras_optimizer"
+SCHEDULE_TRANSFORM = "lr_schedule"
 _OPT = "tensorflow.keras.optimizers."
 _SCHED = "tensorflow.keras.optimizers.schedules."
 _LAYER = "tensorflow.keras.layers."
@@ -22,6 +26,14 @@ KERAS_OPTIMIZERS: dict[str, CallMap] = {
         ("learning_rate", "momentum", "nesterov"),
         rename=(("use_nesterov", "nesterov"),),
         drop=("use_locking",),
+        literal=(
+            (
+                "learning_rate",
+                "TF1's momentum accumulates gradients and scales them by the current rate,"
+                " Keras's accumulates steps already scaled: with a rate that changes (a decay,"
+                " a variable) the updates differ",
+            ),
+        ),
     ),
     "tensorflow.train.AdamOptimizer": CallMap(
         _OPT + "Adam",
@@ -38,12 +50,17 @@ KERAS_OPTIMIZERS: dict[str, CallMap] = {
         rename=(("decay", "rho"),),
         drop=("use_locking",),
         pin=(("epsilon", "1e-10"),),
+        differs=(
+            "TF1's RMSProp starts its mean square at 1, Keras's `RMSprop` at 0, so every step"
+            " moves the weights by another amount"
+        ),
     ),
     "tensorflow.train.AdagradOptimizer": CallMap(
         _OPT + "Adagrad",
         ("learning_rate", "initial_accumulator_value", "use_locking", "name"),
         ("learning_rate", "initial_accumulator_value"),
         drop=("use_locking",),
+        pin=(("epsilon", "0.0"),),  # TF1's Adagrad adds none; Keras's adds 1e-7
     ),
     "tensorflow.train.AdadeltaOptimizer": CallMap(
         _OPT + "Adadelta",
@@ -232,9 +249,14 @@ _LAYER_REFUSED = frozenset({"reuse", "fused", "virtual_batch_size", "adjustment"
 
 
 TRANSFORMS = (
-    call_map_transform(
-        "keras_optimizer", KERAS_OPTIMIZERS, refusing(_OPTIMIZER_REFUSED, "Keras optimizer")
+    replace(
+        call_map_transform(
+            OPTIMIZER_TRANSFORM,
+            KERAS_OPTIMIZERS,
+            refusing(_OPTIMIZER_REFUSED, "Keras optimizer"),
+        ),
+        falls_back=True,  # the compat optimizer keeps TF1's update where Keras's differs
     ),
-    call_map_transform("lr_schedule", LR_SCHEDULES, refusing(frozenset(), "Keras schedule")),
+    call_map_transform(SCHEDULE_TRANSFORM, LR_SCHEDULES, refusing(frozenset(), "Keras schedule")),
     call_map_transform("keras_layer", KERAS_LAYERS, refusing(_LAYER_REFUSED, "Keras layer")),
 )

@@ -23,6 +23,9 @@ class RunTable:
     on both sides); `compare` lists expressions evaluated on both sides after the code (by
     default every new name bound to a tensor, variable, array or number); `train` names a
     scalar loss: both sides take one gradient-descent step and compare the variables after it.
+    `steps` is an expression that takes one training step of the code's own (`train_step()`):
+    the TF1 side builds it once and runs it `times` times in a session, the TF2 side evaluates
+    it `times` times; what each step returns is compared, and `compare` after the last.
     """
 
     setup: str = ""
@@ -33,6 +36,8 @@ class RunTable:
     skip: str = ""  # why this example cannot be run; non-empty = not run
     # How the new side runs: "auto" = in a graph where it feeds or opens a Session.
     graph: GraphMode = "auto"
+    steps: str = ""
+    times: int = 3
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> RunTable:
@@ -44,6 +49,8 @@ class RunTable:
             random=data.get("random", "num_random_ops"),
             skip=str(data.get("skip", "")),
             graph=data.get("graph", "auto"),
+            steps=str(data.get("steps", "")),
+            times=int(data.get("times", 3)),
         )
 
 

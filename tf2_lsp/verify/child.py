@@ -231,6 +231,10 @@ class Runner:
     def _run_graph(self, case: Case, graph: Any) -> Side:
         v1 = self.v1
         code = case.old if self.mode == "tf1" else case.new
+        if case.run.steps:
+            # A training step of the GradientTape kind needs resource variables, which TF1's
+            # eager mode had (its reference variables have no gradient tape support).
+            v1.enable_resource_variables()
         with _random_scope(self, case):
             namespace, before = self._exec(case, code)
             targets = self._targets(case, namespace, before)
@@ -247,6 +251,7 @@ class Runner:
             # Only graph values are fetched; the plain leaves of a list (`[x, (h, 1)]`) are
             # no-ops in the fetch and keep their own value after it.
             fetch = {k: self.fetchable(v) for k, v in targets.items() if self.is_graph_value(v)}
+            built = eval(case.run.steps, namespace) if case.run.steps else None
             with v1.Session(graph=graph) as session:
                 session.run(
                     [
@@ -257,11 +262,19 @@ class Runner:
                 )
                 every = v1.global_variables()
                 initial = dict(zip((n for n, _ in _names(every)), session.run(every), strict=True))
+                # The step built once, run as a TF1 training loop runs its train op.
+                stepped = [
+                    (label, self.flatten(session.run(built, feed_dict=feeds)))
+                    for label in _step_labels(case)
+                ]
                 fetched = session.run(fetch, feed_dict=feeds) if fetch else {}
                 result = Side(
                     values={
-                        k: self.flatten(self.merged(v, fetched[k]) if k in fetch else v)
-                        for k, v in targets.items()
+                        **dict(stepped),
+                        **{
+                            k: self.flatten(self.merged(v, fetched[k]) if k in fetch else v)
+                            for k, v in targets.items()
+                        },
                     },
                     variables=_names(trainable),
                     initial=initial,
@@ -296,11 +309,16 @@ class Runner:
             stack.enter_context(tf.variable_creator_scope(capture))
             tape = stack.enter_context(tf.GradientTape(persistent=True))
             namespace, before = self._exec(case, case.new)
+            # Each step runs as eager code runs it: once per call, in order.
+            stepped = [
+                (label, self.flatten(eval(case.run.steps, namespace)))
+                for label in _step_labels(case)
+            ]
             targets = self._targets(case, namespace, before)
             loss = eval(case.run.train, namespace) if case.run.train else None
         trainable = [v for v in _unique(created) if v.trainable]
         result = Side(
-            values={k: self.flatten(v) for k, v in targets.items()},
+            values={**dict(stepped), **{k: self.flatten(v) for k, v in targets.items()}},
             variables=_names(trainable),
             regularization=self._eager_penalty(namespace),
         )
@@ -323,6 +341,13 @@ class Runner:
             for loss in value.losses
         ]
         return float(sum(float(loss) for loss in losses)) if losses else None
+
+
+def _step_labels(case: Case) -> list[str]:
+    """What each of the run table's training steps is compared as."""
+    if not case.run.steps:
+        return []
+    return [f"{case.run.steps} #{n}" for n in range(1, case.run.times + 1)]
 
 
 @contextmanager

@@ -3,7 +3,7 @@ offers a fix for, fixed by the engine exactly as `tf2-lsp fix --unsafe` would.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tf2_lsp.catalogue.rules import Catalogue, Example, Level, Rule
 from tf2_lsp.engine import fix_all
@@ -143,5 +143,5 @@ def _case(
         skip = f"the fix fails: {fixed.error}"
     elif not skip and fixed.source == old:
         skip = f"no fix applies at {level} level, target {target}"
-    run = RunTable(setup, table.feeds, table.compare, table.train, table.random, skip, table.graph)
+    run = replace(table, setup=setup, skip=skip)
     return Case(name, old, fixed.source, run)

@@ -44,14 +44,20 @@ EAGER_MODULE = textwrap.dedent(
     """\
     import tensorflow as tf
 
-
-    def make(step):
-        lr = tf.train.exponential_decay(0.1, step, 1000, 0.96)
-        return tf.train.AdamOptimizer(lr)
+    step = tf.Variable(0, dtype=tf.int64)
+    lr = tf.train.exponential_decay(0.1, step, 1000, 0.96)
+    opt = tf.train.AdamOptimizer(lr)
 
 
     def head(x):
         return tf.layers.dense(x, 4)
+
+
+    @tf.function
+    def train_step(x, variables):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(x)
+        opt.apply_gradients(zip(tape.gradient(loss, variables), variables))
     """
 )
 
@@ -93,30 +99,134 @@ def test_a_module_without_graph_code_gets_the_keras_objects(catalogue: Catalogue
 
 
 @pytest.mark.parametrize(
-    "use",
+    ("use", "written"),
     [
-        "return tf.minimum(lr, 0.05)",
-        "tf.summary.scalar('lr', lr)\n    return tf.train.AdamOptimizer(lr)",
-        "return lr",
+        ("return tf.minimum(lr, 0.05)", "ExponentialDecay(0.1, 1000, 0.96)(step)"),
+        ("tf.summary.scalar('lr', lr)", "ExponentialDecay(0.1, 1000, 0.96)(step)"),
+        ("return lr", "ExponentialDecay(0.1, 1000, 0.96)(step)"),
     ],
 )
-def test_a_decay_used_as_a_value_keeps_its_compat_form(catalogue: Catalogue, use: str) -> None:
+def test_a_decay_used_as_a_value_is_called_at_its_step(
+    catalogue: Catalogue, use: str, written: str
+) -> None:
     source = (
         "import tensorflow as tf\n\ndef make(step):\n"
         f"    lr = tf.train.exponential_decay(0.1, step, 1000, 0.96)\n    {use}\n"
     )
     decay = _by_code(source, catalogue, NATIVE)["TF912"]
+    assert decay.fix is not None and decay.fix.transform == "lr_schedule_at_step"
+    assert decay.fix.safety == "unsafe"
+    assert "used as a value: the schedule is called at `step`" in decay.message
+    fixed = engine.fix_all(source, catalogue, NATIVE, unsafe=True).source
+    assert f"lr = tf.keras.optimizers.schedules.{written}\n" in fixed
+
+
+def test_a_decay_used_as_a_value_and_by_an_optimizer_keeps_its_compat_form(
+    catalogue: Catalogue,
+) -> None:
+    # A tensor given to a Keras optimizer in eager code would freeze the rate.
+    source = (
+        "import tensorflow as tf\n\ndef make(step):\n"
+        "    lr = tf.train.exponential_decay(0.1, step, 1000, 0.96)\n"
+        "    tf.summary.scalar('lr', lr)\n    return tf.keras.optimizers.Adam(lr)\n"
+    )
+    decay = _by_code(source, catalogue, NATIVE)["TF912"]
     assert decay.fix is not None and decay.fix.level == "compat"
-    assert "used as a value" in decay.message
+    assert "used both as a value and as an optimizer's rate" in decay.message
 
 
-def test_a_decay_given_straight_to_an_optimizer_becomes_a_schedule(catalogue: Catalogue) -> None:
+def test_a_value_decay_whose_step_is_hidden_keeps_its_compat_form(catalogue: Catalogue) -> None:
+    source = (
+        "import tensorflow as tf\n\ndef make(kw):\n"
+        "    return tf.minimum(tf.train.exponential_decay(0.1, **kw), 0.05)\n"
+    )
+    decay = _by_code(source, catalogue, NATIVE)["TF912"]
+    assert decay.fix is None or decay.fix.level != "native"
+
+
+def test_a_piecewise_rate_is_called_at_its_x(catalogue: Catalogue) -> None:
+    source = "import tensorflow as tf\nlr = 2 * tf.train.piecewise_constant(n, [10], [1.0, 0.5])\n"
+    fixed = engine.fix_all(source, catalogue, NATIVE, unsafe=True).source
+    assert "2 * tf.keras.optimizers.schedules.PiecewiseConstantDecay([10], [1.0, 0.5])(n)" in fixed
+
+
+def test_a_decay_given_straight_to_an_optimizer_becomes_a_schedule_that_names_the_step(
+    catalogue: Catalogue,
+) -> None:
     source = (
         "import tensorflow as tf\n"
         "opt = tf.train.AdamOptimizer(learning_rate=tf.train.exponential_decay(0.1, s, 10, 0.9))\n"
+        "opt.apply_gradients(zip(g, v))\n"
     )
     decay = _by_code(source, catalogue, NATIVE)["TF912"]
-    assert decay.fix is not None and decay.fix.level == "native"
+    assert decay.fix is not None and decay.fix.transform == "lr_schedule"
+    assert "own step count (`iterations`), not at `s`" in decay.message
+
+
+def test_a_decay_feeding_an_optimizer_that_keeps_tf1_form_keeps_its_own(
+    catalogue: Catalogue,
+) -> None:
+    # TF1's RMSProp stays (its mean square starts at 1): it calls a TF1 decay, not a schedule.
+    source = (
+        "import tensorflow as tf\n"
+        "lr = tf.train.exponential_decay(0.1, s, 10, 0.9)\n"
+        "opt = tf.train.RMSPropOptimizer(lr)\n"
+        "opt.apply_gradients(zip(g, v))\n"
+    )
+    found = _by_code(source, catalogue, NATIVE)
+    for code in ("TF911", "TF912"):
+        fix = found[code].fix
+        assert fix is not None and fix.level == "compat", code
+    assert "mean square at 1" in found["TF911"].message
+    assert "the optimizer it feeds keeps its TF1 form" in found["TF912"].message
+
+
+@pytest.mark.parametrize(
+    ("code", "where"),
+    [
+        (
+            "def make():\n    return tf.train.AdamOptimizer(0.1)\n",
+            "`return tf.train.AdamOptimizer(0.1)`",
+        ),
+        ("opt = tf.train.AdamOptimizer(0.1)\nbuild(opt)\n", "`build(opt)`"),
+        ("self.opt = tf.train.AdamOptimizer(0.1)\n", "cannot be followed"),
+        ("opt = tf.train.AdamOptimizer(0.1)\n", "not used in this module"),
+    ],
+)
+def test_an_optimizer_outside_a_tf2_training_step_keeps_its_compat_form(
+    catalogue: Catalogue, code: str, where: str
+) -> None:
+    optimizer = _by_code("import tensorflow as tf\n" + code, catalogue, NATIVE)["TF911"]
+    assert optimizer.fix is not None and optimizer.fix.level == "compat"
+    assert where in optimizer.message
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        "opt.apply_gradients(zip(g, v))",
+        "model.compile(optimizer=opt, loss='mse')",
+        "model.compile(opt, loss='mse')",
+        "ckpt = tf.train.Checkpoint(optimizer=opt, model=model)\nopt.apply_gradients(zip(g, v))",
+    ],
+)
+def test_an_optimizer_in_a_tf2_training_step_becomes_a_keras_one(
+    catalogue: Catalogue, use: str
+) -> None:
+    source = f"import tensorflow as tf\nopt = tf.train.AdagradOptimizer(0.1)\n{use}\n"
+    optimizer = _by_code(source, catalogue, NATIVE)["TF911"]
+    assert optimizer.fix is not None and optimizer.fix.level == "native"
+    fixed = engine.fix_all(source, catalogue, NATIVE, unsafe=True).source
+    # TF1's Adagrad adds no epsilon to its denominator.
+    assert "opt = tf.keras.optimizers.Adagrad(0.1, epsilon=0.0)" in fixed
+
+
+def test_rmsprop_code_on_compat_v1_is_not_offered_keras_rmsprop(catalogue: Catalogue) -> None:
+    source = (
+        "import tensorflow as tf\nopt = tf.compat.v1.train.RMSPropOptimizer(0.1)\n"
+        "opt.apply_gradients(zip(g, v))\n"
+    )
+    assert "TF911" not in _by_code(source, catalogue, NATIVE)
 
 
 def test_keras_objects_in_graph_code_are_reported_from_keras_3(catalogue: Catalogue) -> None:

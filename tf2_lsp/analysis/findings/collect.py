@@ -78,7 +78,8 @@ class Findings:
         shown = through_tensorflow(named, alias) if named else ""
         if import_local is not None and named:
             shown = import_statement(named, import_local)
-        message = _message(rule, at, shown, alias, why, overridden=fix_override is not None)
+        kept_compat = fix_override is not None and fix_override.level == "compat"
+        message = _message(rule, at, shown, alias, why, overridden=kept_compat)
         severity = policy.severity(rule)
         if compat and rule.severity != "information":
             # (An information note keeps its own words: it is about the compat code itself.)
@@ -212,7 +213,7 @@ class Findings:
 
 def _message(rule: Rule, at: Occurrence, shown: str, alias: str, why: str, overridden: bool) -> str:
     """The rule's message for this occurrence; `why` is added when the message has no place
-    for it (with the TF1 form that an `overridden` fix keeps)."""
+    for it (with the TF1 form that an `overridden` fix kept on compat keeps)."""
     message = rule.message.format(
         symbol=at.written, qualified=at.symbol, target=shown, why=why, tf=alias
     )

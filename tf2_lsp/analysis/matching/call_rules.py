@@ -30,6 +30,7 @@ from tf2_lsp.analysis.program import graph_mode
 from tf2_lsp.catalogue.rules import Catalogue, Fix, Rule
 from tf2_lsp.model import CallEdit, ReceiverCandidate
 from tf2_lsp.text import Span
+from tf2_lsp.transforms.base import not_literal
 from tf2_lsp.transforms.registry import TRANSFORMS
 
 UNBOUND_CALL_RULE = "TF993"
@@ -203,6 +204,14 @@ class CallMatcher:
                 return False
             refused = verdict or None
             mapping = transform.maps.get(symbol)
+            if mapping is not None and mapping.differs:
+                if compat:
+                    return False  # code on tf.compat.v1 already computes what TF1 did
+                refused = mapping.differs
+            if refused is None and mapping is not None:
+                refused = not_literal(node, mapping)
+                if refused is not None and compat:
+                    return False
             if refused is None and mapping is not None and not compat:
                 # The binding verifier, for the Keras/schedule/summary call maps too.
                 refused = call_map_problem(node, mapping, self.policy.signatures())

@@ -13,9 +13,16 @@ global step), each such rewrite changes what the program computes, silently:
   not the tensor TF1's decay returned.
 
 So the unit of a native rewrite is the module: while it holds TF1 graph state, these findings
-keep their compat fix and say which use blocks the native form. A decay whose value is used
-as a number keeps its compat form anywhere (a schedule would need `schedule(step)` there).
-An optimizer used through TF1's own API (`opt.minimize(loss)`) keeps it too. Keras objects
+keep their compat fix and say which use blocks the native form. In a module without it, where
+the result goes decides the rest:
+
+* a TF1 optimizer becomes a Keras one only when every use of it is a TF2 training step's
+  (`apply_gradients` in eager code or `tf.function`, Keras `compile`, a checkpoint); one used
+  through TF1's own API (`opt.minimize(loss)`), returned or handed to other code keeps compat;
+* a decay used as a value is called at the step TF1 read (`schedule(step)`,
+  transforms/schedule_call.py); one given only to optimizers that become Keras ones becomes the
+  schedule object, and the finding names the step it stops reading; one feeding an optimizer
+  that keeps its TF1 form, or whose rate leaves the module, keeps compat. Keras objects
 already in such a module (written by hand, or by an earlier `--unsafe` run) are reported (TF939)
 from TF 2.16 on, where they fail or behave differently.
 
@@ -30,40 +37,40 @@ after the walk, for a full analysis and for the statements an incremental one wa
 from __future__ import annotations
 
 import ast
-import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from dataclasses import replace
 
 from tf2_lsp.analysis.findings.collect import Findings, Occurrence
-from tf2_lsp.analysis.names.resolve import canonical
 from tf2_lsp.analysis.names.spelling import through_tensorflow
 from tf2_lsp.analysis.nodes import SourceText
+from tf2_lsp.analysis.program import train_loop
 from tf2_lsp.analysis.program.graph_mode import (
     SESSIONS,
     ProgramFacts,
-    decorated_ranges,
     graph_signals,
 )
+from tf2_lsp.analysis.program.model_functions import (
+    report_model_functions,
+    shimmed_ranges,
+    within,
+)
+from tf2_lsp.analysis.program.result_uses import ResultUses, callee
 from tf2_lsp.catalogue.availability import version_tuple
+from tf2_lsp.catalogue.rules import Fix
 from tf2_lsp.model import Finding
 from tf2_lsp.text import Span
-from tf2_lsp.transforms import model_keras, model_shim
+from tf2_lsp.transforms.keras import OPTIMIZER_TRANSFORM, SCHEDULE_TRANSFORM
+from tf2_lsp.transforms.schedule_call import AT_STEP_TRANSFORM
 
 KERAS_IN_GRAPH_RULE = "TF939"
-MODEL_FUNCTION_RULE = "TF938"  # the shim form: any model function
-MODEL_KERAS_RULE = "TF934"  # the native form: one made of `tf.layers` calls
-MODEL_RULES = frozenset({MODEL_FUNCTION_RULE, MODEL_KERAS_RULE})
+TRAIN_LOOP_RULE = "TF918"
 KERAS3 = (2, 16)
 
 # The native transforms that put a Keras object where a TF1 one was.
 KERAS_OBJECT_TRANSFORMS = frozenset(
-    {"keras_layer", "keras_optimizer", "lr_schedule", "l1_to_keras", "l2_to_keras"}
+    {"keras_layer", OPTIMIZER_TRANSFORM, SCHEDULE_TRANSFORM, "l1_to_keras", "l2_to_keras"}
 )
-SCHEDULE_TRANSFORM = "lr_schedule"
-_RESULT_MATTERS = frozenset({SCHEDULE_TRANSFORM, "keras_optimizer"})
-# TF1 optimizer methods a Keras optimizer lacks or gives another meaning (`minimize` wants a
-# callable loss and a var_list); `apply_gradients` differs only when given the global step.
-_TF1_OPTIMIZER_METHODS = frozenset({"minimize", "compute_gradients", "get_slot", "get_slot_names"})
+_RESULT_MATTERS = frozenset({SCHEDULE_TRANSFORM, OPTIMIZER_TRANSFORM})
 
 # TF1 state a Keras object does not take part in (canonical names, compat.v1 stripped), beyond
 # the graph signals that make a module a graph-mode program.
@@ -88,22 +95,10 @@ _TF1_STATE = frozenset(
 )
 _STATE_PREFIXES = ("tensorflow.GraphKeys.",)
 
-# A forward pass written with TF1's variable model: what the model shim keeps working.
-_MODEL_CODE = frozenset(
-    {"tensorflow.variable_scope", "tensorflow.get_variable", "tensorflow.AUTO_REUSE"}
-)
-_LAYERS = "tensorflow.layers."
-_SHIM_DECORATOR = "track_tf1_style_variables"
-# Names that train or run a model rather than compute its forward pass.
-_TRAINING = ("tensorflow.train.", "tensorflow.estimator.", "tensorflow.summary.")
 
 # Base classes and helpers in the Keras modules: using them creates no Keras object.
 _NOT_OBJECTS = frozenset(
     {"Layer", "InputSpec", "Optimizer", "LearningRateSchedule", "Regularizer", "Wrapper"}
-)
-# A call that builds an optimizer, TF1 or Keras: where a decayed rate may go as it is.
-_OPTIMIZER = re.compile(
-    r"(?:Optimizer|SGD|Adam|AdamW|Adamax|Nadam|RMSprop|Adagrad|Adadelta|Ftrl|Lion)$"
 )
 
 
@@ -116,28 +111,23 @@ def blockers(
 ) -> list[Blocker]:
     """The TF1 graph state this module (or these statements of it) uses, in line order;
     `shimmed`: the ranges of `shimmed_ranges`, when the caller has them."""
+    first: dict[str, int] = {}
+    for line, name in state_uses(facts, body, shimmed):
+        first[name] = min(line, first.get(name, line))
+    return sorted((line, name) for name, line in first.items())
+
+
+def state_uses(
+    facts: ProgramFacts, body: Sequence[ast.stmt], shimmed: list[tuple[int, int]] | None = None
+) -> list[Blocker]:
+    """Every use of TF1 graph state, not only each name's first."""
     module = ast.Module(body=list(body), type_ignores=[])
     uses = [(name, line) for name, line, _ in graph_signals(facts, module) if line]
     uses += [(name, line) for name, line, _ in facts.sessions]
     uses += [(name, line) for name, line in facts.uses if _is_state(name)]
     # TF1 model code run by a TF2 object (the model shim) is not graph code.
     shimmed = shimmed_ranges(facts, body) if shimmed is None else shimmed
-    first: dict[str, int] = {}
-    for name, line in uses:
-        if not _within(line, shimmed):
-            first[name] = min(line, first.get(name, line))
-    return sorted((line, name) for name, line in first.items())
-
-
-def shimmed_ranges(facts: ProgramFacts, body: Sequence[ast.stmt]) -> list[tuple[int, int]]:
-    """Line ranges of functions decorated with `track_tf1_style_variables`, at any depth."""
-    if not any(name.endswith(_SHIM_DECORATOR) for name, _ in facts.uses):
-        return []  # walking the statements costs as much as detection itself: only when needed
-    return decorated_ranges(body, frozenset({_SHIM_DECORATOR}))
-
-
-def _within(line: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(first <= line <= last for first, last in ranges)
+    return sorted((line, name) for name, line in uses if not within(line, shimmed))
 
 
 def _is_state(name: str) -> bool:
@@ -163,12 +153,22 @@ def judge(
     first = every[0][1] if every else None  # messages name it, without a line that may move
     alias = findings.scopes.tf_alias()
     if policy.level == "native":
-        uses = _ResultUses(body, text) if _follows_results(findings.found) else None
-        for index, finding in enumerate(findings.found):
+        uses = ResultUses(body, text) if _follows_results(findings.found) else None
+        # Optimizers first: a decay's form depends on whether the optimizer it feeds moves.
+        order = sorted(range(len(findings.found)), key=lambda i: _is_schedule(findings.found[i]))
+        for index in order:
+            finding = findings.found[index]
             if not _native_keras(finding):
                 continue
+            if uses is not None and first is None and not within(finding.span.line, shimmed):
+                if _is_schedule(finding):
+                    findings.found[index] = _schedule_form(findings, finding, uses)
+                    continue
+                if _is_optimizer(finding) and (moved := _optimizer_form(findings, finding, uses)):
+                    findings.found[index] = moved
+                    continue
             why = ""
-            if _within(finding.span.line, shimmed):
+            if within(finding.span.line, shimmed):
                 why = (
                     "it runs in a `track_tf1_style_variables` layer, which keeps TF1 model code"
                     " as it is; replace the body by Keras sublayers as a whole"
@@ -179,139 +179,110 @@ def judge(
                     " where a Keras object would change results; move the module to TF2 (eager"
                     " code, `tf.function`, Keras `fit`) for the native form"
                 )
-            elif uses is not None and _is_schedule(finding) and uses.used_as_value(finding):
-                why = (
-                    "the decayed rate is also used as a value, and a Keras schedule is an"
-                    " object (called as `schedule(step)`)"
-                )
-            elif uses is not None and (method := uses.tf1_optimizer_method(finding)):
-                why = (
-                    f"the optimizer is used through TF1's `{method}`, which a Keras optimizer"
-                    " does not have or treats otherwise; move the training step to"
-                    " `tf.GradientTape` and `apply_gradients` first"
-                )
             if why:
                 findings.found[index] = _kept_compat(findings, finding, why)
     if first is not None and version_tuple(policy.settings.target_version) >= KERAS3:
         _report_keras_objects(findings, facts, text, first, alias)
     if policy.level == "native":
-        _report_model_functions(findings, facts, text, body, every)
+        report_model_functions(findings, facts, text, body, every, _is_state)
+        _report_train_loop(findings, facts, text, body)
     return own
 
 
-def _report_model_functions(
+def _report_train_loop(
     findings: Findings,
     facts: ProgramFacts,
     text: SourceText,
     body: Sequence[ast.stmt],
-    graph_state: Sequence[Blocker],
 ) -> None:
-    """Top-level functions that build a TF1 model and nothing else: each can become a Keras
-    layer, with its sublayers when it is made of `tf.layers` calls (transforms/model_keras.py),
-    else one whose `call` keeps the body (transforms/model_shim.py)."""
-    rule = findings.catalogue.by_code.get(MODEL_FUNCTION_RULE)
-    keras_rule = findings.catalogue.by_code.get(MODEL_KERAS_RULE)
-    functions = [s for s in body if isinstance(s, ast.FunctionDef)]
-    if rule is None or not functions:
+    """A Session loop that runs a train op: the training step it can become (TF918), or why
+    it cannot (train_loop.py)."""
+    rule = findings.catalogue.by_code.get(TRAIN_LOOP_RULE)
+    if rule is None or not facts.run_calls:
         return
     taken = set(findings.scopes.module.names)
-    uses = sorted((line, name) for name, line in facts.uses)
-    lines = [line for line, _ in uses]
-    models = [f for f in functions if _builds_model_only(f, uses, lines)]
-    shimmed = shimmed_ranges(facts, body)
-    layers = [s for s in body if _overlaps(s, shimmed)]
-    scopes = findings.scopes
+    uses = state_uses(facts, body)
+    loop = train_loop.find_in_module(body, findings.scopes.qualified_name, uses, taken)
+    if loop is None:
+        return
+    marked = loop.marked.value if isinstance(loop.marked, ast.Assign) else loop.marked
+    shown = text.span_of(marked)
+    end = len(text.index.line_text(loop.last))
+    findings.statement = (loop.first, loop.last)
+    at = Occurrence(
+        rule.symbols[0], text.text_of(marked), shown, "program", Span(loop.first, 0, loop.last, end)
+    )
+    findings.add(rule, at, refused=loop.refused)
 
-    def resolve(node: ast.expr) -> str | None:
-        qualified = scopes.qualified_name(node)
-        return None if qualified is None else canonical(qualified)[0]
 
-    # Keras 3 sublayers need TF2 code around them: graph state outside the model functions
-    # (a Session, placeholders) keeps the shim form, which tf_keras runs in graph mode too.
-    ranges = [(f.lineno, f.end_lineno or f.lineno) for f in models]
-    graph_left = any(not _within(line, ranges) for line, _ in graph_state)
-    for function in _outermost(models, functions, layers):
-        native = (
-            keras_rule is not None
-            and not graph_left
-            and model_keras.refusal(function, taken, resolve) is None
+def _schedule_form(findings: Findings, finding: Finding, uses: ResultUses) -> Finding:
+    """A decay in TF2 code: called at its step where its rate is a value; the schedule object
+    where it only feeds optimizers that become Keras ones (which count their own steps); the
+    compat form where an optimizer it feeds keeps TF1's (which calls it without a step)."""
+    step = uses.step_argument(finding)
+    found = uses.uses(finding)
+    if not found:
+        where = "is not used in this module" if found == [] else "goes where it cannot be followed"
+        why = (
+            f"its rate {where}, and where it goes decides the TF2 form: a schedule object for"
+            " an optimizer, `schedule(step)` for a value"
         )
-        last = function.end_lineno or function.lineno
-        first = min([function.lineno, *(d.lineno for d in function.decorator_list)])
-        span = text.span_of(function)
-        name_column = text.index.line_text(function.lineno).find(function.name)
-        shown = Span(function.lineno, max(name_column, 0), function.lineno,
-                     max(name_column, 0) + len(function.name))  # fmt: skip
-        findings.statement = (first, last)
-        body_text = "\n".join(text.index.line_text(n) for n in range(first, last + 1))
-        chosen = keras_rule if native and keras_rule is not None else rule
-        whole = Span(first, 0, span.end_line, span.end_column)
-        at = Occurrence(chosen.symbols[0], function.name, shown, "program", anchor=whole)
-        refused = None if native else model_shim.refusal(function, taken, body_text)
-        findings.add(chosen, at, refused=refused)
-
-
-def _builds_model_only(
-    function: ast.FunctionDef, uses: list[tuple[int, str]], lines: list[int]
-) -> bool:
-    last = function.end_lineno or function.lineno
-    start, end = bisect_left(lines, function.lineno), bisect_right(lines, last)
-    inside = {name for _, name in uses[start:end]}
-    if not any(_is_model_code(name) for name in inside):
-        return False
-    # A function that also runs or trains the model is not a forward pass alone.
-    return not any(
-        (_is_state(name) and not _is_model_code(name)) or name.startswith(_TRAINING)
-        for name in inside
+        return _kept_compat(findings, finding, why)
+    if uses.used_as_value(finding) and uses.optimizers_fed(finding):
+        why = (
+            "its rate is used both as a value and as an optimizer's rate, which need two TF2"
+            " forms (`schedule(step)`, the schedule object)"
+        )
+        return _kept_compat(findings, finding, why)
+    if uses.used_as_value(finding):
+        if step is None:
+            return _kept_compat(
+                findings, finding, "its rate is used as a value and the step is hidden"
+            )
+        at_step = replace(_native_fix(finding), transform=AT_STEP_TRANSFORM)
+        why = (
+            f"its rate is used as a value: the schedule is called at `{step}`, as TF1 read it;"
+            " eager code computes the rate where this line runs"
+        )
+        return _renoted(findings, finding, why, at_step)
+    moving = {f.anchor for f in findings.found if _is_optimizer(f) and _native_keras(f)}
+    if any(
+        callee(call).endswith("Optimizer") and uses.text.span_of(call) not in moving
+        for call in uses.optimizers_fed(finding)
+    ):
+        why = (
+            "the optimizer it feeds keeps its TF1 form, which calls a TF1 decay for its rate;"
+            " both move together"
+        )
+        return _kept_compat(findings, finding, why)
+    shown = f"`{step}`" if step is not None else "the step the call passed"
+    why = (
+        f"the schedule is evaluated at the optimizer's own step count (`iterations`), not at"
+        f" {shown}: the same rate only while {shown} counts this optimizer's updates from 0"
     )
+    return _renoted(findings, finding, why, None)
 
 
-def _overlaps(statement: ast.stmt, ranges: list[tuple[int, int]]) -> bool:
-    last = statement.end_lineno or statement.lineno
-    return isinstance(statement, ast.ClassDef) and any(
-        first <= last and statement.lineno <= end for first, end in ranges
-    )
-
-
-def _outermost(
-    models: list[ast.FunctionDef],
-    functions: list[ast.FunctionDef],
-    layers: Sequence[ast.stmt] = (),
-) -> list[ast.FunctionDef]:
-    """The model functions that no other model function, and no shim layer's `call`, runs
-    (directly or through the module's other functions).
-
-    A model function run inside another one stays a function: its `get_variable` calls then
-    land in the outer layer's variable store, under the outer call's scopes, as in TF1. Made
-    a layer of its own, its variables would belong to that second object (BERT's
-    `transformer_model` calling `attention_layer` 12 times lost 72 of its 192 variables from
-    its own `variables`, and so from checkpoints and training). A shim layer (`layers`),
-    written by an earlier fix round or by hand, is an outer model too.
-    """
-    names = {function.name for function in functions}
-    calls = {function.name: _called(function, names) for function in functions}
-    nested: set[str] = set()
-    for outer in [*models, *layers]:
-        own = getattr(outer, "name", "")
-        waiting = list(calls[own] if isinstance(outer, ast.FunctionDef) else _called(outer, names))
-        while waiting:
-            name = waiting.pop()
-            if name != own and name not in nested:
-                nested.add(name)
-                waiting.extend(calls[name])
-    return [function for function in models if function.name not in nested]
-
-
-def _called(node: ast.AST, names: set[str]) -> set[str]:
-    return {
-        call.func.id
-        for call in ast.walk(node)
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in names
-    }
-
-
-def _is_model_code(name: str) -> bool:
-    return name in _MODEL_CODE or name.startswith(_LAYERS)
+def _optimizer_form(findings: Findings, finding: Finding, uses: ResultUses) -> Finding | None:
+    """A TF1 optimizer in TF2 code: the compat form unless every use of it is a TF2 training
+    step's (`apply_gradients` in eager code or `tf.function`, Keras `compile`). None: native."""
+    method = uses.tf1_optimizer_method(finding)
+    if method is not None:
+        why = (
+            f"the optimizer is used through TF1's `{method}`, which a Keras optimizer"
+            " does not have or treats otherwise; move the training step to"
+            " `tf.GradientTape` and `apply_gradients` first"
+        )
+        return _kept_compat(findings, finding, why)
+    elsewhere = uses.outside_training(finding)
+    if elsewhere is not None:
+        why = (
+            f"the optimizer is used where a TF1 one may be expected ({elsewhere}); a Keras"
+            " optimizer only means the same in a TF2 training step (`apply_gradients` in eager"
+            " code or `tf.function`, Keras `compile`)"
+        )
+        return _kept_compat(findings, finding, why)
+    return None
 
 
 def _spelled(blocker: str, alias: str) -> str:
@@ -333,6 +304,29 @@ def _native_keras(finding: Finding) -> bool:
 
 def _is_schedule(finding: Finding) -> bool:
     return finding.fix is not None and finding.fix.transform == SCHEDULE_TRANSFORM
+
+
+def _is_optimizer(finding: Finding) -> bool:
+    return finding.fix is not None and finding.fix.transform == OPTIMIZER_TRANSFORM
+
+
+def _native_fix(finding: Finding) -> Fix:
+    assert finding.fix is not None  # judged findings have their native fix
+    return finding.fix
+
+
+def _renoted(findings: Findings, finding: Finding, why: str, fix: Fix | None) -> Finding:
+    """The same finding with the native `fix` (default: its own) and `why` in its message."""
+    findings.statement = finding.statement
+    before = len(findings.found)
+    at = Occurrence(
+        finding.symbol or "", finding.written, finding.span, finding.anchor_kind, finding.anchor
+    )
+    kept = findings.add(
+        finding.rule, at, compat=finding.compat, why=why, fix_override=fix or finding.fix
+    )
+    del findings.found[before:]  # `add` appends; the caller puts it in the finding's place
+    return kept or finding
 
 
 def _follows_results(found: list[Finding]) -> bool:
@@ -390,117 +384,3 @@ def _kind(name: str) -> str:
         "a Keras layer ignores `variable_scope` reuse, names its variables afresh and keeps"
         " its penalties and batch-norm updates out of the TF1 collections"
     )
-
-
-class _ResultUses:
-    """Where the result of a call goes: the expressions that use it, in its own scope.
-
-    Parents are mapped per top-level statement, and only for the statements asked about:
-    mapping a whole module costs as much as detecting it."""
-
-    def __init__(self, body: Sequence[ast.stmt], text: SourceText) -> None:
-        self.body = body
-        self.text = text
-        self.starts = [statement.lineno for statement in body]
-        self.parents: dict[int, ast.AST] = {}
-        self.mapped: set[int] = set()
-
-    def _map(self, nodes: Sequence[ast.AST]) -> None:
-        for top in nodes:
-            if id(top) in self.mapped:
-                continue
-            self.mapped.add(id(top))
-            for parent in ast.walk(top):
-                for child in ast.iter_child_nodes(parent):
-                    self.parents[id(child)] = parent
-
-    def _call_at(self, finding: Finding) -> ast.Call | None:
-        index = bisect_right(self.starts, finding.anchor.line) - 1
-        if index < 0:
-            return None
-        statement = self.body[index]
-        self._map([statement])
-        anchor = finding.anchor
-        for node in ast.walk(statement):
-            # `f(a).minimize(b)` starts where `f(a)` does: the end tells them apart.
-            if (
-                isinstance(node, ast.Call)
-                and node.lineno == anchor.line
-                and node.end_lineno == anchor.end_line
-                and self.text.span_of(node) == anchor
-            ):
-                return node
-        return None
-
-    def uses(self, finding: Finding) -> list[ast.expr] | None:
-        """The nodes that hold the finding's call result where it is used: the call itself
-        when it is used in place, the loads of the one name it is assigned to otherwise;
-        None when the result goes somewhere this cannot follow (several targets, attributes)."""
-        call = self._call_at(finding)
-        if call is None:
-            return []
-        parent = self.parents.get(id(call))
-        if not isinstance(parent, ast.Assign):
-            return [call]
-        if len(parent.targets) != 1 or not isinstance(parent.targets[0], ast.Name):
-            return None
-        name = parent.targets[0].id
-        scope = self._scope_of(parent)
-        nodes: Sequence[ast.AST] = [scope] if scope is not None else self.body
-        self._map(self.body if scope is None else [])
-        return [
-            node
-            for node in _walk(nodes)
-            if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
-        ]
-
-    def used_as_value(self, finding: Finding) -> bool:
-        """A decayed rate is used other than as an optimizer's rate."""
-        uses = self.uses(finding)
-        return uses is None or not all(self._optimizer_rate(node) for node in uses)
-
-    def tf1_optimizer_method(self, finding: Finding) -> str | None:
-        """A method of TF1's optimizer API called on the optimizer (`opt.minimize(loss)`)."""
-        for node in self.uses(finding) or []:
-            parent = self.parents.get(id(node))
-            if not isinstance(parent, ast.Attribute):
-                continue
-            if parent.attr in _TF1_OPTIMIZER_METHODS:
-                return parent.attr
-            call = self.parents.get(id(parent))
-            if (
-                parent.attr == "apply_gradients"
-                and isinstance(call, ast.Call)
-                and (len(call.args) > 1 or any(k.arg == "global_step" for k in call.keywords))
-            ):
-                return "apply_gradients(..., global_step)"
-        return None
-
-    def _optimizer_rate(self, node: ast.expr) -> bool:
-        """`node` is the learning rate given to an optimizer's constructor."""
-        parent = self.parents.get(id(node))
-        if isinstance(parent, ast.keyword):
-            keyword = parent
-            parent = self.parents.get(id(parent))
-            if keyword.arg != "learning_rate":
-                return False
-        elif not (isinstance(parent, ast.Call) and parent.args and parent.args[0] is node):
-            return False
-        if not isinstance(parent, ast.Call):
-            return False
-        callee = parent.func
-        written = callee.attr if isinstance(callee, ast.Attribute) else getattr(callee, "id", "")
-        return bool(_OPTIMIZER.search(written))
-
-    def _scope_of(self, node: ast.AST) -> ast.AST | None:
-        parent = self.parents.get(id(node))
-        while parent is not None and not isinstance(
-            parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-        ):
-            parent = self.parents.get(id(parent))
-        return parent
-
-
-def _walk(nodes: Sequence[ast.AST]) -> Iterator[ast.AST]:
-    for node in nodes:
-        yield from ast.walk(node)

@@ -1,0 +1,139 @@
+"""A Session training loop rewritten as a `tf.function` training step (transforms/train_step.py)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.engine import fix_all
+from tf2_lsp.settings import Settings
+
+NATIVE = Settings(level="native", select=("TF918",))
+
+
+def _fixed(source: str, catalogue: Catalogue) -> str:
+    outcome = fix_all(textwrap.dedent(source), catalogue, NATIVE, unsafe=True)
+    assert outcome.error is None
+    return outcome.source
+
+
+SCRIPT = """\
+    import tensorflow as tf
+
+    images = tf.placeholder(tf.float32, shape=[None, 2], name="images")
+    w = tf.Variable(tf.zeros([2, 1]))
+    # the forward pass
+    logits = tf.matmul(images, w)
+    loss = tf.reduce_sum(logits)
+    train_op = tf.train.RMSPropOptimizer(0.01).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for batch in batches:
+            {run}
+        final = sess.run(w)
+    print(final)
+    """
+
+
+def test_the_forward_pass_moves_under_the_tape_and_the_loop_calls_the_step(
+    catalogue: Catalogue,
+) -> None:
+    fixed = _fixed(SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})"), catalogue)
+    assert fixed == textwrap.dedent(
+        """\
+        import tensorflow as tf
+
+        w = tf.Variable(tf.zeros([2, 1]))
+        optimizer = tf.compat.v1.train.RMSPropOptimizer(0.01)
+
+
+        @tf.function(input_signature=[tf.TensorSpec([None, 2], tf.float32)])
+        def train_step(images):
+            with tf.GradientTape() as tape:
+                # the forward pass
+                logits = tf.matmul(images, w)
+                loss = tf.reduce_sum(logits)
+            variables = [w]
+            gradients = tape.gradient(loss, variables)
+            optimizer.apply_gradients(zip(gradients, variables))
+            return loss
+
+
+        for batch in batches:
+            train_step(batch)
+        final = w.numpy()
+        print(final)
+        """
+    )
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "l, _ = sess.run([loss, train_op], {images: batch})",
+        "_, l = sess.run([train_op, loss], feed_dict={images: batch})",
+    ],
+)
+def test_the_fetched_loss_is_what_the_step_returns(catalogue: Catalogue, run: str) -> None:
+    fixed = _fixed(SCRIPT.format(run=run), catalogue)
+    assert "    l = train_step(batch).numpy()\n" in fixed
+
+
+def test_an_optimizer_whose_keras_form_trains_alike_becomes_keras(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})").replace(
+        "RMSPropOptimizer(0.01)", "AdagradOptimizer(0.01)"
+    )
+    assert "optimizer = tf.keras.optimizers.Adagrad(0.01, epsilon=0.0)\n" in _fixed(
+        source, catalogue
+    )
+
+
+def test_many_inputs_put_one_spec_a_line(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch, labels: b, mask: m})")
+    source = source.replace(
+        "    w = tf.Variable",
+        "    labels = tf.placeholder(tf.float32, [None, 1])\n"
+        "    mask = tf.placeholder(tf.float32, [None, 1])\n"
+        "    w = tf.Variable",
+    ).replace("tf.reduce_sum(logits)", "tf.reduce_sum((logits - labels) * mask)")
+    fixed = _fixed(source, catalogue)
+    assert (
+        "@tf.function(\n    input_signature=[\n        tf.TensorSpec([None, 2], tf.float32),\n"
+        in fixed
+    )
+    assert "def train_step(images, labels, mask):" in fixed
+    assert "    train_step(batch, b, m)\n" in fixed
+
+
+def test_an_optimizer_bound_to_a_name_keeps_its_name(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})").replace(
+        "train_op = tf.train.RMSPropOptimizer(0.01).minimize(loss)",
+        "# TF1's defaults\n    opt = tf.train.AdamOptimizer()\n    train_op = opt.minimize(loss)",
+    )
+    fixed = _fixed(source, catalogue)
+    assert (
+        "# TF1's defaults\nopt = tf.keras.optimizers.Adam(epsilon=1e-08)\n\n\n@tf.function" in fixed
+    )
+    assert "    opt.apply_gradients(zip(gradients, variables))\n" in fixed
+    assert "optimizer =" not in fixed
+
+
+def test_other_statements_and_comments_in_the_range_stay_where_they_were(
+    catalogue: Catalogue,
+) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})").replace(
+        "    train_op = tf.train.RMSPropOptimizer(0.01).minimize(loss)\n",
+        "    with open(path) as handle:\n"
+        "        batches = handle.read()\n"
+        "    # one optimizer for the whole model\n"
+        "    train_op = tf.train.RMSPropOptimizer(0.01).minimize(loss)\n",
+    )
+    fixed = _fixed(source, catalogue)
+    assert (
+        "with open(path) as handle:\n    batches = handle.read()\n"
+        "# one optimizer for the whole model\n"
+        "optimizer = tf.compat.v1.train.RMSPropOptimizer(0.01)\n"
+    ) in fixed
+    assert "for batch in batches:\n    train_step(batch)\n" in fixed

@@ -1,0 +1,473 @@
+"""A self-contained Session training loop, which can become a `tf.function` training step.
+
+The TF guide's "Session.run to tf.function" pattern, for the simplest shape real scripts have,
+all at module level:
+
+    x = tf.placeholder(tf.float32, [None, 3])          # inputs, fed from Python values
+    w = tf.get_variable("w", [3, 1], ...)               # variables, not built from inputs
+    loss = tf.reduce_mean(tf.square(tf.matmul(x, w)))   # the forward pass, from the inputs
+    train_op = tf.train.AdamOptimizer(0.1).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(100):
+            sess.run(train_op, feed_dict={x: xs})
+
+The loop is self-contained when nothing else reads the graph: the Session only initialises and
+runs `train_op` (with `loss`) and reads variables; the inputs and the forward pass are used only
+by the loss; no other graph state (collections, the global step, summaries, `tf.layers`) is in
+the module. Then the forward pass moves into a training step (transforms/train_step.py). Any
+other shape with a Session that runs a train op is reported with what holds it back.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from tf2_lsp.analysis.names.resolve import canonical
+from tf2_lsp.analysis.program.graph_mode import SESSIONS
+from tf2_lsp.transforms.train_step import OPTIMIZER_NAME, STEP_NAME
+
+# Graph state the rewrite itself removes or keeps working in eager code.
+_REWRITTEN = frozenset(
+    {
+        "tensorflow.placeholder",
+        "tensorflow.get_variable",
+        "tensorflow.global_variables_initializer",
+        *SESSIONS,
+    }
+)
+_INITIALIZERS = frozenset(
+    {"tensorflow.global_variables_initializer", "tensorflow.initialize_all_variables"}
+)
+_VARIABLES = frozenset({"tensorflow.get_variable", "tensorflow.Variable"})
+# TensorFlow modules whose calls create variables or graph state: not for a training step's
+# forward pass (the step would create them on its first trace and never train them).
+_STATEFUL = tuple(
+    f"tensorflow.{module}."
+    for module in (
+        "layers",
+        "contrib",
+        "keras",
+        "estimator",
+        "metrics",
+        "summary",
+        "train",
+        "nn.rnn_cell",
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainLoop:
+    """The statements the rewrite covers (first and last line), the call the finding marks,
+    and why it cannot be rewritten (None: it can)."""
+
+    first: int
+    last: int
+    marked: ast.AST
+    refused: str | None
+
+
+Qualify = Callable[[ast.expr], str | None]
+
+
+def find_in_module(
+    module: Sequence[ast.stmt],
+    qualify: Qualify,
+    blockers: Sequence[tuple[int, str]],
+    taken: set[str],
+) -> TrainLoop | None:
+    """The module's Session training loop: at module level, or in the body of one top-level
+    function (`def main():`) when the module has no graph state outside that function."""
+    loop = find(module, qualify, blockers, taken)
+    if loop is not None:
+        return loop
+    for function in module:
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if not any(_minimize_of(s) is not None for s in function.body):
+            continue
+        first, last = function.lineno, function.end_lineno or function.lineno
+        outside = [(line, name) for line, name in blockers if not first <= line <= last]
+        local = taken | {
+            n.id
+            for n in ast.walk(function)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        }
+        loop = find(function.body, qualify, blockers, local)
+        if loop is not None and outside and loop.refused is None:
+            line, name = outside[0]
+            why = f"the module also uses `{name}` (line {line}) outside `{function.name}`"
+            return TrainLoop(loop.first, loop.last, loop.marked, why)
+        if loop is not None:
+            return loop
+    return None
+
+
+def find(
+    body: Sequence[ast.stmt],
+    qualify: Qualify,
+    blockers: Iterable[tuple[int, str]],
+    taken: set[str],
+) -> TrainLoop | None:
+    """The Session training loop of these statements (a module's or a function's body)."""
+    names = _Names(qualify)
+    minimize = [(i, s) for i, s in enumerate(body) if _minimize_of(s) is not None]
+    sessions = [(i, s) for i, s in enumerate(body) if names.session_of(s) is not None]
+    if not minimize or not sessions:
+        return None
+    index, statement = minimize[0]
+    _, loop = sessions[-1]
+    refusal = _refusal(body, names, minimize, sessions, blockers, taken)
+    placeholders = [s for s in body if names.placeholder_of(s) is not None]
+    forward, _ = _forward(body[:index], names)
+    call = _minimize_of(statement)
+    assert call is not None and isinstance(call.func, ast.Attribute)
+    held = optimizer_statement(body[:index], call.func.value)
+    first = min(s.lineno for s in [statement, *placeholders, *forward, *([held] if held else [])])
+    return TrainLoop(first, loop.end_lineno or loop.lineno, statement, refusal)
+
+
+def _refusal(
+    body: Sequence[ast.stmt],
+    names: _Names,
+    minimize: list[tuple[int, ast.stmt]],
+    sessions: list[tuple[int, ast.stmt]],
+    blockers: Iterable[tuple[int, str]],
+    taken: set[str],
+) -> str | None:
+    if len(minimize) > 1:
+        return "the module minimizes more than one loss"
+    if len(sessions) > 1:
+        return "the module opens more than one Session"
+    index, statement = minimize[0]
+    loop_index, loop = sessions[0]
+    if loop_index < index:
+        return "the Session is opened before the train op is built"
+    call = _minimize_of(statement)
+    assert call is not None and isinstance(call.func, ast.Attribute)
+    built = call.func.value
+    held = optimizer_statement(body[:index], built)
+    if held is not None:
+        built = held.value
+        if _loads_of(body, _target(held) or "") != 1:
+            return "the optimizer is used beyond `minimize`"
+    optimizer = names.qualified(built.func) if isinstance(built, ast.Call) else None
+    optimizer = canonical(optimizer)[0] if optimizer else ""
+    if not optimizer.startswith("tensorflow.train.") or not optimizer.endswith("Optimizer"):
+        return "the train op is not the `minimize` of a `tf.train` optimizer built in this module"
+    if call.keywords or len(call.args) != 1 or not isinstance(call.args[0], ast.Name):
+        return "`minimize` is given more than the loss (`global_step`, `var_list`, ...)"
+    loss = call.args[0].id
+    for name in (STEP_NAME, OPTIMIZER_NAME) if held is None else (STEP_NAME,):
+        if name in taken:
+            return f"the module already binds `{name}`, the name the training step takes"
+    other = [(line, name) for line, name in blockers if canonical(name)[0] not in _REWRITTEN]
+    if other:
+        line, name = other[0]
+        return f"the module also uses `{name}` (line {line}), which the step cannot take"
+    forward, refused = _forward(body[:index], names)
+    if refused:
+        return refused
+    placeholders = [s for s in body if names.placeholder_of(s) is not None]
+    inputs = {_target(s) or "" for s in placeholders}
+    moved = {_target(s) or "" for s in forward}
+    if loss not in moved:
+        return f"the loss `{loss}` is not computed from the fed placeholders at module level"
+    needed = _ancestors(loss, forward)
+    if needed != moved:
+        extra = sorted(moved - needed)[0]
+        return f"`{extra}` is computed from the inputs but not for the loss: another fetch"
+    train_op = _target(statement)
+    if train_op is None:
+        return "the train op is not assigned to a name"
+    graph = inputs | moved | {train_op}
+    session = names.session_of(loop)
+    assert session is not None
+    for position, other_statement in enumerate(body):
+        if other_statement in forward or other_statement in placeholders:
+            continue
+        if position in (index, loop_index):
+            continue
+        used = _loads(other_statement) & (graph | {session})
+        if used and _is_variable(names, other_statement, graph) is None:
+            return f"a variable is built from the inputs (line {other_statement.lineno})"
+        if used:
+            shown = sorted(used)[0]
+            return f"`{shown}` is used outside the training loop (line {other_statement.lineno})"
+    return _loop_refusal(loop, names, session, inputs, moved, train_op, loss)
+
+
+def _loop_refusal(
+    loop: ast.stmt,
+    names: _Names,
+    session: str,
+    inputs: set[str],
+    moved: set[str],
+    train_op: str,
+    loss: str,
+) -> str | None:
+    assert isinstance(loop, ast.With)
+    graph = inputs | moved | {train_op}
+    runs = 0
+    for statement in _simple_statements(loop.body):
+        used = _loads(statement)
+        if not used & (graph | {session}):
+            continue
+        kind = run_kind(statement, session, train_op, loss, inputs, names.qualified)
+        if kind is None:
+            shown = ast.unparse(statement).split("\n")[0][:60]
+            return f"`{shown}` reads the graph other than by running the train op"
+        runs += kind == "train"
+    if not runs:
+        return "the Session never runs the train op"
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+    for node in ast.walk(loop):
+        if isinstance(node, scopes) and _loads(node) & (graph | {session}):
+            return "the Session or the graph is used in a function inside the loop"
+    return None
+
+
+def run_kind(
+    statement: ast.stmt,
+    session: str,
+    train_op: str,
+    loss: str,
+    inputs: set[str],
+    qualify: Qualify,
+) -> str | None:
+    """What a statement of the loop does with the Session: "init" (runs the initializer),
+    "train" (runs the train op, perhaps fetching the loss), "read" (`v = sess.run(var)`);
+    None when it does anything else."""
+    value = statement.value if isinstance(statement, (ast.Expr, ast.Assign, ast.Return)) else None
+    run = value if _is_run(value, session) else None
+    if run is None:
+        return None
+    assert isinstance(run, ast.Call)
+    fetch, feeds = _run_arguments(run)
+    if fetch is None:
+        return None
+    if isinstance(statement, ast.Expr) and isinstance(fetch, ast.Call):
+        called = qualify(fetch.func)
+        if called and canonical(called)[0] in _INITIALIZERS and feeds is None:
+            return "init"
+    if feeds is not None and not _feeds_every(feeds, inputs):
+        return None
+    if feeds is not None and _loads(feeds) - inputs & {session, train_op, loss}:
+        return None
+    if isinstance(statement, ast.Expr) and _is_name(fetch, train_op) and feeds is not None:
+        return "train"
+    if (
+        isinstance(statement, ast.Assign)
+        and feeds is not None
+        and train_pair(statement, train_op, loss) is not None
+    ):
+        return "train"
+    if (
+        (isinstance(statement, ast.Return) or len(getattr(statement, "targets", ())) == 1)
+        and feeds is None
+        and isinstance(fetch, ast.Name)
+        and fetch.id not in (train_op, loss, *inputs)
+    ):
+        return "read"  # `v = sess.run(w)`, `return sess.run(w)`
+    return None
+
+
+def train_pair(statement: ast.Assign, train_op: str, loss: str) -> ast.expr | None:
+    """`_, l = sess.run([train_op, loss], ...)` (either order): the target that gets the loss."""
+    if len(statement.targets) != 1 or not isinstance(statement.value, ast.Call):
+        return None
+    target = statement.targets[0]
+    fetch, _ = _run_arguments(statement.value)
+    sequences = (ast.Tuple, ast.List)
+    if not isinstance(target, sequences) or not isinstance(fetch, sequences):
+        return None
+    if len(target.elts) != 2 or len(fetch.elts) != 2:
+        return None
+    order = [e.id if isinstance(e, ast.Name) else "" for e in fetch.elts]
+    if sorted(order) != sorted([train_op, loss]) or train_op == loss:
+        return None
+    return target.elts[order.index(loss)]
+
+
+def _run_arguments(run: ast.Call) -> tuple[ast.expr | None, ast.Dict | None]:
+    """The fetch and the feed dict of `sess.run(fetch, feed_dict={...})`."""
+    fetch = run.args[0] if run.args else None
+    feeds: ast.expr | None = run.args[1] if len(run.args) > 1 else None
+    for keyword in run.keywords:
+        if keyword.arg == "feed_dict" and feeds is None:
+            feeds = keyword.value
+        elif keyword.arg == "fetches" and fetch is None:
+            fetch = keyword.value
+        else:
+            return None, None
+    if len(run.args) > 2 or (feeds is not None and not isinstance(feeds, ast.Dict)):
+        return None, None
+    return fetch, feeds if isinstance(feeds, ast.Dict) else None
+
+
+def _feeds_every(feeds: ast.Dict, inputs: set[str]) -> bool:
+    keys = [k.id if isinstance(k, ast.Name) else "" for k in feeds.keys]
+    return sorted(keys) == sorted(inputs)
+
+
+def _is_run(value: ast.expr | None, session: str) -> bool:
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "run"
+        and _is_name(value.func.value, session)
+    )
+
+
+def _is_name(node: ast.expr | None, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def _simple_statements(body: Sequence[ast.stmt]) -> Iterable[ast.stmt]:
+    """The statements that are not blocks, inside loops and conditionals too; a block
+    statement's own header (a `for` target, an `if` test) counts as a statement here."""
+    for statement in body:
+        if isinstance(statement, (ast.For, ast.While, ast.If)):
+            header = ast.Expr(
+                value=statement.test if not isinstance(statement, ast.For) else statement.iter
+            )
+            yield ast.copy_location(header, statement)
+            yield from _simple_statements(statement.body)
+            yield from _simple_statements(statement.orelse)
+        elif isinstance(statement, (ast.With, ast.Try, ast.FunctionDef, ast.ClassDef)):
+            yield statement  # judged as a whole: it may not touch the graph
+        else:
+            yield statement
+
+
+def _forward(body: Sequence[ast.stmt], names: _Names) -> tuple[list[ast.stmt], str | None]:
+    """The module-level statements computed from the placeholders (the forward pass), in
+    order; and why they cannot move into a step."""
+    inputs = {_target(s) for s in body if names.placeholder_of(s) is not None}
+    forward: list[ast.stmt] = []
+    known = set(inputs)
+    for statement in body:
+        if names.placeholder_of(statement) is not None:
+            continue
+        if not _loads(statement) & known:
+            continue
+        target = _target(statement)
+        if target is None or not isinstance(statement, ast.Assign):
+            return forward, f"line {statement.lineno} uses the inputs but is not `name = value`"
+        for node in ast.walk(statement):
+            if not isinstance(node, ast.Call):
+                continue
+            qualified = names.qualified(node.func)
+            name = canonical(qualified)[0] if qualified else ""
+            if not name.startswith("tensorflow.") or name in _VARIABLES:
+                shown = ast.unparse(node.func)
+                return forward, (
+                    f"the forward pass calls `{shown}` (line {node.lineno}), which may create"
+                    " variables or state that a training step would create again or not train"
+                )
+            if name.startswith(_STATEFUL):
+                shown = ast.unparse(node.func)
+                return forward, (
+                    f"the forward pass calls `{shown}` (line {node.lineno}), which creates"
+                    " variables or graph state (layers, metrics, summaries)"
+                )
+        forward.append(statement)
+        known.add(target)
+    return forward, None
+
+
+def _ancestors(loss: str, forward: list[ast.stmt]) -> set[str]:
+    """The forward names the loss is computed from, itself included."""
+    by_name = {_target(s): s for s in forward}
+    needed, todo = set(), [loss]
+    while todo:
+        name = todo.pop()
+        if name in needed or name not in by_name:
+            continue
+        needed.add(name)
+        todo.extend(_loads(by_name[name]))
+    return needed
+
+
+def _is_variable(names: _Names, statement: ast.stmt, graph: set[str]) -> bool | None:
+    """True: `v = tf.get_variable(...)` / `tf.Variable(...)` from no input; None: a variable
+    built from the inputs; False: not a variable."""
+    if not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Call):
+        return False
+    called = names.qualified(statement.value.func)
+    if called is None or canonical(called)[0] not in _VARIABLES:
+        return False
+    return None if _loads(statement) & graph else True
+
+
+def optimizer_statement(before: Sequence[ast.stmt], receiver: ast.expr) -> ast.Assign | None:
+    """`opt = tf.train.AdamOptimizer(...)` for `opt.minimize(loss)`: the last module-level
+    statement binding the receiver's name before the train op."""
+    if not isinstance(receiver, ast.Name):
+        return None
+    for statement in reversed(before):
+        if _target(statement) == receiver.id:
+            assert isinstance(statement, ast.Assign)
+            return statement if isinstance(statement.value, ast.Call) else None
+    return None
+
+
+def _loads_of(body: Sequence[ast.stmt], name: str) -> int:
+    return sum(
+        isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
+        for statement in body
+        for n in ast.walk(statement)
+    )
+
+
+def _minimize_of(statement: ast.stmt) -> ast.Call | None:
+    if not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Call):
+        return None
+    func = statement.value.func
+    if isinstance(func, ast.Attribute) and func.attr == "minimize":
+        return statement.value
+    return None
+
+
+def _target(statement: ast.stmt) -> str | None:
+    if (
+        isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+    ):
+        return statement.targets[0].id
+    return None
+
+
+def _loads(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+class _Names:
+    def __init__(self, qualify: Qualify) -> None:
+        self.qualified = qualify
+
+    def placeholder_of(self, statement: ast.stmt) -> ast.Call | None:
+        if _target(statement) is None or not isinstance(statement, ast.Assign):
+            return None
+        call = statement.value
+        if not isinstance(call, ast.Call):
+            return None
+        called = self.qualified(call.func)
+        return call if called and canonical(called)[0] == "tensorflow.placeholder" else None
+
+    def session_of(self, statement: ast.stmt) -> str | None:
+        """`with tf.Session() as sess:` -> `sess`."""
+        if not isinstance(statement, ast.With) or len(statement.items) != 1:
+            return None
+        item = statement.items[0]
+        call = item.context_expr
+        if not isinstance(call, ast.Call) or call.args or call.keywords:
+            return None
+        called = self.qualified(call.func)
+        if not called or canonical(called)[0] not in SESSIONS:
+            return None
+        return item.optional_vars.id if isinstance(item.optional_vars, ast.Name) else None

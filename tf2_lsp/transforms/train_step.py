@@ -1,0 +1,326 @@
+"""A self-contained Session training loop -> a `tf.function` training step with
+`tf.GradientTape` (the TF guide's "Session.run to tf.function" pattern). Detection
+(`analysis.program.train_loop`) has checked the shape; this rewrites its statements:
+
+* the placeholders become the step's parameters, their dtype and shape its `input_signature`
+  (a fed value is converted to the placeholder's dtype, as `feed_dict` did);
+* the forward pass moves into the step, under the tape; the variables stay where they are;
+* `opt.minimize(loss)` becomes the optimizer (the Keras one where it trains to the same
+  weights, TF1's otherwise) and `apply_gradients` over the variables created before it, which
+  are the ones TF1's `minimize` trained;
+* in the Session's block, now at module level: the initializer goes, `sess.run(train_op,
+  feed_dict={x: a})` becomes `train_step(a)`, `_, l = sess.run([train_op, loss], ...)` becomes
+  `l = train_step(...).numpy()`, and `v = sess.run(w)` becomes `v = w.numpy()`.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+from tf2_lsp.transforms.base import FixError, Names, Transform, never, not_literal
+from tf2_lsp.transforms.keras import KERAS_OPTIMIZERS
+
+STEP_NAME = "train_step"
+OPTIMIZER_NAME = "optimizer"
+_FUNCTION = "tensorflow.function"
+_TAPE = "tensorflow.GradientTape"
+_SPEC = "tensorflow.TensorSpec"
+_VARIABLE_CALLS = ("get_variable", "Variable")
+_LINE_LENGTH = 88
+_OPTIMIZER_REFUSED = ("accum_name", "linear_name", "use_own_namescope_for_non_slot_vars")
+
+
+def replace(text: str, names: Names) -> str:
+    """The statements in `text` (from the first placeholder to the end of the Session's
+    block, at module level or in a function's body) as a training step and the loop that
+    calls it."""
+    first = text.split("\n", 1)[0]
+    indent = first[: len(first) - len(first.lstrip())]
+    if not indent:
+        return _replace(text, names, blank=2)
+    if any(line.strip() and not line.startswith(indent) for line in text.split("\n")):
+        # A string spanning lines, written from column 0: re-indenting would change it.
+        raise FixError("a line of the loop is not indented as the function's body")
+    inner = "\n".join(line.removeprefix(indent) for line in text.split("\n"))
+    rewritten = _replace(inner, names, blank=1)
+    return "\n".join(indent + line if line.strip() else line for line in rewritten.split("\n"))
+
+
+def _replace(text: str, names: Names, blank: int) -> str:
+    tree = ast.parse(text)
+    lines = text.split("\n")
+    body = tree.body
+    placeholders = [s for s in body if _called(s, ("placeholder",))]
+    inputs = [_target(s) for s in placeholders]
+    train = next((s for s in body if _minimize(s) is not None), None)
+    loop = body[-1] if body and isinstance(body[-1], ast.With) else None  # the Session's
+    if train is None or loop is None or not inputs:
+        raise FixError("not a Session training loop")
+    minimize = _minimize(train)
+    assert minimize is not None and isinstance(minimize.func, ast.Attribute)
+    loss = ast.unparse(minimize.args[0])
+    forward = _forward(body, set(inputs), train)
+    variables = [
+        _target(s) for s in body if s.lineno < train.lineno and _called(s, _VARIABLE_CALLS)
+    ]
+    train_op = _target(train)
+    session = loop.items[0].optional_vars
+    if not isinstance(session, ast.Name):
+        raise FixError("the Session has no name")
+    # Each statement with the comments and blank lines before it: comments move with it.
+    chunks: dict[int, list[str]] = {}
+    previous_end = 0
+    for statement in body:
+        end = statement.end_lineno or statement.lineno
+        chunks[id(statement)] = lines[previous_end:end]
+        previous_end = end
+    moved = "\n".join("\n".join(chunks[id(s)]).strip("\n") for s in forward)
+    receiver = minimize.func.value
+    held = next(
+        (
+            s
+            for s in reversed(body)
+            if s.lineno < train.lineno
+            and isinstance(receiver, ast.Name)
+            and _target(s) == receiver.id
+        ),
+        None,
+    )  # `opt = tf.train.AdamOptimizer(...)`, then `opt.minimize(loss)`
+    name = receiver.id if held is not None and isinstance(receiver, ast.Name) else OPTIMIZER_NAME
+    out: list[str] = []
+    for statement in body:
+        chunk = chunks[id(statement)]
+        if statement in placeholders or statement in forward:
+            continue
+        if statement is held and isinstance(held, ast.Assign):
+            optimizer = _optimizer(held.value, lines, names)
+            out.extend([*_comments_before(chunk, held), f"{name} = {optimizer}"])
+            continue
+        if statement is train:
+            out.extend(_comments_before(chunk, statement))
+            if held is None:
+                out.append(f"{name} = {_optimizer(receiver, lines, names)}")
+            out.extend([""] * blank)
+            out.extend(_step(placeholders, moved, variables, loss, name, names))
+            out.extend([""] * blank)
+            continue
+        if statement is loop:
+            out.extend(_comments_before(chunk, statement))
+            out.extend(_loop(loop, lines, session.id, train_op, loss, inputs))
+            continue
+        out.extend(chunk)
+    return _at_most_blank_lines(out, blank)
+
+
+def _comments_before(chunk: list[str], statement: ast.stmt) -> list[str]:
+    """The lines of a statement's chunk before the statement itself."""
+    own = (statement.end_lineno or statement.lineno) - statement.lineno + 1
+    return chunk[: len(chunk) - own]
+
+
+def _at_most_blank_lines(out: list[str], blank: int) -> str:
+    kept: list[str] = []
+    for line in out:
+        if not line.strip() and len(kept) >= blank and not any(k.strip() for k in kept[-blank:]):
+            continue
+        kept.append(line)
+    return "\n".join(kept).rstrip("\n") + "\n"
+
+
+def _step(
+    placeholders: list[ast.stmt],
+    body: str,
+    variables: list[str],
+    loss: str,
+    optimizer: str,
+    names: Names,
+) -> list[str]:
+    specs = [_spec(s, names) for s in placeholders]
+    parameters = ", ".join(_target(s) for s in placeholders)
+    decorator = f"@{names.name(_FUNCTION)}(input_signature=[{', '.join(specs)}])"
+    if len(decorator) > _LINE_LENGTH:  # one spec a line, as a formatter would write it
+        listed = "".join(f"        {spec},\n" for spec in specs)
+        decorator = f"@{names.name(_FUNCTION)}(\n    input_signature=[\n{listed}    ]\n)"
+    return [
+        decorator,
+        f"def {STEP_NAME}({parameters}):",
+        f"    with {names.name(_TAPE)}() as tape:",
+        textwrap.indent(body, " " * 8),
+        f"    variables = [{', '.join(variables)}]",
+        f"    gradients = tape.gradient({loss}, variables)",
+        f"    {optimizer}.apply_gradients(zip(gradients, variables))",
+        f"    return {loss}",
+    ]
+
+
+def _spec(placeholder: ast.stmt, names: Names) -> str:
+    """`tf.placeholder(tf.float32, [None, 3])` -> `tf.TensorSpec([None, 3], tf.float32)`."""
+    assert isinstance(placeholder, ast.Assign) and isinstance(placeholder.value, ast.Call)
+    call = placeholder.value
+    given = dict(zip(("dtype", "shape", "name"), call.args, strict=False))
+    given.update({k.arg: k.value for k in call.keywords if k.arg})
+    if "dtype" not in given:
+        raise FixError("a placeholder without a dtype")
+    shape = ast.unparse(given["shape"]) if "shape" in given else "None"
+    return f"{names.name(_SPEC)}({shape}, {ast.unparse(given['dtype'])})"
+
+
+def _optimizer(call: ast.expr, lines: list[str], names: Names) -> str:
+    """The Keras optimizer where its mapping holds for this call, else TF1's, as written."""
+    import libcst as cst
+
+    from tf2_lsp.transforms.call_map import remap_call
+
+    if not isinstance(call, ast.Call):
+        raise FixError("the optimizer is not built in place")
+    written = _source(call, lines)
+    func = call.func
+    last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    mapping = KERAS_OPTIMIZERS.get(f"tensorflow.train.{last}")
+    keeps_tf1 = (
+        mapping is None
+        or bool(mapping.differs)
+        or not_literal(call, mapping) is not None
+        or any(k.arg in _OPTIMIZER_REFUSED or k.arg is None for k in call.keywords)
+        or any(isinstance(a, ast.Starred) for a in call.args)
+    )
+    if keeps_tf1 or mapping is None:
+        # TF1's optimizer works in eager code and in `tf.function` as well.
+        compat = names.name(f"tensorflow.compat.v1.train.{last}")
+        return compat + written[len(_source(func, lines)) :]
+    parsed = cst.parse_expression(written)
+    assert isinstance(parsed, cst.Call)
+    new_call, _, _ = remap_call(parsed, mapping, names)
+    return str(cst.Module(body=[]).code_for_node(new_call))
+
+
+def _loop(
+    loop: ast.With, lines: list[str], session: str, train_op: str, loss: str, inputs: list[str]
+) -> list[str]:
+    """The Session's block at module level, each run of the graph rewritten."""
+    replaced: dict[int, tuple[int, str]] = {}
+    for statement in ast.walk(loop):
+        if not isinstance(statement, (ast.Expr, ast.Assign, ast.Return)):
+            continue
+        new = _run_statement(statement, session, train_op, loss, inputs, lines)
+        if new is not None:
+            replaced[statement.lineno] = (statement.end_lineno or statement.lineno, new)
+    out: list[str] = []
+    first = loop.body[0].lineno
+    indent = len(lines[first - 1]) - len(lines[first - 1].lstrip())
+    depth = indent - loop.col_offset
+    number = first
+    end = loop.end_lineno or loop.lineno
+    while number <= end:
+        if number in replaced:
+            last, new = replaced[number]
+            line = lines[number - 1]
+            own = line[: len(line) - len(line.lstrip())]
+            if new:
+                out.append(own[depth:] + new)
+            number = last + 1
+            continue
+        line = lines[number - 1]
+        out.append(line[depth:] if line[:depth].strip() == "" else line)
+        number += 1
+    return out
+
+
+def _run_statement(
+    statement: ast.Expr | ast.Assign | ast.Return,
+    session: str,
+    train_op: str,
+    loss: str,
+    inputs: list[str],
+    lines: list[str],
+) -> str | None:
+    """A statement that runs the Session, rewritten ("" drops it); None: not one."""
+    run = statement.value
+    if not (
+        isinstance(run, ast.Call)
+        and isinstance(run.func, ast.Attribute)
+        and run.func.attr == "run"
+        and isinstance(run.func.value, ast.Name)
+        and run.func.value.id == session
+    ):
+        return None
+    fetch = run.args[0] if run.args else next(k.value for k in run.keywords if k.arg == "fetches")
+    feeds = run.args[1] if len(run.args) > 1 else None
+    feeds = feeds or next((k.value for k in run.keywords if k.arg == "feed_dict"), None)
+    if feeds is None:
+        if isinstance(statement, ast.Expr):
+            return ""  # the initializer
+        if isinstance(statement, ast.Return):
+            return f"return {_source(fetch, lines)}.numpy()"
+        targets = ", ".join(_source(t, lines) for t in statement.targets)
+        return f"{targets} = {_source(fetch, lines)}.numpy()"
+    assert isinstance(feeds, ast.Dict)
+    pairs = zip(feeds.keys, feeds.values, strict=True)
+    fed = {ast.unparse(key): _source(value, lines) for key, value in pairs if key}
+    call = f"{STEP_NAME}({', '.join(fed[name] for name in inputs)})"
+    if isinstance(statement, ast.Expr):
+        return call
+    if isinstance(statement, ast.Return):
+        raise FixError("a training run is returned")
+    target = statement.targets[0]
+    assert isinstance(target, (ast.Tuple, ast.List)) and isinstance(fetch, (ast.List, ast.Tuple))
+    order = [ast.unparse(e) for e in fetch.elts]
+    kept = target.elts[order.index(loss)]
+    return f"{_source(kept, lines)} = {call}.numpy()"
+
+
+def _forward(body: list[ast.stmt], inputs: set[str], train: ast.stmt) -> list[ast.stmt]:
+    known = set(inputs)
+    forward = []
+    for statement in body:
+        if statement.lineno >= train.lineno or _called(statement, ("placeholder",)):
+            continue
+        used = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name)}
+        if used & known and (target := _target(statement)):
+            forward.append(statement)
+            known.add(target)
+    return forward
+
+
+def _called(statement: ast.stmt, last: tuple[str, ...]) -> bool:
+    if not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Call):
+        return False
+    func = statement.value.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in last
+
+
+def _minimize(statement: ast.stmt) -> ast.Call | None:
+    if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
+        func = statement.value.func
+        if isinstance(func, ast.Attribute) and func.attr == "minimize":
+            return statement.value
+    return None
+
+
+def _target(statement: ast.stmt) -> str:
+    if isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Name):
+        return statement.targets[0].id
+    return ""
+
+
+def _source(node: ast.expr | ast.stmt, lines: list[str]) -> str:
+    """A node's text as written (its lines, from its column to its end column)."""
+    first, last = node.lineno, node.end_lineno or node.lineno
+    column, end = node.col_offset, node.end_col_offset
+    if first == last:
+        return lines[first - 1].encode()[column:end].decode()
+    chunk = [lines[first - 1].encode()[column:].decode(), *lines[first : last - 1]]
+    chunk.append(lines[last - 1].encode()[:end].decode())
+    return "\n".join(chunk)
+
+
+TRANSFORMS = (
+    Transform(
+        "session_train_step",
+        never,
+        (_FUNCTION, _TAPE, _SPEC, *sorted({m.target for m in KERAS_OPTIMIZERS.values()})),
+        replace=replace,
+    ),
+)
