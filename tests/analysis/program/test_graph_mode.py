@@ -266,6 +266,33 @@ def test_a_test_that_drives_a_graph_mode_library_of_the_project_gets_the_call(
     assert fixed_file(str(tmp_path / "run.py"), DRIVER, catalogue) == DRIVER
 
 
+PLAIN_DRIVER = "import unittest\n\nfrom mylib import model\n\n\nclass ModelTest(unittest.TestCase):\n"
+PLAIN_DRIVER += "    def test_evaluate(self):\n        self.assertEqual(model.evaluate()[1], 4.0)\n"
+
+
+@pytest.mark.parametrize("name", ["tests/test_model.py", "checks/model_checks.py"])
+def test_a_test_that_never_imports_tensorflow_still_gets_the_call(
+    name: str, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    # Known by its file name or by its test-case class: test runners import it and never run
+    # `__main__`, and `python -m unittest` never reads a conftest.py, so the call is its own.
+    (tmp_path / "mylib").mkdir()
+    (tmp_path / "mylib" / "model.py").write_text(LIBRARY)
+    path = str(tmp_path / name)
+    (finding,) = [f for f in detect(PLAIN_DRIVER, catalogue, Settings().for_file(path)).findings]
+    assert (finding.code, finding.span.line) == ("TF801", 3)  # on the library's import
+    source = fixed_file(path, PLAIN_DRIVER, catalogue)
+    assert "import tensorflow as tf\n" in source
+    body = source.split("class ModelTest")[0]
+    assert body.rstrip().endswith(AFTER_IMPORTS.strip())
+    assert fixed_file(path, source, catalogue) == source  # once only
+    # Without a graph-mode library, or for a module that is no test, nothing changes.
+    script = "from mylib import model\n\nprint(model.evaluate())\n"
+    assert fixed_file(str(tmp_path / "run.py"), script, catalogue) == script
+    (tmp_path / "mylib" / "model.py").write_text("def evaluate():\n    return [1.0, 4.0]\n")
+    assert fixed_file(path, PLAIN_DRIVER, catalogue) == PLAIN_DRIVER
+
+
 def test_a_test_that_drives_an_eager_library_is_left_alone(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:

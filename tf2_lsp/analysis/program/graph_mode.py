@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Literal
 
-from tf2_lsp.analysis.program.project_classes import derives_from_test_case, imported_project_files
+from tf2_lsp.analysis.program.project_classes import derives_from_test_case, project_imports
 from tf2_lsp.text import Span
 from tf2_lsp.transforms.program_opt_out import DISABLE_V2
 
@@ -223,19 +223,21 @@ def check_program(
     file that only drives such a library needs the opt-out as much as one that builds graphs).
     """
     facts = module.facts
-    first_import = module.first_tf_import
-    if facts.disables_v2 or first_import is None or not module.imports_end:
+    anchor = module.first_tf_import
+    if facts.disables_v2 or not module.imports_end:
         return
-    signals = graph_signals(facts, tree)
+    signals = graph_signals(facts, tree) if anchor is not None else []
     path = module.path
-    if not signals and builds_graphs is not None and path and is_test_file(path):
-        library = next((f for f in imported_project_files(tree, path) if builds_graphs(f)), None)
-        if library is not None:
+    if not signals and builds_graphs is not None and path:
+        driven = drives_graph_library(tree, path, builds_graphs)
+        if driven is not None:
+            library, statement = driven
             signals = [(f"graph-mode library {library}", 0, False)]
-    if not signals:
+            anchor = anchor or statement  # a test that never imports TensorFlow itself
+    if not signals or anchor is None:
         return
     kind, main = module_kind(tree, path)
-    span = module.text.span_of(first_import)
+    span = module.text.span_of(anchor)
     findings = module.findings
     findings.statement = (module.imports_end, module.imports_end)
     if kind == "library":
@@ -253,6 +255,27 @@ def check_program(
     for rule in module.findings.catalogue.exact.get(DISABLE_V2, ()):
         if rule.code == SCRIPT_RULE:
             findings.add(rule, DISABLE_V2, "", span, insert, "program", False)
+
+
+def drives_graph_library(
+    tree: ast.Module, path: str, builds_graphs: Callable[[str], bool]
+) -> tuple[str, ast.stmt] | None:
+    """The graph-mode library of the project that the test module at `path` imports, and the
+    import statement: test runners import the module, so its graph-mode opt-out must be its
+    own even when only the library builds graphs (a `conftest.py` would serve pytest only;
+    `python -m unittest` never reads it). None for a module that is no test."""
+    by_name = is_test_file(path)
+    classes = [s for s in tree.body if isinstance(s, ast.ClassDef) and s.bases]
+    if not by_name and not classes:
+        return None
+    driven = next(((f, s) for f, s in project_imports(tree, path) if builds_graphs(f)), None)
+    if driven is None or by_name:
+        return driven
+    # Elsewhere only a test case class makes a test (`python -m unittest pkg.checks` loads it;
+    # pytest collects `test_*` functions only from files named as tests).
+    if any(_is_test_case(b) for c in classes for b in c.bases):
+        return driven
+    return driven if derives_from_test_case(tree, path, _is_test_case) else None
 
 
 def _runs_at_import(signals: list[tuple[str, int, bool]], main: ast.If) -> bool:
