@@ -266,7 +266,9 @@ def test_a_test_that_drives_a_graph_mode_library_of_the_project_gets_the_call(
     assert fixed_file(str(tmp_path / "run.py"), DRIVER, catalogue) == DRIVER
 
 
-PLAIN_DRIVER = "import unittest\n\nfrom mylib import model\n\n\nclass ModelTest(unittest.TestCase):\n"
+PLAIN_DRIVER = (
+    "import unittest\n\nfrom mylib import model\n\n\nclass ModelTest(unittest.TestCase):\n"
+)
 PLAIN_DRIVER += "    def test_evaluate(self):\n        self.assertEqual(model.evaluate()[1], 4.0)\n"
 
 
@@ -308,17 +310,20 @@ def test_a_test_that_drives_an_eager_library_is_left_alone(
     [
         (
             "v = tf.Variable(1.0)\ny = sess.run(v * 2, feed_dict={v: 5.0})\n",
-            "v = tf.compat.v1.Variable(1.0)\ny = sess.run(v * 2, feed_dict={v: 5.0})\n",
+            "v = tf.compat.v1.Variable(1.0, use_resource=False)\n"
+            "y = sess.run(v * 2, feed_dict={v: 5.0})\n",
         ),
         (
             "class M:\n    def __init__(self):\n        self.w = tf.Variable(1.0)\n"
             "def go(sess, m):\n    return sess.run(m.w * 2, {m.w: 3.0})\n",
-            "class M:\n    def __init__(self):\n        self.w = tf.compat.v1.Variable(1.0)\n"
+            "class M:\n    def __init__(self):\n"
+            "        self.w = tf.compat.v1.Variable(1.0, use_resource=False)\n"
             "def go(sess, m):\n    return sess.run(m.w * 2, {m.w: 3.0})\n",
         ),
         (
             "v = tf.Variable(1.0, expected_shape=[])\ny = sess.run(v, {v: 5.0})\n",
-            "v = tf.compat.v1.Variable(1.0, expected_shape=[])\ny = sess.run(v, {v: 5.0})\n",
+            "v = tf.compat.v1.Variable(1.0, expected_shape=[], use_resource=False)\n"
+            "y = sess.run(v, {v: 5.0})\n",
         ),
     ],
 )

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Literal
 
+from tf2_lsp.analysis.program import reference_uses
 from tf2_lsp.analysis.program.project_classes import derives_from_test_case, project_imports
 from tf2_lsp.text import Span
 from tf2_lsp.transforms.program_opt_out import DISABLE_V2
@@ -114,10 +115,21 @@ class ProgramFacts:
     # `v = tf.Variable(...)`: (target as written, the call, its statement's lines)
     variables: list[tuple[str, ast.Call, tuple[int, int]]] = field(default_factory=list)
     fed: set[str] = field(default_factory=set)  # keys of feed dicts, as written (`v`, `self.v`)
+    # Expressions (as written) used in a way only TF1's reference variable supports, each with
+    # the first such use (tf2_lsp.analysis.program.reference_uses).
+    reference_uses: dict[str, str] = field(default_factory=dict)
+    fetch_groups: list[list[str]] = field(default_factory=list)  # `sess.run([op, v])`
 
     def note_variable(self, target: ast.expr, call: ast.Call, statement: tuple[int, int]) -> None:
         if isinstance(target, (ast.Name, ast.Attribute)):
             self.variables.append((ast.unparse(target), call, statement))
+
+    def note_reference_uses(self, call: ast.Call) -> None:
+        for written, why in reference_uses.uses_of(call):
+            self.reference_uses.setdefault(written, why)
+        group = reference_uses.fetch_group(call)
+        if group:
+            self.fetch_groups.append(group)
 
     def note_feeds(self, call: ast.Call) -> None:
         """The keys of a feed dict: `feed_dict={...}`, or the second argument of `.run`."""
@@ -345,30 +357,56 @@ FED_VARIABLE_RULE = "TF814"
 FED_VARIABLE = "tensorflow.Variable.__fed__"  # the rule's key: a pattern, not a name
 
 
+REFERENCE_VARIABLE_RULE = "TF815"
+REFERENCE_VARIABLE = "tensorflow.Variable.__reference__"  # the rule's key: a pattern
+
+
 def check_fed_variables(module: WalkedModule) -> None:
-    """`v = tf.Variable(...)` fed through a feed dict (`sess.run(y, {v: 5.0})`): TF2's class
-    makes a resource variable even after `disable_v2_behavior()`, and feeding one fails
-    (uninitialized value); `tf.compat.v1.Variable` makes TF1's reference variable (TF814)."""
+    """`v = tf.Variable(...)` that the program uses as TF1's reference variable: TF2's class
+    makes a resource variable even after `disable_v2_behavior()`, and `tf.compat.v1.Variable`
+    makes TF1's. Fed through a feed dict (`sess.run(y, {v: 5.0})`: uninitialized value) is
+    TF814; the other uses that behave otherwise on a resource variable, measured on TF 2.21
+    (`program.reference_uses`), are TF815."""
     facts = module.facts
-    rule = module.findings.catalogue.by_code.get(FED_VARIABLE_RULE)
-    if rule is None or not facts.fed or not facts.variables:
+    if not facts.variables:
         return
-    fed_attributes = {key.rpartition(".")[2] for key in facts.fed if "." in key}
+    uses = dict(facts.reference_uses)
+    targets = {target for target, _, _ in facts.variables}
+    for written, why in [
+        *reference_uses.initial_values_read(facts.variables),
+        *reference_uses.fetched_with_updates(facts.fetch_groups, targets),
+    ]:
+        uses.setdefault(written, why)
+    catalogue = module.findings.catalogue
+    fed = {key: f"`{key}` is fed through a feed dict" for key in facts.fed}
+    checks = (
+        (catalogue.by_code.get(FED_VARIABLE_RULE), FED_VARIABLE, _reason_for(fed)),
+        (catalogue.by_code.get(REFERENCE_VARIABLE_RULE), REFERENCE_VARIABLE, _reason_for(uses)),
+    )
     findings = module.findings
     for target, call, statement in facts.variables:
-        attribute = target.rpartition(".")[2] if "." in target else None
-        if target not in facts.fed and attribute not in fed_attributes:
-            continue
-        span = module.text.span_of(call.func)
-        saved, findings.statement = findings.statement, statement
-        findings.add(
-            rule,
-            FED_VARIABLE,
-            module.text.text_of(call.func),
-            span,
-            span,
-            "reference",
-            False,
-            why=f"`{target}` is fed through a feed dict",
-        )
-        findings.statement = saved
+        for rule, key, reasons in checks:
+            reason = reasons(target)
+            if rule is None or reason is None:
+                continue
+            span, anchor = module.text.span_of(call.func), module.text.span_of(call)
+            saved, findings.statement = findings.statement, statement
+            findings.add(
+                rule, key, module.text.text_of(call.func), span, anchor, "call", False, why=reason
+            )
+            findings.statement = saved
+            break  # one finding, one fix, per variable
+
+
+def _reason_for(reasons: dict[str, str]) -> Callable[[str], str | None]:
+    """The reason a variable bound to `target` (as written) is used as a reference variable:
+    `v` by `v`, `self.v` by any `<x>.v` (another method reads it through `self` or an
+    instance)."""
+    by_attribute = {u.rpartition(".")[2]: why for u, why in reasons.items() if "." in u}
+
+    def reason(target: str) -> str | None:
+        if target in reasons:
+            return reasons[target]
+        return by_attribute.get(target.rpartition(".")[2]) if "." in target else None
+
+    return reason
