@@ -12,7 +12,10 @@ The call changes TensorFlow's mode for the whole process, so where it goes matte
   `tests/`; or by its contents: unittest/`tf.test.TestCase` classes, also through base classes
   imported from the project's other files (`program.project_classes`), pytest `test_*`
   functions): at module level right after the imports, since test runners import the module
-  and never run `__main__`;
+  and never run `__main__`. A test module that builds no graph itself but imports a graph-mode
+  library of its project gets it too, even when it never imports TensorFlow (the import is
+  added): module level serves pytest and `python -m unittest` alike, where a `conftest.py`
+  would serve pytest only;
 * a script (`if __name__ == "__main__":`): as the first statement of that block, so that a
   library that merely has such a block does not flip the mode for everyone who imports it. When
   the module builds graph pieces at import time (a module-level placeholder), the block runs
