@@ -41,7 +41,7 @@ def one_per_line(items: int) -> str:
 
 
 def measure(source: str) -> dict[str, float]:
-    from tf2_lsp.catalogue.rules import load_catalogue
+    from tf2_lsp.catalogue.load import load_catalogue
     from tf2_lsp.engine import analyse
     from tf2_lsp.lsp.convert import PublishedDiagnostics
     from tf2_lsp.settings import Settings

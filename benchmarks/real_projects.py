@@ -3,8 +3,8 @@
 For each project (pinned releases from PyPI, fetched with `pip download --no-deps` and cached):
 
 1. unpack it and make up to three copies: the original code (the baseline), one converted
-   with `tf2-lsp fix --level compat --unsafe` and one with TensorFlow's `tf_upgrade_v2`,
-   timing both converters in the same run;
+   with `tf2-lsp fix --level compat --unsafe` (`--level native` for the native level) and one
+   with TensorFlow's `tf_upgrade_v2`, timing both converters in the same run;
 2. run the project's own test files in each copy, one `pytest` process per file with a
    timeout, under the TensorFlow of `--python` (meant to be TF 2.21 + tf_slim + tf_keras);
 3. print, per project and copy: files, findings (`tf2-lsp check --format json` before the
@@ -325,10 +325,12 @@ def check(tf2_lsp: list[str], root: Path) -> list[dict[str, Any]]:
     return records
 
 
-def convert_tf2_lsp(tf2_lsp: list[str], source: Path, copy: Path) -> Conversion:
+def convert_tf2_lsp(
+    tf2_lsp: list[str], source: Path, copy: Path, level: str = "compat"
+) -> Conversion:
     shutil.copytree(source, copy)
     code, _out, err, seconds = run(
-        [*tf2_lsp, "fix", "--level", "compat", "--unsafe", "."], cwd=copy, timeout=3600
+        [*tf2_lsp, "fix", "--level", level, "--unsafe", "."], cwd=copy, timeout=3600
     )
     lines = [line for line in err.splitlines() if line.strip()]
     closing = next((line for line in reversed(lines) if "fix(es)" in line), "")
@@ -932,7 +934,9 @@ def run_project(project: Project, args: argparse.Namespace) -> ProjectReport:
         copies["original"] = (original, None)
     if "tf2-lsp" in args.tools:
         if "tf2-lsp" not in conversions or not (work / "tf2-lsp").exists():
-            conversions["tf2-lsp"] = convert_tf2_lsp(tf2_lsp, original, work / "tf2-lsp")
+            conversions["tf2-lsp"] = convert_tf2_lsp(
+                tf2_lsp, original, work / "tf2-lsp", args.level
+            )
         conversion = conversions["tf2-lsp"]
         log(f"{project.name}: tf2-lsp fix {conversion.seconds or 0:.1f} s: {conversion.message}")
         copies["tf2-lsp"] = (work / "tf2-lsp", conversion)
@@ -1134,6 +1138,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--tf-upgrade-v2",
         default=None,
         help="tf_upgrade_v2 command (default: beside --python, else on PATH)",
+    )
+    parser.add_argument(
+        "--level",
+        choices=("compat", "native"),
+        default="compat",
+        help="the level tf2-lsp converts at (always with --unsafe)",
     )
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds per test file")
     parser.add_argument("--jobs", type=int, default=2, help="test files run at once")

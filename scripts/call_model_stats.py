@@ -22,7 +22,8 @@ if str(ROOT) not in sys.path:
 
 from tf2_lsp.analysis.call_model import parameter_map  # noqa: E402
 from tf2_lsp.analysis.detect import detect  # noqa: E402
-from tf2_lsp.catalogue.rules import ArgChange, load_catalogue  # noqa: E402
+from tf2_lsp.catalogue.load import load_catalogue  # noqa: E402
+from tf2_lsp.catalogue.rules import ArgChange  # noqa: E402
 from tf2_lsp.catalogue.signatures import COMPAT, TF, signatures_for  # noqa: E402
 from tf2_lsp.settings import Settings  # noqa: E402
 
@@ -82,12 +83,12 @@ def _merged(rules: tuple[object, ...], symbol: str) -> ArgChange | None:
 
 def refusals(path: Path, version: str) -> Counter[str]:
     catalogue = load_catalogue()
-    options = Settings(target_version=version)
+    settings = Settings(target_version=version)
     files = [path] if path.is_file() else sorted(path.rglob("*.py"))
     counts: Counter[str] = Counter()
     for file in files:
         source = file.read_text(encoding="utf-8", errors="replace")
-        for finding in detect(source, catalogue, options).findings:
+        for finding in detect(source, catalogue, settings).findings:
             if finding.anchor_kind != "call":
                 continue
             counts["call findings"] += 1

@@ -1036,7 +1036,8 @@ def hand_written_symbols(rules_dir: Path) -> set[str]:
     import tomllib
 
     sys.path.insert(0, str(ROOT))  # this checkout's tf2_lsp, installed or not
-    from tf2_lsp.catalogue.rules import rule_symbols  # a rename rule's symbols may be its `to`
+    # A rule's symbols may be its rename's `to` keys or its transform's own list.
+    from tf2_lsp.catalogue.rule_file import rule_symbols
 
     names: set[str] = set()
     for path in sorted(rules_dir.glob("*.toml")):

@@ -13,7 +13,8 @@ sys.dont_write_bytecode = False
 
 import pytest  # noqa: E402
 
-from tf2_lsp.catalogue.rules import Catalogue, load_catalogue  # noqa: E402
+from tf2_lsp.catalogue.load import load_catalogue  # noqa: E402
+from tf2_lsp.catalogue.rules import Catalogue  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from tf2_lsp.settings import (
     Settings,
     find_pyproject,
     ignored_codes,
-    load_project_config,
+    load_project_settings,
     parse_settings,
     unknown_codes,
 )
@@ -23,11 +23,10 @@ def pyproject(directory: Path, body: str) -> Path:
 
 
 def test_defaults() -> None:
-    config, problems = parse_settings({}, "toml")
+    settings, problems = parse_settings({}, "toml")
     assert problems == []
-    assert config == Settings()
-    options = config
-    assert (options.level, options.target_version, options.select) == ("compat", "2.21", ())
+    assert settings == Settings()
+    assert (settings.level, settings.target_version, settings.select) == ("compat", "2.21", ())
 
 
 def test_every_toml_key(tmp_path: Path) -> None:
@@ -37,10 +36,10 @@ def test_every_toml_key(tmp_path: Path) -> None:
         'target-version = "2.15"\nexclude = ["gen/*"]\nunsafe-fixes = true\n'
         'severity = { TF101 = "error" }\n',
     )
-    config, problems, path = load_project_config(tmp_path / "src" / "a.py")
+    settings, problems, path = load_project_settings(tmp_path / "src" / "a.py")
     assert problems == []
     assert path == tmp_path / "pyproject.toml"
-    assert config == Settings(
+    assert settings == Settings(
         level="native",
         select=("TF1", "TF201"),
         ignore=("TF105",),
@@ -75,8 +74,8 @@ def test_invalid_value_names_the_key_and_keeps_the_default(
     body: str, key: str, tmp_path: Path
 ) -> None:
     pyproject(tmp_path, body)
-    config, problems, _ = load_project_config(tmp_path)
-    assert config == Settings()
+    settings, problems, _ = load_project_settings(tmp_path)
+    assert settings == Settings()
     [problem] = problems
     assert f"'{key}'" in problem
     assert str(tmp_path / "pyproject.toml") in problem
@@ -84,16 +83,16 @@ def test_invalid_value_names_the_key_and_keeps_the_default(
 
 def test_one_bad_value_does_not_drop_the_others(tmp_path: Path) -> None:
     pyproject(tmp_path, 'level = "modern"\nselect = ["TF1"]\n')
-    config, problems, _ = load_project_config(tmp_path)
-    assert config.select == ("TF1",)
-    assert config.level == "compat"
+    settings, problems, _ = load_project_settings(tmp_path)
+    assert settings.select == ("TF1",)
+    assert settings.level == "compat"
     assert len(problems) == 1
 
 
 def test_unknown_key_is_a_warning(tmp_path: Path) -> None:
     pyproject(tmp_path, 'selct = ["TF1"]\n')
-    config, problems, _ = load_project_config(tmp_path)
-    assert config == Settings()
+    settings, problems, _ = load_project_settings(tmp_path)
+    assert settings == Settings()
     [problem] = problems
     assert "unknown setting 'selct'" in problem
 
@@ -103,30 +102,30 @@ def test_nearest_pyproject_wins(tmp_path: Path) -> None:
     inner = tmp_path / "pkg"
     inner.mkdir()
     pyproject(inner, 'select = ["TF2"]\n')
-    config, _, path = load_project_config(inner / "mod.py")
+    settings, _, path = load_project_settings(inner / "mod.py")
     assert path == inner / "pyproject.toml"
-    assert config.select == ("TF2",)
-    assert config.level == "compat"  # the outer file is not merged in
+    assert settings.select == ("TF2",)
+    assert settings.level == "compat"  # the outer file is not merged in
 
 
 def test_no_pyproject(tmp_path: Path) -> None:
     assert find_pyproject(tmp_path) != tmp_path / "pyproject.toml"
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
-    config, problems, path = load_project_config(tmp_path)
-    assert (config, problems, path) == (Settings(), [], tmp_path / "pyproject.toml")
+    settings, problems, path = load_project_settings(tmp_path)
+    assert (settings, problems, path) == (Settings(), [], tmp_path / "pyproject.toml")
 
 
 def test_broken_pyproject_is_a_warning(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.tf2-lsp\n", encoding="utf-8")
-    config, problems, _ = load_project_config(tmp_path)
-    assert config == Settings()
+    settings, problems, _ = load_project_settings(tmp_path)
+    assert settings == Settings()
     assert len(problems) == 1 and "cannot read" in problems[0]
 
 
 def test_section_must_be_a_table(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool]\n"tf2-lsp" = 3\n', encoding="utf-8")
-    config, problems, _ = load_project_config(tmp_path)
-    assert config == Settings()
+    settings, problems, _ = load_project_settings(tmp_path)
+    assert settings == Settings()
     assert problems and "must be a table" in problems[0]
 
 
@@ -148,8 +147,8 @@ def test_a_tool_value_that_is_not_a_table_is_a_warning_naming_the_file(
 ) -> None:
     path = tmp_path / "pyproject.toml"
     path.write_text(body, encoding="utf-8")
-    config, problems, found = load_project_config(tmp_path)
-    assert (config, found) == (Settings(), path)
+    settings, problems, found = load_project_settings(tmp_path)
+    assert (settings, found) == (Settings(), path)
     assert problems == [f"{path}: {table} must be a table; using defaults"]
 
 
@@ -157,44 +156,48 @@ def test_a_symlink_loop_as_the_start_is_no_crash(tmp_path: Path) -> None:
     (tmp_path / "a.py").symlink_to(tmp_path / "b.py")
     (tmp_path / "b.py").symlink_to(tmp_path / "a.py")
     pyproject(tmp_path, 'level = "native"\n')
-    config, problems, _ = load_project_config(tmp_path / "a.py")
-    assert (config.level, problems) == ("native", [])
+    settings, problems, _ = load_project_settings(tmp_path / "a.py")
+    assert (settings.level, problems) == ("native", [])
 
 
 def test_editor_style_keys() -> None:
-    config, problems = parse_settings(
+    settings, problems = parse_settings(
         {"targetVersion": "2.16", "unsafeFixes": True, "debounce": 300, "path": "x"}, "editor"
     )
     assert problems == []
-    assert (config.target_version, config.unsafe_fixes, config.debounce) == ("2.16", ("TF",), 300)
+    assert (settings.target_version, settings.unsafe_fixes, settings.debounce) == (
+        "2.16",
+        ("TF",),
+        300,
+    )
     _, problems = parse_settings({"target-version": "2.16"}, "editor")
     assert problems and "target-version" in problems[0]
 
 
 @pytest.mark.parametrize("value", [-1, 10_000, True, "fast"])
 def test_debounce_range(value: object) -> None:
-    config, problems = parse_settings({"debounce": value}, "editor")
-    assert config.debounce == Settings().debounce
+    settings, problems = parse_settings({"debounce": value}, "editor")
+    assert settings.debounce == Settings().debounce
     assert len(problems) == 1 and "debounce" in problems[0]
 
 
 def test_codes_accept_a_comma_separated_string() -> None:
-    config, problems = parse_settings({"select": "TF1, TF201"}, "toml")
+    settings, problems = parse_settings({"select": "TF1, TF201"}, "toml")
     assert problems == []
-    assert config.select == ("TF1", "TF201")
+    assert settings.select == ("TF1", "TF201")
 
 
 def test_overrides_apply_on_top_of_a_base() -> None:
     base = Settings(level="native", select=("TF1",))
-    config, problems = parse_settings({"select": "TF2"}, "toml", base=base)
+    settings, problems = parse_settings({"select": "TF2"}, "toml", base=base)
     assert problems == []
-    assert (config.level, config.select) == ("native", ("TF2",))
+    assert (settings.level, settings.select) == ("native", ("TF2",))
 
 
 def test_deeply_nested_pyproject_is_a_warning_and_the_defaults(tmp_path: Path) -> None:
     path = pyproject(tmp_path, "level = " + "[" * 50_000 + "]" * 50_000 + "\n")
-    config, problems, found = load_project_config(tmp_path)
-    assert (config, found) == (Settings(), path)
+    settings, problems, found = load_project_settings(tmp_path)
+    assert (settings, found) == (Settings(), path)
     assert problems == [
         f"{path}: cannot read [tool.tf2-lsp]: values are nested too deeply; using defaults"
     ]
@@ -215,27 +218,26 @@ def test_unsafe_fix_selection_keys(tmp_path: Path) -> None:
         'unsafe-fixes = ["TF911", "TF93"]\nextend-safe-fixes = ["TF302"]\n'
         'extend-unsafe-fixes = ["TF1"]\n',
     )
-    config, problems, _ = load_project_config(tmp_path)
+    settings, problems, _ = load_project_settings(tmp_path)
     assert problems == []
-    assert config.unsafe_fixes == ("TF911", "TF93")
-    options = config
-    assert options.safety("TF302", "unsafe") == "safe"
-    assert options.safety("TF301", "unsafe") == "unsafe"
-    assert options.safety("TF101", "safe") == "unsafe"
-    assert options.safety("TF201", "safe") == "safe"
+    assert settings.unsafe_fixes == ("TF911", "TF93")
+    assert settings.safety("TF302", "unsafe") == "safe"
+    assert settings.safety("TF301", "unsafe") == "unsafe"
+    assert settings.safety("TF101", "safe") == "unsafe"
+    assert settings.safety("TF201", "safe") == "safe"
     assert parse_settings({"unsafe-fixes": False}, "toml")[0].unsafe_fixes == ()
 
 
 def test_per_file_ignores_are_anchored_at_the_pyproject(tmp_path: Path) -> None:
     pyproject(tmp_path, 'per-file-ignores = { "tests/*" = ["TF1"], "conftest.py" = ["TF"] }\n')
-    config, problems, _ = load_project_config(tmp_path / "src")
+    settings, problems, _ = load_project_settings(tmp_path / "src")
     assert problems == []
     root = tmp_path.as_posix()
-    assert config.per_file_ignores == ((f"{root}/tests/*", ("TF1",)), ("conftest.py", ("TF",)))
-    assert config.for_file(f"{root}/tests/a/t.py").ignore == ("TF1",)
-    assert config.for_file(f"{root}/src/tests/t.py").ignore == ()
-    assert config.for_file(f"{root}/src/conftest.py").ignore == ("TF",)
-    assert config.for_file(None).ignore == ()
+    assert settings.per_file_ignores == ((f"{root}/tests/*", ("TF1",)), ("conftest.py", ("TF",)))
+    assert settings.for_file(f"{root}/tests/a/t.py").ignore == ("TF1",)
+    assert settings.for_file(f"{root}/src/tests/t.py").ignore == ()
+    assert settings.for_file(f"{root}/src/conftest.py").ignore == ("TF",)
+    assert settings.for_file(None).ignore == ()
 
 
 def test_per_file_ignores_without_a_root_match_the_path_end() -> None:
@@ -246,7 +248,7 @@ def test_per_file_ignores_without_a_root_match_the_path_end() -> None:
 
 
 def test_unknown_codes_are_named_with_their_setting(catalogue: object) -> None:
-    config, _ = parse_settings(
+    settings, _ = parse_settings(
         {
             "select": ["TF1", "TF99"],
             "severity": {"TF999": "hint"},
@@ -254,7 +256,7 @@ def test_unknown_codes_are_named_with_their_setting(catalogue: object) -> None:
         },
         "toml",
     )
-    assert unknown_codes(config, ["TF101", "TF201"]) == [
+    assert unknown_codes(settings, ["TF101", "TF201"]) == [
         ("select", "TF99"),
         ("severity", "TF999"),
         ("per-file-ignores", "TF8888"),
@@ -262,8 +264,8 @@ def test_unknown_codes_are_named_with_their_setting(catalogue: object) -> None:
 
 
 def test_options_wants_by_prefix() -> None:
-    options = Settings(select=("TF1", "TF2"), ignore=("TF21",))
-    assert [options.wants(c) for c in ("TF101", "TF201", "TF211", "TF301")] == [
+    settings = Settings(select=("TF1", "TF2"), ignore=("TF21",))
+    assert [settings.wants(c) for c in ("TF101", "TF201", "TF211", "TF301")] == [
         True,
         True,
         False,
@@ -283,7 +285,7 @@ def test_pyproject_values_equal_to_the_defaults_win_over_the_editor(tmp_path: Pa
         {"level": "native", "targetVersion": "2.15", "select": ["TF2"]}, "editor"
     )
     pyproject(tmp_path, 'level = "compat"\ntarget-version = "2.21"\n')
-    project, problems, _ = load_project_config(tmp_path)
+    project, problems, _ = load_project_settings(tmp_path)
     assert problems == []
     merged = project.over(editor)
     assert (merged.level, merged.target_version) == ("compat", "2.21")
@@ -294,7 +296,7 @@ def test_pyproject_values_equal_to_the_defaults_win_over_the_editor(tmp_path: Pa
 
 def test_command_line_options_override_only_what_they_name(tmp_path: Path) -> None:
     pyproject(tmp_path, 'level = "native"\nselect = ["TF1"]\n')
-    project, _, _ = load_project_config(tmp_path)
+    project, _, _ = load_project_settings(tmp_path)
     merged, problems = parse_settings({"level": "compat"}, "toml", base=project)
     assert problems == []
     assert (merged.level, merged.select) == ("compat", ("TF1",))

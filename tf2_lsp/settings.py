@@ -234,7 +234,7 @@ def parse_settings(
     """Validated settings on top of `base`, and one message per problem (`base`'s value kept).
 
     The result's `explicit` adds the settings `raw` gave valid values to."""
-    config = base or Settings()
+    settings = base or Settings()
     problems: list[str] = []
     keys: dict[str, str] = {
         (toml_key if style == "toml" else editor_key): attr
@@ -254,8 +254,8 @@ def parse_settings(
             shown = _short_repr(value)
             problems.append(f"setting '{key}' = {shown}: {error}; using {default!r}")
             continue
-        config = replace(config, **{attr: value}, explicit=config.explicit | {attr})
-    return config, problems
+        settings = replace(settings, **{attr: value}, explicit=settings.explicit | {attr})
+    return settings, problems
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -268,7 +268,7 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
-def load_project_config(start: Path) -> tuple[Settings, list[str], Path | None]:
+def load_project_settings(start: Path) -> tuple[Settings, list[str], Path | None]:
     """`[tool.tf2-lsp]` of the nearest pyproject.toml at or above `start`."""
     # realpath, not Path.resolve: a symlink loop is for the caller to report, not a crash.
     path = find_pyproject(Path(os.path.realpath(start)))
@@ -289,29 +289,33 @@ def load_project_config(start: Path) -> tuple[Settings, list[str], Path | None]:
     section = tool.get("tf2-lsp", {})
     if not isinstance(section, dict):
         return Settings(), [f"{path}: [tool.tf2-lsp] must be a table; using defaults"], path
-    config, problems = parse_settings(section, "toml")
-    if config.per_file_ignores:
+    settings, problems = parse_settings(section, "toml")
+    if settings.per_file_ignores:
         root = path.parent.as_posix().rstrip("/")
         anchored = tuple(
             (f"{root}/{pattern.removeprefix('./')}" if "/" in pattern else pattern, codes)
-            for pattern, codes in config.per_file_ignores
+            for pattern, codes in settings.per_file_ignores
         )
-        config = replace(config, per_file_ignores=anchored)
-    return config, [f"{path}: {problem}" for problem in problems], path
+        settings = replace(settings, per_file_ignores=anchored)
+    return settings, [f"{path}: {problem}" for problem in problems], path
 
 
-def unknown_codes(config: Settings, known: Iterable[str]) -> list[tuple[str, str]]:
-    """(setting, code) for each rule code or prefix in `config` that names no rule: a typo,
+def unknown_codes(settings: Settings, known: Iterable[str]) -> list[tuple[str, str]]:
+    """(setting, code) for each rule code or prefix in `settings` that names no rule: a typo,
     most often, which would otherwise silently select, ignore or re-rank nothing."""
     codes = set(known)
     named: list[tuple[str, str]] = [
-        *(("select", code) for code in config.select),
-        *(("ignore", code) for code in config.ignore),
-        *(("severity", code) for code, _ in config.severity),
-        *(("unsafe-fixes", code) for code in config.unsafe_fixes),
-        *(("extend-safe-fixes", code) for code in config.extend_safe_fixes),
-        *(("extend-unsafe-fixes", code) for code in config.extend_unsafe_fixes),
-        *(("per-file-ignores", code) for _, ignored in config.per_file_ignores for code in ignored),
+        *(("select", code) for code in settings.select),
+        *(("ignore", code) for code in settings.ignore),
+        *(("severity", code) for code, _ in settings.severity),
+        *(("unsafe-fixes", code) for code in settings.unsafe_fixes),
+        *(("extend-safe-fixes", code) for code in settings.extend_safe_fixes),
+        *(("extend-unsafe-fixes", code) for code in settings.extend_unsafe_fixes),
+        *(
+            ("per-file-ignores", code)
+            for _, ignored in settings.per_file_ignores
+            for code in ignored
+        ),
     ]
     return [
         (key, code)

@@ -80,10 +80,10 @@ def test_renaming_a_definition_to_or_from_a_tf_alias_is_never_stale(
 ) -> None:
     template = "import tensorflow as tf\n\ndef {}():\n    return 1\n\ny = tf.Session()\n"
     old, new = template.format(before), template.format(after)
-    options = Settings()
-    previous = detect(old, catalogue, options)
-    again = reanalyse(previous, old, new, catalogue, options)
-    full = detect(new, catalogue, options)
+    settings = Settings()
+    previous = detect(old, catalogue, settings)
+    again = reanalyse(previous, old, new, catalogue, settings)
+    full = detect(new, catalogue, settings)
     assert again is None or comparable(again) == comparable(full)
 
 
@@ -95,10 +95,10 @@ def test_uses_of_a_reported_import_keep_its_anchor_when_lines_move(
     imports = "from tensorflow import InteractiveSession\n"
     old = imports + "\n" + body if where == "above" else body + "\n" + imports
     new = old.replace("    return 1\n", "    x = 1\n    return x\n")
-    options = Settings()
-    previous = detect(old, catalogue, options)
-    again = reanalyse(previous, old, new, catalogue, options)
+    settings = Settings()
+    previous = detect(old, catalogue, settings)
+    again = reanalyse(previous, old, new, catalogue, settings)
     assert again is not None or where == "below"
-    full = detect(new, catalogue, options)
+    full = detect(new, catalogue, settings)
     assert again is None or comparable(again) == comparable(full)
     assert len({f.anchor for f in full.findings}) == 1

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tf2_lsp.analysis.detect import detect
-from tf2_lsp.analysis.matching.coverage import missing_target
+from tf2_lsp.analysis.names.coverage import missing_target
 from tf2_lsp.catalogue.api import slim_names
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.engine import fix_all

@@ -12,7 +12,8 @@ import pytest
 
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.docs import catalogue_markdown, rule_markdown
-from tf2_lsp.catalogue.rules import DOC_FIELDS, Catalogue, Rule, build_catalogue, load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
+from tf2_lsp.catalogue.rules import DOC_FIELDS, Catalogue, Rule, build_catalogue
 from tf2_lsp.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,8 +129,8 @@ def test_manual_rules_fire_on_their_examples(rule: Rule, before: str) -> None:
     """A manual rule's example has no `after`; it must still be reported (with no fix)."""
     source = f"import tensorflow as tf\n{before}\n"
     level = next((ex.level for ex in rule.examples if ex.before == before), "compat")
-    options = Settings(level=level)
-    findings = [f for f in detect(source, CATALOGUE, options).findings if f.code == rule.code]
+    settings = Settings(level=level)
+    findings = [f for f in detect(source, CATALOGUE, settings).findings if f.code == rule.code]
     assert findings, f"{rule.code} did not fire on its example"
     assert all(f.fix is None for f in findings)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tf2_lsp.analysis.detect import detect
-from tf2_lsp.catalogue.rules import Example, Rule, load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
+from tf2_lsp.catalogue.rules import Example, Rule
 from tf2_lsp.engine import fix_all
 from tf2_lsp.settings import Settings
 
@@ -32,18 +33,18 @@ def _valid() -> list[tuple[Rule, str]]:
 def test_example(rule: Rule, example: Example) -> None:
     # A rule whose compat target is gone in the newest TF is exercised on an older target;
     # test_target_version covers the newest.
-    options = Settings(level=example.level, target_version="2.15" if rule.since else "2.21")
+    settings = Settings(level=example.level, target_version="2.15" if rule.since else "2.21")
     before = _join(example.prelude, example.before)
     expected = _join(
         example.prelude, example.after if example.after is not None else example.before
     )
-    outcome = fix_all(before, CATALOGUE, options, unsafe=example.unsafe)
+    outcome = fix_all(before, CATALOGUE, settings, unsafe=example.unsafe)
     assert outcome.error is None
     assert outcome.source == expected
     if example.after is not None and example.after != example.before:
-        codes = {f.code for f in detect(before, CATALOGUE, options).findings}
+        codes = {f.code for f in detect(before, CATALOGUE, settings).findings}
         assert rule.code in codes, f"{rule.code} did not fire on its own example"
-    again = fix_all(outcome.source, CATALOGUE, options, unsafe=example.unsafe)
+    again = fix_all(outcome.source, CATALOGUE, settings, unsafe=example.unsafe)
     assert again.source == outcome.source, "fixing twice changed the code again"
 
 

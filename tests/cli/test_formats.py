@@ -172,7 +172,7 @@ def test_sarif_fingerprints_survive_moved_lines(tmp_path: Path) -> None:
 
 
 def test_each_format_has_its_reporter() -> None:
-    from tf2_lsp.catalogue.rules import load_catalogue
+    from tf2_lsp.catalogue.load import load_catalogue
     from tf2_lsp.cli.formats import (
         GithubReporter,
         JsonReporter,

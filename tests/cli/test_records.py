@@ -24,7 +24,7 @@ def test_columns_are_characters(tmp_path: Path) -> None:
 
 
 def test_a_finding_becomes_a_record_with_1_based_columns_and_its_line_text() -> None:
-    from tf2_lsp.catalogue.rules import load_catalogue
+    from tf2_lsp.catalogue.load import load_catalogue
     from tf2_lsp.engine import analyse
     from tf2_lsp.settings import Settings
 

@@ -246,7 +246,7 @@ async def wait_publish(
 
 def rule_code(symbol: str) -> str:
     """The code of the rule for a qualified symbol (codes of generated rules may be renumbered)."""
-    from tf2_lsp.catalogue.rules import load_catalogue
+    from tf2_lsp.catalogue.load import load_catalogue
 
     (rule, *_) = load_catalogue().exact[symbol]
     return rule.code

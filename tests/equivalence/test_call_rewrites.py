@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.engine import fix_all
 from tf2_lsp.settings import Settings
 from tf2_lsp.verify.cases import Case, Outcome, RunTable

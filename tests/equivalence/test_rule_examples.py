@@ -15,8 +15,8 @@ from collections import Counter
 
 import pytest
 
+from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.catalogue.proofs import PROOFS
-from tf2_lsp.catalogue.rules import load_catalogue
 from tf2_lsp.verify.cases import Case, Outcome
 from tf2_lsp.verify.examples import ExampleCase, example_cases, rename_cases
 

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from tf2_lsp.analysis.call_model import literal
-from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.catalogue.signatures import COMPAT, TF, Signature, signatures_for
 from tf2_lsp.engine import fix_all
 from tf2_lsp.settings import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tf2_lsp.analysis.detect import detect
-from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.engine import fix_all
 from tf2_lsp.lsp.hover import hover_markdown
 from tf2_lsp.settings import Settings
@@ -15,8 +15,8 @@ HEAD = "import tensorflow as tf\n"
 
 
 def fixed(body: str, target: str = "2.21", unsafe: bool = False) -> str:
-    options = Settings(target_version=target)
-    outcome = fix_all(HEAD + body + "\n", CATALOGUE, options, unsafe=unsafe)
+    settings = Settings(target_version=target)
+    outcome = fix_all(HEAD + body + "\n", CATALOGUE, settings, unsafe=unsafe)
     assert outcome.error is None
     return outcome.source.removesuffix("\n")
 
@@ -37,8 +37,8 @@ def test_keras2_only_rewrite_is_an_unsafe_fix_from_2_16(before: str, after: str)
     assert fixed(before, "2.15") == HEAD + after  # safe where tf.compat.v1 has them
     assert fixed(before, "2.21") == HEAD + before  # not a safe fix any more
     assert fixed(before, "2.21", unsafe=True) == HEAD + after
-    options = Settings(target_version="2.21")
-    (finding,) = detect(HEAD + before + "\n", CATALOGUE, options).findings
+    settings = Settings(target_version="2.21")
+    (finding,) = detect(HEAD + before + "\n", CATALOGUE, settings).findings
     assert finding.fix is not None and finding.fix.safety == "unsafe"
     for text in (finding.message, hover_markdown(finding, None)):
         assert "tf_keras" in text and "TF_USE_LEGACY_KERAS=1" in text
@@ -46,9 +46,9 @@ def test_keras2_only_rewrite_is_an_unsafe_fix_from_2_16(before: str, after: str)
 
 def test_module_import_and_member_use_agree() -> None:
     """`from tensorflow import layers` and `tf.layers.dense` get the same unsafe rewrite."""
-    options = Settings(target_version="2.21")
+    settings = Settings(target_version="2.21")
     source = "from tensorflow import layers\nimport tensorflow as tf\ny = tf.layers.dense(x, 3)\n"
-    findings = detect(source, CATALOGUE, options).findings
+    findings = detect(source, CATALOGUE, settings).findings
     assert len(findings) == 2
     assert all(f.fix is not None and f.fix.safety == "unsafe" for f in findings)
 

@@ -25,7 +25,7 @@ CASES = [
 ]
 
 
-def both_paths(source: str, catalogue: Catalogue, options: Settings) -> tuple[str, str, bool]:
+def both_paths(source: str, catalogue: Catalogue, settings: Settings) -> tuple[str, str, bool]:
     """The fixed source with splices and with libcst alone, and whether any splice was
     written (if none was, both runs took the same path and agree trivially)."""
     original = apply.splices_for
@@ -38,9 +38,9 @@ def both_paths(source: str, catalogue: Catalogue, options: Settings) -> tuple[st
 
     apply.splices_for = counting
     try:
-        spliced = fix_all(source, catalogue, options, unsafe=True).source
+        spliced = fix_all(source, catalogue, settings, unsafe=True).source
         apply.splices_for = lambda *args: None
-        libcst_only = fix_all(source, catalogue, options, unsafe=True).source
+        libcst_only = fix_all(source, catalogue, settings, unsafe=True).source
     finally:
         apply.splices_for = original
     return spliced, libcst_only, any(spliced_any)
@@ -58,7 +58,7 @@ def test_tricky_calls(body: str, catalogue: Catalogue) -> None:
 @pytest.mark.parametrize("level", ["compat", "native"])
 def test_generated_files(seed: int, level: str, catalogue: Catalogue) -> None:
     source = generate_file(300, seed)
-    options = Settings(level=level)  # type: ignore[arg-type]
-    spliced, libcst_only, used_splices = both_paths(source, catalogue, options)
+    settings = Settings(level=level)  # type: ignore[arg-type]
+    spliced, libcst_only, used_splices = both_paths(source, catalogue, settings)
     assert used_splices and spliced != source
     assert spliced == libcst_only

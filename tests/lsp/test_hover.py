@@ -79,15 +79,15 @@ def test_without_preview(catalogue: Catalogue) -> None:
 
 
 def test_unfixable_finding(catalogue: Catalogue) -> None:
-    options = Settings(target_version="2.21")
+    settings = Settings(target_version="2.21")
     code = "h = tf.estimator.tpu.TPUEstimator(model_fn=f)\n"
-    detection = detect(PRELUDE + code, catalogue, options)
+    detection = detect(PRELUDE + code, catalogue, settings)
     (found,) = detection.findings
     assert found.fix is None
     text = hover_markdown(found, None)
     assert "Beyond tf.compat.v1" not in text
     assert "```python" not in text
-    older = detect(PRELUDE + code, catalogue, replace(options, target_version="2.15"))
+    older = detect(PRELUDE + code, catalogue, replace(settings, target_version="2.15"))
     assert older.findings[0].fix is not None
 
 

@@ -52,7 +52,7 @@ def test_each_symbol_names_its_own_class() -> None:
 
 
 def _native(body: str) -> str:
-    from tf2_lsp.catalogue.rules import load_catalogue
+    from tf2_lsp.catalogue.load import load_catalogue
     from tf2_lsp.engine import fix_all
     from tf2_lsp.settings import Settings
 

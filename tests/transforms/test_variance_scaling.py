@@ -79,7 +79,7 @@ def test_named_initializers_only_where_the_draw_is_the_same(
 
 
 def test_a_call_written_over_lines_is_rewritten() -> None:
-    from tf2_lsp.catalogue.rules import load_catalogue
+    from tf2_lsp.catalogue.load import load_catalogue
     from tf2_lsp.engine import fix_all
     from tf2_lsp.settings import Settings
 

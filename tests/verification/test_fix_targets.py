@@ -19,9 +19,10 @@ from typing import Any
 
 import pytest
 
-from tf2_lsp.analysis.matching.coverage import missing_target
+from tf2_lsp.analysis.names.coverage import missing_target
 from tf2_lsp.catalogue.availability import compat_target_gone
-from tf2_lsp.catalogue.rules import Rule, load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
+from tf2_lsp.catalogue.rules import Rule
 from tf2_lsp.transforms.registry import TRANSFORMS
 
 ROOT = Path(__file__).resolve().parents[2]

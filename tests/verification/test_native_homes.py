@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.engine import fix_all
 from tf2_lsp.settings import Settings
 

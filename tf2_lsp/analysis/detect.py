@@ -39,18 +39,18 @@ def _allow_deep_recursion() -> None:
 def detect(
     source: str,
     catalogue: Catalogue,
-    options: Settings | None = None,
+    settings: Settings | None = None,
     receiver_hints: Mapping[tuple[int, int], str] | None = None,
 ) -> Detection:
     """Findings for `source`; `receiver_hints` types receivers by position (from jedi)."""
-    options = options or Settings()
+    settings = settings or Settings()
     _allow_deep_recursion()
     try:
         tree = ast.parse(source)
-        if not _MENTIONS_TF.search(source) and not _may_drive_a_library(source, options.file):
+        if not _MENTIONS_TF.search(source) and not _may_drive_a_library(source, settings.file):
             # No import can name TensorFlow without the word: parsed only for syntax errors.
             return Detection([])
-        walker = ModuleWalker(source, catalogue, options, receiver_hints or {})
+        walker = ModuleWalker(source, catalogue, settings, receiver_hints or {})
         walker.run(tree)
     except SyntaxError as error:
         return Detection([], syntax_error=error)
@@ -65,7 +65,7 @@ def detect(
         walker.text,
         walker.first_tf_import,
         walker.imports_end,
-        walker.options.file,
+        walker.settings.file,
     )
     graph_mode.check_program(walked, tree, partial(_builds_graphs, catalogue=catalogue))
     graph_mode.check_fed_variables(walked)
@@ -130,9 +130,9 @@ def finish_detection(
 ) -> Detection:
     """The walk's findings, judged as a program unit; `inherited`: the graph state of the
     module's statements this walk did not visit (incremental re-analysis)."""
-    options = walker.options
+    settings = walker.settings
     own = units.judge(walker.findings, walker.facts, walker.text, body, inherited)
-    findings = [f for f in walker.findings.found if options.wants(f.code)]
+    findings = [f for f in walker.findings.found if settings.wants(f.code)]
     findings = _drop_suppressed(findings, walker.text.index)
     findings.sort(key=lambda f: (f.span.line, f.span.column, f.code))
     module = walker.scopes.module

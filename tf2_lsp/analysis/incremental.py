@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from tf2_lsp.analysis.detect import finish_detection, statement_layout
 from tf2_lsp.analysis.names.resolve import Scope
+from tf2_lsp.analysis.program import units
 from tf2_lsp.analysis.walker import ModuleWalker
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.model import Detection, Finding, ReceiverCandidate
@@ -28,7 +29,7 @@ def reanalyse(
     old_source: str,
     new_source: str,
     catalogue: Catalogue,
-    options: Settings,
+    settings: Settings,
     receiver_hints: Mapping[tuple[int, int], str] | None = None,
 ) -> Detection | None:
     """The detection of `new_source`, reusing `previous` (of `old_source`); None: do it all."""
@@ -61,7 +62,7 @@ def reanalyse(
     ):
         return None  # a name's uses would be reported with its import where it was before
     resumed = Scope("module", None, dict(module.names), set(module.explicit_global))
-    walker = ModuleWalker(new_source, catalogue, options, receiver_hints or {}, resumed)
+    walker = ModuleWalker(new_source, catalogue, settings, receiver_hints or {}, resumed)
     walker.imports_end = _moved(previous.imports_end, old_last, delta)
     walker.first_import = _moved(previous.first_import, old_last, delta)
     walker.run(tree, note_imports=False)
@@ -78,6 +79,8 @@ def reanalyse(
     if _first_state(fresh.graph_state) != _first_state(previous.graph_state):
         # The kept findings were judged against other graph state (tf2_lsp.analysis.program.units).
         return None
+    if any(f.code in units.MODEL_RULES for f in (*previous.findings, *fresh.findings)):
+        return None  # which model functions are outermost is a question about the whole module
 
     findings = [
         _shift(f, delta, old_last) if delta and f.span.line > old_last else f

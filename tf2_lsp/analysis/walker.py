@@ -44,15 +44,15 @@ class ModuleWalker:
         self,
         source: str,
         catalogue: Catalogue,
-        options: Settings,
+        settings: Settings,
         receiver_hints: Mapping[tuple[int, int], str],
         module_scope: Scope | None = None,
     ) -> None:
         self.catalogue = catalogue
-        self.options = options
+        self.settings = settings
         self.text = SourceText(source)
         self.scopes = Scopes(module_scope)
-        self.policy = FixPolicy(catalogue, options)
+        self.policy = FixPolicy(catalogue, settings)
         self.findings = Findings(self.policy, self.scopes)
         self.facts = graph_mode.ProgramFacts()  # for the whole-program checks (TF801, TF810)
         self.calls = CallMatcher(
@@ -71,7 +71,7 @@ class ModuleWalker:
             self.findings,
             self.calls,
             self.facts,
-            api_for(options.target_version),
+            api_for(settings.target_version),
         )
         self.too_deep: list[int] = []  # first lines of statements nested too deeply to walk
         self.deferred: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, Scope]] = []

@@ -104,6 +104,8 @@ def catalogue_markdown(catalogue: Catalogue) -> str:
         "",
         "Generated from `rules/*.toml` by `python -m tf2_lsp.catalogue.docs > docs/rules.md`;"
         " do not edit.",
+        "`rules/generated_*.toml` are themselves written by `scripts/generate_catalogue.py` from",
+        "TensorFlow's API; the other rule files by hand.",
         "",
         f"{len(catalogue.rules)} rules. Fix levels: `compat` keeps TF1 behaviour through",
         "`tf.compat.v1` (or an exact equivalent); `native` rewrites to idiomatic TF2",
@@ -126,6 +128,6 @@ def catalogue_markdown(catalogue: Catalogue) -> str:
 
 
 if __name__ == "__main__":
-    from tf2_lsp.catalogue.rules import load_catalogue
+    from tf2_lsp.catalogue.load import load_catalogue
 
     print(catalogue_markdown(load_catalogue()))

@@ -11,7 +11,8 @@ from functools import partial
 from pathlib import Path
 
 from tf2_lsp.analysis.program.project_classes import reads_recorded
-from tf2_lsp.catalogue.rules import Catalogue, load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
+from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.cli.baseline import Baseline, BaselineError
 from tf2_lsp.cli.cache import ResultCache, text_digest
 from tf2_lsp.cli.formats import Tally, make_reporter
@@ -42,34 +43,34 @@ from tf2_lsp.files.sourcefile import SourceError, SourceFile
 from tf2_lsp.settings import Settings
 
 
-def check_file(path: Path, config: Settings, cache: ResultCache | None = None) -> FileResult:
+def check_file(path: Path, settings: Settings, cache: ResultCache | None = None) -> FileResult:
     read = read_file(path)
     if isinstance(read, FileResult):
         return read
     if cache is None:
-        return _check_read(path, read, config)
+        return _check_read(path, read, settings)
     text = read.source.text if isinstance(read, Notebook) else read.text
     digest = text_digest(text)
-    settings = file_settings(config, str(path))
-    result = cache.load(path, str(path), settings, digest)
+    settings_in_file = file_settings(settings, str(path))
+    result = cache.load(path, str(path), settings_in_file, digest)
     if result is None:
         # Findings may depend on other project files (a test base class, a graph-mode library
         # a test drives): they are stored with them, and trusted only while those are unchanged.
         with reads_recorded() as depends:
-            result = _check_read(path, read, config)
-        cache.store(path, settings, digest, result, depends)
+            result = _check_read(path, read, settings)
+        cache.store(path, settings_in_file, digest, result, depends)
     return result
 
 
-def _check_read(path: Path, read: SourceFile | Notebook, config: Settings) -> FileResult:
+def _check_read(path: Path, read: SourceFile | Notebook, settings: Settings) -> FileResult:
     if isinstance(read, Notebook):
-        return check_notebook_file(path, config, read)
-    return check_source(str(path), read, config)
+        return check_notebook_file(path, settings, read)
+    return check_source(str(path), read, settings)
 
 
-def check_source(name: str, source: SourceFile, config: Settings) -> FileResult:
+def check_source(name: str, source: SourceFile, settings: Settings) -> FileResult:
     result = FileResult(name)
-    detection = analyse(source.text, load_catalogue(), file_settings(config, name))
+    detection = analyse(source.text, load_catalogue(), file_settings(settings, name))
     text = source.text
     result.lines = text.count("\n") + (1 if text and not text.endswith("\n") else 0)  # as wc -l
     if detection.syntax_error is not None:
@@ -80,9 +81,9 @@ def check_source(name: str, source: SourceFile, config: Settings) -> FileResult:
     return result
 
 
-def check_notebook_file(path: Path, config: Settings, notebook: Notebook) -> FileResult:
+def check_notebook_file(path: Path, settings: Settings, notebook: Notebook) -> FileResult:
     """A `.ipynb` file: findings per code cell (`Record.cell`), lines counted in the cell."""
-    found, problem = check_notebook(notebook, file_settings(config, str(path)))
+    found, problem = check_notebook(notebook, file_settings(settings, str(path)))
     return notebook_result(path, notebook, found, problem)
 
 
@@ -102,7 +103,7 @@ def notebook_result(
 
 def run_check(
     files: list[Path],
-    config: Settings,
+    settings: Settings,
     args: argparse.Namespace,
     catalogue: Catalogue,
     style: Style,
@@ -110,13 +111,13 @@ def run_check(
 ) -> int:
     """`check PATH...`; each file's result from `cache` when its text is unchanged."""
     run = FileRun(files, args.jobs, "Checking")
-    return _report(run, partial(check_file, config=config, cache=cache), args, catalogue, style)
+    return _report(run, partial(check_file, settings=settings, cache=cache), args, catalogue, style)
 
 
 def run_check_stdin(
     name: str,
     source: SourceFile | SourceError,
-    config: Settings,
+    settings: Settings,
     args: argparse.Namespace,
     catalogue: Catalogue,
     style: Style,
@@ -126,11 +127,11 @@ def run_check_stdin(
         result = FileResult(name, records=[unreadable(name, str(source))])
     elif is_notebook(Path(name)):  # `--stdin-filename x.ipynb`: the text is a notebook's JSON
         try:
-            result = check_notebook_file(Path(name), config, parse_notebook(source))
+            result = check_notebook_file(Path(name), settings, parse_notebook(source))
         except NotebookError as error:
             result = FileResult(name, records=[unreadable(name, str(error))])
     else:
-        result = check_source(name, source, config)
+        result = check_source(name, source, settings)
     run = FileRun([STDIN], args.jobs, "Checking")
     return _report(run, lambda _: result, args, catalogue, style)
 

@@ -9,7 +9,8 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
+from tf2_lsp.catalogue.rules import Catalogue, CatalogueError
 from tf2_lsp.cli.cache import ResultCache, default_cache_dir
 from tf2_lsp.cli.check import check_file, run_check, run_check_stdin
 from tf2_lsp.cli.fix import run_fix, run_fix_stdin
@@ -24,7 +25,7 @@ from tf2_lsp.files.sourcefile import SourceError, SourceFile, decode_source
 from tf2_lsp.settings import (
     Settings,
     find_pyproject,
-    load_project_config,
+    load_project_settings,
     parse_settings,
     unknown_codes,
 )
@@ -52,14 +53,14 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     if missing:
         print(f"tf2-lsp: no such file or directory: {missing[0]}; aborting", file=sys.stderr)
         return EXIT_ERROR
-    config = resolve_config(args, catalogue)
+    settings = resolve_settings(args, catalogue)
     style = Style(wants_colour(sys.stdout))
     if stdin:
         name = args.stdin_filename or "-"
         source = _read_stdin(name)
         if args.command == "check":
-            return run_check_stdin(name, source, config, args, catalogue, style)
-        return run_fix_stdin(name, source, config, args, style)
+            return run_check_stdin(name, source, settings, args, catalogue, style)
+        return run_fix_stdin(name, source, settings, args, style)
     uncovered: list[Path] = []
 
     def not_covered(path: Path, reason: str) -> None:
@@ -67,18 +68,18 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         print(f"tf2-lsp: {path}: {reason}", file=sys.stderr)
         uncovered.append(path)
 
-    files = list(iter_python_files(args.paths, config.exclude, not_covered))
+    files = list(iter_python_files(args.paths, settings.exclude, not_covered))
     # `fix` never creates a cache: it only forgets the entries of the files it rewrites.
     creates = args.command != "fix"
     cache = None if args.no_cache else ResultCache.open(cache_dir(args), creates)
     if args.command == "report":
-        check = partial(check_file, config=config, cache=cache)
+        check = partial(check_file, settings=settings, cache=cache)
         scan = partial(map_files, check, jobs=args.jobs)
-        status = run_report(args, files, config, catalogue, scan)
+        status = run_report(args, files, settings, catalogue, scan)
     elif args.command == "check":
-        status = run_check(files, config, args, catalogue, style, cache)
+        status = run_check(files, settings, args, catalogue, style, cache)
     else:
-        status = run_fix(files, config, args, style, cache)
+        status = run_fix(files, settings, args, style, cache)
     return EXIT_ERROR if uncovered else status
 
 
@@ -116,13 +117,13 @@ def config_start(args: argparse.Namespace) -> Path:
     return first
 
 
-def resolve_config(args: argparse.Namespace, catalogue: Catalogue) -> Settings:
+def resolve_settings(args: argparse.Namespace, catalogue: Catalogue) -> Settings:
     """`[tool.tf2-lsp]` with the command line's options on top; warnings on stderr."""
-    config, problems, pyproject = load_project_config(config_start(args))
+    settings, problems, pyproject = load_project_settings(config_start(args))
     codes = [rule.code for rule in catalogue.rules]
     problems += [
         f"{pyproject}: setting '{key}': {_no_rule(code)}"
-        for key, code in unknown_codes(config, codes)
+        for key, code in unknown_codes(settings, codes)
     ]
     for problem in problems:
         print(f"tf2-lsp: warning: {problem}", file=sys.stderr)
@@ -143,8 +144,8 @@ def resolve_config(args: argparse.Namespace, catalogue: Catalogue) -> Settings:
     given, _ = parse_settings(overrides, "toml")
     for key, code in unknown_codes(given, codes):
         print(f"tf2-lsp: warning: --{key}: {_no_rule(code)}", file=sys.stderr)
-    config, _ = parse_settings(overrides, "toml", base=config)
-    return config
+    settings, _ = parse_settings(overrides, "toml", base=settings)
+    return settings
 
 
 def _no_rule(code: str) -> str:

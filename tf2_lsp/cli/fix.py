@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
 
-from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.cli.cache import ResultCache
 from tf2_lsp.cli.check import notebook_result
 from tf2_lsp.cli.diff import colour_diff, unified_diff
@@ -44,7 +44,7 @@ NOT_CHANGED = "; not changed"
 
 
 def fix_file(
-    path: Path, config: Settings, diff_only: bool, roots: Sequence[str] | None = None
+    path: Path, settings: Settings, diff_only: bool, roots: Sequence[str] | None = None
 ) -> FileResult:
     """Fix one file. With `roots` (the real paths of the PATHs given), a symlink whose target
     lies outside all of them is not written: following it would change a file nobody named."""
@@ -53,8 +53,8 @@ def fix_file(
         return read
     outside = None if roots is None else outside_roots(path, roots)
     if isinstance(read, Notebook):
-        return fix_notebook_file(path, config, diff_only, read, outside)
-    result, fixed = fix_text(str(path), read, config)
+        return fix_notebook_file(path, settings, diff_only, read, outside)
+    result, fixed = fix_text(str(path), read, settings)
     if fixed is None:
         return result
     if outside is not None:
@@ -98,31 +98,31 @@ def _unwritten(result: FileResult) -> None:
 
 
 def fix_notebook_text(
-    path: Path, config: Settings, notebook: Notebook
+    path: Path, settings: Settings, notebook: Notebook
 ) -> tuple[FileResult, str | None]:
     """Fix a notebook's cells: the result, and the new file text (None when nothing changed)."""
-    options = file_settings(config, str(path))
-    fixed, applied, problem = fix_notebook(notebook, options, config.unsafe_fixes)
+    settings_in_file = file_settings(settings, str(path))
+    fixed, applied, problem = fix_notebook(notebook, settings_in_file, settings.unsafe_fixes)
     if problem is not None:
         result = FileResult(str(path))
         result.records.append(unreadable(result.path, problem + NOT_CHANGED))
         return result, None
     if fixed is None:
-        return _notebook_left(path, notebook, config, options), None
-    result = _notebook_left(path, notebook_from_text(notebook, fixed), config, options)
+        return _notebook_left(path, notebook, settings, settings_in_file), None
+    result = _notebook_left(path, notebook_from_text(notebook, fixed), settings, settings_in_file)
     result.applied = applied
     return result, fixed
 
 
 def fix_notebook_file(
-    path: Path, config: Settings, diff_only: bool, notebook: Notebook, outside: str | None = None
+    path: Path, settings: Settings, diff_only: bool, notebook: Notebook, outside: str | None = None
 ) -> FileResult:
-    result, fixed = fix_notebook_text(path, config, notebook)
+    result, fixed = fix_notebook_text(path, settings, notebook)
     if fixed is None:
         return result
     if outside is not None:
         result.skipped = outside
-        _notebook_unwritten(result, path, notebook, config)
+        _notebook_unwritten(result, path, notebook, settings)
         return result
     if diff_only:
         result.diff = unified_diff(notebook.source.text, fixed, path)
@@ -131,21 +131,21 @@ def fix_notebook_file(
         write_source(notebook.source, fixed)
     except WriteSkipped as reason:
         result.skipped = str(reason)
-        _notebook_unwritten(result, path, notebook, config)
+        _notebook_unwritten(result, path, notebook, settings)
     except (OSError, UnicodeEncodeError) as error:
         result.io_error = f"cannot write: {error}"
-        _notebook_unwritten(result, path, notebook, config)
+        _notebook_unwritten(result, path, notebook, settings)
     return result
 
 
 def _notebook_left(
-    path: Path, notebook: Notebook, config: Settings, options: Settings
+    path: Path, notebook: Notebook, settings: Settings, settings_in_file: Settings
 ) -> FileResult:
     """The findings in `notebook`, and what each needs to be fixed."""
-    found, syntax_error = check_notebook(notebook, options)
+    found, syntax_error = check_notebook(notebook, settings_in_file)
     result = notebook_result(path, notebook, found, syntax_error)
     result.needs.update(
-        _needs(item.finding, config, config.unsafe_fixes, False)
+        _needs(item.finding, settings, settings.unsafe_fixes, False)
         for item in found
         if item.finding.severity in ("error", "warning")  # information notes are not left to do
     )
@@ -153,21 +153,21 @@ def _notebook_left(
 
 
 def _notebook_unwritten(
-    result: FileResult, path: Path, notebook: Notebook, config: Settings
+    result: FileResult, path: Path, notebook: Notebook, settings: Settings
 ) -> None:
     """As `_unwritten`, for a notebook: its findings are those of the notebook on disk."""
-    found, syntax_error = check_notebook(notebook, file_settings(config, str(path)))
+    found, syntax_error = check_notebook(notebook, file_settings(settings, str(path)))
     result.records = notebook_result(path, notebook, found, syntax_error).records
     result.needs["unwritten"] += result.applied
     result.applied = 0
 
 
-def fix_text(name: str, source: SourceFile, config: Settings) -> tuple[FileResult, str | None]:
+def fix_text(name: str, source: SourceFile, settings: Settings) -> tuple[FileResult, str | None]:
     """Fix one file's text: the result, and the new text (None when nothing changed)."""
     result = FileResult(name)
-    unsafe = config.unsafe_fixes
-    options = file_settings(config, name)
-    outcome = fix_all(source.text, load_catalogue(), options, unsafe=unsafe)
+    unsafe = settings.unsafe_fixes
+    settings_in_file = file_settings(settings, name)
+    outcome = fix_all(source.text, load_catalogue(), settings_in_file, unsafe=unsafe)
     if outcome.error is not None:
         result.records.append(
             unreadable(result.path, outcome.error + NOT_CHANGED, *outcome.error_position)
@@ -177,7 +177,7 @@ def fix_text(name: str, source: SourceFile, config: Settings) -> tuple[FileResul
     result.records = [to_record(result.path, f, lines) for f in outcome.remaining]
     failed = {(f.code, f.written) for f, _ in outcome.failed}
     result.needs.update(
-        _needs(f, config, unsafe, (f.code, f.written) in failed)
+        _needs(f, settings, unsafe, (f.code, f.written) in failed)
         for f in outcome.remaining
         if f.severity in ("error", "warning")  # information notes are not left to do
     )
@@ -189,23 +189,23 @@ def fix_text(name: str, source: SourceFile, config: Settings) -> tuple[FileResul
     return result, outcome.source
 
 
-def _needs(finding: Finding, config: Settings, unsafe: UnsafeSelection, failed: bool) -> str:
+def _needs(finding: Finding, settings: Settings, unsafe: UnsafeSelection, failed: bool) -> str:
     """What a finding left by `fix` needs: more flags, or a human."""
     if failed or finding.refused:
         return "manual"
     if finding.fix is not None:
         return "manual" if is_fixable(finding, unsafe) else "unsafe"
-    if config.level == "compat" and not finding.compat:
+    if settings.level == "compat" and not finding.compat:
         native = finding.rule.fix_for("native")
         if native is not None and native.level == "native" and native.kind != "manual":
-            safety = config.safety(finding.code, native.safety)
+            safety = settings.safety(finding.code, native.safety)
             return "native" if safety == "safe" or unsafe is True else "native-unsafe"
     return "manual"
 
 
 def run_fix(
     files: list[Path],
-    config: Settings,
+    settings: Settings,
     args: argparse.Namespace,
     style: Style,
     cache: ResultCache | None = None,
@@ -219,7 +219,7 @@ def run_fix(
     needs: Counter[str] = Counter()
     diffs = False
     roots = None if args.write_outside_paths else real_roots(args.paths)
-    fix = partial(fix_file, config=config, diff_only=args.diff, roots=roots)
+    fix = partial(fix_file, settings=settings, diff_only=args.diff, roots=roots)
     if not args.diff:
         for directory in sorted({Path(os.path.realpath(path)).parent for path in files}):
             for temp in remove_stale_temps(directory):
@@ -248,7 +248,7 @@ def run_fix(
 def run_fix_stdin(
     name: str,
     source: SourceFile | SourceError,
-    config: Settings,
+    settings: Settings,
     args: argparse.Namespace,
     style: Style,
 ) -> int:
@@ -256,7 +256,7 @@ def run_fix_stdin(
     if isinstance(source, SourceError):
         print(_not_fixed(unreadable(name, str(source))), file=sys.stderr)
         return EXIT_ERROR
-    result, fixed = _fix_stdin_text(name, source, config)
+    result, fixed = _fix_stdin_text(name, source, settings)
     for record in result.records:
         if record.code == UNREADABLE:
             print(_not_fixed(record), file=sys.stderr)
@@ -277,16 +277,16 @@ def run_fix_stdin(
 
 
 def _fix_stdin_text(
-    name: str, source: SourceFile, config: Settings
+    name: str, source: SourceFile, settings: Settings
 ) -> tuple[FileResult, str | None]:
     """`fix -`: a notebook when `--stdin-filename` names one, else Python."""
     if not is_notebook(Path(name)):
-        return fix_text(name, source, config)
+        return fix_text(name, source, settings)
     try:
         notebook = parse_notebook(source)
     except NotebookError as error:
         return FileResult(name, records=[unreadable(name, str(error) + NOT_CHANGED)]), None
-    return fix_notebook_text(Path(name), config, notebook)
+    return fix_notebook_text(Path(name), settings, notebook)
 
 
 def _not_fixed(record: Record) -> str:

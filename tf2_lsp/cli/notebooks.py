@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tf2_lsp.analysis.notebook import CellSlice, cell_detection, ipython_lines, join_cells
-from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.engine import UnsafeSelection, analyse, fix_all
 from tf2_lsp.files.notebookfile import (
     NotebookError as NotebookError,
@@ -71,10 +71,10 @@ class CellFinding:
     line_text: str
 
 
-def check_notebook(notebook: Notebook, options: Settings) -> tuple[list[CellFinding], str | None]:
+def check_notebook(notebook: Notebook, settings: Settings) -> tuple[list[CellFinding], str | None]:
     """Findings per cell, and a syntax error as `cell N:line:col: message` (or None)."""
     joined, slices = notebook.joined()
-    detection = analyse(joined, load_catalogue(), options)
+    detection = analyse(joined, load_catalogue(), settings)
     found: list[CellFinding] = []
     code_by_cell = dict(notebook.cells)
     for number, first, count in slices:
@@ -95,11 +95,11 @@ def check_notebook(notebook: Notebook, options: Settings) -> tuple[list[CellFind
 
 
 def fix_notebook(
-    notebook: Notebook, options: Settings, unsafe: UnsafeSelection
+    notebook: Notebook, settings: Settings, unsafe: UnsafeSelection
 ) -> tuple[str | None, int, str | None]:
     """(the new file text or None when nothing changed, fixes applied, error or None)."""
     text, magics = _fix_text(notebook)
-    outcome = fix_all(text, load_catalogue(), options, unsafe=unsafe)
+    outcome = fix_all(text, load_catalogue(), settings, unsafe=unsafe)
     if outcome.error is not None:
         return None, 0, outcome.error
     if not outcome.changed or outcome.source == text:

@@ -62,10 +62,10 @@ def _unread(path: Path, message: str, io: bool, note: str) -> FileResult:
     return result
 
 
-def file_settings(config: Settings, name: str) -> Settings:
+def file_settings(settings: Settings, name: str) -> Settings:
     """The settings for one file: per-file-ignores match its absolute path (none for unnamed
     stdin)."""
-    return config.for_file(None if name == "-" else os.path.realpath(name))
+    return settings.for_file(None if name == "-" else os.path.realpath(name))
 
 
 def _guarded(function: Callable[[Path], FileResult], path: Path) -> FileResult:

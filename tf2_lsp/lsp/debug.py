@@ -17,7 +17,7 @@ from typing import Any
 from tf2_lsp import __version__
 from tf2_lsp.catalogue.rules import CatalogueError
 from tf2_lsp.lsp.session import Session
-from tf2_lsp.settings import Settings, load_project_config
+from tf2_lsp.settings import Settings, load_project_settings
 
 PACKAGES = ("pygls", "lsprotocol", "libcst", "jedi")
 
@@ -37,9 +37,9 @@ def _jsonable(value: Any) -> Any:
 
 def folder_settings(session: Session, folder: Path) -> dict[str, Any]:
     """Each setting in force in `folder`, its value and where it came from."""
-    project, _, pyproject = load_project_config(folder)
-    editor = session.editor_config
-    in_force = session.config_for((folder / "__any__.py").as_uri())
+    project, _, pyproject = load_project_settings(folder)
+    editor = session.editor_settings
+    in_force = session.settings_for((folder / "__any__.py").as_uri())
     settings: dict[str, Any] = {}
     for item in fields(Settings):
         name = item.name
@@ -78,7 +78,7 @@ def debug_info(session: Session) -> dict[str, Any]:
         "executable": sys.executable,
         "packages": {package: _version(package) for package in PACKAGES},
         "positionEncoding": session.encoding,
-        "editorSettings": session.editor_settings,
+        "editorSettings": session.editor_raw_settings,
         "folders": [folder_settings(session, folder) for folder in workspace_folders(session)],
         "catalogue": rules,
         "openDocuments": len(session.server.workspace.text_documents),

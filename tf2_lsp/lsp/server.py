@@ -124,7 +124,7 @@ def did_open(ls: Tf2LanguageServer, params: types.DidOpenTextDocumentParams) -> 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: Tf2LanguageServer, params: types.DidChangeTextDocumentParams) -> None:
     uri = params.text_document.uri
-    ls.session.schedule(uri, ls.session.config_for(uri).debounce)
+    ls.session.schedule(uri, ls.session.settings_for(uri).debounce)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
@@ -163,7 +163,7 @@ def notebook_did_change(
 ) -> None:
     uri = params.notebook_document.uri
     # A cell's findings depend on the other cells (imports): every cell is republished.
-    _schedule_notebook(ls, uri, ls.session.config_for(uri).debounce)
+    _schedule_notebook(ls, uri, ls.session.settings_for(uri).debounce)
 
 
 @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)

@@ -26,13 +26,14 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
-from tf2_lsp.catalogue.rules import Catalogue, CatalogueError, load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
+from tf2_lsp.catalogue.rules import Catalogue, CatalogueError
 from tf2_lsp.lsp import convert
 from tf2_lsp.lsp.documents import encoding_of
 from tf2_lsp.lsp.inference import JediWorker
 from tf2_lsp.lsp.protocol import RawResult, notification_frame
 from tf2_lsp.model import Detection
-from tf2_lsp.settings import Settings, load_project_config, parse_settings
+from tf2_lsp.settings import Settings, load_project_settings, parse_settings
 from tf2_lsp.text import Encoding, split_lines
 
 if TYPE_CHECKING:  # the engine loads after `initialize` is answered (start-up time)
@@ -104,7 +105,7 @@ class Analysis:
     version: int | None
     source: str
     detection: Detection
-    config: Settings
+    settings: Settings
     _fixes: DocumentFixes | None = None
     oversized: bool = False  # over the editor's size limit: never analysed, not even for hover
     _native: Detection | None = None
@@ -119,7 +120,7 @@ class Analysis:
             from tf2_lsp.engine import DocumentFixes
 
             self._fixes = DocumentFixes(
-                self.source, self.detection, catalogue, self.config, self.lines
+                self.source, self.detection, catalogue, self.settings, self.lines
             )
         return self._fixes
 
@@ -127,21 +128,21 @@ class Analysis:
         """This version analysed at the native level, made once: hover on tf.compat.v1 code
         asks for it on every move of the mouse (140 ms a request on a 4,100-line file)."""
         if self._native is None:
-            self._native = _detect(self.source, catalogue, replace(self.config, level="native"))
+            self._native = _detect(self.source, catalogue, replace(self.settings, level="native"))
         return self._native
 
 
 def analyse_text(
-    source: str, catalogue: Catalogue, config: Settings, version: int | None = None
+    source: str, catalogue: Catalogue, settings: Settings, version: int | None = None
 ) -> Analysis:
     """A full analysis of `source`, as the server makes one (no incremental reuse)."""
-    return Analysis(version, source, _detect(source, catalogue, config), config)
+    return Analysis(version, source, _detect(source, catalogue, settings), settings)
 
 
 def _detect(
     source: str,
     catalogue: Catalogue,
-    config: Settings,
+    settings: Settings,
     previous: Analysis | None = None,
     hints: dict[tuple[int, int], str] | None = None,
 ) -> Detection:
@@ -149,10 +150,10 @@ def _detect(
     from tf2_lsp.engine import analyse
 
     before = None
-    if previous is not None and previous.config == config:
+    if previous is not None and previous.settings == settings:
         before = (previous.detection, previous.source)
     try:
-        return analyse(source, catalogue, config, hints, before)
+        return analyse(source, catalogue, settings, hints, before)
     except (RecursionError, MemoryError):  # MemoryError: CPython's parser stack overflow
         return Detection([], syntax_error=SyntaxError("file is nested too deeply"))
 
@@ -185,7 +186,7 @@ class DocumentSnapshot:
 
     @property
     def settings(self) -> Settings:
-        return self.analysis.config
+        return self.analysis.settings
 
     @property
     def fixes(self) -> DocumentFixes:
@@ -198,9 +199,9 @@ class Session:
 
     server: LanguageServer
     capabilities: Capabilities = Capabilities()
-    editor_settings: dict[str, Any] = field(default_factory=dict)
-    editor_config: Settings = field(default_factory=Settings)
-    project_configs: dict[Path, tuple[Settings, Path | None]] = field(default_factory=dict)
+    editor_raw_settings: dict[str, Any] = field(default_factory=dict)
+    editor_settings: Settings = field(default_factory=Settings)
+    project_settings: dict[Path, tuple[Settings, Path | None]] = field(default_factory=dict)
     analyses: dict[str, Analysis] = field(default_factory=dict)
     pending: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     # Analyses running in the worker threads, by what they analyse: a request for that same
@@ -244,15 +245,15 @@ class Session:
 
     # -- settings ----------------------------------------------------------------
 
-    def config_for(self, uri: str) -> Settings:
+    def settings_for(self, uri: str) -> Settings:
         """Editor settings, overridden by the `[tool.tf2-lsp]` of the file's own project."""
         path = to_fs_path(uri)
         if not path:
-            return self.editor_config
+            return self.editor_settings
         directory = Path(path).parent
-        cached = self.project_configs.get(directory)
+        cached = self.project_settings.get(directory)
         if cached is None:
-            project, problems, pyproject = load_project_config(directory)
+            project, problems, pyproject = load_project_settings(directory)
             for problem in problems:
                 self.warn(problem)
             if project.unsafe_fixes and pyproject is not None:
@@ -264,11 +265,11 @@ class Session:
                     show=True,
                 )
             cached = (project, pyproject)
-            self.project_configs[directory] = cached
+            self.project_settings[directory] = cached
         project, pyproject = cached
         # Keys the project sets win; the rest come from the editor.
         # This file's per-file-ignores join the ignores.
-        return project.over(self.editor_config).for_file(os.path.realpath(path))
+        return project.over(self.editor_settings).for_file(os.path.realpath(path))
 
     def apply_editor_settings(self, raw: object) -> None:
         if isinstance(raw, dict) and isinstance(raw.get(convert.SOURCE), dict):
@@ -278,15 +279,15 @@ class Session:
         if not isinstance(raw, dict):
             self.warn("settings must be an object; using the defaults")
             raw = {}
-        config, problems = parse_settings(raw, "editor")
+        settings, problems = parse_settings(raw, "editor")
         for problem in problems:
             self.warn(problem)
-        self.editor_settings = dict(raw)
-        self.editor_config = config
+        self.editor_raw_settings = dict(raw)
+        self.editor_settings = settings
 
     def settings_changed(self) -> None:
         """pyproject.toml or the editor's settings changed: every open document again."""
-        self.project_configs.clear()
+        self.project_settings.clear()
         self.analyses.clear()
         self.notebooks.clear()
         # Publish under the URI the client sent (the workspace's keys are unquoted).
@@ -347,14 +348,14 @@ class Session:
         if len(source) > MAX_EDITOR_CHARS:
             analysis = self._oversized(document)
         else:
-            config = self.config_for(document.uri)
+            settings = self.settings_for(document.uri)
             previous = self.analyses.get(document.uri)
             hints = self.receiver_hints.get(document.uri)
             detection = await self.in_worker(
                 (document.uri, version, source),
-                lambda: _detect(source, self.catalogue, config, previous, hints),
+                lambda: _detect(source, self.catalogue, settings, previous, hints),
             )
-            analysis = Analysis(version, source, detection, config)
+            analysis = Analysis(version, source, detection, settings)
         if self._is_current(document.uri, analysis):
             self.analyses[document.uri] = analysis  # still the editor's text: keep it
         return analysis
@@ -383,8 +384,8 @@ class Session:
             "not analysed in the editor (run `tf2-lsp check` on it instead)",
             show=True,
         )
-        config = self.config_for(document.uri)
-        return Analysis(document.version, document.source, Detection([]), config, oversized=True)
+        settings = self.settings_for(document.uri)
+        return Analysis(document.version, document.source, Detection([]), settings, oversized=True)
 
     def notebook_cells(self, notebook: types.NotebookDocument) -> list[tuple[str, str]]:
         cells = []
@@ -403,11 +404,11 @@ class Session:
         from tf2_lsp.analysis.notebook import cell_detection, join_cells
 
         joined, slices = join_cells(self.notebook_cells(notebook))
-        config = self.config_for(notebook.uri)
+        settings = self.settings_for(notebook.uri)
         cached = self.notebooks.get(notebook.uri)
         if cached is None or cached[0] != joined:
             detection = await self.in_worker(
-                (notebook.uri, None, joined), lambda: _detect(joined, self.catalogue, config)
+                (notebook.uri, None, joined), lambda: _detect(joined, self.catalogue, settings)
             )
             cached = (joined, detection)
             if self.server.workspace.get_notebook_document(notebook_uri=notebook.uri):
@@ -415,7 +416,9 @@ class Session:
         cell = next((s for s in slices if s.uri == document.uri), None)
         if cell is None:
             return None
-        return Analysis(document.version, document.source, cell_detection(cached[1], cell), config)
+        return Analysis(
+            document.version, document.source, cell_detection(cached[1], cell), settings
+        )
 
     def forget(self, uri: str) -> None:
         """A document closed: drop what was kept for it and clear its diagnostics."""

@@ -53,7 +53,7 @@ def workspace_files(folders: Sequence[Path], exclude: Sequence[str] = ()) -> Ite
     yield from iter_python_files(folders, exclude)
 
 
-def analyse_file(session: Session, path: Path, config: Settings) -> FileDiagnostics | None:
+def analyse_file(session: Session, path: Path, settings: Settings) -> FileDiagnostics | None:
     """One file's diagnostics (run in the analysis thread); None if it cannot be read at all
     (gone, no permission). Text that is not Python or not a notebook is one TF000 error."""
     from tf2_lsp.files.notebookfile import NotebookError, parse_notebook
@@ -63,12 +63,12 @@ def analyse_file(session: Session, path: Path, config: Settings) -> FileDiagnost
     try:
         source = read_source(path).text
         if path.suffix == ".ipynb":
-            return _notebook(session, uri, parse_notebook(source).cells, config)
+            return _notebook(session, uri, parse_notebook(source).cells, settings)
     except SourceError as error:
         return None if error.io else unreadable(uri, str(error))
     except NotebookError as error:
         return unreadable(uri, str(error))
-    analysis = analyse_text(source, session.catalogue, config)
+    analysis = analyse_text(source, session.catalogue, settings)
     lines = analysis.lines
     return FileDiagnostics(
         uri,
@@ -99,13 +99,13 @@ def unreadable(uri: str, reason: str) -> FileDiagnostics:
 
 
 def _notebook(
-    session: Session, uri: str, cells: list[tuple[int, str]], config: Settings
+    session: Session, uri: str, cells: list[tuple[int, str]], settings: Settings
 ) -> FileDiagnostics:
     """`cells`: (number among all cells, as the notebook and `tf2-lsp check` count, code)."""
     from tf2_lsp.analysis.notebook import join_cells
 
     joined, slices = join_cells([(f"cell:{number}", code) for number, code in cells])
-    analysis = analyse_text(joined, session.catalogue, config)
+    analysis = analyse_text(joined, session.catalogue, settings)
     lines = split_lines(joined)
     diagnostics = []
     for finding in analysis.detection.findings:
@@ -161,10 +161,10 @@ async def analyse_workspace(
     results: list[FileDiagnostics] = []
     try:
         for index, path in enumerate(files, 1):
-            config = session.config_for(path.as_uri())
-            if _excluded_by_project(path, config, folders):
+            settings = session.settings_for(path.as_uri())
+            if _excluded_by_project(path, settings, folders):
                 continue
-            result = await loop.run_in_executor(session.executor, _guarded, session, path, config)
+            result = await loop.run_in_executor(session.executor, _guarded, session, path, settings)
             if result is not None:
                 results.append(result)
             if progress is not None and (index % PROGRESS_EVERY == 0 or index == len(files)):
@@ -185,27 +185,27 @@ async def analyse_workspace(
     return results
 
 
-def _guarded(session: Session, path: Path, config: Settings) -> FileDiagnostics | None:
+def _guarded(session: Session, path: Path, settings: Settings) -> FileDiagnostics | None:
     """`analyse_file`; a failure of one file (a bug, a parser's stack) is that file's TF000
     diagnostic and a log line, never the whole check's error."""
     try:
-        return analyse_file(session, path, config)
+        return analyse_file(session, path, settings)
     except Exception as error:
         logger.exception("tf2-lsp: checking %s failed", path)
         uri = from_fs_path(str(path)) or path.as_uri()
         return unreadable(uri, f"internal error, please report it: {error!r}")
 
 
-def _excluded_by_project(path: Path, config: Settings, folders: Sequence[Path]) -> bool:
+def _excluded_by_project(path: Path, settings: Settings, folders: Sequence[Path]) -> bool:
     """As the command line's walk excludes: the file, or a directory on its way down from its
     workspace folder (`gen` or `pkg/vendored` excludes the files under it)."""
     from tf2_lsp.files.discover import _excluded
 
-    if not config.exclude:
+    if not settings.exclude:
         return False
     top = next((folder for folder in folders if path.is_relative_to(folder)), None)
     on_the_way = [p for p in path.parents if top is not None and p.is_relative_to(top)]
-    return any(_excluded(p, config.exclude) for p in [path, *on_the_way] if p != top)
+    return any(_excluded(p, settings.exclude) for p in [path, *on_the_way] if p != top)
 
 
 def findings_of(results: Sequence[FileDiagnostics]) -> int:

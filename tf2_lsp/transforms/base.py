@@ -89,13 +89,14 @@ class Transform:
     # Symbol -> how its call maps onto its own TF2 callable (each optimizer onto its Keras
     # class): messages and hovers name the matched symbol's own target.
     maps: Mapping[str, CallMap] = field(default_factory=dict)
-    # The only symbols the rewrite knows (its own table's keys); empty: any symbol.
-    symbols: frozenset[str] = frozenset()
+    # The only symbols the rewrite knows (its own table's keys), in order; empty: any symbol.
+    # A rule using this transform may leave its `symbols` out: these are its symbols then.
+    symbols: tuple[str, ...] = ()
 
     @property
-    def handles(self) -> frozenset[str]:
-        """The symbols this transform can rewrite; empty when it rewrites any symbol."""
-        return self.symbols | frozenset(self.maps)
+    def handles(self) -> tuple[str, ...]:
+        """The symbols this transform can rewrite, in order; empty when it rewrites any."""
+        return tuple(dict.fromkeys((*self.symbols, *self.maps)))
 
     # At native level, a call the transform refuses gets the rule's compat rename instead.
     falls_back: bool = False

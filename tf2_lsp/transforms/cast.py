@@ -68,6 +68,6 @@ TRANSFORMS = (
         ("tensorflow.cast", *CAST_DTYPES.values()),
         rewrite,
         splice,
-        symbols=frozenset(CAST_DTYPES),
+        symbols=tuple(CAST_DTYPES),
     ),
 )

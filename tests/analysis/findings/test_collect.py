@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.analysis.support import TF, findings
 from tf2_lsp.analysis.findings.collect import Findings
 from tf2_lsp.analysis.findings.policy import FixPolicy
-from tf2_lsp.analysis.matching import coverage
+from tf2_lsp.analysis.names import coverage
 from tf2_lsp.analysis.names.resolve import Binding
 from tf2_lsp.analysis.names.scopes import Scopes
 from tf2_lsp.catalogue.rules import Catalogue

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tf2_lsp.analysis.detect import detect
-from tf2_lsp.catalogue.rules import load_catalogue
+from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.engine import fix_all
 from tf2_lsp.settings import Settings
 
@@ -21,18 +21,18 @@ HEAD = "import tensorflow as tf\n"
 
 
 def fixed(body: str, unsafe: bool = False, level: str = "compat") -> str:
-    options = Settings(level=level)  # type: ignore[arg-type]
-    outcome = fix_all(HEAD + body + "\n", CATALOGUE, options, unsafe=unsafe)
+    settings = Settings(level=level)  # type: ignore[arg-type]
+    outcome = fix_all(HEAD + body + "\n", CATALOGUE, settings, unsafe=unsafe)
     assert outcome.error is None
-    again = fix_all(outcome.source, CATALOGUE, options, unsafe=unsafe)
+    again = fix_all(outcome.source, CATALOGUE, settings, unsafe=unsafe)
     assert again.source == outcome.source, "a second run changed the fixed code again"
     return outcome.source.removeprefix(HEAD).removesuffix("\n")
 
 
 def messages(body: str, level: str = "compat") -> list[str]:
-    options = Settings(level=level)  # type: ignore[arg-type]
+    settings = Settings(level=level)  # type: ignore[arg-type]
     return [
-        f"{f.code} {f.message}" for f in detect(HEAD + body + "\n", CATALOGUE, options).findings
+        f"{f.code} {f.message}" for f in detect(HEAD + body + "\n", CATALOGUE, settings).findings
     ]
 
 

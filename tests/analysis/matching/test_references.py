@@ -9,9 +9,9 @@ import pytest
 from tests.analysis.support import TF, findings
 from tf2_lsp.analysis.findings.collect import Findings
 from tf2_lsp.analysis.findings.policy import FixPolicy
-from tf2_lsp.analysis.matching import coverage
 from tf2_lsp.analysis.matching.call_rules import CallMatcher
 from tf2_lsp.analysis.matching.references import Matcher
+from tf2_lsp.analysis.names import coverage
 from tf2_lsp.analysis.names.resolve import NOT_TF, Binding
 from tf2_lsp.analysis.names.scopes import Scopes
 from tf2_lsp.analysis.nodes import SourceText, attribute_chain

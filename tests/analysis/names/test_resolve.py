@@ -23,8 +23,8 @@ from tf2_lsp.settings import Settings
 
 
 def found(source: str, catalogue: Catalogue, level: str = "compat") -> list[tuple[int, str]]:
-    options = Settings(level=level)  # type: ignore[arg-type]
-    detection = detect(source, catalogue, options)
+    settings = Settings(level=level)  # type: ignore[arg-type]
+    detection = detect(source, catalogue, settings)
     assert detection.syntax_error is None
     # Whole-file notes (graph-mode programs, compat.v1 files) have their own tests.
     return [(f.span.line, f.code) for f in detection.findings if f.anchor_kind != "program"]

@@ -177,8 +177,8 @@ AFTER_IMPORTS = "tf.compat.v1.disable_v2_behavior()\n"
 
 
 def fixed_file(path: str, source: str, catalogue: Catalogue) -> str:
-    options = Settings().for_file(path)
-    outcome = fix_all(source, catalogue, options, wanted=lambda f: f.code == "TF801")
+    settings = Settings().for_file(path)
+    outcome = fix_all(source, catalogue, settings, wanted=lambda f: f.code == "TF801")
     assert outcome.error is None
     return outcome.source
 
@@ -328,9 +328,9 @@ def test_a_test_that_drives_an_eager_library_is_left_alone(
     ],
 )
 def test_a_fed_variable_keeps_tf1s_class(before: str, after: str, catalogue: Catalogue) -> None:
-    options = Settings()
-    assert "TF814" in [f.code for f in detect(TF + before, catalogue, options).findings]
-    assert fix_all(TF + before, catalogue, options).source == TF + after
+    settings = Settings()
+    assert "TF814" in [f.code for f in detect(TF + before, catalogue, settings).findings]
+    assert fix_all(TF + before, catalogue, settings).source == TF + after
 
 
 def test_a_variable_that_is_not_fed_stays_tf2(catalogue: Catalogue) -> None:

@@ -1,4 +1,4 @@
-"""The HTML page (cli/report/html.py), statically.
+"""The HTML page as a whole (cli/report/html.py), statically.
 
 The page itself is tested in a real browser in tests/e2e/test_report_browser.py.
 """
@@ -13,8 +13,6 @@ from pathlib import Path
 
 from tests.cli.conftest import TF1, project, run
 from tests.cli.report.conftest import report_json
-from tf2_lsp.cli.report.aggregate import FileSummary
-from tf2_lsp.cli.report.html import file_href
 
 
 def test_html_is_self_contained(tmp_path: Path) -> None:
@@ -29,14 +27,6 @@ def test_html_is_self_contained(tmp_path: Path) -> None:
         assert marker not in page.replace("https://www.tensorflow.org", ""), marker
     assert 'href="../src/a.py#L2"' in page  # relative to the page, at the first finding
     assert "<code>tf2-lsp fix src</code>" in page
-
-
-def test_html_vscode_links(tmp_path: Path) -> None:
-    root = project(tmp_path, {"my dir/a.py": TF1})
-    run("report", "my dir", "-o", "r.html", "--vscode-links", cwd=root)
-    page = (root / "r.html").read_text()
-    target = (root / "my dir" / "a.py").resolve().as_posix().replace(" ", "%20")
-    assert f'href="vscode://file{target}:2:5"' in page
 
 
 def test_empty_tree(tmp_path: Path) -> None:
@@ -80,13 +70,6 @@ def test_html_escapes_names_and_messages(tmp_path: Path) -> None:
     assert "x&lt;blink onmouseover=alert(1)&gt;&amp;" in page
     data = page.split('<script type="application/json" id="report-data">')[1].split("</script>")[0]
     assert json.loads(data)["files"][0]["p"] == name  # the embedded data round-trips
-
-
-def test_links_to_files_are_relative_paths_whatever_the_name(tmp_path: Path) -> None:
-    summary = FileSummary("x", str(tmp_path / "javascript:alert(1)#.py"), 1)
-    assert file_href(summary, tmp_path, vscode=False) == "./javascript%3Aalert%281%29%23.py"
-    assert file_href(summary, tmp_path / "out", vscode=False).startswith("../javascript%3A")
-    assert file_href(summary, tmp_path, vscode=True).startswith("vscode://file/")
 
 
 def test_the_policy_allows_the_pages_own_script_by_its_hash_only(tmp_path: Path) -> None:

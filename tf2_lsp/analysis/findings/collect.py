@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from tf2_lsp.analysis.findings.messages import import_statement, tidy
 from tf2_lsp.analysis.findings.policy import FixPolicy
-from tf2_lsp.analysis.matching import coverage
+from tf2_lsp.analysis.names import coverage
 from tf2_lsp.analysis.names.scopes import Scopes
 from tf2_lsp.analysis.names.spelling import through_tensorflow
 from tf2_lsp.catalogue.rules import Fix, Rule

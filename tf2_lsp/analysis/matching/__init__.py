@@ -1,1 +1,1 @@
-"""Which rules a use matches: references, calls, argument conditions, API coverage."""
+"""Which rules a use matches: references, calls, argument conditions."""

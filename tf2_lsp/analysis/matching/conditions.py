@@ -17,8 +17,6 @@ from tf2_lsp.catalogue.rules import CallCheck
 # `default_differs = { p = "loop_vars:1" }`: TF1's default of `p` differs only when the named
 # argument is a list or tuple of one item (TF1 unpacked it).
 ONE_ITEM = ":1"
-# TF1 callables that return a device function (canonical names).
-FUNCTION_FACTORIES = frozenset({"tensorflow.train.replica_device_setter"})
 
 
 @dataclass(frozen=True, slots=True)

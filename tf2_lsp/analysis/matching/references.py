@@ -11,8 +11,8 @@ from __future__ import annotations
 import ast
 
 from tf2_lsp.analysis.findings.collect import Findings
-from tf2_lsp.analysis.matching import coverage
 from tf2_lsp.analysis.matching.call_rules import CallMatcher
+from tf2_lsp.analysis.names import coverage
 from tf2_lsp.analysis.names.resolve import canonical, canonical_for_rules, is_tf2_namespace
 from tf2_lsp.analysis.names.scopes import Scopes
 from tf2_lsp.analysis.nodes import SourceText, chain_attrs

@@ -58,3 +58,7 @@ def method_result_type(receiver_type: str, method: str) -> str | None:
         if method not in _DATASET_METHODS_NOT_RETURNING_DATASETS:
             return DATASET
     return None
+
+
+# TF1 callables that return a device function (canonical names).
+FUNCTION_FACTORIES = frozenset({"tensorflow.train.replica_device_setter"})

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import ast
 
-from tf2_lsp.analysis.matching.conditions import FUNCTION_FACTORIES
 from tf2_lsp.analysis.names import receivers
+from tf2_lsp.analysis.names.receivers import FUNCTION_FACTORIES
 from tf2_lsp.analysis.names.resolve import Binding, Scope, canonical
 from tf2_lsp.analysis.names.spelling import TENSORFLOW
 from tf2_lsp.analysis.nodes import attribute_chain, chain_attrs

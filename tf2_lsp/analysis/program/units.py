@@ -35,6 +35,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 
 from tf2_lsp.analysis.findings.collect import Findings
+from tf2_lsp.analysis.names.resolve import canonical
 from tf2_lsp.analysis.names.spelling import through_tensorflow
 from tf2_lsp.analysis.nodes import SourceText
 from tf2_lsp.analysis.program.graph_mode import (
@@ -46,10 +47,12 @@ from tf2_lsp.analysis.program.graph_mode import (
 from tf2_lsp.catalogue.availability import version_tuple
 from tf2_lsp.model import Finding
 from tf2_lsp.text import Span
-from tf2_lsp.transforms import model_shim
+from tf2_lsp.transforms import model_keras, model_shim
 
 KERAS_IN_GRAPH_RULE = "TF939"
-MODEL_FUNCTION_RULE = "TF938"
+MODEL_FUNCTION_RULE = "TF938"  # the shim form: any model function
+MODEL_KERAS_RULE = "TF934"  # the native form: one made of `tf.layers` calls
+MODEL_RULES = frozenset({MODEL_FUNCTION_RULE, MODEL_KERAS_RULE})
 KERAS3 = (2, 16)
 
 # The native transforms that put a Keras object where a TF1 one was.
@@ -192,32 +195,48 @@ def judge(
     if first is not None and version_tuple(policy.settings.target_version) >= KERAS3:
         _report_keras_objects(findings, facts, text, first, alias)
     if policy.level == "native":
-        _report_model_functions(findings, facts, text, body)
+        _report_model_functions(findings, facts, text, body, every)
     return own
 
 
 def _report_model_functions(
-    findings: Findings, facts: ProgramFacts, text: SourceText, body: Sequence[ast.stmt]
+    findings: Findings,
+    facts: ProgramFacts,
+    text: SourceText,
+    body: Sequence[ast.stmt],
+    graph_state: Sequence[Blocker],
 ) -> None:
     """Top-level functions that build a TF1 model and nothing else: each can become a Keras
-    layer whose `call` keeps the body (transforms/model_shim.py)."""
+    layer, with its sublayers when it is made of `tf.layers` calls (transforms/model_keras.py),
+    else one whose `call` keeps the body (transforms/model_shim.py)."""
     rule = findings.catalogue.by_code.get(MODEL_FUNCTION_RULE)
+    keras_rule = findings.catalogue.by_code.get(MODEL_KERAS_RULE)
     functions = [s for s in body if isinstance(s, ast.FunctionDef)]
     if rule is None or not functions:
         return
     taken = set(findings.scopes.module.names)
     uses = sorted((line, name) for name, line in facts.uses)
     lines = [line for line, _ in uses]
-    for function in functions:
+    models = [f for f in functions if _builds_model_only(f, uses, lines)]
+    shimmed = shimmed_ranges(facts, body)
+    layers = [s for s in body if _overlaps(s, shimmed)]
+    scopes = findings.scopes
+
+    def resolve(node: ast.expr) -> str | None:
+        qualified = scopes.qualified_name(node)
+        return None if qualified is None else canonical(qualified)[0]
+
+    # Keras 3 sublayers need TF2 code around them: graph state outside the model functions
+    # (a Session, placeholders) keeps the shim form, which tf_keras runs in graph mode too.
+    ranges = [(f.lineno, f.end_lineno or f.lineno) for f in models]
+    graph_left = any(not _within(line, ranges) for line, _ in graph_state)
+    for function in _outermost(models, functions, layers):
+        native = (
+            keras_rule is not None
+            and not graph_left
+            and model_keras.refusal(function, taken, resolve) is None
+        )
         last = function.end_lineno or function.lineno
-        start, end = bisect_left(lines, function.lineno), bisect_right(lines, last)
-        inside = {name for _, name in uses[start:end]}
-        if not any(_is_model_code(name) for name in inside):
-            continue
-        if any(_is_state(name) and not _is_model_code(name) for name in inside) or any(
-            name.startswith(_TRAINING) for name in inside
-        ):
-            continue  # it also runs or trains the model: not a forward pass alone
         first = min([function.lineno, *(d.lineno for d in function.decorator_list)])
         span = text.span_of(function)
         name_column = text.index.line_text(function.lineno).find(function.name)
@@ -225,11 +244,71 @@ def _report_model_functions(
                      max(name_column, 0) + len(function.name))  # fmt: skip
         findings.statement = (first, last)
         body_text = "\n".join(text.index.line_text(n) for n in range(first, last + 1))
+        chosen = keras_rule if native and keras_rule is not None else rule
         findings.add(
-            rule, rule.symbols[0], function.name, shown,
+            chosen, chosen.symbols[0], function.name, shown,
             Span(first, 0, span.end_line, span.end_column), "program", False,
-            refused=model_shim.refusal(function, taken, body_text),
+            refused=None if native else model_shim.refusal(function, taken, body_text),
         )  # fmt: skip
+
+
+def _builds_model_only(
+    function: ast.FunctionDef, uses: list[tuple[int, str]], lines: list[int]
+) -> bool:
+    last = function.end_lineno or function.lineno
+    start, end = bisect_left(lines, function.lineno), bisect_right(lines, last)
+    inside = {name for _, name in uses[start:end]}
+    if not any(_is_model_code(name) for name in inside):
+        return False
+    # A function that also runs or trains the model is not a forward pass alone.
+    return not any(
+        (_is_state(name) and not _is_model_code(name)) or name.startswith(_TRAINING)
+        for name in inside
+    )
+
+
+def _overlaps(statement: ast.stmt, ranges: list[tuple[int, int]]) -> bool:
+    last = statement.end_lineno or statement.lineno
+    return isinstance(statement, ast.ClassDef) and any(
+        first <= last and statement.lineno <= end for first, end in ranges
+    )
+
+
+def _outermost(
+    models: list[ast.FunctionDef],
+    functions: list[ast.FunctionDef],
+    layers: Sequence[ast.stmt] = (),
+) -> list[ast.FunctionDef]:
+    """The model functions that no other model function, and no shim layer's `call`, runs
+    (directly or through the module's other functions).
+
+    A model function run inside another one stays a function: its `get_variable` calls then
+    land in the outer layer's variable store, under the outer call's scopes, as in TF1. Made
+    a layer of its own, its variables would belong to that second object (BERT's
+    `transformer_model` calling `attention_layer` 12 times lost 72 of its 192 variables from
+    its own `variables`, and so from checkpoints and training). A shim layer (`layers`),
+    written by an earlier fix round or by hand, is an outer model too.
+    """
+    names = {function.name for function in functions}
+    calls = {function.name: _called(function, names) for function in functions}
+    nested: set[str] = set()
+    for outer in [*models, *layers]:
+        own = getattr(outer, "name", "")
+        waiting = list(calls[own] if isinstance(outer, ast.FunctionDef) else _called(outer, names))
+        while waiting:
+            name = waiting.pop()
+            if name != own and name not in nested:
+                nested.add(name)
+                waiting.extend(calls[name])
+    return [function for function in models if function.name not in nested]
+
+
+def _called(node: ast.AST, names: set[str]) -> set[str]:
+    return {
+        call.func.id
+        for call in ast.walk(node)
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in names
+    }
 
 
 def _is_model_code(name: str) -> bool:

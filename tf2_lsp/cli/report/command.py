@@ -9,20 +9,20 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tf2_lsp import settings
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.cli.parser import DEFAULT_HTML
 from tf2_lsp.cli.report.aggregate import (
     Report,
     ScanResult,
-    Settings,
     aggregate,
     compare,
     report_root,
 )
+from tf2_lsp.cli.report.aggregate import Settings as ReportSettings
 from tf2_lsp.cli.status import EXIT_CLEAN, EXIT_ERROR
 from tf2_lsp.cli.suggest import fix_command
 from tf2_lsp.cli.terminal import with_progress
+from tf2_lsp.settings import Settings
 
 Scan = Callable[[list[Path]], Iterable[ScanResult]]
 
@@ -50,7 +50,7 @@ def fix_commands(args: argparse.Namespace) -> dict[str, str]:
 def run_report(
     args: argparse.Namespace,
     files: list[Path],
-    config: settings.Settings,
+    settings: Settings,
     catalogue: Catalogue,
     scan: Scan,
 ) -> int:
@@ -74,8 +74,8 @@ def run_report(
         results,
         catalogue,
         paths=args.paths,
-        settings=Settings(
-            config.level, config.target_version, tuple(config.select), tuple(config.ignore)
+        settings=ReportSettings(
+            settings.level, settings.target_version, tuple(settings.select), tuple(settings.ignore)
         ),
         generated=now_iso(),
     )

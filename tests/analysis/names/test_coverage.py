@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tf2_lsp.analysis.detect import detect
-from tf2_lsp.analysis.matching.coverage import missing_prefix
+from tf2_lsp.analysis.names.coverage import missing_prefix
 from tf2_lsp.catalogue.api import api_for, available_versions
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.settings import Settings
