@@ -68,7 +68,7 @@ def detect(
         walker.settings.file,
     )
     graph_mode.check_program(walked, tree, partial(_builds_graphs, catalogue=catalogue))
-    graph_mode.check_fed_variables(walked)
+    graph_mode.check_reference_variables(walked)
     return finish_detection(walker, tree.body)
 
 

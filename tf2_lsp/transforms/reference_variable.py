@@ -5,7 +5,7 @@ TF2's `tf.Variable` makes a resource variable in every mode. `tf.compat.v1.Varia
 TF1's reference variable after `disable_v2_behavior()` only; with `use_resource=False` it does
 in any graph (measured on TF 2.21: also after `disable_eager_execution()` alone, and inside
 `tf.Graph().as_default()` with TF2 behaviour on). Run eagerly it is a resource variable either
-way, as TF2 needs. Detection is the program analysis's (`graph_mode.check_fed_variables`).
+way, as TF2 needs. Detection is the program analysis's (`graph_mode.check_reference_variables`).
 """
 
 from __future__ import annotations

@@ -364,7 +364,7 @@ REFERENCE_VARIABLE_RULE = "TF815"
 REFERENCE_VARIABLE = "tensorflow.Variable.__reference__"  # the rule's key: a pattern
 
 
-def check_fed_variables(module: WalkedModule) -> None:
+def check_reference_variables(module: WalkedModule) -> None:
     """`v = tf.Variable(...)` that the program uses as TF1's reference variable: TF2's class
     makes a resource variable even after `disable_v2_behavior()`, and `tf.compat.v1.Variable`
     makes TF1's. Fed through a feed dict (`sess.run(y, {v: 5.0})`: uninitialized value) is

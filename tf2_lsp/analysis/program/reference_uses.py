@@ -15,7 +15,7 @@ variable that `tf.compat.v1.Variable` still makes there. Measured on TF 2.21 in 
 
 Reading a variable inside `tf.control_dependencies`, `scatter_*`, `count_up_to`, `cond` and
 `while_loop` updates, gradients, savers and moving averages behaved the same. Feeding a
-variable is `graph_mode.check_fed_variables`'s first case.
+variable is `graph_mode.check_reference_variables`'s first case.
 """
 
 from __future__ import annotations
