@@ -410,6 +410,13 @@ class Config:
         ignore: list[str] = self.data.get("skip", {}).get("dropped_namespaces", [])
         return namespace(path) in ignore
 
+    def proofs(self, code: str) -> dict[str, Any]:
+        """[proofs.CODE]: how the equivalence tests run the rule's examples (`run`,
+        `native_run`, more `examples`), or why a fix cannot be run (`unproven`,
+        `native_unproven`)."""
+        table: dict[str, Any] = self.data.get("proofs", {}).get(code, {})
+        return table
+
     def known_since(self, ns: str) -> str | None:
         since: dict[str, str] = self.data.get("since", {})
         return since.get(ns)
@@ -999,7 +1006,9 @@ def rule_head(group: Group, symbols: list[str], since: str) -> list[str]:
     return lines
 
 
-def example_block(before: str, after: str | None, level: str, unsafe: bool) -> list[str]:
+def example_block(
+    before: str, after: str | None, level: str, unsafe: bool, run: dict[str, Any] | None = None
+) -> list[str]:
     lines = ["", "[[rule.example]]", f"before = {q(before)}"]
     if after is not None:
         lines.append(f"after = {q(after)}")
@@ -1007,6 +1016,43 @@ def example_block(before: str, after: str | None, level: str, unsafe: bool) -> l
         lines.append(f"level = {q(level)}")
     if unsafe:
         lines.append("unsafe = true")
+    if run:
+        lines.append(f"run = {inline_table(run)}")
+    return lines
+
+
+def inline_table(table: dict[str, Any]) -> str:
+    """A run table as TOML: strings, lists of strings and tables of strings."""
+
+    def value(item: Any) -> str:
+        if isinstance(item, list):
+            return qlist(item)
+        if isinstance(item, dict):
+            return inline_table(item)
+        return q(str(item))
+
+    return "{ " + ", ".join(f"{key} = {value(item)}" for key, item in table.items()) + " }"
+
+
+def unproven_lines(config: Config, code: str, level: str) -> list[str]:
+    """`unproven = "..."` for a fix the equivalence tests cannot run ([proofs] table)."""
+    key = "unproven" if level == "compat" else "native_unproven"
+    reason = config.proofs(code).get(key)
+    return [f"unproven = {q(reason)}"] if reason else []
+
+
+def proof_examples(config: Config, code: str) -> list[str]:
+    """Examples written for the equivalence tests ([proofs.CODE] examples): calls whose
+    arguments can run, where the generated sample only shows the renamed parameter."""
+    lines: list[str] = []
+    for example in config.proofs(code).get("examples", []):
+        lines += example_block(
+            example["before"],
+            example.get("after"),
+            example.get("level", "compat"),
+            bool(example.get("unsafe", False)),
+            example.get("run"),
+        )
     return lines
 
 
@@ -1098,6 +1144,7 @@ def render_symbol_rule(apis: list[Api], config: Config, key: str, plans: list[Sy
         'level = "compat"',
         'safety = "safe"',
         'kind = "rename"',
+        *unproven_lines(config, group.code, "compat"),
         "",
         "[rule.fix.to]",
     ]
@@ -1110,6 +1157,7 @@ def render_symbol_rule(apis: list[Api], config: Config, key: str, plans: list[Sy
             'level = "native"',
             'safety = "unsafe"',
             'kind = "rename"',
+            *unproven_lines(config, group.code, "native"),
             "",
             "[rule.fix.to]",
         ]
@@ -1119,9 +1167,11 @@ def render_symbol_rule(apis: list[Api], config: Config, key: str, plans: list[Sy
             lines += ["", f"[rule.fix.arguments.{q('tensorflow.' + plan.name)}]"]
             lines.append(f"rename = {{ {pairs} }}")
     after = before.replace(py_name("tensorflow." + sample.name), py_name(sample.target), 1)
-    lines += example_block(before, after, "compat", False)
+    proofs = config.proofs(group.code)
+    lines += example_block(before, after, "compat", False, proofs.get("run"))
     if natives:
-        lines += example_block(*native_example(natives), "native", True)
+        lines += example_block(*native_example(natives), "native", True, proofs.get("native_run"))
+    lines += proof_examples(config, group.code)
     return "\n".join(lines) + "\n"
 
 
@@ -1192,6 +1242,7 @@ def render_compat_call_rule(config: Config, key: str, plans: list[ArgPlan]) -> s
     symbols = [f"tensorflow.{p.name}" for p in plans]
     lines = rule_head(group, symbols, "")
     lines += ["", "[[rule.fix]]", 'level = "compat"', 'safety = "safe"', 'kind = "rename"']
+    lines += unproven_lines(config, group.code, "compat")
     lines += ["", "[rule.fix.to]"]
     lines += [
         f"{q(s)} = {q(s.replace('tensorflow.', 'tensorflow.compat.v1.', 1))}" for s in symbols
@@ -1210,8 +1261,13 @@ def render_compat_call_rule(config: Config, key: str, plans: list[ArgPlan]) -> s
     changed = sample.passes[0]
     head = "x, " if kept[:1] == sample.v1[:1] and sample.v1[:1] != [changed] else ""
     lines += example_block(
-        f"y = {call}({head}{changed}=v)", f"y = {compat}({head}{changed}=v)", "compat", False
+        f"y = {call}({head}{changed}=v)",
+        f"y = {compat}({head}{changed}=v)",
+        "compat",
+        False,
+        config.proofs(group.code).get("run"),
     )
+    lines += proof_examples(config, group.code)
     if head:
         lines += ["", "[[rule.valid]]", f"code = {q(f'y = {call}(x)')}"]
     return "\n".join(lines) + "\n"
@@ -1228,6 +1284,7 @@ def render_arg_rule(config: Config, key: str, plans: list[ArgPlan]) -> str:
     safety = "safe" if category == "args" else "unsafe"
     lines += ["", "[[rule.fix]]", 'level = "compat"', f"safety = {q(safety)}", f"kind = {q(kind)}"]
     if kind == "arguments":
+        lines += unproven_lines(config, group.code, "compat")
         for plan in plans:
             lines += arg_table(plan, category)
     else:
@@ -1238,7 +1295,9 @@ def render_arg_rule(config: Config, key: str, plans: list[ArgPlan]) -> str:
                 lines.append(f"#   tensorflow.{plan.name}: {text}")
     sample = min(plans, key=lambda p: (shadowed(p.name), p.name.count("."), -len(p.rename), p.name))
     before, after = arg_example(sample)
-    lines += example_block(before, after, "compat", safety == "unsafe")
+    run = config.proofs(group.code).get("run") if kind == "arguments" else None
+    lines += example_block(before, after, "compat", safety == "unsafe", run)
+    lines += proof_examples(config, group.code)
     return "\n".join(lines) + "\n"
 
 

@@ -13,7 +13,8 @@ import pytest
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.engine import DocumentFixes, analyse, fix_all
 from tf2_lsp.lsp import actions
-from tf2_lsp.lsp.session import Capabilities, DocumentSnapshot, analyse_text
+from tf2_lsp.lsp.capabilities import Capabilities
+from tf2_lsp.lsp.snapshot import DocumentSnapshot, analyse_text
 from tf2_lsp.settings import Settings
 
 from .lsp.conftest import apply, edits_of
@@ -51,7 +52,6 @@ def editor_fix_all(catalogue: Catalogue, text: str, settings: Settings) -> str:
     snapshot = DocumentSnapshot(
         uri="file:///work/a.py",
         analysis=analyse_text(text, catalogue, settings),
-        catalogue=catalogue,
         capabilities=Capabilities(document_changes=True),
     )
     edit = actions.bulk_edit(snapshot, None)

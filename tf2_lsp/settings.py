@@ -57,7 +57,7 @@ class Settings:
     # comes from one), one without against the file name.
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # Milliseconds to wait after the last change; 0 (default): analyse at once when idle,
-    # coalescing the changes that arrive during an analysis (see lsp/session.py).
+    # coalescing the changes that arrive during an analysis (see lsp/scheduler.py).
     debounce: int = 0
     # Attribute names of the settings the source set; not part of equality.
     explicit: frozenset[str] = field(default=frozenset(), compare=False)

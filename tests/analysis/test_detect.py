@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from benchmarks.corpus import generate_file
 from tests.analysis.support import TF, codes_at, findings
-from tf2_lsp.analysis.detect import detect
+from tf2_lsp.analysis.detect import _may_build_graphs, detect
 from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.settings import Settings
 
 
 def test_findings_are_sorted_by_position(catalogue: Catalogue) -> None:
@@ -65,3 +67,40 @@ def test_suppression_text_inside_a_string_is_not_a_comment(catalogue: Catalogue)
     assert findings(real, catalogue) == []
     both = 'import tensorflow as tf\ns = tf.Session("# tf2-lsp: ignore")  # tf2-lsp: ignore\n'
     assert findings(both, catalogue) == []
+
+
+def _texts_to_judge(catalogue: Catalogue) -> list[str]:
+    """Rule examples and valid cases, generated TF1 modules, and graph code spelled oddly."""
+    texts = [TF + example.before for rule in catalogue.rules for example in rule.examples]
+    texts += [TF + code for rule in catalogue.rules for code in rule.valid]
+    texts += [generate_file(400, seed=seed) for seed in range(6)]
+    texts += [
+        TF + "with tf.Session() as s:\n    s.run(x)\n",
+        "from tensorflow.compat.v1 import placeholder as p\nx = p(None)\n",
+        "import tensorflow as tf\nx = tf.\\\n    placeholder(None)\n",
+        TF + "x = tf.ｐlaceholder(None)\n",  # NFKC: the parser reads `placeholder`
+        TF + "class T(tf.test.TestCase):\n    def test(self):\n"
+        "        with self.cached_session() as s:\n            s.run(1)\n",
+    ]
+    return texts
+
+
+def test_a_module_that_cannot_build_graphs_is_known_by_its_text(catalogue: Catalogue) -> None:
+    """The test files of a project ask whether each project module they import builds graphs;
+    a module whose text writes no graph-building name is answered without a detection: it
+    must be one whose detection has neither TF801 nor TF810."""
+    graph_codes = {"TF801", "TF810"}
+    answered = built = 0
+    for text in _texts_to_judge(catalogue):
+        for path in ("/p/lib/model.py", "/p/run.py"):
+            codes = {f.code for f in detect(text, catalogue, Settings(file=path)).findings}
+            if not _may_build_graphs(text):
+                answered += 1
+                assert not codes & graph_codes, text
+            built += bool(codes & graph_codes)
+    assert answered > 100 and built > 10  # both kinds were judged
+
+
+def test_a_graph_name_written_in_full_width_letters_is_still_seen() -> None:
+    assert _may_build_graphs(TF + "x = tf.ｐlaceholder(None)\n")
+    assert not _may_build_graphs(TF + "x = tf.constant(1)\n")

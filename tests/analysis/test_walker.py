@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import gc
 
 import pytest
 
@@ -110,3 +111,16 @@ def test_a_statement_too_deep_to_walk_is_skipped_alone(catalogue: Catalogue) -> 
     assert detection.syntax_error is None
     assert detection.too_deep == [2]
     assert [f.span.line for f in detection.findings if f.anchor_kind != "program"] == [3]
+
+
+def test_a_detection_leaves_no_reference_cycles(catalogue: Catalogue) -> None:
+    """What a walk built is freed as soon as its detection is done, without the cyclic
+    collector (the command line pauses the collector while a file is analysed)."""
+    source = TF + "def f(x):\n    return tf.log(x)\nwith tf.Session() as s:\n    s.run(f(1))\n"
+    gc.collect()
+    gc.disable()
+    try:
+        detect(source, catalogue, Settings())
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -219,3 +219,12 @@ def test_a_bad_run_table_is_named(tmp_path: Path, run: str, problem: str) -> Non
     text = FAMILY + RULE + FIX + EXAMPLE + f"run = {run}\n"
     with pytest.raises(CatalogueError, match=problem):
         load_rule_file(write(tmp_path, "demo.toml", text))
+
+
+def test_a_fix_states_why_running_cannot_prove_it(tmp_path: Path) -> None:
+    text = FAMILY + RULE + FIX + 'unproven = "needs a GPU"\n'
+    [rule] = load_rule_file(write(tmp_path, "demo.toml", text))
+    assert rule.fixes[0].unproven == "needs a GPU"
+    bad = FAMILY + RULE + FIX + "unproven = 3\n"
+    with pytest.raises(CatalogueError, match=r"rule TF901: field 'fix.unproven': must be a string"):
+        load_rule_file(write(tmp_path, "bad.toml", bad))

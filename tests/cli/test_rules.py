@@ -43,7 +43,11 @@ def test_statistics_count_the_fixes_running_them_verified(
 
     assert cli.main(["rules", "--statistics"]) == 0
     out = capsys.readouterr().out
-    rows = [line.split() for line in out.splitlines()[1:] if line.startswith("TF")]
+    rows = [line.split(maxsplit=4) for line in out.splitlines()[1:] if line.startswith("TF")]
     assert rows and all(row[3] == fix_status(row[0], row[1]) for row in rows)
-    verified = sum(row[3] == "verified" for row in rows)
-    assert f"{verified}/{len(rows)} fixes verified by execution" in out
+    proven = sum(row[3] == "verified" for row in rows)
+    unproven = [row for row in rows if row[3] != "verified"]
+    # Every fix not proven is unsafe and says why it could not be run.
+    assert all(row[2] == "unsafe" and len(row) == 5 for row in unproven)
+    assert f"{proven} proven, {len(unproven)} unsafe and not proven" in out
+    assert f"{len(rows)} fixes in all" in out

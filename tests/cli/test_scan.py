@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import shutil
@@ -209,3 +210,23 @@ def test_a_file_run_prints_io_errors_as_they_arrive_and_fails(
         "tf2-lsp: a.py: cannot read: gone",
         "tf2-lsp: b.py: internal error, please report it: ValueError('a bug')",
     ]
+
+
+def test_files_are_analysed_with_the_collector_paused_and_it_runs_again_after(
+    tmp_path: Path,
+) -> None:
+    paths = [tmp_path / "a.py", tmp_path / "b.py"]
+    seen: list[bool] = []
+
+    def analyse(path: Path) -> scan.FileResult:
+        seen.append(gc.isenabled())
+        if path.name == "b.py":
+            raise ValueError("a bug")
+        return scan.FileResult(str(path))
+
+    assert gc.isenabled()
+    results = list(scan.map_files(analyse, paths, jobs=1))
+    assert seen == [False, False]
+    assert results[1].io_error == "internal error, please report it: ValueError('a bug')"
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0  # what the run froze is the collector's again

@@ -91,9 +91,10 @@ def test_members_missing_from_the_renamed_module_go_to_dm_tree(alias: str) -> No
 
 
 def test_renamed_member_through_alias_is_mapped() -> None:
+    # Unsafe: TF2's nest lacks `is_sequence`, so no run could prove the rename (TF412).
     before = "nest = tf.contrib.framework.nest\nok = nest.is_sequence(s)\nflat = nest.flatten(s)"
-    assert (
-        fixed(before) == HEAD + "nest = tf.nest\nok = tf.nest.is_nested(s)\nflat = nest.flatten(s)"
+    assert fixed(before, unsafe=True) == (
+        HEAD + "nest = tf.nest\nok = tf.nest.is_nested(s)\nflat = nest.flatten(s)"
     )
 
 

@@ -10,7 +10,8 @@ import pytest
 from lsprotocol import types
 
 from tf2_lsp.catalogue.rules import Catalogue
-from tf2_lsp.lsp.session import Capabilities, DocumentSnapshot, analyse_text
+from tf2_lsp.lsp.capabilities import Capabilities
+from tf2_lsp.lsp.snapshot import DocumentSnapshot, analyse_text
 from tf2_lsp.settings import Settings
 from tf2_lsp.text import Encoding
 
@@ -31,7 +32,6 @@ def snapshot_of(catalogue: Catalogue) -> MakeSnapshot:
         return DocumentSnapshot(
             uri=URI,
             analysis=analyse_text(text, catalogue, settings or Settings(), version),
-            catalogue=catalogue,
             encoding=encoding,
             capabilities=capabilities or Capabilities(document_changes=True),
         )

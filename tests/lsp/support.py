@@ -15,8 +15,10 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path
 
+from tf2_lsp.lsp.capabilities import Capabilities
 from tf2_lsp.lsp.protocol import Tf2Protocol
-from tf2_lsp.lsp.session import Capabilities, DocumentSnapshot, Session
+from tf2_lsp.lsp.session import Session
+from tf2_lsp.lsp.snapshot import DocumentSnapshot
 
 Message = dict[str, Any]
 

@@ -13,8 +13,8 @@ from tf2_lsp.engine import fix_all, fix_title
 from tf2_lsp.fixes.edits import apply_line_edits
 from tf2_lsp.lsp import actions
 from tf2_lsp.lsp.actions import _finding_actions, bulk_edit
+from tf2_lsp.lsp.capabilities import Capabilities
 from tf2_lsp.lsp.convert import FIX_ALL_KIND
-from tf2_lsp.lsp.session import Capabilities
 from tf2_lsp.settings import Settings
 
 from .conftest import MakeSnapshot, apply, edits_of

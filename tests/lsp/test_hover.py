@@ -131,29 +131,34 @@ def test_hover_range_in_the_negotiated_encoding(snapshot_of: MakeSnapshot) -> No
 def test_hover_on_compat_v1_code_analyses_each_version_once(snapshot_of: MakeSnapshot) -> None:
     snapshot = snapshot_of(DROPOUT)
     assert hover(snapshot, position(2, 16)) is not None
-    native = snapshot.analysis.native_detection(snapshot.catalogue)
+    native = snapshot.analysis.native_findings()
     assert hover(snapshot, position(2, 5)) is not None  # another spot on the same line
     assert hover(snapshot, position(0, 0)) is None  # nothing under the cursor
-    assert snapshot.analysis.native_detection(snapshot.catalogue) is native
+    assert snapshot.analysis.native_findings() is native
 
 
 def test_hover_on_an_oversized_file_analyses_nothing(catalogue: Catalogue) -> None:
-    from tf2_lsp.lsp.session import Analysis, DocumentSnapshot
-    from tf2_lsp.model import Detection
+    from tf2_lsp.lsp.snapshot import DocumentSnapshot, oversized
 
-    analysis = Analysis(1, DROPOUT, Detection([]), Settings(), oversized=True)
-    snapshot = DocumentSnapshot(uri="file:///work/big.py", analysis=analysis, catalogue=catalogue)
+    analysis = oversized(DROPOUT, catalogue, Settings(), 1)
+    snapshot = DocumentSnapshot(uri="file:///work/big.py", analysis=analysis)
     assert hover(snapshot, position(2, 16)) is None
     assert analysis._native is None  # the size limit holds for hover too
 
 
 def test_hover_says_whether_running_the_fix_verified_it(catalogue: Catalogue) -> None:
-    from tf2_lsp.catalogue.proofs import fix_status
-
     for line in ("s = tf.Session()", "y = tf.log(x)", "tf.logging.info('x')"):
         found = finding(catalogue, line)
         assert found.fix is not None
         text = hover_markdown(found, None)
-        verified = fix_status(found.code, found.fix.level) == "verified"
-        assert ("Verified by execution" in text) == verified
-        assert ("Not verified by execution" in text) == (not verified)
+        assert ("Verified by execution" in text) == found.fix.verified
+        assert ("Not verified by execution" in text) == (not found.fix.verified)
+
+
+def test_hover_on_a_fix_no_run_verified_says_why(catalogue: Catalogue) -> None:
+    found = finding(catalogue, "tf.enable_eager_execution()")
+    assert found.fix is not None and not found.fix.verified
+    assert found.fix.safety == "unsafe"
+    text = hover_markdown(found, None)
+    assert f"**Not verified by execution:** {found.fix.unproven}" in text
+    assert "program start-up" in found.fix.unproven

@@ -4,8 +4,10 @@ published per version, analysed and planned once per version, forgotten when clo
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 from typing import Any
 
+import pytest
 from lsprotocol import types
 
 from tests.lsp.support import (
@@ -18,7 +20,9 @@ from tests.lsp.support import (
     start_session,
     until,
 )
-from tf2_lsp.lsp.session import MAX_EDITOR_CHARS, Capabilities, Session
+from tf2_lsp.catalogue.load import load_catalogue
+from tf2_lsp.lsp.capabilities import Capabilities
+from tf2_lsp.lsp.session import MAX_EDITOR_CHARS, Session
 
 URI = "file:///work/project/model.py"
 TF1 = "import tensorflow as tf\ny = tf.log(x)\n"  # TF201 on line 2
@@ -219,6 +223,7 @@ async def test_closed_documents_and_notebooks_leave_nothing_behind() -> None:
     closed = [URI, other, NOTEBOOK, *cells]
     left = {text for text in kept_strings(session) for uri in closed if uri in text}
     assert left == set()
+    assert len(session.index) == 0 and session.scheduler.running == 0
 
 
 async def test_an_oversized_document_is_named_once_until_it_is_reopened() -> None:
@@ -245,3 +250,125 @@ async def test_an_oversized_document_is_named_once_until_it_is_reopened() -> Non
     open_document(session, huge, text)
     await publish(1)
     assert warnings() == 2
+
+
+async def test_open_change_close_leaves_no_record_for_the_document() -> None:
+    session, client = start_session()
+    open_document(session, URI, TF1)
+    session.schedule(URI, 0)
+    await until(lambda: bool(client.published(URI)))
+    state = session.index.get(URI)
+    assert state is not None and state.analysis is not None and state.analysis.version == 1
+    change_document(session, URI, SESSION_TF1, 2)
+    session.schedule(URI, 0)
+    await until(lambda: client.published(URI)[-1]["version"] == 2)
+    assert session.index.get(URI) is state  # one record for the document's whole life
+    assert state.analysis is not None and state.analysis.version == 2
+    close(session, URI)
+    assert session.index.get(URI) is None and len(session.index) == 0
+    assert state.closed and state.task is None
+    await settle()
+    assert session.scheduler.running == 0
+    assert client.published(URI)[-1]["diagnostics"] == []
+
+
+async def test_closing_a_notebook_forgets_every_cell_even_one_the_close_leaves_out() -> None:
+    session, client = start_session()
+    open_notebook(session, NOTEBOOK, CELLS)
+    for cell, _ in CELLS:
+        session.schedule(cell, 0)
+    await until(lambda: all(client.published(cell) for cell, _ in CELLS))
+    assert {state.uri for state in session.index.cells(NOTEBOOK)} == {c for c, _ in CELLS}
+    close_notebook(session, NOTEBOOK, [c for c, _ in CELLS])
+    session.forget_notebook(NOTEBOOK, [CELLS[0][0]])  # a client naming only some cells
+    assert len(session.index) == 0
+    assert all(client.published(cell)[-1]["diagnostics"] == [] for cell, _ in CELLS)
+
+
+async def test_a_cell_a_notebook_change_removes_is_forgotten_and_cleared() -> None:
+    session, client = start_session()
+    open_notebook(session, NOTEBOOK, CELLS)
+    session.schedule_notebook(NOTEBOOK, 0)
+    removed = CELLS[1][0]
+    await until(lambda: bool(client.published(removed)))
+    assert codes(client.published(removed)[-1]) == ["TF101"]
+    session.server.workspace.update_notebook_document(
+        types.DidChangeNotebookDocumentParams(
+            notebook_document=types.VersionedNotebookDocumentIdentifier(version=2, uri=NOTEBOOK),
+            change=types.NotebookDocumentChangeEvent(
+                cells=types.NotebookDocumentCellChanges(
+                    structure=types.NotebookDocumentCellChangeStructure(
+                        array=types.NotebookCellArrayChange(start=1, delete_count=1),
+                        did_close=[types.TextDocumentIdentifier(uri=removed)],
+                    )
+                )
+            ),
+        )
+    )
+    session.schedule_notebook(NOTEBOOK, 0)
+    assert session.index.get(removed) is None
+    assert client.published(removed)[-1]["diagnostics"] == []
+    assert [state.uri for state in session.index.cells(NOTEBOOK)] == [CELLS[0][0]]
+
+
+async def test_a_save_analyses_the_whole_file_again() -> None:
+    session, client = start_session()
+    open_document(session, URI, TF1)
+    before = await snapshot(session, URI)
+    assert before is not None and (await snapshot(session, URI)) is not None
+    session.saved(URI)
+    await until(lambda: bool(client.published(URI)))
+    after = await snapshot(session, URI)
+    assert after is not None and after.version == before.version
+    assert after.analysis is not before.analysis  # not the kept one, nor derived from it
+    assert after.detection.findings[0] is not before.detection.findings[0]
+    assert after.detection.findings == before.detection.findings
+
+
+async def test_new_settings_republish_every_open_document() -> None:
+    session, client = start_session()
+    open_document(session, URI, TF1)
+    session.schedule(URI, 0)
+    await until(lambda: bool(client.published(URI)))
+    session.apply_editor_settings({"ignore": ["TF201"]})
+    session.settings_changed()
+    await until(lambda: len(client.published(URI)) == 2)
+    assert codes(client.published(URI)[-1]) == []
+
+
+async def test_a_broken_catalogue_is_said_once_and_nothing_is_published(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The real loader, given a rules directory without rule files.
+    monkeypatch.setattr("tf2_lsp.lsp.session.load_catalogue", lambda: load_catalogue(tmp_path))
+    session, client = start_session()
+    other = "file:///work/project/other.py"
+    for uri in (URI, other):
+        open_document(session, uri, TF1)
+        session.schedule(uri, 0)
+    assert await snapshot(session, URI) is None
+    await until(lambda: any("catalogue" in m for m in client.logged()))
+    await settle()
+    assert [m for m in client.logged() if "catalogue" in m] == [
+        f"tf2-lsp: rule catalogue error: {tmp_path}: no rule files (*.toml)"
+    ]
+    assert client.published(URI) == client.published(other) == []
+
+
+def diagnostic(message: str) -> types.Diagnostic:
+    start = types.Position(0, 0)
+    return types.Diagnostic(range=types.Range(start, start), message=message)
+
+
+async def test_check_workspace_clears_the_files_it_no_longer_flags_unless_open() -> None:
+    session, client = start_session()
+    flagged, clean, opened = (f"file:///work/project/{n}.py" for n in ("a", "b", "c"))
+    session.publish_workspace({flagged: [diagnostic("x")], clean: [], opened: [diagnostic("y")]})
+    assert [len(p["diagnostics"]) for p in client.published(flagged)] == [1]
+    assert client.published(clean) == []  # nothing to show, nothing shown before
+    open_document(session, opened, CLEAN)  # its diagnostics follow the editor's text now
+    session.publish_workspace({clean: [diagnostic("z")]})  # `flagged` is gone
+    assert client.published(flagged)[-1]["diagnostics"] == []
+    assert len(client.published(opened)) == 1
+    session.publish_workspace({clean: []})
+    assert client.published(clean)[-1]["diagnostics"] == []

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.uris import to_fs_path
 
 from tests.lsp.support import open_document, open_notebook, start_session
 from tf2_lsp.lsp.workspace import (
@@ -150,3 +151,12 @@ async def test_the_projects_exclude_applies_as_on_the_command_line(tmp_path: Pat
     session, _ = start_session(folders=[tmp_path])
     results = await analyse_workspace(session, None)
     assert sorted(by_name(results, tmp_path)) == ["a.py", "pkg/b.py"]
+
+
+async def test_an_open_document_is_skipped_whatever_its_path_holds(tmp_path: Path) -> None:
+    folder = tmp_path / "my project #1"
+    write(folder, {"open.py": TF1, "shut.py": TF1})
+    session, _ = start_session(folders=[folder])
+    open_document(session, (folder / "open.py").as_uri(), TF1)  # the client sends it quoted
+    results = await analyse_workspace(session, None)
+    assert [Path(to_fs_path(r.uri) or "").name for r in results] == ["shut.py"]

@@ -114,3 +114,23 @@ def test_the_harness_never_imports_tensorflow_itself() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.tensorflow
+def test_a_cancelled_or_timed_out_run_stops_its_process() -> None:
+    import threading
+    import time
+
+    from tf2_lsp.verify.harness import Cancelled, run_cases
+
+    if not tensorflow_available():
+        pytest.skip("TensorFlow is not installed")
+    cancel = threading.Event()
+    cancel.set()
+    started = time.monotonic()
+    with pytest.raises(Cancelled):
+        run_cases(CASES[:1], cancel=cancel)
+    # Stopped at once, not after TensorFlow's import and the case (seconds).
+    assert time.monotonic() - started < 5
+    [late] = run_cases(CASES[:1], timeout=0.5)
+    assert late.status == "error" and "no answer within 0.5 s" in late.reason

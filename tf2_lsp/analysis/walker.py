@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from tf2_lsp.analysis.findings.collect import Findings
 from tf2_lsp.analysis.findings.policy import FixPolicy
@@ -33,8 +34,6 @@ from tf2_lsp.analysis.program import graph_mode
 from tf2_lsp.catalogue.api import api_for
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.settings import Settings
-
-Handler = Callable[[ast.AST], None]
 
 
 class ModuleWalker:
@@ -78,35 +77,6 @@ class ModuleWalker:
         self.imports_end = 0
         self.first_import = 0
         self.first_tf_import: ast.stmt | None = None
-        self.handlers: dict[type, Handler] = {
-            ast.Import: self.visit_import,  # type: ignore[dict-item]
-            ast.ImportFrom: self.visit_import,  # type: ignore[dict-item]
-            ast.Assign: self.visit_assign,  # type: ignore[dict-item]
-            ast.AnnAssign: self.visit_ann_assign,  # type: ignore[dict-item]
-            ast.AugAssign: self.visit_aug_assign,  # type: ignore[dict-item]
-            ast.For: self.visit_for,  # type: ignore[dict-item]
-            ast.AsyncFor: self.visit_for,  # type: ignore[dict-item]
-            ast.With: self.visit_with,  # type: ignore[dict-item]
-            ast.AsyncWith: self.visit_with,  # type: ignore[dict-item]
-            ast.FunctionDef: self.visit_function,  # type: ignore[dict-item]
-            ast.AsyncFunctionDef: self.visit_function,  # type: ignore[dict-item]
-            ast.ClassDef: self.visit_class,  # type: ignore[dict-item]
-            ast.Lambda: self.visit_lambda,  # type: ignore[dict-item]
-            ast.ListComp: self.visit_comprehension,  # type: ignore[dict-item]
-            ast.SetComp: self.visit_comprehension,  # type: ignore[dict-item]
-            ast.GeneratorExp: self.visit_comprehension,  # type: ignore[dict-item]
-            ast.DictComp: self.visit_comprehension,  # type: ignore[dict-item]
-            ast.Name: self.matcher.check_name,  # type: ignore[dict-item]
-            ast.Attribute: self.visit_attribute,  # type: ignore[dict-item]
-            ast.Call: self.visit_call,  # type: ignore[dict-item]
-            ast.NamedExpr: self.visit_named_expr,  # type: ignore[dict-item]
-            ast.Compare: self.visit_compare,  # type: ignore[dict-item]
-            ast.ExceptHandler: self.visit_except,  # type: ignore[dict-item]
-            ast.Global: self.visit_global,  # type: ignore[dict-item]
-            ast.Nonlocal: self.visit_global,  # type: ignore[dict-item]
-            ast.Constant: self.skip,
-            ast.JoinedStr: self.visit_children,
-        }
 
     # -- traversal -----------------------------------------------------------------------------
 
@@ -152,13 +122,7 @@ class ModuleWalker:
             findings.statement = saved
 
     def visit(self, node: ast.AST) -> None:
-        handler = self.handlers.get(type(node))
-        if handler is not None:
-            handler(node)
-        elif isinstance(node, ast.stmt):
-            self.visit_statement_children(node)
-        else:
-            self.visit_children(node)
+        _HANDLERS.get(type(node), ModuleWalker.visit_children)(self, node)
 
     def visit_children(self, node: ast.AST) -> None:
         for name in node._fields:
@@ -172,12 +136,73 @@ class ModuleWalker:
             elif isinstance(value, ast.AST):
                 self.visit(value)
 
-    def visit_statement_children(self, node: ast.stmt) -> None:
-        # Compound statements (if/while/try/match): their bodies are statements of their own.
-        self.visit_children(node)
+    # The commonest nodes without a question of their own, each visited as `visit_children`
+    # would (fields in order; a statement in a list through `visit_body`), without reading
+    # `_fields` and testing each value: 150k generic visits over 669 real files before. A small
+    # gain (detecting tensorpack's 131 files: 2,835M -> 2,821M instructions, about 2% of the
+    # walk's), and fewer frames per level of a deeply nested expression.
 
     def skip(self, node: ast.AST) -> None:
         return None
+
+    def visit_value(self, node: ast.Expr | ast.Return | ast.Starred | ast.Await) -> None:
+        if node.value is not None:
+            self.visit(node.value)
+
+    def visit_elements(self, node: ast.Tuple | ast.List | ast.Set) -> None:
+        for element in node.elts:
+            self.visit(element)
+
+    def visit_bin_op(self, node: ast.BinOp) -> None:
+        self.visit(node.left)
+        self.visit(node.right)
+
+    def visit_unary_op(self, node: ast.UnaryOp) -> None:
+        self.visit(node.operand)
+
+    def visit_bool_op(self, node: ast.BoolOp) -> None:
+        for value in node.values:
+            self.visit(value)
+
+    def visit_subscript(self, node: ast.Subscript) -> None:
+        self.visit(node.value)
+        self.visit(node.slice)
+
+    def visit_slice(self, node: ast.Slice) -> None:
+        for part in (node.lower, node.upper, node.step):
+            if part is not None:
+                self.visit(part)
+
+    def visit_if(self, node: ast.If | ast.While) -> None:
+        self.visit(node.test)
+        self.visit_body(node.body)
+        self.visit_body(node.orelse)
+
+    def visit_if_exp(self, node: ast.IfExp) -> None:
+        self.visit(node.test)
+        self.visit(node.body)
+        self.visit(node.orelse)
+
+    def visit_dict(self, node: ast.Dict) -> None:
+        for key in node.keys:
+            if key is not None:
+                self.visit(key)
+        for value in node.values:
+            self.visit(value)
+
+    def visit_raise(self, node: ast.Raise) -> None:
+        if node.exc is not None:
+            self.visit(node.exc)
+        if node.cause is not None:
+            self.visit(node.cause)
+
+    def visit_assert(self, node: ast.Assert) -> None:
+        self.visit(node.test)
+        if node.msg is not None:
+            self.visit(node.msg)
+
+    def visit_name(self, node: ast.Name) -> None:
+        self.matcher.check_name(node)
 
     # -- binding statements --------------------------------------------------------------------
 
@@ -355,15 +380,13 @@ class ModuleWalker:
 
     def visit_attribute(self, node: ast.Attribute) -> None:
         self.matcher.check_attribute(node)
-        chain = attribute_chain(node)
-        if chain is None:
-            self.visit(node.value)
-            return
-        base = chain[0]
-        if not isinstance(base, ast.Name):
+        base = node.value
+        while isinstance(base, ast.Attribute):
+            base = base.value
+        if isinstance(base, ast.Name):
+            self.matcher.check_chain(node, base)
+        else:
             self.visit(base)
-            return
-        self.matcher.check_chain(node, chain, base)
 
     def is_tf2_variable(self, call: ast.Call) -> bool:
         """`tf.Variable(...)`, TF2's class (not `tf.compat.v1.Variable`)."""
@@ -383,6 +406,74 @@ class ModuleWalker:
     def visit_compare(self, node: ast.Compare) -> None:
         self.visit_children(node)
         self.matcher.check_compare(node)
+
+
+# Handlers by node type, unbound: a table of the walker's bound methods would make each walker
+# a reference cycle, freed only by the cyclic collector (with everything it holds: the findings,
+# the scopes, the function nodes it deferred), instead of as soon as its detection is done.
+Handler = Callable[[ModuleWalker, Any], None]
+_HANDLERS: dict[type, Handler] = {
+    ast.Import: ModuleWalker.visit_import,
+    ast.ImportFrom: ModuleWalker.visit_import,
+    ast.Assign: ModuleWalker.visit_assign,
+    ast.AnnAssign: ModuleWalker.visit_ann_assign,
+    ast.AugAssign: ModuleWalker.visit_aug_assign,
+    ast.For: ModuleWalker.visit_for,
+    ast.AsyncFor: ModuleWalker.visit_for,
+    ast.With: ModuleWalker.visit_with,
+    ast.AsyncWith: ModuleWalker.visit_with,
+    ast.FunctionDef: ModuleWalker.visit_function,
+    ast.AsyncFunctionDef: ModuleWalker.visit_function,
+    ast.ClassDef: ModuleWalker.visit_class,
+    ast.Lambda: ModuleWalker.visit_lambda,
+    ast.ListComp: ModuleWalker.visit_comprehension,
+    ast.SetComp: ModuleWalker.visit_comprehension,
+    ast.GeneratorExp: ModuleWalker.visit_comprehension,
+    ast.DictComp: ModuleWalker.visit_comprehension,
+    ast.Name: ModuleWalker.visit_name,
+    ast.Attribute: ModuleWalker.visit_attribute,
+    ast.Call: ModuleWalker.visit_call,
+    ast.NamedExpr: ModuleWalker.visit_named_expr,
+    ast.Compare: ModuleWalker.visit_compare,
+    ast.ExceptHandler: ModuleWalker.visit_except,
+    ast.Global: ModuleWalker.visit_global,
+    ast.Nonlocal: ModuleWalker.visit_global,
+    ast.Constant: ModuleWalker.skip,
+    ast.JoinedStr: ModuleWalker.visit_children,
+    # no question of their own (see `visit_value`)
+    ast.Expr: ModuleWalker.visit_value,
+    ast.Return: ModuleWalker.visit_value,
+    ast.Starred: ModuleWalker.visit_value,
+    ast.Await: ModuleWalker.visit_value,
+    ast.Tuple: ModuleWalker.visit_elements,
+    ast.List: ModuleWalker.visit_elements,
+    ast.Set: ModuleWalker.visit_elements,
+    ast.BinOp: ModuleWalker.visit_bin_op,
+    ast.UnaryOp: ModuleWalker.visit_unary_op,
+    ast.BoolOp: ModuleWalker.visit_bool_op,
+    ast.Subscript: ModuleWalker.visit_subscript,
+    ast.Slice: ModuleWalker.visit_slice,
+    ast.If: ModuleWalker.visit_if,
+    ast.While: ModuleWalker.visit_if,
+    ast.IfExp: ModuleWalker.visit_if_exp,
+    ast.Dict: ModuleWalker.visit_dict,
+    ast.Raise: ModuleWalker.visit_raise,
+    ast.Assert: ModuleWalker.visit_assert,
+}
+# Nodes with no fields (contexts, operators, `pass`): nothing to visit.
+_HANDLERS.update(
+    (kind, ModuleWalker.skip)
+    for kind in (
+        *ast.expr_context.__subclasses__(),
+        *ast.operator.__subclasses__(),
+        *ast.unaryop.__subclasses__(),
+        *ast.cmpop.__subclasses__(),
+        *ast.boolop.__subclasses__(),
+        ast.Pass,
+        ast.Break,
+        ast.Continue,
+    )
+)
 
 
 def _is_docstring(statement: ast.stmt) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tf2_lsp.catalogue.rules import Catalogue, Example, Rule
+from tf2_lsp.catalogue.rules import Catalogue, Example, Fix, Rule
 
 
 def _example_code(example: Example, after: bool) -> str:
@@ -18,6 +18,17 @@ def fix_summary(rule: Rule) -> str:
     if not fixes:
         return "none (manual migration)"
     return "; ".join(f"{fix.level}: {fix.kind} ({fix.safety})" for fix in fixes)
+
+
+def proof_note(fix: Fix) -> str:
+    """What running the rule's examples on TensorFlow showed about one fix, in one line."""
+    if fix.verified:
+        return "Verified by execution: its examples compute the same on TensorFlow."
+    if fix.proof == "differs":
+        return "**Not verified by execution:** an example computes something else after it" + (
+            f"; {fix.unproven}" if fix.unproven else "."
+        )
+    return f"**Not verified by execution:** {fix.unproven}"
 
 
 def fill(text: str, rule: Rule, symbol: str | None = None, target: str | None = None) -> str:
@@ -50,6 +61,9 @@ def rule_markdown(rule: Rule, heading: str = "##") -> str:
         "",
         f"**Fix safety:** {fill(rule.safety_note, rule)}",
     ]
+    for fix in rule.fixes:
+        if fix.kind != "manual":
+            parts += ["", f"**{fix.level.capitalize()} fix:** {proof_note(fix)}"]
     if rule.requires:
         parts += ["", f"**Needs:** {', '.join(rule.requires)}"]
     if rule.since:
@@ -58,7 +72,7 @@ def rule_markdown(rule: Rule, heading: str = "##") -> str:
         before = _example_code(example, False)
         parts += ["", "**Example** (before):", "", "```python", before, "```"]
         if example.after is not None and example.after != example.before:
-            flags = f"--level {example.level}" + (" --unsafe" if example.unsafe else "")
+            flags = f"--level {example.level}" + (" --unsafe" if rule.needs_unsafe(example) else "")
             after = _example_code(example, True)
             parts += ["", f"after (`{flags}`):", "", "```python", after, "```"]
     parts += ["", f"Migration guide: {rule.family.guide}"]
@@ -99,6 +113,8 @@ def catalogue_markdown(catalogue: Catalogue) -> str:
     order = sorted(
         families, key=lambda f: (families[f][0].family.generated, min(r.code for r in families[f]))
     )
+    fixes = [fix for rule in catalogue.rules for fix in rule.fixes if fix.kind != "manual"]
+    proven = sum(fix.verified for fix in fixes)
     lines = [
         "# tf2-lsp rule reference",
         "",
@@ -110,6 +126,10 @@ def catalogue_markdown(catalogue: Catalogue) -> str:
         f"{len(catalogue.rules)} rules. Fix levels: `compat` keeps TF1 behaviour through",
         "`tf.compat.v1` (or an exact equivalent); `native` rewrites to idiomatic TF2",
         "(`--level native`). *Unsafe* fixes may change behaviour and need `--unsafe`.",
+        "A fix is safe only when its examples ran on TensorFlow and computed what the TF1",
+        "code computed; every other fix is unsafe and says why it could not be run.",
+        f"Fixes: {proven} proven by execution, {len(fixes) - proven} unsafe and not proven,",
+        f"{len(fixes)} in all.",
         "",
         "| Family | Rules |",
         "|---|---|",

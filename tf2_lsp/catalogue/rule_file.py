@@ -47,12 +47,21 @@ _SYMBOL_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(\.\
 
 
 def load_rule_file(path: Path) -> list[Rule]:
+    return rules_of(path, read_rule_file(path))
+
+
+def read_rule_file(path: Path) -> dict[str, Any]:
+    """The rule file's TOML document."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogueError(f"{path.name}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"{path.name}: not valid TOML: {exc}") from None
+
+
+def rules_of(path: Path, data: dict[str, Any]) -> list[Rule]:
+    """The rules of the rule file at `path`, whose document is `data`, validated."""
     reader = _Reader(path)
     family = reader.family(data.get("family"))
     raw_rules = data.get("rule", [])
@@ -81,7 +90,7 @@ _RULE_KEYS = {
     "availability",
     "calls",
 }
-_FIX_KEYS = {"level", "safety", "kind", "to", "arguments", "transform"}
+_FIX_KEYS = {"level", "safety", "kind", "to", "arguments", "transform", "unproven"}
 _ARG_KEYS = {
     "rename",
     "remove",
@@ -115,8 +124,10 @@ _RUN_KEYS: dict[str, type] = {
     "train": str,
     "random": str,
     "skip": str,
+    "graph": str,
 }
 RANDOM_MODES = ("num_random_ops", "constant")
+GRAPH_MODES = ("auto", "graph", "eager")
 
 
 class _Reader(FieldReader):
@@ -314,6 +325,7 @@ class _Reader(FieldReader):
             to=MappingProxyType(dict(to)),
             arguments=MappingProxyType(arguments),
             transform=transform if isinstance(transform, str) else None,
+            unproven=self.text(raw, code, "unproven", default="", field_name="fix.unproven"),
         )
 
     def arg_change(self, raw: object, code: str, symbol: str) -> ArgChange:
@@ -398,6 +410,8 @@ class _Reader(FieldReader):
                 raise self.fail(code, f"example.run.{key}", "must hold strings")
         if raw.get("random", RANDOM_MODES[0]) not in RANDOM_MODES:
             raise self.fail(code, "example.run.random", f"must be one of {RANDOM_MODES}")
+        if raw.get("graph", GRAPH_MODES[0]) not in GRAPH_MODES:
+            raise self.fail(code, "example.run.graph", f"must be one of {GRAPH_MODES}")
         return MappingProxyType(dict(raw))
 
 

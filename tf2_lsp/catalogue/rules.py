@@ -17,6 +17,8 @@ Severity = Literal["error", "warning", "information", "hint"]
 Level = Literal["compat", "native"]
 Safety = Literal["safe", "unsafe"]
 FixKind = Literal["rename", "arguments", "transform", "manual"]
+# What running the rule's examples on TensorFlow showed (the committed record, `proofs.py`).
+Proof = Literal["verified", "differs", "unverified"]
 MatchKind = Literal["reference", "call", "import", "value", "program"]
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "information", "hint")
@@ -122,6 +124,16 @@ class Fix:
     to: Mapping[str, str] = field(default_factory=dict)
     arguments: Mapping[str, ArgChange] = field(default_factory=dict)
     transform: str | None = None
+    # Why running cannot prove this fix (`unproven = "..."` in the rule file): stated for
+    # every fix the equivalence tests do not verify.
+    unproven: str = ""
+    # Set when the catalogue loads, from the committed proofs: a fix that is not verified
+    # is offered as unsafe whatever its rule file says.
+    proof: Proof = "unverified"
+
+    @property
+    def verified(self) -> bool:
+        return self.proof == "verified"
 
     def target_for(self, symbol: str) -> str | None:
         """The rename target of `symbol` (exact, or through a `prefix.*` entry)."""
@@ -198,6 +210,15 @@ class Rule:
         if level == "native" and "native" in by_level:
             return by_level["native"]
         return by_level.get("compat")
+
+    def needs_unsafe(self, example: Example) -> bool:
+        """Whether `tf2-lsp fix` applies `example`'s rewrite only with `--unsafe`: its own
+        flag says so, or it shows a rewrite by a fix not verified by execution. (An example
+        whose text stays as it is shows what safe fixes alone leave.)"""
+        fix = self.fix_for(example.level)
+        rewrites = example.after is not None and example.after != example.before
+        unproven = fix is not None and fix.kind != "manual" and not fix.verified
+        return example.unsafe or (rewrites and unproven)
 
     @property
     def is_prefix_rule(self) -> bool:

@@ -13,10 +13,7 @@ from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.catalogue.rules import Catalogue, CatalogueError
 from tf2_lsp.cli.cache import ResultCache, default_cache_dir
 from tf2_lsp.cli.check import check_file, run_check, run_check_stdin
-from tf2_lsp.cli.fix import run_fix, run_fix_stdin
 from tf2_lsp.cli.parser import STDIN
-from tf2_lsp.cli.report.command import run_report
-from tf2_lsp.cli.rules import show_rules
 from tf2_lsp.cli.scan import map_files
 from tf2_lsp.cli.status import EXIT_ERROR
 from tf2_lsp.cli.terminal import Style, wants_colour
@@ -38,7 +35,11 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     except CatalogueError as error:
         print(f"tf2-lsp: rule catalogue error: {error}", file=sys.stderr)
         return EXIT_ERROR
+    # Each command imports its own module when it runs: `check`, the one run most, loads
+    # neither `fix` (and the native level's analysis), the report, nor the rule docs.
     if args.command == "rules":
+        from tf2_lsp.cli.rules import show_rules
+
         return show_rules(catalogue, args.code, args.format, args.statistics)
     stdin = STDIN in args.paths
     if stdin and args.command == "report":
@@ -60,6 +61,8 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         source = _read_stdin(name)
         if args.command == "check":
             return run_check_stdin(name, source, settings, args, catalogue, style)
+        from tf2_lsp.cli.fix import run_fix_stdin
+
         return run_fix_stdin(name, source, settings, args, style)
     uncovered: list[Path] = []
 
@@ -73,12 +76,16 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     creates = args.command != "fix"
     cache = None if args.no_cache else ResultCache.open(cache_dir(args), creates)
     if args.command == "report":
+        from tf2_lsp.cli.report.command import run_report
+
         check = partial(check_file, settings=settings, cache=cache)
         scan = partial(map_files, check, jobs=args.jobs)
         status = run_report(args, files, settings, catalogue, scan)
     elif args.command == "check":
         status = run_check(files, settings, args, catalogue, style, cache)
     else:
+        from tf2_lsp.cli.fix import run_fix
+
         status = run_fix(files, settings, args, style, cache)
     return EXIT_ERROR if uncovered else status
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
 
+from tf2_lsp.analysis.native import native_rewrite
 from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.cli.cache import ResultCache
 from tf2_lsp.cli.check import notebook_result
@@ -196,8 +197,8 @@ def _needs(finding: Finding, settings: Settings, unsafe: UnsafeSelection, failed
     if finding.fix is not None:
         return "manual" if is_fixable(finding, unsafe) else "unsafe"
     if settings.level == "compat" and not finding.compat:
-        native = finding.rule.fix_for("native")
-        if native is not None and native.level == "native" and native.kind != "manual":
+        native = native_rewrite(finding.rule)
+        if native is not None:
             safety = settings.safety(finding.code, native.safety)
             return "native" if safety == "safe" or unsafe is True else "native-unsafe"
     return "manual"

@@ -6,7 +6,7 @@ import sys
 from collections import Counter
 
 from tf2_lsp.catalogue.docs import rule_markdown, rule_text
-from tf2_lsp.catalogue.proofs import fix_status, load_proofs
+from tf2_lsp.catalogue.proofs import load_proofs
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.cli.status import EXIT_CLEAN, EXIT_ERROR
 
@@ -31,22 +31,24 @@ def show_rules(catalogue: Catalogue, code: str | None, fmt: str, statistics: boo
 
 
 def show_proofs(catalogue: Catalogue) -> int:
-    """Per fix (rule and level): did running its examples on TensorFlow prove it?"""
+    """Per fix (rule and level): did running its examples on TensorFlow prove it, and if
+    not, why not? Every fix that is not proven is unsafe."""
     counts: Counter[str] = Counter()
     rows = []
     for rule in sorted(catalogue.rules, key=lambda r: r.code):
         for fix in rule.fixes:
             if fix.kind == "manual":
                 continue
-            status = fix_status(rule.code, fix.level)
-            counts[status] += 1
-            rows.append(f"{rule.code:7} {fix.level:7} {fix.safety:7} {status}")
-    print(f"{'CODE':7} {'LEVEL':7} {'SAFETY':7} PROOF")
+            counts[fix.proof] += 1
+            why = "" if fix.verified else f"  {fix.unproven}"
+            rows.append(f"{rule.code:7} {fix.level:7} {fix.safety:7} {fix.proof:10}{why}".rstrip())
+    print(f"{'CODE':7} {'LEVEL':7} {'SAFETY':7} {'PROOF':10} WHY NOT")
     print("\n".join(rows))
     total = sum(counts.values())
+    unproven = total - counts["verified"]
     print(
-        f"\n{counts['verified']}/{total} fixes verified by execution"
-        f" ({counts['differs']} differ, {counts['unverified']} not run);"
+        f"\n{counts['verified']} proven, {unproven} unsafe and not proven"
+        f" ({counts['differs']} differ, {counts['unverified']} not run), {total} fixes in all"
     )
     cases = Counter(proof.status for proof in load_proofs().values())
     print("cases: " + ", ".join(f"{n} {status}" for status, n in sorted(cases.items())))

@@ -11,7 +11,7 @@ from tf2_lsp.engine import fix_title, is_fixable
 from tf2_lsp.fixes.edits import TextChange, minimal_changes, text_changes
 from tf2_lsp.lsp import convert
 from tf2_lsp.lsp.convert import FIX_ALL_KIND
-from tf2_lsp.lsp.session import DocumentSnapshot
+from tf2_lsp.lsp.snapshot import DocumentSnapshot
 from tf2_lsp.model import Finding
 from tf2_lsp.text import Span
 

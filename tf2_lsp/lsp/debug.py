@@ -38,7 +38,7 @@ def _jsonable(value: Any) -> Any:
 def folder_settings(session: Session, folder: Path) -> dict[str, Any]:
     """Each setting in force in `folder`, its value and where it came from."""
     project, _, pyproject = load_project_settings(folder)
-    editor = session.editor_settings
+    editor = session.folders.editor
     in_force = session.settings_for((folder / "__any__.py").as_uri())
     settings: dict[str, Any] = {}
     for item in fields(Settings):
@@ -78,7 +78,7 @@ def debug_info(session: Session) -> dict[str, Any]:
         "executable": sys.executable,
         "packages": {package: _version(package) for package in PACKAGES},
         "positionEncoding": session.encoding,
-        "editorSettings": session.editor_raw_settings,
+        "editorSettings": session.folders.editor_raw,
         "folders": [folder_settings(session, folder) for folder in workspace_folders(session)],
         "catalogue": rules,
         "openDocuments": len(session.server.workspace.text_documents),

@@ -7,22 +7,21 @@ import textwrap
 
 from lsprotocol import types
 
-from tf2_lsp.catalogue.docs import fill, fix_summary
-from tf2_lsp.catalogue.proofs import fix_status
+from tf2_lsp.analysis.native import native_rewrite, native_target
+from tf2_lsp.catalogue.docs import fill, fix_summary, proof_note
 from tf2_lsp.lsp import convert
-from tf2_lsp.lsp.session import DocumentSnapshot
+from tf2_lsp.lsp.snapshot import DocumentSnapshot
 from tf2_lsp.model import Finding
-from tf2_lsp.transforms.registry import transform_target
 
 
 def hover(snapshot: DocumentSnapshot, position: types.Position) -> types.Hover | None:
     lines = snapshot.lines
     line, column = convert.from_position(position, lines, snapshot.encoding)
     findings = [f for f in snapshot.detection.findings if f.span.contains(line, column)]
-    if not findings and snapshot.settings.level == "compat" and not snapshot.analysis.oversized:
+    if not findings and snapshot.settings.level == "compat":
         # tf.compat.v1 code: say what its idiomatic TF2 form would be.
-        native = snapshot.analysis.native_detection(snapshot.catalogue)
-        findings = [f for f in native.findings if f.compat and f.span.contains(line, column)]
+        native = snapshot.analysis.native_findings()
+        findings = [f for f in native if f.span.contains(line, column)]
     if not findings:
         return None
     finding = min(findings, key=lambda f: (f.span.end_line - f.span.line, f.span.end_column))
@@ -92,17 +91,12 @@ def _proof_line(finding: Finding) -> str:
     fix = finding.fix
     if fix is None or fix.kind == "manual":
         return ""
-    status = fix_status(finding.rule.code, fix.level)
-    if status == "verified":
-        return "Verified by execution: its examples compute the same on TensorFlow."
-    if status == "differs":
-        return "**Not verified by execution:** an example computes something else after it."
-    return "**Not verified by execution:** no example of it could be run on TensorFlow."
+    return proof_note(fix)
 
 
 def _left_for_native(finding: Finding, preview: tuple[str, str] | None) -> str:
     """At compat level, say what is still left to reach idiomatic TF2."""
-    native = next((f for f in finding.rule.fixes if f.level == "native"), None)
+    native = native_rewrite(finding.rule)
     if finding.fix is None or finding.fix.level != "compat":
         return ""
     # A compat-level fix that writes plain TF2 (`tf.math.log`, `rate=1 - keep`) leaves nothing.
@@ -110,10 +104,7 @@ def _left_for_native(finding: Finding, preview: tuple[str, str] | None) -> str:
     if "compat.v1" not in written:
         return ""
     if native is not None:
-        symbol = finding.symbol or ""
-        target = native.target_for(symbol)
-        if native.kind == "transform":
-            target = transform_target(native.transform, symbol)
+        target = native_target(native, finding.symbol or "")
         shown = f" (`{target}`)" if target else ""
         return (
             f"**Beyond tf.compat.v1:** the `native` level rewrites this to idiomatic TF2{shown}; "

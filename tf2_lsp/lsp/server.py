@@ -8,7 +8,6 @@ that needs a preview.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
@@ -24,17 +23,14 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from tf2_lsp import __version__
+from tf2_lsp.lsp.capabilities import Capabilities
 from tf2_lsp.lsp.convert import FIX_ALL_KIND, SOURCE
 from tf2_lsp.lsp.documents import LspWorkspace
 from tf2_lsp.lsp.protocol import RawResult, Tf2Protocol
-from tf2_lsp.lsp.session import (
-    ANALYSIS_MODULES,
-    ANSWER_MODULES,
-    Capabilities,
-    DocumentSnapshot,
-    Session,
-    load_modules,
-)
+from tf2_lsp.lsp.scheduler import ANALYSIS_MODULES, ANSWER_MODULES, load_modules
+from tf2_lsp.lsp.session import Session
+from tf2_lsp.lsp.snapshot import DocumentSnapshot
+from tf2_lsp.lsp.verify_command import VERIFY_FUNCTION
 from tf2_lsp.lsp.watchdog import watch_parent
 from tf2_lsp.lsp.workspace import CHECK_WORKSPACE, DEBUG_INFO, analyse_workspace, findings_of
 
@@ -134,9 +130,7 @@ def did_save(ls: Tf2LanguageServer, params: types.DidSaveTextDocumentParams) -> 
     if path and Path(path).name == "pyproject.toml":
         ls.session.settings_changed()
         return
-    # A full analysis on save: refreshes what edits analysed incrementally leave alone (TF801).
-    ls.session.analyses.pop(uri, None)
-    ls.session.schedule(uri, 0)
+    ls.session.saved(uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -144,17 +138,9 @@ def did_close(ls: Tf2LanguageServer, params: types.DidCloseTextDocumentParams) -
     ls.session.forget(params.text_document.uri)
 
 
-def _schedule_notebook(ls: Tf2LanguageServer, notebook_uri: str, delay_ms: int) -> None:
-    notebook = ls.workspace.get_notebook_document(notebook_uri=notebook_uri)
-    if notebook is None:
-        return
-    for uri, _ in ls.session.notebook_cells(notebook):
-        ls.session.schedule(uri, delay_ms)
-
-
 @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
 def notebook_did_open(ls: Tf2LanguageServer, params: types.DidOpenNotebookDocumentParams) -> None:
-    _schedule_notebook(ls, params.notebook_document.uri, 0)
+    ls.session.schedule_notebook(params.notebook_document.uri, 0)
 
 
 @server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
@@ -163,12 +149,12 @@ def notebook_did_change(
 ) -> None:
     uri = params.notebook_document.uri
     # A cell's findings depend on the other cells (imports): every cell is republished.
-    _schedule_notebook(ls, uri, ls.session.settings_for(uri).debounce)
+    ls.session.schedule_notebook(uri, ls.session.settings_for(uri).debounce)
 
 
 @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
 def notebook_did_save(ls: Tf2LanguageServer, params: types.DidSaveNotebookDocumentParams) -> None:
-    _schedule_notebook(ls, params.notebook_document.uri, 0)
+    ls.session.schedule_notebook(params.notebook_document.uri, 0)
 
 
 @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
@@ -216,23 +202,21 @@ async def check_workspace(ls: Tf2LanguageServer, *args: Any) -> dict[str, int]:
         token = f"tf2-lsp-check-{uuid.uuid4().hex}"
         await ls.work_done_progress.create_async(token)
     results = await analyse_workspace(ls.session, token)
-    published = {result.uri for result in results}
-    for result in results:
-        if not result.diagnostics and result.uri not in ls.session.workspace_published:
-            continue  # nothing to show, nothing shown before
-        ls.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=result.uri, diagnostics=result.diagnostics)
-        )
-    # Files that had findings in an earlier check and are gone (or now excluded).
-    for uri in ls.session.workspace_published - published:
-        if ls.session.document(uri) is None:
-            ls.session.clear_diagnostics(uri)
-    ls.session.workspace_published = {r.uri for r in results if r.diagnostics}
+    ls.session.publish_workspace({result.uri: result.diagnostics for result in results})
     return {
         "files": len(results),
         "findings": findings_of(results),
         "filesWithFindings": sum(1 for r in results if r.diagnostics),
     }
+
+
+@server.command(VERIFY_FUNCTION)
+async def verify_function(ls: Tf2LanguageServer, *args: Any) -> dict[str, Any]:
+    """Run the function around the cursor against its version at git HEAD (or a file given)
+    on TensorFlow, in processes of its own, and show whether they compute the same."""
+    from tf2_lsp.lsp.verify_command import verify_function as run
+
+    return await run(ls.session, args)
 
 
 @server.command(DEBUG_INFO)
@@ -287,7 +271,7 @@ async def hover(ls: Tf2LanguageServer, params: types.HoverParams) -> types.Hover
 async def _off_loop(ls: Tf2LanguageServer, answer: Callable[..., T], *args: Any) -> T:
     """An answer computed from an immutable snapshot, in a worker thread: planning fixes
     (libcst) or a hover's native-level analysis must not stop the loop reading messages."""
-    return await asyncio.get_event_loop().run_in_executor(ls.session.executor, answer, *args)
+    return await ls.session.scheduler.off_loop(answer, *args)
 
 
 # Run in the workers, which load these modules one thread at a time (`load_modules`): the

@@ -8,7 +8,6 @@ cells have no URIs until it is opened.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,8 @@ from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
 from tf2_lsp.lsp import convert
-from tf2_lsp.lsp.session import Session, analyse_text
+from tf2_lsp.lsp.session import Session
+from tf2_lsp.lsp.snapshot import analyse_text
 from tf2_lsp.settings import Settings
 from tf2_lsp.text import split_lines
 
@@ -137,16 +137,11 @@ async def analyse_workspace(
 ) -> list[FileDiagnostics]:
     """Every workspace file not open in the editor, analysed off the event loop."""
     folders = workspace_folders(session)
-    loop = asyncio.get_event_loop()
-    open_uris = set(session.server.workspace.text_documents)
-    notebooks = {nb.uri for nb in session.server.workspace.notebook_documents.values()}
     # The `exclude` of each file's own project applies, as in `tf2-lsp check`.
     files = [
         path
-        for path in await loop.run_in_executor(
-            session.executor, lambda: list(workspace_files(folders))
-        )
-        if (from_fs_path(str(path)) or "") not in open_uris | notebooks
+        for path in await session.scheduler.off_loop(lambda: list(workspace_files(folders)))
+        if not session.is_open(from_fs_path(str(path)) or path.as_uri())
     ]
     if progress is not None:
         session.server.work_done_progress.begin(
@@ -164,7 +159,7 @@ async def analyse_workspace(
             settings = session.settings_for(path.as_uri())
             if _excluded_by_project(path, settings, folders):
                 continue
-            result = await loop.run_in_executor(session.executor, _guarded, session, path, settings)
+            result = await session.scheduler.off_loop(_guarded, session, path, settings)
             if result is not None:
                 results.append(result)
             if progress is not None and (index % PROGRESS_EVERY == 0 or index == len(files)):

@@ -11,12 +11,14 @@ then compares with what `tf1` wrote. Nothing else in tf2_lsp imports this module
 
 from __future__ import annotations
 
+import ast
 import inspect
 import json
 import os
 import pickle
 import sys
 import traceback
+import types
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import replace
@@ -46,16 +48,21 @@ def _load_tensorflow(mode: str) -> Any:
 
 
 def _contrib_from_tf_slim(v1: Any) -> None:
-    """`tf.contrib.layers`, `.slim` and `.framework` for old code, from tf_slim: the package
-    TensorFlow moved that contrib code into (no TensorFlow 2 release has tf.contrib). Only
-    `tf2-lsp verify` relies on it; rule examples that use tf.contrib are not run."""
+    """`tf.contrib.layers`, `.slim`, `.framework`, `.rnn`, `.data`, `.signal` and
+    `.framework.nest` for old code, from where TF 1.15's contrib took them: tf_slim (the
+    package TensorFlow moved that contrib code into), and TensorFlow's own `nest`, RNN cells,
+    `tf.data.experimental` and `tf.signal`, which contrib re-exported. No
+    TensorFlow 2 release has tf.contrib; what none of these has stays missing (an
+    AttributeError naming it), so an example using it fails instead of running a stand-in."""
     try:
         import tf_slim
+        from tensorflow.python.util import nest
     except ImportError:
         return
 
-    class Namespace:
-        def __init__(self, *modules: Any) -> None:
+    class Namespace(types.ModuleType):
+        def __init__(self, name: str, *modules: Any) -> None:
+            super().__init__(name)
             self._modules = modules
 
         def __getattr__(self, name: str) -> Any:
@@ -64,12 +71,24 @@ def _contrib_from_tf_slim(v1: Any) -> None:
                     return getattr(module, name)
             raise AttributeError(f"tf.contrib has no {name!r} here (tf_slim lacks it)")
 
-    v1.contrib = Namespace()
-    v1.contrib.__dict__.update(
-        slim=tf_slim,
-        layers=Namespace(tf_slim.layers, tf_slim),
-        framework=Namespace(tf_slim),
-    )
+    contrib = Namespace("tensorflow.contrib")
+    framework = Namespace("tensorflow.contrib.framework", tf_slim)
+    framework.__dict__["nest"] = nest
+    parts = {
+        "slim": tf_slim,
+        "layers": Namespace("tensorflow.contrib.layers", tf_slim.layers, tf_slim),
+        "framework": framework,
+        "rnn": Namespace("tensorflow.contrib.rnn", v1.nn.rnn_cell, v1.nn),
+        "data": Namespace("tensorflow.contrib.data", v1.data.experimental),
+        "signal": v1.signal,
+    }
+    contrib.__dict__.update(parts)
+    v1.contrib = contrib
+    # `from tensorflow.contrib import slim`, `import tensorflow.contrib.slim as slim`.
+    sys.modules["tensorflow.contrib"] = contrib
+    for name, module in parts.items():
+        sys.modules[f"tensorflow.contrib.{name}"] = module
+    sys.modules["tensorflow.contrib.framework.nest"] = nest
 
 
 def _random_tool(mode: str) -> Any:
@@ -135,6 +154,20 @@ class Runner:
             value = value.numpy()
         return [(path, np.asarray(value))]
 
+    def fetchable(self, value: Any) -> Any:
+        """`value` as `Session.run` takes it: plain leaves of a list become no-ops."""
+        if isinstance(value, (list, tuple)):
+            return [self.fetchable(item) for item in value]
+        if self.is_graph_value(value):
+            return value
+        return self.tf.no_op()
+
+    def merged(self, value: Any, fetched: Any) -> Any:
+        """The fetched values where `value` had graph values, its own plain leaves elsewhere."""
+        if isinstance(value, (list, tuple)):
+            return [self.merged(v, f) for v, f in zip(value, fetched, strict=True)]
+        return fetched if self.is_graph_value(value) else value
+
     # --- running -------------------------------------------------------------------------
     def run(self, case: Case, *, graph_mode: bool, weights: dict[str, Any] | None = None) -> Side:
         """Run one side; `weights` (name -> value) replace the initial values of the
@@ -184,10 +217,14 @@ class Runner:
     ) -> dict[str, Any]:
         if case.run.compare:
             return {e: eval(e, namespace) for e in case.run.compare}
+        # A name the code assigns counts even when its value is the very object it held
+        # (Keras's Dropout returns its input when not training).
+        assigned = _assigned_names(case.old if self.mode == "tf1" else case.new)
         bound = {
             name: _called(value)
             for name, value in namespace.items()
-            if not name.startswith("__") and (name not in before or before[name] is not value)
+            if not name.startswith("__")
+            and (name not in before or before[name] is not value or name in assigned)
         }
         return {name: value for name, value in bound.items() if self.is_comparable(value)}
 
@@ -207,7 +244,9 @@ class Runner:
                 loss = eval(case.run.train, namespace)
                 step = v1.train.GradientDescentOptimizer(LEARNING_RATE).minimize(loss)
             trainable = v1.trainable_variables()
-            fetch = {k: v for k, v in targets.items() if self.is_graph_value(v)}
+            # Only graph values are fetched; the plain leaves of a list (`[x, (h, 1)]`) are
+            # no-ops in the fetch and keep their own value after it.
+            fetch = {k: self.fetchable(v) for k, v in targets.items() if self.is_graph_value(v)}
             with v1.Session(graph=graph) as session:
                 session.run(
                     [
@@ -221,7 +260,8 @@ class Runner:
                 fetched = session.run(fetch, feed_dict=feeds) if fetch else {}
                 result = Side(
                     values={
-                        k: self.flatten(fetched[k] if k in fetch else v) for k, v in targets.items()
+                        k: self.flatten(self.merged(v, fetched[k]) if k in fetch else v)
+                        for k, v in targets.items()
                     },
                     variables=_names(trainable),
                     initial=initial,
@@ -289,6 +329,28 @@ class Runner:
 def _random_scope(runner: Runner, case: Case) -> Iterator[None]:
     with _random_tool(case.run.random).scope():
         yield
+
+
+def _assigned_names(code: str) -> set[str]:
+    """The names the module-level statements of `code` assign."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    names: set[str] = set()
+    for statement in tree.body:
+        targets: list[ast.expr] = []
+        if isinstance(statement, ast.Assign):
+            targets = list(statement.targets)
+        elif isinstance(statement, (ast.AugAssign, ast.AnnAssign)):
+            targets = [statement.target]
+        for target in targets:
+            names.update(
+                node.id
+                for node in ast.walk(target)
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+            )
+    return names
 
 
 def _called(value: Any) -> Any:

@@ -139,8 +139,6 @@ def _case(
     name = case_name(rule, index, level, target)
     fixed = fix_all(old, catalogue, Settings(level=level, target_version=target), unsafe=True)
     skip = table.skip
-    if not skip and "contrib" in old:
-        skip = "tf.contrib is in no TensorFlow 2 release: the TF1 side cannot run here"
     if not skip and fixed.error is not None:
         skip = f"the fix fails: {fixed.error}"
     elif not skip and fixed.source == old:

@@ -14,33 +14,57 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from tf2_lsp.verify.cases import Case, Outcome
 
 LEGACY_KERAS_MARKS = ("compat.v1.layers", "rnn_cell", "tf_keras", "tf_slim", "compat.v1.keras")
 TIMEOUT_SECONDS = 900
+POLL_SECONDS = 0.2  # how often a running process is checked for cancellation
 
 
 class HarnessError(Exception):
     """TensorFlow is missing, or a TensorFlow process failed as a whole."""
 
 
-def tensorflow_available() -> bool:
-    return importlib.util.find_spec("tensorflow") is not None
+class Cancelled(HarnessError):
+    """The caller cancelled the run; its TensorFlow processes were stopped."""
+
+
+def tensorflow_available(python: str = sys.executable) -> bool:
+    """Whether `python` can import TensorFlow; asked of another interpreter in a process of
+    its own (finding the package, never importing it)."""
+    if python == sys.executable:
+        return importlib.util.find_spec("tensorflow") is not None
+    probe = "import importlib.util, sys; sys.exit(importlib.util.find_spec('tensorflow') is None)"
+    try:
+        done = subprocess.run([python, "-c", probe], capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
 
 
 def needs_legacy_keras(code: str) -> bool:
     return any(mark in code for mark in LEGACY_KERAS_MARKS)
 
 
-def run_cases(cases: Sequence[Case], python: str = sys.executable) -> list[Outcome]:
-    """Each case's outcome, in the order given; skipped cases are not run."""
-    if not tensorflow_available():
+def run_cases(
+    cases: Sequence[Case],
+    python: str = sys.executable,
+    cancel: threading.Event | None = None,
+    timeout: float = TIMEOUT_SECONDS,
+) -> list[Outcome]:
+    """Each case's outcome, in the order given; skipped cases are not run. Setting `cancel`
+    stops the TensorFlow process at work and raises Cancelled; a process that gives no
+    answer within `timeout` seconds is stopped and its case reported as an error."""
+    if not tensorflow_available(python):
         raise HarnessError(
-            "TensorFlow is not installed in this Python environment "
-            "(pip install tensorflow tf_keras)"
+            f"TensorFlow is not installed in this Python environment ({python}): "
+            "pip install tensorflow tf_keras"
         )
     names = [case.name for case in cases]
     if len(set(names)) != len(names):
@@ -51,23 +75,31 @@ def run_cases(cases: Sequence[Case], python: str = sys.executable) -> list[Outco
     runnable = [c for c in cases if not c.run.skip]
     if runnable:
         with tempfile.TemporaryDirectory(prefix="tf2-lsp-verify-") as folder:
-            outcomes.update(_run(runnable, Path(folder), python))
+            run = _Run(python, cancel or threading.Event(), timeout)
+            outcomes.update(_run(runnable, Path(folder), run))
     return [outcomes[name] for name in names]
 
 
-def _run(cases: list[Case], folder: Path, python: str) -> dict[str, Outcome]:
+@dataclass(frozen=True, slots=True)
+class _Run:
+    python: str
+    cancel: threading.Event
+    timeout: float
+
+
+def _run(cases: list[Case], folder: Path, run: _Run) -> dict[str, Outcome]:
     sides = folder / "tf1.pickle"
     outcomes = _until_done(
-        python, "tf1", cases, folder, sides, [], legacy=True, done=lambda: _side_names(sides)
+        run, "tf1", cases, folder, sides, [], legacy=True, done=lambda: _side_names(sides)
     )
     ran = [c for c in cases if c.name not in outcomes]
     for legacy in (False, True):
-        group = [c for c in ran if needs_legacy_keras(c.new) == legacy]
+        group = [c for c in ran if needs_legacy_keras(c.new + c.run.setup) == legacy]
         report = folder / f"report-{legacy}.jsonl"
         if group:
             outcomes.update(
                 _until_done(
-                    python,
+                    run,
                     "tf2",
                     group,
                     folder,
@@ -82,7 +114,7 @@ def _run(cases: list[Case], folder: Path, python: str) -> dict[str, Outcome]:
 
 
 def _until_done(
-    python: str,
+    run: _Run,
     mode: str,
     cases: list[Case],
     folder: Path,
@@ -96,9 +128,7 @@ def _until_done(
     failures: dict[str, Outcome] = {}
     remaining = list(cases)
     while remaining:
-        failed = _child(
-            python, mode, remaining, folder / f"{mode}-cases.json", output, extra, legacy
-        )
+        failed = _child(run, mode, remaining, folder / f"{mode}-cases.json", output, extra, legacy)
         finished = done()
         remaining = [c for c in remaining if c.name not in finished]
         if not failed or not remaining:
@@ -131,7 +161,7 @@ def _read_report(path: Path) -> dict[str, Outcome]:
 
 
 def _child(
-    python: str,
+    run: _Run,
     mode: str,
     cases: list[Case],
     path: Path,
@@ -149,14 +179,31 @@ def _child(
         env["TF_USE_LEGACY_KERAS"] = "1"
     else:
         env.pop("TF_USE_LEGACY_KERAS", None)
-    command = [python, "-m", "tf2_lsp.verify.child", mode, str(path), str(output), *extra]
-    try:
-        done = subprocess.run(
-            command, env=env, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
-        )
-    except subprocess.TimeoutExpired:
-        return f"no answer within {TIMEOUT_SECONDS} s"
-    if done.returncode != 0:
-        lines = [line for line in done.stderr.strip().splitlines() if not line.startswith(" ")]
-        return f"exit status {done.returncode}: " + " | ".join(lines[-2:])[:300]
+    command = [run.python, "-m", "tf2_lsp.verify.child", mode, str(path), str(output), *extra]
+    with tempfile.TemporaryFile() as errors:
+        try:
+            process = subprocess.Popen(
+                command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors
+            )
+        except OSError as error:
+            raise HarnessError(f"cannot start {run.python}: {error}") from None
+        deadline = time.monotonic() + run.timeout
+        while process.poll() is None:
+            if run.cancel.is_set():
+                _stop(process)
+                raise Cancelled("cancelled")
+            if time.monotonic() > deadline:
+                _stop(process)
+                return f"no answer within {run.timeout:g} s"
+            run.cancel.wait(POLL_SECONDS)
+        errors.seek(0)
+        stderr = errors.read().decode("utf-8", "replace")
+    if process.returncode != 0:
+        lines = [line for line in stderr.strip().splitlines() if not line.startswith(" ")]
+        return f"exit status {process.returncode}: " + " | ".join(lines[-2:])[:300]
     return ""
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.kill()
+    process.wait()

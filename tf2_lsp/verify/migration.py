@@ -110,6 +110,49 @@ def _driver(entry: Entry) -> str:
     )
 
 
+def _inline_driver(source: str, module: str, function: str, folder: Path) -> str:
+    """A driver that runs `source` as module `module` (its siblings in `folder` importable)
+    and calls `function`: the editor's buffer needs no file of its own."""
+    return (
+        "import sys as _sys\n"
+        "import types as _types\n"
+        f"_sys.path.insert(0, {str(folder)!r})\n"
+        f"_module = _types.ModuleType({module!r})\n"
+        f"_module.__file__ = {str(folder / (module + '.py'))!r}\n"
+        f"_sys.modules[{module!r}] = _module\n"
+        f"exec(compile({source!r}, {module + '.py'!r}, 'exec'), _module.__dict__)\n"
+        "import tensorflow as _tf\n"
+        "_args = {k: _tf.constant(v) if isinstance(v, np.ndarray) else v"
+        " for k, v in _inputs.items()}\n"
+        f"outputs = _module.{function}(**_args)\n"
+    )
+
+
+def function_case(
+    old: str,
+    new: str,
+    module: str,
+    function: str,
+    folder: Path,
+    inputs: str = "",
+    train_step: bool = False,
+) -> Case:
+    """One function of one module, OLD and NEW given as text (the editor's command)."""
+    marks = ("placeholder(", "Session(", "disable_v2_behavior")
+    table = RunTable(
+        setup=_setup(parse_inputs(inputs)),
+        compare=("outputs",),
+        train="_loss(outputs)" if train_step else "",
+        graph="graph" if any(mark in new for mark in marks) else "eager",
+    )
+    return Case(
+        f"{module}:{function}",
+        _inline_driver(old, module, function, folder),
+        _inline_driver(new, module, function, folder),
+        table,
+    )
+
+
 def _graph_mode(folder: Path) -> GraphMode:
     """The new code still builds a graph it runs itself (placeholders, sessions): run NEW in a
     graph, as its program does; otherwise as eager TF2."""

@@ -7,11 +7,20 @@ import { getPythonEnvironmentsApi } from './pythonExtension';
 import { ReportPanels } from './reportPanel';
 import { ServerController } from './server';
 import { SECTION } from './settings';
-import { SERVER_CHECK_WORKSPACE, SERVER_DEBUG_INFO, checkSummary, runServerCommand } from './workspaceCommands';
+import {
+  SERVER_CHECK_WORKSPACE,
+  SERVER_DEBUG_INFO,
+  SERVER_VERIFY_FUNCTION,
+  checkSummary,
+  runServerCommand,
+  verifyArguments,
+  verifySummary,
+} from './workspaceCommands';
 
 export const FIX_ALL_KIND = `source.fixAll.${SECTION}`;
 
 let controller: ServerController | undefined;
+let lastInputs = ''; // the last inputs given to "Verify migration", offered again
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const channel = vscode.window.createOutputChannel('tf2-lsp');
@@ -33,6 +42,31 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       } catch (error) {
         logger.error(`Check Workspace failed: ${String(error)}`);
         void vscode.window.showErrorMessage(`tf2-lsp: Check Workspace failed: ${String(error)}`);
+      }
+    }),
+    vscode.commands.registerCommand(`${SECTION}.verifyFunction`, async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (editor === undefined || editor.document.languageId !== 'python' || editor.document.uri.scheme !== 'file') {
+        void vscode.window.showInformationMessage('tf2-lsp: put the cursor in a function of a Python file to verify it.');
+        return;
+      }
+      const inputs = await vscode.window.showInputBox({
+        title: 'Verify migration of this function',
+        prompt: "The function's arguments, NAME=SHAPE:DTYPE or NAME=LITERAL (empty when it takes none)",
+        placeHolder: 'images=2x28x28x1:float32,training=False',
+        value: lastInputs,
+      });
+      if (inputs === undefined) return; // dismissed
+      lastInputs = inputs;
+      const cursor = editor.selection.active;
+      const target = { uri: editor.document.uri.toString(), line: cursor.line, character: cursor.character };
+      try {
+        // The server reports progress, then shows the verdict and opens the report itself.
+        const result = await runServerCommand(server.languageClient, SERVER_VERIFY_FUNCTION, verifyArguments(target, inputs));
+        channel.appendLine(verifySummary(result));
+      } catch (error) {
+        logger.error(`Verify migration failed: ${String(error)}`);
+        void vscode.window.showErrorMessage(`tf2-lsp: Verify migration failed: ${String(error)}`);
       }
     }),
     vscode.commands.registerCommand(`${SECTION}.debugInfo`, async () => {

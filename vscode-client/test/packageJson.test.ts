@@ -83,11 +83,19 @@ describe('package.json', () => {
       'tf2-lsp.restart',
       'tf2-lsp.showOutput',
       'tf2-lsp.showReport',
+      'tf2-lsp.verifyFunction',
     ]);
     assert.deepEqual(
       manifest.contributes.codeActions.map((c) => c.actions.kind),
       ['source.fixAll.tf2-lsp'],
     );
+  });
+
+  it('titles the verify command as the command palette shows it', () => {
+    const verify = (manifest.contributes.commands as { command: string; title: string; category: string }[]).find(
+      (c) => c.command === 'tf2-lsp.verifyFunction',
+    );
+    assert.equal(`${verify?.category}: ${verify?.title}`, 'TF2: Verify migration of this function');
   });
 
   it('pins @types/vscode to the minor of engines.vscode (vsce requires it)', () => {

@@ -83,6 +83,14 @@ def test_a_verified_call_edit_is_safe(catalogue: Catalogue) -> None:
     assert policy.offered(dropout, fix, CallEdit(None, ())).safety == "safe"
 
 
+def test_a_call_edit_no_run_verified_stays_unsafe(catalogue: Catalogue) -> None:
+    load = rule(catalogue, "tensorflow.saved_model.load", "TF610")
+    policy = FixPolicy(catalogue, Settings())
+    [fix] = load.fixes
+    assert fix.kind == "arguments" and not fix.verified and fix.unproven
+    assert policy.offered(load, fix, CallEdit(None, ())).safety == "unsafe"
+
+
 def test_keep_tf1_renames_to_compat_v1() -> None:
     fix = FixPolicy.keep_tf1("tensorflow.nn.dropout")
     assert (fix.level, fix.kind, fix.safety) == ("compat", "rename", "safe")
@@ -127,7 +135,9 @@ def test_canned_estimators_keep_the_tf1_class_while_it_exists(catalogue: Catalog
     # Issue #21 item 6: up to 2.15 the TF1 class lives on in tf.compat.v1.estimator.
     source = TF + "e = tf.estimator.LinearRegressor(feature_columns=fc)\n"
     [kept] = findings(source, catalogue, target_version="2.15")
-    assert kept.code == "TF944" and kept.fix is not None and kept.fix.safety == "safe"
+    assert kept.code == "TF944" and kept.fix is not None
+    # Offered, but unsafe: no TensorFlow the harness runs has tf.estimator to prove it on.
+    assert kept.fix.safety == "unsafe" and "tf.estimator" in kept.fix.unproven
     assert kept.target == "tensorflow.compat.v1.estimator.LinearRegressor"
     [gone] = findings(source, catalogue, target_version="2.21")
     assert gone.code == "TF944" and gone.fix is None and gone.severity == "error"

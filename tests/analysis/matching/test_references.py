@@ -60,7 +60,7 @@ def dotted_name_findings(catalogue: Catalogue, source: str) -> list[Finding]:
     node = ast.parse(source).body[0].value  # type: ignore[attr-defined]
     chain = attribute_chain(node)
     assert chain is not None and isinstance(chain[0], ast.Name)
-    matcher.check_chain(node, chain, chain[0])
+    matcher.check_chain(node, chain[0])
     return matcher.findings.found
 
 

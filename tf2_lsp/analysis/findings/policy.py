@@ -15,7 +15,6 @@ from tf2_lsp.analysis.call_model import CallVerdict, merge_changes, plan_call
 from tf2_lsp.analysis.names.resolve import canonical
 from tf2_lsp.catalogue import availability
 from tf2_lsp.catalogue.availability import version_tuple
-from tf2_lsp.catalogue.proofs import fix_status
 from tf2_lsp.catalogue.rules import ArgChange, Catalogue, Fix, Level, Rule, Severity
 from tf2_lsp.catalogue.signatures import COMPAT, TF, Signatures, available_versions, signatures_for
 from tf2_lsp.model import CallEdit
@@ -41,20 +40,8 @@ class FixPolicy:
             # Code already on tf.compat.v1 only has the idiomatic (native) rewrite left.
             if self.level != "native":
                 return None
-            return self.proven(rule, self.native_fix(rule, symbol))
+            return self.native_fix(rule, symbol)
         return self.fix_at(rule, self.level, symbol)
-
-    @staticmethod
-    def proven(rule: Rule, fix: Fix | None) -> Fix | None:
-        """A safe fix one of whose examples computed something else after it (the committed
-        proofs, tests/equivalence) is offered as unsafe."""
-        if (
-            fix is not None
-            and fix.safety == "safe"
-            and fix_status(rule.code, fix.level) == "differs"
-        ):
-            return replace(fix, safety="unsafe")
-        return fix
 
     @staticmethod
     def native_fix(rule: Rule, symbol: str) -> Fix | None:
@@ -76,7 +63,6 @@ class FixPolicy:
         fix = rule.fix_for(level)
         if level == "native" and fix is not None and fix.level == "native":
             fix = self.native_fix(rule, symbol) or rule.fix_for("compat")
-        fix = self.proven(rule, fix)
         if fix is not None and fix.level == "compat" and self.keras2_only(rule):
             return replace(fix, safety="unsafe")  # works with tf_keras + TF_USE_LEGACY_KERAS=1
         if fix is not None and fix.level == "compat" and self.compat_target_gone(rule, symbol):
@@ -149,9 +135,11 @@ class FixPolicy:
         safety = self.settings.safety(rule.code, fix.safety)
         if safety != fix.safety:
             fix = replace(fix, safety=safety)  # extend-safe-fixes / extend-unsafe-fixes
-        if call is not None and fix.kind == "arguments":
+        if call is not None and fix.kind == "arguments" and fix.verified:
             # The call model drops only values that keep TF1 behaviour and renames only
-            # parameters TF1 itself paired: the verified edit is safe whatever the rule says.
+            # parameters TF1 itself paired: once an example of the rule ran equal, the
+            # bound edit is safe whatever the rule says. (Not before: a fix no run has
+            # verified stays unsafe.)
             fix = replace(fix, safety="safe")
         return fix
 
@@ -159,7 +147,11 @@ class FixPolicy:
     def keep_tf1(symbol: str) -> Fix:
         """A removed argument whose value changes results: the call stays on tf.compat.v1."""
         target = "tensorflow.compat.v1." + symbol.removeprefix("tensorflow.")
-        return Fix(level="compat", safety="safe", kind="rename", to={symbol: target})
+        # TF1's own function under its compat name: proven by identity, and each value
+        # that keeps a call here is decided by running it (tests/equivalence/test_value_tables).
+        return Fix(
+            level="compat", safety="safe", kind="rename", to={symbol: target}, proof="verified"
+        )
 
     # -- a call's arguments ------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from tf2_lsp.analysis.matching.call_rules import CallMatcher
 from tf2_lsp.analysis.names import coverage
 from tf2_lsp.analysis.names.resolve import canonical, canonical_for_rules, is_tf2_namespace
 from tf2_lsp.analysis.names.scopes import Scopes
-from tf2_lsp.analysis.nodes import SourceText, chain_attrs
+from tf2_lsp.analysis.nodes import SourceText, attribute_chain, chain_attrs
 from tf2_lsp.analysis.program import graph_mode
 from tf2_lsp.catalogue.api import Api
 from tf2_lsp.catalogue.rules import Catalogue, Rule
@@ -40,6 +40,12 @@ KERAS2_OPTIMIZER_METHODS = frozenset(
         "_apply_sparse",
     }
 )
+
+
+def _chain(node: ast.Attribute) -> list[ast.expr]:
+    chain = attribute_chain(node)
+    assert chain is not None  # an attribute's chain always has a base
+    return chain
 
 
 class Matcher:
@@ -83,14 +89,18 @@ class Matcher:
         self.check_module_value(node, binding.qualified, binding.covered, node.id)
         self.check_reference(node, binding.qualified, binding.covered, node.id)
 
-    def check_chain(self, node: ast.Attribute, chain: list[ast.expr], base: ast.Name) -> None:
+    def check_chain(self, node: ast.Attribute, base: ast.Name) -> None:
         """A dotted name `base.a.b` (`node` is all of it)."""
         binding = self.scopes.current.lookup(base.id)
-        if binding is not None and binding.imported and binding.imported.startswith("tf_slim"):
-            self.check_slim(chain, binding.imported)
+        if binding is None:
             return
-        if binding is None or binding.qualified is None:
+        if binding.imported and binding.imported.startswith("tf_slim"):
+            self.check_slim(_chain(node), binding.imported)
             return
+        if binding.qualified is None:
+            return
+        # Built only now: most dotted names (`self.x.y`) have a base that means nothing here.
+        chain = _chain(node)
         self.check_covered_use(base, binding)
         names = [binding.qualified, *chain_attrs(chain)]
         self.check_module_value(node, ".".join(names), binding.covered, self.text.text_of(node))

@@ -13,7 +13,7 @@ from tf2_lsp.analysis.names import receivers
 from tf2_lsp.analysis.names.receivers import FUNCTION_FACTORIES
 from tf2_lsp.analysis.names.resolve import Binding, Scope, canonical
 from tf2_lsp.analysis.names.spelling import TENSORFLOW
-from tf2_lsp.analysis.nodes import attribute_chain, chain_attrs
+from tf2_lsp.analysis.nodes import attribute_chain
 
 # A name bound by `def`: a function value (for arguments TF2 rejects as functions).
 A_FUNCTION = Binding(None, value_type="builtins.function")
@@ -38,13 +38,21 @@ class Scopes:
 
     def qualified_name(self, node: ast.expr) -> str | None:
         """`tensorflow.contrib.slim` for `tf.contrib.slim` under `import tensorflow as tf`."""
-        chain = attribute_chain(node)
-        if chain is None or not isinstance(chain[0], ast.Name):
+        # Asked of every call's callee, most of which name nothing of TensorFlow's: the base
+        # name is looked up before the dotted name is built.
+        base = node
+        attrs: list[str] = []
+        while isinstance(base, ast.Attribute):
+            attrs.append(base.attr)
+            base = base.value
+        if not isinstance(base, ast.Name):
             return None
-        binding = self.current.lookup(chain[0].id)
+        binding = self.current.lookup(base.id)
         if binding is None or binding.qualified is None:
             return None
-        return ".".join([binding.qualified, *chain_attrs(chain)])
+        attrs.append(binding.qualified)
+        attrs.reverse()
+        return ".".join(attrs)
 
     def type_of(self, value: ast.expr) -> str | None:
         """The TensorFlow type of a value, where the code shows it (`names.receivers`)."""
