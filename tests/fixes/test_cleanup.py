@@ -95,3 +95,16 @@ def test_a_form_feed_line_does_not_shift_the_statement_judged() -> None:
     that line would delete `x = 1`)."""
     source = TF + "#\x0c\nfrom tensorflow.contrib import layers; x = 1\nprint(x)\n"
     assert unused_contrib_edits(source, {"tf": "tensorflow"}) == []
+
+
+def test_contrib_names_the_module_never_read_stay_when_other_lines_are_fixed(
+    catalogue: Catalogue,
+) -> None:
+    # Unread from the start: the fixes did not make them unused, another module may import
+    # them, and deleting them would hide their own findings (TF408 has no fix).
+    kept = (
+        "from tensorflow.contrib.layers import embed_sequence\n"
+        "PER_HOST = tf.contrib.tpu.InputPipelineConfig.PER_HOST_V2\n"
+    )
+    result = fixed(TF + kept + "y = tf.log(2.0)\n", catalogue)
+    assert result == TF + kept + "y = tf.math.log(2.0)\n"

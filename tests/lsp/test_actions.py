@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
@@ -162,3 +164,22 @@ def test_fix_all_writes_what_fix_writes_in_files_of_mixed_endings(
             a for a in _finding_actions(snapshot, finding) if a.title == fix_title(finding)
         ]
         assert apply(source, edits_of(action.edit)) == apply_line_edits(source, plan.edits)
+
+
+def test_a_test_module_driving_a_graph_mode_library_gets_the_opt_out_as_a_quick_fix(
+    snapshot_of: MakeSnapshot, tmp_path: Path
+) -> None:
+    # The test never imports TensorFlow; its project's library builds graphs (TF810 there).
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "model.py").write_text(
+        "import tensorflow as tf\n\ndef run():\n    x = tf.placeholder(tf.float32)\n"
+        "    return tf.Session().run(x, {x: 1.0})\n"
+    )
+    text = "from lib import model\n\n\ndef test_run():\n    assert model.run() == 1.0\n"
+    settings = Settings().for_file(str(tmp_path / "tests" / "test_model.py"))
+    snapshot = snapshot_of(text, settings=settings)
+    found = actions.code_actions(snapshot, params(0, 0, 0))
+    (fix,) = [a for a in found if a.is_preferred and a.title.startswith("TF801")]
+    fixed = apply(text, edits_of(fix.edit))
+    assert "import tensorflow as tf\n" in fixed
+    assert "\ntf.compat.v1.disable_v2_behavior()\n" in fixed.split("def test_run")[0]

@@ -48,7 +48,7 @@ def detect(
     _allow_deep_recursion()
     try:
         tree = ast.parse(source)
-        if not _MENTIONS_TF.search(source):
+        if not _MENTIONS_TF.search(source) and not _may_drive_a_library(source, settings.file):
             # No import can name TensorFlow without the word: parsed only for syntax errors.
             return Detection([])
         walker = ModuleWalker(source, catalogue, settings, receiver_hints or {})
@@ -69,8 +69,17 @@ def detect(
         walker.settings.file,
     )
     graph_mode.check_program(walked, tree, partial(_builds_graphs, catalogue=catalogue))
-    graph_mode.check_fed_variables(walked)
+    graph_mode.check_reference_variables(walked)
     return finish_detection(walker, tree.body)
+
+
+_TEST_CODE = re.compile(r"TestCase|^\s*def test", re.MULTILINE)
+
+
+def _may_drive_a_library(source: str, path: str) -> bool:
+    """A test module that never names TensorFlow may still run a graph-mode library of its
+    project (graph_mode.drives_graph_library), so it is walked too."""
+    return bool(path) and (graph_mode.is_test_file(path) or bool(_TEST_CODE.search(source)))
 
 
 _GRAPH_FILES: dict[str, tuple[int, bool]] = {}  # path -> (modification time, builds graphs)

@@ -394,6 +394,7 @@ class ModuleWalker:
 
     def visit_call(self, node: ast.Call) -> None:
         self.facts.note_feeds(node)
+        self.facts.note_reference_uses(node)
         self.calls.note_call(node)
         self.visit(node.func)
         for argument in node.args:

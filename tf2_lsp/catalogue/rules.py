@@ -247,6 +247,11 @@ class Catalogue:
             if hit:
                 return hit
             name = name.rsplit(".", 1)[0]
+            if self.exact.get(name) and not self.prefixes.get(name):
+                # A shorter name has rules of its own (`tf.contrib.tpu.InputPipelineConfig`
+                # for `...InputPipelineConfig.PER_HOST_V2`): that name is judged, not the
+                # module's wildcard rule.
+                return ()
         return ()
 
 

@@ -76,25 +76,26 @@ def _kept_names(
 ) -> list[str] | None:
     """The names (as written) a removable statement keeps; [] to drop it; None to leave it."""
 
-    def removable(local: str, contrib: bool) -> bool:
-        """Unused, and contrib now or before the fixes, or bound only by the fixes."""
+    def removable(local: str) -> bool:
+        """Unused now, and read as contrib before the fixes or bound only by them. A name the
+        module never read is left alone: the fixes did not make it unused, and another module
+        may import it (its own finding still says that it fails)."""
         if local in used:
             return False
         added = existed is not None and local not in existed
-        return contrib or local in was_contrib or added
+        return local in was_contrib or added
 
     if isinstance(statement, ast.Assign):
         target = statement.targets[0] if len(statement.targets) == 1 else None
         if not isinstance(target, ast.Name) or not _is_dotted(statement.value):
             return None
         contrib = _is_contrib_alias(statement, bindings) or target.id in was_contrib
-        return [] if contrib and target.id not in used else None
+        return [] if contrib and removable(target.id) else None
     if isinstance(statement, ast.ImportFrom | ast.Import):
-        contrib = isinstance(statement, ast.ImportFrom) and _is_contrib_import(statement)
         aliases = statement.names
         if any(a.name == "*" for a in aliases):
             return None
-        kept = [a for a in aliases if not removable(_local(a), contrib)]
+        kept = [a for a in aliases if not removable(_local(a))]
         if len(kept) == len(aliases):
             return None
         if kept and isinstance(statement, ast.Import):
@@ -155,11 +156,6 @@ def _is_contrib_alias(statement: ast.Assign, bindings: Mapping[str, str]) -> boo
     qualified = ".".join([bindings[node.id], *reversed(parts)])
     qualified = qualified.replace("tensorflow.compat.v1.", "tensorflow.", 1)
     return qualified == _CONTRIB or qualified.startswith(_CONTRIB + ".")
-
-
-def _is_contrib_import(statement: ast.ImportFrom) -> bool:
-    module = statement.module or ""
-    return statement.level == 0 and (module == _CONTRIB or module.startswith(_CONTRIB + "."))
 
 
 def _alone(lines: list[str], statement: ast.stmt) -> bool:

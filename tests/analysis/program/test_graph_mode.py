@@ -266,6 +266,35 @@ def test_a_test_that_drives_a_graph_mode_library_of_the_project_gets_the_call(
     assert fixed_file(str(tmp_path / "run.py"), DRIVER, catalogue) == DRIVER
 
 
+PLAIN_DRIVER = (
+    "import unittest\n\nfrom mylib import model\n\n\nclass ModelTest(unittest.TestCase):\n"
+)
+PLAIN_DRIVER += "    def test_evaluate(self):\n        self.assertEqual(model.evaluate()[1], 4.0)\n"
+
+
+@pytest.mark.parametrize("name", ["tests/test_model.py", "checks/model_checks.py"])
+def test_a_test_that_never_imports_tensorflow_still_gets_the_call(
+    name: str, catalogue: Catalogue, tmp_path: Path
+) -> None:
+    # Known by its file name or by its test-case class: test runners import it and never run
+    # `__main__`, and `python -m unittest` never reads a conftest.py, so the call is its own.
+    (tmp_path / "mylib").mkdir()
+    (tmp_path / "mylib" / "model.py").write_text(LIBRARY)
+    path = str(tmp_path / name)
+    (finding,) = [f for f in detect(PLAIN_DRIVER, catalogue, Settings().for_file(path)).findings]
+    assert (finding.code, finding.span.line) == ("TF801", 3)  # on the library's import
+    source = fixed_file(path, PLAIN_DRIVER, catalogue)
+    assert "import tensorflow as tf\n" in source
+    body = source.split("class ModelTest")[0]
+    assert body.rstrip().endswith(AFTER_IMPORTS.strip())
+    assert fixed_file(path, source, catalogue) == source  # once only
+    # Without a graph-mode library, or for a module that is no test, nothing changes.
+    script = "from mylib import model\n\nprint(model.evaluate())\n"
+    assert fixed_file(str(tmp_path / "run.py"), script, catalogue) == script
+    (tmp_path / "mylib" / "model.py").write_text("def evaluate():\n    return [1.0, 4.0]\n")
+    assert fixed_file(path, PLAIN_DRIVER, catalogue) == PLAIN_DRIVER
+
+
 def test_a_test_that_drives_an_eager_library_is_left_alone(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
@@ -281,17 +310,20 @@ def test_a_test_that_drives_an_eager_library_is_left_alone(
     [
         (
             "v = tf.Variable(1.0)\ny = sess.run(v * 2, feed_dict={v: 5.0})\n",
-            "v = tf.compat.v1.Variable(1.0)\ny = sess.run(v * 2, feed_dict={v: 5.0})\n",
+            "v = tf.compat.v1.Variable(1.0, use_resource=False)\n"
+            "y = sess.run(v * 2, feed_dict={v: 5.0})\n",
         ),
         (
             "class M:\n    def __init__(self):\n        self.w = tf.Variable(1.0)\n"
             "def go(sess, m):\n    return sess.run(m.w * 2, {m.w: 3.0})\n",
-            "class M:\n    def __init__(self):\n        self.w = tf.compat.v1.Variable(1.0)\n"
+            "class M:\n    def __init__(self):\n"
+            "        self.w = tf.compat.v1.Variable(1.0, use_resource=False)\n"
             "def go(sess, m):\n    return sess.run(m.w * 2, {m.w: 3.0})\n",
         ),
         (
             "v = tf.Variable(1.0, expected_shape=[])\ny = sess.run(v, {v: 5.0})\n",
-            "v = tf.compat.v1.Variable(1.0, expected_shape=[])\ny = sess.run(v, {v: 5.0})\n",
+            "v = tf.compat.v1.Variable(1.0, expected_shape=[], use_resource=False)\n"
+            "y = sess.run(v, {v: 5.0})\n",
         ),
     ],
 )

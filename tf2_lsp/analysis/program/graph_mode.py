@@ -12,7 +12,10 @@ The call changes TensorFlow's mode for the whole process, so where it goes matte
   `tests/`; or by its contents: unittest/`tf.test.TestCase` classes, also through base classes
   imported from the project's other files (`program.project_classes`), pytest `test_*`
   functions): at module level right after the imports, since test runners import the module
-  and never run `__main__`;
+  and never run `__main__`. A test module that builds no graph itself but imports a graph-mode
+  library of its project gets it too, even when it never imports TensorFlow (the import is
+  added): module level serves pytest and `python -m unittest` alike, where a `conftest.py`
+  would serve pytest only;
 * a script (`if __name__ == "__main__":`): as the first statement of that block, so that a
   library that merely has such a block does not flip the mode for everyone who imports it. When
   the module builds graph pieces at import time (a module-level placeholder), the block runs
@@ -32,7 +35,11 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Literal
 
 from tf2_lsp.analysis.findings.collect import Findings, Occurrence
-from tf2_lsp.analysis.program.project_classes import derives_from_test_case, imported_project_files
+from tf2_lsp.analysis.program import reference_uses
+from tf2_lsp.analysis.program.project_classes import (
+    derives_from_test_case,
+    project_imports,
+)
 from tf2_lsp.text import Span
 from tf2_lsp.transforms.program_opt_out import DISABLE_V2
 
@@ -114,10 +121,21 @@ class ProgramFacts:
     # `v = tf.Variable(...)`: (target as written, the call, its statement's lines)
     variables: list[tuple[str, ast.Call, tuple[int, int]]] = field(default_factory=list)
     fed: set[str] = field(default_factory=set)  # keys of feed dicts, as written (`v`, `self.v`)
+    # Expressions (as written) used in a way only TF1's reference variable supports, each with
+    # the first such use (tf2_lsp.analysis.program.reference_uses).
+    reference_uses: dict[str, str] = field(default_factory=dict)
+    fetch_groups: list[list[str]] = field(default_factory=list)  # `sess.run([op, v])`
 
     def note_variable(self, target: ast.expr, call: ast.Call, statement: tuple[int, int]) -> None:
         if isinstance(target, (ast.Name, ast.Attribute)):
             self.variables.append((ast.unparse(target), call, statement))
+
+    def note_reference_uses(self, call: ast.Call) -> None:
+        for written, why in reference_uses.uses_of(call):
+            self.reference_uses.setdefault(written, why)
+        group = reference_uses.fetch_group(call)
+        if group:
+            self.fetch_groups.append(group)
 
     def note_feeds(self, call: ast.Call) -> None:
         """The keys of a feed dict: `feed_dict={...}`, or the second argument of `.run`."""
@@ -223,19 +241,21 @@ def check_program(
     file that only drives such a library needs the opt-out as much as one that builds graphs).
     """
     facts = module.facts
-    first_import = module.first_tf_import
-    if facts.disables_v2 or first_import is None or not module.imports_end:
+    anchor = module.first_tf_import
+    if facts.disables_v2 or not module.imports_end:
         return
-    signals = graph_signals(facts, tree)
+    signals = graph_signals(facts, tree) if anchor is not None else []
     path = module.path
-    if not signals and builds_graphs is not None and path and is_test_file(path):
-        library = next((f for f in imported_project_files(tree, path) if builds_graphs(f)), None)
-        if library is not None:
+    if not signals and builds_graphs is not None and path:
+        driven = drives_graph_library(tree, path, builds_graphs)
+        if driven is not None:
+            library, statement = driven
             signals = [(f"graph-mode library {library}", 0, False)]
-    if not signals:
+            anchor = anchor or statement  # a test that never imports TensorFlow itself
+    if not signals or anchor is None:
         return
     kind, main = module_kind(tree, path)
-    span = module.text.span_of(first_import)
+    span = module.text.span_of(anchor)
     findings = module.findings
     findings.statement = (module.imports_end, module.imports_end)
     if kind == "library":
@@ -253,6 +273,27 @@ def check_program(
     for rule in module.findings.catalogue.exact.get(DISABLE_V2, ()):
         if rule.code == SCRIPT_RULE:
             findings.add(rule, Occurrence(DISABLE_V2, "", span, "program", anchor=insert))
+
+
+def drives_graph_library(
+    tree: ast.Module, path: str, builds_graphs: Callable[[str], bool]
+) -> tuple[str, ast.stmt] | None:
+    """The graph-mode library of the project that the test module at `path` imports, and the
+    import statement: test runners import the module, so its graph-mode opt-out must be its
+    own even when only the library builds graphs (a `conftest.py` would serve pytest only;
+    `python -m unittest` never reads it). None for a module that is no test."""
+    by_name = is_test_file(path)
+    classes = [s for s in tree.body if isinstance(s, ast.ClassDef) and s.bases]
+    if not by_name and not classes:
+        return None
+    driven = next(((f, s) for f, s in project_imports(tree, path) if builds_graphs(f)), None)
+    if driven is None or by_name:
+        return driven
+    # Elsewhere only a test case class makes a test (`python -m unittest pkg.checks` loads it;
+    # pytest collects `test_*` functions only from files named as tests).
+    if any(_is_test_case(b) for c in classes for b in c.bases):
+        return driven
+    return driven if derives_from_test_case(tree, path, _is_test_case) else None
 
 
 def _runs_at_import(signals: list[tuple[str, int, bool]], main: ast.If) -> bool:
@@ -322,25 +363,55 @@ FED_VARIABLE_RULE = "TF814"
 FED_VARIABLE = "tensorflow.Variable.__fed__"  # the rule's key: a pattern, not a name
 
 
-def check_fed_variables(module: WalkedModule) -> None:
-    """`v = tf.Variable(...)` fed through a feed dict (`sess.run(y, {v: 5.0})`): TF2's class
-    makes a resource variable even after `disable_v2_behavior()`, and feeding one fails
-    (uninitialized value); `tf.compat.v1.Variable` makes TF1's reference variable (TF814)."""
+REFERENCE_VARIABLE_RULE = "TF815"
+REFERENCE_VARIABLE = "tensorflow.Variable.__reference__"  # the rule's key: a pattern
+
+
+def check_reference_variables(module: WalkedModule) -> None:
+    """`v = tf.Variable(...)` that the program uses as TF1's reference variable: TF2's class
+    makes a resource variable even after `disable_v2_behavior()`, and `tf.compat.v1.Variable`
+    makes TF1's. Fed through a feed dict (`sess.run(y, {v: 5.0})`: uninitialized value) is
+    TF814; the other uses that behave otherwise on a resource variable, measured on TF 2.21
+    (`program.reference_uses`), are TF815."""
     facts = module.facts
-    rule = module.findings.catalogue.by_code.get(FED_VARIABLE_RULE)
-    if rule is None or not facts.fed or not facts.variables:
+    if not facts.variables:
         return
-    fed_attributes = {key.rpartition(".")[2] for key in facts.fed if "." in key}
+    uses = dict(facts.reference_uses)
+    targets = {target for target, _, _ in facts.variables}
+    for written, why in [
+        *reference_uses.initial_values_read(facts.variables),
+        *reference_uses.fetched_with_updates(facts.fetch_groups, targets),
+    ]:
+        uses.setdefault(written, why)
+    catalogue = module.findings.catalogue
+    fed = {key: f"`{key}` is fed through a feed dict" for key in facts.fed}
+    checks = (
+        (catalogue.by_code.get(FED_VARIABLE_RULE), FED_VARIABLE, _reason_for(fed)),
+        (catalogue.by_code.get(REFERENCE_VARIABLE_RULE), REFERENCE_VARIABLE, _reason_for(uses)),
+    )
     findings = module.findings
     for target, call, statement in facts.variables:
-        attribute = target.rpartition(".")[2] if "." in target else None
-        if target not in facts.fed and attribute not in fed_attributes:
-            continue
-        span = module.text.span_of(call.func)
-        saved, findings.statement = findings.statement, statement
-        findings.add(
-            rule,
-            Occurrence(FED_VARIABLE, module.text.text_of(call.func), span, "reference"),
-            why=f"`{target}` is fed through a feed dict",
-        )
-        findings.statement = saved
+        for rule, key, reasons in checks:
+            reason = reasons(target)
+            if rule is None or reason is None:
+                continue
+            span, anchor = module.text.span_of(call.func), module.text.span_of(call)
+            saved, findings.statement = findings.statement, statement
+            at = Occurrence(key, module.text.text_of(call.func), span, "call", anchor=anchor)
+            findings.add(rule, at, why=reason)
+            findings.statement = saved
+            break  # one finding, one fix, per variable
+
+
+def _reason_for(reasons: dict[str, str]) -> Callable[[str], str | None]:
+    """The reason a variable bound to `target` (as written) is used as a reference variable:
+    `v` by `v`, `self.v` by any `<x>.v` (another method reads it through `self` or an
+    instance)."""
+    by_attribute = {u.rpartition(".")[2]: why for u, why in reasons.items() if "." in u}
+
+    def reason(target: str) -> str | None:
+        if target in reasons:
+            return reasons[target]
+        return by_attribute.get(target.rpartition(".")[2]) if "." in target else None
+
+    return reason

@@ -77,10 +77,12 @@ def derives_from_test_case(
     )
 
 
-def imported_project_files(tree: ast.Module, path: str) -> list[str]:
+def project_imports(tree: ast.Module, path: str) -> list[tuple[str, ast.stmt]]:
     """The files of the project that the module at `path` imports at its top level (a name
-    imported from a module counts for that module; a module imported by name for itself)."""
-    found: list[str] = []
+    imported from a module counts for that module; a module imported by name for itself),
+    each with the first import statement that names it."""
+    found: list[tuple[str, ast.stmt]] = []
+    seen: set[str] = set()
     for statement in tree.body:
         if isinstance(statement, ast.ImportFrom):
             module = statement.module or ""
@@ -97,8 +99,9 @@ def imported_project_files(tree: ast.Module, path: str) -> list[str]:
             if dotted.split(".", 1)[0] in _NOT_PROJECT:
                 continue
             file = _find_module(dotted, level, path)
-            if file is not None and file != path and file not in found:
-                found.append(file)
+            if file is not None and file != path and file not in seen:
+                seen.add(file)
+                found.append((file, statement))
             if len(found) >= MAX_IMPORTS:
                 return found
     return found
