@@ -314,10 +314,14 @@ def test_other_model_functions_keep_the_shim_form(
     assert [f.written for f in found if f.code == "TF938"] == ["classifier"]
 
 
-def test_graph_code_left_in_the_module_keeps_the_shim_form(catalogue: Catalogue) -> None:
+def test_graph_code_left_in_the_module_keeps_the_function_and_says_why(
+    catalogue: Catalogue,
+) -> None:
     source = CONV_MODEL + "\n\nsession = tf.Session()\n"
     found = detect(source, catalogue, NATIVE).findings
-    assert [f.code for f in found if f.code in ("TF934", "TF938")] == ["TF938"]
+    (model,) = [f for f in found if f.code in ("TF934", "TF938")]
+    assert model.code == "TF938" and model.fix is None
+    assert "still runs TF1 graph code (`tf.compat.v1.Session`)" in model.message
 
 
 _TF1_CHECKPOINT_RUN = textwrap.dedent(

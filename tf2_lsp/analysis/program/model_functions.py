@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 from tf2_lsp.analysis.findings.collect import Findings, Occurrence
 from tf2_lsp.analysis.names.resolve import canonical
+from tf2_lsp.analysis.names.spelling import through_tensorflow
 from tf2_lsp.analysis.nodes import SourceText
 from tf2_lsp.analysis.program.graph_mode import ProgramFacts, decorated_ranges
 from tf2_lsp.text import Span
@@ -80,14 +81,24 @@ def report_model_functions(
         qualified = scopes.qualified_name(node)
         return None if qualified is None else canonical(qualified)[0]
 
-    # Keras 3 sublayers need TF2 code around them: graph state outside the model functions
-    # (a Session, placeholders) keeps the shim form, which tf_keras runs in graph mode too.
+    # Either layer needs TF2 code around it: graph state outside the model functions (a
+    # Session, placeholders, collections) keeps the functions as they are, with the reason.
     ranges = [(f.lineno, f.end_lineno or f.lineno) for f in models]
-    graph_left = any(not within(line, ranges) for line, _ in graph_state)
+    left = [name for line, name in graph_state if not within(line, ranges)]
+    # The shim keeps TF1 code running inside a TF2 object; called from graph code it loses
+    # TF1's variable reuse (measured on real projects: `reuse=True` scopes finding nothing,
+    # one instance shared by calls meant to make separate weights).
+    graph_left = (
+        f"the module still runs TF1 graph code (`{spelled_blocker(left[0], scopes.tf_alias())}`)"
+        " outside its model functions, and a layer called from graph code loses TF1's variable"
+        " reuse; move that code to TF2 first"
+        if left
+        else None
+    )
     for function in _outermost(models, functions, layers):
         native = (
             keras_rule is not None
-            and not graph_left
+            and graph_left is None
             and model_keras.refusal(function, taken, resolve) is None
         )
         last = function.end_lineno or function.lineno
@@ -101,7 +112,7 @@ def report_model_functions(
         chosen = keras_rule if native and keras_rule is not None else rule
         whole = Span(first, 0, span.end_line, span.end_column)
         at = Occurrence(chosen.symbols[0], function.name, shown, "program", anchor=whole)
-        refused = None if native else model_shim.refusal(function, taken, body_text)
+        refused = None if native else graph_left or model_shim.refusal(function, taken, body_text)
         findings.add(chosen, at, refused=refused)
 
 
@@ -169,3 +180,11 @@ def _called(node: ast.AST, names: set[str]) -> set[str]:
 
 def is_model_code(name: str) -> bool:
     return name in _MODEL_CODE or name.startswith(_LAYERS)
+
+
+def spelled_blocker(blocker: str, alias: str) -> str:
+    """A use of TF1 graph state as TF2 code spells it: all but `tf.Graph` live on in
+    tf.compat.v1."""
+    if blocker != "tensorflow.Graph":
+        blocker = "tensorflow.compat.v1." + blocker.removeprefix("tensorflow.")
+    return through_tensorflow(blocker, alias)

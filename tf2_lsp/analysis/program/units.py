@@ -41,7 +41,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from tf2_lsp.analysis.findings.collect import Findings, Occurrence
-from tf2_lsp.analysis.names.spelling import through_tensorflow
 from tf2_lsp.analysis.nodes import SourceText
 from tf2_lsp.analysis.program import train_loop
 from tf2_lsp.analysis.program.graph_mode import (
@@ -52,6 +51,7 @@ from tf2_lsp.analysis.program.graph_mode import (
 from tf2_lsp.analysis.program.model_functions import (
     report_model_functions,
     shimmed_ranges,
+    spelled_blocker,
     within,
 )
 from tf2_lsp.analysis.program.result_uses import ResultUses, callee
@@ -175,7 +175,7 @@ def judge(
                 )
             elif first is not None:
                 why = (
-                    f"this module still runs TF1 graph code (`{_spelled(first, alias)}`),"
+                    f"this module still runs TF1 graph code (`{spelled_blocker(first, alias)}`),"
                     " where a Keras object would change results; move the module to TF2 (eager"
                     " code, `tf.function`, Keras `fit`) for the native form"
                 )
@@ -285,13 +285,6 @@ def _optimizer_form(findings: Findings, finding: Finding, uses: ResultUses) -> F
     return None
 
 
-def _spelled(blocker: str, alias: str) -> str:
-    """A blocker as TF2 code spells it: every one but `tf.Graph` lives on in tf.compat.v1."""
-    if blocker != "tensorflow.Graph":
-        blocker = "tensorflow.compat.v1." + blocker.removeprefix("tensorflow.")
-    return through_tensorflow(blocker, alias)
-
-
 def _native_keras(finding: Finding) -> bool:
     fix = finding.fix
     return (
@@ -362,7 +355,7 @@ def _report_keras_objects(
     rule = findings.catalogue.by_code.get(KERAS_IN_GRAPH_RULE)
     if rule is None:
         return
-    blocker = _spelled(first, alias)
+    blocker = spelled_blocker(first, alias)
     for name, node in facts.keras_objects:
         last = name.rsplit(".", 1)[-1]
         if last in _NOT_OBJECTS or not (last[:1].isupper() or ".regularizers." in name):
