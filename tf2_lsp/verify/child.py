@@ -317,9 +317,10 @@ class Runner:
             targets = self._targets(case, namespace, before)
             loss = eval(case.run.train, namespace) if case.run.train else None
         trainable = [v for v in _unique(created) if v.trainable]
+        paths = _keras_paths(namespace)
         result = Side(
             values={**dict(stepped), **{k: self.flatten(v) for k, v in targets.items()}},
-            variables=_names(trainable),
+            variables=_names(trainable, paths),
             regularization=self._eager_penalty(namespace),
         )
         if loss is not None:
@@ -328,7 +329,7 @@ class Runner:
                 if gradient is not None:
                     variable.assign_sub(LEARNING_RATE * gradient)
             result.trained = {
-                n: v.numpy() for (n, _), v in zip(_names(trainable), trainable, strict=True)
+                n: v.numpy() for (n, _), v in zip(_names(trainable, paths), trainable, strict=True)
             }
         return result
 
@@ -419,8 +420,26 @@ def _unique(variables: list[Any]) -> list[Any]:
     return kept
 
 
-def _names(variables: list[Any]) -> list[tuple[str, str]]:
-    return [(v.name.split(":")[0], _shape(v.shape)) for v in variables]
+def _names(variables: list[Any], paths: dict[int, str] | None = None) -> list[tuple[str, str]]:
+    """Each variable's checkpoint name and shape; `paths`: Keras 3 paths by the id of the
+    TensorFlow variable under them (Keras 3 names that one `kernel`, its path is
+    `tower/hidden/kernel`)."""
+    paths = paths or {}
+    return [(paths.get(id(v)) or v.name.split(":")[0], _shape(v.shape)) for v in variables]
+
+
+def _keras_paths(namespace: dict[str, Any]) -> dict[int, str]:
+    """The paths of the Keras 3 variables of the layers the code bound to names."""
+    paths: dict[int, str] = {}
+    for value in list(namespace.values()):
+        variables = getattr(value, "variables", None) if not isinstance(value, type) else None
+        if not isinstance(variables, list):
+            continue
+        for variable in variables:
+            path, inner = getattr(variable, "path", None), getattr(variable, "_value", None)
+            if isinstance(path, str) and inner is not None:
+                paths[id(inner)] = path
+    return paths
 
 
 def _shape(shape: Any) -> str:
