@@ -82,32 +82,53 @@ def _may_drive_a_library(source: str, path: str) -> bool:
     return bool(path) and (graph_mode.is_test_file(path) or bool(_TEST_CODE.search(source)))
 
 
-_GRAPH_FILES: dict[str, tuple[int, bool]] = {}  # path -> (modification time, builds graphs)
+# path -> (modification time, builds graphs itself, the project files a package's
+# `__init__` imports)
+_GRAPH_FILES: dict[str, tuple[int, bool, tuple[str, ...]]] = {}
 
 
-def _builds_graphs(path: str, catalogue: Catalogue) -> bool:
-    """Whether the project's module at `path` builds TF1 graphs (its own TF801 or TF810),
-    remembered per modification time; a file that cannot be read builds none."""
+def _builds_graphs(path: str, catalogue: Catalogue, _within: frozenset[str] = frozenset()) -> bool:
+    """Whether the project's module at `path` builds TF1 graphs (its own TF801 or TF810), or,
+    for a package's `__init__`, one of the modules it imports does: `import tflearn` runs
+    `tflearn/__init__.py`, which only re-exports the modules with the graph code. Each file's
+    own answer is remembered per modification time; a package's is asked of its modules each
+    time, so an edit to one of them counts. A file that cannot be read builds none."""
+    own, imports = _own_graphs(path, catalogue)
+    if own or path in _within:
+        return own
+    return any(_builds_graphs(file, catalogue, _within | {path}) for file in imports)
+
+
+def _own_graphs(path: str, catalogue: Catalogue) -> tuple[bool, tuple[str, ...]]:
     try:
         stat = os.stat(path)
     except OSError:
         project_classes.note_read(path, -1)
-        return False
+        return False, ()
     project_classes.note_read(path, stat.st_mtime_ns)
     cached = _GRAPH_FILES.get(path)
     if cached is not None and cached[0] == stat.st_mtime_ns:
-        return cached[1]
-    _GRAPH_FILES[path] = (stat.st_mtime_ns, False)  # a cycle of imports ends here
+        return cached[1], cached[2]
+    _GRAPH_FILES[path] = (stat.st_mtime_ns, False, ())  # a cycle of imports ends here
     try:
         text = Path(path).read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
-        return False
-    if not graph_mode.is_test_file(path) and not _may_build_graphs(text):
-        return False
-    codes = {f.code for f in detect(text, catalogue, Settings(file=path)).findings}
-    graphs = bool(codes & {graph_mode.SCRIPT_RULE, graph_mode.LIBRARY_RULE})
-    _GRAPH_FILES[path] = (stat.st_mtime_ns, graphs)
-    return graphs
+        return False, ()
+    graphs = False
+    if graph_mode.is_test_file(path) or _may_build_graphs(text):
+        codes = {f.code for f in detect(text, catalogue, Settings(file=path)).findings}
+        graphs = bool(codes & {graph_mode.SCRIPT_RULE, graph_mode.LIBRARY_RULE})
+    imports = _package_imports(text, path) if os.path.basename(path) == "__init__.py" else ()
+    _GRAPH_FILES[path] = (stat.st_mtime_ns, graphs, imports)
+    return graphs, imports
+
+
+def _package_imports(text: str, path: str) -> tuple[str, ...]:
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return ()
+    return tuple(file for file, _ in project_classes.project_imports(tree, path))
 
 
 # The last part of every name whose use makes a module build graphs: no module can use one

@@ -295,6 +295,25 @@ def test_a_test_that_never_imports_tensorflow_still_gets_the_call(
     assert fixed_file(path, PLAIN_DRIVER, catalogue) == PLAIN_DRIVER
 
 
+def test_a_test_that_drives_a_package_whose_modules_build_graphs_gets_the_call(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    # `import mylib` runs the package's `__init__`, which only re-exports (tflearn's does):
+    # the graph code it brings in is in the modules it imports, two packages deep here.
+    (tmp_path / "mylib" / "models").mkdir(parents=True)
+    (tmp_path / "mylib" / "__init__.py").write_text("from . import models\n")
+    (tmp_path / "mylib" / "models" / "__init__.py").write_text("from .dnn import evaluate\n")
+    (tmp_path / "mylib" / "models" / "dnn.py").write_text(LIBRARY)
+    driver = PLAIN_DRIVER.replace("from mylib import model", "import mylib as model")
+    driver = driver.replace("model.evaluate()", "model.models.evaluate()")
+    path = str(tmp_path / "tests" / "test_model.py")
+    (finding,) = detect(driver, catalogue, Settings().for_file(path)).findings
+    assert (finding.code, finding.span.line) == ("TF801", 3)
+    # A package whose modules build no graphs brings none in.
+    (tmp_path / "mylib" / "models" / "dnn.py").write_text("def evaluate():\n    return [1, 4]\n")
+    assert detect(driver, catalogue, Settings().for_file(path)).findings == []
+
+
 def test_a_test_that_drives_an_eager_library_is_left_alone(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
