@@ -80,8 +80,15 @@ _LAYER_ATTRIBUTES = frozenset(
 Resolve = Callable[[ast.expr], "str | None"]
 
 
-def refusal(function: ast.FunctionDef, taken: set[str], resolve: Resolve) -> str | None:
-    """Why `function` cannot take the native form, or None when it can."""
+def refusal(
+    function: ast.FunctionDef,
+    taken: set[str],
+    resolve: Resolve,
+    module_functions: frozenset[str] = frozenset(),
+) -> str | None:
+    """Why `function` cannot take the native form, or None when it can; `module_functions`:
+    the names of the module's top-level functions (one of them may create variables that a
+    Keras layer would not own)."""
     shim = shim_refusal(function, taken)
     if shim is not None:
         return shim
@@ -113,6 +120,8 @@ def refusal(function: ast.FunctionDef, taken: set[str], resolve: Resolve) -> str
     direct = {id(call) for call in _direct_calls(body[0].body)}
     layers = 0
     for call in calls:
+        if isinstance(call.func, ast.Name) and call.func.id in module_functions:
+            return f"it runs the module's `{call.func.id}`, whose variables the layer would not own"
         name = resolve(call.func)
         if name in _VARIABLES:
             return "it also creates variables with `get_variable` or a nested variable scope"

@@ -300,13 +300,16 @@ def test_a_model_of_tf_layers_calls_is_offered_keras_sublayers(catalogue: Catalo
             "branch",
         ),
         (("tf.layers.max_pooling2d(h, 2, 2)", "tf.layers.batch_normalization(h)"), "no native"),
+        (("h = tf.layers.flatten(h)", "h = tf.layers.flatten(helper(h))"), "module's `helper`"),
     ],
 )
 def test_other_model_functions_keep_the_shim_form(
     catalogue: Catalogue, change: tuple[str, str], why: str
 ) -> None:
     assert change[0] in CONV_MODEL
-    source = CONV_MODEL.replace(*change).replace(
+    helper = "\n\ndef helper(h):\n    return h * tf.get_variable('scale', [1])\n"
+    model = CONV_MODEL + helper if "helper(" in change[1] else CONV_MODEL
+    source = model.replace(*change).replace(
         "def classifier(images):", "def classifier(images, width=8):"
     )
     found = detect(source, catalogue, NATIVE).findings

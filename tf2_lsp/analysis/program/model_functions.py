@@ -70,6 +70,7 @@ def report_model_functions(
     if rule is None or not functions:
         return
     taken = set(findings.scopes.module.names)
+    defined = frozenset(function.name for function in functions)
     uses = sorted((line, name) for name, line in facts.uses)
     lines = [line for line, _ in uses]
     models = [f for f in functions if _builds_model_only(f, uses, lines, is_state)]
@@ -99,7 +100,7 @@ def report_model_functions(
         native = (
             keras_rule is not None
             and graph_left is None
-            and model_keras.refusal(function, taken, resolve) is None
+            and model_keras.refusal(function, taken, resolve, defined) is None
         )
         last = function.end_lineno or function.lineno
         first = min([function.lineno, *(d.lineno for d in function.decorator_list)])
