@@ -23,7 +23,7 @@ from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import replace
 from typing import Any
 
-from tf2_lsp.verify import isolation
+from tf2_lsp.verify import isolation, variables
 from tf2_lsp.verify.cases import Case, Outcome
 from tf2_lsp.verify.compare import Side, compare
 
@@ -180,10 +180,10 @@ class Runner:
                 # A creator scope belongs to a graph: enter it inside the case's own graph.
                 with (
                     tf.Graph().as_default() as graph,
-                    tf.variable_creator_scope(_copying(weights or {})),
+                    tf.variable_creator_scope(variables.copying(weights or {})),
                 ):
                     return self._run_graph(case, graph)
-            with tf.variable_creator_scope(_copying(weights or {})):
+            with tf.variable_creator_scope(variables.copying(weights or {})):
                 return self._run_eager(case)
         except BaseException as error:  # the case's own code: anything may be raised
             if isinstance(error, KeyboardInterrupt):
@@ -261,7 +261,9 @@ class Runner:
                     ]
                 )
                 every = v1.global_variables()
-                initial = dict(zip((n for n, _ in _names(every)), session.run(every), strict=True))
+                initial = dict(
+                    zip((n for n, _ in variables.names(every)), session.run(every), strict=True)
+                )
                 # The step built once, run as a TF1 training loop runs its train op.
                 stepped = [
                     (label, self.flatten(session.run(built, feed_dict=feeds)))
@@ -276,7 +278,7 @@ class Runner:
                             for k, v in targets.items()
                         },
                     },
-                    variables=_names(trainable),
+                    variables=variables.names(trainable),
                     initial=initial,
                     regularization=(
                         float(session.run(penalty, feed_dict=feeds))
@@ -288,7 +290,7 @@ class Runner:
                     session.run(step, feed_dict=feeds)
                     result.trained = dict(
                         zip(
-                            (n for n, _ in _names(trainable)),
+                            (n for n, _ in variables.names(trainable)),
                             session.run(trainable),
                             strict=True,
                         )
@@ -316,11 +318,11 @@ class Runner:
             ]
             targets = self._targets(case, namespace, before)
             loss = eval(case.run.train, namespace) if case.run.train else None
-        trainable = [v for v in _unique(created) if v.trainable]
-        paths = _keras_paths(namespace)
+        trainable = [v for v in variables.unique(created) if v.trainable]
+        paths = variables.keras_paths(namespace)
         result = Side(
             values={**dict(stepped), **{k: self.flatten(v) for k, v in targets.items()}},
-            variables=_names(trainable, paths),
+            variables=variables.names(trainable, paths),
             regularization=self._eager_penalty(namespace),
         )
         if loss is not None:
@@ -329,7 +331,8 @@ class Runner:
                 if gradient is not None:
                     variable.assign_sub(LEARNING_RATE * gradient)
             result.trained = {
-                n: v.numpy() for (n, _), v in zip(_names(trainable, paths), trainable, strict=True)
+                n: v.numpy()
+                for (n, _), v in zip(variables.names(trainable, paths), trainable, strict=True)
             }
         return result
 
@@ -374,76 +377,6 @@ def _called(value: Any) -> Any:
     ):
         return value
     return value()
-
-
-def _copying(weights: dict[str, Any]) -> Any:
-    """A variable creator that starts each variable from the TF1 value of the same name, or
-    else from the next unused TF1 value of the same shape (Keras names differ)."""
-    unused = list(weights.items())
-
-    def create(next_creator: Any, **kwargs: Any) -> Any:
-        if not unused:
-            return next_creator(**kwargs)
-        name = str(kwargs.get("name") or "").split(":")[0]
-        value = weights.get(name)
-        if value is None:
-            initial = kwargs.get("initial_value")
-            shape = _initial_shape(initial)
-            for candidate, array in unused:
-                if shape is not None and tuple(array.shape) == shape:
-                    name, value = candidate, array
-                    break
-        if value is not None:
-            unused[:] = [(n, a) for n, a in unused if n != name]
-            kwargs["initial_value"] = value
-            kwargs.pop("initializer", None)
-        return next_creator(**kwargs)
-
-    return create
-
-
-def _initial_shape(initial: Any) -> tuple[int, ...] | None:
-    try:
-        value = initial() if callable(initial) else initial
-        return tuple(int(d) for d in value.shape)
-    except Exception:  # an initial value we cannot evaluate here: no match by shape
-        return None
-
-
-def _unique(variables: list[Any]) -> list[Any]:
-    seen: set[int] = set()
-    kept = []
-    for variable in variables:
-        if id(variable) not in seen:
-            seen.add(id(variable))
-            kept.append(variable)
-    return kept
-
-
-def _names(variables: list[Any], paths: dict[int, str] | None = None) -> list[tuple[str, str]]:
-    """Each variable's checkpoint name and shape; `paths`: Keras 3 paths by the id of the
-    TensorFlow variable under them (Keras 3 names that one `kernel`, its path is
-    `tower/hidden/kernel`)."""
-    paths = paths or {}
-    return [(paths.get(id(v)) or v.name.split(":")[0], _shape(v.shape)) for v in variables]
-
-
-def _keras_paths(namespace: dict[str, Any]) -> dict[int, str]:
-    """The paths of the Keras 3 variables of the layers the code bound to names."""
-    paths: dict[int, str] = {}
-    for value in list(namespace.values()):
-        variables = getattr(value, "variables", None) if not isinstance(value, type) else None
-        if not isinstance(variables, list):
-            continue
-        for variable in variables:
-            path, inner = getattr(variable, "path", None), getattr(variable, "_value", None)
-            if isinstance(path, str) and inner is not None:
-                paths[id(inner)] = path
-    return paths
-
-
-def _shape(shape: Any) -> str:
-    return "unknown" if shape.rank is None else str(tuple(shape.as_list()))
 
 
 def _graph_mode(case: Case, side: str) -> bool:
