@@ -59,11 +59,13 @@ def report_model_functions(
     body: Sequence[ast.stmt],
     graph_state: Sequence[tuple[int, str]],
     is_state: Callable[[str], bool],
+    shimmed: list[tuple[int, int]],
 ) -> None:
     """Top-level functions that build a TF1 model and nothing else: each can become a Keras
     layer, with its sublayers when it is made of `tf.layers` calls (transforms/model_keras.py),
     else one whose `call` keeps the body (transforms/model_shim.py). `graph_state`: the
-    module's uses of TF1 graph state (line, name); `is_state`: whether a name is such state."""
+    module's uses of TF1 graph state (line, name); `is_state`: whether a name is such state;
+    `shimmed`: the line ranges `shimmed_ranges` found."""
     rule = findings.catalogue.by_code.get(MODEL_FUNCTION_RULE)
     keras_rule = findings.catalogue.by_code.get(MODEL_KERAS_RULE)
     functions = [s for s in body if isinstance(s, ast.FunctionDef)]
@@ -74,7 +76,6 @@ def report_model_functions(
     uses = sorted((line, name) for name, line in facts.uses)
     lines = [line for line, _ in uses]
     models = [f for f in functions if _builds_model_only(f, uses, lines, is_state)]
-    shimmed = shimmed_ranges(facts, body)
     layers = [s for s in body if _overlaps(s, shimmed)]
     scopes = findings.scopes
 

@@ -184,7 +184,7 @@ def judge(
     if first is not None and version_tuple(policy.settings.target_version) >= KERAS3:
         _report_keras_objects(findings, facts, text, first, alias)
     if policy.level == "native":
-        report_model_functions(findings, facts, text, body, every, _is_state)
+        report_model_functions(findings, facts, text, body, every, _is_state, shimmed)
         _report_train_loop(findings, facts, text, body)
     return own
 
