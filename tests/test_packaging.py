@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -14,20 +15,38 @@ REPO = Path(__file__).resolve().parent.parent
 PIP = (sys.executable, "-m", "pip")
 
 
+# Both tests share one build: on two xdist workers each would build, and two builds of one
+# source tree race (setuptools stages the sdist and egg-info inside it).
+pytestmark = pytest.mark.xdist_group("packaging")
+
+# What the build reads; everything else in a checkout (.git, venvs, node_modules) stays behind.
+_BUILD_INPUTS = ("pyproject.toml", "setup.py", "README.md", "LICENSE", "tf2_lsp", "rules")
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A wheel built from a copy of the checkout, so the build never writes into the tree other
+    tests are reading (setuptools leaves `*.egg-info` and a staging folder in the source)."""
+    source = tmp_path_factory.mktemp("source")
+    skip = shutil.ignore_patterns("__pycache__")
+    for name in _BUILD_INPUTS:
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, source / name, ignore=skip)
+        else:
+            shutil.copy2(REPO / name, source / name)
     out = tmp_path_factory.mktemp("wheel")
-    # As CI does: the sdist first, then the wheel from the unpacked sdist, so files left in a
-    # checkout's build/ directory (a module since deleted) cannot reach the wheel. No build
-    # isolation: the dev extra provides setuptools, and the suite needs no network.
-    subprocess.run(
-        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(REPO)],
-        check=True,
+    # As CI does: the sdist first, then the wheel from the unpacked sdist, so a file the sdist
+    # lacks cannot reach the wheel. No build isolation: the dev extra provides setuptools, and the
+    # suite needs no network.
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(source)],
         capture_output=True,
+        text=True,
         cwd=out,
     )
-    (built,) = out.glob("tf2_lsp-*.whl")
-    return built
+    assert built.returncode == 0, built.stdout[-4000:] + built.stderr[-4000:]
+    (wheel_file,) = out.glob("tf2_lsp-*.whl")
+    return wheel_file
 
 
 def _checkout_files(directory: Path, pattern: str) -> set[str]:

@@ -21,22 +21,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tf2_lsp.files.user_cache import user_cache_directory
+
 _FORMAT = b"tf2-lsp parsed rule files 1"
 
 
-def cache_directory() -> Path | None:
-    """Where the parsed copies live; None when the user has no home to keep them in."""
-    base = os.environ.get("LOCALAPPDATA") if sys.platform == "win32" else None
-    base = base or os.environ.get("XDG_CACHE_HOME")
-    try:
-        root = Path(base) if base else Path.home() / ".cache"
-    except (RuntimeError, KeyError):  # no home directory to be found
-        return None
-    return root / "tf2-lsp"
-
-
 def _copy_for(files: Sequence[Path]) -> Path | None:
-    directory = cache_directory()
+    directory = user_cache_directory()
     if directory is None:
         return None
     digest = hashlib.sha256(_FORMAT)

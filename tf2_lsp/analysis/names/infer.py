@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tf2_lsp.analysis.names import receivers
+from tf2_lsp.analysis.names.jedi_cache import prepare_jedi
 from tf2_lsp.model import ReceiverCandidate
 
 # What jedi calls TensorFlow's classes (their defining modules), mapped to our type names.
@@ -82,6 +83,7 @@ def infer_receivers(
         return {}
     import jedi
 
+    prepare_jedi()
     script = jedi.Script(source, path=path, project=jedi_project(path))
     answers: dict[tuple[int, int], str] = {}
     for candidate in candidates:
