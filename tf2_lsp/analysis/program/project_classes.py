@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 MAX_DEPTH = 4  # base classes followed through at most this many files
@@ -157,16 +158,26 @@ def _find_module(dotted: str, level: int, importer: str) -> str | None:
     parts = [p for p in dotted.split(".") if p]
     if not parts:
         return None
-    folder = Path(importer).parent
-    above = [folder, *folder.parents]
     # `from . import` reads the folder, `..` its parent; an absolute import any folder above.
-    roots = above[level - 1 : level] if level else above[: MAX_PARENTS + 1]
+    roots = _folders_above(importer)
+    roots = roots[level - 1 : level] if level else roots[: MAX_PARENTS + 1]
+    # Strings and `os.path.isfile`, not `Path`: asked for every import of every test module
+    # (3,246 times over 669 real files), `Path`'s joins and `is_file` cost 0.10 s of a serial
+    # `check`'s 1.7 s of CPU in-process, the stat calls themselves a third of that.
     for root in roots:
-        base = root.joinpath(*parts)
-        for candidate in (base.parent / (base.name + ".py"), base / "__init__.py"):
-            if candidate.is_file():
-                return str(candidate)
+        base = os.path.join(root, *parts) if root != "." else os.path.join(*parts)
+        for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+            if os.path.isfile(candidate):
+                return candidate
     return None
+
+
+@lru_cache(maxsize=256)
+def _folders_above(importer: str) -> tuple[str, ...]:
+    """The folder of `importer` and every folder above it, nearest first (as `Path` spells
+    them)."""
+    folder = Path(importer).parent
+    return (str(folder), *map(str, folder.parents))
 
 
 def _load(path: str) -> _Module | None:
