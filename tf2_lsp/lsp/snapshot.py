@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.lsp.capabilities import Capabilities
+from tf2_lsp.lsp.collector import collector_paused
 from tf2_lsp.model import Detection, Finding
 from tf2_lsp.settings import Settings
 from tf2_lsp.text import Encoding, split_lines
@@ -78,7 +79,8 @@ def analyse_text(
     if previous is not None and previous.settings == settings:
         before = (previous.detection, previous.source)
     try:
-        detection = analyse(source, catalogue, settings, hints, before)
+        with collector_paused():
+            detection = analyse(source, catalogue, settings, hints, before)
     except (RecursionError, MemoryError):  # MemoryError: CPython's parser stack overflow
         detection = Detection([], syntax_error=SyntaxError("file is nested too deeply"))
     return Analysis(version, source, detection, settings, catalogue)
