@@ -109,9 +109,12 @@ class ModuleWalker:
         for statement in body:
             saved = findings.statement
             first = statement.lineno
-            decorators = getattr(statement, "decorator_list", None)
-            if decorators:
-                first = min(first, *(d.lineno for d in decorators))
+            # Only these have decorators: asking every statement with `getattr(..., None)`
+            # raised and caught an AttributeError for each of the others.
+            if type(statement) in _DECORATED:
+                decorators = statement.decorator_list  # type: ignore[attr-defined]
+                if decorators:
+                    first = min(first, *(d.lineno for d in decorators))
             findings.statement = (first, statement.end_lineno or statement.lineno)
             try:
                 _HANDLERS[type(statement)](self, statement)
@@ -491,6 +494,9 @@ _HANDLERS.update(
     )
 )
 _HANDLERS = _HandlerTable(_HANDLERS)
+
+
+_DECORATED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 
 
 def _is_docstring(statement: ast.stmt) -> bool:
