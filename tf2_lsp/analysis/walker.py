@@ -211,7 +211,12 @@ class ModuleWalker:
             self.visit(node.msg)
 
     def visit_name(self, node: ast.Name) -> None:
-        self.matcher.check_name(node)
+        # Only a name bound to TensorFlow has anything to match: most are locals, parameters
+        # or builtins, passed over here without a call into the matcher. (With the one-target
+        # test in `visit_assign`: walking tensorpack's TF files, 375.1M -> 368.0M instructions.)
+        binding = self.scopes.current.lookup(node.id)
+        if binding is not None and binding.qualified is not None:
+            self.matcher.check_name(node)
 
     # -- binding statements --------------------------------------------------------------------
 
@@ -236,7 +241,11 @@ class ModuleWalker:
             scopes.bind(local, Binding(qualified, covered=bool(cover), cover=cover))
 
     def visit_assign(self, node: ast.Assign) -> None:
-        if all(isinstance(target, ast.Name) for target in node.targets):
+        targets = node.targets
+        # (One target is the common case: tested without a generator.)
+        if (type(targets[0]) is ast.Name and len(targets) == 1) or all(
+            isinstance(target, ast.Name) for target in targets
+        ):
             self.matcher.note_alias_value(node.value)  # its uses are judged through the alias
         _HANDLERS[type(node.value)](self, node.value)
         alias = self.alias_of(node.value)
