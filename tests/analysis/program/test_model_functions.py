@@ -299,7 +299,7 @@ def test_a_model_of_tf_layers_calls_is_offered_keras_sublayers(catalogue: Catalo
             ),
             "branch",
         ),
-        (("tf.layers.max_pooling2d(h, 2, 2)", "tf.layers.batch_normalization(h)"), "no native"),
+        (("tf.layers.max_pooling2d(h, 2, 2)", "tf.layers.batch_normalization(h)"), "4-D: fused"),
         (("h = tf.layers.flatten(h)", "h = tf.layers.flatten(helper(h))"), "module's `helper`"),
     ],
 )

@@ -19,7 +19,7 @@ from tf2_lsp.analysis.names.spelling import through_tensorflow
 from tf2_lsp.analysis.nodes import SourceText
 from tf2_lsp.analysis.program.graph_mode import ProgramFacts, decorated_ranges
 from tf2_lsp.text import Span
-from tf2_lsp.transforms import model_keras, model_shim
+from tf2_lsp.transforms import model_batch_norm, model_keras, model_shim
 
 MODEL_FUNCTION_RULE = "TF938"  # the shim form: any model function
 MODEL_KERAS_RULE = "TF934"  # the native form: one made of `tf.layers` calls
@@ -31,6 +31,8 @@ _MODEL_CODE = frozenset(
 )
 _LAYERS = "tensorflow.layers."
 _SHIM_DECORATOR = "track_tf1_style_variables"
+# Where TF1's batch normalization left its moving-statistics updates for the training code.
+_UPDATE_OPS = "tensorflow.GraphKeys.UPDATE_OPS"
 # Names that train or run a model rather than compute its forward pass.
 _TRAINING = (
     "tensorflow.train.",
@@ -97,11 +99,13 @@ def report_model_functions(
         if left
         else None
     )
+    updates_read = [line for line, name in graph_state if name == _UPDATE_OPS]
     for function in _outermost(models, functions, layers):
         native = (
             keras_rule is not None
             and graph_left is None
             and model_keras.refusal(function, taken, resolve, defined) is None
+            and model_batch_norm.callers_problem(function, resolve, body) is None
         )
         last = function.end_lineno or function.lineno
         first = min([function.lineno, *(d.lineno for d in function.decorator_list)])
@@ -114,8 +118,22 @@ def report_model_functions(
         chosen = keras_rule if native and keras_rule is not None else rule
         whole = Span(first, 0, span.end_line, span.end_column)
         at = Occurrence(chosen.symbols[0], function.name, shown, "program", anchor=whole)
-        refused = None if native else graph_left or model_shim.refusal(function, taken, body_text)
-        findings.add(chosen, at, refused=refused)
+        blocked = graph_left
+        if blocked and updates_read and "batch_normalization" in body_text:
+            blocked = _updates_reader(updates_read[0], scopes.tf_alias())
+        refused = None if native else blocked or model_shim.refusal(function, taken, body_text)
+        why = model_batch_norm.note(function, resolve) if native else ""
+        findings.add(chosen, at, refused=refused, why=why)
+
+
+def _updates_reader(line: int, alias: str) -> str:
+    spelled = spelled_blocker(_UPDATE_OPS, alias)
+    return (
+        f"the module still reads `{spelled}` (line {line}), where TF1's batch normalization left"
+        " its moving-statistics updates for the training code to run; a Keras layer adds"
+        " nothing there (it updates them itself when called with `training=True`), so that"
+        " training code must move to TF2 first"
+    )
 
 
 def _builds_model_only(
