@@ -37,9 +37,12 @@ DENSE_MODEL = textwrap.dedent(
         with tf.variable_scope("tower", reuse=tf.AUTO_REUSE):
             h = tf.layers.flatten(x)
             h = tf.layers.batch_normalization(h, momentum=0.8, training=is_training)
-            h = tf.layers.dense(h, 3, kernel_initializer=tf.constant_initializer(0.5), name="logits")
+            h = tf.layers.dense(
+                h, 3, kernel_initializer=tf.constant_initializer(0.5), name="logits"
+            )
             h = tf.layers.batch_normalization(h, epsilon=0.01, center=False, training=is_training)
-            return tf.layers.batch_normalization(h, training=True) + tf.layers.batch_normalization(h)
+            trained = tf.layers.batch_normalization(h, training=True)
+            return trained + tf.layers.batch_normalization(h)
     """
 )
 CONV_MODEL = textwrap.dedent(
@@ -49,7 +52,9 @@ CONV_MODEL = textwrap.dedent(
 
     def tower(x, is_training):
         with tf.variable_scope("tower", reuse=tf.AUTO_REUSE):
-            h = tf.layers.conv2d(x, 2, 3, padding="same", kernel_initializer=tf.constant_initializer(0.1))
+            h = tf.layers.conv2d(
+                x, 2, 3, padding="same", kernel_initializer=tf.constant_initializer(0.1)
+            )
             return tf.layers.batch_normalization(
                 h,
                 axis=3,
@@ -172,9 +177,7 @@ def _case(name: str, model: str, fixed: str, traced: bool, tensor: bool) -> Case
 
 
 def _cases() -> dict[str, Case]:
-    cases = {
-        v.name: _case(v.name, v.model, _fixed(v.model), v.traced, v.tensor) for v in VARIANTS
-    }
+    cases = {v.name: _case(v.name, v.model, _fixed(v.model), v.traced, v.tensor) for v in VARIANTS}
     # The form refused for a 4-D input TF1 fused: written by hand as the fixer would have.
     fused = CONV_MODEL.replace("            fused=False,\n", "")
     assert "fused" not in fused
@@ -198,13 +201,13 @@ def outcomes(tensorflow_installed: None) -> dict[str, Outcome]:
 
 def test_the_fixer_writes_batch_norm_sublayers_in_tf1s_mode() -> None:
     fixed = _fixed(DENSE_MODEL)
-    assert "tf.keras.layers.BatchNormalization(momentum=0.8, name=\"batch_normalization\")" in fixed
+    assert 'tf.keras.layers.BatchNormalization(momentum=0.8, name="batch_normalization")' in fixed
     assert 'BatchNormalization(epsilon=0.01, center=False, name="batch_normalization_1")' in fixed
     # A parameter may be a bool or a tensor: tf.cond picks the mode; a literal stays one,
     # and an omitted mode is TF1's default, inference.
     assert "tf.cast(is_training, tf.bool)" in fixed
     assert "lambda: self.batch_normalization(h, training=True)," in fixed
-    assert "self.batch_normalization_2(h, training=True) + self.batch_normalization_3(" in fixed
+    assert "trained = self.batch_normalization_2(h, training=True)" in fixed
     assert "self.batch_normalization_3(h, training=False)" in fixed
     assert "compat" not in fixed and "UPDATE_OPS" not in fixed
 

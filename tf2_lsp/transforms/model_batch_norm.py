@@ -46,15 +46,17 @@ EMITS = ("tensorflow.cond", "tensorflow.cast", "tensorflow.bool")
 # Canonical TensorFlow name of an expression, or None.
 Resolve = Callable[[ast.expr], "str | None"]
 
+_RENORM = "batch renormalization is not proven to compute TF1's statistics in Keras"
+_PENALTY = "its penalty went to TF1's collections, which a Keras sublayer never fills"
 # TF1 arguments with no proven counterpart on a Keras sublayer, and why.
 _REFUSED = {
-    "renorm": "batch renormalization is not proven to compute TF1's statistics in Keras",
-    "renorm_clipping": "batch renormalization is not proven to compute TF1's statistics in Keras",
-    "renorm_momentum": "batch renormalization is not proven to compute TF1's statistics in Keras",
+    "renorm": _RENORM,
+    "renorm_clipping": _RENORM,
+    "renorm_momentum": _RENORM,
     "virtual_batch_size": "Keras's `BatchNormalization` has no virtual batches",
     "adjustment": "Keras's `BatchNormalization` has no adjustment function",
-    "beta_regularizer": "its penalty went to TF1's collections, which a Keras sublayer never fills",
-    "gamma_regularizer": "its penalty went to TF1's collections, which a Keras sublayer never fills",
+    "beta_regularizer": _PENALTY,
+    "gamma_regularizer": _PENALTY,
 }
 # The axes TF1's fused kernel takes (1 or 3 of a 4-D input, 1 or 4 of a 5-D one).
 _FUSABLE_AXES = frozenset({-4, -3, -1, 1, 3, 4})
@@ -129,7 +131,9 @@ def _problem(
         and any(isinstance(n, ast.Call) for n in ast.walk(inputs))
     ):
         # The mode is chosen when the layer runs: each branch would run the input's calls.
-        return "its input is a call and its mode is chosen when the layer runs: name the input first"
+        return (
+            "its input is a call and its mode is chosen when the layer runs: name the input first"
+        )
     fused = keywords.get("fused")
     if fused is not None and not _is_literal(fused, None):
         if _is_literal(fused, False):
@@ -199,9 +203,13 @@ def training_parameters(function: ast.FunctionDef, resolve: Resolve) -> list[str
         if isinstance(node, ast.Call) and resolve(node.func) == BATCH_NORM:
             for keyword in node.keywords:
                 value = keyword.value
-                if keyword.arg == "training" and isinstance(value, ast.Name):
-                    if value.id in parameters and value.id not in found:
-                        found.append(value.id)
+                if (
+                    keyword.arg == "training"
+                    and isinstance(value, ast.Name)
+                    and value.id in parameters
+                    and value.id not in found
+                ):
+                    found.append(value.id)
     return found
 
 

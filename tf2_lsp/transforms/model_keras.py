@@ -34,9 +34,8 @@ from __future__ import annotations
 import ast
 import keyword
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
-
 from dataclasses import replace as with_fields
+from typing import TYPE_CHECKING
 
 from tf2_lsp.transforms import model_batch_norm
 from tf2_lsp.transforms.base import FixError, Names, Transform, never

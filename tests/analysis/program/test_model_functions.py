@@ -327,6 +327,42 @@ def test_graph_code_left_in_the_module_keeps_the_function_and_says_why(
     assert "still runs TF1 graph code (`tf.compat.v1.Session`)" in model.message
 
 
+BATCH_NORM_MODEL = textwrap.dedent(
+    """\
+    import tensorflow as tf
+
+
+    def tower(x, is_training):
+        with tf.variable_scope("tower", reuse=tf.AUTO_REUSE):
+            h = tf.layers.flatten(x)
+            h = tf.layers.dense(h, 4, kernel_initializer=tf.constant_initializer(0.5))
+            return tf.layers.batch_normalization(h, momentum=0.5, training=is_training)
+    """
+)
+
+
+def test_a_module_that_reads_update_ops_keeps_the_function_and_names_that_reader(
+    catalogue: Catalogue,
+) -> None:
+    assert [
+        f.code
+        for f in detect(BATCH_NORM_MODEL, catalogue, NATIVE).findings
+        if f.code in ("TF934", "TF938")
+    ] == ["TF934"]
+    training = (
+        "\n\ndef train_op(loss):\n"
+        "    updates = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
+        "    return updates\n"
+    )
+    found = detect(BATCH_NORM_MODEL + training, catalogue, NATIVE).findings
+    (model,) = [f for f in found if f.code in ("TF934", "TF938")]
+    assert model.code == "TF938" and model.fix is None
+    assert "reads `tf.compat.v1.GraphKeys.UPDATE_OPS` (line 12)" in model.message
+    assert "updates them itself when called with `training=True`" in model.message
+    fixed = engine.fix_all(BATCH_NORM_MODEL + training, catalogue, NATIVE, unsafe=True).source
+    assert "\ndef tower(x, is_training):" in fixed and "BatchNormalization" not in fixed
+
+
 _TF1_CHECKPOINT_RUN = textwrap.dedent(
     """\
     import json, os, sys

@@ -101,12 +101,13 @@ def report_model_functions(
     )
     updates_read = [line for line, name in graph_state if name == _UPDATE_OPS]
     for function in _outermost(models, functions, layers):
-        native = (
-            keras_rule is not None
-            and graph_left is None
-            and model_keras.refusal(function, taken, resolve, defined) is None
-            and model_batch_norm.callers_problem(function, resolve, body) is None
+        keras_refused = (
+            model_keras.refusal(function, taken, resolve, defined)
+            or model_batch_norm.callers_problem(function, resolve, body)
+            if keras_rule is not None and graph_left is None
+            else None
         )
+        native = keras_rule is not None and graph_left is None and keras_refused is None
         last = function.end_lineno or function.lineno
         first = min([function.lineno, *(d.lineno for d in function.decorator_list)])
         span = text.span_of(function)
@@ -123,6 +124,9 @@ def report_model_functions(
             blocked = _updates_reader(updates_read[0], scopes.tf_alias())
         refused = None if native else blocked or model_shim.refusal(function, taken, body_text)
         why = model_batch_norm.note(function, resolve) if native else ""
+        if keras_refused and "batch_normalization" in body_text:
+            # Said for batch normalization, the one layer whose refusals a user can act on.
+            why = f"not the Keras sublayer form (TF934): {keras_refused}"
         findings.add(chosen, at, refused=refused, why=why)
 
 
