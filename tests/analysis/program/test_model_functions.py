@@ -425,3 +425,81 @@ def test_the_keras_form_loads_the_tf1_checkpoint_by_path_with_the_same_outputs(
     assert len(keys) == 8  # conv2d and three dense layers, kernel and bias each
     assert result["paths"] == keys
     assert result["eager"] <= 1e-5 and result["traced"] <= 1e-5
+
+
+_TF1_BATCH_NORM_CHECKPOINT_RUN = textwrap.dedent(
+    """\
+    import json, os, sys
+    os.environ["TF_USE_LEGACY_KERAS"] = "1"  # tf.compat.v1.layers
+    import numpy as np
+    import tensorflow as tf
+    original, folder = json.load(sys.stdin)
+    rng = np.random.RandomState(0)
+    batches = (rng.standard_normal((3, 8, 3, 2)) * 2.0 + 1.0).astype(np.float32)
+    x = rng.standard_normal((8, 3, 2)).astype(np.float32)
+    v1 = {}
+    exec(original.replace("import tensorflow as tf", "import tensorflow.compat.v1 as tf"), v1)
+    with tf.Graph().as_default():
+        batch = tf.compat.v1.placeholder(tf.float32, [None, 3, 2])
+        trained = v1["tower"](batch, is_training=True)
+        with tf.control_dependencies(tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.UPDATE_OPS)):
+            train_op = tf.identity(trained)
+        inferred = v1["tower"](tf.constant(x), is_training=False)
+        keys = sorted(v.op.name for v in tf.compat.v1.global_variables())
+        with tf.compat.v1.Session() as session:
+            session.run(tf.compat.v1.global_variables_initializer())
+            for value in batches:  # a TF1 training loop ran the updates with each step
+                session.run(train_op, {batch: value})
+            np.save(os.path.join(folder, "out.npy"), session.run(inferred))
+            tf.compat.v1.train.Saver().save(session, os.path.join(folder, "model"))
+    np.save(os.path.join(folder, "x.npy"), x)
+    print(json.dumps(keys))
+    """
+)
+
+_KERAS_BATCH_NORM_CHECKPOINT_RUN = textwrap.dedent(
+    """\
+    import json, os, sys
+    import numpy as np
+    import tensorflow as tf
+    fixed, folder = json.load(sys.stdin)
+    x, tf1_out = (np.load(os.path.join(folder, name)) for name in ("x.npy", "out.npy"))
+    v2 = {}
+    exec(fixed, v2)
+    layer = v2["tower"]
+    layer(x, is_training=False)
+    reader = tf.train.load_checkpoint(os.path.join(folder, "model"))
+    for variable in layer.variables:  # the moving statistics too: they are checkpoint keys
+        variable.assign(reader.get_tensor(variable.path))
+    traced = tf.function(lambda images: layer(images, is_training=tf.constant(False)))
+    print(json.dumps({
+        "paths": sorted(v.path for v in layer.variables),
+        "eager": float(np.max(np.abs(layer(x, is_training=False).numpy() - tf1_out))),
+        "traced": float(np.max(np.abs(traced(x).numpy() - tf1_out))),
+    }))
+    """
+)
+
+
+@pytest.mark.tensorflow
+def test_a_batch_norm_layer_loads_the_trained_tf1_checkpoint_with_its_statistics(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    pytest.importorskip("tensorflow")
+    pytest.importorskip("tf_keras")
+    fixed = engine.fix_all(BATCH_NORM_MODEL, catalogue, NATIVE, unsafe=True).source
+    assert "BatchNormalization(momentum=0.5" in fixed
+    folder = str(tmp_path)
+    keys = run_tensorflow(_TF1_BATCH_NORM_CHECKPOINT_RUN, [BATCH_NORM_MODEL, folder])
+    result = run_tensorflow(_KERAS_BATCH_NORM_CHECKPOINT_RUN, [fixed, folder])
+    assert keys == [
+        "tower/batch_normalization/beta",
+        "tower/batch_normalization/gamma",
+        "tower/batch_normalization/moving_mean",
+        "tower/batch_normalization/moving_variance",
+        "tower/dense/bias",
+        "tower/dense/kernel",
+    ]
+    assert result["paths"] == keys
+    # Inference reads the statistics TF1's UPDATE_OPS left: loaded by key, the same outputs.
+    assert result["eager"] <= 1e-5 and result["traced"] <= 1e-5
