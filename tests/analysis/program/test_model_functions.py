@@ -442,7 +442,8 @@ _TF1_BATCH_NORM_CHECKPOINT_RUN = textwrap.dedent(
     with tf.Graph().as_default():
         batch = tf.compat.v1.placeholder(tf.float32, [None, 3, 2])
         trained = v1["tower"](batch, is_training=True)
-        with tf.control_dependencies(tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.UPDATE_OPS)):
+        updates = tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.UPDATE_OPS)
+        with tf.control_dependencies(updates):
             train_op = tf.identity(trained)
         inferred = v1["tower"](tf.constant(x), is_training=False)
         keys = sorted(v.op.name for v in tf.compat.v1.global_variables())
