@@ -130,3 +130,26 @@ def test_a_module_caller_passing_the_mode_by_position_keeps_the_shim_form(
     assert "the call on line 13 passes `is_training` by position" in found.message
     keyword = source.replace("tower(x, False)", "tower(x, is_training=False)")
     assert _model(keyword, catalogue).code == "TF934"
+
+
+def test_the_compat_spelling_and_keyword_input_of_an_earlier_round(catalogue: Catalogue) -> None:
+    source = textwrap.dedent(
+        """\
+        import tensorflow as tf
+
+
+        def tower(x, training=False):
+            with tf.compat.v1.variable_scope("tower"):
+                h = tf.compat.v1.layers.flatten(x)
+                return tf.compat.v1.layers.batch_normalization(
+                    inputs=h, training=training, name="bn"
+                )
+        """
+    )
+    assert _model(source, catalogue).code == "TF934"
+    fixed = _fixed(source, catalogue)
+    # The call's layout is kept: one argument, `name`, on its own line.
+    assert (
+        'self.bn = tf.keras.layers.BatchNormalization(\n            name="bn"\n        )' in fixed
+    )
+    assert "lambda: self.bn(h, training=True)," in fixed and "compat" not in fixed

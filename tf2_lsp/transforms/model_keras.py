@@ -26,7 +26,8 @@ The layer takes the variable scope's name and each sublayer the name TF1 gave it
 variable's Keras path (`tower/hidden/kernel`) is its TF1 checkpoint key. Only a function whose
 body is one literal `variable_scope` holding straight-line `tf.layers` calls qualifies
 (`refusal` says why another does not): a layer built in a loop or a branch, or from a value
-known only at call time, has no single sublayer to create in `__init__`.
+known only at call time, has no single sublayer to create in `__init__`. Batch normalization
+is a sublayer too, called in the mode TF1 ran it in (transforms/model_batch_norm.py).
 """
 
 from __future__ import annotations
