@@ -203,9 +203,9 @@ def test_the_fixer_writes_batch_norm_sublayers_in_tf1s_mode() -> None:
     fixed = _fixed(DENSE_MODEL)
     assert 'tf.keras.layers.BatchNormalization(momentum=0.8, name="batch_normalization")' in fixed
     assert 'BatchNormalization(epsilon=0.01, center=False, name="batch_normalization_1")' in fixed
-    # A parameter may be a bool or a tensor: tf.cond picks the mode; a literal stays one,
+    # A parameter may be a bool or a tensor: `ops.cond` picks the mode; a literal stays one,
     # and an omitted mode is TF1's default, inference.
-    assert "tf.cast(is_training, tf.bool)" in fixed
+    assert "tf.keras.ops.cond(\n            is_training,\n" in fixed
     assert "lambda: self.batch_normalization(h, training=True)," in fixed
     assert "trained = self.batch_normalization_2(h, training=True)" in fixed
     assert "self.batch_normalization_3(h, training=False)" in fixed

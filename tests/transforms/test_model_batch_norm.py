@@ -60,12 +60,14 @@ def test_the_finding_says_keras_updates_the_statistics_itself(catalogue: Catalog
     assert "`UPDATE_OPS`" in message and "callers pass `is_training=` by keyword" in message
 
 
-def test_a_mode_parameter_is_chosen_with_tf_cond_a_literal_is_passed(catalogue: Catalogue) -> None:
+def test_a_mode_parameter_is_chosen_when_the_layer_runs_a_literal_is_passed(
+    catalogue: Catalogue,
+) -> None:
     fixed = _fixed(MODEL, catalogue)
     # A parameter may be a Python bool or a tensor; Keras 3 takes only a bool in tf.function.
     assert (
-        "        h = tf.cond(\n"
-        "            tf.cast(is_training, tf.bool),\n"
+        "        h = tf.keras.ops.cond(\n"
+        "            is_training,\n"
         "            lambda: self.batch_normalization(h, training=True),\n"
         "            lambda: self.batch_normalization(h, training=False),\n"
         "        )\n"
@@ -153,3 +155,14 @@ def test_the_compat_spelling_and_keyword_input_of_an_earlier_round(catalogue: Ca
         'self.bn = tf.keras.layers.BatchNormalization(\n            name="bn"\n        )' in fixed
     )
     assert "lambda: self.bn(h, training=True)," in fixed and "compat" not in fixed
+
+
+def test_a_keras_2_target_keeps_a_mode_parameter_in_the_shim_form(catalogue: Catalogue) -> None:
+    keras2 = Settings(level="native", target_version="2.15")
+    (found,) = [
+        f for f in detect(MODEL, catalogue, keras2).findings if f.code in ("TF934", "TF938")
+    ]
+    assert found.code == "TF938" and "`tf.keras.ops.cond`, which Keras 2" in found.message
+    literal = MODEL.replace("training=is_training", "training=False")
+    codes = [f.code for f in detect(literal, catalogue, keras2).findings]
+    assert "TF934" in codes and "TF938" not in codes

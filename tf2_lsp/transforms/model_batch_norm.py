@@ -15,14 +15,19 @@ the kernel does not take, or an input whose rank is known not to be 4 or 5 (a `f
 The mode: a literal `training=True`/`False` is passed as it is, an omitted one as TF1's
 default `training=False` (Keras would otherwise take the caller's mode). A value known before
 the call (a parameter of the function) may be a Python bool or a tensor, as in TF1; Keras 3's
-layer takes only a Python bool inside `tf.function`, so the call chooses the mode with
-`tf.cond`, which runs one branch in eager code and builds both in a graph:
+layer takes only a Python bool inside `tf.function`, so the call chooses the mode as TF1's
+layer did: with `tf.keras.ops.cond`, which picks the branch at once for a bool (or a constant)
+and builds both in a graph for a tensor:
 
-    h = tf.cond(
-        tf.cast(is_training, tf.bool),
+    h = tf.keras.ops.cond(
+        is_training,
         lambda: self.batch_normalization(h, training=True),
         lambda: self.batch_normalization(h, training=False),
     )
+
+(`tf.cond` would build both branches for a bool too: a Keras functional model, whose layer is
+built in the first branch, then fails in the second.) `tf.keras.ops` is Keras 3's, so for an
+older target (TF 2.15 and before) such a function keeps the shim form.
 
 Keras 3 takes only tensors by position, so callers must pass that parameter by keyword; a
 caller in the module that passes it by position keeps the function as it is.
@@ -40,8 +45,9 @@ if TYPE_CHECKING:
     import libcst as cst
 
 BATCH_NORM = "tensorflow.layers.batch_normalization"
-# Names the tf.cond form writes.
-EMITS = ("tensorflow.cond", "tensorflow.cast", "tensorflow.bool")
+# The name the form that chooses the mode when the layer runs writes (Keras 3's).
+COND = "tensorflow.keras.ops.cond"
+EMITS = (COND,)
 
 # Canonical TensorFlow name of an expression, or None.
 Resolve = Callable[[ast.expr], "str | None"]
@@ -242,6 +248,17 @@ def callers_problem(
     return None
 
 
+def keras2_problem(function: ast.FunctionDef, resolve: Resolve) -> str | None:
+    """Why a target without Keras 3 cannot take this function's native form, if it cannot."""
+    passed = training_parameters(function, resolve)
+    if not passed:
+        return None
+    return (
+        f"the mode `{passed[0]}` is chosen with `tf.keras.ops.cond`, which Keras 2 (TensorFlow"
+        " 2.15 and before) does not have"
+    )
+
+
 def note(function: ast.FunctionDef, resolve: Resolve) -> str:
     """What the finding adds for a model with batch normalization ("" without one)."""
     if not any(
@@ -267,7 +284,8 @@ def sublayer_call(
     layer: str, inputs: cst.Arg, at_call: list[cst.Arg], names: Names
 ) -> cst.BaseExpression:
     """The call of the sublayer `self.<layer>` in TF1's mode: `training=` as written, TF1's
-    default `False` when omitted, or through `tf.cond` for a value that may be a tensor."""
+    default `False` when omitted, or through `tf.keras.ops.cond` for a value that may be a
+    tensor."""
     import libcst as cst
 
     from tf2_lsp.transforms.values import keyword_arg
@@ -291,10 +309,9 @@ def sublayer_call(
         return call(value)
     code = cst.Module([]).code_for_node
     branches = [code(call(cst.Name(mode))) for mode in ("True", "False")]
-    cast = f"{names.name('tensorflow.cast')}({code(value)}, {names.name('tensorflow.bool')})"
     # libcst indents continuation lines by the enclosing block's indentation.
-    inner, outer = " " * 4, ""
+    inner = " " * 4
     return cst.parse_expression(
-        f"{names.name('tensorflow.cond')}(\n{inner}{cast},\n"
-        f"{inner}lambda: {branches[0]},\n{inner}lambda: {branches[1]},\n{outer})"
+        f"{names.name(COND)}(\n{inner}{code(value)},\n"
+        f"{inner}lambda: {branches[0]},\n{inner}lambda: {branches[1]},\n)"
     )

@@ -473,10 +473,13 @@ _KERAS_BATCH_NORM_CHECKPOINT_RUN = textwrap.dedent(
     for variable in layer.variables:  # the moving statistics too: they are checkpoint keys
         variable.assign(reader.get_tensor(variable.path))
     traced = tf.function(lambda images: layer(images, is_training=tf.constant(False)))
+    inputs = tf.keras.Input(x.shape[1:])  # in a Keras functional model too
+    model = tf.keras.Model(inputs, layer(inputs, is_training=False))
     print(json.dumps({
         "paths": sorted(v.path for v in layer.variables),
         "eager": float(np.max(np.abs(layer(x, is_training=False).numpy() - tf1_out))),
         "traced": float(np.max(np.abs(traced(x).numpy() - tf1_out))),
+        "functional": float(np.max(np.abs(model(x).numpy() - tf1_out))),
     }))
     """
 )
@@ -504,3 +507,4 @@ def test_a_batch_norm_layer_loads_the_trained_tf1_checkpoint_with_its_statistics
     assert result["paths"] == keys
     # Inference reads the statistics TF1's UPDATE_OPS left: loaded by key, the same outputs.
     assert result["eager"] <= 1e-5 and result["traced"] <= 1e-5
+    assert result["functional"] <= 1e-5

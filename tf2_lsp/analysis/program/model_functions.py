@@ -18,6 +18,7 @@ from tf2_lsp.analysis.names.resolve import canonical
 from tf2_lsp.analysis.names.spelling import through_tensorflow
 from tf2_lsp.analysis.nodes import SourceText
 from tf2_lsp.analysis.program.graph_mode import ProgramFacts, decorated_ranges
+from tf2_lsp.catalogue.availability import version_tuple
 from tf2_lsp.text import Span
 from tf2_lsp.transforms import model_batch_norm, model_keras, model_shim
 
@@ -31,6 +32,7 @@ _MODEL_CODE = frozenset(
 )
 _LAYERS = "tensorflow.layers."
 _SHIM_DECORATOR = "track_tf1_style_variables"
+_KERAS3 = (2, 16)  # the first TensorFlow whose `tf.keras` is Keras 3
 # Where TF1's batch normalization left its moving-statistics updates for the training code.
 _UPDATE_OPS = "tensorflow.GraphKeys.UPDATE_OPS"
 # Names that train or run a model rather than compute its forward pass.
@@ -100,10 +102,12 @@ def report_model_functions(
         else None
     )
     updates_read = [line for line, name in graph_state if name == _UPDATE_OPS]
+    keras2 = version_tuple(findings.policy.settings.target_version) < _KERAS3
     for function in _outermost(models, functions, layers):
         keras_refused = (
             model_keras.refusal(function, taken, resolve, defined)
             or model_batch_norm.callers_problem(function, resolve, body)
+            or (model_batch_norm.keras2_problem(function, resolve) if keras2 else None)
             if keras_rule is not None and graph_left is None
             else None
         )
