@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from tf2_lsp.analysis.findings.collect import Findings, Occurrence
 from tf2_lsp.analysis.names.resolve import canonical
@@ -48,8 +48,27 @@ def shimmed_ranges(facts: ProgramFacts, body: Sequence[ast.stmt]) -> list[tuple[
     return decorated_ranges(body, frozenset({_SHIM_DECORATOR}))
 
 
-def within(line: int, ranges: list[tuple[int, int]]) -> bool:
+def within(line: int, ranges: Sequence[tuple[int, int]]) -> bool:
     return any(first <= line <= last for first, last in ranges)
+
+
+# The model functions' names -> why each must stay a function, for what callers in the
+# project's other modules do with it (`analysis.callers`); asked only for functions that
+# would otherwise become layers.
+CallersCheck = Callable[[Sequence[str]], Mapping[str, str]]
+
+
+def model_function_ranges(
+    facts: ProgramFacts, body: Sequence[ast.stmt], is_state: Callable[[str], bool]
+) -> list[tuple[int, int]]:
+    """The line ranges of the module's top-level functions that only build a TF1 model."""
+    uses = sorted((line, name) for name, line in facts.uses)
+    lines = [line for line, _ in uses]
+    return [
+        (f.lineno, f.end_lineno or f.lineno)
+        for f in body
+        if isinstance(f, ast.FunctionDef) and _builds_model_only(f, uses, lines, is_state)
+    ]
 
 
 def report_model_functions(
@@ -60,12 +79,14 @@ def report_model_functions(
     graph_state: Sequence[tuple[int, str]],
     is_state: Callable[[str], bool],
     shimmed: list[tuple[int, int]],
+    callers: CallersCheck | None = None,
 ) -> None:
     """Top-level functions that build a TF1 model and nothing else: each can become a Keras
     layer, with its sublayers when it is made of `tf.layers` calls (transforms/model_keras.py),
     else one whose `call` keeps the body (transforms/model_shim.py). `graph_state`: the
     module's uses of TF1 graph state (line, name); `is_state`: whether a name is such state;
-    `shimmed`: the line ranges `shimmed_ranges` found."""
+    `shimmed`: the line ranges `shimmed_ranges` found; `callers`: why functions must stay
+    functions for their callers in other modules (None: not asked)."""
     rule = findings.catalogue.by_code.get(MODEL_FUNCTION_RULE)
     keras_rule = findings.catalogue.by_code.get(MODEL_KERAS_RULE)
     functions = [s for s in body if isinstance(s, ast.FunctionDef)]
@@ -97,10 +118,18 @@ def report_model_functions(
         if left
         else None
     )
-    for function in _outermost(models, functions, layers):
+    outermost = _outermost(models, functions, layers)
+    # A layer called from another module's graph code loses TF1's variable reuse as much as
+    # one called from this module's: the callers elsewhere in the project decide too.
+    elsewhere: Mapping[str, str] = {}
+    if callers is not None and graph_left is None and outermost:
+        elsewhere = callers([f.name for f in outermost if model_shim.refusal(f, taken) is None])
+    for function in outermost:
+        called_from = elsewhere.get(function.name)
         native = (
             keras_rule is not None
             and graph_left is None
+            and called_from is None
             and model_keras.refusal(function, taken, resolve, defined) is None
         )
         last = function.end_lineno or function.lineno
@@ -114,7 +143,11 @@ def report_model_functions(
         chosen = keras_rule if native and keras_rule is not None else rule
         whole = Span(first, 0, span.end_line, span.end_column)
         at = Occurrence(chosen.symbols[0], function.name, shown, "program", anchor=whole)
-        refused = None if native else graph_left or model_shim.refusal(function, taken, body_text)
+        refused = (
+            None
+            if native
+            else graph_left or called_from or model_shim.refusal(function, taken, body_text)
+        )
         findings.add(chosen, at, refused=refused)
 
 
