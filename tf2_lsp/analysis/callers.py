@@ -125,6 +125,7 @@ def _walked(source: str, path: str, catalogue: Catalogue) -> CallerCode:
     facts, body = walker.facts, tree.body
     shimmed = shimmed_ranges(facts, body)
     models = [*model_function_ranges(facts, body, units.is_state), *shimmed]
-    left = [name for line, name in units.state_uses(facts, body, shimmed) if not within(line, models)]
+    left = [
+        name for line, name in units.state_uses(facts, body, shimmed) if not within(line, models)
+    ]
     return CallerCode(left[0] if left else None, tuple(models))
-

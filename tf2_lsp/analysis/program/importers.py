@@ -192,7 +192,9 @@ class _References:
                 uses.extend(self._bind(node))
         if not (self.modules or self.functions or self.star):
             return uses
-        parents = {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        parents = {
+            id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)
+        }
         for node in ast.walk(tree):
             use = self._reference(node, parents.get(id(node)))
             if use is not None:

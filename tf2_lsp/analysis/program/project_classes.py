@@ -27,7 +27,6 @@ MAX_IMPORTS = 20  # project modules of one test module asked whether they build 
 BaseTest = Callable[[ast.expr], bool]  # does this base expression name a TestCase itself?
 
 
-
 class _Collectors(threading.local):
     """Collectors of the project files read, innermost last (see `reads_recorded`), per
     thread: the server analyses documents in several worker threads at once."""

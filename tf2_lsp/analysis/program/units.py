@@ -188,9 +188,7 @@ def judge(
     if first is not None and version_tuple(policy.settings.target_version) >= KERAS3:
         _report_keras_objects(findings, facts, text, first, alias)
     if policy.level == "native":
-        report_model_functions(
-            findings, facts, text, body, every, is_state, shimmed, callers
-        )
+        report_model_functions(findings, facts, text, body, every, is_state, shimmed, callers)
         _report_train_loop(findings, facts, text, body)
     return own
 
