@@ -8,79 +8,13 @@ import os
 import textwrap
 from pathlib import Path
 
+from tests.analysis.support import CALLEE, GRAPH_CALLER, TF2_CALLER, model_package, write
 from tf2_lsp import engine
 from tf2_lsp.analysis.callers import caller_code, graph_callers
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.model import Finding
 from tf2_lsp.settings import Settings
-
-CALLEE = textwrap.dedent(
-    """\
-    import tensorflow as tf
-
-
-    def conv(x, name):
-        with tf.variable_scope(name):
-            w = tf.get_variable("w", [4, 4], initializer=tf.ones_initializer())
-            return tf.matmul(x, w)
-    """
-)
-
-# Another module of the package runs a Session and reuses the callee's variables.
-GRAPH_CALLER = textwrap.dedent(
-    """\
-    import numpy as np
-    import tensorflow as tf
-
-    from pkg import layers
-
-
-    def build(x):
-        with tf.variable_scope("net", reuse=tf.AUTO_REUSE):
-            return layers.conv(x, "a") + layers.conv(x, "a")
-
-
-    def main():
-        x = tf.placeholder(tf.float32, [None, 4])
-        with tf.Session() as sess:
-            sess.run(tf.global_variables_initializer())
-            return sess.run(build(x), {x: np.ones([1, 4])})
-    """
-)
-
-# The same package with a caller that is TF2 code already.
-TF2_CALLER = textwrap.dedent(
-    """\
-    import tensorflow as tf
-
-    from pkg.layers import conv
-
-
-    @tf.function
-    def forward(x):
-        return conv(x, "a")
-    """
-)
-
-
-def package(root: Path, caller: str) -> Path:
-    """`pkg/layers.py` (the model function) and `pkg/run.py` (its caller); the callee's path."""
-    (root / "pkg").mkdir(exist_ok=True)
-    (root / "pkg" / "__init__.py").write_text("")
-    (root / "pkg" / "layers.py").write_text(CALLEE)
-    write(root / "pkg" / "run.py", caller)
-    return root / "pkg" / "layers.py"
-
-
-def write(path: Path, text: str) -> None:
-    """Write `text`, with a modification time of its own: caches are keyed by it, and two
-    writes within one clock tick of the file system would share one."""
-    before = path.stat().st_mtime_ns if path.exists() else 0
-    path.write_text(text)
-    if before:
-        os.utime(path, ns=(before + 10**9, before + 10**9))
-
 
 def native(path: Path) -> Settings:
     return Settings(level="native").for_file(str(path))
@@ -98,7 +32,7 @@ def model_finding(path: Path, catalogue: Catalogue) -> Finding:
 def test_a_model_function_called_from_another_modules_graph_code_stays_a_function(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
-    callee = package(tmp_path, GRAPH_CALLER)
+    callee = model_package(tmp_path, GRAPH_CALLER)
     found = model_finding(callee, catalogue)
     assert found.fix is None
     assert "`pkg/run.py` line 9 calls it from TF1 graph code" in found.message
@@ -109,7 +43,7 @@ def test_a_model_function_called_from_another_modules_graph_code_stays_a_functio
 def test_the_same_function_with_only_tf2_callers_becomes_a_layer(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
-    callee = package(tmp_path, TF2_CALLER)
+    callee = model_package(tmp_path, TF2_CALLER)
     found = model_finding(callee, catalogue)
     assert found.fix is not None and "run.py" not in found.message
     fixed = engine.fix_all(CALLEE, catalogue, native(callee), unsafe=True).source
@@ -117,7 +51,7 @@ def test_the_same_function_with_only_tf2_callers_becomes_a_layer(
 
 
 def test_an_edit_to_the_caller_changes_the_answer(catalogue: Catalogue, tmp_path: Path) -> None:
-    callee = package(tmp_path, TF2_CALLER)
+    callee = model_package(tmp_path, TF2_CALLER)
     assert model_finding(callee, catalogue).fix is not None
     write(tmp_path / "pkg" / "run.py", GRAPH_CALLER)
     assert model_finding(callee, catalogue).fix is None
@@ -128,7 +62,7 @@ def test_an_edit_to_the_caller_changes_the_answer(catalogue: Catalogue, tmp_path
 def test_a_new_module_that_calls_it_from_graph_code_is_seen(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
-    callee = package(tmp_path, TF2_CALLER)
+    callee = model_package(tmp_path, TF2_CALLER)
     assert model_finding(callee, catalogue).fix is not None
     listed = (tmp_path / "pkg").stat().st_mtime_ns
     (tmp_path / "pkg" / "sub").mkdir()
@@ -156,7 +90,7 @@ def test_a_call_inside_another_modules_model_function_is_nested(
                 return layers.conv(x, "a")
         """
     )
-    callee = package(tmp_path, outer)
+    callee = model_package(tmp_path, outer)
     found = model_finding(callee, catalogue)
     assert found.fix is None
     assert "`pkg/run.py` line 8 calls it inside its own model code" in found.message
@@ -164,7 +98,7 @@ def test_a_call_inside_another_modules_model_function_is_nested(
 
 def test_a_function_handed_on_stays_a_function(catalogue: Catalogue, tmp_path: Path) -> None:
     handed = "from pkg import layers\n\nBUILDERS = {'conv': layers.conv}\n"
-    callee = package(tmp_path, handed)
+    callee = model_package(tmp_path, handed)
     found = model_finding(callee, catalogue)
     assert found.fix is None and "`pkg/run.py` line 3 hands it on" in found.message
 
@@ -174,7 +108,7 @@ def test_callers_of_other_functions_or_modules_do_not_count(
 ) -> None:
     # `other.conv` is another module's function; `layers.helper` another function of this one.
     other = GRAPH_CALLER.replace("from pkg import layers", "from pkg import other as layers")
-    callee = package(tmp_path, other)
+    callee = model_package(tmp_path, other)
     (tmp_path / "pkg" / "other.py").write_text("def conv(x, name):\n    return x\n")
     assert model_finding(callee, catalogue).fix is not None
     assert graph_callers(str(callee), ["helper"], catalogue) == {}
