@@ -16,6 +16,7 @@ from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.model import Finding
 from tf2_lsp.settings import Settings
 
+
 def native(path: Path) -> Settings:
     return Settings(level="native").for_file(str(path))
 
