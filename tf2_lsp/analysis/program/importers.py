@@ -4,11 +4,12 @@ place where one of them refers to a function of it (a call, or the function hand
 A model function becomes a Keras layer only where every caller is TF2 code, and its callers
 may live in other modules (`from pkg import masked` ... `masked.conv1d(x)` under a Session).
 The project is the folder that holds the module's topmost package (the module's own folder
-when it is in none); its files are listed per directory modification time, each file's import
-words read per its modification time, and only a file whose imports name the module is parsed
-(`ast`; nothing is imported or run). Every directory and file consulted is noted
-(`project_classes.note_read`), so a result cache and the language server know what the answer
-depends on: a new file changes its directory's time, an edit its own.
+when it is in none); its files are listed per directory modification time, each file's
+import statements read with a pattern per its modification time, and only a file that
+imports the module is parsed (`ast`, once per modification time whichever module is asked
+about; nothing is imported or run). Every directory and file consulted is noted
+(`project_classes.note_read`), so a result cache and the language server know what the
+answer depends on: a new file changes its directory's time, an edit its own.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,17 +48,17 @@ def project_root(path: str) -> str:
     return str(root)
 
 
-def uses_elsewhere(path: str, names: frozenset[str]) -> list[Use]:
+def uses_elsewhere(path: str, names: frozenset[str]) -> Iterator[Use]:
     """The references other files of the project make to the functions `names` of the
-    module at `path` (or to the module object as a whole, as ALL), in path and line order."""
+    module at `path` (or to the module object as a whole, as ALL), in path and line order.
+    Every file's imports are read first (cheap, and noted); the importers are parsed only as
+    far as the caller iterates."""
     callee = os.path.abspath(path)
     word = _module_word(callee)
-    found: list[Use] = []
-    for file in project_files(project_root(callee)):
-        if file == callee or word not in _import_words(file):
-            continue
-        found.extend(u for u in _uses_in(file, callee) if u.name in names or u.name == ALL)
-    return found
+    files = project_files(project_root(callee))
+    importing = [f for f in files if f != callee and _imports_module(f, callee, word)]
+    for file in importing:
+        yield from (u for u in _uses_in(file, callee) if u.name in names or u.name == ALL)
 
 
 def _module_word(path: str) -> str:
@@ -122,124 +124,230 @@ _IMPORT = re.compile(
     r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+)?import[ \t]+(\([^)]*\)|(?:[^\n\\]|\\[\s\S])*)",
     re.MULTILINE,
 )
-_WORDS: dict[str, tuple[int, frozenset[str]]] = {}
 
 
-def _import_words(path: str) -> frozenset[str]:
-    """Every word written in the file's import statements (a file whose imports do not write
-    a module's last name cannot import it)."""
+@dataclass(frozen=True, slots=True)
+class _Import:
+    """`from module import names` (level: its leading dots), or `import module` (names None)."""
+
+    module: str
+    level: int
+    names: tuple[str, ...] | None
+
+    def targets(self, word: str) -> list[tuple[str, int]]:
+        """The dotted names (and level) this import may load that end with `word`."""
+        if self.names is None:
+            return [(self.module, 0)] if self.module.rpartition(".")[2] == word else []
+        found = [(self.module, self.level)] if self.module.rpartition(".")[2] == word else []
+        if word in self.names:
+            found.append((f"{self.module}.{word}" if self.module else word, self.level))
+        return found
+
+
+_IMPORTS: dict[str, tuple[int, tuple[_Import, ...]]] = {}
+
+
+def _imports_module(path: str, callee: str, word: str) -> bool:
+    """Whether the file at `path` imports the module at `callee` (whose last name is `word`)
+    somewhere: only the imports that write `word` are looked for on disk."""
+    return any(
+        find_module(dotted, level, path) == callee
+        for statement in _imports(path)
+        for dotted, level in statement.targets(word)
+    )
+
+
+def _imports(path: str) -> tuple[_Import, ...]:
+    """The file's import statements as its text writes them (read with a pattern, not
+    parsed: most files of a project import no given module, and parsing costs ten times
+    more)."""
     try:
         stat = os.stat(path)
     except OSError:
         note_read(path, -1)
-        return frozenset()
+        return ()
     note_read(path, stat.st_mtime_ns)
-    cached = _WORDS.get(path)
+    cached = _IMPORTS.get(path)
     if cached is not None and cached[0] == stat.st_mtime_ns:
         return cached[1]
-    words: frozenset[str] = frozenset()
+    statements: list[_Import] = []
     if stat.st_size <= MAX_BYTES:
         try:
             text = Path(path).read_bytes().decode("utf-8", errors="replace")
         except OSError:
             text = ""
-        words = frozenset(
-            word
-            for match in _IMPORT.finditer(text)
-            for word in re.findall(r"\w+", f"{match[1] or ''} {match[2]}")
-        )
-    _WORDS[path] = (stat.st_mtime_ns, words)
-    return words
+        for match in _IMPORT.finditer(text):
+            statements.extend(_read_import(match[1], match[2]))
+    _IMPORTS[path] = (stat.st_mtime_ns, tuple(statements))
+    return _IMPORTS[path][1]
+
+
+def _read_import(source: str | None, written: str) -> list[_Import]:
+    """`from source import written` or `import written`, as text: the names it imports."""
+    written = re.sub(r"#[^\n]*", "", written).split(";", 1)[0].replace("\\\n", " ")
+    parts = [re.split(r"\s+as\s+", p.strip())[0] for p in written.strip().strip("()").split(",")]
+    names = [re.sub(r"\s+", "", p) for p in parts if p.strip()]
+    if source is None:
+        return [_Import(name, 0, None) for name in names]
+    module = source.lstrip(".")
+    return [_Import(module, len(source) - len(module), tuple(names))]
 
 
 # -- where a file refers to the module's functions, per modification time ----------------
 
-_USES: dict[tuple[str, str], tuple[int, tuple[Use, ...]]] = {}
+
+@dataclass(frozen=True, slots=True)
+class _Bound:
+    """A name an import statement binds: `from module import name as local` (module None for
+    `import name as local`; `import a.b` binds `a.b` as written, used as a dotted chain)."""
+
+    module: str | None
+    level: int
+    name: str
+    local: str
+    line: int
 
 
-def _uses_in(path: str, callee: str) -> tuple[Use, ...]:
+@dataclass(frozen=True, slots=True)
+class _Reference:
+    """A use of an imported name: `base.attr` (attr None: `base` alone), whether it is
+    called, and, for `base` alone, whether it is the base of an attribute."""
+
+    base: str
+    attr: str | None
+    line: int
+    called: bool
+    attribute_base: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """What a file's syntax says about its imports, whichever module is asked about."""
+
+    bound: tuple[_Bound, ...]
+    references: tuple[_Reference, ...]
+    star: tuple[tuple[str, int], ...]  # `from module import *`: (module, level)
+
+
+_PARSED: dict[str, tuple[int, _Parsed | None]] = {}
+
+
+def _uses_in(path: str, callee: str) -> list[Use]:
+    parsed = _parsed(path)
+    return [] if parsed is None else _Resolved(path, callee).uses(parsed)
+
+
+def _parsed(path: str) -> _Parsed | None:
     try:
         modified = os.stat(path).st_mtime_ns
     except OSError:
-        return ()
-    cached = _USES.get((path, callee))
+        return None
+    cached = _PARSED.get(path)
     if cached is not None and cached[0] == modified:
         return cached[1]
     try:
-        tree = ast.parse(Path(path).read_bytes())
+        parsed: _Parsed | None = _read(ast.parse(Path(path).read_bytes()))
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-        tree = None
-    uses = () if tree is None else tuple(_References(path, callee).find(tree))
-    _USES[(path, callee)] = (modified, uses)
-    return uses
+        parsed = None  # a file Python cannot read calls nothing
+    _PARSED[path] = (modified, parsed)
+    return parsed
 
 
-class _References:
+def _read(tree: ast.Module) -> _Parsed:
+    bound: list[_Bound] = []
+    star: list[tuple[str, int]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name
+                bound.append(_Bound(None, 0, alias.name, local, node.lineno))
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name == "*":
+                    star.append((node.module or "", node.level))
+                else:
+                    local = alias.asname or alias.name
+                    bound.append(
+                        _Bound(node.module or "", node.level, alias.name, local, node.lineno)
+                    )
+    roots = {b.local.partition(".")[0] for b in bound}
+    references: list[_Reference] = []
+    waiting: list[tuple[ast.AST, ast.AST | None]] = [(tree, None)]
+    while waiting:
+        node, parent = waiting.pop()
+        called = isinstance(parent, ast.Call) and parent.func is node
+        if isinstance(node, ast.Attribute):
+            base = _dotted(node.value)
+            if base is not None and base.partition(".")[0] in roots:
+                references.append(_Reference(base, node.attr, node.lineno, called))
+        elif (
+            isinstance(node, ast.Name)
+            and isinstance(node.ctx, ast.Load)
+            and (star or node.id in roots)
+        ):
+            is_base = isinstance(parent, ast.Attribute) and parent.value is node
+            references.append(_Reference(node.id, None, node.lineno, called, is_base))
+        waiting.extend((child, node) for child in ast.iter_child_nodes(node))
+    references.sort(key=lambda r: r.line)
+    return _Parsed(tuple(bound), tuple(references), tuple(star))
+
+
+class _Resolved:
     """How one file names the module at `callee`, and where it uses those names."""
 
     def __init__(self, path: str, callee: str) -> None:
         self.path = path
         self.callee = callee
-        self.modules: set[str] = set()  # names or dotted chains bound to the module
-        self.functions: dict[str, str] = {}  # local name -> the module's function
-        self.star = False  # `from module import *`: bare names may be its functions
-        self.reexported = os.path.basename(path) == "__init__.py"
+        self.word = _module_word(callee)
 
-    def find(self, tree: ast.Module) -> list[Use]:
+    def _is_callee(self, dotted: str, level: int) -> bool:
+        # Only a name ending with the module's own is looked for on disk.
+        return dotted.rpartition(".")[2] == self.word and (
+            find_module(dotted, level, self.path) == self.callee
+        )
+
+    def uses(self, parsed: _Parsed) -> list[Use]:
+        """The file's references to the module's functions (a package's `__init__` that
+        imports one re-exports it to callers we do not follow), in line order."""
+        modules: set[str] = set()  # names or dotted chains bound to the module
+        functions: dict[str, str] = {}  # local name -> the module's function
         uses: list[Use] = []
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                uses.extend(self._bind(node))
-        if not (self.modules or self.functions or self.star):
+        for bound in parsed.bound:
+            if bound.module is None:  # `import a.b [as c]`
+                if self._is_callee(bound.name, 0):
+                    modules.add(bound.local)
+                continue
+            whole = f"{bound.module}.{bound.name}" if bound.module else bound.name
+            if self._is_callee(whole, bound.level):  # `from a import b`, b the module
+                modules.add(bound.local)
+            elif bound.module and self._is_callee(bound.module, bound.level):
+                functions[bound.local] = bound.name
+                if os.path.basename(self.path) == "__init__.py":
+                    uses.append(Use(self.path, bound.line, bound.name, called=False))
+        star = any(module and self._is_callee(module, level) for module, level in parsed.star)
+        if not (modules or functions or star):
             return uses
-        parents = {
-            id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)
-        }
-        for node in ast.walk(tree):
-            use = self._reference(node, parents.get(id(node)))
+        for reference in parsed.references:
+            use = self._use(reference, modules, functions, star)
             if use is not None:
                 uses.append(use)
         return sorted(uses, key=lambda u: (u.line, u.name))
 
-    def _is_callee(self, dotted: str, level: int) -> bool:
-        return find_module(dotted, level, self.path) == self.callee
-
-    def _bind(self, node: ast.Import | ast.ImportFrom) -> list[Use]:
-        """Bind the names an import gives the module or its functions; a package's
-        `__init__` that imports a function re-exports it to callers we do not follow."""
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if self._is_callee(alias.name, 0):
-                    self.modules.add(alias.asname or alias.name)
-            return []
-        uses = []
-        module = node.module or ""
-        for alias in node.names:
-            if alias.name == "*":
-                self.star = self.star or (bool(module) and self._is_callee(module, node.level))
-                continue
-            local = alias.asname or alias.name
-            if self._is_callee(f"{module}.{alias.name}" if module else alias.name, node.level):
-                self.modules.add(local)
-            elif module and self._is_callee(module, node.level):
-                self.functions[local] = alias.name
-                if self.reexported:
-                    uses.append(Use(self.path, node.lineno, alias.name, called=False))
-        return uses
-
-    def _reference(self, node: ast.AST, parent: ast.AST | None) -> Use | None:
-        called = isinstance(parent, ast.Call) and parent.func is node
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            if node.id in self.functions:
-                return Use(self.path, node.lineno, self.functions[node.id], called)
-            if node.id in self.modules and not (
-                isinstance(parent, ast.Attribute) and parent.value is node
-            ):
-                return Use(self.path, node.lineno, ALL, called=False)  # the module handed on
-            if self.star:
-                return Use(self.path, node.lineno, node.id, called)
-        if isinstance(node, ast.Attribute) and _dotted(node.value) in self.modules:
-            return Use(self.path, node.lineno, node.attr, called)
+    def _use(
+        self, reference: _Reference, modules: set[str], functions: dict[str, str], star: bool
+    ) -> Use | None:
+        line, called = reference.line, reference.called
+        if reference.attr is not None:
+            if reference.base in modules:
+                return Use(self.path, line, reference.attr, called)
+            return None
+        name = reference.base
+        if name in functions:
+            return Use(self.path, line, functions[name], called)
+        if name in modules and not reference.attribute_base:
+            return Use(self.path, line, ALL, called=False)  # the module handed on
+        if star and name not in modules:
+            return Use(self.path, line, name, called)
         return None
 
 
