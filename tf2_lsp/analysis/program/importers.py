@@ -126,71 +126,60 @@ _IMPORT = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Import:
-    """`from module import names` (level: its leading dots), or `import module` (names None)."""
-
-    module: str
-    level: int
-    names: tuple[str, ...] | None
-
-    def targets(self, word: str) -> list[tuple[str, int]]:
-        """The dotted names (and level) this import may load that end with `word`."""
-        if self.names is None:
-            return [(self.module, 0)] if self.module.rpartition(".")[2] == word else []
-        found = [(self.module, self.level)] if self.module.rpartition(".")[2] == word else []
-        if word in self.names:
-            found.append((f"{self.module}.{word}" if self.module else word, self.level))
-        return found
-
-
-_IMPORTS: dict[str, tuple[int, tuple[_Import, ...]]] = {}
+# A module a file may import, by the last part of its dotted name: (dotted name, level).
+_Targets = dict[str, tuple[tuple[str, int], ...]]
+_IMPORTS: dict[str, tuple[int, _Targets]] = {}
 
 
 def _imports_module(path: str, callee: str, word: str) -> bool:
     """Whether the file at `path` imports the module at `callee` (whose last name is `word`)
     somewhere: only the imports that write `word` are looked for on disk."""
     return any(
-        find_module(dotted, level, path) == callee
-        for statement in _imports(path)
-        for dotted, level in statement.targets(word)
+        find_module(dotted, level, path) == callee for dotted, level in _imports(path).get(word, ())
     )
 
 
-def _imports(path: str) -> tuple[_Import, ...]:
-    """The file's import statements as its text writes them (read with a pattern, not
-    parsed: most files of a project import no given module, and parsing costs ten times
-    more)."""
+def _imports(path: str) -> _Targets:
+    """The modules the file's import statements may load, as its text writes them (read with
+    a pattern, not parsed: most files of a project import no given module, and parsing costs
+    ten times more)."""
     try:
         stat = os.stat(path)
     except OSError:
         note_read(path, -1)
-        return ()
+        return {}
     note_read(path, stat.st_mtime_ns)
     cached = _IMPORTS.get(path)
     if cached is not None and cached[0] == stat.st_mtime_ns:
         return cached[1]
-    statements: list[_Import] = []
+    targets: dict[str, list[tuple[str, int]]] = {}
     if stat.st_size <= MAX_BYTES:
         try:
             text = Path(path).read_bytes().decode("utf-8", errors="replace")
         except OSError:
             text = ""
         for match in _IMPORT.finditer(text):
-            statements.extend(_read_import(match[1], match[2]))
-    _IMPORTS[path] = (stat.st_mtime_ns, tuple(statements))
-    return _IMPORTS[path][1]
+            for dotted, level in _read_import(match[1], match[2]):
+                targets.setdefault(dotted.rpartition(".")[2], []).append((dotted, level))
+    found = {word: tuple(dict.fromkeys(loads)) for word, loads in targets.items()}
+    _IMPORTS[path] = (stat.st_mtime_ns, found)
+    return found
 
 
-def _read_import(source: str | None, written: str) -> list[_Import]:
-    """`from source import written` or `import written`, as text: the names it imports."""
+def _read_import(source: str | None, written: str) -> list[tuple[str, int]]:
+    """`from source import written` or `import written`, as text: the modules it may load
+    (`from a import b` loads `a`, and `a.b` when b is a module), each with its level."""
     written = re.sub(r"#[^\n]*", "", written).split(";", 1)[0].replace("\\\n", " ")
     parts = [re.split(r"\s+as\s+", p.strip())[0] for p in written.strip().strip("()").split(",")]
     names = [re.sub(r"\s+", "", p) for p in parts if p.strip()]
     if source is None:
-        return [_Import(name, 0, None) for name in names]
+        return [(name, 0) for name in names]
     module = source.lstrip(".")
-    return [_Import(module, len(source) - len(module), tuple(names))]
+    level = len(source) - len(module)
+    loads = [(module, level)] if module else []
+    return loads + [
+        (f"{module}.{name}" if module else name, level) for name in names if name != "*"
+    ]
 
 
 # -- where a file refers to the module's functions, per modification time ----------------
