@@ -97,6 +97,29 @@ def test_a_call_inside_another_modules_model_function_is_nested(
     assert "`pkg/run.py` line 8 calls it inside its own model code" in found.message
 
 
+def test_a_call_inside_a_shim_layer_of_another_module_is_nested(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    # What an earlier fix round (or a person) made of the caller's own model function.
+    layer = textwrap.dedent(
+        """\
+        import tensorflow as tf
+
+        from pkg import layers
+
+
+        class Tower(tf.keras.layers.Layer):
+            @tf.compat.v1.keras.utils.track_tf1_style_variables
+            def call(self, x):
+                return layers.conv(x, "a")
+        """
+    )
+    callee = model_package(tmp_path, layer)
+    found = model_finding(callee, catalogue)
+    assert found.fix is None
+    assert "`pkg/run.py` line 9 calls it inside its own model code" in found.message
+
+
 def test_a_function_handed_on_stays_a_function(catalogue: Catalogue, tmp_path: Path) -> None:
     handed = "from pkg import layers\n\nBUILDERS = {'conv': layers.conv}\n"
     callee = model_package(tmp_path, handed)
