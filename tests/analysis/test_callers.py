@@ -127,6 +127,18 @@ def test_a_function_handed_on_stays_a_function(catalogue: Catalogue, tmp_path: P
     assert found.fix is None and "`pkg/run.py` line 3 hands it on" in found.message
 
 
+def test_callers_through_a_package_that_reexports_it_decide(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    reexported = GRAPH_CALLER.replace("from pkg import layers", "import pkg as layers")
+    callee = model_package(tmp_path, reexported)
+    (tmp_path / "pkg" / "__init__.py").write_text("from pkg.layers import conv\n")
+    found = model_finding(callee, catalogue)
+    assert found.fix is None and "`pkg/run.py` line 9 calls it from TF1 graph" in found.message
+    write(tmp_path / "pkg" / "run.py", TF2_CALLER.replace("pkg.layers", "pkg"))
+    assert model_finding(callee, catalogue).fix is not None
+
+
 def test_callers_of_other_functions_or_modules_do_not_count(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:

@@ -9,8 +9,11 @@ function, and its finding names the caller, when a module of the project that im
 * calls it from a module that still runs TF1 graph code (a Session, placeholders,
   collections, `variable_scope`) outside its own model functions;
 * calls it inside one of its own model functions or shim layers (that one becomes the layer);
-* hands it on (an argument, a re-export, the module object itself), where its calls cannot be
-  followed.
+* hands it on (an argument, a container, the module object itself), where its calls cannot
+  be followed.
+
+A package whose `__init__` re-exports the function is followed to the modules that import it
+from there (MAX_REEXPORTS packages deep; beyond, the re-export counts as handing it on).
 
 The callers are found by `program.importers` (files read with `ast`, per modification time);
 each caller's TF1 code is a walk of its own, remembered per modification time, at the compat
@@ -57,11 +60,27 @@ def graph_callers(path: str, names: Sequence[str], catalogue: Catalogue) -> dict
     function for a caller in another module of the project (absent: no such caller)."""
     if not path or not names:
         return {}
+    return _blocked(path, names, importers.project_root(path), catalogue, MAX_REEXPORTS)
+
+
+MAX_REEXPORTS = 2  # packages followed through that re-export a function (`pkg/__init__.py`)
+
+
+def _blocked(
+    path: str, names: Sequence[str], root: str, catalogue: Catalogue, reexports: int
+) -> dict[str, str]:
     reasons: dict[str, str] = {}
-    root = importers.project_root(path)
     for use in importers.uses_elsewhere(path, frozenset(names)):
         pending = [n for n in names if n not in reasons and use.name in (n, importers.ALL)]
-        why = _why(use, root, catalogue) if pending else None
+        if not pending:
+            continue
+        if use.exported_as is not None and reexports > 0:
+            # Its callers import it from the package: they decide, under the package's name.
+            why = _blocked(use.path, [use.exported_as], root, catalogue, reexports - 1).get(
+                use.exported_as
+            )
+        else:
+            why = _why(use, root, catalogue)
         for name in pending if why else ():
             reasons[name] = why or ""
         if len(reasons) == len(names):

@@ -61,8 +61,10 @@ def test_a_function_handed_on_or_the_module_itself_is_not_a_call(tmp_path: Path)
 
 
 def test_a_package_that_reexports_the_function_hands_it_on(tmp_path: Path) -> None:
-    tree(tmp_path, {**PACKAGE, "pkg/__init__.py": "from pkg.layers import conv\n"})
-    assert found(tmp_path) == [("pkg/__init__.py", 1, "conv", False)]
+    tree(tmp_path, {**PACKAGE, "pkg/__init__.py": "from pkg.layers import conv as c2\n"})
+    callee = str(tmp_path / "pkg" / "layers.py")
+    [use] = uses_elsewhere(callee, frozenset({"conv"}))
+    assert (use.line, use.name, use.called, use.exported_as) == (1, "conv", False, "c2")
 
 
 def test_other_modules_and_other_functions_are_not_uses(tmp_path: Path) -> None:

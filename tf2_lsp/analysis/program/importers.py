@@ -32,12 +32,15 @@ ALL = "*"  # a use that may reach every function of the module (the module objec
 @dataclass(frozen=True, slots=True)
 class Use:
     """A reference to the function `name` of the module (ALL: any of them) at `line` of the
-    file `path`; `called`: it is the callee of a call there, not a value handed on."""
+    file `path`; `called`: it is the callee of a call there, not a value handed on;
+    `exported_as`: the name under which a package's `__init__` re-exports it (its callers
+    import it from the package)."""
 
     path: str
     line: int
     name: str
     called: bool
+    exported_as: str | None = None
 
 
 def project_root(path: str) -> str:
@@ -297,7 +300,7 @@ class _Resolved:
 
     def uses(self, parsed: _Parsed) -> list[Use]:
         """The file's references to the module's functions (a package's `__init__` that
-        imports one re-exports it to callers we do not follow), in line order."""
+        imports one re-exports it), in line order."""
         modules: set[str] = set()  # names or dotted chains bound to the module
         functions: dict[str, str] = {}  # local name -> the module's function
         uses: list[Use] = []
@@ -312,7 +315,7 @@ class _Resolved:
             elif bound.module and self._is_callee(bound.module, bound.level):
                 functions[bound.local] = bound.name
                 if os.path.basename(self.path) == "__init__.py":
-                    uses.append(Use(self.path, bound.line, bound.name, called=False))
+                    uses.append(Use(self.path, bound.line, bound.name, False, bound.local))
         star = any(module and self._is_callee(module, level) for module, level in parsed.star)
         if not (modules or functions or star):
             return uses
