@@ -122,8 +122,12 @@ def report_model_functions(
     # A layer called from another module's graph code loses TF1's variable reuse as much as
     # one called from this module's: the callers elsewhere in the project decide too.
     elsewhere: Mapping[str, str] = {}
-    if callers is not None and graph_left is None and outermost:
-        elsewhere = callers([f.name for f in outermost if model_shim.refusal(f, taken) is None])
+    candidates = [f.name for f in outermost if model_shim.refusal(f, taken) is None]
+    if graph_left is None and candidates:
+        elsewhere = _handed_on(body, frozenset(candidates))
+        rest = [name for name in candidates if name not in elsewhere]
+        if callers is not None and rest:
+            elsewhere = {**elsewhere, **callers(rest)}
     for function in outermost:
         called_from = elsewhere.get(function.name)
         native = (
@@ -149,6 +153,34 @@ def report_model_functions(
             else graph_left or called_from or model_shim.refusal(function, taken, body_text)
         )
         findings.add(chosen, at, refused=refused)
+
+
+def _handed_on(body: Sequence[ast.stmt], names: frozenset[str]) -> dict[str, str]:
+    """Why each of the model functions `names` that this module hands on (into a container,
+    as an argument, under another name) must stay a function: whoever receives it calls it
+    where it cannot be followed, from TF1 graph code as likely as not."""
+    called = {
+        id(node.func)
+        for statement in body
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
+    reasons: dict[str, str] = {}
+    for statement in body:
+        for node in ast.walk(statement):
+            if (
+                isinstance(node, ast.Name)
+                and node.id in names
+                and isinstance(node.ctx, ast.Load)
+                and id(node) not in called
+                and node.id not in reasons
+            ):
+                reasons[node.id] = (
+                    f"line {node.lineno} hands it on (a container, an argument, another name),"
+                    " where its calls cannot be followed, and a layer called from TF1 graph code"
+                    " loses TF1's variable reuse"
+                )
+    return reasons
 
 
 def _builds_model_only(
