@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from tf2_lsp.analysis.program.project_classes import MAX_BYTES, find_module, not
 from tf2_lsp.files.discover import SKIP_DIRS
 
 MAX_FILES = 5_000  # a larger tree is not searched beyond this many files
+MAX_FOLDERS = 2_000  # nor beyond this many folders (a module in no package, in a home folder)
 
 ALL = "*"  # a use that may reach every function of the module (the module object handed on)
 
@@ -77,13 +79,16 @@ _LISTINGS: dict[str, tuple[int, tuple[str, ...], tuple[str, ...]]] = {}
 
 def project_files(root: str) -> list[str]:
     """The Python files under `root` (absolute paths), skipping what `tf2-lsp check` skips
-    (version control, virtual environments, caches), at most MAX_FILES."""
+    (version control, virtual environments, caches), at most MAX_FILES from MAX_FOLDERS
+    folders, nearest first."""
     files: list[str] = []
-    waiting = [root]
-    while waiting and len(files) < MAX_FILES:
-        folders, names = _listing(waiting.pop())
+    waiting = deque([root])  # breadth first: the folders nearest the root first
+    listed = 0
+    while waiting and len(files) < MAX_FILES and listed < MAX_FOLDERS:
+        listed += 1
+        folders, names = _listing(waiting.popleft())
         files.extend(names)
-        waiting.extend(reversed(folders))
+        waiting.extend(folders)
     return sorted(files[:MAX_FILES])
 
 
