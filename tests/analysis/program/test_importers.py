@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tf2_lsp.analysis.program import importers
 from tf2_lsp.analysis.program.importers import (
     ALL,
     project_files,
@@ -115,3 +116,12 @@ def test_every_folder_and_file_consulted_is_noted(tmp_path: Path) -> None:
 def test_a_file_that_does_not_parse_has_no_uses(tmp_path: Path) -> None:
     tree(tmp_path, {**PACKAGE, "pkg/run.py": "from pkg import layers\nlayers.conv(\n"})
     assert found(tmp_path) == []
+
+
+def test_a_large_tree_is_listed_nearest_folders_first_within_the_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree(tmp_path, {"a/b/c/deep.py": "", "a/near.py": "", "top.py": ""})
+    monkeypatch.setattr(importers, "MAX_FOLDERS", 2)
+    listed = [Path(f).relative_to(tmp_path).as_posix() for f in project_files(str(tmp_path))]
+    assert listed == ["a/near.py", "top.py"]
