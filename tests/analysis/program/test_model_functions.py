@@ -71,6 +71,17 @@ def test_a_function_that_cannot_become_a_layer_is_reported_with_the_reason(
     assert found.fix is None and "the function is decorated" in found.message
 
 
+def test_a_function_the_module_hands_on_stays_a_function(catalogue: Catalogue) -> None:
+    # Whoever takes it from the registry calls it where we cannot follow (magenta's gansynth
+    # keeps its generator functions in a dict other modules read under a Session).
+    registry = MODEL + "\n\nTOWERS = {'tower': tower}\n"
+    (found,) = _model_findings(registry, catalogue, NATIVE)
+    assert found.fix is None and "line 16 hands it on" in found.message
+    called = MODEL + "\n\ny = tower(tf.ones([1, 4]))\n"
+    (found,) = _model_findings(called, catalogue, NATIVE)
+    assert found.fix is not None
+
+
 def test_the_layer_form_is_written_and_its_body_is_no_graph_code(catalogue: Catalogue) -> None:
     fixed = engine.fix_all(MODEL, catalogue, NATIVE, unsafe=True).source
     assert "class Tower(tf.keras.layers.Layer):" in fixed and "\ntower = Tower()\n" in fixed
