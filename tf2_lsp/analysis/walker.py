@@ -402,6 +402,8 @@ class ModuleWalker:
         for keyword in node.keywords:
             self.visit(keyword.value)
         self.calls.check(node)
+        self.matcher.check_type_test(node)
+        self.matcher.check_float_dimension(node)
 
     def visit_compare(self, node: ast.Compare) -> None:
         self.visit_children(node)
