@@ -51,7 +51,8 @@ def tested_classes(call: ast.Call) -> list[ast.expr]:
         return []
     if len(call.args) != 2 or call.keywords or isinstance(call.args[1], ast.Starred):
         return []
-    pending, classes = [call.args[1]], []
+    pending: list[ast.expr] = [call.args[1]]
+    classes: list[ast.expr] = []
     while pending:
         node = pending.pop(0)
         if isinstance(node, ast.Tuple):
@@ -83,6 +84,4 @@ def _emitted() -> tuple[str, ...]:
     return tuple(tf1_class(symbol) for symbol in SYMBOLS)
 
 
-TRANSFORMS = (
-    Transform("tf1_class_type_test", never, _emitted(), rewrite, symbols=SYMBOLS),
-)
+TRANSFORMS = (Transform("tf1_class_type_test", never, _emitted(), rewrite, symbols=SYMBOLS),)

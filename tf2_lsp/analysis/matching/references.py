@@ -422,7 +422,8 @@ class Matcher:
         classes = tf1_class_test.tested_classes(node)
         if not classes or self.scopes.current.lookup(_called_name(node)) is not None:
             return  # not a type test, or `isinstance` rebound in this file
-        named = [(klass, canonical(q)) for klass in classes if (q := self.scopes.qualified_name(klass))]
+        qualified = [(klass, self.scopes.qualified_name(klass)) for klass in classes]
+        named = [(klass, canonical(q)) for klass, q in qualified if q is not None]
         # `tf.compat.v1.data.Iterator` is TF1's class itself: tested beside TF2's, all is well.
         tf1 = {name for _, (name, compat) in named if compat}
         for klass, (name, compat) in named:
