@@ -51,15 +51,18 @@ SHAPES = [
     "[None, n * 0.5]",
     "[mul_or_none(n, 1. / 2)]",
     "[n * 0.5 // 1]",
+    "[np.sqrt(n * 4)]",
     "[n // 2]",
     "[None, n * 2]",
     "[int(n / 2)]",
     "[round(n * 0.5)]",
+    "[int(np.sqrt(n * 4))]",
     "[mul_or_none(n, 2)]",
 ]
 
 RUNNER = """
 import json, sys
+import numpy as np
 import tensorflow as tf
 
 def mul_or_none(a, b):
@@ -67,7 +70,7 @@ def mul_or_none(a, b):
 
 results = {}
 for name, source in json.loads(sys.argv[1]).items():
-    space = {"tf": tf, "mul_or_none": mul_or_none}
+    space = {"tf": tf, "np": np, "mul_or_none": mul_or_none}
     try:
         with tf.Graph().as_default():
             exec(source, space)
@@ -111,4 +114,4 @@ def test_gpflow_skips_its_iterator_again_after_the_fix(catalogue: Catalogue) -> 
         )
         refused = results[shape][0] == "TypeError"
         assert reported == refused, (shape, results[shape])
-    assert sum(results[s][0] == "TypeError" for s in SHAPES) == 4  # both kinds are exercised
+    assert sum(results[s][0] == "TypeError" for s in SHAPES) == 5  # both kinds are exercised

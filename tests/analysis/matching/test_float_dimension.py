@@ -32,6 +32,8 @@ def reported(source: str, catalogue: Catalogue) -> list[str]:
         ("n * 0.5 // 1", True),  # a float floor-divided stays a float
         ("mul_or_none(shape[1], 1. / block)", True),
         ("float(n)", True),
+        ("np.sqrt(n)", True),
+        ("int(np.sqrt(n))", False),
         ("a if c else n / 2", True),
         ("n // 2", False),
         ("n * k + 1", False),

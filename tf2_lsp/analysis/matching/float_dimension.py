@@ -29,6 +29,8 @@ _SHAPE_ARGUMENT = {
 CALLEES = frozenset({name.rpartition(".")[2] for name in _SHAPE_ARGUMENT} | {"set_shape"})
 # Calls that return an int (or refuse a float) whatever they are given.
 _INTEGRAL = frozenset({"int", "round", "len", "floor", "ceil", "dimension_value"})
+# Calls that return a float whatever they are given (`np.sqrt(n)`, `math.log2(n)`).
+_FLOATING = frozenset({"float", "sqrt", "log", "log2", "log10", "exp", "float32", "float64"})
 
 
 def callee_name(call: ast.Call) -> str | None:
@@ -71,8 +73,8 @@ def _argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
 
 def may_be_float(node: ast.expr) -> bool:
     """Whether the value may be a float: a float literal, a true division, arithmetic on one,
-    or a call (not an int-making one) that is given one (a helper such as `mul_or_none(m,
-    1. / k)` computes with it)."""
+    a float-making call (`np.sqrt(n)`), or a call (not an int-making one) that is given one (a
+    helper such as `mul_or_none(m, 1. / k)` computes with it)."""
     if isinstance(node, ast.Constant):
         return isinstance(node.value, float)
     if isinstance(node, ast.BinOp):
@@ -85,7 +87,7 @@ def may_be_float(node: ast.expr) -> bool:
         name = callee_name(node)
         if name in _INTEGRAL:
             return False
-        if name == "float":
+        if name in _FLOATING:
             return True
         values = [*node.args, *(k.value for k in node.keywords)]
         return any(may_be_float(v.value if isinstance(v, ast.Starred) else v) for v in values)
