@@ -24,6 +24,25 @@ def test_span_of_a_multi_line_call(catalogue: Catalogue) -> None:
 
 
 @pytest.mark.parametrize(
+    ("body", "statement"),
+    [
+        ("if a:\n    pass\nelif tf.log(x):\n    pass\n", (2, 5)),
+        (
+            "if a:\n    pass\nelif b:\n    pass\nelif tf.log(x):\n    y = 1\nelse:\n    z = 1\n",
+            (2, 9),
+        ),
+        # An `if` inside an `else` is a statement of its own.
+        ("if a:\n    pass\nelse:\n    if tf.log(x):\n        pass\n", (5, 6)),
+    ],
+)
+def test_an_elif_test_belongs_to_its_if_statement(
+    body: str, statement: tuple[int, int], catalogue: Catalogue
+) -> None:
+    [finding] = findings(TF + body, catalogue)
+    assert finding.statement == statement
+
+
+@pytest.mark.parametrize(
     ("body", "expected"),
     [
         ("@tf.contrib.framework.add_arg_scope\ndef f():\n    pass\n", [(2, 2, "TF402")]),

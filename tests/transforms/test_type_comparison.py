@@ -28,6 +28,11 @@ def fixed(source: str, catalogue: Catalogue) -> str:
         ("ok = type(x) != tf.Tensor\n", "ok = not isinstance(x, tf.Tensor)\n"),
         ("ok = (type(a.b[0]) is tf.Tensor)\n", "ok = (isinstance(a.b[0], tf.Tensor))\n"),
         ("ok = type(x) is tf.compat.v1.Tensor\n", "ok = isinstance(x, tf.compat.v1.Tensor)\n"),
+        # An `elif` test is fixed within its whole `if` statement (`elif ...:` does not parse).
+        (
+            "if a:\n    pass\nelif type(x) is tf.Tensor:\n    pass\nelse:\n    pass\n",
+            "if a:\n    pass\nelif isinstance(x, tf.Tensor):\n    pass\nelse:\n    pass\n",
+        ),
     ],
 )
 def test_exact_tensor_type_test_becomes_isinstance(

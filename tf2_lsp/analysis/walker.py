@@ -185,6 +185,17 @@ class ModuleWalker:
     def visit_if(self, node: ast.If | ast.While) -> None:
         self.visit(node.test)
         self.visit_body(node.body)
+        # An `elif` (an `if` alone in the `else`, at the same column) is a clause of this
+        # statement, not a statement: its test keeps this statement's lines, which a fix
+        # parses whole (`elif ...:` alone does not parse).
+        while (
+            len(node.orelse) == 1
+            and isinstance(node.orelse[0], ast.If)
+            and node.orelse[0].col_offset == node.col_offset
+        ):
+            node = node.orelse[0]
+            self.visit(node.test)
+            self.visit_body(node.body)
         self.visit_body(node.orelse)
 
     def visit_if_exp(self, node: ast.IfExp) -> None:
@@ -428,6 +439,8 @@ class ModuleWalker:
         for keyword in node.keywords:
             handlers[type(keyword.value)](self, keyword.value)
         self.calls.check(node)
+        self.matcher.check_type_test(node)
+        self.matcher.check_float_dimension(node)
 
     def visit_compare(self, node: ast.Compare) -> None:
         self.visit_children(node)

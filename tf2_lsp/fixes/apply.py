@@ -332,6 +332,10 @@ class _Rewriter(cst.CSTTransformer):
         return [f for f in found if f.anchor_kind in kinds and f not in self.done]
 
     def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        for finding in self._at(original, ("pattern",)):
+            if finding.fix is not None and finding.fix.kind == "transform":
+                self.done.append(finding)
+                return self._transformed(updated, finding)
         return self._reference(original, updated)
 
     def leave_Attribute(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 
 from tf2_lsp.analysis.findings.collect import Findings, Occurrence
+from tf2_lsp.analysis.matching import float_dimension
 from tf2_lsp.analysis.matching.call_rules import CallMatcher
 from tf2_lsp.analysis.names import coverage
 from tf2_lsp.analysis.names.resolve import canonical, canonical_for_rules, is_tf2_namespace
@@ -20,7 +21,7 @@ from tf2_lsp.analysis.program import graph_mode
 from tf2_lsp.catalogue.api import Api
 from tf2_lsp.catalogue.rules import Catalogue, Rule
 from tf2_lsp.model import Binding, Finding
-from tf2_lsp.transforms import dimension, type_comparison
+from tf2_lsp.transforms import dimension, tf1_class_test, type_comparison
 from tf2_lsp.transforms.registry import transform_target
 
 KERAS_OPTIMIZER = "tensorflow.keras.optimizers.Optimizer"
@@ -40,6 +41,10 @@ KERAS2_OPTIMIZER_METHODS = frozenset(
         "_apply_sparse",
     }
 )
+
+
+def _called_name(call: ast.Call) -> str:
+    return call.func.id if isinstance(call.func, ast.Name) else ""
 
 
 def _chain(node: ast.Attribute) -> list[ast.expr]:
@@ -416,6 +421,39 @@ class Matcher:
         for rule in self.catalogue.exact.get(symbol, ()):
             span = self.text.span_of(node)
             self.findings.add(rule, Occurrence(symbol, self.text.text_of(node), span, "pattern"))
+
+    def check_type_test(self, node: ast.Call) -> None:
+        """`isinstance(v, tf.data.Iterator)`: TF2's class of that name rejects the TF1 objects
+        converted code still makes."""
+        classes = tf1_class_test.tested_classes(node)
+        if not classes or self.scopes.current.lookup(_called_name(node)) is not None:
+            return  # not a type test, or `isinstance` rebound in this file
+        qualified = [(klass, self.scopes.qualified_name(klass)) for klass in classes]
+        named = [(klass, canonical(q)) for klass, q in qualified if q is not None]
+        # `tf.compat.v1.data.Iterator` is TF1's class itself: tested beside TF2's, all is well.
+        tf1 = {name for _, (name, compat) in named if compat}
+        for klass, (name, compat) in named:
+            if compat or name in tf1:
+                continue
+            symbol = name + tf1_class_test.SUFFIX
+            for rule in self.catalogue.exact.get(symbol, ()):
+                span = self.text.span_of(klass)
+                at = Occurrence(symbol, self.text.text_of(klass), span, "pattern")
+                self.findings.add(rule, at)
+
+    def check_float_dimension(self, node: ast.Call) -> None:
+        """`y.set_shape([n, m * 0.5])`: TF2 rejects a float dimension that TF1 took when whole."""
+        if float_dimension.callee_name(node) not in float_dimension.CALLEES:
+            return  # most calls: no name to resolve
+        if not self.scopes.in_tf_file():
+            return
+        qualified = self.scopes.qualified_name(node.func)
+        function = canonical(qualified)[0] if qualified else None
+        for element in float_dimension.float_dimensions(node, function):
+            for rule in self.catalogue.exact.get(float_dimension.SYMBOL, ()):
+                span = self.text.span_of(element)
+                at = Occurrence(float_dimension.SYMBOL, self.text.text_of(element), span, "pattern")
+                self.findings.add(rule, at)
 
     def check_value_attribute(self, node: ast.Attribute) -> None:
         """`dataset.output_types` and kin: attributes of a TF value known by its type."""
