@@ -26,6 +26,10 @@ PRIVATE_PACKAGES = frozenset(
 class Namespace:
     names: frozenset[str]  # dotted, relative to the namespace (`summary.histogram`)
     modules: frozenset[str]
+    # Modules the list holds no member of: TensorFlow hands out another library's module there
+    # (`flags` is absl's, `test.mock` is unittest's, 2.15's `summary` comes from TensorBoard),
+    # so what exists under them is not TensorFlow's to list.
+    opaque: frozenset[str] = frozenset()
     _children: dict[str, list[str]] = field(default_factory=dict, compare=False)
 
     def close_matches(self, dotted: str) -> list[str]:
@@ -55,7 +59,9 @@ def _parse(text: str, version: str) -> Api:
 def _namespace(section: str) -> Namespace:
     lines = section.split()
     modules = frozenset(line[:-1] for line in lines if line[-1] == "/")
-    return Namespace(frozenset(line.rstrip("/") for line in lines), modules)
+    names = frozenset(line.rstrip("/") for line in lines)
+    parents = {name.rpartition(".")[0] for name in names}
+    return Namespace(names, modules, modules - parents)
 
 
 def available_versions() -> list[str]:

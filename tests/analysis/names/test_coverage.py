@@ -98,6 +98,28 @@ def test_target_version_decides(catalogue: Catalogue) -> None:
     assert len(unknown(source, catalogue, "2.21")) == 1
 
 
+@pytest.mark.parametrize(
+    ("body", "target"),
+    [
+        # What tf2-lsp's own compat conversion writes for `tf.app.flags` (absl's module).
+        ("FLAGS = tf.compat.v1.flags.FLAGS\n", "2.21"),
+        ("tf.compat.v1.flags.DEFINE_string('data', 'd', 'where')\n", "2.21"),
+        ("tf.compat.v1.app.flags.DEFINE_integer('n', 1, 'how many')\n", "2.15"),
+        ("p = tf.compat.v1.test.mock.patch\n", "2.21"),
+        # TF 2.15's `tf.summary` is TensorBoard's: the API list names none of its members.
+        ("w = tf.summary.create_file_writer('logs')\n", "2.15"),
+    ],
+)
+def test_members_of_a_module_tensorflow_takes_from_another_library_are_not_unknown(
+    body: str, target: str, catalogue: Catalogue
+) -> None:
+    assert unknown(TF + body, catalogue, target) == []
+
+
+def test_a_foreign_module_itself_must_still_exist(catalogue: Catalogue) -> None:
+    assert len(unknown(TF + "x = tf.compat.v1.flagz.FLAGS\n", catalogue)) == 1
+
+
 def test_name_only_in_compat_v1_says_so() -> None:
     api = api_for("2.21")
     assert api is not None

@@ -52,8 +52,8 @@ def missing_prefix(qualified: str, api: Api) -> Missing | None:
                 return Missing(end + 1, compat_only=True)
             close = namespace.close_matches(dotted)
             return Missing(end + 1, f"{prefix}.{close[0]}" if close else None)
-        if dotted not in namespace.modules:
-            return None  # a class, function or value: its members are not listed
+        if dotted not in namespace.modules or dotted in namespace.opaque:
+            return None  # a class, function, value or foreign module: members not listed
     return None
 
 
