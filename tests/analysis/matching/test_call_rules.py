@@ -7,6 +7,7 @@ import ast
 import pytest
 
 from tests.analysis.support import TF, findings
+from tf2_lsp.analysis.detect import detect
 from tf2_lsp.analysis.findings.collect import Findings
 from tf2_lsp.analysis.findings.policy import FixPolicy
 from tf2_lsp.analysis.matching.call_rules import CallMatcher
@@ -16,6 +17,7 @@ from tf2_lsp.analysis.names.scopes import Scopes
 from tf2_lsp.analysis.nodes import SourceText
 from tf2_lsp.analysis.program import graph_mode
 from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.engine import fix_all
 from tf2_lsp.model import ReceiverCandidate
 from tf2_lsp.settings import Settings
 from tf2_lsp.text import Span
@@ -128,3 +130,22 @@ def test_a_class_may_take_keywords_its_init_does_not_list(catalogue: Catalogue) 
     # tf.Variable's metaclass hands extra keywords to variable creators.
     body = "v = tf.Variable(initial_value=1.0, per_worker_variable=True)\n"
     assert "TF993" not in [f.code for f in findings(TF + body, catalogue)]
+
+
+@pytest.mark.parametrize("target", ["2.15", "2.21"])
+def test_a_call_written_for_tf2s_function_of_the_same_name_is_left_alone(
+    target: str, catalogue: Catalogue
+) -> None:
+    """Half-migrated code: `step=` fits only TF2's `tf.summary.histogram`, so the call is TF2
+    code already; renaming it to `tf.compat.v1.summary.histogram` would break it."""
+    source = (
+        "import tensorflow as tf\n"
+        "a = tf.summary.histogram('w', w, step=3)\n"
+        "b = tf.summary.scalar(name='loss', data=loss)\n"
+        "c = tf.summary.histogram('w', w)\n"  # fits both: TF1's, as the tool assumes
+        "d = tf.summary.histogram('w', w, ['mine'])\n"  # TF1's collections
+    )
+    found = detect(source, catalogue, Settings(target_version=target)).findings
+    assert [(f.code, f.span.line) for f in found] == [("TF923", 4), ("TF923", 5)]
+    fixed = fix_all(source, catalogue, Settings(target_version=target)).source.splitlines()
+    assert fixed[1:3] == source.splitlines()[1:3]

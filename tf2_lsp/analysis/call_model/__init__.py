@@ -28,7 +28,7 @@ from tf2_lsp.analysis.call_model.carry import converted_call
 from tf2_lsp.analysis.call_model.parameters import merge_changes, parameter_map
 from tf2_lsp.analysis.call_model.plan import plan_call
 from tf2_lsp.analysis.call_model.verdict import UNCHANGED, CallVerdict
-from tf2_lsp.analysis.call_model.verify import binding_problem, call_map_problem
+from tf2_lsp.analysis.call_model.verify import binding_problem, call_map_problem, written_for_tf2
 
 __all__ = [
     "UNCHANGED",
@@ -42,4 +42,5 @@ __all__ = [
     "parameter_map",
     "plan_call",
     "same_value",
+    "written_for_tf2",
 ]

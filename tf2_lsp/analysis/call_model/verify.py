@@ -152,3 +152,21 @@ def _binding_problem(
                 return None
             problem = problem or why
     return problem
+
+
+def written_for_tf2(call: ast.Call, symbol: str, versions: tuple[Signatures, ...]) -> bool:
+    """True when `call` of `symbol` binds TF2's function of that name and not TF1's: code
+    already migrated (`tf.summary.scalar("loss", x, step=n)`), which a rule for the TF1
+    function must leave alone. A call both bind is taken as TF1's, as everything else is.
+    `versions` has the target's signatures first; a version whose data lacks the TF2 function
+    (TF 2.15's TensorBoard summaries) borrows it from another."""
+    if has_star(call):
+        return False
+    tf1 = versions[0].tf1(symbol)
+    tf2 = next((s for s in (v.target(symbol) for v in versions) if s is not None), None)
+    if tf1 is None or tf2 is None or tf1 == tf2:
+        return False
+    positional = len(call.args)
+    keywords = [k.arg for k in call.keywords if k.arg is not None]
+    fits_tf2 = tf2.bind(positional, keywords, ()) is None
+    return fits_tf2 and tf1.bind(positional, keywords, ()) is not None

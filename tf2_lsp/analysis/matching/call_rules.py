@@ -19,6 +19,7 @@ from tf2_lsp.analysis.call_model import (
     binding_problem,
     call_map_problem,
     converted_call,
+    written_for_tf2,
 )
 from tf2_lsp.analysis.findings.collect import Findings, Occurrence
 from tf2_lsp.analysis.findings.policy import FixPolicy
@@ -66,12 +67,20 @@ class CallMatcher:
     def is_callee(self, node: ast.AST) -> bool:
         return id(node) in self.call_of
 
+    def calls_tf2_form(self, func: ast.AST, name: str) -> bool:
+        """`func` is called as TF2's function of the same name is (migrated already); asked
+        only of names that have rules."""
+        call = self.call_of.get(id(func))
+        return call is not None and written_for_tf2(call, name, self.policy.all_signatures())
+
     def check(self, node: ast.Call) -> None:
         """Judge a call once the walk has been through its callee and arguments."""
         qualified = self.scopes.qualified_name(node.func)
         if qualified is not None and not is_tf2_namespace(qualified):
             name, compat = canonical_for_rules(qualified)
             unbound = self.check_binding(node, name)
+            if not compat and not unbound and self.calls_tf2_form(node.func, name):
+                return  # migrated already: TF2's function of the same name is the one called
             if compat and name == graph_mode.DISABLES_V2_NAME:
                 self.check_disable_v2(node)
             covered = self.scopes.covered(node.func)
