@@ -119,7 +119,8 @@ def find(
     if not minimize or not sessions:
         return None
     index, statement = minimize[0]
-    _, loop = sessions[-1]
+    loop_index, _ = sessions[-1]
+    end = body[_block_end(body, loop_index, names)]
     refusal = _refusal(body, names, minimize, sessions, blockers, taken)
     placeholders = [s for s in body if names.placeholder_of(s) is not None]
     forward, _ = _forward(body[:index], names)
@@ -127,7 +128,29 @@ def find(
     assert call is not None and isinstance(call.func, ast.Attribute)
     held = optimizer_statement(body[:index], call.func.value)
     first = min(s.lineno for s in [statement, *placeholders, *forward, *([held] if held else [])])
-    return TrainLoop(first, loop.end_lineno or loop.lineno, statement, refusal)
+    return TrainLoop(first, end.end_lineno or end.lineno, statement, refusal)
+
+
+def _block_end(body: Sequence[ast.stmt], index: int, names: _Names) -> int:
+    """The index of the last statement of the Session's block: the `with` statement itself,
+    or, for `sess = tf.Session()`, the last statement after it that uses `sess`."""
+    session = names.session_of(body[index])
+    if isinstance(body[index], ast.With) or session is None:
+        return index
+    end = index
+    for position in range(index + 1, len(body)):
+        if session in _loads(body[position]):
+            end = position
+    return end
+
+
+def _block(body: Sequence[ast.stmt], index: int, names: _Names) -> list[ast.stmt]:
+    """The statements run while the Session is open: the `with` block's, or those from
+    `sess = tf.Session()` to the last use of `sess`."""
+    opened = body[index]
+    if isinstance(opened, ast.With):
+        return list(opened.body)
+    return list(body[index + 1 : _block_end(body, index, names) + 1])
 
 
 def _refusal(
@@ -140,12 +163,19 @@ def _refusal(
 ) -> str | None:
     if len(minimize) > 1:
         return "the module minimizes more than one loss"
-    if len(sessions) > 1:
-        return "the module opens more than one Session"
+    opened = _sessions_opened(body, names)
+    if len(sessions) > 1 or len(opened) > 1:
+        lines = ", ".join(str(line) for line in opened[:3])
+        return f"the module opens more than one Session (lines {lines})"
     index, statement = minimize[0]
     loop_index, loop = sessions[0]
+    end_index = _block_end(body, loop_index, names)
     if loop_index < index:
         return "the Session is opened before the train op is built"
+    opening = names.session_call(loop)
+    if opening.args or opening.keywords:
+        shown = ast.unparse(opening)[:60]
+        return f"the Session is opened with arguments (`{shown}`), which a training step drops"
     call = _minimize_of(statement)
     assert call is not None and isinstance(call.func, ast.Attribute)
     built = call.func.value
@@ -189,19 +219,22 @@ def _refusal(
     for position, other_statement in enumerate(body):
         if other_statement in forward or other_statement in placeholders:
             continue
-        if position in (index, loop_index):
+        if position == index or loop_index <= position <= end_index:
             continue
         used = _loads(other_statement) & (graph | {session})
         if used and _is_variable(names, other_statement, graph) is None:
             return f"a variable is built from the inputs (line {other_statement.lineno})"
+        if used and (escape := _escape(other_statement, session)):
+            return escape
         if used:
             shown = sorted(used)[0]
             return f"`{shown}` is used outside the training loop (line {other_statement.lineno})"
-    return _loop_refusal(loop, names, session, inputs, moved, train_op, loss)
+    block = _block(body, loop_index, names)
+    return _loop_refusal(block, names, session, inputs, moved, train_op, loss)
 
 
 def _loop_refusal(
-    loop: ast.stmt,
+    block: Sequence[ast.stmt],
     names: _Names,
     session: str,
     inputs: set[str],
@@ -209,12 +242,35 @@ def _loop_refusal(
     train_op: str,
     loss: str,
 ) -> str | None:
-    assert isinstance(loop, ast.With)
+    """Why the statements run while the Session is open cannot become calls of the step."""
     graph = inputs | moved | {train_op}
     runs = 0
-    for statement in _simple_statements(loop.body):
+    closed: ast.stmt | None = None
+    for statement in _simple_statements(block):
+        if (evaluated := _default_session_read(statement)) is not None:
+            return (
+                f"`{evaluated}` (line {statement.lineno}) reads the graph through the default"
+                f" Session; write `{session}.run(...)`"
+            )
         used = _loads(statement)
         if not used & (graph | {session}):
+            continue
+        if (escape := _escape(statement, session)) is not None:
+            return escape
+        if closed is not None and session in used:
+            return (
+                f"the Session is used on line {statement.lineno}, after `{session}.close()`"
+                f" (line {closed.lineno})"
+            )
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return (
+                f"the Session or the graph is used in `{statement.name}` (line"
+                f" {statement.lineno}), which may run them at another time"
+            )
+        if _is_close(statement, session):
+            if not any(statement is s for s in block):
+                return f"the Session is closed inside a block (line {statement.lineno})"
+            closed = statement
             continue
         kind = run_kind(statement, session, train_op, loss, inputs, names.qualified)
         if kind is None:
@@ -224,10 +280,85 @@ def _loop_refusal(
     if not runs:
         return "the Session never runs the train op"
     scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-    for node in ast.walk(loop):
+    for node in (n for statement in block for n in ast.walk(statement)):
         if isinstance(node, scopes) and _loads(node) & (graph | {session}):
             return "the Session or the graph is used in a function inside the loop"
     return None
+
+
+# Where a Session name used as a value goes, for the finding: (node type, how it is said).
+_CONTAINERS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred)
+
+
+def _escape(statement: ast.stmt, session: str) -> str | None:
+    """How the Session leaves the code the rewrite sees: returned, stored, handed to a call
+    (None: only its methods are called). The rewrite removes it, so no such use may remain."""
+    parents = {
+        child: node for node in ast.walk(statement) for child in ast.iter_child_nodes(node)
+    }
+    for node in ast.walk(statement):
+        if not (isinstance(node, ast.Name) and node.id == session):
+            continue
+        if not isinstance(node.ctx, ast.Load):
+            continue
+        parent = parents.get(node)
+        if isinstance(parent, ast.Attribute):
+            continue  # `sess.run(...)`, `sess.close()`: judged as runs
+        while isinstance(parent, _CONTAINERS):
+            parent = parents.get(parent)
+        line = node.lineno
+        if isinstance(parent, ast.keyword):
+            parent = parents.get(parent)
+        if isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)):
+            verb = "returned" if isinstance(parent, ast.Return) else "yielded"
+            return f"the Session is {verb} (line {line}), so code outside this unit may run it"
+        if isinstance(parent, ast.Call):
+            called = ast.unparse(parent.func)
+            return f"the Session is passed to `{called}` (line {line}), which may run it"
+        if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            shown = ", ".join(ast.unparse(t) for t in targets)
+            return f"the Session is stored in `{shown}` (line {line}), where other code may run it"
+        shown = ast.unparse(parent if isinstance(parent, ast.expr) else node)[:60]
+        return f"the Session is used as a value (`{shown}`, line {line})"
+    return None
+
+
+def _is_close(statement: ast.stmt, session: str) -> bool:
+    """`sess.close()`, a statement of its own."""
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Call)
+        and not statement.value.args
+        and not statement.value.keywords
+        and isinstance(statement.value.func, ast.Attribute)
+        and statement.value.func.attr == "close"
+        and _is_name(statement.value.func.value, session)
+    )
+
+
+def _default_session_read(statement: ast.stmt) -> str | None:
+    """`w.eval()` / `op.run()`: graph code run by the default Session, which the `with` block
+    (or an InteractiveSession) installs. The text of the call, or None."""
+    for node in ast.walk(statement):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "eval"
+        ):
+            return ast.unparse(node)[:60]
+    return None
+
+
+def _sessions_opened(body: Sequence[ast.stmt], names: _Names) -> list[int]:
+    """The lines of every Session these statements open, nested ones too."""
+    lines = []
+    for node in (n for statement in body for n in ast.walk(statement)):
+        if isinstance(node, ast.Call):
+            called = names.qualified(node.func)
+            if called and canonical(called)[0] in SESSIONS:
+                lines.append(node.lineno)
+    return lines
 
 
 def run_kind(
@@ -460,14 +591,24 @@ class _Names:
         return call if called and canonical(called)[0] == "tensorflow.placeholder" else None
 
     def session_of(self, statement: ast.stmt) -> str | None:
-        """`with tf.Session() as sess:` -> `sess`."""
-        if not isinstance(statement, ast.With) or len(statement.items) != 1:
+        """`with tf.Session() as sess:` or `sess = tf.Session()` -> `sess`."""
+        if isinstance(statement, ast.With) and len(statement.items) == 1:
+            item = statement.items[0]
+            call, bound = item.context_expr, item.optional_vars
+        elif isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            call, bound = statement.value, statement.targets[0]
+        else:
             return None
-        item = statement.items[0]
-        call = item.context_expr
-        if not isinstance(call, ast.Call) or call.args or call.keywords:
+        if not isinstance(call, ast.Call):
             return None
         called = self.qualified(call.func)
         if not called or canonical(called)[0] not in SESSIONS:
             return None
-        return item.optional_vars.id if isinstance(item.optional_vars, ast.Name) else None
+        return bound.id if isinstance(bound, ast.Name) else None
+
+    def session_call(self, statement: ast.stmt) -> ast.Call:
+        """The `tf.Session(...)` call of a statement `session_of` named a Session for."""
+        call = statement.items[0].context_expr if isinstance(statement, ast.With) else None
+        call = call or getattr(statement, "value", None)
+        assert isinstance(call, ast.Call)
+        return call
