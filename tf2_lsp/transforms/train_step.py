@@ -9,9 +9,10 @@
   weights, TF1's otherwise) and `apply_gradients` over the variables created before it, which
   are the ones TF1's `minimize` trained;
 * in the Session's block (a `with` block, or from `sess = tf.Session()` to the last use of
-  `sess`), now at the Session's own level: the Session and `sess.close()` go, the initializer goes, `sess.run(train_op,
-  feed_dict={x: a})` becomes `train_step(a)`, `_, l = sess.run([train_op, loss], ...)` becomes
-  `l = train_step(...).numpy()`, and `v = sess.run(w)` becomes `v = w.numpy()`.
+  `sess`), now at the Session's own level: the Session, `sess.close()` and the initializer go,
+  `sess.run(train_op, feed_dict={x: a})` becomes `train_step(a)`, `_, l = sess.run([train_op,
+  loss], ...)` becomes `l = train_step(...).numpy()`, and `v = sess.run(w)` becomes
+  `v = w.numpy()`.
 """
 
 from __future__ import annotations
@@ -67,7 +68,11 @@ def _replace(text: str, names: Names, blank: int) -> str:
         _target(s) for s in body if s.lineno < train.lineno and _called(s, _VARIABLE_CALLS)
     ]
     train_op = _target(train)
-    session = opened.items[0].optional_vars if isinstance(opened, ast.With) else opened.targets[0]
+    if isinstance(opened, ast.With):
+        session = opened.items[0].optional_vars
+    else:
+        assert isinstance(opened, ast.Assign)
+        session = opened.targets[0]
     if not isinstance(session, ast.Name):
         raise FixError("the Session has no name")
     # Each statement with the comments and blank lines before it: comments move with it.

@@ -12,6 +12,11 @@ all at module level:
         for _ in range(100):
             sess.run(train_op, feed_dict={x: xs})
 
+The Session may also be a name, `sess = tf.Session()` (or `tf.InteractiveSession()`): its block
+is then the statements from there to the last one that uses `sess` (`sess.close()` included),
+and `sess` must not escape the code the rewrite sees (returned, stored, passed to a call, used
+after `close()`): each such use is named in the finding.
+
 The loop is self-contained when nothing else reads the graph: the Session only initialises and
 runs `train_op` (with `loss`) and reads variables; the inputs and the forward pass are used only
 by the loss; no other graph state (collections, the global step, summaries, `tf.layers`) is in
@@ -286,16 +291,14 @@ def _loop_refusal(
     return None
 
 
-# Where a Session name used as a value goes, for the finding: (node type, how it is said).
+# Values that hold the Session without using it: the use is where the value goes.
 _CONTAINERS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred)
 
 
 def _escape(statement: ast.stmt, session: str) -> str | None:
     """How the Session leaves the code the rewrite sees: returned, stored, handed to a call
     (None: only its methods are called). The rewrite removes it, so no such use may remain."""
-    parents = {
-        child: node for node in ast.walk(statement) for child in ast.iter_child_nodes(node)
-    }
+    parents = {child: node for node in ast.walk(statement) for child in ast.iter_child_nodes(node)}
     for node in ast.walk(statement):
         if not (isinstance(node, ast.Name) and node.id == session):
             continue
