@@ -198,3 +198,33 @@ def test_a_named_session_in_a_function_keeps_the_function_s_indentation(
     assert "Session" not in fixed and "close()" not in fixed
     assert "    for _ in range(steps):\n        train_step(xs)\n    return w\n" in fixed
     assert "    def train_step(x):\n" in fixed
+
+
+def test_a_session_opened_before_the_graph_goes_and_its_reads_become_values(
+    catalogue: Catalogue,
+) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})")
+    source = source.replace("    with tf.Session() as sess:\n", "").replace("\n        ", "\n    ")
+    source = source.replace(
+        "    import tensorflow as tf\n\n",
+        "    import tensorflow as tf\n\n    sess = tf.Session()\n",
+    )
+    source = source.replace("final = sess.run(w)", "final = float(sess.run(w)[0, 0]) + 1")
+    fixed = _fixed(source, catalogue)
+    assert "Session" not in fixed and "sess" not in fixed, fixed
+    assert fixed.startswith("import tensorflow as tf\n\nw = tf.Variable(tf.zeros([2, 1]))\n")
+    assert "for batch in batches:\n    train_step(batch)\nfinal = float(w.numpy()[0, 0]) + 1\n" in (
+        fixed
+    )
+
+
+def test_a_read_spanning_lines_becomes_one_value(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})").replace(
+        "        final = sess.run(w)\n",
+        "        final = max(sess.run(\n            w\n        ))\n",
+    )
+    fixed = _fixed(source, catalogue)
+    assert (
+        "for batch in batches:\n    train_step(batch)\nfinal = max(w.numpy())\nprint(final)\n"
+        in (fixed)
+    )

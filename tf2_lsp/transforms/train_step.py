@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from typing import TypeGuard
 
 from tf2_lsp.transforms.base import FixError, Names, Transform, never, not_literal
 from tf2_lsp.transforms.keras import KERAS_OPTIMIZERS
@@ -111,9 +112,19 @@ def _replace(text: str, names: Names, blank: int) -> str:
             out.extend([""] * blank)
             out.extend(_step(placeholders, moved, variables, loss, name, names))
             out.extend([""] * blank)
-            continue
+            if opened.lineno > train.lineno:
+                continue
+            # The Session was opened first (`sess = tf.InteractiveSession()` at the top): its
+            # runs are the statements after the train op.
+            rest = body[body.index(train) + 1 :]
+            first = (train.end_lineno or train.lineno) + 1
+            if rest:
+                out.extend(_loop(rest, first, 0, lines, session.id, train_op, loss, inputs))
+            break
         if statement is opened:
             out.extend(_comments_before(chunk, statement))
+            if opened.lineno < train.lineno:
+                continue  # the Session goes; its runs come after the train op
             if isinstance(opened, ast.With):
                 block = opened.body
                 first, depth = block[0].lineno, block[0].col_offset - opened.col_offset
@@ -243,6 +254,14 @@ def _loop(
         new = _run_statement(statement, session, train_op, loss, inputs, lines)
         if new is not None:
             replaced[statement.lineno] = (statement.end_lineno or statement.lineno, new)
+    within = {n for start, (last, _) in replaced.items() for n in range(start, last + 1)}
+    reads = [
+        node
+        for top in block
+        for node in ast.walk(top)
+        if _variable_read(node, session) and node.lineno not in within
+    ]
+    lines, dropped = _reads_spliced(lines, reads)
     out: list[str] = []
     number = first
     end = block[-1].end_lineno or block[-1].lineno
@@ -256,9 +275,41 @@ def _loop(
             number = last + 1
             continue
         line = lines[number - 1]
-        out.append(line[depth:] if line[:depth].strip() == "" else line)
+        if number not in dropped:
+            out.append(line[depth:] if line[:depth].strip() == "" else line)
         number += 1
     return out
+
+
+def _variable_read(node: ast.AST, session: str) -> TypeGuard[ast.Call]:
+    """`sess.run(w)`: one name fetched, nothing fed."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "run"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == session
+        and len(node.args) == 1
+        and not node.keywords
+        and isinstance(node.args[0], ast.Name)
+    )
+
+
+def _reads_spliced(lines: list[str], reads: list[ast.Call]) -> tuple[list[str], set[int]]:
+    """The lines with each `sess.run(w)` inside an expression written `w.numpy()`, and the
+    numbers of the lines a read spanning lines left empty (dropped)."""
+    edited = [line.encode() for line in lines]
+    dropped: set[int] = set()
+    for read in sorted(reads, key=lambda r: (r.lineno, r.col_offset), reverse=True):
+        first, last = read.lineno, read.end_lineno or read.lineno
+        fetched = read.args[0]
+        assert isinstance(fetched, ast.Name)
+        new = f"{fetched.id}.numpy()".encode()
+        edited[first - 1] = (
+            edited[first - 1][: read.col_offset] + new + edited[last - 1][read.end_col_offset :]
+        )
+        dropped.update(range(first + 1, last + 1))
+    return [line.decode() for line in edited], dropped
 
 
 def _run_statement(

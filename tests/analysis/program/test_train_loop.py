@@ -344,3 +344,32 @@ def test_a_default_session_read_in_a_with_block_keeps_the_loop(catalogue: Catalo
     finding = _loop(source, catalogue)
     assert finding is not None and finding.refused is not None
     assert "`w.eval()` (line 11) reads the graph through the default Session" in finding.refused
+
+
+def test_a_session_opened_before_the_graph_is_part_of_the_loop(catalogue: Catalogue) -> None:
+    source = NAMED.replace("    sess = tf.Session()\n", "").replace(
+        "    x = tf.placeholder", "    sess = tf.Session()\n    x = tf.placeholder"
+    )
+    finding = _loop(source, catalogue)
+    assert finding is not None and finding.fix is not None, finding
+    assert (finding.anchor.line, finding.anchor.end_line) == (5, 14)
+
+
+@pytest.mark.parametrize(
+    ("read", "offered"),
+    [
+        ("print(sess.run(w))", True),
+        ("if sess.run(w)[0] > 1:\n            break", True),
+        ("print(sess.run(loss))", False),  # a tensor of the graph, not a variable
+        ("print(sess.run(w), sess)", False),
+    ],
+)
+def test_a_variable_read_inside_an_expression_is_part_of_the_loop(
+    catalogue: Catalogue, read: str, offered: bool
+) -> None:
+    source = NAMED.replace(
+        "        sess.run(train_op, feed_dict={x: xs})\n",
+        f"        sess.run(train_op, feed_dict={{x: xs}})\n        {read}\n",
+    )
+    finding = _loop(source, catalogue)
+    assert finding is not None and (finding.fix is not None) == offered, finding

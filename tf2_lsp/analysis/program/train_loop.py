@@ -124,38 +124,35 @@ def find(
     if not minimize or not sessions:
         return None
     index, statement = minimize[0]
-    loop_index, _ = sessions[-1]
-    end = body[_block_end(body, loop_index, names)]
+    loop_index, opened = sessions[-1]
     refusal = _refusal(body, names, minimize, sessions, blockers, taken)
     placeholders = [s for s in body if names.placeholder_of(s) is not None]
     forward, _ = _forward(body[:index], names)
     call = _minimize_of(statement)
     assert call is not None and isinstance(call.func, ast.Attribute)
     held = optimizer_statement(body[:index], call.func.value)
-    first = min(s.lineno for s in [statement, *placeholders, *forward, *([held] if held else [])])
-    return TrainLoop(first, end.end_lineno or end.lineno, statement, refusal)
+    first = min(
+        s.lineno for s in [statement, opened, *placeholders, *forward, *([held] if held else [])]
+    )
+    block, _ = _session_block(body, loop_index, index, names)
+    ends = [opened, statement, *block[-1:]]
+    return TrainLoop(first, max(s.end_lineno or s.lineno for s in ends), statement, refusal)
 
 
-def _block_end(body: Sequence[ast.stmt], index: int, names: _Names) -> int:
-    """The index of the last statement of the Session's block: the `with` statement itself,
-    or, for `sess = tf.Session()`, the last statement after it that uses `sess`."""
-    session = names.session_of(body[index])
-    if isinstance(body[index], ast.With) or session is None:
-        return index
-    end = index
-    for position in range(index + 1, len(body)):
-        if session in _loads(body[position]):
-            end = position
-    return end
-
-
-def _block(body: Sequence[ast.stmt], index: int, names: _Names) -> list[ast.stmt]:
-    """The statements run while the Session is open: the `with` block's, or those from
-    `sess = tf.Session()` to the last use of `sess`."""
-    opened = body[index]
-    if isinstance(opened, ast.With):
-        return list(opened.body)
-    return list(body[index + 1 : _block_end(body, index, names) + 1])
+def _session_block(
+    body: Sequence[ast.stmt], opened: int, train: int, names: _Names
+) -> tuple[list[ast.stmt], range]:
+    """The statements run while the Session is open, and the positions in `body` they hold:
+    a `with` block's body (the `with` statement's position); after `sess = tf.Session()`, the
+    statements after both it and the train op, to the last one that uses `sess`."""
+    statement = body[opened]
+    if isinstance(statement, ast.With):
+        return list(statement.body), range(opened, opened + 1)
+    session = names.session_of(statement)
+    start = max(opened, train) + 1
+    uses = [p for p in range(start, len(body)) if session in _loads(body[p])]
+    end = uses[-1] if uses else start - 1
+    return list(body[start : end + 1]), range(start, end + 1)
 
 
 def _refusal(
@@ -174,8 +171,7 @@ def _refusal(
         return f"the module opens more than one Session (lines {lines})"
     index, statement = minimize[0]
     loop_index, loop = sessions[0]
-    end_index = _block_end(body, loop_index, names)
-    if loop_index < index:
+    if loop_index < index and isinstance(loop, ast.With):
         return "the Session is opened before the train op is built"
     opening = names.session_call(loop)
     if opening.args or opening.keywords:
@@ -221,10 +217,11 @@ def _refusal(
     graph = inputs | moved | {train_op}
     session = names.session_of(loop)
     assert session is not None
+    block, held_by_block = _session_block(body, loop_index, index, names)
     for position, other_statement in enumerate(body):
         if other_statement in forward or other_statement in placeholders:
             continue
-        if position == index or loop_index <= position <= end_index:
+        if position in (index, loop_index) or position in held_by_block:
             continue
         used = _loads(other_statement) & (graph | {session})
         if used and _is_variable(names, other_statement, graph) is None:
@@ -234,7 +231,6 @@ def _refusal(
         if used:
             shown = sorted(used)[0]
             return f"`{shown}` is used outside the training loop (line {other_statement.lineno})"
-    block = _block(body, loop_index, names)
     return _loop_refusal(block, names, session, inputs, moved, train_op, loss)
 
 
@@ -278,6 +274,8 @@ def _loop_refusal(
             closed = statement
             continue
         kind = run_kind(statement, session, train_op, loss, inputs, names.qualified)
+        if kind is None and reads_only(statement, session, graph):
+            kind = "read"  # `print(sess.run(w))`: `print(w.numpy())`
         if kind is None:
             shown = ast.unparse(statement).split("\n")[0][:60]
             return f"`{shown}` reads the graph other than by running the train op"
@@ -406,6 +404,30 @@ def run_kind(
         and fetch.id not in (train_op, loss, *inputs)
     ):
         return "read"  # `v = sess.run(w)`, `return sess.run(w)`
+    return None
+
+
+def reads_only(statement: ast.stmt, session: str, graph: set[str]) -> bool:
+    """Whether the statement uses the Session only to read variables, `sess.run(w)` within
+    any expression, and no tensor of the graph otherwise."""
+    if _loads(statement) & graph:
+        return False
+    reads = [read for node in ast.walk(statement) if (read := variable_read(node, session))]
+    receivers = {id(read.func.value) for read in reads if isinstance(read.func, ast.Attribute)}
+    uses = [n for n in ast.walk(statement) if isinstance(n, ast.Name) and n.id == session]
+    return bool(reads) and all(id(n) in receivers for n in uses)
+
+
+def variable_read(node: ast.AST, session: str) -> ast.Call | None:
+    """`sess.run(w)`: one name fetched, nothing fed."""
+    if (
+        isinstance(node, ast.Call)
+        and _is_run(node, session)
+        and len(node.args) == 1
+        and not node.keywords
+        and isinstance(node.args[0], ast.Name)
+    ):
+        return node
     return None
 
 
