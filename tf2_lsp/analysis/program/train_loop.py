@@ -32,6 +32,15 @@ from dataclasses import dataclass
 
 from tf2_lsp.analysis.names.resolve import canonical
 from tf2_lsp.analysis.program.graph_mode import SESSIONS
+from tf2_lsp.analysis.program.session_uses import (
+    default_session_read,
+    escape,
+    is_close,
+    is_name,
+    is_run,
+    loads,
+    reads_only,
+)
 from tf2_lsp.transforms.train_step import OPTIMIZER_NAME, STEP_NAME
 
 # Graph state the rewrite itself removes or keeps working in eager code.
@@ -150,7 +159,7 @@ def _session_block(
         return list(statement.body), range(opened, opened + 1)
     session = names.session_of(statement)
     start = max(opened, train) + 1
-    uses = [p for p in range(start, len(body)) if session in _loads(body[p])]
+    uses = [p for p in range(start, len(body)) if session in loads(body[p])]
     end = uses[-1] if uses else start - 1
     return list(body[start : end + 1]), range(start, end + 1)
 
@@ -223,11 +232,11 @@ def _refusal(
             continue
         if position in (index, loop_index) or position in held_by_block:
             continue
-        used = _loads(other_statement) & (graph | {session})
+        used = loads(other_statement) & (graph | {session})
         if used and _is_variable(names, other_statement, graph) is None:
             return f"a variable is built from the inputs (line {other_statement.lineno})"
-        if used and (escape := _escape(other_statement, session)):
-            return escape
+        if used and (escaped := escape(other_statement, session)):
+            return escaped
         if used:
             shown = sorted(used)[0]
             return f"`{shown}` is used outside the training loop (line {other_statement.lineno})"
@@ -248,16 +257,16 @@ def _loop_refusal(
     runs = 0
     closed: ast.stmt | None = None
     for statement in _simple_statements(block):
-        if (evaluated := _default_session_read(statement)) is not None:
+        if (evaluated := default_session_read(statement)) is not None:
             return (
                 f"`{evaluated}` (line {statement.lineno}) reads the graph through the default"
                 f" Session; write `{session}.run(...)`"
             )
-        used = _loads(statement)
+        used = loads(statement)
         if not used & (graph | {session}):
             continue
-        if (escape := _escape(statement, session)) is not None:
-            return escape
+        if (escaped := escape(statement, session)) is not None:
+            return escaped
         if closed is not None and session in used:
             return (
                 f"the Session is used on line {statement.lineno}, after `{session}.close()`"
@@ -268,7 +277,7 @@ def _loop_refusal(
                 f"the Session or the graph is used in `{statement.name}` (line"
                 f" {statement.lineno}), which may run them at another time"
             )
-        if _is_close(statement, session):
+        if is_close(statement, session):
             if not any(statement is s for s in block):
                 return f"the Session is closed inside a block (line {statement.lineno})"
             closed = statement
@@ -284,70 +293,8 @@ def _loop_refusal(
         return "the Session never runs the train op"
     scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
     for node in (n for statement in block for n in ast.walk(statement)):
-        if isinstance(node, scopes) and _loads(node) & (graph | {session}):
+        if isinstance(node, scopes) and loads(node) & (graph | {session}):
             return "the Session or the graph is used in a function inside the loop"
-    return None
-
-
-# Values that hold the Session without using it: the use is where the value goes.
-_CONTAINERS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred)
-
-
-def _escape(statement: ast.stmt, session: str) -> str | None:
-    """How the Session leaves the code the rewrite sees: returned, stored, handed to a call
-    (None: only its methods are called). The rewrite removes it, so no such use may remain."""
-    parents = {child: node for node in ast.walk(statement) for child in ast.iter_child_nodes(node)}
-    for node in ast.walk(statement):
-        if not (isinstance(node, ast.Name) and node.id == session):
-            continue
-        if not isinstance(node.ctx, ast.Load):
-            continue
-        parent = parents.get(node)
-        if isinstance(parent, ast.Attribute):
-            continue  # `sess.run(...)`, `sess.close()`: judged as runs
-        while isinstance(parent, _CONTAINERS):
-            parent = parents.get(parent)
-        line = node.lineno
-        if isinstance(parent, ast.keyword):
-            parent = parents.get(parent)
-        if isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)):
-            verb = "returned" if isinstance(parent, ast.Return) else "yielded"
-            return f"the Session is {verb} (line {line}), so code outside this unit may run it"
-        if isinstance(parent, ast.Call):
-            called = ast.unparse(parent.func)
-            return f"the Session is passed to `{called}` (line {line}), which may run it"
-        if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
-            shown = ", ".join(ast.unparse(t) for t in targets)
-            return f"the Session is stored in `{shown}` (line {line}), where other code may run it"
-        shown = ast.unparse(parent if isinstance(parent, ast.expr) else node)[:60]
-        return f"the Session is used as a value (`{shown}`, line {line})"
-    return None
-
-
-def _is_close(statement: ast.stmt, session: str) -> bool:
-    """`sess.close()`, a statement of its own."""
-    return (
-        isinstance(statement, ast.Expr)
-        and isinstance(statement.value, ast.Call)
-        and not statement.value.args
-        and not statement.value.keywords
-        and isinstance(statement.value.func, ast.Attribute)
-        and statement.value.func.attr == "close"
-        and _is_name(statement.value.func.value, session)
-    )
-
-
-def _default_session_read(statement: ast.stmt) -> str | None:
-    """`w.eval()` / `op.run()`: graph code run by the default Session, which the `with` block
-    (or an InteractiveSession) installs. The text of the call, or None."""
-    for node in ast.walk(statement):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "eval"
-        ):
-            return ast.unparse(node)[:60]
     return None
 
 
@@ -374,7 +321,7 @@ def run_kind(
     "train" (runs the train op, perhaps fetching the loss), "read" (`v = sess.run(var)`);
     None when it does anything else."""
     value = statement.value if isinstance(statement, (ast.Expr, ast.Assign, ast.Return)) else None
-    run = value if _is_run(value, session) else None
+    run = value if is_run(value, session) else None
     if run is None:
         return None
     assert isinstance(run, ast.Call)
@@ -387,9 +334,9 @@ def run_kind(
             return "init"
     if feeds is not None and not _feeds_every(feeds, inputs):
         return None
-    if feeds is not None and _loads(feeds) - inputs & {session, train_op, loss}:
+    if feeds is not None and loads(feeds) - inputs & {session, train_op, loss}:
         return None
-    if isinstance(statement, ast.Expr) and _is_name(fetch, train_op) and feeds is not None:
+    if isinstance(statement, ast.Expr) and is_name(fetch, train_op) and feeds is not None:
         return "train"
     if (
         isinstance(statement, ast.Assign)
@@ -404,30 +351,6 @@ def run_kind(
         and fetch.id not in (train_op, loss, *inputs)
     ):
         return "read"  # `v = sess.run(w)`, `return sess.run(w)`
-    return None
-
-
-def reads_only(statement: ast.stmt, session: str, graph: set[str]) -> bool:
-    """Whether the statement uses the Session only to read variables, `sess.run(w)` within
-    any expression, and no tensor of the graph otherwise."""
-    if _loads(statement) & graph:
-        return False
-    reads = [read for node in ast.walk(statement) if (read := variable_read(node, session))]
-    receivers = {id(read.func.value) for read in reads if isinstance(read.func, ast.Attribute)}
-    uses = [n for n in ast.walk(statement) if isinstance(n, ast.Name) and n.id == session]
-    return bool(reads) and all(id(n) in receivers for n in uses)
-
-
-def variable_read(node: ast.AST, session: str) -> ast.Call | None:
-    """`sess.run(w)`: one name fetched, nothing fed."""
-    if (
-        isinstance(node, ast.Call)
-        and _is_run(node, session)
-        and len(node.args) == 1
-        and not node.keywords
-        and isinstance(node.args[0], ast.Name)
-    ):
-        return node
     return None
 
 
@@ -469,19 +392,6 @@ def _feeds_every(feeds: ast.Dict, inputs: set[str]) -> bool:
     return sorted(keys) == sorted(inputs)
 
 
-def _is_run(value: ast.expr | None, session: str) -> bool:
-    return (
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Attribute)
-        and value.func.attr == "run"
-        and _is_name(value.func.value, session)
-    )
-
-
-def _is_name(node: ast.expr | None, name: str) -> bool:
-    return isinstance(node, ast.Name) and node.id == name
-
-
 def _simple_statements(body: Sequence[ast.stmt]) -> Iterable[ast.stmt]:
     """The statements that are not blocks, inside loops and conditionals too; a block
     statement's own header (a `for` target, an `if` test) counts as a statement here."""
@@ -508,7 +418,7 @@ def _forward(body: Sequence[ast.stmt], names: _Names) -> tuple[list[ast.stmt], s
     for statement in body:
         if names.placeholder_of(statement) is not None:
             continue
-        if not _loads(statement) & known:
+        if not loads(statement) & known:
             continue
         target = _target(statement)
         if target is None or not isinstance(statement, ast.Assign):
@@ -544,7 +454,7 @@ def _ancestors(loss: str, forward: list[ast.stmt]) -> set[str]:
         if name in needed or name not in by_name:
             continue
         needed.add(name)
-        todo.extend(_loads(by_name[name]))
+        todo.extend(loads(by_name[name]))
     return needed
 
 
@@ -556,7 +466,7 @@ def _is_variable(names: _Names, statement: ast.stmt, graph: set[str]) -> bool | 
     called = names.qualified(statement.value.func)
     if called is None or canonical(called)[0] not in _VARIABLES:
         return False
-    return None if _loads(statement) & graph else True
+    return None if loads(statement) & graph else True
 
 
 def optimizer_statement(before: Sequence[ast.stmt], receiver: ast.expr) -> ast.Assign | None:
@@ -596,10 +506,6 @@ def _target(statement: ast.stmt) -> str | None:
     ):
         return statement.targets[0].id
     return None
-
-
-def _loads(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 class _Names:
