@@ -228,3 +228,24 @@ def test_a_read_spanning_lines_becomes_one_value(catalogue: Catalogue) -> None:
         "for batch in batches:\n    train_step(batch)\nfinal = max(w.numpy())\nprint(final)\n"
         in (fixed)
     )
+
+
+@pytest.mark.parametrize("where", ["before the Session", "in its block"])
+def test_an_initializer_bound_to_a_name_goes_with_its_run(catalogue: Catalogue, where: str) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})")
+    source = source.replace(
+        "        sess.run(tf.global_variables_initializer())\n", "        sess.run(init)\n"
+    )
+    if where == "before the Session":
+        source = source.replace(
+            "    with tf.Session()",
+            "    init = tf.global_variables_initializer()\n    with tf.Session()",
+        )
+    else:
+        source = source.replace(
+            "        sess.run(init)\n",
+            "        init = tf.global_variables_initializer()\n        sess.run(init)\n",
+        )
+    fixed = _fixed(source, catalogue)
+    assert "init" not in fixed, fixed
+    assert "    return loss\n\n\nfor batch in batches:\n    train_step(batch)\n" in fixed

@@ -9,7 +9,8 @@
   weights, TF1's otherwise) and `apply_gradients` over the variables created before it, which
   are the ones TF1's `minimize` trained;
 * in the Session's block (a `with` block, or from `sess = tf.Session()` to the last use of
-  `sess`), now at the Session's own level: the Session, `sess.close()` and the initializer go,
+  `sess`), now at the Session's own level: the Session, `sess.close()` and the initializer
+  (run in place, or bound to a name and run through it) go,
   `sess.run(train_op, feed_dict={x: a})` becomes `train_step(a)`, `_, l = sess.run([train_op,
   loss], ...)` becomes `l = train_step(...).numpy()`, and `v = sess.run(w)` becomes
   `v = w.numpy()`.
@@ -32,6 +33,7 @@ _SPEC = "tensorflow.TensorSpec"
 _VARIABLE_CALLS = ("get_variable", "Variable")
 _LINE_LENGTH = 88
 _SESSIONS = ("Session", "InteractiveSession")
+_INITIALIZERS = ("global_variables_initializer", "initialize_all_variables")
 _OPTIMIZER_REFUSED = ("accum_name", "linear_name", "use_own_namescope_for_non_slot_vars")
 
 
@@ -101,6 +103,9 @@ def _replace(text: str, names: Names, blank: int) -> str:
         chunk = chunks[id(statement)]
         if statement in placeholders or statement in forward:
             continue
+        if _called(statement, _INITIALIZERS):
+            out.extend(_comments_before(chunk, statement))
+            continue  # `init = tf.global_variables_initializer()`: variables start initialised
         if statement is held and isinstance(held, ast.Assign):
             optimizer = _optimizer(held.value, lines, names)
             out.extend([*_comments_before(chunk, held), f"{name} = {optimizer}"])
@@ -254,6 +259,9 @@ def _loop(
         new = _run_statement(statement, session, train_op, loss, inputs, lines)
         if new is not None:
             replaced[statement.lineno] = (statement.end_lineno or statement.lineno, new)
+    for statement in block:
+        if _called(statement, _INITIALIZERS):
+            replaced[statement.lineno] = (statement.end_lineno or statement.lineno, "")
     within = {n for start, (last, _) in replaced.items() for n in range(start, last + 1)}
     reads = [
         node

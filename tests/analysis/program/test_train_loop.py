@@ -373,3 +373,19 @@ def test_a_variable_read_inside_an_expression_is_part_of_the_loop(
     )
     finding = _loop(source, catalogue)
     assert finding is not None and (finding.fix is not None) == offered, finding
+
+
+def test_an_initializer_bound_to_a_name_is_run_through_it(catalogue: Catalogue) -> None:
+    source = NAMED.replace(
+        "    sess.run(tf.global_variables_initializer())\n",
+        "    sess.run(init)\n",
+    ).replace(
+        "    sess = tf.Session()\n",
+        "    init = tf.global_variables_initializer()\n    sess = tf.Session()\n",
+    )
+    finding = _loop(source, catalogue)
+    assert finding is not None and finding.fix is not None, finding
+    used_elsewhere = source.replace("    return trained\n", "    return trained, init\n")
+    finding = _loop(used_elsewhere, catalogue)
+    assert finding is not None and finding.refused is not None
+    assert "`init` is used outside the training loop (line 16)" in finding.refused

@@ -144,6 +144,8 @@ def find(
         s.lineno for s in [statement, opened, *placeholders, *forward, *([held] if held else [])]
     )
     block, _ = _session_block(body, loop_index, index, names)
+    inits = [s for s in body if _initializer_name(s, names)]
+    first = min([first, *(s.lineno for s in inits)])
     ends = [opened, statement, *block[-1:]]
     return TrainLoop(first, max(s.end_lineno or s.lineno for s in ends), statement, refusal)
 
@@ -227,12 +229,13 @@ def _refusal(
     session = names.session_of(loop)
     assert session is not None
     block, held_by_block = _session_block(body, loop_index, index, names)
+    initializers = {n for s in [*body, *block] if (n := _initializer_name(s, names))}
     for position, other_statement in enumerate(body):
         if other_statement in forward or other_statement in placeholders:
             continue
         if position in (index, loop_index) or position in held_by_block:
             continue
-        used = loads(other_statement) & (graph | {session})
+        used = loads(other_statement) & (graph | {session} | initializers)
         if used and _is_variable(names, other_statement, graph) is None:
             return f"a variable is built from the inputs (line {other_statement.lineno})"
         if used and (escaped := escape(other_statement, session)):
@@ -240,7 +243,7 @@ def _refusal(
         if used:
             shown = sorted(used)[0]
             return f"`{shown}` is used outside the training loop (line {other_statement.lineno})"
-    return _loop_refusal(block, names, session, inputs, moved, train_op, loss)
+    return _loop_refusal(block, names, session, inputs, moved, train_op, loss, initializers)
 
 
 def _loop_refusal(
@@ -251,9 +254,10 @@ def _loop_refusal(
     moved: set[str],
     train_op: str,
     loss: str,
+    initializers: set[str],
 ) -> str | None:
     """Why the statements run while the Session is open cannot become calls of the step."""
-    graph = inputs | moved | {train_op}
+    graph = inputs | moved | {train_op} | initializers
     runs = 0
     closed: ast.stmt | None = None
     for statement in _simple_statements(block):
@@ -282,7 +286,7 @@ def _loop_refusal(
                 return f"the Session is closed inside a block (line {statement.lineno})"
             closed = statement
             continue
-        kind = run_kind(statement, session, train_op, loss, inputs, names.qualified)
+        kind = run_kind(statement, session, train_op, loss, inputs, names.qualified, initializers)
         if kind is None and reads_only(statement, session, graph):
             kind = "read"  # `print(sess.run(w))`: `print(w.numpy())`
         if kind is None:
@@ -296,6 +300,18 @@ def _loop_refusal(
         if isinstance(node, scopes) and loads(node) & (graph | {session}):
             return "the Session or the graph is used in a function inside the loop"
     return None
+
+
+def _initializer_name(statement: ast.stmt, names: _Names) -> str | None:
+    """`init = tf.global_variables_initializer()` -> `init`."""
+    target = _target(statement)
+    if target is None or not isinstance(statement, ast.Assign):
+        return None
+    call = statement.value
+    if not isinstance(call, ast.Call) or call.args or call.keywords:
+        return None
+    called = names.qualified(call.func)
+    return target if called and canonical(called)[0] in _INITIALIZERS else None
 
 
 def _sessions_opened(body: Sequence[ast.stmt], names: _Names) -> list[int]:
@@ -316,8 +332,10 @@ def run_kind(
     loss: str,
     inputs: set[str],
     qualify: Qualify,
+    initializers: set[str] | frozenset[str] = frozenset(),
 ) -> str | None:
-    """What a statement of the loop does with the Session: "init" (runs the initializer),
+    """What a statement of the loop does with the Session: "init" (runs the initializer,
+    perhaps through the name it was bound to: `initializers`),
     "train" (runs the train op, perhaps fetching the loss), "read" (`v = sess.run(var)`);
     None when it does anything else."""
     value = statement.value if isinstance(statement, (ast.Expr, ast.Assign, ast.Return)) else None
@@ -332,6 +350,8 @@ def run_kind(
         called = qualify(fetch.func)
         if called and canonical(called)[0] in _INITIALIZERS and feeds is None:
             return "init"
+    if isinstance(statement, ast.Expr) and isinstance(fetch, ast.Name) and feeds is None:
+        return "init" if fetch.id in initializers else None
     if feeds is not None and not _feeds_every(feeds, inputs):
         return None
     if feeds is not None and loads(feeds) - inputs & {session, train_op, loss}:
