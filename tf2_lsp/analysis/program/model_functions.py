@@ -12,18 +12,21 @@ from __future__ import annotations
 import ast
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from tf2_lsp.analysis.findings.collect import Findings, Occurrence
 from tf2_lsp.analysis.names.resolve import canonical
 from tf2_lsp.analysis.names.spelling import through_tensorflow
 from tf2_lsp.analysis.nodes import SourceText
+from tf2_lsp.analysis.program import penalty_readers
 from tf2_lsp.analysis.program.graph_mode import ProgramFacts, decorated_ranges
 from tf2_lsp.text import Span
 from tf2_lsp.transforms import model_keras, model_shim
 
 MODEL_FUNCTION_RULE = "TF938"  # the shim form: any model function
 MODEL_KERAS_RULE = "TF934"  # the native form: one made of `tf.layers` calls
-MODEL_RULES = frozenset({MODEL_FUNCTION_RULE, MODEL_KERAS_RULE})
+PENALTY_READER_RULE = "TF935"  # a reader of REGULARIZATION_LOSSES, moved with TF934's layers
+MODEL_RULES = frozenset({MODEL_FUNCTION_RULE, MODEL_KERAS_RULE, PENALTY_READER_RULE})
 
 # A forward pass written with TF1's variable model: what the model shim keeps working.
 _MODEL_CODE = frozenset(
@@ -86,7 +89,15 @@ def report_model_functions(
     # Either layer needs TF2 code around it: graph state outside the model functions (a
     # Session, placeholders, collections) keeps the functions as they are, with the reason.
     ranges = [(f.lineno, f.end_lineno or f.lineno) for f in models]
-    left = [name for line, name in graph_state if not within(line, ranges)]
+    outermost = _outermost(models, functions, layers)
+    found = penalty_readers.readers(body, resolve)
+    moving = _penalties_move(found, graph_state, ranges, outermost, body, taken, resolve, defined)
+    left = [
+        name
+        for line, name in graph_state
+        if not within(line, ranges)
+        and not (moving and penalty_readers.moves_with(found, line, name))
+    ]
     # The shim keeps TF1 code running inside a TF2 object; called from graph code it loses
     # TF1's variable reuse (measured on real projects: `reuse=True` scopes finding nothing,
     # one instance shared by calls meant to make separate weights).
@@ -97,11 +108,11 @@ def report_model_functions(
         if left
         else None
     )
-    for function in _outermost(models, functions, layers):
+    for function in outermost:
         native = (
             keras_rule is not None
             and graph_left is None
-            and model_keras.refusal(function, taken, resolve, defined) is None
+            and model_keras.refusal(function, taken, resolve, defined, moving) is None
         )
         last = function.end_lineno or function.lineno
         first = min([function.lineno, *(d.lineno for d in function.decorator_list)])
@@ -116,6 +127,76 @@ def report_model_functions(
         at = Occurrence(chosen.symbols[0], function.name, shown, "program", anchor=whole)
         refused = None if native else graph_left or model_shim.refusal(function, taken, body_text)
         findings.add(chosen, at, refused=refused)
+    if moving:
+        _report_readers(findings, text, body, found, [f.name for f in outermost])
+
+
+def _penalties_move(
+    found: Sequence[penalty_readers.Reader],
+    graph_state: Sequence[tuple[int, str]],
+    ranges: Sequence[tuple[int, int]],
+    outermost: Sequence[ast.FunctionDef],
+    body: Sequence[ast.stmt],
+    taken: set[str],
+    resolve: Callable[[ast.expr], str | None],
+    defined: frozenset[str],
+) -> bool:
+    """Whether the penalties of the module's model functions move onto their Keras layers,
+    with the readers of `REGULARIZATION_LOSSES` rewritten to read them there: every reader
+    can be, it is the only graph code outside the model functions, every outermost model
+    function takes the native form, one of them has a penalty, and nothing else adds one."""
+    if not found or any(reader.refused for reader in found):
+        return False
+    if any(
+        not within(line, list(ranges)) and not penalty_readers.moves_with(found, line, name)
+        for line, name in graph_state
+    ):
+        return False
+    if not any(model_keras.penalised(f) for f in outermost):
+        return False
+    if any(model_keras.refusal(f, taken, resolve, defined, True) for f in outermost):
+        return False
+    moved = [(f.lineno, f.end_lineno or f.lineno) for f in outermost]
+    return penalty_readers.other_penalties(body, moved) is None
+
+
+def _report_readers(
+    findings: Findings,
+    text: SourceText,
+    body: Sequence[ast.stmt],
+    found: Sequence[penalty_readers.Reader],
+    layers: list[str],
+) -> None:
+    """Each reader rewritten to read the layers' `losses` (TF935), in place of its own
+    finding's compat rename."""
+    rule = findings.catalogue.by_code.get(PENALTY_READER_RULE)
+    if rule is None or rule.fixes == ():
+        return
+    for reader in found:
+        span = text.span_of(reader.call)
+        findings.found[:] = [f for f in findings.found if not _inside(f.span, span)]
+        fix = replace(rule.fixes[0], to={reader.symbol: " ".join(layers)})
+        at = Occurrence(reader.symbol, text.text_of(reader.call.func), span, "call", anchor=span)
+        findings.statement = _statement_of(body, reader.call)
+        findings.add(rule, at, fix_override=fix)
+
+
+def _statement_of(body: Sequence[ast.stmt], node: ast.AST) -> tuple[int, int]:
+    """The lines of the innermost statement holding `node`, as the walker gives a finding."""
+    holding = [
+        s
+        for s in (n for t in body for n in ast.walk(t))
+        if isinstance(s, ast.stmt) and any(n is node for n in ast.walk(s))
+    ]
+    inner = min(reversed(holding), key=lambda s: (s.end_lineno or s.lineno) - s.lineno)
+    return inner.lineno, inner.end_lineno or inner.lineno
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) and (
+        inner.end_line,
+        inner.end_column,
+    ) <= (outer.end_line, outer.end_column)
 
 
 def _builds_model_only(
