@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import ast
 
-from tf2_lsp.analysis.program.penalty_readers import moves_with, other_penalties, readers
+from tf2_lsp.analysis.program.penalty_readers import (
+    may_read,
+    moves_with,
+    other_penalties,
+    readers,
+)
 
 
 def _resolve(node: ast.expr) -> str | None:
@@ -49,3 +54,9 @@ def test_a_penalty_outside_the_moving_functions_is_found() -> None:
     )
     assert other_penalties(body, [(1, 2)]) == 4
     assert other_penalties(body[:1], [(1, 2)]) is None
+
+
+def test_only_a_module_whose_graph_state_names_a_reader_is_walked_for_readers() -> None:
+    assert may_read([(3, "tensorflow.losses.get_regularization_loss")])
+    assert may_read([(3, "tensorflow.GraphKeys.REGULARIZATION_LOSSES")])
+    assert not may_read([(3, "tensorflow.placeholder"), (4, "tensorflow.Session")])

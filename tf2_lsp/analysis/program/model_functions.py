@@ -90,7 +90,8 @@ def report_model_functions(
     # Session, placeholders, collections) keeps the functions as they are, with the reason.
     ranges = [(f.lineno, f.end_lineno or f.lineno) for f in models]
     outermost = _outermost(models, functions, layers)
-    found = penalty_readers.readers(body, resolve)
+    may_read = penalty_readers.may_read(graph_state)
+    found = penalty_readers.readers(body, resolve) if may_read else []
     moving = _penalties_move(found, graph_state, ranges, outermost, body, taken, resolve, defined)
     left = [
         name
@@ -170,7 +171,7 @@ def _report_readers(
     """Each reader rewritten to read the layers' `losses` (TF935), in place of its own
     finding's compat rename."""
     rule = findings.catalogue.by_code.get(PENALTY_READER_RULE)
-    if rule is None or rule.fixes == ():
+    if rule is None or not rule.fixes:
         return
     for reader in found:
         span = text.span_of(reader.call)

@@ -60,6 +60,11 @@ def readers(body: Sequence[ast.stmt], resolve: Resolve) -> list[Reader]:
     return sorted(found, key=lambda r: (r.call.lineno, r.call.col_offset))
 
 
+def may_read(graph_state: Sequence[tuple[int, str]]) -> bool:
+    """Whether the module's graph state has a reader's name: only then are its calls walked."""
+    return any(name in _READ_STATE for _, name in graph_state)
+
+
 def moves_with(reader_list: Sequence[Reader], line: int, name: str) -> bool:
     """Whether a use of graph state (`line`, canonical `name`) is part of a reader."""
     return name in _READ_STATE and any(
