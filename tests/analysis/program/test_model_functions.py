@@ -489,3 +489,31 @@ def test_a_penalty_nothing_in_the_module_reads_keeps_the_native_form_away(
     found = _codes(source, catalogue)
     assert "TF934" not in found and "TF935" not in found
     assert [f.written for f in found["TF938"]] == ["tower"]
+
+
+def test_a_moved_penalty_and_its_reader_are_fixed_together_or_not_at_all(
+    catalogue: Catalogue,
+) -> None:
+    detection = engine.analyse(PENALISED, catalogue, NATIVE)
+    fixes = engine.DocumentFixes(PENALISED, detection, catalogue, NATIVE)
+    by_code = {f.code: f for f in detection.findings}
+    for code in ("TF934", "TF935"):
+        # The quick fix of either part writes both: the layer and the reader of its losses.
+        lines = [line for edit in fixes.plan_for(by_code[code]).edits for line in edit.lines]
+        assert "class Tower(tf.keras.layers.Layer):" in lines, code
+        assert any("tf.add_n(tower.losses)" in line for line in lines), code
+        # So does "fix all of this code" and `tf2-lsp fix --select`.
+        fixed = fixes.fix_all(code).source
+        assert "class Tower" in fixed and "tf.add_n(tower.losses)" in fixed, code
+    both = Settings(level="native", select=("TF934", "TF935"))
+    fixed = engine.fix_all(PENALISED, catalogue, both, unsafe=True).source
+    assert "class Tower" in fixed and "tf.add_n(tower.losses)" in fixed
+
+
+@pytest.mark.parametrize("code", ["TF934", "TF935"])
+def test_a_moved_penalty_is_not_fixed_without_its_reader(catalogue: Catalogue, code: str) -> None:
+    # One of the two selected alone: the layer without its reader would drop the penalty, the
+    # reader without its layer would read `losses` from a function; so nothing moves.
+    selected = Settings(level="native", select=(code,))
+    outcome = engine.fix_all(PENALISED, catalogue, selected, unsafe=True)
+    assert outcome.source == PENALISED

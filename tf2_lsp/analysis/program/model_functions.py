@@ -20,6 +20,7 @@ from tf2_lsp.analysis.names.spelling import through_tensorflow
 from tf2_lsp.analysis.nodes import SourceText
 from tf2_lsp.analysis.program import penalty_readers
 from tf2_lsp.analysis.program.graph_mode import ProgramFacts, decorated_ranges
+from tf2_lsp.model import Finding
 from tf2_lsp.text import Span
 from tf2_lsp.transforms import model_keras, model_shim
 
@@ -27,6 +28,8 @@ MODEL_FUNCTION_RULE = "TF938"  # the shim form: any model function
 MODEL_KERAS_RULE = "TF934"  # the native form: one made of `tf.layers` calls
 PENALTY_READER_RULE = "TF935"  # a reader of REGULARIZATION_LOSSES, moved with TF934's layers
 MODEL_RULES = frozenset({MODEL_FUNCTION_RULE, MODEL_KERAS_RULE, PENALTY_READER_RULE})
+# In a TF934 fix's `to`: how many readers of its penalties are rewritten with it (TF935).
+PENALTIES_MOVED = "__penalties_moved__"
 
 # A forward pass written with TF1's variable model: what the model shim keeps working.
 _MODEL_CODE = frozenset(
@@ -127,9 +130,34 @@ def report_model_functions(
         whole = Span(first, 0, span.end_line, span.end_column)
         at = Occurrence(chosen.symbols[0], function.name, shown, "program", anchor=whole)
         refused = None if native else graph_left or model_shim.refusal(function, taken, body_text)
-        findings.add(chosen, at, refused=refused)
+        fix = findings.policy.fix_for(chosen, False, chosen.symbols[0]) if native else None
+        if moving and fix is not None:
+            # The readers of its penalties move with it: the fix says how many (fixed_together).
+            fix = replace(fix, to={PENALTIES_MOVED: str(len(found))})
+        findings.add(chosen, at, refused=refused, fix_override=fix)
     if moving:
         _report_readers(findings, text, body, found, [f.name for f in outermost])
+
+
+def fixed_together(finding: Finding, every: Sequence[Finding]) -> list[Finding] | None:
+    """The findings whose fixes are one rewrite with `finding`'s (itself included): the model
+    functions whose penalties move onto their layers (TF934) and the readers rewritten to read
+    those layers (TF935). Either alone would break the program or silently drop the penalty,
+    so None when a part is missing from `every` (not selected, or already failed)."""
+    if finding.fix is None or finding.code not in (MODEL_KERAS_RULE, PENALTY_READER_RULE):
+        return [finding]
+    if finding.code == MODEL_KERAS_RULE and PENALTIES_MOVED not in finding.fix.to:
+        return [finding]
+    models = [
+        f
+        for f in every
+        if f.code == MODEL_KERAS_RULE and f.fix is not None and PENALTIES_MOVED in f.fix.to
+    ]
+    readers = [f for f in every if f.code == PENALTY_READER_RULE and f.fix is not None]
+    expected = {count for f in models if f.fix for count in (f.fix.to[PENALTIES_MOVED],)}
+    layers = {name for f in readers if f.fix for name in " ".join(f.fix.to.values()).split()}
+    whole = expected == {str(len(readers))} and layers == {f.written for f in models}
+    return [*models, *readers] if whole else None
 
 
 def _penalties_move(
@@ -171,12 +199,15 @@ def _report_readers(
     """Each reader rewritten to read the layers' `losses` (TF935), in place of its own
     finding's compat rename."""
     rule = findings.catalogue.by_code.get(PENALTY_READER_RULE)
-    if rule is None or not rule.fixes:
+    if rule is None:
         return
     for reader in found:
         span = text.span_of(reader.call)
         findings.found[:] = [f for f in findings.found if not _inside(f.span, span)]
-        fix = replace(rule.fixes[0], to={reader.symbol: " ".join(layers)})
+        fix = findings.policy.fix_for(rule, False, reader.symbol)
+        if fix is None:
+            return
+        fix = replace(fix, to={reader.symbol: " ".join(layers)})
         at = Occurrence(reader.symbol, text.text_of(reader.call.func), span, "call", anchor=span)
         findings.statement = _statement_of(body, reader.call)
         findings.add(rule, at, fix_override=fix)
