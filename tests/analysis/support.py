@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
+from pathlib import Path
 from typing import Any
 
 from tf2_lsp.analysis.detect import detect
@@ -41,3 +43,72 @@ def run_tensorflow(script: str, sources: list[str]) -> Any:
     )
     assert run.returncode == 0, run.stderr[-3000:]
     return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+# -- a package whose model function another module calls (analysis.callers) ---------------
+
+CALLEE = textwrap.dedent(
+    """\
+    import tensorflow as tf
+
+
+    def conv(x, name):
+        with tf.variable_scope(name):
+            w = tf.get_variable("w", [4, 4], initializer=tf.ones_initializer())
+            return tf.matmul(x, w)
+    """
+)
+
+# Another module of the package runs a Session and reuses the callee's variables.
+GRAPH_CALLER = textwrap.dedent(
+    """\
+    import numpy as np
+    import tensorflow as tf
+
+    from pkg import layers
+
+
+    def build(x):
+        with tf.variable_scope("net", reuse=tf.AUTO_REUSE):
+            return layers.conv(x, "a") + layers.conv(x, "a")
+
+
+    def main():
+        x = tf.placeholder(tf.float32, [None, 4])
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            return sess.run(build(x), {x: np.ones([1, 4])})
+    """
+)
+
+# The same package with a caller that is TF2 code already.
+TF2_CALLER = textwrap.dedent(
+    """\
+    import tensorflow as tf
+
+    from pkg.layers import conv
+
+
+    @tf.function
+    def forward(x):
+        return conv(x, "a")
+    """
+)
+
+
+def model_package(root: Path, caller: str) -> Path:
+    """`pkg/layers.py` (the model function) and `pkg/run.py` (its caller); the callee's path."""
+    (root / "pkg").mkdir(exist_ok=True)
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "layers.py").write_text(CALLEE)
+    write(root / "pkg" / "run.py", caller)
+    return root / "pkg" / "layers.py"
+
+
+def write(path: Path, text: str) -> None:
+    """Write `text`, with a modification time of its own: caches are keyed by it, and two
+    writes within one clock tick of the file system would share one."""
+    before = path.stat().st_mtime_ns if path.exists() else 0
+    path.write_text(text)
+    if before:
+        os.utime(path, ns=(before + 10**9, before + 10**9))

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import tf2_lsp
+from tests.analysis.support import GRAPH_CALLER, TF2_CALLER, model_package, write
 from tests.cli.conftest import ROOT, TF1, project, run, run_process
 from tf2_lsp.cli.cache import CACHE_DIR_NAME, ResultCache, code_fingerprint, text_digest
 from tf2_lsp.cli.records import Record
@@ -259,3 +260,16 @@ def test_a_change_to_another_file_the_findings_read_is_seen(tmp_path: Path) -> N
     (root / "lib.py").write_text(graph_library)
     assert test_codes() == ["TF801"]
     assert json.loads(run("check", root / "test_lib.py", "--format", "json", "--no-cache").stdout)
+
+
+def test_a_model_functions_answer_follows_its_callers_in_other_files(tmp_path: Path) -> None:
+    callee = model_package(project(tmp_path, {}), TF2_CALLER)
+
+    def fixable() -> bool:
+        found = json.loads(run("check", callee, "--level", "native", "--format", "json").stdout)
+        (model,) = [f for f in found if f["code"] == "TF938"]
+        return model["fix"] is not None
+
+    assert fixable() and fixable()  # the second from the cache
+    write(tmp_path / "pkg" / "run.py", GRAPH_CALLER)
+    assert not fixable()

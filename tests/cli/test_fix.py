@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.analysis.support import GRAPH_CALLER, TF2_CALLER, model_package
 from tests.cli.conftest import FIXED, TF1, UNSAFE, project, run, run_stdin, snapshot
 from tests.files.support import temp_files, writer_in_fsync
 from tf2_lsp.cli import fix
@@ -47,6 +48,23 @@ def test_fix_level_native_and_unsafe(tmp_path: Path) -> None:
     result = run("fix", "--level", "native", "--unsafe", root)
     assert result.returncode == 0, result.stderr
     assert (root / "a.py").read_text().endswith("f = tf.io.gfile.GFile(p)\n")
+
+
+def test_native_fix_keeps_a_model_function_another_module_runs_from_graph_code(
+    tmp_path: Path,
+) -> None:
+    # `pkg/run.py` reuses the variables of `layers.conv` under a Session: a layer would lose
+    # that reuse, so the function stays and `check` names the caller; with a TF2 caller
+    # instead, the same function becomes the shim layer.
+    for caller, becomes_layer in ((GRAPH_CALLER, False), (TF2_CALLER, True)):
+        root = tmp_path / ("tf2" if becomes_layer else "graph")
+        root.mkdir()
+        callee = model_package(project(root, {}), caller)
+        assert run("fix", "--level", "native", "--unsafe", root).returncode in (0, 1)
+        assert ("class Conv(tf.keras.layers.Layer):" in callee.read_text()) is becomes_layer
+        reported = run("check", "--level", "native", "--select", "TF938", root).stdout
+        says = "pkg/layers.py:4:5: TF938" in reported and "`pkg/run.py` line 9 calls it" in reported
+        assert says is not becomes_layer
 
 
 def test_fix_leaves_manual_findings_and_exits_1(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """Workspace-wide features over real stdio: "Check workspace" with $/progress, pull-mode
-`workspace/diagnostic`, pyproject.toml watching registered dynamically, debug info."""
+`workspace/diagnostic`, pyproject.toml and Python files watched (registered dynamically),
+debug info."""
 
 from __future__ import annotations
 
@@ -190,7 +191,7 @@ async def test_pyproject_watching_is_registered_and_reloads_settings(
     options = registration.register_options
     watchers = options["watchers"] if isinstance(options, dict) else options.watchers  # type: ignore[union-attr]
     globs = [w["globPattern"] if isinstance(w, dict) else w.glob_pattern for w in watchers]
-    assert globs == ["**/pyproject.toml"]
+    assert globs == ["**/pyproject.toml", "**/*.py"]
 
     uri = (await open_and_wait(client, root / "a.py", TF1)).uri
     count = len(client.published)  # type: ignore[attr-defined]

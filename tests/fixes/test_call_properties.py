@@ -146,10 +146,23 @@ def test_fixed_calls_bind_to_the_target(case: tuple[Function, str, dict[str, str
     written = {ast.unparse(node) for node in ast.walk(call) if isinstance(node, ast.Name)}
     for param, value in values.items():
         inert = function.inert_without.get(param)
-        if inert is not None and inert not in values:
-            continue  # `verify_shape` without `shape`: the rule drops it whatever its value
+        if inert is not None and not values.get(inert, "").startswith("v_"):
+            # `verify_shape` without `shape`, or with `shape=None` (TF1's default, spelled
+            # out): the rule drops it whatever its value.
+            continue
         if value.startswith("v_"):
             assert value in written, f"{body} -> {ast.unparse(call)} dropped `{param}`"
+
+
+def test_a_shape_spelled_as_none_leaves_verify_shape_inert() -> None:
+    """The case Hypothesis found: TF1's default `shape=None` written out by position is no
+    shape, so `verify_shape` checks nothing and goes, as it does with `shape` left out."""
+    source = "import tensorflow as tf\ny = tf.constant(v, d, None, n, check)\n"
+    outcome = fix_all(source, CATALOGUE, OPTIONS, unsafe=True)
+    assert outcome.source.splitlines()[-1] == "y = tf.constant(v, d, None, n)"
+    given = "import tensorflow as tf\ny = tf.constant(v, d, s, n, check)\n"
+    kept = fix_all(given, CATALOGUE, OPTIONS, unsafe=True).source.splitlines()[-1]
+    assert kept == "y = tf.compat.v1.constant(v, d, s, n, check)"
 
 
 def tf_calls(code: str) -> list[tuple[str, int, list[str]]]:

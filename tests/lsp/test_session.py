@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from lsprotocol import types
 
+from tests.analysis.support import GRAPH_CALLER, TF2_CALLER, model_package, write
 from tests.lsp.support import (
     change_document,
     close_notebook,
@@ -323,6 +324,58 @@ async def test_a_save_analyses_the_whole_file_again() -> None:
     assert after.analysis is not before.analysis  # not the kept one, nor derived from it
     assert after.detection.findings[0] is not before.detection.findings[0]
     assert after.detection.findings == before.detection.findings
+
+
+def model_diagnostic(published: dict[str, Any]) -> dict[str, Any]:
+    (found,) = [d for d in published["diagnostics"] if d["code"] in ("TF934", "TF938")]
+    return found
+
+
+async def test_saving_a_caller_in_another_module_republishes_the_model_function(
+    tmp_path: Path,
+) -> None:
+    # The callee's layer fix holds while its caller is TF2 code; once the caller (saved in
+    # the editor) runs it from graph code, the callee is published again without the fix.
+    callee = model_package(tmp_path, TF2_CALLER)
+    caller = tmp_path / "pkg" / "run.py"
+    session, client = start_session(folders=[tmp_path], settings={"level": "native"})
+    uri, caller_uri = callee.as_uri(), caller.as_uri()
+    open_document(session, uri, callee.read_text())
+    open_document(session, caller_uri, TF2_CALLER)
+    session.schedule(uri, 0)
+    await until(lambda: bool(client.published(uri)))
+    assert "fix" in model_diagnostic(client.published(uri)[-1])["data"]
+    offered = await snapshot(session, uri)
+    assert offered is not None and offered.analysis.fixes.fix_all("TF938").source != offered.source
+
+    change_document(session, caller_uri, GRAPH_CALLER, 2)
+    write(caller, GRAPH_CALLER)
+    session.saved(caller_uri)
+    await until(lambda: len(client.published(uri)) == 2)
+    kept = model_diagnostic(client.published(uri)[-1])
+    assert "fix" not in kept["data"] and "`pkg/run.py` line 9" in kept["message"]
+    refused = await snapshot(session, uri)
+    assert refused is not None and refused.analysis.fixes.fix_all("TF938").source == refused.source
+
+    # The caller changed by another tool: the client's file watcher says so.
+    write(caller, TF2_CALLER)
+    session.files_changed()
+    await until(lambda: len(client.published(uri)) == 3)
+    assert "fix" in model_diagnostic(client.published(uri)[-1])["data"]
+
+
+async def test_a_save_leaves_documents_whose_findings_read_no_other_file_alone() -> None:
+    session, client = start_session()
+    open_document(session, URI, TF1)
+    other = "file:///work/project/other.py"
+    open_document(session, other, TF1)
+    for uri in (URI, other):
+        session.schedule(uri, 0)
+    await until(lambda: bool(client.published(URI)) and bool(client.published(other)))
+    session.saved(other)
+    await until(lambda: len(client.published(other)) == 2)
+    await settle()
+    assert len(client.published(URI)) == 1
 
 
 async def test_new_settings_republish_every_open_document() -> None:

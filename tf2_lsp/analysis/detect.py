@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
+from tf2_lsp.analysis.callers import graph_callers
 from tf2_lsp.analysis.findings.suppress import suppressed_codes
 from tf2_lsp.analysis.program import graph_mode, project_classes, units
 from tf2_lsp.analysis.walker import ModuleWalker
@@ -177,7 +178,8 @@ def finish_detection(
     """The walk's findings, judged as a program unit; `inherited`: the graph state of the
     module's statements this walk did not visit (incremental re-analysis)."""
     settings = walker.settings
-    own = units.judge(walker.findings, walker.facts, walker.text, body, inherited)
+    callers = partial(graph_callers, settings.file, catalogue=walker.catalogue)
+    own = units.judge(walker.findings, walker.facts, walker.text, body, inherited, callers)
     findings = [f for f in walker.findings.found if settings.wants(f.code)]
     findings = _drop_suppressed(findings, walker.text.index)
     findings.sort(key=lambda f: (f.span.line, f.span.column, f.code))

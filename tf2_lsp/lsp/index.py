@@ -74,6 +74,10 @@ class Index:
     def get(self, uri: str) -> DocumentState | None:
         return self._documents.get(key(uri))
 
+    def documents(self) -> list[DocumentState]:
+        """The records of the open documents (notebook cells included)."""
+        return list(self._documents.values())
+
     def add(self, uri: str, notebook: str | None = None) -> DocumentState:
         """The record of `uri`, made if it has none (only for a document that is open)."""
         state = self._documents.get(key(uri))

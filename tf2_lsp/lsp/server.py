@@ -80,7 +80,8 @@ def initialized(ls: Tf2LanguageServer, params: types.InitializedParams) -> None:
 
     threading.Thread(target=warm_up, name="tf2-lsp-warm-up", daemon=True).start()
     if ls.session.capabilities.watch_files:
-        # pyproject.toml anywhere in the workspace: its [tool.tf2-lsp] applies to its tree.
+        # pyproject.toml anywhere in the workspace: its [tool.tf2-lsp] applies to its tree;
+        # Python files: another module's text can change a document's findings (its callers).
         ls.client_register_capability(
             types.RegistrationParams(
                 registrations=[
@@ -88,7 +89,10 @@ def initialized(ls: Tf2LanguageServer, params: types.InitializedParams) -> None:
                         id="tf2-lsp-pyproject",
                         method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                         register_options=types.DidChangeWatchedFilesRegistrationOptions(
-                            watchers=[types.FileSystemWatcher(glob_pattern="**/pyproject.toml")]
+                            watchers=[
+                                types.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
+                                types.FileSystemWatcher(glob_pattern="**/*.py"),
+                            ]
                         ),
                     )
                 ]
@@ -110,6 +114,8 @@ def did_change_watched_files(
 ) -> None:
     if any(change.uri.endswith("pyproject.toml") for change in params.changes):
         ls.session.settings_changed()
+    elif any(change.uri.endswith(".py") for change in params.changes):
+        ls.session.files_changed()
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)

@@ -122,6 +122,17 @@ class Session:
         if state is not None:
             state.analysis = None
         self.schedule(uri, 0)
+        self.files_changed()
+
+    def files_changed(self) -> None:
+        """Files changed on disk (a save, a file the client watches): each open document whose
+        findings read one of them (a model function's caller in another module, a test's
+        graph-mode library) is analysed again."""
+        for state in self.index.documents():
+            analysis = state.analysis
+            if analysis is not None and analysis.depends and analysis.is_stale():
+                state.analysis = None
+                self.schedule(state.uri, 0)
 
     def schedule_notebook(self, notebook_uri: str, delay_ms: int = 0) -> None:
         """Every cell of the notebook again (a cell's findings depend on the others'

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.lsp.capabilities import Capabilities
+from tf2_lsp.lsp.collector import collector_paused
 from tf2_lsp.model import Detection, Finding
 from tf2_lsp.settings import Settings
 from tf2_lsp.text import Encoding, split_lines
@@ -30,8 +31,17 @@ class Analysis:
     settings: Settings
     catalogue: Catalogue
     oversized: bool = False  # over the editor's size limit: never analysed, not even for hover
+    # The other files its findings read (path, modification time in ns, -1: missing): a
+    # test module's graph-mode library, a model function's callers. While they hold, it holds.
+    depends: tuple[tuple[str, int], ...] = ()
     _fixes: DocumentFixes | None = field(default=None, repr=False)
     _native: list[Finding] | None = field(default=None, repr=False)
+
+    def is_stale(self) -> bool:
+        """Whether another file its findings read has changed since."""
+        from tf2_lsp.analysis.program.project_classes import modified_ns
+
+        return any(modified_ns(path) != when for path, when in self.depends)
 
     @cached_property
     def lines(self) -> list[str]:
@@ -72,16 +82,24 @@ def analyse_text(
     """`source` analysed as the server does it: incrementally from the `previous` version's
     analysis when its settings are the same, with jedi's receiver types (`hints`)."""
     # The engine (and the analysis under it) loads after `initialize` is answered.
+    from tf2_lsp.analysis.program.project_classes import reads_recorded
     from tf2_lsp.engine import analyse
 
     before = None
+    depends: dict[str, int] = {}
     if previous is not None and previous.settings == settings:
         before = (previous.detection, previous.source)
+        depends.update(previous.depends)  # an incremental analysis keeps what it did not redo
     try:
-        detection = analyse(source, catalogue, settings, hints, before)
+        with collector_paused(), reads_recorded() as read:
+            detection = analyse(source, catalogue, settings, hints, before)
     except (RecursionError, MemoryError):  # MemoryError: CPython's parser stack overflow
         detection = Detection([], syntax_error=SyntaxError("file is nested too deeply"))
-    return Analysis(version, source, detection, settings, catalogue)
+        read = []
+    depends.update(read)
+    return Analysis(
+        version, source, detection, settings, catalogue, depends=tuple(sorted(depends.items()))
+    )
 
 
 def oversized(

@@ -258,5 +258,10 @@ TRANSFORMS = (
         falls_back=True,  # the compat optimizer keeps TF1's update where Keras's differs
     ),
     call_map_transform(SCHEDULE_TRANSFORM, LR_SCHEDULES, refusing(frozenset(), "Keras schedule")),
-    call_map_transform("keras_layer", KERAS_LAYERS, refusing(_LAYER_REFUSED, "Keras layer")),
+    replace(
+        call_map_transform("keras_layer", KERAS_LAYERS, refusing(_LAYER_REFUSED, "Keras layer")),
+        # A layer Keras cannot build as TF1 did (reuse, a fused kernel) keeps TF1's layer through
+        # tf.compat.v1 rather than a `tf.layers` name TF2 does not have.
+        falls_back=True,
+    ),
 )

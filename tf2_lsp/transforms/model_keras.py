@@ -26,8 +26,9 @@ The layer takes the variable scope's name and each sublayer the name TF1 gave it
 variable's Keras path (`tower/hidden/kernel`) is its TF1 checkpoint key. Only a function whose
 body is one literal `variable_scope` holding straight-line `tf.layers` calls qualifies
 (`refusal` says why another does not): a layer built in a loop or a branch, or from a value
-known only at call time, has no single sublayer to create in `__init__`. A weight penalty
-(`kernel_regularizer`) is passed to the sublayer, whose `losses` hold it, only when the
+known only at call time, has no single sublayer to create in `__init__`. Batch normalization
+is a sublayer too, called in the mode TF1 ran it in (transforms/model_batch_norm.py). A weight
+penalty (`kernel_regularizer`) is passed to the sublayer, whose `losses` hold it, only when the
 module's readers of TF1's `REGULARIZATION_LOSSES` move with it (transforms/penalty_reader.py).
 """
 
@@ -36,8 +37,10 @@ from __future__ import annotations
 import ast
 import keyword
 from collections.abc import Callable, Sequence
+from dataclasses import replace as with_fields
 from typing import TYPE_CHECKING
 
+from tf2_lsp.transforms import model_batch_norm
 from tf2_lsp.transforms.base import FixError, Names, Transform, never
 from tf2_lsp.transforms.keras import KERAS_LAYERS
 from tf2_lsp.transforms.model_shim import class_name
@@ -56,6 +59,11 @@ SUBLAYERS = {
     for symbol, mapping in KERAS_LAYERS.items()
     if symbol.rsplit(".", 1)[1] in {"dense", "conv2d", "max_pooling2d", "flatten"}
 }
+# Batch normalization, called in TF1's mode (transforms/model_batch_norm.py); `fused=False`,
+# the only `fused` it takes, is what Keras computes anyway.
+SUBLAYERS[model_batch_norm.BATCH_NORM] = with_fields(
+    KERAS_LAYERS[model_batch_norm.BATCH_NORM], drop=("fused",)
+)
 # TF1 arguments that keep a layer out of the native form: variable-scope reuse has no
 # counterpart on a Keras sublayer, and Keras divides an activity penalty by the batch size.
 _REFUSED_ARGUMENTS = frozenset({"activity_regularizer", "reuse", "_reuse"})
@@ -124,6 +132,7 @@ def refusal(
             if name is not None and name.startswith(_TF1_LAYERS):
                 return f"`{name.removeprefix('tensorflow.')}` is used otherwise than called"
     direct = {id(call) for call in _direct_calls(body[0].body)}
+    batch_norms = model_batch_norm.problems(body[0].body, function, resolve)
     layers = 0
     for call in calls:
         if isinstance(call.func, ast.Name) and call.func.id in module_functions:
@@ -137,7 +146,7 @@ def refusal(
             return f"`{name.removeprefix('tensorflow.')}` has no native sublayer form here"
         if id(call) not in direct:
             return "a layer is built inside a loop, a branch or a nested expression"
-        problem = _argument_problem(call, local, penalties_move)
+        problem = batch_norms.get(id(call)) or _argument_problem(call, local, penalties_move)
         if problem:
             return problem
         layers += 1
@@ -173,7 +182,9 @@ def _argument_problem(call: ast.Call, local: set[str], penalties_move: bool) -> 
             isinstance(keyword_.value, ast.Constant) and isinstance(keyword_.value.value, str)
         ):
             return "a layer's name is not a literal"
-    for value in [*call.args[1:], *(k.value for k in call.keywords if k.arg != "inputs")]:
+    # (A batch normalization's `training` is the mode it runs in: model_batch_norm judges it.)
+    configured = [k.value for k in call.keywords if k.arg not in ("inputs", "training")]
+    for value in [*call.args[1:], *configured]:
         used = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
         if used & local:
             return "a layer is configured by a value known only when the function runs"
@@ -282,6 +293,8 @@ def replace(text: str, names: Names) -> str:
             created.append(
                 cst.SimpleStatementLine([cst.Assign(targets=[target], value=constructor)])
             )
+            if symbol == model_batch_norm.BATCH_NORM:
+                return model_batch_norm.sublayer_call(attribute, inputs, at_call, names)
             return cst.Call(
                 func=cst.parse_expression(f"self.{attribute}"),
                 args=[inputs.with_changes(comma=cst.MaybeSentinel.DEFAULT), *at_call],
@@ -385,7 +398,7 @@ TRANSFORMS = (
     Transform(
         "tf1_model_keras",
         never,
-        (_LAYER, *sorted({m.target for m in SUBLAYERS.values()})),
+        (_LAYER, *sorted({m.target for m in SUBLAYERS.values()}), *model_batch_norm.EMITS),
         replace=replace,
     ),
 )

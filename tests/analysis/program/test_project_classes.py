@@ -6,8 +6,10 @@ import ast
 import os
 from pathlib import Path
 
+import pytest
+
 from tf2_lsp.analysis.program.graph_mode import _is_test_case
-from tf2_lsp.analysis.program.project_classes import derives_from_test_case
+from tf2_lsp.analysis.program.project_classes import derives_from_test_case, project_imports
 
 MODULE = "from tests.base import BaseTest\n\nclass NetTest(BaseTest):\n    pass\n"
 
@@ -35,3 +37,27 @@ def test_missing_unreadable_and_cyclic_bases_are_no_test_cases(tmp_path: Path) -
         "from tests.base import BaseTest as Other\nclass BaseTest(Other):\n    pass\n"
     )
     assert not derives(tmp_path)  # imports itself: the depth limit ends it
+
+
+def test_imported_project_files_are_found_where_python_finds_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pkg" / "sub").mkdir(parents=True)
+    for name in ("pkg/__init__.py", "pkg/model.py", "pkg/sub/__init__.py", "pkg/sub/ops.py"):
+        (tmp_path / name).write_text("x = 1\n")
+    source = (
+        "import pkg.model\nfrom pkg.sub import ops\nfrom . import missing\nfrom .. import model\n"
+    )
+    tree = ast.parse(source)
+    found = [file for file, _ in project_imports(tree, str(tmp_path / "pkg" / "sub" / "t.py"))]
+    assert found == [
+        str(tmp_path / "pkg" / "model.py"),
+        str(tmp_path / "pkg" / "sub" / "__init__.py"),
+        str(tmp_path / "pkg" / "sub" / "ops.py"),
+    ]
+    # A relative path (a file named on the command line) gives relative paths, as written.
+    monkeypatch.chdir(tmp_path)
+    relative = [file for file, _ in project_imports(tree, "pkg/sub/t.py")]
+    assert relative == ["pkg/model.py", "pkg/sub/__init__.py", "pkg/sub/ops.py"]
+    top = [file for file, _ in project_imports(ast.parse("from pkg import model\n"), "t.py")]
+    assert top == ["pkg/__init__.py", "pkg/model.py"]

@@ -103,13 +103,12 @@ class Matcher:
         chain = _chain(node)
         self.check_covered_use(base, binding)
         names = [binding.qualified, *chain_attrs(chain)]
-        self.check_module_value(node, ".".join(names), binding.covered, self.text.text_of(node))
+        self.check_module_value(node, ".".join(names), binding.covered)
         # Longest matching prefix wins: `tf.contrib.layers.xavier_initializer` before
         # the `tf.contrib.layers.*` prefix rule.
         for length in range(len(chain), 0, -1):
             qualified = ".".join(names[:length])
-            written = self.text.text_of(chain[length - 1])
-            if self.check_reference(chain[length - 1], qualified, binding.covered, written):
+            if self.check_reference(chain[length - 1], qualified, binding.covered):
                 return
         if not binding.covered and isinstance(node.ctx, ast.Load):
             self.check_coverage(chain, names)
@@ -153,7 +152,7 @@ class Matcher:
         self.findings.add_unknown(self.text.text_of(node), span, missing)
 
     def check_module_value(
-        self, node: ast.expr, qualified: str, covered: bool, written: str
+        self, node: ast.expr, qualified: str, covered: bool, written: str | None = None
     ) -> None:
         """A module used as a value (`dir(tf.train)`, `f(tf.losses)`): `value` rules judge it.
 
@@ -168,11 +167,16 @@ class Matcher:
         span = self.text.span_of(node)
         for rule in self.catalogue.exact.get(name, ()):
             if rule.match == "value":
+                if written is None:
+                    written = self.text.text_of(node)
                 self.findings.add(rule, Occurrence(name, written, span, "reference"), compat=compat)
 
-    def check_reference(self, node: ast.expr, qualified: str, covered: bool, written: str) -> bool:
+    def check_reference(
+        self, node: ast.expr, qualified: str, covered: bool, written: str | None = None
+    ) -> bool:
         """Report the rules of `qualified`; True when it has rules (shorter prefixes of the
-        same dotted name are then not asked)."""
+        same dotted name are then not asked). `written`: how the file writes `node`, read
+        from the text only when a rule matched (most prefixes of a dotted name have none)."""
         if is_tf2_namespace(qualified):
             return False
         name, compat = canonical_for_rules(qualified)
@@ -180,6 +184,8 @@ class Matcher:
         matched = tuple(rule for rule in self.catalogue.lookup(name) if rule.match != "value")
         if not matched:
             return False
+        if written is None:
+            written = self.text.text_of(node)
         policy = self.findings.policy
         gone = compat and any(policy.compat_target_gone(rule, name) for rule in matched)
         if gone and not covered and self.check_legacy_keras(node, name, written, matched):

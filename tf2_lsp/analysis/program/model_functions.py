@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from tf2_lsp.analysis.findings.collect import Findings, Occurrence
@@ -20,9 +20,10 @@ from tf2_lsp.analysis.names.spelling import through_tensorflow
 from tf2_lsp.analysis.nodes import SourceText
 from tf2_lsp.analysis.program import penalty_readers
 from tf2_lsp.analysis.program.graph_mode import ProgramFacts, decorated_ranges
+from tf2_lsp.catalogue.availability import version_tuple
 from tf2_lsp.model import Finding
 from tf2_lsp.text import Span
-from tf2_lsp.transforms import model_keras, model_shim
+from tf2_lsp.transforms import model_batch_norm, model_keras, model_shim
 
 MODEL_FUNCTION_RULE = "TF938"  # the shim form: any model function
 MODEL_KERAS_RULE = "TF934"  # the native form: one made of `tf.layers` calls
@@ -37,6 +38,9 @@ _MODEL_CODE = frozenset(
 )
 _LAYERS = "tensorflow.layers."
 _SHIM_DECORATOR = "track_tf1_style_variables"
+_KERAS3 = (2, 16)  # the first TensorFlow whose `tf.keras` is Keras 3
+# Where TF1's batch normalization left its moving-statistics updates for the training code.
+_UPDATE_OPS = "tensorflow.GraphKeys.UPDATE_OPS"
 # Names that train or run a model rather than compute its forward pass.
 _TRAINING = (
     "tensorflow.train.",
@@ -54,8 +58,27 @@ def shimmed_ranges(facts: ProgramFacts, body: Sequence[ast.stmt]) -> list[tuple[
     return decorated_ranges(body, frozenset({_SHIM_DECORATOR}))
 
 
-def within(line: int, ranges: list[tuple[int, int]]) -> bool:
+def within(line: int, ranges: Sequence[tuple[int, int]]) -> bool:
     return any(first <= line <= last for first, last in ranges)
+
+
+# The model functions' names -> why each must stay a function, for what callers in the
+# project's other modules do with it (`analysis.callers`); asked only for functions that
+# would otherwise become layers.
+CallersCheck = Callable[[Sequence[str]], Mapping[str, str]]
+
+
+def model_function_ranges(
+    facts: ProgramFacts, body: Sequence[ast.stmt], is_state: Callable[[str], bool]
+) -> list[tuple[int, int]]:
+    """The line ranges of the module's top-level functions that only build a TF1 model."""
+    uses = sorted((line, name) for name, line in facts.uses)
+    lines = [line for line, _ in uses]
+    return [
+        (f.lineno, f.end_lineno or f.lineno)
+        for f in body
+        if isinstance(f, ast.FunctionDef) and _builds_model_only(f, uses, lines, is_state)
+    ]
 
 
 def report_model_functions(
@@ -66,12 +89,14 @@ def report_model_functions(
     graph_state: Sequence[tuple[int, str]],
     is_state: Callable[[str], bool],
     shimmed: list[tuple[int, int]],
+    callers: CallersCheck | None = None,
 ) -> None:
     """Top-level functions that build a TF1 model and nothing else: each can become a Keras
     layer, with its sublayers when it is made of `tf.layers` calls (transforms/model_keras.py),
     else one whose `call` keeps the body (transforms/model_shim.py). `graph_state`: the
     module's uses of TF1 graph state (line, name); `is_state`: whether a name is such state;
-    `shimmed`: the line ranges `shimmed_ranges` found."""
+    `shimmed`: the line ranges `shimmed_ranges` found; `callers`: why functions must stay
+    functions for their callers in other modules (None: not asked)."""
     rule = findings.catalogue.by_code.get(MODEL_FUNCTION_RULE)
     keras_rule = findings.catalogue.by_code.get(MODEL_KERAS_RULE)
     functions = [s for s in body if isinstance(s, ast.FunctionDef)]
@@ -89,34 +114,70 @@ def report_model_functions(
         qualified = scopes.qualified_name(node)
         return None if qualified is None else canonical(qualified)[0]
 
-    # Either layer needs TF2 code around it: graph state outside the model functions (a
-    # Session, placeholders, collections) keeps the functions as they are, with the reason.
-    ranges = [(f.lineno, f.end_lineno or f.lineno) for f in models]
     outermost = _outermost(models, functions, layers)
-    may_read = penalty_readers.may_read(graph_state)
-    found = penalty_readers.readers(body, resolve) if may_read else []
+    ranges = [(f.lineno, f.end_lineno or f.lineno) for f in models]
+    found = penalty_readers.readers(body, resolve) if penalty_readers.may_read(graph_state) else []
     moving = _penalties_move(found, graph_state, ranges, outermost, body, taken, resolve, defined)
-    left = [
-        name
-        for line, name in graph_state
-        if not within(line, ranges)
-        and not (moving and penalty_readers.moves_with(found, line, name))
-    ]
-    # The shim keeps TF1 code running inside a TF2 object; called from graph code it loses
-    # TF1's variable reuse (measured on real projects: `reuse=True` scopes finding nothing,
-    # one instance shared by calls meant to make separate weights).
-    graph_left = (
-        f"the module still runs TF1 graph code (`{spelled_blocker(left[0], scopes.tf_alias())}`)"
-        " outside its model functions, and a layer called from graph code loses TF1's variable"
-        " reuse; move that code to TF2 first"
-        if left
-        else None
-    )
-    for function in outermost:
+    updates_read = [line for line, name in graph_state if name == _UPDATE_OPS]
+    keras2 = version_tuple(findings.policy.settings.target_version) < _KERAS3
+
+    def decide(moving: bool) -> tuple[str | None, Mapping[str, str], list[str | None]]:
+        """With the penalty readers moved or not: why graph code keeps the functions, why
+        callers do, and why each outermost function cannot take the native form."""
+        # Either layer needs TF2 code around it: graph state outside the model functions (a
+        # Session, placeholders, collections) keeps the functions as they are, with the
+        # reason; the readers of the penalties that move with them are not left behind.
+        left = [
+            name
+            for line, name in graph_state
+            if not within(line, ranges)
+            and not (moving and penalty_readers.moves_with(found, line, name))
+        ]
+        # The shim keeps TF1 code running inside a TF2 object; called from graph code it
+        # loses TF1's variable reuse (measured on real projects: `reuse=True` scopes finding
+        # nothing, one instance shared by calls meant to make separate weights).
+        shown = spelled_blocker(left[0], scopes.tf_alias()) if left else ""
+        graph_left = (
+            f"the module still runs TF1 graph code (`{shown}`) outside its model functions,"
+            " and a layer called from graph code loses TF1's variable reuse; move that code"
+            " to TF2 first"
+            if left
+            else None
+        )
+        # A layer called from another module's graph code loses TF1's variable reuse as much
+        # as one called from this module's: the callers elsewhere in the project decide too.
+        elsewhere: Mapping[str, str] = {}
+        candidates = [f.name for f in outermost if model_shim.refusal(f, taken) is None]
+        if graph_left is None and candidates:
+            elsewhere = _handed_on(body, frozenset(candidates))
+            rest = [name for name in candidates if name not in elsewhere]
+            if callers is not None and rest:
+                elsewhere = {**elsewhere, **callers(rest)}
+        refusals = [
+            model_keras.refusal(function, taken, resolve, defined, moving)
+            or model_batch_norm.callers_problem(function, resolve, body)
+            or (model_batch_norm.keras2_problem(function, resolve) if keras2 else None)
+            if keras_rule is not None
+            and graph_left is None
+            and elsewhere.get(function.name) is None
+            else None
+            for function in outermost
+        ]
+        return graph_left, elsewhere, refusals
+
+    graph_left, elsewhere, refusals = decide(moving)
+    if moving and (graph_left or elsewhere or any(refusals)):
+        # The readers move only if every model function becomes a layer that holds its
+        # penalties: else they stay, and keep the functions as they are.
+        moving = False
+        graph_left, elsewhere, refusals = decide(moving)
+    for function, keras_refused in zip(outermost, refusals, strict=True):
+        called_from = elsewhere.get(function.name)
         native = (
             keras_rule is not None
             and graph_left is None
-            and model_keras.refusal(function, taken, resolve, defined, moving) is None
+            and called_from is None
+            and keras_refused is None
         )
         last = function.end_lineno or function.lineno
         first = min([function.lineno, *(d.lineno for d in function.decorator_list)])
@@ -129,12 +190,23 @@ def report_model_functions(
         chosen = keras_rule if native and keras_rule is not None else rule
         whole = Span(first, 0, span.end_line, span.end_column)
         at = Occurrence(chosen.symbols[0], function.name, shown, "program", anchor=whole)
-        refused = None if native else graph_left or model_shim.refusal(function, taken, body_text)
+        blocked = graph_left
+        if blocked and updates_read and "batch_normalization" in body_text:
+            blocked = _updates_reader(updates_read[0], scopes.tf_alias())
+        refused = (
+            None
+            if native
+            else blocked or called_from or model_shim.refusal(function, taken, body_text)
+        )
+        why = model_batch_norm.note(function, resolve) if native else ""
+        if keras_refused and "batch_normalization" in body_text:
+            # Said for batch normalization, the one layer whose refusals a user can act on.
+            why = f"not the Keras sublayer form (TF934): {keras_refused}"
         fix = findings.policy.fix_for(chosen, False, chosen.symbols[0]) if native else None
         if moving and fix is not None:
             # The readers of its penalties move with it: the fix says how many (fixed_together).
             fix = replace(fix, to={PENALTIES_MOVED: str(len(found))})
-        findings.add(chosen, at, refused=refused, fix_override=fix)
+        findings.add(chosen, at, refused=refused, why=why, fix_override=fix)
     if moving:
         _report_readers(findings, text, body, found, [f.name for f in outermost])
 
@@ -229,6 +301,44 @@ def _inside(inner: Span, outer: Span) -> bool:
         inner.end_line,
         inner.end_column,
     ) <= (outer.end_line, outer.end_column)
+
+
+def _updates_reader(line: int, alias: str) -> str:
+    spelled = spelled_blocker(_UPDATE_OPS, alias)
+    return (
+        f"the module still reads `{spelled}` (line {line}), where TF1's batch normalization left"
+        " its moving-statistics updates for the training code to run; a Keras layer adds"
+        " nothing there (it updates them itself when called with `training=True`), so that"
+        " training code must move to TF2 first"
+    )
+
+
+def _handed_on(body: Sequence[ast.stmt], names: frozenset[str]) -> dict[str, str]:
+    """Why each of the model functions `names` that this module hands on (into a container,
+    as an argument, under another name) must stay a function: whoever receives it calls it
+    where it cannot be followed, from TF1 graph code as likely as not."""
+    called = {
+        id(node.func)
+        for statement in body
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
+    reasons: dict[str, str] = {}
+    for statement in body:
+        for node in ast.walk(statement):
+            if (
+                isinstance(node, ast.Name)
+                and node.id in names
+                and isinstance(node.ctx, ast.Load)
+                and id(node) not in called
+                and node.id not in reasons
+            ):
+                reasons[node.id] = (
+                    f"line {node.lineno} hands it on (a container, an argument, another name),"
+                    " where its calls cannot be followed, and a layer called from TF1 graph code"
+                    " loses TF1's variable reuse"
+                )
+    return reasons
 
 
 def _builds_model_only(

@@ -26,6 +26,8 @@ from collections.abc import Iterable
 # Methods only the reference variable has (or that raise on a resource variable in graphs).
 REFERENCE_METHODS = {"_ref": "AttributeError", "initialized_value": "NotImplementedError"}
 _ASSIGN_FUNCTIONS = frozenset({"assign"})
+# The names of the only callees `uses_of` and `fetch_group` answer anything for.
+CALLEES = frozenset({*REFERENCE_METHODS, *_ASSIGN_FUNCTIONS, "run"})
 
 
 def uses_of(call: ast.Call) -> list[tuple[str, str]]:

@@ -49,6 +49,7 @@ from tf2_lsp.analysis.program.graph_mode import (
     graph_signals,
 )
 from tf2_lsp.analysis.program.model_functions import (
+    CallersCheck,
     report_model_functions,
     shimmed_ranges,
     spelled_blocker,
@@ -124,13 +125,14 @@ def state_uses(
     module = ast.Module(body=list(body), type_ignores=[])
     uses = [(name, line) for name, line, _ in graph_signals(facts, module) if line]
     uses += [(name, line) for name, line, _ in facts.sessions]
-    uses += [(name, line) for name, line in facts.uses if _is_state(name)]
+    uses += [(name, line) for name, line in facts.uses if is_state(name)]
     # TF1 model code run by a TF2 object (the model shim) is not graph code.
     shimmed = shimmed_ranges(facts, body) if shimmed is None else shimmed
     return sorted((line, name) for name, line in uses if not within(line, shimmed))
 
 
-def _is_state(name: str) -> bool:
+def is_state(name: str) -> bool:
+    """Whether using `name` (canonical, such as tensorflow.Session) uses TF1 graph state."""
     return name in SESSIONS or name in _TF1_STATE or name.startswith(_STATE_PREFIXES)
 
 
@@ -140,11 +142,13 @@ def judge(
     text: SourceText,
     body: Sequence[ast.stmt],
     inherited: Sequence[Blocker] = (),
+    callers: CallersCheck | None = None,
 ) -> list[Blocker]:
     """Keep compat forms where the unit still runs TF1 graphs; report Keras objects there.
 
     `inherited`: the blockers of the module's statements not walked this time (incremental
-    re-analysis). Returns this walk's own blockers.
+    re-analysis); `callers`: what the project's other modules do with its model functions.
+    Returns this walk's own blockers.
     """
     shimmed = shimmed_ranges(facts, body)
     own = blockers(facts, body, shimmed)
@@ -184,7 +188,7 @@ def judge(
     if first is not None and version_tuple(policy.settings.target_version) >= KERAS3:
         _report_keras_objects(findings, facts, text, first, alias)
     if policy.level == "native":
-        report_model_functions(findings, facts, text, body, every, _is_state, shimmed)
+        report_model_functions(findings, facts, text, body, every, is_state, shimmed, callers)
         _report_train_loop(findings, facts, text, body)
     return own
 
