@@ -647,3 +647,16 @@ def test_a_moved_penalty_is_not_fixed_without_its_reader(catalogue: Catalogue, c
     selected = Settings(level="native", select=(code,))
     outcome = engine.fix_all(PENALISED, catalogue, selected, unsafe=True)
     assert outcome.source == PENALISED
+
+
+def test_a_penalty_stays_when_its_function_must_stay_a_function_for_its_callers(
+    catalogue: Catalogue,
+) -> None:
+    # Handed on (a registry): the function stays a function, so its penalty stays in TF1's
+    # collection and the reader keeps reading it there.
+    source = PENALISED + "registry = {'tower': tower}\n"
+    found = _codes(source, catalogue)
+    assert "TF934" not in found and "TF935" not in found
+    (model,) = found["TF938"]
+    assert model.refused is not None
+    assert "`tf.compat.v1.losses.get_regularization_loss`" in model.refused, model.refused
