@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from tf2_lsp.analysis.detect import detect
 from tf2_lsp.analysis.incremental import reanalyse
+from tf2_lsp.analysis.program.model_functions import fixed_together
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.model import Detection, Finding
 from tf2_lsp.settings import Settings, matches
@@ -130,9 +131,16 @@ def fix_all(
             # The loop's rewrite takes the module's graph code away: whether the program
             # still needs TF1 behaviour switched on is decided on the rewritten text.
             todo = [f for f in todo if _transform_of(f) != OPT_OUT_TRANSFORM]
+        todo = _with_companions(todo, detection.findings)
         if not todo:
             break
         planned = plan(current, detection, todo)
+        if broken := _units_broken(todo, planned.failed):
+            # A part of a rewrite that must be whole failed: none of it is applied.
+            for finding in broken:
+                failed[(finding.code, finding.written)] = (finding, "a fix made with it failed")
+            todo = [f for f in todo if all(f is not b for b in broken)]
+            planned = plan(current, detection, todo)
         for finding, reason in planned.failed:
             failed[(finding.code, finding.written)] = (finding, reason)
         if not planned.edits:
@@ -161,6 +169,28 @@ def fix_all(
     outcome.failed = list(failed.values())
     outcome.remaining = [f for f in detection.findings if f.symbol not in written]
     return outcome
+
+
+def _with_companions(todo: list[Finding], every: Sequence[Finding]) -> list[Finding]:
+    """`todo` and the findings whose fixes are one rewrite with one of them
+    (`model_functions.fixed_together`): asking for one part asks for the whole."""
+    chosen: list[Finding] = []
+    for finding in todo:
+        unit = fixed_together(finding, every)
+        for member in unit or []:  # None: a part is missing, so none of it is fixed
+            if member.fix is not None and all(member is not f for f in chosen):
+                chosen.append(member)
+    return chosen
+
+
+def _units_broken(todo: Sequence[Finding], failed: Sequence[tuple[Finding, str]]) -> list[Finding]:
+    """The findings of `todo` fixed together with one whose fix failed (that one included)."""
+    broken: list[Finding] = []
+    for finding, _ in failed:
+        unit = fixed_together(finding, todo) or [finding]
+        if len(unit) > 1:
+            broken.extend(f for f in unit if all(f is not b for b in broken))
+    return broken
 
 
 def _targets_written(applied: list[Finding]) -> set[str]:
@@ -199,7 +229,14 @@ class DocumentFixes:
         """The fix of `finding` alone, planned against this version's text."""
         cached = self._plans.get(id(finding))
         if cached is None:
-            cached = (finding, plan(self.source, self.detection, [finding], self.lines))
+            # A fix that is one rewrite with others (a model function and the readers of its
+            # penalties) is planned with them: alone it would break the program.
+            unit = _with_companions([finding], self.detection.findings)
+            planned = plan(self.source, self.detection, unit, self.lines)
+            if not unit or _units_broken(unit, planned.failed):
+                planned = plan(self.source, self.detection, [], self.lines)
+                planned.failed.append((finding, "a fix made with it is missing or failed"))
+            cached = (finding, planned)
             self._plans[id(finding)] = cached
         return cached[1]
 

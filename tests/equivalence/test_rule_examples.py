@@ -4,6 +4,8 @@ renames are checked name by name: the TF1 name and its target must be the same o
 
 The outcome of every case is committed in `tf2_lsp/catalogue/data/proofs.json` (what hover and
 `tf2-lsp rules --statistics` report); `TF2LSP_WRITE_PROOFS=1` rewrites it from this run.
+`TF2LSP_PROOFS_ONLY=TF918,TF934` runs only those rules' cases, and writing then replaces only
+their proofs, keeping every other rule's.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import os
 import re
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -24,8 +27,23 @@ from tf2_lsp.verify.examples import ExampleCase, example_cases, rename_cases
 pytestmark = [pytest.mark.tensorflow, pytest.mark.xdist_group("equivalence-examples")]
 
 CATALOGUE = load_catalogue()
-CASES = example_cases(CATALOGUE) + rename_cases(CATALOGUE)
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+_RULE = re.compile(r"TF\d+")
+ONLY = frozenset(code.strip() for code in os.environ.get("TF2LSP_PROOFS_ONLY", "").split(","))
+ONLY = ONLY - {""}
+
+
+def _rule_of(name: str) -> str:
+    """`TF918#0@native/2.21` and `TF556:tensorflow.train.x` -> the rule code."""
+    found = _RULE.match(name)
+    return found.group(0) if found else name
+
+
+CASES = [
+    item
+    for item in example_cases(CATALOGUE) + rename_cases(CATALOGUE)
+    if not ONLY or _rule_of(item.case.name) in ONLY
+]
 COPIED = "equal from TF1's initial weights"
 
 
@@ -80,6 +98,8 @@ def test_no_safe_fix_changes_what_the_code_computes(outcomes: dict[str, Outcome]
 
 def test_generated_renames_name_the_same_object(outcomes: dict[str, Outcome]) -> None:
     statuses = Counter(_entry(i, outcomes[i.case.name])["status"] for i in CASES if i.index < 0)
+    if ONLY and not statuses:
+        pytest.skip("the rules of this run have no generated renames")
     assert statuses["proven"] > 0.9 * sum(statuses.values()), statuses
 
 
@@ -95,10 +115,10 @@ def test_every_example_that_cannot_run_says_why(outcomes: dict[str, Outcome]) ->
 
 def test_the_committed_proofs_are_this_run(outcomes: dict[str, Outcome]) -> None:
     measured = {"tensorflow": _tensorflow_version(), "cases": _record(outcomes)}
-    text = json.dumps(measured, indent=1, sort_keys=True) + "\n"
-    if os.environ.get("TF2LSP_WRITE_PROOFS") == "1":
-        PROOFS.write_text(text, encoding="utf-8")
     committed = json.loads(PROOFS.read_text(encoding="utf-8")) if PROOFS.exists() else {}
+    if os.environ.get("TF2LSP_WRITE_PROOFS") == "1":
+        PROOFS.write_text(_written(committed, measured), encoding="utf-8")
+        committed = json.loads(PROOFS.read_text(encoding="utf-8"))
     stale = {
         name: (committed.get("cases", {}).get(name), entry)
         for name, entry in measured["cases"].items()
@@ -108,6 +128,21 @@ def test_the_committed_proofs_are_this_run(outcomes: dict[str, Outcome]) -> None
         f"{len(stale)} proofs changed (rerun with TF2LSP_WRITE_PROOFS=1): "
         + "; ".join(f"{k}: {v[0]} -> {v[1]}" for k, v in list(stale.items())[:5])
     )
+
+
+def _written(committed: dict[str, Any], measured: dict[str, Any]) -> str:
+    """The proofs file after this run: all of it measured now, or, for a run of some rules
+    (`TF2LSP_PROOFS_ONLY`), the committed proofs of the other rules and this run's of these."""
+    if ONLY:
+        kept = {
+            name: entry
+            for name, entry in committed.get("cases", {}).items()
+            if _rule_of(name) not in ONLY
+        }
+        if committed.get("tensorflow") not in (None, measured["tensorflow"]):
+            pytest.fail("the committed proofs ran on another TensorFlow: write them all at once")
+        measured = {**measured, "cases": {**kept, **measured["cases"]}}
+    return json.dumps(measured, indent=1, sort_keys=True) + "\n"
 
 
 def _tensorflow_version() -> str:

@@ -137,3 +137,115 @@ def test_other_statements_and_comments_in_the_range_stay_where_they_were(
         "optimizer = tf.compat.v1.train.RMSPropOptimizer(0.01)\n"
     ) in fixed
     assert "for batch in batches:\n    train_step(batch)\n" in fixed
+
+
+def test_a_session_bound_to_a_name_goes_with_its_close(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})")
+    source = source.replace(
+        "    with tf.Session() as sess:\n", "    sess = tf.Session()\n    # train\n"
+    ).replace("    final = sess.run(w)\n", "    final = sess.run(w)\n    sess.close()\n")
+    source = source.replace("\n        ", "\n    ")
+    assert "    sess.close()\n    print(final)\n" in source
+    assert _fixed(source, catalogue) == textwrap.dedent(
+        """\
+        import tensorflow as tf
+
+        w = tf.Variable(tf.zeros([2, 1]))
+        optimizer = tf.compat.v1.train.RMSPropOptimizer(0.01)
+
+
+        @tf.function(input_signature=[tf.TensorSpec([None, 2], tf.float32)])
+        def train_step(images):
+            with tf.GradientTape() as tape:
+                # the forward pass
+                logits = tf.matmul(images, w)
+                loss = tf.reduce_sum(logits)
+            variables = [w]
+            gradients = tape.gradient(loss, variables)
+            optimizer.apply_gradients(zip(gradients, variables))
+            return loss
+
+
+        # train
+        for batch in batches:
+            train_step(batch)
+        final = w.numpy()
+        print(final)
+        """
+    )
+
+
+def test_a_named_session_in_a_function_keeps_the_function_s_indentation(
+    catalogue: Catalogue,
+) -> None:
+    source = """\
+    import tensorflow as tf
+
+
+    def fit(xs, steps):
+        x = tf.placeholder(tf.float32, [None, 3])
+        w = tf.get_variable("w", [3, 1])
+        loss = tf.reduce_mean(tf.matmul(x, w))
+        train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        sess = tf.compat.v1.InteractiveSession()
+        sess.run(tf.global_variables_initializer())
+        for _ in range(steps):
+            sess.run(train_op, feed_dict={x: xs})
+        sess.close()
+        return w
+    """
+    fixed = _fixed(source, catalogue)
+    assert "Session" not in fixed and "close()" not in fixed
+    assert "    for _ in range(steps):\n        train_step(xs)\n    return w\n" in fixed
+    assert "    def train_step(x):\n" in fixed
+
+
+def test_a_session_opened_before_the_graph_goes_and_its_reads_become_values(
+    catalogue: Catalogue,
+) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})")
+    source = source.replace("    with tf.Session() as sess:\n", "").replace("\n        ", "\n    ")
+    source = source.replace(
+        "    import tensorflow as tf\n\n",
+        "    import tensorflow as tf\n\n    sess = tf.Session()\n",
+    )
+    source = source.replace("final = sess.run(w)", "final = float(sess.run(w)[0, 0]) + 1")
+    fixed = _fixed(source, catalogue)
+    assert "Session" not in fixed and "sess" not in fixed, fixed
+    assert fixed.startswith("import tensorflow as tf\n\nw = tf.Variable(tf.zeros([2, 1]))\n")
+    assert "for batch in batches:\n    train_step(batch)\nfinal = float(w.numpy()[0, 0]) + 1\n" in (
+        fixed
+    )
+
+
+def test_a_read_spanning_lines_becomes_one_value(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})").replace(
+        "        final = sess.run(w)\n",
+        "        final = max(sess.run(\n            w\n        ))\n",
+    )
+    fixed = _fixed(source, catalogue)
+    assert (
+        "for batch in batches:\n    train_step(batch)\nfinal = max(w.numpy())\nprint(final)\n"
+        in (fixed)
+    )
+
+
+@pytest.mark.parametrize("where", ["before the Session", "in its block"])
+def test_an_initializer_bound_to_a_name_goes_with_its_run(catalogue: Catalogue, where: str) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})")
+    source = source.replace(
+        "        sess.run(tf.global_variables_initializer())\n", "        sess.run(init)\n"
+    )
+    if where == "before the Session":
+        source = source.replace(
+            "    with tf.Session()",
+            "    init = tf.global_variables_initializer()\n    with tf.Session()",
+        )
+    else:
+        source = source.replace(
+            "        sess.run(init)\n",
+            "        init = tf.global_variables_initializer()\n        sess.run(init)\n",
+        )
+    fixed = _fixed(source, catalogue)
+    assert "init" not in fixed, fixed
+    assert "    return loss\n\n\nfor batch in batches:\n    train_step(batch)\n" in fixed

@@ -27,7 +27,9 @@ variable's Keras path (`tower/hidden/kernel`) is its TF1 checkpoint key. Only a 
 body is one literal `variable_scope` holding straight-line `tf.layers` calls qualifies
 (`refusal` says why another does not): a layer built in a loop or a branch, or from a value
 known only at call time, has no single sublayer to create in `__init__`. Batch normalization
-is a sublayer too, called in the mode TF1 ran it in (transforms/model_batch_norm.py).
+is a sublayer too, called in the mode TF1 ran it in (transforms/model_batch_norm.py). A weight
+penalty (`kernel_regularizer`) is passed to the sublayer, whose `losses` hold it, only when the
+module's readers of TF1's `REGULARIZATION_LOSSES` move with it (transforms/penalty_reader.py).
 """
 
 from __future__ import annotations
@@ -62,11 +64,12 @@ SUBLAYERS = {
 SUBLAYERS[model_batch_norm.BATCH_NORM] = with_fields(
     KERAS_LAYERS[model_batch_norm.BATCH_NORM], drop=("fused",)
 )
-# TF1 arguments that keep a layer out of the native form: penalties read through TF1's
-# collections, and variable-scope reuse, have no counterpart on a Keras sublayer.
-_REFUSED_ARGUMENTS = frozenset(
-    {"kernel_regularizer", "bias_regularizer", "activity_regularizer", "reuse", "_reuse"}
-)
+# TF1 arguments that keep a layer out of the native form: variable-scope reuse has no
+# counterpart on a Keras sublayer, and Keras divides an activity penalty by the batch size.
+_REFUSED_ARGUMENTS = frozenset({"activity_regularizer", "reuse", "_reuse"})
+# Penalties on the layer's own weights: TF1 put them in `REGULARIZATION_LOSSES`, a Keras
+# sublayer keeps them in its `losses`. They move only with the code that reads them.
+PENALTIES = frozenset({"kernel_regularizer", "bias_regularizer"})
 # Attributes a Keras layer has already: a sublayer is stored under another name.
 _LAYER_ATTRIBUTES = frozenset(
     {
@@ -93,10 +96,13 @@ def refusal(
     taken: set[str],
     resolve: Resolve,
     module_functions: frozenset[str] = frozenset(),
+    penalties_move: bool = False,
 ) -> str | None:
     """Why `function` cannot take the native form, or None when it can; `module_functions`:
     the names of the module's top-level functions (one of them may create variables that a
-    Keras layer would not own)."""
+    Keras layer would not own); `penalties_move`: the module's readers of TF1's
+    `REGULARIZATION_LOSSES` are rewritten to read the layers' `losses`, so a weight penalty
+    can move onto a sublayer."""
     shim = shim_refusal(function, taken)
     if shim is not None:
         return shim
@@ -140,14 +146,22 @@ def refusal(
             return f"`{name.removeprefix('tensorflow.')}` has no native sublayer form here"
         if id(call) not in direct:
             return "a layer is built inside a loop, a branch or a nested expression"
-        problem = batch_norms.get(id(call)) or _argument_problem(call, local)
+        problem = batch_norms.get(id(call)) or _argument_problem(call, local, penalties_move)
         if problem:
             return problem
         layers += 1
     return None if layers else "it builds no `tf.layers` layer"
 
 
-def _argument_problem(call: ast.Call, local: set[str]) -> str | None:
+def penalised(function: ast.FunctionDef) -> bool:
+    """Whether a layer call of the function is given a weight penalty (`kernel_regularizer`)."""
+    return any(
+        isinstance(node, ast.Call) and any(k.arg in PENALTIES for k in node.keywords)
+        for node in ast.walk(function)
+    )
+
+
+def _argument_problem(call: ast.Call, local: set[str], penalties_move: bool) -> str | None:
     if any(isinstance(a, ast.Starred) for a in call.args) or any(
         k.arg is None for k in call.keywords
     ):
@@ -155,6 +169,14 @@ def _argument_problem(call: ast.Call, local: set[str]) -> str | None:
     refused = sorted(k.arg for k in call.keywords if k.arg in _REFUSED_ARGUMENTS)
     if refused:
         return f"`{refused[0]}` has no counterpart on a Keras sublayer"
+    penalty = sorted(k.arg for k in call.keywords if k.arg in PENALTIES)
+    if penalty and not penalties_move:
+        return (
+            f"`{penalty[0]}` puts its penalty in TF1's `REGULARIZATION_LOSSES`, where a Keras"
+            " sublayer does not: the native form keeps it (in the layer's `losses`) only where"
+            " this module reads that collection, with no other graph code left, and the"
+            " readers move with it"
+        )
     for keyword_ in call.keywords:
         if keyword_.arg == "name" and not (
             isinstance(keyword_.value, ast.Constant) and isinstance(keyword_.value.value, str)

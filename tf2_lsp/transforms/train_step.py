@@ -8,15 +8,19 @@
 * `opt.minimize(loss)` becomes the optimizer (the Keras one where it trains to the same
   weights, TF1's otherwise) and `apply_gradients` over the variables created before it, which
   are the ones TF1's `minimize` trained;
-* in the Session's block, now at module level: the initializer goes, `sess.run(train_op,
-  feed_dict={x: a})` becomes `train_step(a)`, `_, l = sess.run([train_op, loss], ...)` becomes
-  `l = train_step(...).numpy()`, and `v = sess.run(w)` becomes `v = w.numpy()`.
+* in the Session's block (a `with` block, or from `sess = tf.Session()` to the last use of
+  `sess`), now at the Session's own level: the Session, `sess.close()` and the initializer
+  (run in place, or bound to a name and run through it) go,
+  `sess.run(train_op, feed_dict={x: a})` becomes `train_step(a)`, `_, l = sess.run([train_op,
+  loss], ...)` becomes `l = train_step(...).numpy()`, and `v = sess.run(w)` becomes
+  `v = w.numpy()`.
 """
 
 from __future__ import annotations
 
 import ast
 import textwrap
+from typing import TypeGuard
 
 from tf2_lsp.transforms.base import FixError, Names, Transform, never, not_literal
 from tf2_lsp.transforms.keras import KERAS_OPTIMIZERS
@@ -28,6 +32,8 @@ _TAPE = "tensorflow.GradientTape"
 _SPEC = "tensorflow.TensorSpec"
 _VARIABLE_CALLS = ("get_variable", "Variable")
 _LINE_LENGTH = 88
+_SESSIONS = ("Session", "InteractiveSession")
+_INITIALIZERS = ("global_variables_initializer", "initialize_all_variables")
 _OPTIMIZER_REFUSED = ("accum_name", "linear_name", "use_own_namescope_for_non_slot_vars")
 
 
@@ -54,8 +60,8 @@ def _replace(text: str, names: Names, blank: int) -> str:
     placeholders = [s for s in body if _called(s, ("placeholder",))]
     inputs = [_target(s) for s in placeholders]
     train = next((s for s in body if _minimize(s) is not None), None)
-    loop = body[-1] if body and isinstance(body[-1], ast.With) else None  # the Session's
-    if train is None or loop is None or not inputs:
+    opened = next((s for s in body if _opens_session(s)), None)
+    if train is None or opened is None or not inputs:
         raise FixError("not a Session training loop")
     minimize = _minimize(train)
     assert minimize is not None and isinstance(minimize.func, ast.Attribute)
@@ -65,7 +71,11 @@ def _replace(text: str, names: Names, blank: int) -> str:
         _target(s) for s in body if s.lineno < train.lineno and _called(s, _VARIABLE_CALLS)
     ]
     train_op = _target(train)
-    session = loop.items[0].optional_vars
+    if isinstance(opened, ast.With):
+        session = opened.items[0].optional_vars
+    else:
+        assert isinstance(opened, ast.Assign)
+        session = opened.targets[0]
     if not isinstance(session, ast.Name):
         raise FixError("the Session has no name")
     # Each statement with the comments and blank lines before it: comments move with it.
@@ -93,6 +103,9 @@ def _replace(text: str, names: Names, blank: int) -> str:
         chunk = chunks[id(statement)]
         if statement in placeholders or statement in forward:
             continue
+        if _called(statement, _INITIALIZERS):
+            out.extend(_comments_before(chunk, statement))
+            continue  # `init = tf.global_variables_initializer()`: variables start initialised
         if statement is held and isinstance(held, ast.Assign):
             optimizer = _optimizer(held.value, lines, names)
             out.extend([*_comments_before(chunk, held), f"{name} = {optimizer}"])
@@ -104,13 +117,45 @@ def _replace(text: str, names: Names, blank: int) -> str:
             out.extend([""] * blank)
             out.extend(_step(placeholders, moved, variables, loss, name, names))
             out.extend([""] * blank)
-            continue
-        if statement is loop:
+            if opened.lineno > train.lineno:
+                continue
+            # The Session was opened first (`sess = tf.InteractiveSession()` at the top): its
+            # runs are the statements after the train op.
+            rest = body[body.index(train) + 1 :]
+            first = (train.end_lineno or train.lineno) + 1
+            if rest:
+                out.extend(_loop(rest, first, 0, lines, session.id, train_op, loss, inputs))
+            break
+        if statement is opened:
             out.extend(_comments_before(chunk, statement))
-            out.extend(_loop(loop, lines, session.id, train_op, loss, inputs))
-            continue
+            if opened.lineno < train.lineno:
+                continue  # the Session goes; its runs come after the train op
+            if isinstance(opened, ast.With):
+                block = opened.body
+                first, depth = block[0].lineno, block[0].col_offset - opened.col_offset
+            else:  # `sess = tf.Session()`: the statements after it, to the end of the range
+                block = body[body.index(opened) + 1 :]
+                first, depth = (opened.end_lineno or opened.lineno) + 1, 0
+            if block:
+                out.extend(_loop(block, first, depth, lines, session.id, train_op, loss, inputs))
+            break
         out.extend(chunk)
     return _at_most_blank_lines(out, blank)
+
+
+def _opens_session(statement: ast.stmt) -> bool:
+    """`with tf.Session() as sess:` or `sess = tf.Session()` (any spelling of the module)."""
+    if isinstance(statement, ast.With) and len(statement.items) == 1:
+        call = statement.items[0].context_expr
+    elif isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        call = statement.value
+    else:
+        return False
+    if not isinstance(call, ast.Call):
+        return False
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in _SESSIONS
 
 
 def _comments_before(chunk: list[str], statement: ast.stmt) -> list[str]:
@@ -196,22 +241,38 @@ def _optimizer(call: ast.expr, lines: list[str], names: Names) -> str:
 
 
 def _loop(
-    loop: ast.With, lines: list[str], session: str, train_op: str, loss: str, inputs: list[str]
+    block: list[ast.stmt],
+    first: int,
+    depth: int,
+    lines: list[str],
+    session: str,
+    train_op: str,
+    loss: str,
+    inputs: list[str],
 ) -> list[str]:
-    """The Session's block at module level, each run of the graph rewritten."""
+    """The statements run while the Session is open (lines `first` to the block's end), at
+    the Session's own indentation (`depth` columns less), each use of the Session rewritten."""
     replaced: dict[int, tuple[int, str]] = {}
-    for statement in ast.walk(loop):
+    for statement in (node for top in block for node in ast.walk(top)):
         if not isinstance(statement, (ast.Expr, ast.Assign, ast.Return)):
             continue
         new = _run_statement(statement, session, train_op, loss, inputs, lines)
         if new is not None:
             replaced[statement.lineno] = (statement.end_lineno or statement.lineno, new)
+    for statement in block:
+        if _called(statement, _INITIALIZERS):
+            replaced[statement.lineno] = (statement.end_lineno or statement.lineno, "")
+    within = {n for start, (last, _) in replaced.items() for n in range(start, last + 1)}
+    reads = [
+        node
+        for top in block
+        for node in ast.walk(top)
+        if _variable_read(node, session) and node.lineno not in within
+    ]
+    lines, dropped = _reads_spliced(lines, reads)
     out: list[str] = []
-    first = loop.body[0].lineno
-    indent = len(lines[first - 1]) - len(lines[first - 1].lstrip())
-    depth = indent - loop.col_offset
     number = first
-    end = loop.end_lineno or loop.lineno
+    end = block[-1].end_lineno or block[-1].lineno
     while number <= end:
         if number in replaced:
             last, new = replaced[number]
@@ -222,9 +283,41 @@ def _loop(
             number = last + 1
             continue
         line = lines[number - 1]
-        out.append(line[depth:] if line[:depth].strip() == "" else line)
+        if number not in dropped:
+            out.append(line[depth:] if line[:depth].strip() == "" else line)
         number += 1
     return out
+
+
+def _variable_read(node: ast.AST, session: str) -> TypeGuard[ast.Call]:
+    """`sess.run(w)`: one name fetched, nothing fed."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "run"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == session
+        and len(node.args) == 1
+        and not node.keywords
+        and isinstance(node.args[0], ast.Name)
+    )
+
+
+def _reads_spliced(lines: list[str], reads: list[ast.Call]) -> tuple[list[str], set[int]]:
+    """The lines with each `sess.run(w)` inside an expression written `w.numpy()`, and the
+    numbers of the lines a read spanning lines left empty (dropped)."""
+    edited = [line.encode() for line in lines]
+    dropped: set[int] = set()
+    for read in sorted(reads, key=lambda r: (r.lineno, r.col_offset), reverse=True):
+        first, last = read.lineno, read.end_lineno or read.lineno
+        fetched = read.args[0]
+        assert isinstance(fetched, ast.Name)
+        new = f"{fetched.id}.numpy()".encode()
+        edited[first - 1] = (
+            edited[first - 1][: read.col_offset] + new + edited[last - 1][read.end_col_offset :]
+        )
+        dropped.update(range(first + 1, last + 1))
+    return [line.decode() for line in edited], dropped
 
 
 def _run_statement(
@@ -235,16 +328,20 @@ def _run_statement(
     inputs: list[str],
     lines: list[str],
 ) -> str | None:
-    """A statement that runs the Session, rewritten ("" drops it); None: not one."""
+    """A statement that runs or closes the Session, rewritten ("" drops it); None: not one."""
     run = statement.value
     if not (
         isinstance(run, ast.Call)
         and isinstance(run.func, ast.Attribute)
-        and run.func.attr == "run"
+        and run.func.attr in ("run", "close")
         and isinstance(run.func.value, ast.Name)
         and run.func.value.id == session
     ):
         return None
+    if run.func.attr == "close":
+        if not isinstance(statement, ast.Expr):
+            raise FixError("the value of `close()` is used")
+        return ""  # the step needs no Session to close
     fetch = run.args[0] if run.args else next(k.value for k in run.keywords if k.arg == "fetches")
     feeds = run.args[1] if len(run.args) > 1 else None
     feeds = feeds or next((k.value for k in run.keywords if k.arg == "feed_dict"), None)

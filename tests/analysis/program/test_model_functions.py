@@ -519,3 +519,144 @@ def test_a_batch_norm_layer_loads_the_trained_tf1_checkpoint_with_its_statistics
     # Inference reads the statistics TF1's UPDATE_OPS left: loaded by key, the same outputs.
     assert result["eager"] <= 1e-5 and result["traced"] <= 1e-5
     assert result["functional"] <= 1e-5
+
+
+# -- weight penalties moved with their readers (TF934 + TF935) ---------------------------------
+
+PENALISED = textwrap.dedent(
+    """\
+    import tensorflow as tf
+
+
+    def tower(x):
+        with tf.variable_scope("tower"):
+            h = tf.layers.dense(x, 4, kernel_regularizer=tf.nn.l2_loss, name="hidden")
+            return tf.layers.dense(h, 2)
+
+
+    logits = tower(x)
+    loss = tf.reduce_sum(logits) + tf.losses.get_regularization_loss()
+    """
+)
+
+
+def _codes(source: str, catalogue: Catalogue) -> dict[str, list[Finding]]:
+    found: dict[str, list[Finding]] = {}
+    for finding in detect(source, catalogue, NATIVE).findings:
+        found.setdefault(finding.code, []).append(finding)
+    return found
+
+
+def test_a_penalty_moves_onto_the_layer_with_the_reader_of_its_collection(
+    catalogue: Catalogue,
+) -> None:
+    found = _codes(PENALISED, catalogue)
+    (model,) = found["TF934"]
+    (reader,) = found["TF935"]
+    assert model.fix is not None and reader.fix is not None, (model, reader)
+    assert reader.fix.target_for("tensorflow.losses.get_regularization_loss") == "tower"
+    assert "TF915" not in found  # the reader's compat rename gives way to the rewrite
+    fixed = engine.fix_all(PENALISED, catalogue, NATIVE, unsafe=True).source
+    assert "Dense(4, kernel_regularizer=tf.nn.l2_loss, name=" in fixed
+    assert "loss = tf.reduce_sum(logits) + tf.add_n(tower.losses)\n" in fixed
+    assert "compat" not in fixed and "get_regularization_loss" not in fixed
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (  # a reader of one scope's penalties
+            ("get_regularization_loss()", "get_regularization_loss(scope='tower')"),
+            "still runs TF1 graph code (`tf.compat.v1.losses.get_regularization_loss`)",
+        ),
+        (  # other graph code than the reader
+            ("logits = tower(x)\n", "logits = tower(tf.placeholder(tf.float32, [None, 3]))\n"),
+            "still runs TF1 graph code (`tf.compat.v1.placeholder`)",
+        ),
+        (  # a penalty the rewritten reader would miss
+            (
+                "logits = tower(x)\n",
+                "logits = tower(x) + tf.keras.layers.Dense(2, "
+                "kernel_regularizer=tf.nn.l2_loss)(x)\n",
+            ),
+            "still runs TF1 graph code (`tf.compat.v1.losses.get_regularization_loss`)",
+        ),
+        (  # Keras divides an activity penalty by the batch size
+            ("tf.layers.dense(h, 2)", "tf.layers.dense(h, 2, activity_regularizer=tf.nn.l2_loss)"),
+            "still runs TF1 graph code (`tf.compat.v1.losses.get_regularization_loss`)",
+        ),
+    ],
+)
+def test_a_penalty_that_cannot_move_keeps_the_model_function_and_its_reader(
+    catalogue: Catalogue, change: tuple[str, str], why: str
+) -> None:
+    assert change[0] in PENALISED
+    found = _codes(PENALISED.replace(*change), catalogue)
+    assert "TF934" not in found and "TF935" not in found
+    (model,) = found["TF938"]
+    assert model.refused is not None and why in model.refused, model.refused
+
+
+def test_penalties_of_several_layers_are_read_in_the_module_s_order(
+    catalogue: Catalogue,
+) -> None:
+    source = PENALISED.replace(
+        "\n\nlogits = tower(x)\n",
+        '\n\ndef head(h):\n    with tf.variable_scope("head"):\n'
+        "        return tf.layers.dense(h, 1, bias_regularizer=tf.nn.l2_loss)\n"
+        "\n\nlogits = head(tower(x))\n"
+        "every = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)\n",
+    )
+    fixed = engine.fix_all(source, catalogue, NATIVE, unsafe=True).source
+    assert "tf.add_n([*tower.losses, *head.losses])" in fixed
+    assert "every = [*tower.losses, *head.losses]\n" in fixed
+
+
+def test_a_penalty_nothing_in_the_module_reads_keeps_the_native_form_away(
+    catalogue: Catalogue,
+) -> None:
+    source = PENALISED.replace("tf.reduce_sum(logits) + tf.losses.get_regularization_loss()", "1.0")
+    found = _codes(source, catalogue)
+    assert "TF934" not in found and "TF935" not in found
+    assert [f.written for f in found["TF938"]] == ["tower"]
+
+
+def test_a_moved_penalty_and_its_reader_are_fixed_together_or_not_at_all(
+    catalogue: Catalogue,
+) -> None:
+    detection = engine.analyse(PENALISED, catalogue, NATIVE)
+    fixes = engine.DocumentFixes(PENALISED, detection, catalogue, NATIVE)
+    by_code = {f.code: f for f in detection.findings}
+    for code in ("TF934", "TF935"):
+        # The quick fix of either part writes both: the layer and the reader of its losses.
+        lines = [line for edit in fixes.plan_for(by_code[code]).edits for line in edit.lines]
+        assert "class Tower(tf.keras.layers.Layer):" in lines, code
+        assert any("tf.add_n(tower.losses)" in line for line in lines), code
+        # So does "fix all of this code" and `tf2-lsp fix --select`.
+        fixed = fixes.fix_all(code).source
+        assert "class Tower" in fixed and "tf.add_n(tower.losses)" in fixed, code
+    both = Settings(level="native", select=("TF934", "TF935"))
+    fixed = engine.fix_all(PENALISED, catalogue, both, unsafe=True).source
+    assert "class Tower" in fixed and "tf.add_n(tower.losses)" in fixed
+
+
+@pytest.mark.parametrize("code", ["TF934", "TF935"])
+def test_a_moved_penalty_is_not_fixed_without_its_reader(catalogue: Catalogue, code: str) -> None:
+    # One of the two selected alone: the layer without its reader would drop the penalty, the
+    # reader without its layer would read `losses` from a function; so nothing moves.
+    selected = Settings(level="native", select=(code,))
+    outcome = engine.fix_all(PENALISED, catalogue, selected, unsafe=True)
+    assert outcome.source == PENALISED
+
+
+def test_a_penalty_stays_when_its_function_must_stay_a_function_for_its_callers(
+    catalogue: Catalogue,
+) -> None:
+    # Handed on (a registry): the function stays a function, so its penalty stays in TF1's
+    # collection and the reader keeps reading it there.
+    source = PENALISED + "registry = {'tower': tower}\n"
+    found = _codes(source, catalogue)
+    assert "TF934" not in found and "TF935" not in found
+    (model,) = found["TF938"]
+    assert model.refused is not None
+    assert "`tf.compat.v1.losses.get_regularization_loss`" in model.refused, model.refused

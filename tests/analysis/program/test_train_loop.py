@@ -203,3 +203,189 @@ def test_an_edit_inside_the_loop_is_judged_against_the_whole_module(
     edited = before.replace("sess.run(train_op, feed_dict={x: xs})", "sess.run(train_op, {x: xs})")
     previous = detect(before, catalogue, NATIVE)
     assert reanalyse(previous, before, edited, catalogue, NATIVE) is None
+
+
+NAMED = textwrap.dedent(
+    """\
+    import tensorflow as tf
+
+
+    def train(xs, holder):
+        x = tf.placeholder(tf.float32, [None, 3])
+        w = tf.get_variable("w", [3, 1])
+        loss = tf.reduce_mean(tf.square(tf.matmul(x, w)))
+        train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        sess = tf.Session()
+        sess.run(tf.global_variables_initializer())
+        for _ in range(10):
+            sess.run(train_op, feed_dict={x: xs})
+        trained = sess.run(w)
+        sess.close()
+        return trained
+    """
+)
+
+
+@pytest.mark.parametrize(
+    "opened", ["tf.Session()", "tf.compat.v1.Session()", "tf.InteractiveSession()"]
+)
+def test_a_session_bound_to_a_name_is_offered_the_training_step(
+    catalogue: Catalogue, opened: str
+) -> None:
+    finding = _loop(NAMED.replace("tf.Session()", opened), catalogue)
+    assert finding is not None and finding.fix is not None, finding
+    # From the first placeholder to `sess.close()`, the last use of the Session.
+    assert (finding.anchor.line, finding.anchor.end_line) == (5, 14)
+
+
+def test_at_module_level_the_loop_ends_at_the_last_use_of_the_session(
+    catalogue: Catalogue,
+) -> None:
+    source = LOOP.replace("with tf.Session() as sess:\n", "sess = tf.Session()\n").replace(
+        "\n    ", "\n"
+    )
+    finding = _loop(source + "print('done')\n", catalogue)
+    assert finding is not None and finding.fix is not None, finding
+    assert (finding.anchor.line, finding.anchor.end_line) == (3, 10)
+
+
+@pytest.mark.parametrize(
+    ("edit", "why"),
+    [
+        (
+            ("    sess.close()\n    return trained\n", "    return sess\n"),
+            "the Session is returned (line 14)",
+        ),
+        (
+            ("    return trained\n", "    return trained, sess\n"),
+            "the Session is returned (line 15)",
+        ),
+        (
+            ("    sess.close()\n", "    holder.sess = sess\n"),
+            "the Session is stored in `holder.sess` (line 14)",
+        ),
+        (
+            ("    sess.close()\n", "    session = sess\n"),
+            "the Session is stored in `session` (line 14)",
+        ),
+        (
+            ("    sess.close()\n", "    report(session=sess)\n"),
+            "the Session is passed to `report` (line 14)",
+        ),
+        (
+            ("    return trained\n", "    final = sess.run(w)\n    return trained\n"),
+            "the Session is used on line 15, after `sess.close()` (line 14)",
+        ),
+        (
+            ("    sess.close()\n", "    sess.close()\n    other = tf.Session()\n"),
+            "opens more than one Session (lines 9, 15)",
+        ),
+        (
+            (
+                "    for _ in",
+                "    if xs is None:\n        other = tf.Session()\n    for _ in",
+            ),
+            "opens more than one Session (lines 9, 12)",
+        ),
+        (
+            ("    trained = sess.run(w)\n", "    trained = w.eval()\n"),
+            "`w.eval()` (line 13) reads the graph through the default Session",
+        ),
+        (
+            ("tf.Session()", "tf.Session(config=tf.ConfigProto())"),
+            "the Session is opened with arguments (`tf.Session(config=tf.ConfigProto())`)",
+        ),
+        (
+            ("    sess.close()\n", "    if xs is not None:\n        sess.close()\n"),
+            "the Session is closed inside a block (line 15)",
+        ),
+        (
+            (
+                "    sess.close()\n",
+                "    def evaluate():\n        return sess.run(w)\n",
+            ),
+            "the Session or the graph is used in `evaluate` (line 14)",
+        ),
+        (
+            (
+                "    trained = sess.run(w)\n",
+                "    trained = sess.run(w)\n    print(sess.run(loss, feed_dict={x: xs}))\n",
+            ),
+            "reads the graph other than by running the train op",
+        ),
+    ],
+)
+def test_a_named_session_that_escapes_the_unit_keeps_the_loop_and_says_where(
+    catalogue: Catalogue, edit: tuple[str, str], why: str
+) -> None:
+    old, new = edit
+    assert old in NAMED
+    finding = _loop(NAMED.replace(old, new), catalogue)
+    assert finding is not None and finding.fix is None
+    assert finding.refused is not None and why in finding.refused, finding.refused
+    assert why in finding.message
+
+
+def test_a_module_level_session_used_by_an_earlier_function_keeps_the_loop(
+    catalogue: Catalogue,
+) -> None:
+    source = LOOP.replace("with tf.Session() as sess:\n", "sess = tf.Session()\n").replace(
+        "\n    ", "\n"
+    )
+    source = source.replace("x = tf.placeholder", "def close():\n    sess.close()\n\n\nx = tf.pl")
+    finding = _loop(source.replace("tf.pl(", "tf.placeholder("), catalogue)
+    assert finding is not None and finding.refused is not None
+    assert "`sess` is used outside the training loop (line 3)" in finding.refused
+
+
+def test_a_default_session_read_in_a_with_block_keeps_the_loop(catalogue: Catalogue) -> None:
+    # The rewrite would leave `w.eval()` in eager code, where it raises.
+    source = LOOP + "    trained = w.eval()\n"
+    finding = _loop(source, catalogue)
+    assert finding is not None and finding.refused is not None
+    assert "`w.eval()` (line 11) reads the graph through the default Session" in finding.refused
+
+
+def test_a_session_opened_before_the_graph_is_part_of_the_loop(catalogue: Catalogue) -> None:
+    source = NAMED.replace("    sess = tf.Session()\n", "").replace(
+        "    x = tf.placeholder", "    sess = tf.Session()\n    x = tf.placeholder"
+    )
+    finding = _loop(source, catalogue)
+    assert finding is not None and finding.fix is not None, finding
+    assert (finding.anchor.line, finding.anchor.end_line) == (5, 14)
+
+
+@pytest.mark.parametrize(
+    ("read", "offered"),
+    [
+        ("print(sess.run(w))", True),
+        ("if sess.run(w)[0] > 1:\n            break", True),
+        ("print(sess.run(loss))", False),  # a tensor of the graph, not a variable
+        ("print(sess.run(w), sess)", False),
+    ],
+)
+def test_a_variable_read_inside_an_expression_is_part_of_the_loop(
+    catalogue: Catalogue, read: str, offered: bool
+) -> None:
+    source = NAMED.replace(
+        "        sess.run(train_op, feed_dict={x: xs})\n",
+        f"        sess.run(train_op, feed_dict={{x: xs}})\n        {read}\n",
+    )
+    finding = _loop(source, catalogue)
+    assert finding is not None and (finding.fix is not None) == offered, finding
+
+
+def test_an_initializer_bound_to_a_name_is_run_through_it(catalogue: Catalogue) -> None:
+    source = NAMED.replace(
+        "    sess.run(tf.global_variables_initializer())\n",
+        "    sess.run(init)\n",
+    ).replace(
+        "    sess = tf.Session()\n",
+        "    init = tf.global_variables_initializer()\n    sess = tf.Session()\n",
+    )
+    finding = _loop(source, catalogue)
+    assert finding is not None and finding.fix is not None, finding
+    used_elsewhere = source.replace("    return trained\n", "    return trained, init\n")
+    finding = _loop(used_elsewhere, catalogue)
+    assert finding is not None and finding.refused is not None
+    assert "`init` is used outside the training loop (line 16)" in finding.refused

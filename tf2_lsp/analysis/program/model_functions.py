@@ -12,19 +12,25 @@ from __future__ import annotations
 import ast
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from tf2_lsp.analysis.findings.collect import Findings, Occurrence
 from tf2_lsp.analysis.names.resolve import canonical
 from tf2_lsp.analysis.names.spelling import through_tensorflow
 from tf2_lsp.analysis.nodes import SourceText
+from tf2_lsp.analysis.program import penalty_readers
 from tf2_lsp.analysis.program.graph_mode import ProgramFacts, decorated_ranges
 from tf2_lsp.catalogue.availability import version_tuple
+from tf2_lsp.model import Finding
 from tf2_lsp.text import Span
 from tf2_lsp.transforms import model_batch_norm, model_keras, model_shim
 
 MODEL_FUNCTION_RULE = "TF938"  # the shim form: any model function
 MODEL_KERAS_RULE = "TF934"  # the native form: one made of `tf.layers` calls
-MODEL_RULES = frozenset({MODEL_FUNCTION_RULE, MODEL_KERAS_RULE})
+PENALTY_READER_RULE = "TF935"  # a reader of REGULARIZATION_LOSSES, moved with TF934's layers
+MODEL_RULES = frozenset({MODEL_FUNCTION_RULE, MODEL_KERAS_RULE, PENALTY_READER_RULE})
+# In a TF934 fix's `to`: how many readers of its penalties are rewritten with it (TF935).
+PENALTIES_MOVED = "__penalties_moved__"
 
 # A forward pass written with TF1's variable model: what the model shim keeps working.
 _MODEL_CODE = frozenset(
@@ -108,41 +114,65 @@ def report_model_functions(
         qualified = scopes.qualified_name(node)
         return None if qualified is None else canonical(qualified)[0]
 
-    # Either layer needs TF2 code around it: graph state outside the model functions (a
-    # Session, placeholders, collections) keeps the functions as they are, with the reason.
+    outermost = _outermost(models, functions, layers)
     ranges = [(f.lineno, f.end_lineno or f.lineno) for f in models]
-    left = [name for line, name in graph_state if not within(line, ranges)]
-    # The shim keeps TF1 code running inside a TF2 object; called from graph code it loses
-    # TF1's variable reuse (measured on real projects: `reuse=True` scopes finding nothing,
-    # one instance shared by calls meant to make separate weights).
-    graph_left = (
-        f"the module still runs TF1 graph code (`{spelled_blocker(left[0], scopes.tf_alias())}`)"
-        " outside its model functions, and a layer called from graph code loses TF1's variable"
-        " reuse; move that code to TF2 first"
-        if left
-        else None
-    )
+    found = penalty_readers.readers(body, resolve) if penalty_readers.may_read(graph_state) else []
+    moving = _penalties_move(found, graph_state, ranges, outermost, body, taken, resolve, defined)
     updates_read = [line for line, name in graph_state if name == _UPDATE_OPS]
     keras2 = version_tuple(findings.policy.settings.target_version) < _KERAS3
-    outermost = _outermost(models, functions, layers)
-    # A layer called from another module's graph code loses TF1's variable reuse as much as
-    # one called from this module's: the callers elsewhere in the project decide too.
-    elsewhere: Mapping[str, str] = {}
-    candidates = [f.name for f in outermost if model_shim.refusal(f, taken) is None]
-    if graph_left is None and candidates:
-        elsewhere = _handed_on(body, frozenset(candidates))
-        rest = [name for name in candidates if name not in elsewhere]
-        if callers is not None and rest:
-            elsewhere = {**elsewhere, **callers(rest)}
-    for function in outermost:
-        called_from = elsewhere.get(function.name)
-        keras_refused = (
-            model_keras.refusal(function, taken, resolve, defined)
-            or model_batch_norm.callers_problem(function, resolve, body)
-            or (model_batch_norm.keras2_problem(function, resolve) if keras2 else None)
-            if keras_rule is not None and graph_left is None and called_from is None
+
+    def decide(moving: bool) -> tuple[str | None, Mapping[str, str], list[str | None]]:
+        """With the penalty readers moved or not: why graph code keeps the functions, why
+        callers do, and why each outermost function cannot take the native form."""
+        # Either layer needs TF2 code around it: graph state outside the model functions (a
+        # Session, placeholders, collections) keeps the functions as they are, with the
+        # reason; the readers of the penalties that move with them are not left behind.
+        left = [
+            name
+            for line, name in graph_state
+            if not within(line, ranges)
+            and not (moving and penalty_readers.moves_with(found, line, name))
+        ]
+        # The shim keeps TF1 code running inside a TF2 object; called from graph code it
+        # loses TF1's variable reuse (measured on real projects: `reuse=True` scopes finding
+        # nothing, one instance shared by calls meant to make separate weights).
+        shown = spelled_blocker(left[0], scopes.tf_alias()) if left else ""
+        graph_left = (
+            f"the module still runs TF1 graph code (`{shown}`) outside its model functions,"
+            " and a layer called from graph code loses TF1's variable reuse; move that code"
+            " to TF2 first"
+            if left
             else None
         )
+        # A layer called from another module's graph code loses TF1's variable reuse as much
+        # as one called from this module's: the callers elsewhere in the project decide too.
+        elsewhere: Mapping[str, str] = {}
+        candidates = [f.name for f in outermost if model_shim.refusal(f, taken) is None]
+        if graph_left is None and candidates:
+            elsewhere = _handed_on(body, frozenset(candidates))
+            rest = [name for name in candidates if name not in elsewhere]
+            if callers is not None and rest:
+                elsewhere = {**elsewhere, **callers(rest)}
+        refusals = [
+            model_keras.refusal(function, taken, resolve, defined, moving)
+            or model_batch_norm.callers_problem(function, resolve, body)
+            or (model_batch_norm.keras2_problem(function, resolve) if keras2 else None)
+            if keras_rule is not None
+            and graph_left is None
+            and elsewhere.get(function.name) is None
+            else None
+            for function in outermost
+        ]
+        return graph_left, elsewhere, refusals
+
+    graph_left, elsewhere, refusals = decide(moving)
+    if moving and (graph_left or elsewhere or any(refusals)):
+        # The readers move only if every model function becomes a layer that holds its
+        # penalties: else they stay, and keep the functions as they are.
+        moving = False
+        graph_left, elsewhere, refusals = decide(moving)
+    for function, keras_refused in zip(outermost, refusals, strict=True):
+        called_from = elsewhere.get(function.name)
         native = (
             keras_rule is not None
             and graph_left is None
@@ -172,7 +202,105 @@ def report_model_functions(
         if keras_refused and "batch_normalization" in body_text:
             # Said for batch normalization, the one layer whose refusals a user can act on.
             why = f"not the Keras sublayer form (TF934): {keras_refused}"
-        findings.add(chosen, at, refused=refused, why=why)
+        fix = findings.policy.fix_for(chosen, False, chosen.symbols[0]) if native else None
+        if moving and fix is not None:
+            # The readers of its penalties move with it: the fix says how many (fixed_together).
+            fix = replace(fix, to={PENALTIES_MOVED: str(len(found))})
+        findings.add(chosen, at, refused=refused, why=why, fix_override=fix)
+    if moving:
+        _report_readers(findings, text, body, found, [f.name for f in outermost])
+
+
+def fixed_together(finding: Finding, every: Sequence[Finding]) -> list[Finding] | None:
+    """The findings whose fixes are one rewrite with `finding`'s (itself included): the model
+    functions whose penalties move onto their layers (TF934) and the readers rewritten to read
+    those layers (TF935). Either alone would break the program or silently drop the penalty,
+    so None when a part is missing from `every` (not selected, or already failed)."""
+    if finding.fix is None or finding.code not in (MODEL_KERAS_RULE, PENALTY_READER_RULE):
+        return [finding]
+    if finding.code == MODEL_KERAS_RULE and PENALTIES_MOVED not in finding.fix.to:
+        return [finding]
+    models = [
+        f
+        for f in every
+        if f.code == MODEL_KERAS_RULE and f.fix is not None and PENALTIES_MOVED in f.fix.to
+    ]
+    readers = [f for f in every if f.code == PENALTY_READER_RULE and f.fix is not None]
+    expected = {count for f in models if f.fix for count in (f.fix.to[PENALTIES_MOVED],)}
+    layers = {name for f in readers if f.fix for name in " ".join(f.fix.to.values()).split()}
+    whole = expected == {str(len(readers))} and layers == {f.written for f in models}
+    return [*models, *readers] if whole else None
+
+
+def _penalties_move(
+    found: Sequence[penalty_readers.Reader],
+    graph_state: Sequence[tuple[int, str]],
+    ranges: Sequence[tuple[int, int]],
+    outermost: Sequence[ast.FunctionDef],
+    body: Sequence[ast.stmt],
+    taken: set[str],
+    resolve: Callable[[ast.expr], str | None],
+    defined: frozenset[str],
+) -> bool:
+    """Whether the penalties of the module's model functions move onto their Keras layers,
+    with the readers of `REGULARIZATION_LOSSES` rewritten to read them there: every reader
+    can be, it is the only graph code outside the model functions, every outermost model
+    function takes the native form, one of them has a penalty, and nothing else adds one."""
+    if not found or any(reader.refused for reader in found):
+        return False
+    if any(
+        not within(line, list(ranges)) and not penalty_readers.moves_with(found, line, name)
+        for line, name in graph_state
+    ):
+        return False
+    if not any(model_keras.penalised(f) for f in outermost):
+        return False
+    if any(model_keras.refusal(f, taken, resolve, defined, True) for f in outermost):
+        return False
+    moved = [(f.lineno, f.end_lineno or f.lineno) for f in outermost]
+    return penalty_readers.other_penalties(body, moved) is None
+
+
+def _report_readers(
+    findings: Findings,
+    text: SourceText,
+    body: Sequence[ast.stmt],
+    found: Sequence[penalty_readers.Reader],
+    layers: list[str],
+) -> None:
+    """Each reader rewritten to read the layers' `losses` (TF935), in place of its own
+    finding's compat rename."""
+    rule = findings.catalogue.by_code.get(PENALTY_READER_RULE)
+    if rule is None:
+        return
+    for reader in found:
+        span = text.span_of(reader.call)
+        findings.found[:] = [f for f in findings.found if not _inside(f.span, span)]
+        fix = findings.policy.fix_for(rule, False, reader.symbol)
+        if fix is None:
+            return
+        fix = replace(fix, to={reader.symbol: " ".join(layers)})
+        at = Occurrence(reader.symbol, text.text_of(reader.call.func), span, "call", anchor=span)
+        findings.statement = _statement_of(body, reader.call)
+        findings.add(rule, at, fix_override=fix)
+
+
+def _statement_of(body: Sequence[ast.stmt], node: ast.AST) -> tuple[int, int]:
+    """The lines of the innermost statement holding `node`, as the walker gives a finding."""
+    holding = [
+        s
+        for s in (n for t in body for n in ast.walk(t))
+        if isinstance(s, ast.stmt) and any(n is node for n in ast.walk(s))
+    ]
+    inner = min(reversed(holding), key=lambda s: (s.end_lineno or s.lineno) - s.lineno)
+    return inner.lineno, inner.end_lineno or inner.lineno
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) and (
+        inner.end_line,
+        inner.end_column,
+    ) <= (outer.end_line, outer.end_column)
 
 
 def _updates_reader(line: int, alias: str) -> str:

@@ -12,6 +12,11 @@ all at module level:
         for _ in range(100):
             sess.run(train_op, feed_dict={x: xs})
 
+The Session may also be a name, `sess = tf.Session()` (or `tf.InteractiveSession()`): its block
+is then the statements from there to the last one that uses `sess` (`sess.close()` included),
+and `sess` must not escape the code the rewrite sees (returned, stored, passed to a call, used
+after `close()`): each such use is named in the finding.
+
 The loop is self-contained when nothing else reads the graph: the Session only initialises and
 runs `train_op` (with `loss`) and reads variables; the inputs and the forward pass are used only
 by the loss; no other graph state (collections, the global step, summaries, `tf.layers`) is in
@@ -27,6 +32,15 @@ from dataclasses import dataclass
 
 from tf2_lsp.analysis.names.resolve import canonical
 from tf2_lsp.analysis.program.graph_mode import SESSIONS
+from tf2_lsp.analysis.program.session_uses import (
+    default_session_read,
+    escape,
+    is_close,
+    is_name,
+    is_run,
+    loads,
+    reads_only,
+)
 from tf2_lsp.transforms.train_step import OPTIMIZER_NAME, STEP_NAME
 
 # Graph state the rewrite itself removes or keeps working in eager code.
@@ -119,15 +133,37 @@ def find(
     if not minimize or not sessions:
         return None
     index, statement = minimize[0]
-    _, loop = sessions[-1]
+    loop_index, opened = sessions[-1]
     refusal = _refusal(body, names, minimize, sessions, blockers, taken)
     placeholders = [s for s in body if names.placeholder_of(s) is not None]
     forward, _ = _forward(body[:index], names)
     call = _minimize_of(statement)
     assert call is not None and isinstance(call.func, ast.Attribute)
     held = optimizer_statement(body[:index], call.func.value)
-    first = min(s.lineno for s in [statement, *placeholders, *forward, *([held] if held else [])])
-    return TrainLoop(first, loop.end_lineno or loop.lineno, statement, refusal)
+    first = min(
+        s.lineno for s in [statement, opened, *placeholders, *forward, *([held] if held else [])]
+    )
+    block, _ = _session_block(body, loop_index, index, names)
+    inits = [s for s in body if _initializer_name(s, names)]
+    first = min([first, *(s.lineno for s in inits)])
+    ends = [opened, statement, *block[-1:]]
+    return TrainLoop(first, max(s.end_lineno or s.lineno for s in ends), statement, refusal)
+
+
+def _session_block(
+    body: Sequence[ast.stmt], opened: int, train: int, names: _Names
+) -> tuple[list[ast.stmt], range]:
+    """The statements run while the Session is open, and the positions in `body` they hold:
+    a `with` block's body (the `with` statement's position); after `sess = tf.Session()`, the
+    statements after both it and the train op, to the last one that uses `sess`."""
+    statement = body[opened]
+    if isinstance(statement, ast.With):
+        return list(statement.body), range(opened, opened + 1)
+    session = names.session_of(statement)
+    start = max(opened, train) + 1
+    uses = [p for p in range(start, len(body)) if session in loads(body[p])]
+    end = uses[-1] if uses else start - 1
+    return list(body[start : end + 1]), range(start, end + 1)
 
 
 def _refusal(
@@ -140,12 +176,18 @@ def _refusal(
 ) -> str | None:
     if len(minimize) > 1:
         return "the module minimizes more than one loss"
-    if len(sessions) > 1:
-        return "the module opens more than one Session"
+    opened = _sessions_opened(body, names)
+    if len(sessions) > 1 or len(opened) > 1:
+        lines = ", ".join(str(line) for line in opened[:3])
+        return f"the module opens more than one Session (lines {lines})"
     index, statement = minimize[0]
     loop_index, loop = sessions[0]
-    if loop_index < index:
+    if loop_index < index and isinstance(loop, ast.With):
         return "the Session is opened before the train op is built"
+    opening = names.session_call(loop)
+    if opening.args or opening.keywords:
+        shown = ast.unparse(opening)[:60]
+        return f"the Session is opened with arguments (`{shown}`), which a training step drops"
     call = _minimize_of(statement)
     assert call is not None and isinstance(call.func, ast.Attribute)
     built = call.func.value
@@ -186,37 +228,67 @@ def _refusal(
     graph = inputs | moved | {train_op}
     session = names.session_of(loop)
     assert session is not None
+    block, held_by_block = _session_block(body, loop_index, index, names)
+    initializers = {n for s in [*body, *block] if (n := _initializer_name(s, names))}
     for position, other_statement in enumerate(body):
         if other_statement in forward or other_statement in placeholders:
             continue
-        if position in (index, loop_index):
+        if position in (index, loop_index) or position in held_by_block:
             continue
-        used = _loads(other_statement) & (graph | {session})
+        used = loads(other_statement) & (graph | {session} | initializers)
         if used and _is_variable(names, other_statement, graph) is None:
             return f"a variable is built from the inputs (line {other_statement.lineno})"
+        if used and (escaped := escape(other_statement, session)):
+            return escaped
         if used:
             shown = sorted(used)[0]
             return f"`{shown}` is used outside the training loop (line {other_statement.lineno})"
-    return _loop_refusal(loop, names, session, inputs, moved, train_op, loss)
+    return _loop_refusal(block, names, session, inputs, moved, train_op, loss, initializers)
 
 
 def _loop_refusal(
-    loop: ast.stmt,
+    block: Sequence[ast.stmt],
     names: _Names,
     session: str,
     inputs: set[str],
     moved: set[str],
     train_op: str,
     loss: str,
+    initializers: set[str],
 ) -> str | None:
-    assert isinstance(loop, ast.With)
-    graph = inputs | moved | {train_op}
+    """Why the statements run while the Session is open cannot become calls of the step."""
+    graph = inputs | moved | {train_op} | initializers
     runs = 0
-    for statement in _simple_statements(loop.body):
-        used = _loads(statement)
+    closed: ast.stmt | None = None
+    for statement in _simple_statements(block):
+        if (evaluated := default_session_read(statement)) is not None:
+            return (
+                f"`{evaluated}` (line {statement.lineno}) reads the graph through the default"
+                f" Session; write `{session}.run(...)`"
+            )
+        used = loads(statement)
         if not used & (graph | {session}):
             continue
-        kind = run_kind(statement, session, train_op, loss, inputs, names.qualified)
+        if (escaped := escape(statement, session)) is not None:
+            return escaped
+        if closed is not None and session in used:
+            return (
+                f"the Session is used on line {statement.lineno}, after `{session}.close()`"
+                f" (line {closed.lineno})"
+            )
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return (
+                f"the Session or the graph is used in `{statement.name}` (line"
+                f" {statement.lineno}), which may run them at another time"
+            )
+        if is_close(statement, session):
+            if not any(statement is s for s in block):
+                return f"the Session is closed inside a block (line {statement.lineno})"
+            closed = statement
+            continue
+        kind = run_kind(statement, session, train_op, loss, inputs, names.qualified, initializers)
+        if kind is None and reads_only(statement, session, graph):
+            kind = "read"  # `print(sess.run(w))`: `print(w.numpy())`
         if kind is None:
             shown = ast.unparse(statement).split("\n")[0][:60]
             return f"`{shown}` reads the graph other than by running the train op"
@@ -224,10 +296,33 @@ def _loop_refusal(
     if not runs:
         return "the Session never runs the train op"
     scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-    for node in ast.walk(loop):
-        if isinstance(node, scopes) and _loads(node) & (graph | {session}):
+    for node in (n for statement in block for n in ast.walk(statement)):
+        if isinstance(node, scopes) and loads(node) & (graph | {session}):
             return "the Session or the graph is used in a function inside the loop"
     return None
+
+
+def _initializer_name(statement: ast.stmt, names: _Names) -> str | None:
+    """`init = tf.global_variables_initializer()` -> `init`."""
+    target = _target(statement)
+    if target is None or not isinstance(statement, ast.Assign):
+        return None
+    call = statement.value
+    if not isinstance(call, ast.Call) or call.args or call.keywords:
+        return None
+    called = names.qualified(call.func)
+    return target if called and canonical(called)[0] in _INITIALIZERS else None
+
+
+def _sessions_opened(body: Sequence[ast.stmt], names: _Names) -> list[int]:
+    """The lines of every Session these statements open, nested ones too."""
+    lines = []
+    for node in (n for statement in body for n in ast.walk(statement)):
+        if isinstance(node, ast.Call):
+            called = names.qualified(node.func)
+            if called and canonical(called)[0] in SESSIONS:
+                lines.append(node.lineno)
+    return lines
 
 
 def run_kind(
@@ -237,12 +332,14 @@ def run_kind(
     loss: str,
     inputs: set[str],
     qualify: Qualify,
+    initializers: set[str] | frozenset[str] = frozenset(),
 ) -> str | None:
-    """What a statement of the loop does with the Session: "init" (runs the initializer),
+    """What a statement of the loop does with the Session: "init" (runs the initializer,
+    perhaps through the name it was bound to: `initializers`),
     "train" (runs the train op, perhaps fetching the loss), "read" (`v = sess.run(var)`);
     None when it does anything else."""
     value = statement.value if isinstance(statement, (ast.Expr, ast.Assign, ast.Return)) else None
-    run = value if _is_run(value, session) else None
+    run = value if is_run(value, session) else None
     if run is None:
         return None
     assert isinstance(run, ast.Call)
@@ -253,11 +350,13 @@ def run_kind(
         called = qualify(fetch.func)
         if called and canonical(called)[0] in _INITIALIZERS and feeds is None:
             return "init"
+    if isinstance(statement, ast.Expr) and isinstance(fetch, ast.Name) and feeds is None:
+        return "init" if fetch.id in initializers else None
     if feeds is not None and not _feeds_every(feeds, inputs):
         return None
-    if feeds is not None and _loads(feeds) - inputs & {session, train_op, loss}:
+    if feeds is not None and loads(feeds) - inputs & {session, train_op, loss}:
         return None
-    if isinstance(statement, ast.Expr) and _is_name(fetch, train_op) and feeds is not None:
+    if isinstance(statement, ast.Expr) and is_name(fetch, train_op) and feeds is not None:
         return "train"
     if (
         isinstance(statement, ast.Assign)
@@ -313,19 +412,6 @@ def _feeds_every(feeds: ast.Dict, inputs: set[str]) -> bool:
     return sorted(keys) == sorted(inputs)
 
 
-def _is_run(value: ast.expr | None, session: str) -> bool:
-    return (
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Attribute)
-        and value.func.attr == "run"
-        and _is_name(value.func.value, session)
-    )
-
-
-def _is_name(node: ast.expr | None, name: str) -> bool:
-    return isinstance(node, ast.Name) and node.id == name
-
-
 def _simple_statements(body: Sequence[ast.stmt]) -> Iterable[ast.stmt]:
     """The statements that are not blocks, inside loops and conditionals too; a block
     statement's own header (a `for` target, an `if` test) counts as a statement here."""
@@ -352,7 +438,7 @@ def _forward(body: Sequence[ast.stmt], names: _Names) -> tuple[list[ast.stmt], s
     for statement in body:
         if names.placeholder_of(statement) is not None:
             continue
-        if not _loads(statement) & known:
+        if not loads(statement) & known:
             continue
         target = _target(statement)
         if target is None or not isinstance(statement, ast.Assign):
@@ -388,7 +474,7 @@ def _ancestors(loss: str, forward: list[ast.stmt]) -> set[str]:
         if name in needed or name not in by_name:
             continue
         needed.add(name)
-        todo.extend(_loads(by_name[name]))
+        todo.extend(loads(by_name[name]))
     return needed
 
 
@@ -400,7 +486,7 @@ def _is_variable(names: _Names, statement: ast.stmt, graph: set[str]) -> bool | 
     called = names.qualified(statement.value.func)
     if called is None or canonical(called)[0] not in _VARIABLES:
         return False
-    return None if _loads(statement) & graph else True
+    return None if loads(statement) & graph else True
 
 
 def optimizer_statement(before: Sequence[ast.stmt], receiver: ast.expr) -> ast.Assign | None:
@@ -442,10 +528,6 @@ def _target(statement: ast.stmt) -> str | None:
     return None
 
 
-def _loads(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-
-
 class _Names:
     def __init__(self, qualify: Qualify) -> None:
         self.qualified = qualify
@@ -460,14 +542,24 @@ class _Names:
         return call if called and canonical(called)[0] == "tensorflow.placeholder" else None
 
     def session_of(self, statement: ast.stmt) -> str | None:
-        """`with tf.Session() as sess:` -> `sess`."""
-        if not isinstance(statement, ast.With) or len(statement.items) != 1:
+        """`with tf.Session() as sess:` or `sess = tf.Session()` -> `sess`."""
+        if isinstance(statement, ast.With) and len(statement.items) == 1:
+            item = statement.items[0]
+            call, bound = item.context_expr, item.optional_vars
+        elif isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            call, bound = statement.value, statement.targets[0]
+        else:
             return None
-        item = statement.items[0]
-        call = item.context_expr
-        if not isinstance(call, ast.Call) or call.args or call.keywords:
+        if not isinstance(call, ast.Call):
             return None
         called = self.qualified(call.func)
         if not called or canonical(called)[0] not in SESSIONS:
             return None
-        return item.optional_vars.id if isinstance(item.optional_vars, ast.Name) else None
+        return bound.id if isinstance(bound, ast.Name) else None
+
+    def session_call(self, statement: ast.stmt) -> ast.Call:
+        """The `tf.Session(...)` call of a statement `session_of` named a Session for."""
+        call = statement.items[0].context_expr if isinstance(statement, ast.With) else None
+        call = call or getattr(statement, "value", None)
+        assert isinstance(call, ast.Call)
+        return call
