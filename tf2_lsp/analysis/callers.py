@@ -39,6 +39,7 @@ from tf2_lsp.analysis.program.model_functions import (
 from tf2_lsp.analysis.program.project_classes import MAX_BYTES
 from tf2_lsp.analysis.walker import ModuleWalker
 from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.files.by_modification import ByModification
 from tf2_lsp.settings import Settings
 
 
@@ -112,27 +113,22 @@ def _why(use: importers.Use, root: str, catalogue: Catalogue) -> str | None:
     return None
 
 
-_CODE: dict[str, tuple[int, CallerCode]] = {}
+_CODE: ByModification[CallerCode] = ByModification(_NO_TF1)
 
 
 def caller_code(path: str, catalogue: Catalogue) -> CallerCode:
     """The TF1 code of the caller's module at `path`, remembered per modification time (its
     reading was noted when the importers were searched)."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return _NO_TF1
-    cached = _CODE.get(path)
-    if cached is not None and cached[0] == stat.st_mtime_ns:
-        return cached[1]
-    code = _NO_TF1
-    if stat.st_size <= MAX_BYTES:
+
+    def read(path: str, info: os.stat_result) -> CallerCode:
+        if info.st_size > MAX_BYTES:
+            return _NO_TF1
         try:
-            code = _walked(Path(path).read_bytes().decode("utf-8"), path, catalogue)
+            return _walked(Path(path).read_bytes().decode("utf-8"), path, catalogue)
         except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
-            code = _NO_TF1  # a caller Python cannot read cannot call it either
-    _CODE[path] = (stat.st_mtime_ns, code)
-    return code
+            return _NO_TF1  # a caller Python cannot read cannot call it either
+
+    return _CODE.get(path, read)
 
 
 def _walked(source: str, path: str, catalogue: Catalogue) -> CallerCode:

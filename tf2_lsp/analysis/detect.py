@@ -21,6 +21,7 @@ from tf2_lsp.analysis.findings.suppress import suppressed_codes
 from tf2_lsp.analysis.program import graph_mode, project_classes, units
 from tf2_lsp.analysis.walker import ModuleWalker
 from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.files.by_modification import ByModification
 from tf2_lsp.model import Detection, Finding
 from tf2_lsp.settings import Settings
 from tf2_lsp.text import LineIndex, Span
@@ -83,9 +84,12 @@ def _may_drive_a_library(source: str, path: str) -> bool:
     return bool(path) and (graph_mode.is_test_file(path) or bool(_TEST_CODE.search(source)))
 
 
-# path -> (modification time, builds graphs itself, the project files a package's
-# `__init__` imports)
-_GRAPH_FILES: dict[str, tuple[int, bool, tuple[str, ...]]] = {}
+# (builds graphs itself, the project files a package's `__init__` imports); a file being read
+# answers "none" meanwhile, so a cycle of imports ends there.
+_GraphAnswer = tuple[bool, tuple[str, ...]]
+_GRAPH_FILES: ByModification[_GraphAnswer] = ByModification(
+    (False, ()), note=project_classes.note_read, provisional=(False, ())
+)
 
 
 def _builds_graphs(path: str, catalogue: Catalogue, _within: frozenset[str] = frozenset()) -> bool:
@@ -100,28 +104,20 @@ def _builds_graphs(path: str, catalogue: Catalogue, _within: frozenset[str] = fr
     return any(_builds_graphs(file, catalogue, _within | {path}) for file in imports)
 
 
-def _own_graphs(path: str, catalogue: Catalogue) -> tuple[bool, tuple[str, ...]]:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        project_classes.note_read(path, -1)
-        return False, ()
-    project_classes.note_read(path, stat.st_mtime_ns)
-    cached = _GRAPH_FILES.get(path)
-    if cached is not None and cached[0] == stat.st_mtime_ns:
-        return cached[1], cached[2]
-    _GRAPH_FILES[path] = (stat.st_mtime_ns, False, ())  # a cycle of imports ends here
-    try:
-        text = Path(path).read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False, ()
-    graphs = False
-    if graph_mode.is_test_file(path) or _may_build_graphs(text):
-        codes = {f.code for f in detect(text, catalogue, Settings(file=path)).findings}
-        graphs = bool(codes & {graph_mode.SCRIPT_RULE, graph_mode.LIBRARY_RULE})
-    imports = _package_imports(text, path) if os.path.basename(path) == "__init__.py" else ()
-    _GRAPH_FILES[path] = (stat.st_mtime_ns, graphs, imports)
-    return graphs, imports
+def _own_graphs(path: str, catalogue: Catalogue) -> _GraphAnswer:
+    def read(path: str, _info: os.stat_result) -> _GraphAnswer:
+        try:
+            text = Path(path).read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return False, ()
+        graphs = False
+        if graph_mode.is_test_file(path) or _may_build_graphs(text):
+            codes = {f.code for f in detect(text, catalogue, Settings(file=path)).findings}
+            graphs = bool(codes & {graph_mode.SCRIPT_RULE, graph_mode.LIBRARY_RULE})
+        init = os.path.basename(path) == "__init__.py"
+        return graphs, _package_imports(text, path) if init else ()
+
+    return _GRAPH_FILES.get(path, read)
 
 
 def _package_imports(text: str, path: str) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tf2_lsp.analysis.program.project_classes import MAX_BYTES, find_module, note_read
+from tf2_lsp.files.by_modification import ByModification
 from tf2_lsp.files.discover import SKIP_DIRS
 
 MAX_FILES = 5_000  # a larger tree is not searched beyond this many files
@@ -74,7 +75,8 @@ def _module_word(path: str) -> str:
 
 # -- the project's files, per directory modification time --------------------------------
 
-_LISTINGS: dict[str, tuple[int, tuple[str, ...], tuple[str, ...]]] = {}
+_Listing = tuple[tuple[str, ...], tuple[str, ...]]  # (folders searched, Python files)
+_LISTINGS: ByModification[_Listing] = ByModification(((), ()), note=note_read)
 
 
 def project_files(root: str) -> list[str]:
@@ -92,16 +94,11 @@ def project_files(root: str) -> list[str]:
     return sorted(files[:MAX_FILES])
 
 
-def _listing(folder: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    try:
-        modified = os.stat(folder).st_mtime_ns
-    except OSError:
-        note_read(folder, -1)
-        return (), ()
-    note_read(folder, modified)
-    cached = _LISTINGS.get(folder)
-    if cached is not None and cached[0] == modified:
-        return cached[1], cached[2]
+def _listing(folder: str) -> _Listing:
+    return _LISTINGS.get(folder, _listed)
+
+
+def _listed(folder: str, _info: os.stat_result) -> _Listing:
     folders: list[str] = []
     names: list[str] = []
     try:
@@ -114,9 +111,7 @@ def _listing(folder: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
                     names.append(entry.path)
     except OSError:
         pass
-    listing = (tuple(sorted(folders)), tuple(sorted(names)))
-    _LISTINGS[folder] = (modified, *listing)
-    return listing
+    return tuple(sorted(folders)), tuple(sorted(names))
 
 
 def _searched(name: str, path: str) -> bool:
@@ -136,7 +131,7 @@ _IMPORT = re.compile(
 
 # A module a file may import, by the last part of its dotted name: (dotted name, level).
 _Targets = dict[str, tuple[tuple[str, int], ...]]
-_IMPORTS: dict[str, tuple[int, _Targets]] = {}
+_IMPORTS: ByModification[_Targets] = ByModification({}, note=note_read)
 
 
 def _imports_module(path: str, callee: str, word: str) -> bool:
@@ -151,17 +146,12 @@ def _imports(path: str) -> _Targets:
     """The modules the file's import statements may load, as its text writes them (read with
     a pattern, not parsed: most files of a project import no given module, and parsing costs
     ten times more)."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        note_read(path, -1)
-        return {}
-    note_read(path, stat.st_mtime_ns)
-    cached = _IMPORTS.get(path)
-    if cached is not None and cached[0] == stat.st_mtime_ns:
-        return cached[1]
+    return _IMPORTS.get(path, _imports_read)
+
+
+def _imports_read(path: str, info: os.stat_result) -> _Targets:
     targets: dict[str, list[tuple[str, int]]] = {}
-    if stat.st_size <= MAX_BYTES:
+    if info.st_size <= MAX_BYTES:
         try:
             text = Path(path).read_bytes().decode("utf-8", errors="replace")
         except OSError:
@@ -169,9 +159,7 @@ def _imports(path: str) -> _Targets:
         for match in _IMPORT.finditer(text):
             for dotted, level in _read_import(match[1], match[2]):
                 targets.setdefault(dotted.rpartition(".")[2], []).append((dotted, level))
-    found = {word: tuple(dict.fromkeys(loads)) for word, loads in targets.items()}
-    _IMPORTS[path] = (stat.st_mtime_ns, found)
-    return found
+    return {word: tuple(dict.fromkeys(loads)) for word, loads in targets.items()}
 
 
 def _read_import(source: str | None, written: str) -> list[tuple[str, int]]:
@@ -226,7 +214,7 @@ class _Parsed:
     star: tuple[tuple[str, int], ...]  # `from module import *`: (module, level)
 
 
-_PARSED: dict[str, tuple[int, _Parsed | None]] = {}
+_PARSED: ByModification[_Parsed | None] = ByModification(None)
 
 
 def _uses_in(path: str, callee: str) -> list[Use]:
@@ -235,19 +223,14 @@ def _uses_in(path: str, callee: str) -> list[Use]:
 
 
 def _parsed(path: str) -> _Parsed | None:
+    return _PARSED.get(path, _parse)
+
+
+def _parse(path: str, _info: os.stat_result) -> _Parsed | None:
     try:
-        modified = os.stat(path).st_mtime_ns
-    except OSError:
-        return None
-    cached = _PARSED.get(path)
-    if cached is not None and cached[0] == modified:
-        return cached[1]
-    try:
-        parsed: _Parsed | None = _read(ast.parse(Path(path).read_bytes()))
+        return _read(ast.parse(Path(path).read_bytes()))
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-        parsed = None  # a file Python cannot read calls nothing
-    _PARSED[path] = (modified, parsed)
-    return parsed
+        return None  # a file Python cannot read calls nothing
 
 
 def _read(tree: ast.Module) -> _Parsed:

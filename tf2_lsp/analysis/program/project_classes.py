@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from tf2_lsp.files.by_modification import ByModification
+
 MAX_DEPTH = 4  # base classes followed through at most this many files
 MAX_PARENTS = 6  # directories above a module searched for an absolute import's package
 MAX_BYTES = 2_000_000  # a larger file is not a test base class's home
@@ -71,7 +73,7 @@ class _Module:
     imports: dict[str, tuple[str, int]]  # local name -> (dotted module or module.name, level)
 
 
-_CACHE: dict[str, tuple[int, _Module | None]] = {}
+_MODULES: ByModification[_Module | None] = ByModification(None, note=note_read)
 
 
 def derives_from_test_case(
@@ -190,23 +192,16 @@ def _folders_above(importer: str) -> tuple[str, ...]:
 
 
 def _load(path: str) -> _Module | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        note_read(path, -1)
+    return _MODULES.get(path, _summarised)
+
+
+def _summarised(path: str, info: os.stat_result) -> _Module | None:
+    if info.st_size > MAX_BYTES:
         return None
-    note_read(path, stat.st_mtime_ns)
-    cached = _CACHE.get(path)
-    if cached is not None and cached[0] == stat.st_mtime_ns:
-        return cached[1]
-    module = None
-    if stat.st_size <= MAX_BYTES:
-        try:
-            module = _summary(ast.parse(Path(path).read_bytes()))
-        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
-            module = None
-    _CACHE[path] = (stat.st_mtime_ns, module)
-    return module
+    try:
+        return _summary(ast.parse(Path(path).read_bytes()))
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def _summary(tree: ast.Module) -> _Module:
