@@ -1,4 +1,5 @@
-"""How a training loop uses its Session, statement by statement (analysis/program/train_loop.py).
+"""How a training loop uses its Session, statement by statement (analysis/program/train_loop.py):
+what each `sess.run` does (initialise, train, read), and every use that lets the Session escape.
 
 The training-step rewrite removes the Session, so it needs every use of it known: runs of the
 train op and reads of variables become calls of the step and `w.numpy()`, `sess.close()`
@@ -10,7 +11,15 @@ functions find such uses and say them in the words of a finding.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
+from tf2_lsp.analysis.names.resolve import canonical
+
+# The canonical TensorFlow name of an expression (None: not TensorFlow's).
+Qualify = Callable[[ast.expr], str | None]
+INITIALIZERS = frozenset(
+    {"tensorflow.global_variables_initializer", "tensorflow.initialize_all_variables"}
+)
 # Values that hold the Session without using it: the use is where the value goes.
 _CONTAINERS = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Starred)
 
@@ -112,3 +121,90 @@ def is_name(node: ast.expr | None, name: str) -> bool:
 
 def loads(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def run_kind(
+    statement: ast.stmt,
+    session: str,
+    train_op: str,
+    loss: str,
+    inputs: set[str],
+    qualify: Qualify,
+    initializers: set[str] | frozenset[str] = frozenset(),
+) -> str | None:
+    """What a statement of the loop does with the Session: "init" (runs the initializer,
+    perhaps through the name it was bound to: `initializers`),
+    "train" (runs the train op, perhaps fetching the loss), "read" (`v = sess.run(var)`);
+    None when it does anything else."""
+    value = statement.value if isinstance(statement, (ast.Expr, ast.Assign, ast.Return)) else None
+    run = value if is_run(value, session) else None
+    if run is None:
+        return None
+    assert isinstance(run, ast.Call)
+    fetch, feeds = _run_arguments(run)
+    if fetch is None:
+        return None
+    if isinstance(statement, ast.Expr) and isinstance(fetch, ast.Call):
+        called = qualify(fetch.func)
+        if called and canonical(called)[0] in INITIALIZERS and feeds is None:
+            return "init"
+    if isinstance(statement, ast.Expr) and isinstance(fetch, ast.Name) and feeds is None:
+        return "init" if fetch.id in initializers else None
+    if feeds is not None and not _feeds_every(feeds, inputs):
+        return None
+    if feeds is not None and loads(feeds) - inputs & {session, train_op, loss}:
+        return None
+    if isinstance(statement, ast.Expr) and is_name(fetch, train_op) and feeds is not None:
+        return "train"
+    if (
+        isinstance(statement, ast.Assign)
+        and feeds is not None
+        and train_pair(statement, train_op, loss) is not None
+    ):
+        return "train"
+    if (
+        (isinstance(statement, ast.Return) or len(getattr(statement, "targets", ())) == 1)
+        and feeds is None
+        and isinstance(fetch, ast.Name)
+        and fetch.id not in (train_op, loss, *inputs)
+    ):
+        return "read"  # `v = sess.run(w)`, `return sess.run(w)`
+    return None
+
+
+def train_pair(statement: ast.Assign, train_op: str, loss: str) -> ast.expr | None:
+    """`_, l = sess.run([train_op, loss], ...)` (either order): the target that gets the loss."""
+    if len(statement.targets) != 1 or not isinstance(statement.value, ast.Call):
+        return None
+    target = statement.targets[0]
+    fetch, _ = _run_arguments(statement.value)
+    sequences = (ast.Tuple, ast.List)
+    if not isinstance(target, sequences) or not isinstance(fetch, sequences):
+        return None
+    if len(target.elts) != 2 or len(fetch.elts) != 2:
+        return None
+    order = [e.id if isinstance(e, ast.Name) else "" for e in fetch.elts]
+    if sorted(order) != sorted([train_op, loss]) or train_op == loss:
+        return None
+    return target.elts[order.index(loss)]
+
+
+def _run_arguments(run: ast.Call) -> tuple[ast.expr | None, ast.Dict | None]:
+    """The fetch and the feed dict of `sess.run(fetch, feed_dict={...})`."""
+    fetch = run.args[0] if run.args else None
+    feeds: ast.expr | None = run.args[1] if len(run.args) > 1 else None
+    for keyword in run.keywords:
+        if keyword.arg == "feed_dict" and feeds is None:
+            feeds = keyword.value
+        elif keyword.arg == "fetches" and fetch is None:
+            fetch = keyword.value
+        else:
+            return None, None
+    if len(run.args) > 2 or (feeds is not None and not isinstance(feeds, ast.Dict)):
+        return None, None
+    return fetch, feeds if isinstance(feeds, ast.Dict) else None
+
+
+def _feeds_every(feeds: ast.Dict, inputs: set[str]) -> bool:
+    keys = [k.id if isinstance(k, ast.Name) else "" for k in feeds.keys]
+    return sorted(keys) == sorted(inputs)

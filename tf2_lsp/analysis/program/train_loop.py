@@ -27,19 +27,20 @@ other shape with a Session that runs a train op is reported with what holds it b
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tf2_lsp.analysis.names.resolve import canonical
 from tf2_lsp.analysis.program.graph_mode import SESSIONS
 from tf2_lsp.analysis.program.session_uses import (
+    INITIALIZERS,
+    Qualify,
     default_session_read,
     escape,
     is_close,
-    is_name,
-    is_run,
     loads,
     reads_only,
+    run_kind,
 )
 from tf2_lsp.transforms.train_step import OPTIMIZER_NAME, STEP_NAME
 
@@ -51,9 +52,6 @@ _REWRITTEN = frozenset(
         "tensorflow.global_variables_initializer",
         *SESSIONS,
     }
-)
-_INITIALIZERS = frozenset(
-    {"tensorflow.global_variables_initializer", "tensorflow.initialize_all_variables"}
 )
 _VARIABLES = frozenset({"tensorflow.get_variable", "tensorflow.Variable"})
 # TensorFlow modules whose calls create variables or graph state: not for a training step's
@@ -82,9 +80,6 @@ class TrainLoop:
     last: int
     marked: ast.AST
     refused: str | None
-
-
-Qualify = Callable[[ast.expr], str | None]
 
 
 def find_in_module(
@@ -311,7 +306,7 @@ def _initializer_name(statement: ast.stmt, names: _Names) -> str | None:
     if not isinstance(call, ast.Call) or call.args or call.keywords:
         return None
     called = names.qualified(call.func)
-    return target if called and canonical(called)[0] in _INITIALIZERS else None
+    return target if called and canonical(called)[0] in INITIALIZERS else None
 
 
 def _sessions_opened(body: Sequence[ast.stmt], names: _Names) -> list[int]:
@@ -323,93 +318,6 @@ def _sessions_opened(body: Sequence[ast.stmt], names: _Names) -> list[int]:
             if called and canonical(called)[0] in SESSIONS:
                 lines.append(node.lineno)
     return lines
-
-
-def run_kind(
-    statement: ast.stmt,
-    session: str,
-    train_op: str,
-    loss: str,
-    inputs: set[str],
-    qualify: Qualify,
-    initializers: set[str] | frozenset[str] = frozenset(),
-) -> str | None:
-    """What a statement of the loop does with the Session: "init" (runs the initializer,
-    perhaps through the name it was bound to: `initializers`),
-    "train" (runs the train op, perhaps fetching the loss), "read" (`v = sess.run(var)`);
-    None when it does anything else."""
-    value = statement.value if isinstance(statement, (ast.Expr, ast.Assign, ast.Return)) else None
-    run = value if is_run(value, session) else None
-    if run is None:
-        return None
-    assert isinstance(run, ast.Call)
-    fetch, feeds = _run_arguments(run)
-    if fetch is None:
-        return None
-    if isinstance(statement, ast.Expr) and isinstance(fetch, ast.Call):
-        called = qualify(fetch.func)
-        if called and canonical(called)[0] in _INITIALIZERS and feeds is None:
-            return "init"
-    if isinstance(statement, ast.Expr) and isinstance(fetch, ast.Name) and feeds is None:
-        return "init" if fetch.id in initializers else None
-    if feeds is not None and not _feeds_every(feeds, inputs):
-        return None
-    if feeds is not None and loads(feeds) - inputs & {session, train_op, loss}:
-        return None
-    if isinstance(statement, ast.Expr) and is_name(fetch, train_op) and feeds is not None:
-        return "train"
-    if (
-        isinstance(statement, ast.Assign)
-        and feeds is not None
-        and train_pair(statement, train_op, loss) is not None
-    ):
-        return "train"
-    if (
-        (isinstance(statement, ast.Return) or len(getattr(statement, "targets", ())) == 1)
-        and feeds is None
-        and isinstance(fetch, ast.Name)
-        and fetch.id not in (train_op, loss, *inputs)
-    ):
-        return "read"  # `v = sess.run(w)`, `return sess.run(w)`
-    return None
-
-
-def train_pair(statement: ast.Assign, train_op: str, loss: str) -> ast.expr | None:
-    """`_, l = sess.run([train_op, loss], ...)` (either order): the target that gets the loss."""
-    if len(statement.targets) != 1 or not isinstance(statement.value, ast.Call):
-        return None
-    target = statement.targets[0]
-    fetch, _ = _run_arguments(statement.value)
-    sequences = (ast.Tuple, ast.List)
-    if not isinstance(target, sequences) or not isinstance(fetch, sequences):
-        return None
-    if len(target.elts) != 2 or len(fetch.elts) != 2:
-        return None
-    order = [e.id if isinstance(e, ast.Name) else "" for e in fetch.elts]
-    if sorted(order) != sorted([train_op, loss]) or train_op == loss:
-        return None
-    return target.elts[order.index(loss)]
-
-
-def _run_arguments(run: ast.Call) -> tuple[ast.expr | None, ast.Dict | None]:
-    """The fetch and the feed dict of `sess.run(fetch, feed_dict={...})`."""
-    fetch = run.args[0] if run.args else None
-    feeds: ast.expr | None = run.args[1] if len(run.args) > 1 else None
-    for keyword in run.keywords:
-        if keyword.arg == "feed_dict" and feeds is None:
-            feeds = keyword.value
-        elif keyword.arg == "fetches" and fetch is None:
-            fetch = keyword.value
-        else:
-            return None, None
-    if len(run.args) > 2 or (feeds is not None and not isinstance(feeds, ast.Dict)):
-        return None, None
-    return fetch, feeds if isinstance(feeds, ast.Dict) else None
-
-
-def _feeds_every(feeds: ast.Dict, inputs: set[str]) -> bool:
-    keys = [k.id if isinstance(k, ast.Name) else "" for k in feeds.keys]
-    return sorted(keys) == sorted(inputs)
 
 
 def _simple_statements(body: Sequence[ast.stmt]) -> Iterable[ast.stmt]:
