@@ -9,9 +9,9 @@ Function bodies are walked after the scope that defines them ends, as they run l
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
 
+from tf2_lsp.analysis.dispatch import Handler, handler_table
 from tf2_lsp.analysis.findings.collect import Findings
 from tf2_lsp.analysis.findings.policy import FixPolicy
 from tf2_lsp.analysis.matching.call_rules import CallMatcher
@@ -447,83 +447,8 @@ class ModuleWalker:
         self.matcher.check_compare(node)
 
 
-# Handlers by node type, unbound: a table of the walker's bound methods would make each walker
-# a reference cycle, freed only by the cyclic collector (with everything it holds: the findings,
-# the scopes, the function nodes it deferred), instead of as soon as its detection is done.
-Handler = Callable[[ModuleWalker, Any], None]
-
-
-class _HandlerTable(dict[type, Handler]):
-    """Any other node is visited field by field. (A miss answered here, not by `.get` with a
-    default: `visit` runs for every node, 306k times over 669 real files.)"""
-
-    def __missing__(self, kind: type) -> Handler:
-        return ModuleWalker.visit_children
-
-
-_HANDLERS: dict[type, Handler] = {
-    ast.Import: ModuleWalker.visit_import,
-    ast.ImportFrom: ModuleWalker.visit_import,
-    ast.Assign: ModuleWalker.visit_assign,
-    ast.AnnAssign: ModuleWalker.visit_ann_assign,
-    ast.AugAssign: ModuleWalker.visit_aug_assign,
-    ast.For: ModuleWalker.visit_for,
-    ast.AsyncFor: ModuleWalker.visit_for,
-    ast.With: ModuleWalker.visit_with,
-    ast.AsyncWith: ModuleWalker.visit_with,
-    ast.FunctionDef: ModuleWalker.visit_function,
-    ast.AsyncFunctionDef: ModuleWalker.visit_function,
-    ast.ClassDef: ModuleWalker.visit_class,
-    ast.Lambda: ModuleWalker.visit_lambda,
-    ast.ListComp: ModuleWalker.visit_comprehension,
-    ast.SetComp: ModuleWalker.visit_comprehension,
-    ast.GeneratorExp: ModuleWalker.visit_comprehension,
-    ast.DictComp: ModuleWalker.visit_comprehension,
-    ast.Name: ModuleWalker.visit_name,
-    ast.Attribute: ModuleWalker.visit_attribute,
-    ast.Call: ModuleWalker.visit_call,
-    ast.NamedExpr: ModuleWalker.visit_named_expr,
-    ast.Compare: ModuleWalker.visit_compare,
-    ast.ExceptHandler: ModuleWalker.visit_except,
-    ast.Global: ModuleWalker.visit_global,
-    ast.Nonlocal: ModuleWalker.visit_global,
-    ast.Constant: ModuleWalker.skip,
-    ast.JoinedStr: ModuleWalker.visit_children,
-    # no question of their own (see `visit_value`)
-    ast.Expr: ModuleWalker.visit_value,
-    ast.Return: ModuleWalker.visit_value,
-    ast.Starred: ModuleWalker.visit_value,
-    ast.Await: ModuleWalker.visit_value,
-    ast.Tuple: ModuleWalker.visit_elements,
-    ast.List: ModuleWalker.visit_elements,
-    ast.Set: ModuleWalker.visit_elements,
-    ast.BinOp: ModuleWalker.visit_bin_op,
-    ast.UnaryOp: ModuleWalker.visit_unary_op,
-    ast.BoolOp: ModuleWalker.visit_bool_op,
-    ast.Subscript: ModuleWalker.visit_subscript,
-    ast.Slice: ModuleWalker.visit_slice,
-    ast.If: ModuleWalker.visit_if,
-    ast.While: ModuleWalker.visit_if,
-    ast.IfExp: ModuleWalker.visit_if_exp,
-    ast.Dict: ModuleWalker.visit_dict,
-    ast.Raise: ModuleWalker.visit_raise,
-    ast.Assert: ModuleWalker.visit_assert,
-}
-# Nodes with no fields (contexts, operators, `pass`): nothing to visit.
-_HANDLERS.update(
-    (kind, ModuleWalker.skip)
-    for kind in (
-        *ast.expr_context.__subclasses__(),
-        *ast.operator.__subclasses__(),
-        *ast.unaryop.__subclasses__(),
-        *ast.cmpop.__subclasses__(),
-        *ast.boolop.__subclasses__(),
-        ast.Pass,
-        ast.Break,
-        ast.Continue,
-    )
-)
-_HANDLERS = _HandlerTable(_HANDLERS)
+# Handlers by node type (analysis/dispatch.py explains why unbound).
+_HANDLERS: dict[type, Handler] = handler_table(ModuleWalker)
 
 
 _DECORATED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
