@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from tf2_lsp.analysis.walker import ModuleWalker
-
-Handler = Callable[["ModuleWalker", Any], None]
+# A walker method, unbound: (the walker, the node). The walker is not named here, as it builds
+# its table from this module: imports point one way.
+Handler = Callable[[Any, Any], None]
 
 
 class _HandlerTable(dict[type, Handler]):
@@ -29,7 +28,7 @@ class _HandlerTable(dict[type, Handler]):
         return self._fallback
 
 
-def handler_table(walker: type[ModuleWalker]) -> dict[type, Handler]:
+def handler_table(walker: type[Any]) -> dict[type, Handler]:
     """The walker's handler for each node type, unbound."""
     handlers: dict[type, Handler] = {
         ast.Import: walker.visit_import,
