@@ -22,6 +22,11 @@ from tf2_lsp.files.sourcefile import SourceError, SourceFile, read_source
 from tf2_lsp.settings import Settings
 
 PARALLEL_MIN_FILES = 16  # below this, worker start-up costs more than it saves
+# Files a worker takes at a time. One at a time, the round trips through the executor cost 8%
+# of a check's processor time and 15% of its wall time over 669 real files (2 workers, 8
+# alternating pairs, medians: CPU 2.38 -> 2.10 s, wall 1.63 -> 1.36 s with batches of 8).
+MAX_BATCH = 8
+BATCHES_PER_WORKER = 16
 
 
 @dataclass
@@ -91,6 +96,12 @@ def _lost(path: Path, reason: str) -> FileResult:
     return FileResult(str(path), io_error=reason)
 
 
+def batch_size(files: int, workers: int) -> int:
+    """Files handed to a worker at a time: up to `MAX_BATCH`, and small enough that each worker
+    gets `BATCHES_PER_WORKER` of them (a late large batch would leave the other workers idle)."""
+    return max(1, min(MAX_BATCH, files // (workers * BATCHES_PER_WORKER)))
+
+
 def map_files(
     function: Callable[[Path], FileResult], files: list[Path], jobs: int
 ) -> Iterator[FileResult]:
@@ -107,7 +118,7 @@ def map_files(
             yield from map(guarded, files)
             return
         # A worker that dies (out of memory) costs its own file only; see cli/pool.py.
-        yield from map_in_workers(guarded, files, workers, _lost)
+        yield from map_in_workers(guarded, files, workers, _lost, batch_size(len(files), workers))
     finally:
         gc.unfreeze()
 
