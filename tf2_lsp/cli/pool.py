@@ -107,7 +107,7 @@ def map_in_workers(
                     for future in done:
                         taken = flight.pop(future)
                         try:
-                            results.update(zip((i for i, _ in taken), future.result()))
+                            results.update(zip((i for i, _ in taken), future.result(), strict=True))
                         except BrokenProcessPool:
                             suspects.extend(taken)
                         except Exception as error:  # e.g. a result that cannot be pickled
