@@ -103,9 +103,21 @@ def batch_size(files: int, workers: int) -> int:
 
 
 def map_files(
-    function: Callable[[Path], FileResult], files: list[Path], jobs: int
+    function: Callable[[Path], FileResult],
+    files: list[Path],
+    jobs: int,
+    known: Callable[[Path], FileResult | None] | None = None,
 ) -> Iterator[FileResult]:
-    """Results in file order, each as soon as it (and those before it) are done."""
+    """Results in file order, each as soon as it (and those before it) are done. `known`
+    answers the files it can (stored results) in this process first: only the others go to
+    `function`, and to worker processes only when there are enough of them."""
+    if known is not None:
+        answers = [known(path) for path in files]
+        missing = [path for path, answer in zip(files, answers, strict=True) if answer is None]
+        computed = map_files(function, missing, jobs)
+        for answer in answers:
+            yield answer if answer is not None else next(computed)
+        return
     workers = jobs or os.cpu_count() or 1
     guarded = partial(_guarded, function)
     warm_api_lists()  # loaded once here, so forked workers inherit them
@@ -130,12 +142,14 @@ class FileRun:
     def __init__(self, files: list[Path], jobs: int, verb: str) -> None:
         self.files = files
         self.jobs = jobs
+        # Results this process can give without analysing (a result cache's), asked first.
+        self.known: Callable[[Path], FileResult | None] | None = None
         self.progress = Progress(sys.stderr, len(files), verb)
         self.console = Console(self.progress)
         self.errors = False
 
     def results(self, function: Callable[[Path], FileResult]) -> Iterator[FileResult]:
-        for result in map_files(function, self.files, self.jobs):
+        for result in map_files(function, self.files, self.jobs, self.known):
             self.progress.advance()
             if result.io_error:
                 self.errors = True
