@@ -23,7 +23,7 @@ from tf2_lsp.analysis.program.graph_mode import ProgramFacts, decorated_ranges
 from tf2_lsp.catalogue.availability import version_tuple
 from tf2_lsp.model import Finding
 from tf2_lsp.text import Span
-from tf2_lsp.transforms import model_batch_norm, model_keras, model_shim
+from tf2_lsp.transforms import model_batch_norm, model_keras, model_scopes, model_shim
 
 MODEL_FUNCTION_RULE = "TF938"  # the shim form: any model function
 MODEL_KERAS_RULE = "TF934"  # the native form: one made of `tf.layers` calls
@@ -157,6 +157,7 @@ def report_model_functions(
             model_keras.refusal(function, taken, resolve, defined, moving)
             or model_batch_norm.callers_problem(function, resolve, body)
             or (model_batch_norm.keras2_problem(function, resolve) if keras2 else None)
+            or (model_scopes.keras2_problem(function, resolve) if keras2 else None)
             if keras_rule is not None
             and graph_left is None
             and elsewhere.get(function.name) is None
@@ -199,8 +200,10 @@ def report_model_functions(
             else blocked or called_from or model_shim.refusal(function, taken, body_text)
         )
         why = model_batch_norm.note(function, resolve) if native else ""
-        if keras_refused and "batch_normalization" in body_text:
-            # Said for batch normalization, the one layer whose refusals a user can act on.
+        if keras_refused and (
+            "batch_normalization" in body_text or model_scopes.has_nested(function, resolve)
+        ):
+            # Said for batch normalization and nested scopes, whose refusals a user can act on.
             why = f"not the Keras sublayer form (TF934): {keras_refused}"
         fix = findings.policy.fix_for(chosen, False, chosen.symbols[0]) if native else None
         if moving and fix is not None:
