@@ -60,7 +60,7 @@ def module_sites(body: Sequence[ast.stmt], name: str) -> list[CallSite]:
         if isinstance(statement, ast.FunctionDef) and statement.name == name:
             continue
         sites.extend(_calls(statement, lambda call: _is_named(call.func, name), ""))
-    return sorted(sites, key=lambda site: (site.call.lineno, site.call.col_offset))
+    return sites
 
 
 def importer_sites(path: str, names: Iterable[str], root: str) -> dict[str, list[CallSite]]:
@@ -228,7 +228,7 @@ def _calls(root: ast.AST, wanted: Callable[[ast.Call], bool], prefix: str) -> li
             # A `for` loop's iterable is evaluated once; its body and target per item.
             once = isinstance(node, (ast.For, ast.AsyncFor)) and child is node.iter
             waiting.append((child, repeated if once else inner))
-    return found
+    return sorted(found, key=lambda site: _position(site.call))
 
 
 def _at(positions: frozenset[tuple[int, int]]) -> Callable[[ast.Call], bool]:
