@@ -325,7 +325,9 @@ class _Numbering:
             given = call.args[0] if call.args else _keyword(call, "name_or_scope")
             if _may_be_none(given, function, sites):
                 default = _keyword(call, "default_name")
-                base = default.value if isinstance(default, ast.Constant) else "scope"
+                base = "scope"
+                if isinstance(default, ast.Constant) and isinstance(default.value, str):
+                    base = default.value
                 return (
                     f"`variable_scope` with no name of its own, line {call.lineno}:"
                     f" `{base}`, then `{base}_1`"
