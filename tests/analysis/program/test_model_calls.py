@@ -111,6 +111,13 @@ def test_an_unnamed_layer_outside_a_named_scope_is_numbered_per_call() -> None:
         'def tower(x):\n    with tf.variable_scope("t"):\n        return tf.layers.dense(x, 3)\n'
     )
     assert _numbered(scoped, "tower") is None  # TF1 named it `t/dense` at every call
+    # A layer without variables has no checkpoint key to number.
+    for stateless in ("flatten(x)", "max_pooling2d(x, 2, 2)", "Dropout(0.5)(x)"):
+        assert _numbered(f"def tower(x):\n    return tf.layers.{stateless}\n", "tower") is None
+    assert _numbered("def tower(x):\n    return tf.layers.Dense(3)(x)\n", "tower") == (
+        "`tf.layers.Dense` without a name outside a named variable scope, line 2:"
+        " `dense`, then `dense_1`"
+    )
 
 
 def test_a_scope_with_no_name_of_its_own_is_numbered_per_call() -> None:

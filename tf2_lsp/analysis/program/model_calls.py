@@ -32,6 +32,9 @@ from tf2_lsp.files.by_modification import ByModification
 
 _SCOPE = "tensorflow.variable_scope"
 _LAYERS = "tensorflow.layers."
+# `tf.layers` functions and classes that create no variable: their numbered names name no
+# checkpoint key, whatever the calls.
+_STATELESS = ("flatten", "pool", "dropout")
 _REPEATING = (ast.For, ast.AsyncFor, ast.While, ast.comprehension)
 MAX_DEPTH = 8  # module functions followed into, one inside another
 
@@ -336,6 +339,7 @@ class _Numbering:
         if (
             name is not None
             and name.startswith(_LAYERS)
+            and not any(part in name.rsplit(".", 1)[1].lower() for part in _STATELESS)
             and not inside
             and _may_be_none(_keyword(call, "name"), function, sites)
         ):
