@@ -68,7 +68,7 @@ for part in tower(x):
 
 def test_calls_in_loops_and_comprehensions_are_repeated_the_others_once() -> None:
     tree = ast.parse(SITES)
-    found = [(s.where, s.repeated) for s in module_sites(tree.body, "tower")]
+    found = [(s.where, s.repeated) for s in module_sites(tree.body, ["tower"])["tower"]]
     # A loop's iterable runs once; a function's body runs when called, not per iteration.
     assert found == [
         ("line 6", False),

@@ -56,13 +56,17 @@ class CallSite:
         return f"{self.where} in a loop" if self.repeated else self.where
 
 
-def module_sites(body: Sequence[ast.stmt], name: str) -> list[CallSite]:
-    """The calls of the module's function `name` in the module (its own body aside)."""
-    sites: list[CallSite] = []
+def module_sites(body: Sequence[ast.stmt], names: Iterable[str]) -> dict[str, list[CallSite]]:
+    """The calls of the module's functions `names` in the module (each one's own body aside),
+    found in one walk."""
+    wanted = frozenset(names)
+    sites: dict[str, list[CallSite]] = {}
     for statement in body:
-        if isinstance(statement, ast.FunctionDef) and statement.name == name:
-            continue
-        sites.extend(_calls(statement, lambda call: _is_named(call.func, name), ""))
+        own = statement.name if isinstance(statement, ast.FunctionDef) else None
+        picked = _named(wanted - {own} if own else wanted)
+        for site in _calls(statement, picked, ""):
+            if isinstance(site.call.func, ast.Name):  # as `picked` chose it
+                sites.setdefault(site.call.func.id, []).append(site)
     return sites
 
 
@@ -103,10 +107,13 @@ class ProjectCalls:
         self.functions = functions
         self.resolve = resolve
         self.path = path
+        self._here: dict[str, list[CallSite]] | None = None
         self._elsewhere: dict[str, list[CallSite]] | None = None
 
     def sites(self, name: str) -> list[CallSite]:
-        return [*module_sites(self.body, name), *self._elsewhere_sites(name)]
+        if self._here is None:
+            self._here = module_sites(self.body, self.functions)
+        return [*self._here.get(name, []), *self._elsewhere_sites(name)]
 
     def _elsewhere_sites(self, name: str) -> list[CallSite]:
         if not self.path:
@@ -247,8 +254,13 @@ def _position(node: ast.expr) -> tuple[int, int]:
     return node.lineno, node.col_offset
 
 
-def _is_named(func: ast.expr, name: str) -> bool:
-    return isinstance(func, ast.Name) and func.id == name
+def _named(names: frozenset[str]) -> Callable[[ast.Call], bool]:
+    """Picks the calls of one of the module's functions `names`, by its own name."""
+
+    def wanted(call: ast.Call) -> bool:
+        return isinstance(call.func, ast.Name) and call.func.id in names
+
+    return wanted
 
 
 def _listed(items: Sequence[str]) -> str:
