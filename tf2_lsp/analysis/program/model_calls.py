@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,17 +103,25 @@ class ProjectCalls:
         functions: Mapping[str, ast.FunctionDef],
         resolve: Resolve,
         path: str = "",
+        models: Iterable[str] | None = None,
+        lines: Sequence[str] = (),
     ) -> None:
         self.body = body
         self.functions = functions
         self.resolve = resolve
         self.path = path
+        # The functions whose calls are asked about (default: every function).
+        self.models = frozenset(functions if models is None else models)
+        self.lines = lines  # the module's text, when known: a name written once has no call
+        self.numbering = _Numbering(functions, resolve)
         self._here: dict[str, list[CallSite]] | None = None
         self._elsewhere: dict[str, list[CallSite]] | None = None
 
     def sites(self, name: str) -> list[CallSite]:
         if self._here is None:
-            self._here = module_sites(self.body, self.functions)
+            # Walking the module costs more than the rest: only for names written twice.
+            written = [n for n in self.models if not self.lines or _called_in_text(n, self.lines)]
+            self._here = module_sites(self.body, written) if written else {}
         return [*self._here.get(name, []), *self._elsewhere_sites(name)]
 
     def _elsewhere_sites(self, name: str) -> list[CallSite]:
@@ -120,7 +129,7 @@ class ProjectCalls:
             return []
         if self._elsewhere is None:
             root = importers.project_root(self.path)
-            self._elsewhere = importer_sites(self.path, self.functions, root)
+            self._elsewhere = importer_sites(self.path, self.models, root)
         return self._elsewhere.get(name, [])
 
     def refusals(self, names: Iterable[str]) -> dict[str, str]:
@@ -130,7 +139,7 @@ class ProjectCalls:
         for name in names:
             function = self.functions[name]
             sites = self.sites(name)
-            counted = counter_named(function, self.functions, self.resolve, sites)
+            counted = self.numbering.first(function, sites, inside=False, depth=0)
             if counted is not None:
                 reasons[name] = refusal(counted, sites)
         return reasons
@@ -224,6 +233,8 @@ def _tree(path: str) -> ast.Module | None:
 def _calls(root: ast.AST, wanted: Callable[[ast.Call], bool], prefix: str) -> list[CallSite]:
     """The calls under `root` that `wanted` picks, each marked repeated when a loop or a
     comprehension around it (within its function) runs it more than once."""
+    if not any(isinstance(node, ast.Call) and wanted(node) for node in ast.walk(root)):
+        return []  # the usual case, found at half the cost of the walk below
     found: list[CallSite] = []
     waiting: list[tuple[ast.AST, bool]] = [(root, False)]
     while waiting:
@@ -239,6 +250,19 @@ def _calls(root: ast.AST, wanted: Callable[[ast.Call], bool], prefix: str) -> li
             once = isinstance(node, (ast.For, ast.AsyncFor)) and child is node.iter
             waiting.append((child, repeated if once else inner))
     return sorted(found, key=lambda site: _position(site.call))
+
+
+def _called_in_text(name: str, lines: Sequence[str]) -> bool:
+    """Whether the text writes `name(` anywhere but its `def`: else there is no call to look
+    for (a call written `name\n(x)` inside brackets is not seen)."""
+    pattern = re.compile(rf"(?<![\w.]){re.escape(name)}\s*\(")
+    count = 0
+    for line in lines:
+        if name in line:
+            count += len(pattern.findall(line))
+            if count > 1:
+                return True
+    return False
 
 
 def _at(positions: frozenset[tuple[int, int]]) -> Callable[[ast.Call], bool]:
@@ -269,7 +293,10 @@ def _listed(items: Sequence[str]) -> str:
 
 # -- how TF1 named the variables ---------------------------------------------------------
 
-_UNKNOWN = ast.Constant(value=Ellipsis)  # an argument whose value the code does not show
+_UNKNOWN = ast.Constant(value=Ellipsis)
+_Region = tuple[
+    tuple[int, int], tuple[int, int]
+]  # (first, last) positions  # an argument whose value the code does not show
 
 
 class _Numbering:
@@ -279,43 +306,45 @@ class _Numbering:
     def __init__(self, functions: Mapping[str, ast.FunctionDef], resolve: Resolve) -> None:
         self.functions = functions
         self.resolve = resolve
+        # Per function: its calls that may name variables, in order, and its named scopes'
+        # bodies (helpers run from many places are walked once).
+        self._walked: dict[int, tuple[list[ast.Call], list[_Region]]] = {}
 
     def first(
         self, function: ast.FunctionDef, sites: Sequence[CallSite], inside: bool, depth: int
     ) -> str | None:
-        for statement in function.body:
-            found = self._visit(statement, function, sites, inside, depth)
+        calls, scoped = self._walk(function)
+        for call in calls:
+            at = _position(call)
+            within = inside or any(first <= at <= last for first, last in scoped)
+            found = self._numbered(call, function, sites, within, depth)
             if found:
                 return found
         return None
 
-    def _visit(
-        self,
-        node: ast.AST,
-        function: ast.FunctionDef,
-        sites: Sequence[CallSite],
-        inside: bool,
-        depth: int,
-    ) -> str | None:
-        if isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                found = self._visit(item.context_expr, function, sites, inside, depth)
-                if found:
-                    return found
-                if self._is_scope(item.context_expr):
-                    inside = True  # a named scope: the layers in it are named after it
-            children: list[ast.AST] = list(node.body)
-        else:
-            children = list(ast.iter_child_nodes(node))
-        if isinstance(node, ast.Call):
-            found = self._numbered(node, function, sites, inside, depth)
-            if found:
-                return found
-        for child in children:
-            found = self._visit(child, function, sites, inside, depth)
-            if found:
-                return found
-        return None
+    def _walk(self, function: ast.FunctionDef) -> tuple[list[ast.Call], list[_Region]]:
+        walked = self._walked.get(id(function))
+        if walked is None:
+            calls: list[ast.Call] = []
+            scoped: list[_Region] = []
+            for node in ast.walk(function):
+                if isinstance(node, ast.Call) and self._may_name(node):
+                    calls.append(node)
+                elif isinstance(node, (ast.With, ast.AsyncWith)) and any(
+                    self._is_scope(item.context_expr) for item in node.items
+                ):
+                    last = node.body[-1]
+                    end = (last.end_lineno or last.lineno, last.end_col_offset or 0)
+                    scoped.append(((node.body[0].lineno, node.body[0].col_offset), end))
+            walked = self._walked[id(function)] = (sorted(calls, key=_position), scoped)
+        return walked
+
+    def _may_name(self, call: ast.Call) -> bool:
+        """A call of a module function, a variable scope or a `tf.layers` layer."""
+        if isinstance(call.func, ast.Name) and call.func.id in self.functions:
+            return True
+        name = self.resolve(call.func)
+        return name is not None and (name == _SCOPE or name.startswith(_LAYERS))
 
     def _is_scope(self, node: ast.expr) -> bool:
         return isinstance(node, ast.Call) and self.resolve(node.func) == _SCOPE

@@ -123,7 +123,8 @@ def report_model_functions(
     # Where the functions are called, and whether TF1 gave each call its own variables (the
     # project's other modules only when their callers are asked about).
     path = findings.policy.settings.file if callers is not None else ""
-    calls = ProjectCalls(body, {f.name: f for f in functions}, resolve, path)
+    named = {f.name: f for f in functions}
+    calls = ProjectCalls(body, named, resolve, path, [f.name for f in outermost], text.index.lines)
     keras2 = version_tuple(findings.policy.settings.target_version) < _KERAS3
 
     def decide(moving: bool) -> tuple[str | None, Mapping[str, str], list[str | None]]:
