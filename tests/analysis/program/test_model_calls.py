@@ -250,3 +250,17 @@ def test_calls_in_an_importing_module_count(catalogue: Catalogue, tmp_path: Path
     )
     called = found()
     assert called.fix is None and "called at `pkg/train.py` line 6 in a loop" in called.message
+
+
+def test_a_call_passing_reuse_by_position_keeps_the_keras_3_layer_away(
+    catalogue: Catalogue,
+) -> None:
+    # Keras 3 takes only tensors by position (`tower(b, True)` raises ValueError there); the
+    # shim's tf_keras layer takes it, so the function gets that form.
+    source = REUSE + "\n\na = tower(x)\nb = tower(x, True)\n"
+    found = _model(source, catalogue)
+    assert found.code == "TF938" and found.fix is not None
+    keras2 = _model(source, catalogue, Settings(level="native", target_version="2.15"))
+    assert keras2.code == "TF934" and keras2.fix is not None
+    by_keyword = _model(source.replace("tower(x, True)", "tower(x, reuse=True)"), catalogue)
+    assert by_keyword.code == "TF934"

@@ -144,6 +144,22 @@ class ProjectCalls:
                 reasons[name] = refusal(counted, sites)
         return reasons
 
+    def keras3_problem(self, name: str) -> str | None:
+        """Why a call of the function would break once it is a Keras 3 layer (the native
+        form, TF934): it passes a value that is no tensor by position (Keras 3 takes only
+        tensors so; `tower(b, True)` for `reuse`)."""
+        function = self.functions[name]
+        positional = [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
+        for site in self.sites(name):
+            for index, argument in enumerate(site.call.args[1:], start=1):
+                if isinstance(argument, ast.Starred) or _not_tensor(argument):
+                    shown = positional[index] if index < len(positional) else "an argument"
+                    return (
+                        f"{site.where} passes `{shown}` by position, and a Keras 3 layer takes"
+                        f" only tensors so: pass it as `{shown}=`"
+                    )
+        return None
+
     def note(self, name: str) -> str:
         """What a user should know about the calls the one layer instance serves ("": none)."""
         function = self.functions[name]
@@ -250,6 +266,15 @@ def _calls(root: ast.AST, wanted: Callable[[ast.Call], bool], prefix: str) -> li
             once = isinstance(node, (ast.For, ast.AsyncFor)) and child is node.iter
             waiting.append((child, repeated if once else inner))
     return sorted(found, key=lambda site: _position(site.call))
+
+
+def _not_tensor(value: ast.expr) -> bool:
+    """A value no tensor can be: a literal, a comparison, `not`, `and`/`or`, `AUTO_REUSE`."""
+    if isinstance(value, ast.Attribute) and value.attr == "AUTO_REUSE":
+        return True
+    return isinstance(value, (ast.Constant, ast.Compare, ast.BoolOp)) or (
+        isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not)
+    )
 
 
 def _called_in_text(name: str, lines: Sequence[str]) -> bool:

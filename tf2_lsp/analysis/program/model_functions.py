@@ -165,6 +165,7 @@ def report_model_functions(
             model_keras.refusal(function, taken, resolve, defined, moving)
             or model_batch_norm.callers_problem(function, resolve, body)
             or (model_batch_norm.keras2_problem(function, resolve) if keras2 else None)
+            or (None if keras2 else calls.keras3_problem(function.name))
             if keras_rule is not None
             and graph_left is None
             and elsewhere.get(function.name) is None
