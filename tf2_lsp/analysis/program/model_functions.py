@@ -21,6 +21,7 @@ from tf2_lsp.analysis.nodes import SourceText
 from tf2_lsp.analysis.program import penalty_readers
 from tf2_lsp.analysis.program.graph_mode import ProgramFacts, decorated_ranges
 from tf2_lsp.analysis.program.model_calls import ProjectCalls
+from tf2_lsp.analysis.program.model_helpers import APART_STATE, apart_ranges
 from tf2_lsp.catalogue.availability import version_tuple
 from tf2_lsp.model import Finding
 from tf2_lsp.text import Span
@@ -117,6 +118,7 @@ def report_model_functions(
 
     outermost = _outermost(models, functions, layers)
     ranges = [(f.lineno, f.end_lineno or f.lineno) for f in models]
+    apart = apart_ranges(body, models)  # graph code there cannot call the model functions
     found = penalty_readers.readers(body, resolve) if penalty_readers.may_read(graph_state) else []
     moving = _penalties_move(found, graph_state, ranges, outermost, body, taken, resolve, defined)
     updates_read = [line for line, name in graph_state if name == _UPDATE_OPS]
@@ -137,6 +139,7 @@ def report_model_functions(
             name
             for line, name in graph_state
             if not within(line, ranges)
+            and not (name in APART_STATE and within(line, apart))
             and not (moving and penalty_readers.moves_with(found, line, name))
         ]
         # The shim keeps TF1 code running inside a TF2 object; called from graph code it

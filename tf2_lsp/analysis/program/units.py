@@ -110,12 +110,11 @@ Blocker = tuple[int, str]
 def blockers(
     facts: ProgramFacts, body: Sequence[ast.stmt], shimmed: list[tuple[int, int]] | None = None
 ) -> list[Blocker]:
-    """The TF1 graph state this module (or these statements of it) uses, in line order;
-    `shimmed`: the ranges of `shimmed_ranges`, when the caller has them."""
-    first: dict[str, int] = {}
-    for line, name in state_uses(facts, body, shimmed):
-        first[name] = min(line, first.get(name, line))
-    return sorted((line, name) for name, line in first.items())
+    """Every use of TF1 graph state in this module (or these statements of it), in line order;
+    `shimmed`: the ranges of `shimmed_ranges`, when the caller has them. Every use, not each
+    name's first: a model function that opens the module's first `variable_scope` hid the
+    graph code that opened the next one around its call (a class building the model)."""
+    return sorted(set(state_uses(facts, body, shimmed)))
 
 
 def state_uses(
