@@ -60,11 +60,17 @@ def uses_elsewhere(path: str, names: frozenset[str]) -> Iterator[Use]:
     Every file's imports are read first (cheap, and noted); the importers are parsed only as
     far as the caller iterates."""
     callee = os.path.abspath(path)
+    for file in importing_files(callee):
+        yield from (u for u in _uses_in(file, callee) if u.name in names or u.name == ALL)
+
+
+def importing_files(path: str) -> list[str]:
+    """The project's other files whose import statements load the module at `path` (read
+    with a pattern, each file noted), in path order."""
+    callee = os.path.abspath(path)
     word = _module_word(callee)
     files = project_files(project_root(callee))
-    importing = [f for f in files if f != callee and _imports_module(f, callee, word)]
-    for file in importing:
-        yield from (u for u in _uses_in(file, callee) if u.name in names or u.name == ALL)
+    return [f for f in files if f != callee and _imports_module(f, callee, word)]
 
 
 def _module_word(path: str) -> str:

@@ -1,0 +1,90 @@
+"""Readers of TF1's collections in the project's other modules that share a program with a
+model module.
+
+A model function that becomes a Keras layer stops filling the graph's collections
+(`program.filled_collections`), and a reader anywhere in the program reads the global
+collection, not the module that filled it. So every file of the project is looked at: one
+whose text names no collection reader is passed over (a pattern, per modification time);
+one that does is walked once per modification time at the compat level, as
+`analysis.callers` walks a caller, for its reads. A reader counts only when its module and
+the model's share a program (`program.loaders`: some file of the project loads both). Every
+file and folder consulted is noted (`project_classes.note_read`), so the check cache and the
+language server judge the model module again when a reader is added, edited or removed.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from pathlib import Path
+
+from tf2_lsp.analysis.program.filled_collections import CollectionRead, reads_in
+from tf2_lsp.analysis.program.importers import project_files, project_root
+from tf2_lsp.analysis.program.loaders import Loaders
+from tf2_lsp.analysis.program.project_classes import MAX_BYTES, note_read
+from tf2_lsp.analysis.walker import ModuleWalker
+from tf2_lsp.catalogue.rules import Catalogue
+from tf2_lsp.files.by_modification import ByModification
+from tf2_lsp.settings import Settings
+
+# Words every reader's text holds (`tf.losses.get_regularization_loss`, `get_collection`,
+# `tf.trainable_variables`, `GraphKeys.UPDATE_OPS`): a file without any reads nothing.
+_READER_WORDS = re.compile(
+    r"regularization_loss|get_total_loss|trainable_variables|global_variables"
+    r"|all_variables|update_ops|get_collection",
+    re.IGNORECASE,
+)
+
+# A module's reads: (line, collection, canonical symbol).
+_Reads = tuple[tuple[int, str, str], ...]
+_READS: ByModification[_Reads] = ByModification((), note=note_read)
+
+
+def program_reads(
+    path: str, collections: frozenset[str], catalogue: Catalogue
+) -> list[CollectionRead]:
+    """The reads of `collections` in the project's other modules that share a program with
+    the module at `path`, in path and line order."""
+    if not path or not collections:
+        return []
+    module = os.path.abspath(path)
+    root = project_root(module)
+    loaders = Loaders()
+    found: list[CollectionRead] = []
+    for file in project_files(root):
+        if file == module:
+            continue
+        reads = [read for read in module_reads(file, catalogue) if read[1] in collections]
+        if not reads or not loaders.share_a_program(module, file):
+            continue
+        where = Path(os.path.relpath(file, root)).as_posix()
+        found += [CollectionRead(where, line, key, symbol) for line, key, symbol in reads]
+    return found
+
+
+def module_reads(path: str, catalogue: Catalogue) -> _Reads:
+    """The collection reads of the module at `path`, remembered per modification time."""
+
+    def read(path: str, info: os.stat_result) -> _Reads:
+        if info.st_size > MAX_BYTES:
+            return ()
+        try:
+            source = Path(path).read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return ()  # a module Python cannot read reads nothing either
+        if _READER_WORDS.search(source) is None or "tensorflow" not in source:
+            return ()
+        try:
+            return _walked(source, path, catalogue)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return ()
+
+    return _READS.get(path, read)
+
+
+def _walked(source: str, path: str, catalogue: Catalogue) -> _Reads:
+    tree = ast.parse(source)
+    walker = ModuleWalker(source, catalogue, Settings(file=path), {})
+    walker.run(tree)
+    return tuple(reads_in(walker.facts.uses, tree))
