@@ -177,9 +177,7 @@ def finish_detection(
     settings = walker.settings
     callers = partial(graph_callers, settings.file, catalogue=walker.catalogue)
     readers = partial(program_reads, settings.file, catalogue=walker.catalogue)
-    own = units.judge(
-        walker.findings, walker.facts, walker.text, body, inherited, callers, readers
-    )
+    own = units.judge(walker.findings, walker.facts, walker.text, body, inherited, callers, readers)
     findings = [f for f in walker.findings.found if settings.wants(f.code)]
     findings = _drop_suppressed(findings, walker.text.index)
     findings.sort(key=lambda f: (f.span.line, f.span.column, f.code))

@@ -107,9 +107,7 @@ def lost_elsewhere(
     return stays, native
 
 
-def reads_in(
-    uses: Iterable[tuple[str, int]], tree: ast.Module
-) -> list[tuple[int, str, str]]:
+def reads_in(uses: Iterable[tuple[str, int]], tree: ast.Module) -> list[tuple[int, str, str]]:
     """The collection reads of a module: (line, collection, canonical symbol), in line order.
     `uses`: the canonical TensorFlow names it uses, with their lines (the walker's)."""
     uses = list(uses)
@@ -126,8 +124,9 @@ def reads_in(
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and node.lineno in getters:
                 key_node = node.args[0] if node.args else None
-                if isinstance(key_node, ast.Constant) and key_node.value in KEYS:
-                    found.add((node.lineno, KEYS[key_node.value], "tensorflow.get_collection"))
+                written = key_node.value if isinstance(key_node, ast.Constant) else None
+                if isinstance(written, str) and written in KEYS:
+                    found.add((node.lineno, KEYS[written], "tensorflow.get_collection"))
     return sorted(found)
 
 
