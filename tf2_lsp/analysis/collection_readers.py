@@ -3,13 +3,13 @@ model module.
 
 A model function that becomes a Keras layer stops filling the graph's collections
 (`program.filled_collections`), and a reader anywhere in the program reads the global
-collection, not the module that filled it. So every file of the project is looked at: one
-whose text names no collection reader is passed over (a pattern, per modification time);
-one that does is walked once per modification time at the compat level, as
-`analysis.callers` walks a caller, for its reads. A reader counts only when its module and
-the model's share a program (`program.loaders`: some file of the project loads both). Every
-file and folder consulted is noted (`project_classes.note_read`), so the check cache and the
-language server judge the model module again when a reader is added, edited or removed.
+collection, not the module that filled it. So every file of the project that runs in one
+program with the model's module (`program.loaders`: some file of the project loads both) is
+looked at: one whose text names no collection reader is passed over (a pattern, per
+modification time); one that does is walked once per modification time at the compat level,
+as `analysis.callers` walks a caller, for its reads. Every file and folder consulted is noted
+(`project_classes.note_read`), so the check cache and the language server judge the model
+module again when a reader is added, edited or removed.
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ from tf2_lsp.settings import Settings
 
 # Words every reader's text holds (`tf.losses.get_regularization_loss`, `get_collection`,
 # `tf.trainable_variables`, `GraphKeys.UPDATE_OPS`): a file without any reads nothing.
+# (`global_variables_initializer` and its kin read no collection a layer leaves empty.)
 _READER_WORDS = re.compile(
-    r"regularization_loss|get_total_loss|trainable_variables|global_variables"
-    r"|all_variables|update_ops|get_collection",
-    re.IGNORECASE,
+    r"regularization_loss|REGULARIZATION_LOSSES|get_total_loss|get_collection|UPDATE_OPS"
+    r"|(?:trainable|global|all)_variables(?!_)|(?:TRAINABLE|GLOBAL)_VARIABLES"
 )
 
 # A module's reads: (line, collection, canonical symbol).
@@ -50,13 +50,15 @@ def program_reads(
         return []
     module = os.path.abspath(path)
     root = project_root(module)
-    loaders = Loaders()
+    # Only the files loaded with the module are read (all of them, in a program too large).
+    together = Loaders().together(module)
+    files = project_files(root) if together is None else sorted(together)
     found: list[CollectionRead] = []
-    for file in project_files(root):
+    for file in files:
         if file == module:
             continue
         reads = [read for read in module_reads(file, catalogue) if read[1] in collections]
-        if not reads or not loaders.share_a_program(module, file):
+        if not reads:
             continue
         where = Path(os.path.relpath(file, root)).as_posix()
         found += [CollectionRead(where, line, key, symbol) for line, key, symbol in reads]

@@ -61,3 +61,19 @@ def test_separate_entry_points_are_separate_programs(tmp_path: Path) -> None:
     # A package `__init__` that loads the model is run by loading any module of the package.
     (tmp_path / "pkg" / "__init__.py").write_text("from pkg.model import f\n")
     assert Loaders().share_a_program(model, losses)
+
+
+def test_a_subpackage_module_loads_the_init_of_every_package_around_it(tmp_path: Path) -> None:
+    package(
+        tmp_path,
+        {
+            "pkg/sub/__init__.py": "",
+            "pkg/sub/model.py": "",
+            "pkg/losses.py": "",
+            "train.py": "from pkg.sub import model\n",
+        },
+    )
+    model, losses = str(tmp_path / "pkg/sub/model.py"), str(tmp_path / "pkg/losses.py")
+    assert not Loaders().share_a_program(model, losses)
+    (tmp_path / "pkg" / "__init__.py").write_text("from . import losses\n")
+    assert Loaders().share_a_program(model, losses)
