@@ -184,3 +184,27 @@ def test_program_reads_names_files_relative_to_the_project(
     reader = "tensorflow.losses.get_regularization_loss"
     assert found == [CollectionRead("pkg/losses.py", 5, REGULARIZATION, reader)]
     assert program_reads(str(model), frozenset({TRAINABLE}), catalogue) == []
+
+
+def test_a_penalty_given_in_an_imported_block_counts(catalogue: Catalogue, tmp_path: Path) -> None:
+    # `tower` calls a block of another module of the project, whose penalty lands in the
+    # layer `tower` becomes (the block stays a function inside it): the reader still counts.
+    model = reader_package(tmp_path)
+    block = PENALISED_MODEL.replace("def tower(x):", "def hidden(x):")
+    write(tmp_path / "pkg" / "blocks.py", block)
+    caller = textwrap.dedent(
+        """\
+        import tensorflow as tf
+
+        from pkg import blocks
+
+
+        def tower(x):
+            with tf.variable_scope("outer"):
+                return tf.layers.dense(blocks.hidden(x), 2)
+        """
+    )
+    write(model, caller)
+    assert "`pkg/losses.py` line 5 reads" in (model_finding(model, catalogue).message or "")
+    write(model, caller.replace("blocks.hidden(x)", "x"))
+    assert model_finding(model, catalogue).fix is not None

@@ -89,3 +89,21 @@ def test_reads_in_takes_names_keys_and_key_strings_but_not_writes() -> None:
         (1, UPDATES, "tensorflow.get_collection"),
         (5, REGULARIZATION, "tensorflow.losses.get_regularization_loss"),
     ]
+
+
+def test_a_call_into_other_imported_code_may_add_penalties_out_of_sight() -> None:
+    module = "def tower(x):\n    h = blocks.dense(x)\n    return np.abs(norm(h))\n"
+    (tower,) = [s for s in ast.parse(module).body if isinstance(s, ast.FunctionDef)]
+    assert REGULARIZATION not in filled(tower, [tower], {"np": "numpy", "norm": "math.fabs"})
+    assert REGULARIZATION in filled(tower, [tower], {"blocks": "pkg.blocks"})
+    assert REGULARIZATION in filled(tower, [tower], {"blocks": None})  # `from . import blocks`
+
+
+def test_a_total_loss_without_the_penalties_is_no_read_of_them() -> None:
+    tree = ast.parse(
+        "a = get_total_loss(add_regularization_losses=False)\n"
+        "b = get_total_loss(False)\n"
+        "c = get_total_loss()\n"
+    )
+    uses = [("tensorflow.losses.get_total_loss", line) for line in (1, 2, 3)]
+    assert reads_in(uses, tree) == [(3, REGULARIZATION, "tensorflow.losses.get_total_loss")]

@@ -20,6 +20,7 @@ function must stay a function or take the shim form only.
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -49,6 +50,9 @@ KEYS: Mapping[str, str] = {
 }
 COLLECTION_GETTERS = frozenset({"tensorflow.get_collection", "tensorflow.get_collection_ref"})
 WRITERS = frozenset({"tensorflow.add_to_collection", "tensorflow.add_to_collections"})
+# Imported code known to add no penalty unless told by a `*regularizer=` keyword, which is
+# then in sight; any other imported function a model function calls may add one.
+_NO_HIDDEN_PENALTY = frozenset({*sys.stdlib_module_names, "numpy", "tf_slim", "six"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +71,20 @@ class CollectionRead:
 ReadersCheck = Callable[[frozenset[str]], Sequence[CollectionRead]]
 
 
-def filled(function: ast.FunctionDef, functions: Sequence[ast.FunctionDef]) -> frozenset[str]:
+def filled(
+    function: ast.FunctionDef,
+    functions: Sequence[ast.FunctionDef],
+    foreign: Mapping[str, str | None] | None = None,
+) -> frozenset[str]:
     """The collections `function` fills when it runs, counting the module's other
-    `functions` it calls (their variables and penalties land in its layer too)."""
+    `functions` it calls (their variables and penalties land in its layer too). `foreign`:
+    the module's names bound by imports of other code, with what each imports (None: a
+    relative import); a function it calls may add penalties out of sight."""
     found = {TRAINABLE, GLOBAL}  # a model function creates variables
     for node in (n for f in _run_by(function, functions) for n in ast.walk(f)):
         if not isinstance(node, ast.Call):
             continue
-        if any(_penalty(keyword) for keyword in node.keywords):
+        if any(_penalty(keyword) for keyword in node.keywords) or _hidden(node, foreign or {}):
             found.add(REGULARIZATION)
         if "batch_norm" in _callee(node).lower():
             found.add(UPDATES)
@@ -86,12 +96,13 @@ def lost_elsewhere(
     functions: Sequence[ast.FunctionDef],
     every: Sequence[ast.FunctionDef],
     alias: str,
+    foreign: Mapping[str, str | None] | None = None,
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Why each of `functions` must stay a function (first mapping), or may take the shim
     form but not the native one (second), for a reader in another module of the program of
     a collection it would no longer fill. `every`: the module's functions; `alias`: how the
-    module spells TensorFlow."""
-    fills = {f.name: filled(f, every) for f in functions}
+    module spells TensorFlow; `foreign`: as for `filled`."""
+    fills = {f.name: filled(f, every, foreign) for f in functions}
     wanted = frozenset(c for collections in fills.values() for c in collections)
     reads = check(wanted) if wanted else []
     stays: dict[str, str] = {}
@@ -113,9 +124,10 @@ def reads_in(uses: Iterable[tuple[str, int]], tree: ast.Module) -> list[tuple[in
     uses = list(uses)
     writing = {line for name, line in uses if name in WRITERS}
     getters = {line for name, line in uses if name in COLLECTION_GETTERS}
+    without = _without_penalties(tree) if any(n == _TOTAL for n, _ in uses) else set()
     found: set[tuple[int, str, str]] = set()
     for name, line in uses:
-        if name in READER_FUNCTIONS:
+        if name in READER_FUNCTIONS and not (name == _TOTAL and line in without):
             found.add((line, READER_FUNCTIONS[name], name))
         key = name.removeprefix("tensorflow.GraphKeys.")
         if key in EVERY and line not in writing:
@@ -128,6 +140,22 @@ def reads_in(uses: Iterable[tuple[str, int]], tree: ast.Module) -> list[tuple[in
                 if isinstance(written, str) and written in KEYS:
                     found.add((node.lineno, KEYS[written], "tensorflow.get_collection"))
     return sorted(found)
+
+
+_TOTAL = "tensorflow.losses.get_total_loss"
+
+
+def _without_penalties(tree: ast.Module) -> set[int]:
+    """The lines of `get_total_loss(add_regularization_losses=False)` calls (or `(False)`),
+    which leave the penalties out."""
+    lines = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _callee(node) == "get_total_loss":
+            given = [k.value for k in node.keywords if k.arg == "add_regularization_losses"]
+            flag = (given or node.args[:1] or [None])[0]
+            if isinstance(flag, ast.Constant) and flag.value is False:
+                lines.add(node.lineno)
+    return lines
 
 
 def _reason(read: CollectionRead, name: str, alias: str) -> str:
@@ -164,6 +192,18 @@ def _spelled(symbol: str, alias: str) -> str:
 def _penalty(keyword: ast.keyword) -> bool:
     given = not (isinstance(keyword.value, ast.Constant) and keyword.value.value is None)
     return keyword.arg is not None and keyword.arg.endswith("regularizer") and given
+
+
+def _hidden(call: ast.Call, foreign: Mapping[str, str | None]) -> bool:
+    """Whether `call` runs imported code that may add a penalty (`blocks.dense(x)` from the
+    project's own `blocks`, whose `kernel_regularizer=` this module cannot see)."""
+    func = call.func
+    while isinstance(func, ast.Attribute):
+        func = func.value
+    if not isinstance(func, ast.Name) or func.id not in foreign:
+        return False
+    imported = foreign[func.id]
+    return imported is None or imported.partition(".")[0] not in _NO_HIDDEN_PENALTY
 
 
 def _callee(call: ast.Call) -> str:

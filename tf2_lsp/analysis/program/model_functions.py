@@ -159,8 +159,9 @@ def report_model_functions(
             # A reader anywhere in the program of a collection the layer no longer fills.
             reading = [f for f in outermost if f.name in candidates and f.name not in elsewhere]
             if readers is not None and reading:
+                foreign = {n: b.imported for n, b in scopes.module.names.items() if b.foreign}
                 stays, not_native = filled_collections.lost_elsewhere(
-                    readers, reading, functions, scopes.tf_alias()
+                    readers, reading, functions, scopes.tf_alias(), foreign
                 )
                 elsewhere = {**elsewhere, **stays}
         refusals = [
