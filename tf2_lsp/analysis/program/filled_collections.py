@@ -152,8 +152,8 @@ def _without_penalties(tree: ast.Module) -> set[int]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and _callee(node) == "get_total_loss":
             given = [k.value for k in node.keywords if k.arg == "add_regularization_losses"]
-            flag = (given or node.args[:1] or [None])[0]
-            if isinstance(flag, ast.Constant) and flag.value is False:
+            flags = given or node.args[:1]
+            if flags and isinstance(flags[0], ast.Constant) and flags[0].value is False:
                 lines.add(node.lineno)
     return lines
 
