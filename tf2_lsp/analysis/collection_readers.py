@@ -17,6 +17,9 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from tf2_lsp.analysis.program.filled_collections import CollectionRead, reads_in
@@ -36,6 +39,21 @@ _READER_WORDS = re.compile(
     r"|(?:trainable|global|all)_variables(?!_)|(?:TRAINABLE|GLOBAL)_VARIABLES"
 )
 
+# The reads (file, line) that `tf2-lsp fix` rewrites in the same run as the model module
+# (`cli.paired_fix`): they read the layers, not the collection, once the run is done.
+_MOVED: ContextVar[frozenset[tuple[str, int]]] = ContextVar("moved_reads", default=frozenset())
+
+
+@contextmanager
+def reads_moved(reads: Iterable[tuple[str, int]]) -> Iterator[None]:
+    """While the block runs, the reads at these (absolute path, line) do not count."""
+    token = _MOVED.set(frozenset((os.path.abspath(path), line) for path, line in reads))
+    try:
+        yield
+    finally:
+        _MOVED.reset(token)
+
+
 # A module's reads: (line, collection, canonical symbol).
 _Reads = tuple[tuple[int, str, str], ...]
 _READS: ByModification[_Reads] = ByModification((), note=note_read)
@@ -54,10 +72,15 @@ def program_reads(
     together = Loaders().together(module)
     files = project_files(root) if together is None else sorted(together)
     found: list[CollectionRead] = []
+    moved = _MOVED.get()
     for file in files:
         if file == module:
             continue
-        reads = [read for read in module_reads(file, catalogue) if read[1] in collections]
+        reads = [
+            read
+            for read in module_reads(file, catalogue)
+            if read[1] in collections and (file, read[0]) not in moved
+        ]
         if not reads:
             continue
         where = Path(os.path.relpath(file, root)).as_posix()

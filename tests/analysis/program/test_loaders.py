@@ -77,3 +77,16 @@ def test_a_subpackage_module_loads_the_init_of_every_package_around_it(tmp_path:
     assert not Loaders().share_a_program(model, losses)
     (tmp_path / "pkg" / "__init__.py").write_text("from . import losses\n")
     assert Loaders().share_a_program(model, losses)
+
+
+def test_loaded_by_follows_imports_forwards_and_packages_upwards(tmp_path: Path) -> None:
+    package(
+        tmp_path,
+        {
+            "pkg/model.py": "from pkg import blocks\n",
+            "pkg/blocks.py": "import numpy\n",
+            "pkg/losses.py": "",
+        },
+    )
+    loaded = Loaders().loaded_by(str(tmp_path / "pkg/model.py"))
+    assert loaded == {str(tmp_path / f"pkg/{n}.py") for n in ("model", "blocks", "__init__")}

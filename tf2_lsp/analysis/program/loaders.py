@@ -55,6 +55,13 @@ class Loaders:
             self._together[path] = loaded
         return self._together[path]
 
+    def loaded_by(self, path: str) -> frozenset[str] | None:
+        """The project's files that loading the module at `path` loads, itself included
+        (None: more than MAX_LOADED)."""
+        path = os.path.abspath(path)
+        words = frozenset(module_word(f) for f in project_files(project_root(path)))
+        return _closure([path], lambda f: _loaded(f, words))
+
     def share_a_program(self, first: str, second: str) -> bool:
         """Whether some file of the project loads both modules."""
         together = self.together(first)
