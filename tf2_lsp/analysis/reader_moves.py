@@ -145,9 +145,7 @@ def _reader_calls(
         tree = ast.parse(text)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return None
-    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    names |= {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
-    if names & set(layers):
+    if _names(tree) & set(layers):
         return None  # `tower` means something there already
     calls = [c for c in ast.walk(tree) if isinstance(c, ast.Call) and _kind(c) is not None]
     covering = [
@@ -163,6 +161,22 @@ def _reader_calls(
         return None
     source = text.splitlines(keepends=True)
     return tuple(_located(c, source) for c in covering)
+
+
+def _names(tree: ast.Module) -> set[str]:
+    """Every name the file binds or reads, at any depth (a parameter or a local `tower`
+    would hide the imported layer)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).partition(".")[0])
+    return names
 
 
 def _kind(call: ast.Call) -> str | None:
