@@ -165,9 +165,9 @@ def _reason(read: CollectionRead, name: str, alias: str) -> str:
         return (
             f"{where} reads `{REGULARIZATION}` (`{shown}`) in the same program, and a layer's"
             " penalties no longer reach that collection in TF2 code (they go to the layer's"
-            " `losses`): that objective would silently lose its weight decay; make it add"
-            f" the layer's `losses` (`tf.add_n({name}.losses)`) and move it to TF2 with this"
-            " function"
+            " `losses`): that objective would silently lose its weight decay; `tf2-lsp fix`"
+            " on a tree holding both files rewrites a whole-collection reader to read"
+            f" `tf.add_n({name}.losses)` with this function, or move that reader by hand"
         )
     return (
         f"{where} reads `{read.collection}` (`{shown}`) in the same program, which TF2 code"
