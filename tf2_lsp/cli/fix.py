@@ -226,7 +226,7 @@ def run_fix(
             for temp in remove_stale_temps(directory):
                 console.err(f"tf2-lsp: removed {temp}, left by a fix that was killed")
     # A model module and the readers of its penalties elsewhere move as one, fixed first.
-    paired, done = fix_pairs(files, settings, args.diff, roots)
+    paired, done = fix_pairs(files, settings, args.diff, roots, fix_text)
     run.files = [f for f in files if f not in done]
     for result in run.results(fix, paired):
         if result.skipped:

@@ -16,7 +16,7 @@ selected) moves its readers, and only when TF935, the readers' rule, is selected
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -36,11 +36,19 @@ from tf2_lsp.settings import Settings
 NOT_CHANGED = "; not changed"
 
 
+# The command's own fix of one file's text: its result, and the new text (None: unchanged).
+FixText = Callable[[str, SourceFile, Settings], tuple[FileResult, "str | None"]]
+
+
 def fix_pairs(
-    files: Sequence[Path], settings: Settings, diff_only: bool, roots: Sequence[str] | None
+    files: Sequence[Path],
+    settings: Settings,
+    diff_only: bool,
+    roots: Sequence[str] | None,
+    fix_text: FixText,
 ) -> tuple[list[FileResult], set[Path]]:
     """The results of the model modules and reader files fixed together, and those files
-    (the rest of the run leaves them alone)."""
+    (the rest of the run leaves them alone); `fix_text` fixes one file's text."""
     if settings.level != "native" or not settings.wants(PENALTY_READER_RULE):
         return [], set()
     python = [f for f in files if f.suffix == ".py"]
@@ -57,7 +65,7 @@ def fix_pairs(
         paths = {path, *given.values()}
         if paths & done or (roots is not None and any(_outside(p, roots) for p in paths)):
             continue
-        fixed = _fix_move(path, given, move, settings, diff_only)
+        fixed = _fix_move(path, given, move, settings, diff_only, fix_text)
         if fixed is not None:
             results += fixed
             done |= paths
@@ -73,12 +81,15 @@ def _planned(path: Path, settings: Settings, run: frozenset[str]) -> ReaderMove 
 
 
 def _fix_move(
-    path: Path, given: dict[str, Path], move: ReaderMove, settings: Settings, diff_only: bool
+    path: Path,
+    given: dict[str, Path],
+    move: ReaderMove,
+    settings: Settings,
+    diff_only: bool,
+    fix_text: FixText,
 ) -> list[FileResult] | None:
     """Fix the model module at `path` and its readers (`given`: each reader's absolute path
     -> its path as the run names it); None when the model's layer fixes do not all apply."""
-    from tf2_lsp.cli.fix import fix_text  # the command's own per-file fix
-
     model = read_file(path, NOT_CHANGED)
     readers = {reader: read_file(shown, NOT_CHANGED) for reader, shown in given.items()}
     if not isinstance(model, SourceFile) or not all(
