@@ -138,7 +138,7 @@ def test_another_version_never_reads_the_entries(
     assert run("check", root).returncode == 0
     monkeypatch.setattr(tf2_lsp, "__version__", "99.0")
     assert run("check", root).returncode == 1
-    assert len({p.parent.parent for p in _entries(root / CACHE_DIR_NAME)}) == 2
+    assert len({p.parent for p in _entries(root / CACHE_DIR_NAME)}) == 2
 
 
 def test_the_fingerprint_follows_the_version_and_the_rule_files(
