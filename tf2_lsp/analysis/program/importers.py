@@ -62,14 +62,32 @@ def uses_elsewhere(path: str, names: frozenset[str]) -> Iterator[Use]:
     Every file's imports are read first (cheap, and noted); the importers are parsed only as
     far as the caller iterates."""
     callee = os.path.abspath(path)
-    word = _module_word(callee)
-    files = project_files(project_root(callee))
-    importing = [f for f in files if f != callee and _imports_module(f, callee, word)]
-    for file in importing:
+    for file in importing_files(callee):
         yield from (u for u in _uses_in(file, callee) if u.name in names or u.name == ALL)
 
 
-def _module_word(path: str) -> str:
+def importing_files(path: str) -> list[str]:
+    """The project's other files whose import statements load the module at `path` (read
+    with a pattern, each file noted), in path order."""
+    callee = os.path.abspath(path)
+    word = module_word(callee)
+    files = project_files(project_root(callee))
+    return [f for f in files if f != callee and _imports_module(f, callee, word)]
+
+
+def imported_files(path: str, words: frozenset[str]) -> list[str]:
+    """The files the import statements of the file at `path` load, among the modules whose
+    last name is one of `words` (only those are looked for on disk)."""
+    found = (
+        find_module(dotted, level, path)
+        for word, loads in _imports(path).items()
+        if word in words
+        for dotted, level in loads
+    )
+    return sorted({module for module in found if module is not None})
+
+
+def module_word(path: str) -> str:
     """The last part of the module's dotted name: what any import of it writes."""
     file = Path(path)
     return file.parent.name if file.name == "__init__.py" else file.stem
@@ -285,7 +303,7 @@ class _Resolved:
     def __init__(self, path: str, callee: str) -> None:
         self.path = path
         self.callee = callee
-        self.word = _module_word(callee)
+        self.word = module_word(callee)
 
     def _is_callee(self, dotted: str, level: int) -> bool:
         # Only a name ending with the module's own is looked for on disk.

@@ -18,7 +18,7 @@ from tf2_lsp.analysis.findings.collect import Findings, Occurrence
 from tf2_lsp.analysis.names.resolve import canonical
 from tf2_lsp.analysis.names.spelling import through_tensorflow
 from tf2_lsp.analysis.nodes import SourceText
-from tf2_lsp.analysis.program import penalty_readers
+from tf2_lsp.analysis.program import filled_collections, penalty_readers
 from tf2_lsp.analysis.program.graph_mode import ProgramFacts, decorated_ranges
 from tf2_lsp.analysis.program.model_calls import ProjectCalls
 from tf2_lsp.analysis.program.model_helpers import APART_STATE, apart_ranges
@@ -92,13 +92,15 @@ def report_model_functions(
     is_state: Callable[[str], bool],
     shimmed: list[tuple[int, int]],
     callers: CallersCheck | None = None,
+    readers: filled_collections.ReadersCheck | None = None,
 ) -> None:
     """Top-level functions that build a TF1 model and nothing else: each can become a Keras
     layer, with its sublayers when it is made of `tf.layers` calls (transforms/model_keras.py),
     else one whose `call` keeps the body (transforms/model_shim.py). `graph_state`: the
     module's uses of TF1 graph state (line, name); `is_state`: whether a name is such state;
     `shimmed`: the line ranges `shimmed_ranges` found; `callers`: why functions must stay
-    functions for their callers in other modules (None: not asked)."""
+    functions for their callers in other modules (None: not asked); `readers`: the reads of
+    TF1 collections in the program's other modules (None: not asked)."""
     rule = findings.catalogue.by_code.get(MODEL_FUNCTION_RULE)
     keras_rule = findings.catalogue.by_code.get(MODEL_KERAS_RULE)
     functions = [s for s in body if isinstance(s, ast.FunctionDef)]
@@ -156,6 +158,7 @@ def report_model_functions(
         # A layer called from another module's graph code loses TF1's variable reuse as much
         # as one called from this module's: the callers elsewhere in the project decide too.
         elsewhere: Mapping[str, str] = {}
+        not_native: Mapping[str, str] = {}
         candidates = [f.name for f in outermost if model_shim.refusal(f, taken) is None]
         if graph_left is None and candidates:
             elsewhere = _handed_on(body, frozenset(candidates))
@@ -164,8 +167,17 @@ def report_model_functions(
                 elsewhere = {**elsewhere, **callers(rest)}
             rest = [name for name in candidates if name not in elsewhere]
             elsewhere = {**elsewhere, **calls.refusals(rest)}
+            # A reader anywhere in the program of a collection the layer no longer fills.
+            reading = [f for f in outermost if f.name in candidates and f.name not in elsewhere]
+            if readers is not None and reading:
+                foreign = {n: b.imported for n, b in scopes.module.names.items() if b.foreign}
+                stays, not_native = filled_collections.lost_elsewhere(
+                    readers, reading, functions, scopes.tf_alias(), foreign
+                )
+                elsewhere = {**elsewhere, **stays}
         refusals = [
-            model_keras.refusal(function, taken, resolve, defined, moving)
+            not_native.get(function.name)
+            or model_keras.refusal(function, taken, resolve, defined, moving)
             or model_batch_norm.callers_problem(function, resolve, body)
             or (model_batch_norm.keras2_problem(function, resolve) if keras2 else None)
             or (model_scopes.keras2_problem(function, resolve) if keras2 else None)

@@ -43,6 +43,7 @@ from dataclasses import replace
 from tf2_lsp.analysis.findings.collect import Findings, Occurrence
 from tf2_lsp.analysis.nodes import SourceText
 from tf2_lsp.analysis.program import train_loop
+from tf2_lsp.analysis.program.filled_collections import ReadersCheck
 from tf2_lsp.analysis.program.graph_mode import (
     SESSIONS,
     ProgramFacts,
@@ -142,11 +143,13 @@ def judge(
     body: Sequence[ast.stmt],
     inherited: Sequence[Blocker] = (),
     callers: CallersCheck | None = None,
+    readers: ReadersCheck | None = None,
 ) -> list[Blocker]:
     """Keep compat forms where the unit still runs TF1 graphs; report Keras objects there.
 
     `inherited`: the blockers of the module's statements not walked this time (incremental
-    re-analysis); `callers`: what the project's other modules do with its model functions.
+    re-analysis); `callers`: what the project's other modules do with its model functions;
+    `readers`: which TF1 collections the program's other modules read.
     Returns this walk's own blockers.
     """
     shimmed = shimmed_ranges(facts, body)
@@ -187,7 +190,9 @@ def judge(
     if first is not None and version_tuple(policy.settings.target_version) >= KERAS3:
         _report_keras_objects(findings, facts, text, first, alias)
     if policy.level == "native":
-        report_model_functions(findings, facts, text, body, every, is_state, shimmed, callers)
+        report_model_functions(
+            findings, facts, text, body, every, is_state, shimmed, callers, readers
+        )
         _report_train_loop(findings, facts, text, body)
     return own
 
