@@ -20,10 +20,20 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from dataclasses import dataclass
 from typing import TypeGuard
 
 from tf2_lsp.transforms.base import FixError, Names, Transform, never, not_literal
+from tf2_lsp.transforms.closing_try import without_closing_try
 from tf2_lsp.transforms.keras import KERAS_OPTIMIZERS
+from tf2_lsp.transforms.session_fetches import (
+    fetched,
+    numpy_text,
+    run_arguments,
+    step_outputs,
+    step_values,
+    train_targets,
+)
 
 STEP_NAME = "train_step"
 OPTIMIZER_NAME = "optimizer"
@@ -54,6 +64,7 @@ def replace(text: str, names: Names) -> str:
 
 
 def _replace(text: str, names: Names, blank: int) -> str:
+    text = without_closing_try(text, _opens_session)
     tree = ast.parse(text)
     lines = text.split("\n")
     body = tree.body
@@ -78,6 +89,8 @@ def _replace(text: str, names: Names, blank: int) -> str:
         session = opened.targets[0]
     if not isinstance(session, ast.Name):
         raise FixError("the Session has no name")
+    outputs = step_outputs(body, session.id, train_op, loss)
+    fetches = _Fetches(session.id, train_op, inputs, outputs)
     # Each statement with the comments and blank lines before it: comments move with it.
     chunks: dict[int, list[str]] = {}
     previous_end = 0
@@ -115,7 +128,7 @@ def _replace(text: str, names: Names, blank: int) -> str:
             if held is None:
                 out.append(f"{name} = {_optimizer(receiver, lines, names)}")
             out.extend([""] * blank)
-            out.extend(_step(placeholders, moved, variables, loss, name, names))
+            out.extend(_step(placeholders, moved, variables, loss, outputs, name, names))
             out.extend([""] * blank)
             if opened.lineno > train.lineno:
                 continue
@@ -124,7 +137,7 @@ def _replace(text: str, names: Names, blank: int) -> str:
             rest = body[body.index(train) + 1 :]
             first = (train.end_lineno or train.lineno) + 1
             if rest:
-                out.extend(_loop(rest, first, 0, lines, session.id, train_op, loss, inputs))
+                out.extend(_loop(rest, first, 0, lines, fetches))
             break
         if statement is opened:
             out.extend(_comments_before(chunk, statement))
@@ -137,7 +150,7 @@ def _replace(text: str, names: Names, blank: int) -> str:
                 block = body[body.index(opened) + 1 :]
                 first, depth = (opened.end_lineno or opened.lineno) + 1, 0
             if block:
-                out.extend(_loop(block, first, depth, lines, session.id, train_op, loss, inputs))
+                out.extend(_loop(block, first, depth, lines, fetches))
             break
         out.extend(chunk)
     return _at_most_blank_lines(out, blank)
@@ -178,6 +191,7 @@ def _step(
     body: str,
     variables: list[str],
     loss: str,
+    outputs: list[str],
     optimizer: str,
     names: Names,
 ) -> list[str]:
@@ -195,7 +209,7 @@ def _step(
         f"    variables = [{', '.join(variables)}]",
         f"    gradients = tape.gradient({loss}, variables)",
         f"    {optimizer}.apply_gradients(zip(gradients, variables))",
-        f"    return {loss}",
+        f"    return {', '.join(outputs)}",
     ]
 
 
@@ -240,15 +254,19 @@ def _optimizer(call: ast.expr, lines: list[str], names: Names) -> str:
     return str(cst.Module(body=[]).code_for_node(new_call))
 
 
+@dataclass(frozen=True, slots=True)
+class _Fetches:
+    """What the loop's runs of the Session are rewritten from: the Session's name, the train
+    op, the fed placeholders in the step's order, the values the step returns."""
+
+    session: str
+    train_op: str
+    inputs: list[str]
+    outputs: list[str]
+
+
 def _loop(
-    block: list[ast.stmt],
-    first: int,
-    depth: int,
-    lines: list[str],
-    session: str,
-    train_op: str,
-    loss: str,
-    inputs: list[str],
+    block: list[ast.stmt], first: int, depth: int, lines: list[str], fetches: _Fetches
 ) -> list[str]:
     """The statements run while the Session is open (lines `first` to the block's end), at
     the Session's own indentation (`depth` columns less), each use of the Session rewritten."""
@@ -256,7 +274,7 @@ def _loop(
     for statement in (node for top in block for node in ast.walk(top)):
         if not isinstance(statement, (ast.Expr, ast.Assign, ast.Return)):
             continue
-        new = _run_statement(statement, session, train_op, loss, inputs, lines)
+        new = _run_statement(statement, fetches, lines)
         if new is not None:
             replaced[statement.lineno] = (statement.end_lineno or statement.lineno, new)
     for statement in block:
@@ -267,7 +285,7 @@ def _loop(
         node
         for top in block
         for node in ast.walk(top)
-        if _variable_read(node, session) and node.lineno not in within
+        if _variable_read(node, fetches.session) and node.lineno not in within
     ]
     lines, dropped = _reads_spliced(lines, reads)
     out: list[str] = []
@@ -290,7 +308,7 @@ def _loop(
 
 
 def _variable_read(node: ast.AST, session: str) -> TypeGuard[ast.Call]:
-    """`sess.run(w)`: one name fetched, nothing fed."""
+    """`sess.run(w)`, `sess.run([w, b])`, `sess.run({"w": w})`: names fetched, nothing fed."""
     return (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
@@ -299,20 +317,19 @@ def _variable_read(node: ast.AST, session: str) -> TypeGuard[ast.Call]:
         and node.func.value.id == session
         and len(node.args) == 1
         and not node.keywords
-        and isinstance(node.args[0], ast.Name)
+        and fetched(node.args[0]) is not None
     )
 
 
 def _reads_spliced(lines: list[str], reads: list[ast.Call]) -> tuple[list[str], set[int]]:
-    """The lines with each `sess.run(w)` inside an expression written `w.numpy()`, and the
-    numbers of the lines a read spanning lines left empty (dropped)."""
+    """The lines with each `sess.run(w)` inside an expression written `w.numpy()` (a list,
+    tuple or dict of them likewise), and the numbers of the lines a read spanning lines left
+    empty (dropped)."""
     edited = [line.encode() for line in lines]
     dropped: set[int] = set()
     for read in sorted(reads, key=lambda r: (r.lineno, r.col_offset), reverse=True):
         first, last = read.lineno, read.end_lineno or read.lineno
-        fetched = read.args[0]
-        assert isinstance(fetched, ast.Name)
-        new = f"{fetched.id}.numpy()".encode()
+        new = numpy_text(read.args[0], lambda node: _source(node, lines)).encode()
         edited[first - 1] = (
             edited[first - 1][: read.col_offset] + new + edited[last - 1][read.end_col_offset :]
         )
@@ -321,57 +338,55 @@ def _reads_spliced(lines: list[str], reads: list[ast.Call]) -> tuple[list[str], 
 
 
 def _run_statement(
-    statement: ast.Expr | ast.Assign | ast.Return,
-    session: str,
-    train_op: str,
-    loss: str,
-    inputs: list[str],
-    lines: list[str],
+    statement: ast.Expr | ast.Assign | ast.Return, fetches: _Fetches, lines: list[str]
 ) -> str | None:
-    """A statement that runs or closes the Session, rewritten ("" drops it); None: not one."""
+    """A statement that runs or closes the Session, rewritten ("" drops it); None: not one,
+    or a read inside an expression (`_reads_spliced`)."""
     run = statement.value
     if not (
         isinstance(run, ast.Call)
         and isinstance(run.func, ast.Attribute)
         and run.func.attr in ("run", "close")
         and isinstance(run.func.value, ast.Name)
-        and run.func.value.id == session
+        and run.func.value.id == fetches.session
     ):
         return None
     if run.func.attr == "close":
         if not isinstance(statement, ast.Expr):
             raise FixError("the value of `close()` is used")
         return ""  # the step needs no Session to close
-    fetch = run.args[0] if run.args else next(k.value for k in run.keywords if k.arg == "fetches")
-    feeds = run.args[1] if len(run.args) > 1 else None
-    feeds = feeds or next((k.value for k in run.keywords if k.arg == "feed_dict"), None)
+    fetch, feeds = run_arguments(run)
+    if fetch is None:
+        raise FixError("a run of the Session with other arguments")
     if feeds is None:
         if isinstance(statement, ast.Expr):
             return ""  # the initializer
-        if isinstance(statement, ast.Return):
-            return f"return {_source(fetch, lines)}.numpy()"
-        targets = ", ".join(_source(t, lines) for t in statement.targets)
-        return f"{targets} = {_source(fetch, lines)}.numpy()"
-    assert isinstance(feeds, ast.Dict)
+        return None  # a read of variables, spliced as any other
     pairs = zip(feeds.keys, feeds.values, strict=True)
     fed = {ast.unparse(key): _source(value, lines) for key, value in pairs if key}
-    call = f"{STEP_NAME}({', '.join(fed[name] for name in inputs)})"
+    call = f"{STEP_NAME}({', '.join(fed[name] for name in fetches.inputs)})"
     if isinstance(statement, ast.Expr):
         return call
     if isinstance(statement, ast.Return):
         raise FixError("a training run is returned")
-    target = statement.targets[0]
-    assert isinstance(target, (ast.Tuple, ast.List)) and isinstance(fetch, (ast.List, ast.Tuple))
-    order = [ast.unparse(e) for e in fetch.elts]
-    kept = target.elts[order.index(loss)]
-    return f"{_source(kept, lines)} = {call}.numpy()"
+    targets = train_targets(statement, fetches.train_op)
+    values = step_values(targets, fetches.outputs) if targets else None
+    if targets is None or values is None:
+        raise FixError("the run's fetches are not the step's values")
+    written = ", ".join(_source(target, lines) for target, _ in targets)
+    return f"{written} = {values.format(call=call)}"
 
 
 def _forward(body: list[ast.stmt], inputs: set[str], train: ast.stmt) -> list[ast.stmt]:
+    """The statements before the train op computed from the inputs or the variables (which
+    stay where they are), as detection found them."""
     known = set(inputs)
     forward = []
     for statement in body:
         if statement.lineno >= train.lineno or _called(statement, ("placeholder",)):
+            continue
+        if _called(statement, _VARIABLE_CALLS):
+            known.add(_target(statement))  # detection refused one built from the inputs
             continue
         used = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name)}
         if used & known and (target := _target(statement)):

@@ -115,7 +115,7 @@ def test_code_without_a_train_op_run_by_a_session_is_not_reported(catalogue: Cat
         ),
         (
             ("train_op = ", "probs = tf.nn.softmax(x)\ntrain_op = "),
-            "`probs` is computed from the inputs but not for the loss",
+            "`probs` is computed from the inputs or the variables but neither for the loss",
         ),
         (
             ("sess.run(train_op, feed_dict={x: batch})", "sess.run(train_op, feed_dict=feeds)"),

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from tf2_lsp.analysis.names.resolve import canonical
+from tf2_lsp.transforms.session_fetches import fetched, run_arguments, train_targets
 
 # The canonical TensorFlow name of an expression (None: not TensorFlow's).
 Qualify = Callable[[ast.expr], str | None]
@@ -82,25 +84,28 @@ def default_session_read(statement: ast.stmt) -> str | None:
     return None
 
 
-def reads_only(statement: ast.stmt, session: str, graph: set[str]) -> bool:
-    """Whether the statement uses the Session only to read variables, `sess.run(w)` within
-    any expression, and no tensor of the graph otherwise."""
-    if loads(statement) & graph:
+def reads_only(statement: ast.stmt, graph: LoopGraph) -> bool:
+    """Whether the statement uses the Session only to read variables, `sess.run(w)` or
+    `sess.run([w, b])` within any expression, and no tensor of the graph otherwise."""
+    if loads(statement) & graph.names:
         return False
+    session = graph.session
     reads = [read for node in ast.walk(statement) if (read := variable_read(node, session))]
+    if not all({n.id for n in fetched(read.args[0]) or ()} <= graph.variables for read in reads):
+        return False  # a tensor computed from the variables: TF1 computed it again each run
     receivers = {id(read.func.value) for read in reads if isinstance(read.func, ast.Attribute)}
     uses = [n for n in ast.walk(statement) if isinstance(n, ast.Name) and n.id == session]
     return bool(reads) and all(id(n) in receivers for n in uses)
 
 
 def variable_read(node: ast.AST, session: str) -> ast.Call | None:
-    """`sess.run(w)`: one name fetched, nothing fed."""
+    """`sess.run(w)`, `sess.run([w, b])`, `sess.run({"w": w})`: names fetched, nothing fed."""
     if (
         isinstance(node, ast.Call)
         and is_run(node, session)
         and len(node.args) == 1
         and not node.keywords
-        and isinstance(node.args[0], ast.Name)
+        and fetched(node.args[0]) is not None
     ):
         return node
     return None
@@ -123,25 +128,37 @@ def loads(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
-def run_kind(
-    statement: ast.stmt,
-    session: str,
-    train_op: str,
-    loss: str,
-    inputs: set[str],
-    qualify: Qualify,
-    initializers: set[str] | frozenset[str] = frozenset(),
-) -> str | None:
+@dataclass(frozen=True, slots=True)
+class LoopGraph:
+    """The names of the graph a training loop runs: the Session, the train op and its loss,
+    the fed placeholders, the forward pass's tensors (the loss among them), the initializers
+    bound to names, the variables (`tf.Variable`, `tf.get_variable`)."""
+
+    session: str
+    train_op: str
+    loss: str
+    inputs: frozenset[str]
+    tensors: frozenset[str]
+    initializers: frozenset[str]
+    variables: frozenset[str]
+
+    @property
+    def names(self) -> frozenset[str]:
+        return self.inputs | self.tensors | self.initializers | {self.train_op}
+
+
+def run_kind(statement: ast.stmt, graph: LoopGraph, qualify: Qualify) -> str | None:
     """What a statement of the loop does with the Session: "init" (runs the initializer,
-    perhaps through the name it was bound to: `initializers`),
-    "train" (runs the train op, perhaps fetching the loss), "read" (`v = sess.run(var)`);
+    perhaps through the name it was bound to), "train" (runs the train op, perhaps fetching
+    values of the forward pass with it), "read" (`v = sess.run(w)`, `a, b = sess.run([a, b])`);
     None when it does anything else."""
+    session = graph.session
     value = statement.value if isinstance(statement, (ast.Expr, ast.Assign, ast.Return)) else None
     run = value if is_run(value, session) else None
     if run is None:
         return None
     assert isinstance(run, ast.Call)
-    fetch, feeds = _run_arguments(run)
+    fetch, feeds = run_arguments(run)
     if fetch is None:
         return None
     if isinstance(statement, ast.Expr) and isinstance(fetch, ast.Call):
@@ -149,62 +166,52 @@ def run_kind(
         if called and canonical(called)[0] in INITIALIZERS and feeds is None:
             return "init"
     if isinstance(statement, ast.Expr) and isinstance(fetch, ast.Name) and feeds is None:
-        return "init" if fetch.id in initializers else None
-    if feeds is not None and not _feeds_every(feeds, inputs):
-        return None
-    if feeds is not None and loads(feeds) - inputs & {session, train_op, loss}:
-        return None
-    if isinstance(statement, ast.Expr) and is_name(fetch, train_op) and feeds is not None:
-        return "train"
-    if (
-        isinstance(statement, ast.Assign)
-        and feeds is not None
-        and train_pair(statement, train_op, loss) is not None
-    ):
-        return "train"
-    if (
-        (isinstance(statement, ast.Return) or len(getattr(statement, "targets", ())) == 1)
-        and feeds is None
-        and isinstance(fetch, ast.Name)
-        and fetch.id not in (train_op, loss, *inputs)
-    ):
-        return "read"  # `v = sess.run(w)`, `return sess.run(w)`
+        return "init" if fetch.id in graph.initializers else None
+    names = {name.id for name in fetched(fetch) or ()}
+    if feeds is not None:
+        if not _feeds_every(feeds, graph.inputs):
+            return None
+        if (loads(feeds) - graph.inputs) & (graph.names | {session}):
+            return None
+        return "train" if _trains(statement, fetch, names, graph) else None
+    single = isinstance(statement, ast.Return) or len(getattr(statement, "targets", ())) == 1
+    if single and names and names <= graph.variables:
+        return "read"  # `v = sess.run(w)`, `return sess.run([w, b])`
     return None
 
 
-def train_pair(statement: ast.Assign, train_op: str, loss: str) -> ast.expr | None:
-    """`_, l = sess.run([train_op, loss], ...)` (either order): the target that gets the loss."""
-    if len(statement.targets) != 1 or not isinstance(statement.value, ast.Call):
-        return None
-    target = statement.targets[0]
-    fetch, _ = _run_arguments(statement.value)
-    sequences = (ast.Tuple, ast.List)
-    if not isinstance(target, sequences) or not isinstance(fetch, sequences):
-        return None
-    if len(target.elts) != 2 or len(fetch.elts) != 2:
-        return None
-    order = [e.id if isinstance(e, ast.Name) else "" for e in fetch.elts]
-    if sorted(order) != sorted([train_op, loss]) or train_op == loss:
-        return None
-    return target.elts[order.index(loss)]
+def _trains(statement: ast.stmt, fetch: ast.expr, names: set[str], graph: LoopGraph) -> bool:
+    """`sess.run(train_op, ...)`, `sess.run([train_op, loss], ...)` or `_, l, a =
+    sess.run([train_op, loss, acc], ...)`: the train op with values of the forward pass."""
+    if isinstance(statement, ast.Expr):
+        listed = fetched(fetch)
+        ids = [name.id for name in listed or ()]
+        return ids.count(graph.train_op) == 1 and set(ids) <= graph.tensors | {graph.train_op}
+    pairs = train_targets(statement, graph.train_op)
+    return pairs is not None and all(name in graph.tensors for _, name in pairs)
 
 
-def _run_arguments(run: ast.Call) -> tuple[ast.expr | None, ast.Dict | None]:
-    """The fetch and the feed dict of `sess.run(fetch, feed_dict={...})`."""
-    fetch = run.args[0] if run.args else None
-    feeds: ast.expr | None = run.args[1] if len(run.args) > 1 else None
-    for keyword in run.keywords:
-        if keyword.arg == "feed_dict" and feeds is None:
-            feeds = keyword.value
-        elif keyword.arg == "fetches" and fetch is None:
-            fetch = keyword.value
-        else:
-            return None, None
-    if len(run.args) > 2 or (feeds is not None and not isinstance(feeds, ast.Dict)):
-        return None, None
-    return fetch, feeds if isinstance(feeds, ast.Dict) else None
-
-
-def _feeds_every(feeds: ast.Dict, inputs: set[str]) -> bool:
+def _feeds_every(feeds: ast.Dict, inputs: frozenset[str]) -> bool:
     keys = [k.id if isinstance(k, ast.Name) else "" for k in feeds.keys]
     return sorted(keys) == sorted(inputs)
+
+
+def run_detail(statement: ast.stmt, graph: LoopGraph) -> str:
+    """What a run the step cannot take does instead, for the finding ("" when nothing more
+    precise than "reads the graph" can be said)."""
+    for node in ast.walk(statement):
+        if not isinstance(node, ast.Call) or not is_run(node, graph.session):
+            continue
+        fetch, feeds = run_arguments(node)
+        names = [name.id for name in fetched(fetch) or ()]
+        if graph.train_op in names:
+            other = [n for n in names if n not in graph.tensors | {graph.train_op}]
+            if other:
+                return (
+                    f": `{other[0]}` is fetched with the train op, and TF1 does not say whether"
+                    " it is read before or after the update; fetch it in a run of its own"
+                )
+        elif feeds is not None and set(names) & graph.tensors:
+            shown = ", ".join(f"`{n}`" for n in names)
+            return f": it evaluates {shown} without training, which the training step does not do"
+    return ""

@@ -34,14 +34,17 @@ from tf2_lsp.analysis.names.resolve import canonical
 from tf2_lsp.analysis.program.graph_mode import SESSIONS
 from tf2_lsp.analysis.program.session_uses import (
     INITIALIZERS,
+    LoopGraph,
     Qualify,
     default_session_read,
     escape,
     is_close,
     loads,
     reads_only,
+    run_detail,
     run_kind,
 )
+from tf2_lsp.transforms.session_fetches import step_outputs, step_values, train_runs
 from tf2_lsp.transforms.train_step import OPTIMIZER_NAME, STEP_NAME
 
 # Graph state the rewrite itself removes or keeps working in eager code.
@@ -213,17 +216,21 @@ def _refusal(
     moved = {_target(s) or "" for s in forward}
     if loss not in moved:
         return f"the loss `{loss}` is not computed from the fed placeholders at module level"
-    needed = _ancestors(loss, forward)
-    if needed != moved:
-        extra = sorted(moved - needed)[0]
-        return f"`{extra}` is computed from the inputs but not for the loss: another fetch"
     train_op = _target(statement)
     if train_op is None:
         return "the train op is not assigned to a name"
-    graph = inputs | moved | {train_op}
     session = names.session_of(loop)
     assert session is not None
     block, held_by_block = _session_block(body, loop_index, index, names)
+    outputs = step_outputs(block, session, train_op, loss)
+    needed = set().union(*(_ancestors(name, forward) for name in [loss, *outputs]))
+    if needed != moved:
+        extra = sorted(moved - needed)[0]
+        return (
+            f"`{extra}` is computed from the inputs or the variables but neither for the loss"
+            " nor fetched with the train op: another fetch"
+        )
+    graph = inputs | moved | {train_op}
     initializers = {n for s in [*body, *block] if (n := _initializer_name(s, names))}
     for position, other_statement in enumerate(body):
         if other_statement in forward or other_statement in placeholders:
@@ -238,21 +245,32 @@ def _refusal(
         if used:
             shown = sorted(used)[0]
             return f"`{shown}` is used outside the training loop (line {other_statement.lineno})"
-    return _loop_refusal(block, names, session, inputs, moved, train_op, loss, initializers)
+    variables = {_target(s) or "" for s in body if _is_variable(names, s, set())}
+    loop_graph = LoopGraph(
+        session,
+        train_op,
+        loss,
+        frozenset(inputs),
+        frozenset(moved),
+        frozenset(initializers),
+        frozenset(variables),
+    )
+    return _loop_refusal(block, names, loop_graph, outputs)
 
 
 def _loop_refusal(
-    block: Sequence[ast.stmt],
-    names: _Names,
-    session: str,
-    inputs: set[str],
-    moved: set[str],
-    train_op: str,
-    loss: str,
-    initializers: set[str],
+    block: Sequence[ast.stmt], names: _Names, loop_graph: LoopGraph, outputs: list[str]
 ) -> str | None:
     """Why the statements run while the Session is open cannot become calls of the step."""
-    graph = inputs | moved | {train_op} | initializers
+    session, graph = loop_graph.session, set(loop_graph.names)
+    for run, pairs in train_runs(block, session, loop_graph.train_op):
+        if step_values(pairs, outputs) is None:
+            shown = ", ".join(f"`{name}`" for name in outputs)
+            return (
+                f"the train runs fetch the step's values in different orders (line"
+                f" {run.lineno}; the step returns {shown})"
+            )
+    closes = _closes_in_try(block, session)
     runs = 0
     closed: ast.stmt | None = None
     for statement in _simple_statements(block):
@@ -266,7 +284,7 @@ def _loop_refusal(
             continue
         if (escaped := escape(statement, session)) is not None:
             return escaped
-        if closed is not None and session in used:
+        if closed is not None and session in used and not is_close(statement, session):
             return (
                 f"the Session is used on line {statement.lineno}, after `{session}.close()`"
                 f" (line {closed.lineno})"
@@ -277,16 +295,17 @@ def _loop_refusal(
                 f" {statement.lineno}), which may run them at another time"
             )
         if is_close(statement, session):
-            if not any(statement is s for s in block):
+            if not any(statement is s for s in block) and statement not in closes:
                 return f"the Session is closed inside a block (line {statement.lineno})"
             closed = statement
             continue
-        kind = run_kind(statement, session, train_op, loss, inputs, names.qualified, initializers)
-        if kind is None and reads_only(statement, session, graph):
+        kind = run_kind(statement, loop_graph, names.qualified)
+        if kind is None and reads_only(statement, loop_graph):
             kind = "read"  # `print(sess.run(w))`: `print(w.numpy())`
         if kind is None:
             shown = ast.unparse(statement).split("\n")[0][:60]
-            return f"`{shown}` reads the graph other than by running the train op"
+            detail = run_detail(statement, loop_graph)
+            return f"`{shown}` reads the graph other than by running the train op{detail}"
         runs += kind == "train"
     if not runs:
         return "the Session never runs the train op"
@@ -320,9 +339,23 @@ def _sessions_opened(body: Sequence[ast.stmt], names: _Names) -> list[int]:
     return lines
 
 
+def _closes_in_try(block: Sequence[ast.stmt], session: str) -> list[ast.stmt]:
+    """`sess.close()` in the `finally` (or an `except`) of a `try` of the Session's own
+    block: the idiomatic close, which runs once, after everything else the block does."""
+    return [
+        statement
+        for top in block
+        if isinstance(top, ast.Try)
+        for body in (top.finalbody, *(handler.body for handler in top.handlers))
+        for statement in body
+        if is_close(statement, session)
+    ]
+
+
 def _simple_statements(body: Sequence[ast.stmt]) -> Iterable[ast.stmt]:
-    """The statements that are not blocks, inside loops and conditionals too; a block
-    statement's own header (a `for` target, an `if` test) counts as a statement here."""
+    """The statements that are not blocks, inside loops, conditionals, `try` and `with`
+    too; a block statement's own header (a `for` target, an `if` test, a `with` item) counts
+    as a statement here. A `try`'s clauses come in the order they may run."""
     for statement in body:
         if isinstance(statement, (ast.For, ast.While, ast.If)):
             header = ast.Expr(
@@ -331,26 +364,42 @@ def _simple_statements(body: Sequence[ast.stmt]) -> Iterable[ast.stmt]:
             yield ast.copy_location(header, statement)
             yield from _simple_statements(statement.body)
             yield from _simple_statements(statement.orelse)
-        elif isinstance(statement, (ast.With, ast.Try, ast.FunctionDef, ast.ClassDef)):
-            yield statement  # judged as a whole: it may not touch the graph
+        elif isinstance(statement, ast.Try):
+            yield from _simple_statements(statement.body)
+            yield from _simple_statements(statement.orelse)
+            for handler in statement.handlers:
+                yield from _simple_statements(handler.body)
+            yield from _simple_statements(statement.finalbody)
+        elif isinstance(statement, ast.With):
+            for item in statement.items:
+                yield ast.copy_location(ast.Expr(value=item.context_expr), statement)
+            yield from _simple_statements(statement.body)
         else:
-            yield statement
+            yield statement  # a function or class is judged as a whole: it may not touch the graph
 
 
 def _forward(body: Sequence[ast.stmt], names: _Names) -> tuple[list[ast.stmt], str | None]:
-    """The module-level statements computed from the placeholders (the forward pass), in
-    order; and why they cannot move into a step."""
+    """The module-level statements computed from the placeholders or the variables (the
+    forward pass, which a step computes again each time, as each `sess.run` did), in order;
+    and why they cannot move into a step."""
     inputs = {_target(s) for s in body if names.placeholder_of(s) is not None}
     forward: list[ast.stmt] = []
-    known = set(inputs)
+    fed = set(inputs)  # the inputs and what is computed from them
+    known = set(inputs)  # ... and from the variables
     for statement in body:
         if names.placeholder_of(statement) is not None:
+            continue
+        if _is_variable(names, statement, fed):
+            known.add(_target(statement) or "")  # a variable stays where it is
             continue
         if not loads(statement) & known:
             continue
         target = _target(statement)
         if target is None or not isinstance(statement, ast.Assign):
-            return forward, f"line {statement.lineno} uses the inputs but is not `name = value`"
+            return forward, (
+                f"line {statement.lineno} uses the inputs or the variables but is not"
+                " `name = value`"
+            )
         for node in ast.walk(statement):
             if not isinstance(node, ast.Call):
                 continue
@@ -370,6 +419,8 @@ def _forward(body: Sequence[ast.stmt], names: _Names) -> tuple[list[ast.stmt], s
                 )
         forward.append(statement)
         known.add(target)
+        if loads(statement) & fed:
+            fed.add(target)
     return forward, None
 
 
