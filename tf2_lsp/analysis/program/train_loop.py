@@ -36,15 +36,11 @@ from tf2_lsp.analysis.program.session_uses import (
     INITIALIZERS,
     LoopGraph,
     Qualify,
-    default_session_read,
     escape,
-    is_close,
     loads,
-    reads_only,
-    run_detail,
-    run_kind,
+    loop_refusal,
 )
-from tf2_lsp.transforms.session_fetches import step_outputs, step_values, train_runs
+from tf2_lsp.transforms.session_fetches import step_outputs
 from tf2_lsp.transforms.train_step import OPTIMIZER_NAME, STEP_NAME
 
 # Graph state the rewrite itself removes or keeps working in eager code.
@@ -255,65 +251,7 @@ def _refusal(
         frozenset(initializers),
         frozenset(variables),
     )
-    return _loop_refusal(block, names, loop_graph, outputs)
-
-
-def _loop_refusal(
-    block: Sequence[ast.stmt], names: _Names, loop_graph: LoopGraph, outputs: list[str]
-) -> str | None:
-    """Why the statements run while the Session is open cannot become calls of the step."""
-    session, graph = loop_graph.session, set(loop_graph.names)
-    for run, pairs in train_runs(block, session, loop_graph.train_op):
-        if step_values(pairs, outputs) is None:
-            shown = ", ".join(f"`{name}`" for name in outputs)
-            return (
-                f"the train runs fetch the step's values in different orders (line"
-                f" {run.lineno}; the step returns {shown})"
-            )
-    closes = _closes_in_try(block, session)
-    runs = 0
-    closed: ast.stmt | None = None
-    for statement in _simple_statements(block):
-        if (evaluated := default_session_read(statement)) is not None:
-            return (
-                f"`{evaluated}` (line {statement.lineno}) reads the graph through the default"
-                f" Session; write `{session}.run(...)`"
-            )
-        used = loads(statement)
-        if not used & (graph | {session}):
-            continue
-        if (escaped := escape(statement, session)) is not None:
-            return escaped
-        if closed is not None and session in used and not is_close(statement, session):
-            return (
-                f"the Session is used on line {statement.lineno}, after `{session}.close()`"
-                f" (line {closed.lineno})"
-            )
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            return (
-                f"the Session or the graph is used in `{statement.name}` (line"
-                f" {statement.lineno}), which may run them at another time"
-            )
-        if is_close(statement, session):
-            if not any(statement is s for s in block) and statement not in closes:
-                return f"the Session is closed inside a block (line {statement.lineno})"
-            closed = statement
-            continue
-        kind = run_kind(statement, loop_graph, names.qualified)
-        if kind is None and reads_only(statement, loop_graph):
-            kind = "read"  # `print(sess.run(w))`: `print(w.numpy())`
-        if kind is None:
-            shown = ast.unparse(statement).split("\n")[0][:60]
-            detail = run_detail(statement, loop_graph)
-            return f"`{shown}` reads the graph other than by running the train op{detail}"
-        runs += kind == "train"
-    if not runs:
-        return "the Session never runs the train op"
-    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-    for node in (n for statement in block for n in ast.walk(statement)):
-        if isinstance(node, scopes) and loads(node) & (graph | {session}):
-            return "the Session or the graph is used in a function inside the loop"
-    return None
+    return loop_refusal(block, names.qualified, loop_graph, outputs)
 
 
 def _initializer_name(statement: ast.stmt, names: _Names) -> str | None:
@@ -337,45 +275,6 @@ def _sessions_opened(body: Sequence[ast.stmt], names: _Names) -> list[int]:
             if called and canonical(called)[0] in SESSIONS:
                 lines.append(node.lineno)
     return lines
-
-
-def _closes_in_try(block: Sequence[ast.stmt], session: str) -> list[ast.stmt]:
-    """`sess.close()` in the `finally` (or an `except`) of a `try` of the Session's own
-    block: the idiomatic close, which runs once, after everything else the block does."""
-    return [
-        statement
-        for top in block
-        if isinstance(top, ast.Try)
-        for body in (top.finalbody, *(handler.body for handler in top.handlers))
-        for statement in body
-        if is_close(statement, session)
-    ]
-
-
-def _simple_statements(body: Sequence[ast.stmt]) -> Iterable[ast.stmt]:
-    """The statements that are not blocks, inside loops, conditionals, `try` and `with`
-    too; a block statement's own header (a `for` target, an `if` test, a `with` item) counts
-    as a statement here. A `try`'s clauses come in the order they may run."""
-    for statement in body:
-        if isinstance(statement, (ast.For, ast.While, ast.If)):
-            header = ast.Expr(
-                value=statement.test if not isinstance(statement, ast.For) else statement.iter
-            )
-            yield ast.copy_location(header, statement)
-            yield from _simple_statements(statement.body)
-            yield from _simple_statements(statement.orelse)
-        elif isinstance(statement, ast.Try):
-            yield from _simple_statements(statement.body)
-            yield from _simple_statements(statement.orelse)
-            for handler in statement.handlers:
-                yield from _simple_statements(handler.body)
-            yield from _simple_statements(statement.finalbody)
-        elif isinstance(statement, ast.With):
-            for item in statement.items:
-                yield ast.copy_location(ast.Expr(value=item.context_expr), statement)
-            yield from _simple_statements(statement.body)
-        else:
-            yield statement  # a function or class is judged as a whole: it may not touch the graph
 
 
 def _forward(body: Sequence[ast.stmt], names: _Names) -> tuple[list[ast.stmt], str | None]:
