@@ -249,3 +249,109 @@ def test_an_initializer_bound_to_a_name_goes_with_its_run(catalogue: Catalogue, 
     fixed = _fixed(source, catalogue)
     assert "init" not in fixed, fixed
     assert "    return loss\n\n\nfor batch in batches:\n    train_step(batch)\n" in fixed
+
+
+def test_a_session_closed_in_finally_goes_with_its_try(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})")
+    source = source.replace(
+        "    with tf.Session() as sess:\n", "    sess = tf.Session()\n    try:\n"
+    ).replace(
+        "        final = sess.run(w)\n",
+        "        final = sess.run(w)\n    finally:\n        sess.close()\n",
+    )
+    fixed = _fixed(source, catalogue)
+    assert "try" not in fixed and "sess" not in fixed, fixed
+    assert fixed.endswith(
+        "    return loss\n\n\nfor batch in batches:\n    train_step(batch)\nfinal = w.numpy()\n"
+        "print(final)\n"
+    )
+
+
+def test_an_except_that_handles_the_error_keeps_the_try(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})")
+    source = source.replace(
+        "    with tf.Session() as sess:\n", "    sess = tf.Session()\n    try:\n"
+    ).replace(
+        "        final = sess.run(w)\n",
+        "        final = sess.run(w)\n    except KeyboardInterrupt:\n        final = None\n"
+        "    finally:\n        sess.close()\n",
+    )
+    fixed = _fixed(source, catalogue)
+    assert fixed.endswith(
+        "try:\n    for batch in batches:\n        train_step(batch)\n    final = w.numpy()\n"
+        "except KeyboardInterrupt:\n    final = None\nprint(final)\n"
+    ), fixed
+
+
+@pytest.mark.parametrize(
+    ("runs", "returned", "called"),
+    [
+        (
+            ["_, l, s = sess.run([train_op, loss, scale], feed_dict={images: batch})"],
+            "    return loss, scale\n",
+            ["    l, s = [value.numpy() for value in train_step(batch)]\n"],
+        ),
+        (
+            [
+                "l, _, s = sess.run([loss, train_op, scale], {images: batch})",
+                "_, s = sess.run([train_op, scale], {images: batch})",
+                "sess.run([train_op, loss], {images: batch})",
+            ],
+            "    return loss, scale\n",
+            [
+                "    l, s = [value.numpy() for value in train_step(batch)]\n",
+                "    s = train_step(batch)[1].numpy()\n",
+                "    train_step(batch)\n",
+            ],
+        ),
+    ],
+)
+def test_values_fetched_with_the_train_op_are_what_the_step_returns(
+    catalogue: Catalogue, runs: list[str], returned: str, called: list[str]
+) -> None:
+    source = SCRIPT.format(run="\n            ".join(runs)).replace(
+        "    loss = tf.reduce_sum(logits)\n",
+        "    loss = tf.reduce_sum(logits)\n    scale = tf.reduce_max(tf.abs(logits))\n",
+    )
+    fixed = _fixed(source, catalogue)
+    assert "        scale = tf.reduce_max(tf.abs(logits))\n" in fixed  # under the tape
+    assert returned in fixed
+    for call in called:
+        assert call in fixed, fixed
+
+
+@pytest.mark.parametrize(
+    ("read", "value"),
+    [
+        ("print(sess.run([w, v]))", "print([w.numpy(), v.numpy()])"),
+        ("a, c = sess.run((w, v))", "a, c = (w.numpy(), v.numpy())"),
+        ('params = sess.run({"w": w, "v": v})', 'params = {"w": w.numpy(), "v": v.numpy()}'),
+    ],
+)
+def test_several_variables_read_in_one_run_keep_their_structure(
+    catalogue: Catalogue, read: str, value: str
+) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})")
+    source = source.replace(
+        "    w = tf.Variable(tf.zeros([2, 1]))\n",
+        "    w = tf.Variable(tf.zeros([2, 1]))\n    v = tf.Variable(1.0)\n",
+    ).replace("final = sess.run(w)", read)
+    assert f"\n{value}\n" in _fixed(source, catalogue)
+
+
+def test_a_tensor_computed_from_the_variables_is_computed_again_in_each_step(
+    catalogue: Catalogue,
+) -> None:
+    # Left outside, it would be computed once, from the first values, and get no gradient.
+    source = (
+        SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})")
+        .replace(
+            "    # the forward pass\n",
+            "    penalty = 0.1 * tf.nn.l2_loss(w)\n    # the forward pass\n",
+        )
+        .replace("tf.reduce_sum(logits)", "tf.reduce_sum(logits) + penalty")
+    )
+    fixed = _fixed(source, catalogue)
+    assert (
+        "    with tf.GradientTape() as tape:\n        penalty = 0.1 * tf.nn.l2_loss(w)\n" in fixed
+    ), fixed

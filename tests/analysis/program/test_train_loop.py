@@ -389,3 +389,159 @@ def test_an_initializer_bound_to_a_name_is_run_through_it(catalogue: Catalogue) 
     finding = _loop(used_elsewhere, catalogue)
     assert finding is not None and finding.refused is not None
     assert "`init` is used outside the training loop (line 16)" in finding.refused
+
+
+def _closed_in(clauses: str) -> str:
+    """NAMED with its runs in a `try` whose other clauses are `clauses`."""
+    runs = (
+        "        sess.run(tf.global_variables_initializer())\n"
+        "        for _ in range(10):\n"
+        "            sess.run(train_op, feed_dict={x: xs})\n"
+        "        trained = sess.run(w)\n"
+    )
+    old = runs.replace("\n    ", "\n").removeprefix("    ") + "    sess.close()\n"
+    assert old in NAMED
+    return NAMED.replace(old, "    try:\n" + runs + textwrap.indent(clauses, "    "))
+
+
+@pytest.mark.parametrize(
+    "clauses",
+    [
+        "finally:\n    sess.close()\n",
+        "except Exception:\n    sess.close()\n    raise\nfinally:\n    sess.close()\n",
+        "except KeyboardInterrupt:\n    trained = None\nfinally:\n    sess.close()\n",
+        "except ValueError:\n    raise\nelse:\n    print(trained)\nfinally:\n    sess.close()\n",
+    ],
+)
+def test_a_session_closed_by_its_try_is_offered_the_training_step(
+    catalogue: Catalogue, clauses: str
+) -> None:
+    source = _closed_in(clauses)
+    finding = _loop(source, catalogue)
+    assert finding is not None and finding.fix is not None, finding
+    assert finding.anchor.end_line == source.count("\n") - 1  # the `try`, up to `return`
+
+
+@pytest.mark.parametrize(
+    ("clauses", "why"),
+    [
+        (  # a handler that closes and goes on: the Session is closed before it is used
+            "except ValueError:\n    sess.close()\nprint(sess.run(w))\n",
+            "the Session is used on line 17, after `sess.close()` (line 16)",
+        ),
+        ("finally:\n    if xs is None:\n        sess.close()\n", "closed inside a block (line 17)"),
+    ],
+)
+def test_a_close_the_step_cannot_drop_keeps_the_loop(
+    catalogue: Catalogue, clauses: str, why: str
+) -> None:
+    finding = _loop(_closed_in(clauses), catalogue)
+    assert finding is not None and finding.refused is not None
+    assert why in finding.refused, finding.refused
+
+
+def test_a_close_in_a_try_inside_the_loop_keeps_the_loop(catalogue: Catalogue) -> None:
+    old = "        sess.run(train_op, feed_dict={x: xs})\n"
+    assert old in NAMED
+    source = NAMED.replace(
+        old,
+        "        try:\n            sess.run(train_op, feed_dict={x: xs})\n"
+        "        finally:\n            sess.close()\n",
+    )
+    finding = _loop(source, catalogue)
+    assert finding is not None and finding.refused is not None
+    assert "the Session is closed inside a block (line 15)" in finding.refused, finding.refused
+
+
+FETCHES = LOOP.replace(
+    "loss = tf.reduce_mean(tf.square(tf.matmul(x, w)))\n",
+    "pred = tf.matmul(x, w)\nloss = tf.reduce_mean(tf.square(pred))\n"
+    "error = tf.reduce_mean(tf.abs(pred))\n",
+)
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "_, l, e = sess.run([train_op, loss, error], feed_dict={x: batch})",
+        "e, _ = sess.run([error, train_op], feed_dict={x: batch})",
+        "_, l, e = sess.run([train_op, loss, error], {x: batch})\n"
+        "        _, e = sess.run([train_op, error], {x: batch})",
+    ],
+)
+def test_values_fetched_with_the_train_op_are_offered_the_step(
+    catalogue: Catalogue, run: str
+) -> None:
+    source = FETCHES.replace("sess.run(train_op, feed_dict={x: batch})", run)
+    finding = _loop(source, catalogue)
+    assert finding is not None and finding.fix is not None, finding
+
+
+@pytest.mark.parametrize(
+    ("run", "why"),
+    [
+        (
+            "_, l, v = sess.run([train_op, loss, w], feed_dict={x: batch})",
+            "`w` is fetched with the train op, and TF1 does not say whether it is read before"
+            " or after the update",
+        ),
+        (
+            "sess.run(train_op, feed_dict={x: batch})\n"
+            "        l, e = sess.run([loss, error], feed_dict={x: batch})",
+            "it evaluates `loss`, `error` without training",
+        ),
+        (
+            "_, l, e = sess.run([train_op, loss, error], {x: batch})\n"
+            "        _, e, l = sess.run([train_op, error, loss], {x: batch})",
+            "the train runs fetch the step's values in different orders (line 13; the step"
+            " returns `loss`, `error`)",
+        ),
+        (
+            "out = sess.run([train_op, loss], feed_dict={x: batch})",
+            "reads the graph other than by running the train op",
+        ),
+    ],
+)
+def test_a_fetch_the_step_cannot_return_keeps_the_loop_and_says_why(
+    catalogue: Catalogue, run: str, why: str
+) -> None:
+    source = FETCHES.replace("sess.run(train_op, feed_dict={x: batch})", run)
+    finding = _loop(source, catalogue)
+    assert finding is not None and finding.refused is not None
+    assert why in finding.refused, finding.refused
+
+
+@pytest.mark.parametrize(
+    ("read", "offered"),
+    [
+        ("print(sess.run([w, w]))", True),
+        ("values = sess.run({'w': w})", True),
+        ("first, second = sess.run((w, w))", True),
+        ("print(sess.run(size))", False),  # computed from `w`: TF1 computed it each run
+    ],
+)
+def test_variables_read_together_are_part_of_the_loop(
+    catalogue: Catalogue, read: str, offered: bool
+) -> None:
+    old = "        sess.run(train_op, feed_dict={x: batch})\n"
+    assert old in LOOP
+    source = LOOP.replace(
+        "with tf.Session()", "size = tf.reduce_sum(w)\nwith tf.Session()"
+    ).replace(old, f"{old}        {read}\n")
+    finding = _loop(source, catalogue)
+    assert finding is not None and (finding.fix is not None) == offered, finding
+
+
+def test_a_tensor_computed_from_the_variables_for_the_loss_moves_with_the_forward_pass(
+    catalogue: Catalogue,
+) -> None:
+    penalty = LOOP.replace(
+        "loss = tf.reduce_mean(tf.square(tf.matmul(x, w)))\n",
+        "penalty = tf.nn.l2_loss(w)\nloss = tf.reduce_mean(tf.square(tf.matmul(x, w))) + penalty\n",
+    )
+    finding = _loop(penalty, catalogue)
+    assert finding is not None and finding.fix is not None, finding
+    unused = LOOP.replace("train_op = ", "norm = tf.norm(w)\ntrain_op = ")
+    finding = _loop(unused, catalogue)
+    assert finding is not None and finding.refused is not None
+    assert "`norm` is computed from the inputs or the variables" in finding.refused

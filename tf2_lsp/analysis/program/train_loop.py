@@ -218,14 +218,6 @@ def _refusal(
     session = names.session_of(loop)
     assert session is not None
     block, held_by_block = _session_block(body, loop_index, index, names)
-    outputs = step_outputs(block, session, train_op, loss)
-    needed = set().union(*(_ancestors(name, forward) for name in [loss, *outputs]))
-    if needed != moved:
-        extra = sorted(moved - needed)[0]
-        return (
-            f"`{extra}` is computed from the inputs or the variables but neither for the loss"
-            " nor fetched with the train op: another fetch"
-        )
     graph = inputs | moved | {train_op}
     initializers = {n for s in [*body, *block] if (n := _initializer_name(s, names))}
     for position, other_statement in enumerate(body):
@@ -251,7 +243,16 @@ def _refusal(
         frozenset(initializers),
         frozenset(variables),
     )
-    return loop_refusal(block, names.qualified, loop_graph, outputs)
+    outputs = step_outputs(block, session, train_op, loss)
+    refused = loop_refusal(block, names.qualified, loop_graph, outputs)
+    needed = set().union(*(_ancestors(name, forward) for name in [loss, *outputs]))
+    if refused is None and needed != moved:
+        extra = sorted(moved - needed)[0]
+        return (
+            f"`{extra}` is computed from the inputs or the variables but neither for the loss"
+            " nor fetched with the train op: another fetch"
+        )
+    return refused
 
 
 def _initializer_name(statement: ast.stmt, names: _Names) -> str | None:
