@@ -355,3 +355,18 @@ def test_a_tensor_computed_from_the_variables_is_computed_again_in_each_step(
     assert (
         "    with tf.GradientTape() as tape:\n        penalty = 0.1 * tf.nn.l2_loss(w)\n" in fixed
     ), fixed
+
+
+@pytest.mark.parametrize(
+    "run", ["tf.global_variables_initializer().run()", "init.run()", "sess.run(init)"]
+)
+def test_an_initializer_run_by_the_default_session_goes(catalogue: Catalogue, run: str) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})")
+    source = source.replace(
+        "        sess.run(tf.global_variables_initializer())\n", f"        {run}\n"
+    ).replace(
+        "    with tf.Session()",
+        "    init = tf.global_variables_initializer()\n    with tf.Session()",
+    )
+    fixed = _fixed(source, catalogue)
+    assert "init" not in fixed and ".run(" not in fixed, fixed

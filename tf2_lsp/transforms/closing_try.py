@@ -27,7 +27,7 @@ def without_closing_try(text: str, opens_session: Callable[[ast.stmt], bool]) ->
         node
         for node in ast.walk(tree)
         if isinstance(node, ast.Try)
-        and any(_is_close(s, session) for s in _clauses(node) for s in s)
+        and any(_is_close(s, session) for clause in _clauses(node) for s in clause)
     ]
     done: list[range] = []
     for node in sorted(tries, key=lambda n: n.lineno, reverse=True):

@@ -90,7 +90,10 @@ def _replace(text: str, names: Names, blank: int) -> str:
     if not isinstance(session, ast.Name):
         raise FixError("the Session has no name")
     outputs = step_outputs(body, session.id, train_op, loss)
-    fetches = _Fetches(session.id, train_op, inputs, outputs)
+    initializers = {
+        _target(node) for top in body for node in ast.walk(top) if _called(node, _INITIALIZERS)
+    }
+    fetches = _Fetches(session.id, train_op, inputs, outputs, frozenset(initializers))
     # Each statement with the comments and blank lines before it: comments move with it.
     chunks: dict[int, list[str]] = {}
     previous_end = 0
@@ -257,12 +260,14 @@ def _optimizer(call: ast.expr, lines: list[str], names: Names) -> str:
 @dataclass(frozen=True, slots=True)
 class _Fetches:
     """What the loop's runs of the Session are rewritten from: the Session's name, the train
-    op, the fed placeholders in the step's order, the values the step returns."""
+    op, the fed placeholders in the step's order, the values the step returns, the names the
+    initializer is bound to."""
 
     session: str
     train_op: str
     inputs: list[str]
     outputs: list[str]
+    initializers: frozenset[str]
 
 
 def _loop(
@@ -343,6 +348,8 @@ def _run_statement(
     """A statement that runs or closes the Session, rewritten ("" drops it); None: not one,
     or a read inside an expression (`_reads_spliced`)."""
     run = statement.value
+    if isinstance(statement, ast.Expr) and _initializer_run(statement.value, fetches.initializers):
+        return ""  # `tf.global_variables_initializer().run()`: variables start initialised
     if not (
         isinstance(run, ast.Call)
         and isinstance(run.func, ast.Attribute)
@@ -377,6 +384,18 @@ def _run_statement(
     return f"{written} = {values.format(call=call)}"
 
 
+def _initializer_run(value: ast.expr, initializers: frozenset[str]) -> bool:
+    """`tf.global_variables_initializer().run()`, `init.run()`."""
+    if not isinstance(value, ast.Call) or value.args or value.keywords:
+        return False
+    if not isinstance(value.func, ast.Attribute) or value.func.attr != "run":
+        return False
+    receiver = value.func.value
+    if isinstance(receiver, ast.Name):
+        return receiver.id in initializers
+    return _calls(receiver, _INITIALIZERS)
+
+
 def _forward(body: list[ast.stmt], inputs: set[str], train: ast.stmt) -> list[ast.stmt]:
     """The statements before the train op computed from the inputs or the variables (which
     stay where they are), as detection found them."""
@@ -395,10 +414,15 @@ def _forward(body: list[ast.stmt], inputs: set[str], train: ast.stmt) -> list[as
     return forward
 
 
-def _called(statement: ast.stmt, last: tuple[str, ...]) -> bool:
-    if not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Call):
+def _called(statement: ast.AST, last: tuple[str, ...]) -> bool:
+    """`name = <call of a function named last>(...)`."""
+    return isinstance(statement, ast.Assign) and _calls(statement.value, last)
+
+
+def _calls(value: ast.expr, last: tuple[str, ...]) -> bool:
+    if not isinstance(value, ast.Call):
         return False
-    func = statement.value.func
+    func = value.func
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
     return name in last
 
@@ -411,7 +435,7 @@ def _minimize(statement: ast.stmt) -> ast.Call | None:
     return None
 
 
-def _target(statement: ast.stmt) -> str:
+def _target(statement: ast.AST) -> str:
     if isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Name):
         return statement.targets[0].id
     return ""

@@ -545,3 +545,33 @@ def test_a_tensor_computed_from_the_variables_for_the_loss_moves_with_the_forwar
     finding = _loop(unused, catalogue)
     assert finding is not None and finding.refused is not None
     assert "`norm` is computed from the inputs or the variables" in finding.refused
+
+
+def test_a_train_op_called_train_step_gives_its_name_to_the_step(catalogue: Catalogue) -> None:
+    source = LOOP.replace("train_op", "train_step")
+    finding = _loop(source, catalogue)
+    assert finding is not None and finding.fix is not None, finding
+    bound_again = source + "train_step = None\n"
+    finding = _loop(bound_again, catalogue)
+    assert finding is not None and finding.refused is not None
+    assert "already binds `train_step`" in finding.refused
+
+
+@pytest.mark.parametrize(
+    ("run", "offered"),
+    [
+        ("tf.global_variables_initializer().run()", True),
+        ("init.run()", True),
+        ("tf.global_variables_initializer().run(session=sess)", False),
+    ],
+)
+def test_an_initializer_run_by_the_default_session_is_part_of_the_loop(
+    catalogue: Catalogue, run: str, offered: bool
+) -> None:
+    old = "    sess.run(tf.global_variables_initializer())\n"
+    assert old in LOOP
+    source = LOOP.replace(old, f"    {run}\n").replace(
+        "with tf.Session()", "init = tf.global_variables_initializer()\nwith tf.Session()"
+    )
+    finding = _loop(source, catalogue)
+    assert finding is not None and (finding.fix is not None) == offered, finding

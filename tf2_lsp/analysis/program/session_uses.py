@@ -202,6 +202,25 @@ def _feeds_every(feeds: ast.Dict, inputs: frozenset[str]) -> bool:
     return sorted(keys) == sorted(inputs)
 
 
+def initializer_run(statement: ast.stmt, graph: LoopGraph, qualify: Qualify) -> bool:
+    """`tf.global_variables_initializer().run()` or `init.run()`: the initializer run by the
+    default Session (the `with` block's, an InteractiveSession)."""
+    if not isinstance(statement, ast.Expr) or not isinstance(statement.value, ast.Call):
+        return False
+    call = statement.value
+    if call.args or call.keywords or not isinstance(call.func, ast.Attribute):
+        return False
+    receiver = call.func.value
+    if call.func.attr != "run":
+        return False
+    if isinstance(receiver, ast.Name):
+        return receiver.id in graph.initializers
+    if isinstance(receiver, ast.Call) and not receiver.args and not receiver.keywords:
+        called = qualify(receiver.func)
+        return bool(called) and canonical(called or "")[0] in INITIALIZERS
+    return False
+
+
 def run_detail(statement: ast.stmt, graph: LoopGraph) -> str:
     """What a run the step cannot take does instead, for the finding ("" when nothing more
     precise than "reads the graph" can be said)."""
@@ -244,6 +263,8 @@ def loop_refusal(
                 f"`{evaluated}` (line {statement.lineno}) reads the graph through the default"
                 f" Session; write `{session}.run(...)`"
             )
+        if initializer_run(statement, loop_graph, qualify):
+            continue  # the variables of a training step start initialised
         used = loads(statement)
         if not used & (graph | {session}):
             continue

@@ -198,7 +198,8 @@ def _refusal(
         return "`minimize` is given more than the loss (`global_step`, `var_list`, ...)"
     loss = call.args[0].id
     for name in (STEP_NAME, OPTIMIZER_NAME) if held is None else (STEP_NAME,):
-        if name in taken:
+        # The train op's own name is free: the rewrite removes it (`train_step = ...minimize`).
+        if name in taken and not (name == _target(statement) and _bindings(body, name) == 1):
             return f"the module already binds `{name}`, the name the training step takes"
     other = [(line, name) for line, name in blockers if canonical(name)[0] not in _REWRITTEN]
     if other:
@@ -282,7 +283,7 @@ def _forward(body: Sequence[ast.stmt], names: _Names) -> tuple[list[ast.stmt], s
     """The module-level statements computed from the placeholders or the variables (the
     forward pass, which a step computes again each time, as each `sess.run` did), in order;
     and why they cannot move into a step."""
-    inputs = {_target(s) for s in body if names.placeholder_of(s) is not None}
+    inputs = {_target(s) or "" for s in body if names.placeholder_of(s) is not None}
     forward: list[ast.stmt] = []
     fed = set(inputs)  # the inputs and what is computed from them
     known = set(inputs)  # ... and from the variables
@@ -358,6 +359,21 @@ def optimizer_statement(before: Sequence[ast.stmt], receiver: ast.expr) -> ast.A
             assert isinstance(statement, ast.Assign)
             return statement if isinstance(statement.value, ast.Call) else None
     return None
+
+
+def _bindings(body: Sequence[ast.stmt], name: str) -> int:
+    """How many times these statements bind `name` (assigned, defined, imported, a parameter)."""
+    count = 0
+    for node in (n for statement in body for n in ast.walk(statement)):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            count += node.id == name
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            count += node.name == name
+        elif isinstance(node, ast.alias):
+            count += (node.asname or node.name.split(".")[0]) == name
+        elif isinstance(node, ast.arg):
+            count += node.arg == name
+    return count
 
 
 def _loads_of(body: Sequence[ast.stmt], name: str) -> int:
