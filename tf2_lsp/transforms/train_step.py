@@ -9,11 +9,12 @@
   weights, TF1's otherwise) and `apply_gradients` over the variables created before it, which
   are the ones TF1's `minimize` trained;
 * in the Session's block (a `with` block, or from `sess = tf.Session()` to the last use of
-  `sess`), now at the Session's own level: the Session, `sess.close()` and the initializer
-  (run in place, or bound to a name and run through it) go,
-  `sess.run(train_op, feed_dict={x: a})` becomes `train_step(a)`, `_, l = sess.run([train_op,
-  loss], ...)` becomes `l = train_step(...).numpy()`, and `v = sess.run(w)` becomes
-  `v = w.numpy()`.
+  `sess`), now at the Session's own level: the Session, `sess.close()` (with the `try` that
+  held it, closing_try.py) and the initializer (run in place, or bound to a name and run
+  through it) go, `sess.run(train_op, feed_dict={x: a})` becomes `train_step(a)`, the values
+  fetched with the train op are what the step returns (`_, l = sess.run([train_op, loss],
+  ...)` becomes `l = train_step(...).numpy()`, session_fetches.py), and a read of variables
+  keeps its structure (`v = sess.run([w, b])` becomes `v = [w.numpy(), b.numpy()]`).
 """
 
 from __future__ import annotations

@@ -3,10 +3,10 @@ what each `sess.run` does (initialise, train, read), and every use that lets the
 
 The training-step rewrite removes the Session, so it needs every use of it known: runs of the
 train op and reads of variables become calls of the step and `w.numpy()`, `sess.close()`
-goes. Anything else lets the Session escape the code the rewrite sees (returned, stored,
-passed to a call), or runs the graph through the default Session (`w.eval()`); these
-functions find such uses and say them in the words of a finding.
-"""
+goes (on its own in the block, or in a `finally` or `except` of a `try` of the block).
+Anything else lets the Session escape the code the rewrite sees (returned, stored, passed to a
+call), or runs the graph through the default Session (`w.eval()`); these functions find such
+uses and say them in the words of a finding."""
 
 from __future__ import annotations
 

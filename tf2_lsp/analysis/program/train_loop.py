@@ -13,14 +13,17 @@ all at module level:
             sess.run(train_op, feed_dict={x: xs})
 
 The Session may also be a name, `sess = tf.Session()` (or `tf.InteractiveSession()`): its block
-is then the statements from there to the last one that uses `sess` (`sess.close()` included),
-and `sess` must not escape the code the rewrite sees (returned, stored, passed to a call, used
-after `close()`): each such use is named in the finding.
+is then the statements from there to the last one that uses `sess` (`sess.close()` included,
+on its own or in the `finally` of a `try`), and `sess` must not escape the code the rewrite
+sees (returned, stored, passed to a call, used after `close()`): each such use is named in the
+finding.
 
-The loop is self-contained when nothing else reads the graph: the Session only initialises and
-runs `train_op` (with `loss`) and reads variables; the inputs and the forward pass are used only
-by the loss; no other graph state (collections, the global step, summaries, `tf.layers`) is in
-the module. Then the forward pass moves into a training step (transforms/train_step.py). Any
+The loop is self-contained when nothing else reads the graph: the Session only initialises,
+runs `train_op` (with values of the forward pass fetched alongside, which the step returns)
+and reads variables; the forward pass (what is computed from the inputs or the variables) is
+used only for the loss and those values; no other graph state (collections, the global step,
+summaries, `tf.layers`) is in the module. How the loop's statements use the Session is judged
+by session_uses.py. Then the forward pass moves into a training step (transforms/train_step.py). Any
 other shape with a Session that runs a train op is reported with what holds it back.
 """
 
