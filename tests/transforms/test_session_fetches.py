@@ -8,6 +8,9 @@ import ast
 import pytest
 
 from tf2_lsp.transforms.session_fetches import (
+    evaluation_outputs,
+    evaluation_runs,
+    evaluation_value,
     fetched,
     numpy_text,
     step_outputs,
@@ -100,3 +103,47 @@ def test_a_read_keeps_the_structure_tf1_gave_back(fetch: str, written: str) -> N
         numpy_text(_expression(fetch), lambda node: fetch[node.col_offset : node.end_col_offset])
         == written
     )
+
+
+def test_runs_are_taken_in_source_order_however_deep_they_sit() -> None:
+    # `ast.walk` visits the shallow run first: the step's values must not depend on it.
+    loop = ast.parse(
+        "for _ in r:\n"
+        "    if ok:\n"
+        "        _, l, a = sess.run([train_op, loss, acc], {x: b})\n"
+        "        print(sess.run([loss, acc], {x: b}))\n"
+        "    _, a = sess.run([train_op, acc], {x: b})\n"
+        "    a = sess.run(acc, {x: b})\n"
+    ).body
+    assert step_outputs(loop, "sess", "train_op", "loss") == ["loss", "acc"]
+    runs = evaluation_runs(loop, "sess", "train_op")
+    assert [(run.lineno, run.col_offset) for run in runs] == [(4, 14), (6, 8)]
+    assert evaluation_outputs(runs) == ["loss", "acc"]
+
+
+@pytest.mark.parametrize(
+    ("run", "outputs", "written"),
+    [
+        ("sess.run(acc, {x: b})", ["acc"], "evaluate(b).numpy()"),
+        ("sess.run(acc, {x: b})", ["loss", "acc"], "evaluate(b)[1].numpy()"),
+        (
+            "sess.run([loss, acc], {x: b})",
+            ["loss", "acc"],
+            "[value.numpy() for value in evaluate(b)]",
+        ),
+        (
+            "sess.run((loss, acc), {x: b})",
+            ["loss", "acc"],
+            "tuple(value.numpy() for value in evaluate(b))",
+        ),
+        ("sess.run([acc], {x: b})", ["acc"], "[evaluate(b).numpy()]"),
+        ("sess.run([acc, loss], {x: b})", ["loss", "acc"], None),
+    ],
+)
+def test_an_evaluation_keeps_the_structure_tf1_gave_back(
+    run: str, outputs: list[str], written: str | None
+) -> None:
+    call = _expression(run)
+    assert isinstance(call, ast.Call)
+    value = evaluation_value(call, outputs)
+    assert (None if value is None else value.format(call="evaluate(b)")) == written

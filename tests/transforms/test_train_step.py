@@ -370,3 +370,33 @@ def test_an_initializer_run_by_the_default_session_goes(catalogue: Catalogue, ru
     )
     fixed = _fixed(source, catalogue)
     assert "init" not in fixed and ".run(" not in fixed, fixed
+
+
+def test_an_evaluation_run_calls_the_forward_pass_alone(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(
+        run="sess.run(train_op, feed_dict={images: batch})\n"
+        "            l, s = sess.run([loss, scale], {images: batch})"
+    ).replace(
+        "    loss = tf.reduce_sum(logits)\n",
+        "    loss = tf.reduce_sum(logits)\n    # the largest logit\n"
+        "    scale = tf.reduce_max(tf.abs(logits))\n",
+    )
+    source = source.replace("final = sess.run(w)", "final = sess.run(scale, {images: batch})")
+    fixed = _fixed(source, catalogue)
+    # The step computes what the loss needs; the evaluation what the runs fetch.
+    assert "    return loss\n\n\n@tf.function(" in fixed
+    assert "scale" not in fixed[: fixed.index("def evaluate")], fixed
+    assert fixed.endswith(
+        "def evaluate(images):\n"
+        "    # the forward pass\n"
+        "    logits = tf.matmul(images, w)\n"
+        "    loss = tf.reduce_sum(logits)\n"
+        "    # the largest logit\n"
+        "    scale = tf.reduce_max(tf.abs(logits))\n"
+        "    return loss, scale\n\n\n"
+        "for batch in batches:\n"
+        "    train_step(batch)\n"
+        "    l, s = [value.numpy() for value in evaluate(batch)]\n"
+        "final = evaluate(batch)[1].numpy()\n"
+        "print(final)\n"
+    ), fixed

@@ -13,6 +13,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable
 
+STEP_NAME = "train_step"
+EVALUATE_NAME = "evaluate"
+
 
 def run_arguments(run: ast.Call) -> tuple[ast.expr | None, ast.Dict | None]:
     """The fetch and the feed dict of `sess.run(fetch, feed_dict={...})`; (None, None) for
@@ -89,7 +92,7 @@ def train_runs(
             pairs = train_targets(node, train_op)
             if pairs is not None:
                 runs.append((node, pairs))
-    return runs
+    return sorted(runs, key=lambda run: (run[0].lineno, run[0].col_offset))  # in source order
 
 
 def step_outputs(
@@ -131,3 +134,44 @@ def numpy_text(fetch: ast.expr, source: Callable[[ast.expr], str]) -> str:
     if isinstance(fetch, ast.List):
         return f"[{inner}]"
     return f"({inner},)" if len(fetch.elts) == 1 else f"({inner})"
+
+
+def evaluation_runs(statements: Iterable[ast.stmt], session: str, train_op: str) -> list[ast.Call]:
+    """Every `sess.run(fetch, feed_dict={...})` that fetches tensors without the train op
+    (nested ones too, inside any expression): an evaluation of the forward pass."""
+    runs = []
+    for node in (n for statement in statements for n in ast.walk(statement)):
+        if not isinstance(node, ast.Call) or not is_run_of(node, session):
+            continue
+        fetch, feeds = run_arguments(node)
+        names = fetched(fetch) if not isinstance(fetch, ast.Dict) else None
+        if names and feeds is not None and train_op not in {name.id for name in names}:
+            runs.append(node)
+    return sorted(runs, key=lambda run: (run.lineno, run.col_offset))  # in source order
+
+
+def evaluation_outputs(runs: list[ast.Call]) -> list[str]:
+    """What the evaluation function returns: the values the runs fetch, in first order."""
+    outputs: list[str] = []
+    for run in runs:
+        fetch, _ = run_arguments(run)
+        outputs.extend(n.id for n in fetched(fetch) or () if n.id not in outputs)
+    return outputs
+
+
+def evaluation_value(run: ast.Call, outputs: list[str]) -> str | None:
+    """An evaluation run as the evaluation function's values, `call` standing for its call:
+    `{call}[1].numpy()` for one tensor, `[value.numpy() for value in {call}]` for all of them
+    in its order; None for a structure that wants them otherwise."""
+    fetch, _ = run_arguments(run)
+    names = [name.id for name in fetched(fetch) or ()]
+    if isinstance(fetch, ast.Name):
+        single = len(outputs) == 1
+        return "{call}.numpy()" if single else f"{{call}}[{outputs.index(fetch.id)}].numpy()"
+    if names != outputs:
+        return None
+    if len(outputs) == 1:
+        return "[{call}.numpy()]" if isinstance(fetch, ast.List) else "({call}.numpy(),)"
+    if isinstance(fetch, ast.List):
+        return "[value.numpy() for value in {call}]"
+    return "tuple(value.numpy() for value in {call})"

@@ -13,30 +13,38 @@
   held it, closing_try.py) and the initializer (run in place, or bound to a name and run
   through it) go, `sess.run(train_op, feed_dict={x: a})` becomes `train_step(a)`, the values
   fetched with the train op are what the step returns (`_, l = sess.run([train_op, loss],
-  ...)` becomes `l = train_step(...).numpy()`, session_fetches.py), and a read of variables
-  keeps its structure (`v = sess.run([w, b])` becomes `v = [w.numpy(), b.numpy()]`).
+  ...)` becomes `l = train_step(...).numpy()`, session_fetches.py), a read of variables
+  keeps its structure (`v = sess.run([w, b])` becomes `v = [w.numpy(), b.numpy()]`), and an
+  evaluation (`sess.run(acc, feed_dict={x: a})`) calls `evaluate(a)`, the forward pass alone
+  (session_runs.py).
 """
 
 from __future__ import annotations
 
 import ast
 import textwrap
-from dataclasses import dataclass
-from typing import TypeGuard
 
 from tf2_lsp.transforms.base import FixError, Names, Transform, never, not_literal
 from tf2_lsp.transforms.closing_try import without_closing_try
 from tf2_lsp.transforms.keras import KERAS_OPTIMIZERS
 from tf2_lsp.transforms.session_fetches import (
-    fetched,
-    numpy_text,
-    run_arguments,
+    EVALUATE_NAME,
+    STEP_NAME,
+    evaluation_outputs,
+    evaluation_runs,
     step_outputs,
-    step_values,
-    train_targets,
+)
+from tf2_lsp.transforms.session_runs import (
+    INITIALIZERS,
+    Fetches,
+    assigned_name,
+    assigns_call,
+    loop,
+    source_text,
 )
 
-STEP_NAME = "train_step"
+__all__ = ["EVALUATE_NAME", "OPTIMIZER_NAME", "STEP_NAME", "TRANSFORMS", "replace"]
+
 OPTIMIZER_NAME = "optimizer"
 _FUNCTION = "tensorflow.function"
 _TAPE = "tensorflow.GradientTape"
@@ -44,7 +52,6 @@ _SPEC = "tensorflow.TensorSpec"
 _VARIABLE_CALLS = ("get_variable", "Variable")
 _LINE_LENGTH = 88
 _SESSIONS = ("Session", "InteractiveSession")
-_INITIALIZERS = ("global_variables_initializer", "initialize_all_variables")
 _OPTIMIZER_REFUSED = ("accum_name", "linear_name", "use_own_namescope_for_non_slot_vars")
 
 
@@ -69,8 +76,8 @@ def _replace(text: str, names: Names, blank: int) -> str:
     tree = ast.parse(text)
     lines = text.split("\n")
     body = tree.body
-    placeholders = [s for s in body if _called(s, ("placeholder",))]
-    inputs = [_target(s) for s in placeholders]
+    placeholders = [s for s in body if assigns_call(s, ("placeholder",))]
+    inputs = [assigned_name(s) for s in placeholders]
     train = next((s for s in body if _minimize(s) is not None), None)
     opened = next((s for s in body if _opens_session(s)), None)
     if train is None or opened is None or not inputs:
@@ -80,9 +87,11 @@ def _replace(text: str, names: Names, blank: int) -> str:
     loss = ast.unparse(minimize.args[0])
     forward = _forward(body, set(inputs), train)
     variables = [
-        _target(s) for s in body if s.lineno < train.lineno and _called(s, _VARIABLE_CALLS)
+        assigned_name(s)
+        for s in body
+        if s.lineno < train.lineno and assigns_call(s, _VARIABLE_CALLS)
     ]
-    train_op = _target(train)
+    train_op = assigned_name(train)
     if isinstance(opened, ast.With):
         session = opened.items[0].optional_vars
     else:
@@ -92,9 +101,13 @@ def _replace(text: str, names: Names, blank: int) -> str:
         raise FixError("the Session has no name")
     outputs = step_outputs(body, session.id, train_op, loss)
     initializers = {
-        _target(node) for top in body for node in ast.walk(top) if _called(node, _INITIALIZERS)
+        assigned_name(node)
+        for top in body
+        for node in ast.walk(top)
+        if assigns_call(node, INITIALIZERS)
     }
-    fetches = _Fetches(session.id, train_op, inputs, outputs, frozenset(initializers))
+    evaluated = evaluation_outputs(evaluation_runs(body, session.id, train_op))
+    fetches = Fetches(session.id, train_op, inputs, outputs, frozenset(initializers), evaluated)
     # Each statement with the comments and blank lines before it: comments move with it.
     chunks: dict[int, list[str]] = {}
     previous_end = 0
@@ -102,7 +115,11 @@ def _replace(text: str, names: Names, blank: int) -> str:
         end = statement.end_lineno or statement.lineno
         chunks[id(statement)] = lines[previous_end:end]
         previous_end = end
-    moved = "\n".join("\n".join(chunks[id(s)]).strip("\n") for s in forward)
+
+    def text_of(statements: list[ast.stmt]) -> str:
+        return "\n".join("\n".join(chunks[id(s)]).strip("\n") for s in statements)
+
+    moved = text_of(_needed(forward, [loss, *outputs]))
     receiver = minimize.func.value
     held = next(
         (
@@ -110,7 +127,7 @@ def _replace(text: str, names: Names, blank: int) -> str:
             for s in reversed(body)
             if s.lineno < train.lineno
             and isinstance(receiver, ast.Name)
-            and _target(s) == receiver.id
+            and assigned_name(s) == receiver.id
         ),
         None,
     )  # `opt = tf.train.AdamOptimizer(...)`, then `opt.minimize(loss)`
@@ -120,7 +137,7 @@ def _replace(text: str, names: Names, blank: int) -> str:
         chunk = chunks[id(statement)]
         if statement in placeholders or statement in forward:
             continue
-        if _called(statement, _INITIALIZERS):
+        if assigns_call(statement, INITIALIZERS):
             out.extend(_comments_before(chunk, statement))
             continue  # `init = tf.global_variables_initializer()`: variables start initialised
         if statement is held and isinstance(held, ast.Assign):
@@ -133,6 +150,11 @@ def _replace(text: str, names: Names, blank: int) -> str:
                 out.append(f"{name} = {_optimizer(receiver, lines, names)}")
             out.extend([""] * blank)
             out.extend(_step(placeholders, moved, variables, loss, outputs, name, names))
+            if evaluated:  # the forward pass alone, for the runs that evaluate it
+                evaluation = text_of(_needed(forward, evaluated))
+                out.extend(
+                    ["", *[""] * blank, *_evaluation(placeholders, evaluation, evaluated, names)]
+                )
             out.extend([""] * blank)
             if opened.lineno > train.lineno:
                 continue
@@ -141,7 +163,7 @@ def _replace(text: str, names: Names, blank: int) -> str:
             rest = body[body.index(train) + 1 :]
             first = (train.end_lineno or train.lineno) + 1
             if rest:
-                out.extend(_loop(rest, first, 0, lines, fetches))
+                out.extend(loop(rest, first, 0, lines, fetches))
             break
         if statement is opened:
             out.extend(_comments_before(chunk, statement))
@@ -154,7 +176,7 @@ def _replace(text: str, names: Names, blank: int) -> str:
                 block = body[body.index(opened) + 1 :]
                 first, depth = (opened.end_lineno or opened.lineno) + 1, 0
             if block:
-                out.extend(_loop(block, first, depth, lines, fetches))
+                out.extend(loop(block, first, depth, lines, fetches))
             break
         out.extend(chunk)
     return _at_most_blank_lines(out, blank)
@@ -199,14 +221,9 @@ def _step(
     optimizer: str,
     names: Names,
 ) -> list[str]:
-    specs = [_spec(s, names) for s in placeholders]
-    parameters = ", ".join(_target(s) for s in placeholders)
-    decorator = f"@{names.name(_FUNCTION)}(input_signature=[{', '.join(specs)}])"
-    if len(decorator) > _LINE_LENGTH:  # one spec a line, as a formatter would write it
-        listed = "".join(f"        {spec},\n" for spec in specs)
-        decorator = f"@{names.name(_FUNCTION)}(\n    input_signature=[\n{listed}    ]\n)"
+    parameters = ", ".join(assigned_name(s) for s in placeholders)
     return [
-        decorator,
+        _decorator(placeholders, names),
         f"def {STEP_NAME}({parameters}):",
         f"    with {names.name(_TAPE)}() as tape:",
         textwrap.indent(body, " " * 8),
@@ -215,6 +232,42 @@ def _step(
         f"    {optimizer}.apply_gradients(zip(gradients, variables))",
         f"    return {', '.join(outputs)}",
     ]
+
+
+def _evaluation(
+    placeholders: list[ast.stmt], body: str, evaluated: list[str], names: Names
+) -> list[str]:
+    """`evaluate(x, y)`: the forward pass's values the loop fetches without training."""
+    return [
+        _decorator(placeholders, names),
+        f"def {EVALUATE_NAME}({', '.join(assigned_name(s) for s in placeholders)}):",
+        textwrap.indent(body, " " * 4),
+        f"    return {', '.join(evaluated)}",
+    ]
+
+
+def _decorator(placeholders: list[ast.stmt], names: Names) -> str:
+    """`@tf.function(input_signature=[...])`, the placeholders' specs."""
+    specs = [_spec(s, names) for s in placeholders]
+    decorator = f"@{names.name(_FUNCTION)}(input_signature=[{', '.join(specs)}])"
+    if len(decorator) > _LINE_LENGTH:  # one spec a line, as a formatter would write it
+        listed = "".join(f"        {spec},\n" for spec in specs)
+        decorator = f"@{names.name(_FUNCTION)}(\n    input_signature=[\n{listed}    ]\n)"
+    return decorator
+
+
+def _needed(forward: list[ast.stmt], wanted: list[str]) -> list[ast.stmt]:
+    """The statements of the forward pass that compute the `wanted` names, in order."""
+    by_name = {assigned_name(s): s for s in forward}
+    needed: set[str] = set()
+    todo = list(wanted)
+    while todo:
+        name = todo.pop()
+        if name in needed or name not in by_name:
+            continue
+        needed.add(name)
+        todo.extend(n.id for n in ast.walk(by_name[name]) if isinstance(n, ast.Name))
+    return [s for s in forward if assigned_name(s) in needed]
 
 
 def _spec(placeholder: ast.stmt, names: Names) -> str:
@@ -237,7 +290,7 @@ def _optimizer(call: ast.expr, lines: list[str], names: Names) -> str:
 
     if not isinstance(call, ast.Call):
         raise FixError("the optimizer is not built in place")
-    written = _source(call, lines)
+    written = source_text(call, lines)
     func = call.func
     last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
     mapping = KERAS_OPTIMIZERS.get(f"tensorflow.train.{last}")
@@ -251,150 +304,11 @@ def _optimizer(call: ast.expr, lines: list[str], names: Names) -> str:
     if keeps_tf1 or mapping is None:
         # TF1's optimizer works in eager code and in `tf.function` as well.
         compat = names.name(f"tensorflow.compat.v1.train.{last}")
-        return compat + written[len(_source(func, lines)) :]
+        return compat + written[len(source_text(func, lines)) :]
     parsed = cst.parse_expression(written)
     assert isinstance(parsed, cst.Call)
     new_call, _, _ = remap_call(parsed, mapping, names)
     return str(cst.Module(body=[]).code_for_node(new_call))
-
-
-@dataclass(frozen=True, slots=True)
-class _Fetches:
-    """What the loop's runs of the Session are rewritten from: the Session's name, the train
-    op, the fed placeholders in the step's order, the values the step returns, the names the
-    initializer is bound to."""
-
-    session: str
-    train_op: str
-    inputs: list[str]
-    outputs: list[str]
-    initializers: frozenset[str]
-
-
-def _loop(
-    block: list[ast.stmt], first: int, depth: int, lines: list[str], fetches: _Fetches
-) -> list[str]:
-    """The statements run while the Session is open (lines `first` to the block's end), at
-    the Session's own indentation (`depth` columns less), each use of the Session rewritten."""
-    replaced: dict[int, tuple[int, str]] = {}
-    for statement in (node for top in block for node in ast.walk(top)):
-        if not isinstance(statement, (ast.Expr, ast.Assign, ast.Return)):
-            continue
-        new = _run_statement(statement, fetches, lines)
-        if new is not None:
-            replaced[statement.lineno] = (statement.end_lineno or statement.lineno, new)
-    for statement in block:
-        if _called(statement, _INITIALIZERS):
-            replaced[statement.lineno] = (statement.end_lineno or statement.lineno, "")
-    within = {n for start, (last, _) in replaced.items() for n in range(start, last + 1)}
-    reads = [
-        node
-        for top in block
-        for node in ast.walk(top)
-        if _variable_read(node, fetches.session) and node.lineno not in within
-    ]
-    lines, dropped = _reads_spliced(lines, reads)
-    out: list[str] = []
-    number = first
-    end = block[-1].end_lineno or block[-1].lineno
-    while number <= end:
-        if number in replaced:
-            last, new = replaced[number]
-            line = lines[number - 1]
-            own = line[: len(line) - len(line.lstrip())]
-            if new:
-                out.append(own[depth:] + new)
-            number = last + 1
-            continue
-        line = lines[number - 1]
-        if number not in dropped:
-            out.append(line[depth:] if line[:depth].strip() == "" else line)
-        number += 1
-    return out
-
-
-def _variable_read(node: ast.AST, session: str) -> TypeGuard[ast.Call]:
-    """`sess.run(w)`, `sess.run([w, b])`, `sess.run({"w": w})`: names fetched, nothing fed."""
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "run"
-        and isinstance(node.func.value, ast.Name)
-        and node.func.value.id == session
-        and len(node.args) == 1
-        and not node.keywords
-        and fetched(node.args[0]) is not None
-    )
-
-
-def _reads_spliced(lines: list[str], reads: list[ast.Call]) -> tuple[list[str], set[int]]:
-    """The lines with each `sess.run(w)` inside an expression written `w.numpy()` (a list,
-    tuple or dict of them likewise), and the numbers of the lines a read spanning lines left
-    empty (dropped)."""
-    edited = [line.encode() for line in lines]
-    dropped: set[int] = set()
-    for read in sorted(reads, key=lambda r: (r.lineno, r.col_offset), reverse=True):
-        first, last = read.lineno, read.end_lineno or read.lineno
-        new = numpy_text(read.args[0], lambda node: _source(node, lines)).encode()
-        edited[first - 1] = (
-            edited[first - 1][: read.col_offset] + new + edited[last - 1][read.end_col_offset :]
-        )
-        dropped.update(range(first + 1, last + 1))
-    return [line.decode() for line in edited], dropped
-
-
-def _run_statement(
-    statement: ast.Expr | ast.Assign | ast.Return, fetches: _Fetches, lines: list[str]
-) -> str | None:
-    """A statement that runs or closes the Session, rewritten ("" drops it); None: not one,
-    or a read inside an expression (`_reads_spliced`)."""
-    run = statement.value
-    if isinstance(statement, ast.Expr) and _initializer_run(statement.value, fetches.initializers):
-        return ""  # `tf.global_variables_initializer().run()`: variables start initialised
-    if not (
-        isinstance(run, ast.Call)
-        and isinstance(run.func, ast.Attribute)
-        and run.func.attr in ("run", "close")
-        and isinstance(run.func.value, ast.Name)
-        and run.func.value.id == fetches.session
-    ):
-        return None
-    if run.func.attr == "close":
-        if not isinstance(statement, ast.Expr):
-            raise FixError("the value of `close()` is used")
-        return ""  # the step needs no Session to close
-    fetch, feeds = run_arguments(run)
-    if fetch is None:
-        raise FixError("a run of the Session with other arguments")
-    if feeds is None:
-        if isinstance(statement, ast.Expr):
-            return ""  # the initializer
-        return None  # a read of variables, spliced as any other
-    pairs = zip(feeds.keys, feeds.values, strict=True)
-    fed = {ast.unparse(key): _source(value, lines) for key, value in pairs if key}
-    call = f"{STEP_NAME}({', '.join(fed[name] for name in fetches.inputs)})"
-    if isinstance(statement, ast.Expr):
-        return call
-    if isinstance(statement, ast.Return):
-        raise FixError("a training run is returned")
-    targets = train_targets(statement, fetches.train_op)
-    values = step_values(targets, fetches.outputs) if targets else None
-    if targets is None or values is None:
-        raise FixError("the run's fetches are not the step's values")
-    written = ", ".join(_source(target, lines) for target, _ in targets)
-    return f"{written} = {values.format(call=call)}"
-
-
-def _initializer_run(value: ast.expr, initializers: frozenset[str]) -> bool:
-    """`tf.global_variables_initializer().run()`, `init.run()`."""
-    if not isinstance(value, ast.Call) or value.args or value.keywords:
-        return False
-    if not isinstance(value.func, ast.Attribute) or value.func.attr != "run":
-        return False
-    receiver = value.func.value
-    if isinstance(receiver, ast.Name):
-        return receiver.id in initializers
-    return _calls(receiver, _INITIALIZERS)
 
 
 def _forward(body: list[ast.stmt], inputs: set[str], train: ast.stmt) -> list[ast.stmt]:
@@ -403,29 +317,16 @@ def _forward(body: list[ast.stmt], inputs: set[str], train: ast.stmt) -> list[as
     known = set(inputs)
     forward = []
     for statement in body:
-        if statement.lineno >= train.lineno or _called(statement, ("placeholder",)):
+        if statement.lineno >= train.lineno or assigns_call(statement, ("placeholder",)):
             continue
-        if _called(statement, _VARIABLE_CALLS):
-            known.add(_target(statement))  # detection refused one built from the inputs
+        if assigns_call(statement, _VARIABLE_CALLS):
+            known.add(assigned_name(statement))  # detection refused one built from the inputs
             continue
         used = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name)}
-        if used & known and (target := _target(statement)):
+        if used & known and (target := assigned_name(statement)):
             forward.append(statement)
             known.add(target)
     return forward
-
-
-def _called(statement: ast.AST, last: tuple[str, ...]) -> bool:
-    """`name = <call of a function named last>(...)`."""
-    return isinstance(statement, ast.Assign) and _calls(statement.value, last)
-
-
-def _calls(value: ast.expr, last: tuple[str, ...]) -> bool:
-    if not isinstance(value, ast.Call):
-        return False
-    func = value.func
-    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    return name in last
 
 
 def _minimize(statement: ast.stmt) -> ast.Call | None:
@@ -434,23 +335,6 @@ def _minimize(statement: ast.stmt) -> ast.Call | None:
         if isinstance(func, ast.Attribute) and func.attr == "minimize":
             return statement.value
     return None
-
-
-def _target(statement: ast.AST) -> str:
-    if isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Name):
-        return statement.targets[0].id
-    return ""
-
-
-def _source(node: ast.expr | ast.stmt, lines: list[str]) -> str:
-    """A node's text as written (its lines, from its column to its end column)."""
-    first, last = node.lineno, node.end_lineno or node.lineno
-    column, end = node.col_offset, node.end_col_offset
-    if first == last:
-        return lines[first - 1].encode()[column:end].decode()
-    chunk = [lines[first - 1].encode()[column:].decode(), *lines[first : last - 1]]
-    chunk.append(lines[last - 1].encode()[:end].decode())
-    return "\n".join(chunk)
 
 
 TRANSFORMS = (

@@ -86,6 +86,12 @@ GRAPH = LoopGraph(
         ("print(sess.run(w, {x: a}))", False),  # fed: not a plain read
         ("print(sess.run(w), sess.graph)", False),
         ("print(w)", False),  # no read at all
+        ("print(sess.run(acc, {x: a}))", True),  # an evaluation of the forward pass
+        ("print(sess.run([loss, acc], feed_dict={x: a}), w)", True),
+        ("print(sess.run([loss, w], feed_dict={x: a}))", False),  # a variable among them
+        ("print(sess.run(acc, {x: a}), loss)", False),  # a tensor used outside the run
+        ("print(sess.run(acc, {x: loss}))", False),  # a tensor fed
+        ("print(sess.run({'a': acc}, {x: a}))", False),
     ],
 )
 def test_reads_of_variables_within_expressions(source: str, only: bool) -> None:
@@ -132,9 +138,11 @@ def test_what_each_run_of_the_session_does(source: str, kind: str | None) -> Non
             " or after the update",
         ),
         (
-            "l, a = sess.run([loss, acc], feed_dict={x: a})",
-            ": it evaluates `loss`, `acc` without training",
+            "l, a = sess.run([loss, acc], feed_dict={x: a, y: b})",
+            ": it evaluates `loss`, `acc` with other feeds than the training step's arguments"
+            " (`x`)",
         ),
+        ("l, a = sess.run([loss, acc], feed_dict={x: a})", ""),  # an evaluation it takes
         ("print(sess.graph)", ""),
     ],
 )

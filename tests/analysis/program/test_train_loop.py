@@ -60,7 +60,7 @@ def test_code_without_a_train_op_run_by_a_session_is_not_reported(catalogue: Cat
             (
                 "sess.run(train_op, feed_dict={x: batch})",
                 "sess.run(train_op, feed_dict={x: batch})\n"
-                "        print(sess.run(loss, feed_dict={x: batch}))",
+                "        print(sess.run(loss, feed_dict={x: batch}, options=opts))",
             ),
             "reads the graph other than by running the train op",
         ),
@@ -309,7 +309,7 @@ def test_at_module_level_the_loop_ends_at_the_last_use_of_the_session(
         (
             (
                 "    trained = sess.run(w)\n",
-                "    trained = sess.run(w)\n    print(sess.run(loss, feed_dict={x: xs}))\n",
+                "    trained = sess.run(w)\n    print(sess.run({'l': loss}, feed_dict={x: xs}))\n",
             ),
             "reads the graph other than by running the train op",
         ),
@@ -467,9 +467,13 @@ FETCHES = LOOP.replace(
         "e, _ = sess.run([error, train_op], feed_dict={x: batch})",
         "_, l, e = sess.run([train_op, loss, error], {x: batch})\n"
         "        _, e = sess.run([train_op, error], {x: batch})",
+        # evaluation runs: the forward pass alone, with the weights as they are
+        "sess.run(train_op, feed_dict={x: batch})\n"
+        "        l, e = sess.run([loss, error], feed_dict={x: batch})",
+        "sess.run(train_op, feed_dict={x: batch})\n        print(sess.run(error, {x: batch}))",
     ],
 )
-def test_values_fetched_with_the_train_op_are_offered_the_step(
+def test_values_fetched_with_or_without_the_train_op_are_offered_the_step(
     catalogue: Catalogue, run: str
 ) -> None:
     source = FETCHES.replace("sess.run(train_op, feed_dict={x: batch})", run)
@@ -486,9 +490,16 @@ def test_values_fetched_with_the_train_op_are_offered_the_step(
             " or after the update",
         ),
         (
+            "_, l = sess.run([train_op, loss], feed_dict={x: batch})\n"
+            "        l, e = sess.run([loss, error], feed_dict={x: batch})\n"
+            "        e, l = sess.run((error, loss), feed_dict={x: batch})",
+            "the evaluation runs fetch their values in different orders (line 14; the"
+            " evaluation returns `loss`, `error`)",
+        ),
+        (
             "sess.run(train_op, feed_dict={x: batch})\n"
-            "        l, e = sess.run([loss, error], feed_dict={x: batch})",
-            "it evaluates `loss`, `error` without training",
+            "        e = sess.run(error, feed_dict={x: batch, y: labels})",
+            "it evaluates `error` with other feeds than the training step's arguments (`x`)",
         ),
         (
             "_, l, e = sess.run([train_op, loss, error], {x: batch})\n"
@@ -575,3 +586,13 @@ def test_an_initializer_run_by_the_default_session_is_part_of_the_loop(
     )
     finding = _loop(source, catalogue)
     assert finding is not None and (finding.fix is not None) == offered, finding
+
+
+def test_an_evaluation_takes_a_name_of_its_own(catalogue: Catalogue) -> None:
+    source = FETCHES.replace(
+        "sess.run(train_op, feed_dict={x: batch})",
+        "sess.run(train_op, feed_dict={x: batch})\n        e = sess.run(error, {x: batch})",
+    )
+    finding = _loop("def evaluate():\n    pass\n\n\n" + source, catalogue)
+    assert finding is not None and finding.refused is not None
+    assert "already binds `evaluate`, the name the evaluation takes" in finding.refused

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 
 from tf2_lsp.analysis.names.resolve import canonical
 from tf2_lsp.transforms.session_fetches import (
+    evaluation_outputs,
+    evaluation_runs,
+    evaluation_value,
     fetched,
     run_arguments,
     step_values,
@@ -91,17 +94,37 @@ def default_session_read(statement: ast.stmt) -> str | None:
 
 
 def reads_only(statement: ast.stmt, graph: LoopGraph) -> bool:
-    """Whether the statement uses the Session only to read variables, `sess.run(w)` or
-    `sess.run([w, b])` within any expression, and no tensor of the graph otherwise."""
-    if loads(statement) & graph.names:
-        return False
+    """Whether the statement uses the Session only to read variables (`sess.run(w)`,
+    `sess.run([w, b])`) or to evaluate the forward pass (`sess.run(acc, feed_dict={...})`),
+    within any expression, and no tensor of the graph otherwise."""
     session = graph.session
-    reads = [read for node in ast.walk(statement) if (read := variable_read(node, session))]
-    if not all({n.id for n in fetched(read.args[0]) or ()} <= graph.variables for read in reads):
-        return False  # a tensor computed from the variables: TF1 computed it again each run
-    receivers = {id(read.func.value) for read in reads if isinstance(read.func, ast.Attribute)}
-    uses = [n for n in ast.walk(statement) if isinstance(n, ast.Name) and n.id == session]
-    return bool(reads) and all(id(n) in receivers for n in uses)
+    runs = [
+        node for node in ast.walk(statement) if isinstance(node, ast.Call) and is_run(node, session)
+    ]
+    if not runs or not all(_reads(run, graph) or evaluates(run, graph) for run in runs):
+        return False
+    within = {id(node) for run in runs for node in ast.walk(run)}
+    outside = [n for n in ast.walk(statement) if isinstance(n, ast.Name) and id(n) not in within]
+    return not {n.id for n in outside} & (graph.names | {session})
+
+
+def _reads(run: ast.Call, graph: LoopGraph) -> bool:
+    """`sess.run(w)`: variables, nothing fed (a tensor computed from the variables is not
+    one: TF1 computed it again each run)."""
+    read = variable_read(run, graph.session)
+    return read is not None and {n.id for n in fetched(read.args[0]) or ()} <= graph.variables
+
+
+def evaluates(run: ast.Call, graph: LoopGraph) -> bool:
+    """`sess.run([loss, acc], feed_dict={x: a, y: b})`: values of the forward pass, without
+    the train op, every placeholder fed (as the train runs feed them)."""
+    fetch, feeds = run_arguments(run)
+    if isinstance(fetch, ast.Dict) or feeds is None:
+        return False
+    names = {name.id for name in fetched(fetch) or ()}
+    if not names or not names <= graph.tensors or not _feeds_every(feeds, graph.inputs):
+        return False
+    return not (loads(feeds) - graph.inputs) & (graph.names | {graph.session})
 
 
 def variable_read(node: ast.AST, session: str) -> ast.Call | None:
@@ -238,7 +261,18 @@ def run_detail(statement: ast.stmt, graph: LoopGraph) -> str:
                 )
         elif feeds is not None and set(names) & graph.tensors:
             shown = ", ".join(f"`{n}`" for n in names)
-            return f": it evaluates {shown} without training, which the training step does not do"
+            if not _feeds_every(feeds, graph.inputs):
+                fed = ", ".join(f"`{n}`" for n in sorted(graph.inputs))
+                return (
+                    f": it evaluates {shown} with other feeds than the training step's"
+                    f" arguments ({fed})"
+                )
+            other = sorted(set(names) - graph.tensors)
+            if other:
+                return (
+                    f": it evaluates `{other[0]}`, which the forward pass before `minimize` does"
+                    " not compute"
+                )
     return ""
 
 
@@ -254,13 +288,22 @@ def loop_refusal(
                 f"the train runs fetch the step's values in different orders (line"
                 f" {run.lineno}; the step returns {shown})"
             )
+    evaluations = evaluation_runs(block, session, loop_graph.train_op)
+    evaluated = evaluation_outputs([run for run in evaluations if evaluates(run, loop_graph)])
+    for evaluation in evaluations:
+        if evaluates(evaluation, loop_graph) and evaluation_value(evaluation, evaluated) is None:
+            shown = ", ".join(f"`{name}`" for name in evaluated)
+            return (
+                f"the evaluation runs fetch their values in different orders (line"
+                f" {evaluation.lineno}; the evaluation returns {shown})"
+            )
     closes = _closes_in_try(block, session)
     runs = 0
     closed: ast.stmt | None = None
     for statement in _simple_statements(block):
-        if (evaluated := default_session_read(statement)) is not None:
+        if (through_default := default_session_read(statement)) is not None:
             return (
-                f"`{evaluated}` (line {statement.lineno}) reads the graph through the default"
+                f"`{through_default}` (line {statement.lineno}) reads the graph through the default"
                 f" Session; write `{session}.run(...)`"
             )
         if initializer_run(statement, loop_graph, qualify):

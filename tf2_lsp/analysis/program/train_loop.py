@@ -43,8 +43,12 @@ from tf2_lsp.analysis.program.session_uses import (
     loads,
     loop_refusal,
 )
-from tf2_lsp.transforms.session_fetches import step_outputs
-from tf2_lsp.transforms.train_step import OPTIMIZER_NAME, STEP_NAME
+from tf2_lsp.transforms.session_fetches import (
+    evaluation_outputs,
+    evaluation_runs,
+    step_outputs,
+)
+from tf2_lsp.transforms.train_step import EVALUATE_NAME, OPTIMIZER_NAME, STEP_NAME
 
 # Graph state the rewrite itself removes or keeps working in eager code.
 _REWRITTEN = frozenset(
@@ -249,12 +253,16 @@ def _refusal(
     )
     outputs = step_outputs(block, session, train_op, loss)
     refused = loop_refusal(block, names.qualified, loop_graph, outputs)
-    needed = set().union(*(_ancestors(name, forward) for name in [loss, *outputs]))
+    evaluated = evaluation_outputs(evaluation_runs(block, session, train_op))
+    if refused is None and evaluated and EVALUATE_NAME in taken:
+        return f"the module already binds `{EVALUATE_NAME}`, the name the evaluation takes"
+    wanted = [loss, *outputs, *evaluated]
+    needed = set().union(*(_ancestors(name, forward) for name in wanted))
     if refused is None and needed != moved:
         extra = sorted(moved - needed)[0]
         return (
             f"`{extra}` is computed from the inputs or the variables but neither for the loss"
-            " nor fetched with the train op: another fetch"
+            " nor fetched by a run: another fetch"
         )
     return refused
 
