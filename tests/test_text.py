@@ -21,9 +21,13 @@ from tf2_lsp.text import (
 )
 
 
-def test_split_lines_matches_ast_line_numbers() -> None:
-    # \x0c and \u2028 are not line breaks for Python (str.splitlines would split on them).
-    source = "a = 1\r\nb = '\u2028'\x0c\rc = 2\nd = 3"
+@pytest.mark.parametrize(
+    "source",
+    # With carriage returns and without (where plain "\n" splitting is taken): \x0c and
+    # \u2028 are not line breaks for Python (str.splitlines would split on them).
+    ["a = 1\r\nb = '\u2028'\x0c\rc = 2\nd = 3", "a = 1\nb = '\u2028'\x0c\nc = 2\nd = 3"],
+)
+def test_split_lines_matches_ast_line_numbers(source: str) -> None:
     tree = ast.parse(source)
     lines = split_lines(source)
     for node in tree.body:

@@ -39,6 +39,10 @@ class Span:
 
 def split_lines(source: str) -> list[str]:
     """The lines of `source` without their line breaks, numbered as `ast` numbers them."""
+    if "\r" not in source:
+        # `str.split` is about 10x the regular expression's speed, and without a carriage
+        # return "\n" is the only break: 3% of a serial `check` went to the expression.
+        return source.split("\n")
     return _LINE_BREAK.split(source)
 
 

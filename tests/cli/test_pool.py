@@ -42,6 +42,18 @@ def test_a_worker_that_dies_is_named_and_the_rest_go_on() -> None:
     ]
 
 
+def test_files_handed_over_in_batches_keep_their_order_and_a_death_costs_one_file() -> None:
+    items = list(range(41))
+    results = list(map_in_workers(square_or_die, items, 2, lost, batch=4))
+    # The killer's batch mates (12, 14, 15) ran again alone and got their own results.
+    assert results == [
+        f"{i}: the worker process analysing it died (out of memory?)"
+        if i == KILLER
+        else f"{i}^2={i * i}"
+        for i in items
+    ]
+
+
 def _alive(pid: str) -> bool:
     """Whether process `pid` still runs (a zombie waiting for its reaper does not)."""
     try:

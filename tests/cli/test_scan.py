@@ -230,3 +230,26 @@ def test_files_are_analysed_with_the_collector_paused_and_it_runs_again_after(
     assert results[1].io_error == "internal error, please report it: ValueError('a bug')"
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0  # what the run froze is the collector's again
+
+
+def _analysed_in_a_worker(path: Path) -> scan.FileResult:
+    return scan.FileResult(str(path), io_error=f"analysed in {os.getpid()}")
+
+
+def test_known_results_are_answered_first_and_only_the_others_are_analysed(
+    tmp_path: Path,
+) -> None:
+    # A warm result cache answers in the command's own process; what it cannot answer goes
+    # to the workers, and the results still come in file order.
+    paths = [tmp_path / f"m{i:02d}.py" for i in range(40)]
+    stored = {path: scan.FileResult(str(path), lines=7) for path in paths[::3]}
+    results = list(scan.map_files(_analysed_in_a_worker, paths, jobs=2, known=stored.get))
+    assert [r.path for r in results] == [str(p) for p in paths]
+    assert [r.lines == 7 for r in results] == [p in stored for p in paths]
+    analysed_by = {r.io_error for r in results if r.io_error}
+    assert len([r for r in results if r.io_error]) == len(paths) - len(stored)
+    assert f"analysed in {os.getpid()}" not in analysed_by  # 26 misses: worker processes
+    # When every file is known, nothing is analysed, in this process or any other.
+    assert all(
+        r.lines == 7 for r in scan.map_files(_analysed_in_a_worker, paths[::3], 2, stored.get)
+    )

@@ -65,7 +65,8 @@ class FieldReader:
         key: str | None = None,
     ) -> tuple[str, ...]:
         value = raw.get(key or field_name, [])
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        # `map(type, ...)` rather than a generator: some lists are long, read at every start.
+        if not isinstance(value, list) or not set(map(type, value)) <= {str}:
             raise self.fail(code, field_name, "must be a list of strings")
         if required and not value:
             raise self.fail(code, field_name, "must not be empty")

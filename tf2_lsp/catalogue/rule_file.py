@@ -310,10 +310,12 @@ class _Reader(FieldReader):
             # a symbol only the rule names would be reported with a fix that cannot rewrite
             # it, one only the transform names would be a rewrite nothing reports.
             handles = TRANSFORMS[cast(str, transform)].handles
-            cannot = [symbol for symbol in symbols if handles and symbol not in handles]
+            # Sets: a generated table names hundreds of symbols, and at every start.
+            known, named = frozenset(handles), frozenset(symbols)
+            cannot = [symbol for symbol in symbols if handles and symbol not in known]
             if cannot:
                 raise self.fail(code, "fix.transform", f"{transform} cannot rewrite {cannot[0]}")
-            unreported = [symbol for symbol in handles if symbol not in symbols]
+            unreported = [symbol for symbol in handles if symbol not in named]
             if unreported:
                 raise self.fail(
                     code,

@@ -122,6 +122,14 @@ class ResultCache:
             return None
         return cls(root)
 
+    def is_empty(self) -> bool:
+        """Whether no result is stored yet (a first run looks none up)."""
+        try:
+            with os.scandir(self.root) as entries:
+                return next(entries, None) is None
+        except OSError:
+            return True
+
     def _file_dir(self, path: Path) -> Path:
         return self.root / text_digest(os.fsdecode(os.path.abspath(path)))
 

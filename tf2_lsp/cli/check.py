@@ -43,8 +43,7 @@ def check_file(path: Path, settings: Settings, cache: ResultCache | None = None)
         return read
     if cache is None:
         return _check_read(path, read, settings)
-    text = read.source.text if isinstance(read, Notebook) else read.text
-    digest = text_digest(text)
+    digest = text_digest(read.source.text if isinstance(read, Notebook) else read.text)
     settings_in_file = file_settings(settings, str(path))
     result = cache.load(path, str(path), settings_in_file, digest)
     if result is None:
@@ -54,6 +53,16 @@ def check_file(path: Path, settings: Settings, cache: ResultCache | None = None)
             result = _check_read(path, read, settings)
         cache.store(path, settings_in_file, digest, result, depends)
     return result
+
+
+def stored_result(path: Path, settings: Settings, cache: ResultCache) -> FileResult | None:
+    """The file's result as the cache holds it for its current text, or None: asked in the
+    main process before any worker starts, so that a warm run starts none."""
+    read = read_file(path)
+    if isinstance(read, FileResult):
+        return None  # the worker says why it cannot be read
+    digest = text_digest(read.source.text if isinstance(read, Notebook) else read.text)
+    return cache.load(path, str(path), file_settings(settings, str(path)), digest)
 
 
 def _check_read(path: Path, read: SourceFile | Notebook, settings: Settings) -> FileResult:
@@ -105,6 +114,8 @@ def run_check(
 ) -> int:
     """`check PATH...`; each file's result from `cache` when its text is unchanged."""
     run = FileRun(files, args.jobs, "Checking")
+    if cache is not None and not cache.is_empty():
+        run.known = partial(stored_result, settings=settings, cache=cache)
     return _report(run, partial(check_file, settings=settings, cache=cache), args, catalogue, style)
 
 

@@ -23,6 +23,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+Batch = tuple[tuple[int, T], ...]  # items with their places in the input
 IN_FLIGHT_PER_WORKER = 2  # enough to keep workers busy; bounds the suspects when one dies
 
 
@@ -71,50 +72,64 @@ def map_in_workers(
     items: Sequence[T],
     workers: int,
     lost: Callable[[T, str], R],
+    batch: int = 1,
 ) -> Iterator[R]:
-    """`function(item)` for each item, in order; `lost(item, reason)` where a worker died."""
-    pending: deque[tuple[int, T]] = deque(enumerate(items))
+    """`function(item)` for each item, in order; `lost(item, reason)` where a worker died.
+
+    A worker is handed `batch` items at a time: each hand-over is a round trip through the
+    executor's queues, pipes and threads, which over many small files cost the command more
+    processor time than it saved (see benchmarks/README.md)."""
+    pending: deque[Batch[T]] = deque(
+        tuple(enumerate(items))[start : start + batch]
+        for start in range(0, len(items), max(1, batch))
+    )
     results: dict[int, R] = {}
     emitted = 0
     while pending:
         with _executor(workers) as pool:
-            flight: dict[Future[R], tuple[int, T]] = {}
+            flight: dict[Future[list[R]], Batch[T]] = {}
             suspects: list[tuple[int, T]] = []
             broken = False
             try:
                 while (pending or flight) and not suspects and not broken:
                     while pending and len(flight) < workers * IN_FLIGHT_PER_WORKER:
-                        index, item = pending.popleft()
+                        taken = pending.popleft()
                         try:
-                            flight[pool.submit(function, item)] = (index, item)
+                            flight[pool.submit(_each, function, [i for _, i in taken])] = taken
                         except BrokenProcessPool:
-                            # A worker died since the last wait: this file never started.
-                            pending.appendleft((index, item))
+                            # A worker died since the last wait: these files never started.
+                            pending.appendleft(taken)
                             broken = True
                             break
                     if not flight:
                         break
                     done, _ = wait(flight, return_when=FIRST_COMPLETED)
                     for future in done:
-                        index, item = flight.pop(future)
+                        taken = flight.pop(future)
                         try:
-                            results[index] = future.result()
+                            results.update(zip((i for i, _ in taken), future.result(), strict=True))
                         except BrokenProcessPool:
-                            suspects.append((index, item))
+                            suspects.extend(taken)
                         except Exception as error:  # e.g. a result that cannot be pickled
-                            results[index] = lost(item, f"internal error: {error!r}")
+                            for index, item in taken:
+                                results[index] = lost(item, f"internal error: {error!r}")
                     while emitted in results:
                         yield results.pop(emitted)
                         emitted += 1
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
-        suspects.extend(flight.values())
+        for taken in flight.values():
+            suspects.extend(taken)
         for index, item in sorted(suspects, key=lambda pair: pair[0]):
             results[index] = _run_alone(function, item, lost)
         while emitted in results:
             yield results.pop(emitted)
             emitted += 1
+
+
+def _each(function: Callable[[T], R], items: list[T]) -> list[R]:
+    return [function(item) for item in items]
 
 
 def _run_alone(function: Callable[[T], R], item: T, lost: Callable[[T, str], R]) -> R:

@@ -22,6 +22,11 @@ from tf2_lsp.files.sourcefile import SourceError, SourceFile, read_source
 from tf2_lsp.settings import Settings
 
 PARALLEL_MIN_FILES = 16  # below this, worker start-up costs more than it saves
+# Files a worker takes at a time. One at a time, the round trips through the executor cost 8%
+# of a check's processor time and 15% of its wall time over 669 real files (2 workers, 8
+# alternating pairs, medians: CPU 2.38 -> 2.10 s, wall 1.63 -> 1.36 s with batches of 8).
+MAX_BATCH = 8
+BATCHES_PER_WORKER = 16
 
 
 @dataclass
@@ -91,10 +96,28 @@ def _lost(path: Path, reason: str) -> FileResult:
     return FileResult(str(path), io_error=reason)
 
 
+def batch_size(files: int, workers: int) -> int:
+    """Files handed to a worker at a time: up to `MAX_BATCH`, and small enough that each worker
+    gets `BATCHES_PER_WORKER` of them (a late large batch would leave the other workers idle)."""
+    return max(1, min(MAX_BATCH, files // (workers * BATCHES_PER_WORKER)))
+
+
 def map_files(
-    function: Callable[[Path], FileResult], files: list[Path], jobs: int
+    function: Callable[[Path], FileResult],
+    files: list[Path],
+    jobs: int,
+    known: Callable[[Path], FileResult | None] | None = None,
 ) -> Iterator[FileResult]:
-    """Results in file order, each as soon as it (and those before it) are done."""
+    """Results in file order, each as soon as it (and those before it) are done. `known`
+    answers the files it can (stored results) in this process first: only the others go to
+    `function`, and to worker processes only when there are enough of them."""
+    if known is not None:
+        answers = [known(path) for path in files]
+        missing = [path for path, answer in zip(files, answers, strict=True) if answer is None]
+        computed = map_files(function, missing, jobs)
+        for answer in answers:
+            yield answer if answer is not None else next(computed)
+        return
     workers = jobs or os.cpu_count() or 1
     guarded = partial(_guarded, function)
     warm_api_lists()  # loaded once here, so forked workers inherit them
@@ -107,7 +130,7 @@ def map_files(
             yield from map(guarded, files)
             return
         # A worker that dies (out of memory) costs its own file only; see cli/pool.py.
-        yield from map_in_workers(guarded, files, workers, _lost)
+        yield from map_in_workers(guarded, files, workers, _lost, batch_size(len(files), workers))
     finally:
         gc.unfreeze()
 
@@ -119,12 +142,14 @@ class FileRun:
     def __init__(self, files: list[Path], jobs: int, verb: str) -> None:
         self.files = files
         self.jobs = jobs
+        # Results this process can give without analysing (a result cache's), asked first.
+        self.known: Callable[[Path], FileResult | None] | None = None
         self.progress = Progress(sys.stderr, len(files), verb)
         self.console = Console(self.progress)
         self.errors = False
 
     def results(self, function: Callable[[Path], FileResult]) -> Iterator[FileResult]:
-        for result in map_files(function, self.files, self.jobs):
+        for result in map_files(function, self.files, self.jobs, self.known):
             self.progress.advance()
             if result.io_error:
                 self.errors = True

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tf2_lsp.analysis.detect import detect
+from tf2_lsp.analysis.program.project_classes import reads_recorded
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.engine import fix_all
 from tf2_lsp.settings import Settings
@@ -312,6 +313,28 @@ def test_a_test_that_drives_a_package_whose_modules_build_graphs_gets_the_call(
     # A package whose modules build no graphs brings none in.
     (tmp_path / "mylib" / "models" / "dnn.py").write_text("def evaluate():\n    return [1, 4]\n")
     assert detect(driver, catalogue, Settings().for_file(path)).findings == []
+
+
+def test_a_module_that_is_no_test_depends_on_no_imported_module(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    # Whether an imported library builds graphs matters to test modules only: a module whose
+    # classes are no test cases neither reads the library nor lists it among the files its
+    # answer depends on, so a result cache keeps the module's answer when the library changes.
+    (tmp_path / "mylib").mkdir()
+    (tmp_path / "mylib" / "model.py").write_text(LIBRARY)
+    source = "import tensorflow as tf\n\nfrom mylib import model\n\n\nclass Runner(object):\n"
+    source += "    def run(self):\n        return model.evaluate()\n"
+    path = str(tmp_path / "mylib" / "runner.py")
+    with reads_recorded() as read:
+        assert detect(source, catalogue, Settings().for_file(path)).findings == []
+    assert str(tmp_path / "mylib" / "model.py") not in {file for file, _ in read}
+    # The same class deriving from a test case makes a test module, which does read it.
+    test_case = source.replace("Runner(object)", "RunnerTest(tf.test.TestCase)")
+    with reads_recorded() as read:
+        (finding,) = detect(test_case, catalogue, Settings().for_file(path)).findings
+    assert finding.code == "TF801"
+    assert str(tmp_path / "mylib" / "model.py") in {file for file, _ in read}
 
 
 def test_a_test_that_drives_an_eager_library_is_left_alone(
