@@ -11,6 +11,7 @@ from tf2_lsp.transforms.session_fetches import (
     evaluation_outputs,
     evaluation_runs,
     evaluation_value,
+    feed_dicts,
     fetched,
     numpy_text,
     step_outputs,
@@ -147,3 +148,19 @@ def test_an_evaluation_keeps_the_structure_tf1_gave_back(
     assert isinstance(call, ast.Call)
     value = evaluation_value(call, outputs)
     assert (None if value is None else value.format(call="evaluate(b)")) == written
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("feed = {x: a, y: b}\nsess.run(train_op, feed_dict=feed)", {"feed"}),
+        ("feed = {x: a, y: b}\nsess.run(train_op, feed)\nsess.run(loss, feed)", {"feed"}),
+        ("feed = {x: a}\nsess.run(train_op, feed_dict=feed)", set()),  # not every input
+        ("feed = {x: a, y: b}\nsess.run(train_op, feed)\nprint(feed)", set()),  # used otherwise
+        ("feed = {x: a, y: b}\nsess.run(train_op, feed)\nfeed = {x: c, y: d}", set()),
+        ("feed = {x: a, y: b}\nother.run(train_op, feed)", set()),  # not this Session's
+        ("def feed():\n    pass\nfeed = {x: a, y: b}\nsess.run(train_op, feed)", set()),
+    ],
+)
+def test_a_feed_dict_given_by_name_is_built_once_for_the_runs(source: str, found: set[str]) -> None:
+    assert feed_dicts(ast.parse(source).body, "sess", ["x", "y"]) == found

@@ -400,3 +400,14 @@ def test_an_evaluation_run_calls_the_forward_pass_alone(catalogue: Catalogue) ->
         "final = evaluate(batch)[1].numpy()\n"
         "print(final)\n"
     ), fixed
+
+
+def test_a_feed_dict_given_by_name_becomes_keyword_arguments(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(
+        run="feed = {images: batch}\n            sess.run(train_op, feed_dict=feed)"
+    ).replace("final = sess.run(w)", "final = sess.run(loss, feed)")
+    fixed = _fixed(source, catalogue)
+    assert (
+        'for batch in batches:\n    feed = {"images": batch}\n    train_step(**feed)\n'
+        "final = evaluate(**feed).numpy()\n"
+    ) in fixed, fixed

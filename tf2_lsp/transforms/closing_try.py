@@ -19,7 +19,7 @@ from tf2_lsp.transforms.base import FixError
 def without_closing_try(text: str, opens_session: Callable[[ast.stmt], bool]) -> str:
     """The statements `text` holds, each `try` that closes the Session rewritten."""
     tree = ast.parse(text)
-    session = _session_name(tree.body, opens_session)
+    session = session_name(tree.body, opens_session)
     if session is None:
         return text
     lines = text.split("\n")
@@ -39,13 +39,13 @@ def without_closing_try(text: str, opens_session: Callable[[ast.stmt], bool]) ->
     return "\n".join(lines)
 
 
-def _session_name(body: list[ast.stmt], opens_session: Callable[[ast.stmt], bool]) -> str | None:
+def session_name(body: list[ast.stmt], opens_session: Callable[[ast.stmt], bool]) -> str | None:
     for statement in body:
         if opens_session(statement) and isinstance(statement, ast.Assign):
             target = statement.targets[0]
             return target.id if isinstance(target, ast.Name) else None
         if opens_session(statement) and isinstance(statement, ast.With):
-            found = _session_name(statement.body, opens_session)
+            found = session_name(statement.body, opens_session)
             bound = statement.items[0].optional_vars
             return found or (bound.id if isinstance(bound, ast.Name) else None)
     return None

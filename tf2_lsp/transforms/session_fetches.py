@@ -11,15 +11,20 @@ order, so it is not a step's value.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 STEP_NAME = "train_step"
 EVALUATE_NAME = "evaluate"
 
 
-def run_arguments(run: ast.Call) -> tuple[ast.expr | None, ast.Dict | None]:
-    """The fetch and the feed dict of `sess.run(fetch, feed_dict={...})`; (None, None) for
-    any other argument (`options=`, a feed dict that is not written out)."""
+# A feed dict as a run is given it: written out, or the name of one (`feed_dicts`).
+Feeds = ast.Dict | ast.Name
+
+
+def run_arguments(run: ast.Call) -> tuple[ast.expr | None, Feeds | None]:
+    """The fetch and the feed dict of `sess.run(fetch, feed_dict={...})` (or `feed_dict=feed`);
+    (None, None) for any other argument (`options=`, a feed dict that is computed)."""
     fetch = run.args[0] if run.args else None
     feeds: ast.expr | None = run.args[1] if len(run.args) > 1 else None
     for keyword in run.keywords:
@@ -29,9 +34,49 @@ def run_arguments(run: ast.Call) -> tuple[ast.expr | None, ast.Dict | None]:
             fetch = keyword.value
         else:
             return None, None
-    if len(run.args) > 2 or (feeds is not None and not isinstance(feeds, ast.Dict)):
+    if len(run.args) > 2 or (feeds is not None and not isinstance(feeds, (ast.Dict, ast.Name))):
         return None, None
-    return fetch, feeds if isinstance(feeds, ast.Dict) else None
+    return fetch, feeds if isinstance(feeds, (ast.Dict, ast.Name)) else None
+
+
+def feed_dicts(statements: Sequence[ast.stmt], session: str, inputs: Collection[str]) -> set[str]:
+    """The names of the feed dicts built once and given only to runs of the Session:
+    `feed = {x: a, y: b}` (every placeholder a key), then `sess.run(train_op, feed_dict=feed)`."""
+    nodes = [node for statement in statements for node in ast.walk(statement)]
+    built = {
+        node.targets[0].id
+        for node in nodes
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and isinstance(node.value, ast.Dict)
+        and sorted(k.id if isinstance(k, ast.Name) else "" for k in node.value.keys)
+        == sorted(inputs)
+    }
+    given = {
+        id(feeds)
+        for node in nodes
+        if isinstance(node, ast.Call) and is_run_of(node, session)
+        for feeds in [run_arguments(node)[1]]
+        if isinstance(feeds, ast.Name)
+    }
+    names = [node for node in nodes if isinstance(node, ast.Name) and node.id in built]
+    stores = Counter(n.id for n in names if not isinstance(n.ctx, ast.Load))
+    unused = {n.id for n in names if isinstance(n.ctx, ast.Load) and id(n) not in given}
+    return {name for name in built if stores[name] == 1} - unused - _other_bindings(nodes)
+
+
+def _other_bindings(nodes: list[ast.AST]) -> set[str]:
+    """Names bound otherwise than by assignment (a parameter, a function, an import)."""
+    found: set[str] = set()
+    for node in nodes:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(node.name)
+        elif isinstance(node, ast.arg):
+            found.add(node.arg)
+        elif isinstance(node, ast.alias):
+            found.add(node.asname or node.name.split(".")[0])
+    return found
 
 
 def fetched(fetch: ast.expr | None) -> list[ast.Name] | None:

@@ -17,8 +17,10 @@ from tf2_lsp.transforms.base import FixError
 from tf2_lsp.transforms.session_fetches import (
     EVALUATE_NAME,
     STEP_NAME,
+    Feeds,
     evaluation_runs,
     evaluation_value,
+    feed_dicts,
     fetched,
     numpy_text,
     run_arguments,
@@ -132,8 +134,11 @@ def _read_text(read: ast.Call, fetches: Fetches, lines: list[str]) -> str:
     return value.format(call=f"{EVALUATE_NAME}({_fed(feeds, fetches, lines)})")
 
 
-def _fed(feeds: ast.Dict, fetches: Fetches, lines: list[str]) -> str:
-    """The values a feed dict gives, in the order of the placeholders."""
+def _fed(feeds: Feeds, fetches: Fetches, lines: list[str]) -> str:
+    """The values a feed dict gives, in the order of the placeholders; a feed dict given by
+    name, keyed by the step's parameter names (`keyed_feeds`), as keyword arguments."""
+    if isinstance(feeds, ast.Name):
+        return f"**{feeds.id}"
     pairs = zip(feeds.keys, feeds.values, strict=True)
     fed = {ast.unparse(key): source_text(value, lines) for key, value in pairs if key}
     return ", ".join(fed[name] for name in fetches.inputs)
@@ -191,6 +196,30 @@ def _initializer_run(value: ast.expr, initializers: frozenset[str]) -> bool:
     if isinstance(receiver, ast.Name):
         return receiver.id in initializers
     return is_call_of(receiver, INITIALIZERS)
+
+
+def keyed_feeds(text: str, inputs: list[str], session: str) -> str:
+    """`text` with each feed dict given to runs by name keyed by the placeholders' names as
+    strings (`feed = {x: a}` -> `feed = {"x": a}`), the step's parameter names: the runs
+    become `train_step(**feed)`, and the dict is still built where and when it was."""
+    tree = ast.parse(text)
+    names = feed_dicts(tree.body, session, inputs)
+    keys = [
+        key
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id in names
+        and isinstance(node.value, ast.Dict)
+        for key in node.value.keys
+        if isinstance(key, ast.Name)
+    ]
+    lines = [line.encode() for line in text.split("\n")]
+    for key in sorted(keys, key=lambda k: (k.lineno, k.col_offset), reverse=True):
+        line = lines[key.lineno - 1]
+        quoted = f'"{key.id}"'.encode()
+        lines[key.lineno - 1] = line[: key.col_offset] + quoted + line[key.end_col_offset :]
+    return "\n".join(line.decode() for line in lines)
 
 
 def assigns_call(statement: ast.AST, last: tuple[str, ...]) -> bool:

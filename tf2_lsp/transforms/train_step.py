@@ -25,7 +25,7 @@ import ast
 import textwrap
 
 from tf2_lsp.transforms.base import FixError, Names, Transform, never, not_literal
-from tf2_lsp.transforms.closing_try import without_closing_try
+from tf2_lsp.transforms.closing_try import session_name, without_closing_try
 from tf2_lsp.transforms.keras import KERAS_OPTIMIZERS
 from tf2_lsp.transforms.session_fetches import (
     EVALUATE_NAME,
@@ -39,6 +39,7 @@ from tf2_lsp.transforms.session_runs import (
     Fetches,
     assigned_name,
     assigns_call,
+    keyed_feeds,
     loop,
     source_text,
 )
@@ -74,6 +75,11 @@ def replace(text: str, names: Names) -> str:
 def _replace(text: str, names: Names, blank: int) -> str:
     text = without_closing_try(text, _opens_session)
     tree = ast.parse(text)
+    session_name = _session(tree.body)  # feeds given by name are keyed as the step's parameters
+    fed = [assigned_name(s) for s in tree.body if assigns_call(s, ("placeholder",))]
+    if session_name is not None:
+        text = keyed_feeds(text, fed, session_name)
+        tree = ast.parse(text)
     lines = text.split("\n")
     body = tree.body
     placeholders = [s for s in body if assigns_call(s, ("placeholder",))]
@@ -180,6 +186,10 @@ def _replace(text: str, names: Names, blank: int) -> str:
             break
         out.extend(chunk)
     return _at_most_blank_lines(out, blank)
+
+
+def _session(body: list[ast.stmt]) -> str | None:
+    return session_name(body, _opens_session)
 
 
 def _opens_session(statement: ast.stmt) -> bool:

@@ -596,3 +596,30 @@ def test_an_evaluation_takes_a_name_of_its_own(catalogue: Catalogue) -> None:
     finding = _loop("def evaluate():\n    pass\n\n\n" + source, catalogue)
     assert finding is not None and finding.refused is not None
     assert "already binds `evaluate`, the name the evaluation takes" in finding.refused
+
+
+@pytest.mark.parametrize(
+    ("feed", "offered"),
+    [
+        ("feed = {x: batch}\n        sess.run(train_op, feed_dict=feed)", True),
+        ("feed = {x: batch}\n        sess.run(train_op, feed)\n        print(feed)", False),
+        ("feed = {x: loss}\n        sess.run(train_op, feed)", False),  # a tensor fed
+        ("feed = make_feed(batch)\n        sess.run(train_op, feed)", False),
+    ],
+)
+def test_a_feed_dict_given_by_name_is_part_of_the_loop(
+    catalogue: Catalogue, feed: str, offered: bool
+) -> None:
+    source = LOOP.replace("sess.run(train_op, feed_dict={x: batch})", feed)
+    finding = _loop(source, catalogue)
+    assert finding is not None and (finding.fix is not None) == offered, finding
+    if not offered:
+        assert finding.refused is not None and "reads the graph" in finding.refused
+
+
+def test_a_feed_dict_built_before_the_session_is_part_of_the_loop(catalogue: Catalogue) -> None:
+    source = LOOP.replace("with tf.Session()", "feed = {x: data}\nwith tf.Session()").replace(
+        "sess.run(train_op, feed_dict={x: batch})", "sess.run(train_op, feed_dict=feed)"
+    )
+    finding = _loop(source, catalogue)
+    assert finding is not None and finding.fix is not None, finding

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from tf2_lsp.analysis.names.resolve import canonical
 from tf2_lsp.transforms.session_fetches import (
+    Feeds,
     evaluation_outputs,
     evaluation_runs,
     evaluation_value,
@@ -122,7 +123,7 @@ def evaluates(run: ast.Call, graph: LoopGraph) -> bool:
     if isinstance(fetch, ast.Dict) or feeds is None:
         return False
     names = {name.id for name in fetched(fetch) or ()}
-    if not names or not names <= graph.tensors or not _feeds_every(feeds, graph.inputs):
+    if not names or not names <= graph.tensors or not _feeds_every(feeds, graph):
         return False
     return not (loads(feeds) - graph.inputs) & (graph.names | {graph.session})
 
@@ -161,7 +162,8 @@ def loads(node: ast.AST) -> set[str]:
 class LoopGraph:
     """The names of the graph a training loop runs: the Session, the train op and its loss,
     the fed placeholders, the forward pass's tensors (the loss among them), the initializers
-    bound to names, the variables (`tf.Variable`, `tf.get_variable`)."""
+    bound to names, the variables (`tf.Variable`, `tf.get_variable`), the feed dicts built once
+    and given to runs by name."""
 
     session: str
     train_op: str
@@ -170,6 +172,7 @@ class LoopGraph:
     tensors: frozenset[str]
     initializers: frozenset[str]
     variables: frozenset[str]
+    feeds: frozenset[str] = frozenset()
 
     @property
     def names(self) -> frozenset[str]:
@@ -198,7 +201,7 @@ def run_kind(statement: ast.stmt, graph: LoopGraph, qualify: Qualify) -> str | N
         return "init" if fetch.id in graph.initializers else None
     names = {name.id for name in fetched(fetch) or ()}
     if feeds is not None:
-        if not _feeds_every(feeds, graph.inputs):
+        if not _feeds_every(feeds, graph):
             return None
         if (loads(feeds) - graph.inputs) & (graph.names | {session}):
             return None
@@ -220,9 +223,24 @@ def _trains(statement: ast.stmt, fetch: ast.expr, names: set[str], graph: LoopGr
     return pairs is not None and all(name in graph.tensors for _, name in pairs)
 
 
-def _feeds_every(feeds: ast.Dict, inputs: frozenset[str]) -> bool:
+def _feeds_every(feeds: Feeds, graph: LoopGraph) -> bool:
+    """Whether a run feeds every placeholder, as the step's call will."""
+    if isinstance(feeds, ast.Name):
+        return feeds.id in graph.feeds
     keys = [k.id if isinstance(k, ast.Name) else "" for k in feeds.keys]
-    return sorted(keys) == sorted(inputs)
+    return sorted(keys) == sorted(graph.inputs)
+
+
+def builds_feed(statement: ast.stmt, graph: LoopGraph) -> bool:
+    """`feed = {x: a, y: b}`: a feed dict given to runs by name, from values that are not the
+    graph's."""
+    if not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Dict):
+        return False
+    target = statement.targets[0]
+    if not isinstance(target, ast.Name) or target.id not in graph.feeds:
+        return False
+    values = set().union(*(loads(value) for value in statement.value.values))
+    return not values & (graph.names | {graph.session})
 
 
 def initializer_run(statement: ast.stmt, graph: LoopGraph, qualify: Qualify) -> bool:
@@ -261,7 +279,7 @@ def run_detail(statement: ast.stmt, graph: LoopGraph) -> str:
                 )
         elif feeds is not None and set(names) & graph.tensors:
             shown = ", ".join(f"`{n}`" for n in names)
-            if not _feeds_every(feeds, graph.inputs):
+            if not _feeds_every(feeds, graph):
                 fed = ", ".join(f"`{n}`" for n in sorted(graph.inputs))
                 return (
                     f": it evaluates {shown} with other feeds than the training step's"
@@ -308,6 +326,8 @@ def loop_refusal(
             )
         if initializer_run(statement, loop_graph, qualify):
             continue  # the variables of a training step start initialised
+        if builds_feed(statement, loop_graph):
+            continue  # its keys become the step's parameter names
         used = loads(statement)
         if not used & (graph | {session}):
             continue

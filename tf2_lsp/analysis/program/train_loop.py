@@ -39,6 +39,7 @@ from tf2_lsp.analysis.program.session_uses import (
     INITIALIZERS,
     LoopGraph,
     Qualify,
+    builds_feed,
     escape,
     loads,
     loop_refusal,
@@ -46,6 +47,7 @@ from tf2_lsp.analysis.program.session_uses import (
 from tf2_lsp.transforms.session_fetches import (
     evaluation_outputs,
     evaluation_runs,
+    feed_dicts,
     step_outputs,
 )
 from tf2_lsp.transforms.train_step import EVALUATE_NAME, OPTIMIZER_NAME, STEP_NAME
@@ -228,9 +230,22 @@ def _refusal(
     block, held_by_block = _session_block(body, loop_index, index, names)
     graph = inputs | moved | {train_op}
     initializers = {n for s in [*body, *block] if (n := _initializer_name(s, names))}
+    variables = {_target(s) or "" for s in body if _is_variable(names, s, set())}
+    loop_graph = LoopGraph(
+        session,
+        train_op,
+        loss,
+        frozenset(inputs),
+        frozenset(moved),
+        frozenset(initializers),
+        frozenset(variables),
+        frozenset(feed_dicts(body, session, inputs)),
+    )
     for position, other_statement in enumerate(body):
         if other_statement in forward or other_statement in placeholders:
             continue
+        if position > index and builds_feed(other_statement, loop_graph):
+            continue  # `feed = {x: a}` before the Session: given to its runs by name
         if position in (index, loop_index) or position in held_by_block:
             continue
         used = loads(other_statement) & (graph | {session} | initializers)
@@ -241,16 +256,6 @@ def _refusal(
         if used:
             shown = sorted(used)[0]
             return f"`{shown}` is used outside the training loop (line {other_statement.lineno})"
-    variables = {_target(s) or "" for s in body if _is_variable(names, s, set())}
-    loop_graph = LoopGraph(
-        session,
-        train_op,
-        loss,
-        frozenset(inputs),
-        frozenset(moved),
-        frozenset(initializers),
-        frozenset(variables),
-    )
     outputs = step_outputs(block, session, train_op, loss)
     refused = loop_refusal(block, names.qualified, loop_graph, outputs)
     evaluated = evaluation_outputs(evaluation_runs(block, session, train_op))
