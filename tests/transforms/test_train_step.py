@@ -411,3 +411,22 @@ def test_a_feed_dict_given_by_name_becomes_keyword_arguments(catalogue: Catalogu
         'for batch in batches:\n    feed = {"images": batch}\n    train_step(**feed)\n'
         "final = evaluate(**feed).numpy()\n"
     ) in fixed, fixed
+
+
+def test_the_global_step_counts_each_step_and_is_not_trained(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})").replace(
+        "    w = tf.Variable(tf.zeros([2, 1]))\n",
+        "    w = tf.Variable(tf.zeros([2, 1]))\n"
+        "    step = tf.Variable(0, trainable=False)\n"
+        "    scale = tf.Variable(2.0, trainable=False)\n",
+    )
+    source = source.replace("minimize(loss)", "minimize(loss, global_step=step)")
+    source = source.replace("tf.reduce_sum(logits)", "tf.reduce_sum(logits) * scale")
+    fixed = _fixed(source, catalogue)
+    assert (
+        "    variables = [w]\n"
+        "    gradients = tape.gradient(loss, variables)\n"
+        "    optimizer.apply_gradients(zip(gradients, variables))\n"
+        "    step.assign_add(1)\n"
+        "    return loss\n"
+    ) in fixed, fixed

@@ -92,10 +92,11 @@ def _replace(text: str, names: Names, blank: int) -> str:
     assert minimize is not None and isinstance(minimize.func, ast.Attribute)
     loss = ast.unparse(minimize.args[0])
     forward = _forward(body, set(inputs), train)
+    counter = next((k.value for k in minimize.keywords if k.arg == "global_step"), None)
     variables = [
         assigned_name(s)
         for s in body
-        if s.lineno < train.lineno and assigns_call(s, _VARIABLE_CALLS)
+        if s.lineno < train.lineno and assigns_call(s, _VARIABLE_CALLS) and _trainable(s)
     ]
     train_op = assigned_name(train)
     if isinstance(opened, ast.With):
@@ -155,7 +156,8 @@ def _replace(text: str, names: Names, blank: int) -> str:
             if held is None:
                 out.append(f"{name} = {_optimizer(receiver, lines, names)}")
             out.extend([""] * blank)
-            out.extend(_step(placeholders, moved, variables, loss, outputs, name, names))
+            step = _step(placeholders, moved, variables, loss, outputs, name, names, counter)
+            out.extend(step)
             if evaluated:  # the forward pass alone, for the runs that evaluate it
                 evaluation = text_of(_needed(forward, evaluated))
                 out.extend(
@@ -230,7 +232,9 @@ def _step(
     outputs: list[str],
     optimizer: str,
     names: Names,
+    counter: ast.expr | None = None,
 ) -> list[str]:
+    """The training step; `counter`, TF1's `global_step`, counts the steps after the update."""
     parameters = ", ".join(assigned_name(s) for s in placeholders)
     return [
         _decorator(placeholders, names),
@@ -240,8 +244,16 @@ def _step(
         f"    variables = [{', '.join(variables)}]",
         f"    gradients = tape.gradient({loss}, variables)",
         f"    {optimizer}.apply_gradients(zip(gradients, variables))",
+        *([f"    {ast.unparse(counter)}.assign_add(1)"] if counter else []),
         f"    return {', '.join(outputs)}",
     ]
+
+
+def _trainable(variable: ast.stmt) -> bool:
+    """Whether TF1's `minimize` trained it: all variables but those made `trainable=False`."""
+    assert isinstance(variable, ast.Assign) and isinstance(variable.value, ast.Call)
+    flags = [k.value for k in variable.value.keywords if k.arg == "trainable"]
+    return not any(isinstance(f, ast.Constant) and f.value is False for f in flags)
 
 
 def _evaluation(

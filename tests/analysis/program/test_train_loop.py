@@ -69,7 +69,8 @@ def test_code_without_a_train_op_run_by_a_session_is_not_reported(catalogue: Cat
                 ".minimize(loss)",
                 ".minimize(loss, global_step=tf.train.get_or_create_global_step())",
             ),
-            "`minimize` is given more than the loss",
+            "the global step `tf.train.get_or_create_global_step()` is not a variable created"
+            " before `minimize`",
         ),
         (
             ("w = tf.get_variable", "tf.add_to_collection('extra', x)\nw = tf.get_variable"),
@@ -623,3 +624,24 @@ def test_a_feed_dict_built_before_the_session_is_part_of_the_loop(catalogue: Cat
     )
     finding = _loop(source, catalogue)
     assert finding is not None and finding.fix is not None, finding
+
+
+@pytest.mark.parametrize(
+    ("minimize", "why"),
+    [
+        ("minimize(loss, global_step=step)", None),
+        ("minimize(loss, global_step=other)", "the global step `other` is not a variable"),
+        ("minimize(loss, var_list=[w])", "`minimize` is given `var_list`, which a training step"),
+        ("minimize(loss, w)", "`minimize` is given more than the loss"),
+    ],
+)
+def test_a_global_step_counted_by_minimize_is_part_of_the_loop(
+    catalogue: Catalogue, minimize: str, why: str | None
+) -> None:
+    source = LOOP.replace("minimize(loss)", minimize).replace(
+        "w = tf.get_variable",
+        "step = tf.Variable(0, trainable=False)\nother = 0\nw = tf.get_variable",
+    )
+    finding = _loop(source, catalogue)
+    assert finding is not None and (finding.refused is None) == (why is None), finding
+    assert why is None or (finding.refused is not None and why in finding.refused)

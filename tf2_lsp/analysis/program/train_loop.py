@@ -203,8 +203,17 @@ def _refusal(
     optimizer = canonical(optimizer)[0] if optimizer else ""
     if not optimizer.startswith("tensorflow.train.") or not optimizer.endswith("Optimizer"):
         return "the train op is not the `minimize` of a `tf.train` optimizer built in this module"
-    if call.keywords or len(call.args) != 1 or not isinstance(call.args[0], ast.Name):
-        return "`minimize` is given more than the loss (`global_step`, `var_list`, ...)"
+    if len(call.args) != 1 or not isinstance(call.args[0], ast.Name):
+        return "`minimize` is given more than the loss (`var_list`, ...)"
+    for keyword in call.keywords:
+        counter = keyword.value
+        if keyword.arg != "global_step":
+            return f"`minimize` is given `{keyword.arg or '**'}`, which a training step drops"
+        if not isinstance(counter, ast.Name) or not any(
+            _target(s) == counter.id and _is_variable(names, s, set()) for s in body[:index]
+        ):
+            shown = ast.unparse(counter)[:40]
+            return f"the global step `{shown}` is not a variable created before `minimize`"
     loss = call.args[0].id
     for name in (STEP_NAME, OPTIMIZER_NAME) if held is None else (STEP_NAME,):
         # The train op's own name is free: the rewrite removes it (`train_step = ...minimize`).
