@@ -8,6 +8,7 @@ import ast
 import pytest
 
 from tf2_lsp.transforms.session_fetches import (
+    bindings,
     evaluation_outputs,
     evaluation_runs,
     evaluation_value,
@@ -164,3 +165,19 @@ def test_an_evaluation_keeps_the_structure_tf1_gave_back(
 )
 def test_a_feed_dict_given_by_name_is_built_once_for_the_runs(source: str, found: set[str]) -> None:
     assert feed_dicts(ast.parse(source).body, "sess", ["x", "y"]) == found
+
+
+@pytest.mark.parametrize(
+    ("source", "count"),
+    [
+        ("train_step = opt.minimize(loss)", 1),
+        ("train_step = a\ndel train_step", 2),
+        ("def train_step():\n    pass", 1),
+        ("from steps import train_step", 1),
+        ("import train_step.more", 1),
+        ("f = lambda train_step: 0", 1),
+        ("print(train_step)", 0),
+    ],
+)
+def test_every_way_a_name_is_bound_is_counted(source: str, count: int) -> None:
+    assert bindings(ast.walk(ast.parse(source)), "train_step") == count

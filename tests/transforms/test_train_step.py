@@ -430,3 +430,23 @@ def test_the_global_step_counts_each_step_and_is_not_trained(catalogue: Catalogu
         "    step.assign_add(1)\n"
         "    return loss\n"
     ) in fixed, fixed
+
+
+def test_a_tensor_built_in_the_block_moves_into_the_evaluation(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})").replace(
+        "        final = sess.run(w)\n",
+        "        largest = tf.reduce_max(logits)\n"
+        "        final = sess.run(largest, feed_dict={images: batch})\n",
+    )
+    fixed = _fixed(source, catalogue)
+    assert (
+        "def evaluate(images):\n"
+        "    # the forward pass\n"
+        "    logits = tf.matmul(images, w)\n"
+        "    largest = tf.reduce_max(logits)\n"
+        "    return largest\n"
+    ) in fixed, fixed
+    assert fixed.endswith(
+        "for batch in batches:\n    train_step(batch)\nfinal = evaluate(batch).numpy()\n"
+        "print(final)\n"
+    ), fixed

@@ -11,7 +11,6 @@ order, so it is not a step's value.
 from __future__ import annotations
 
 import ast
-from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 
 STEP_NAME = "train_step"
@@ -61,22 +60,24 @@ def feed_dicts(statements: Sequence[ast.stmt], session: str, inputs: Collection[
         if isinstance(feeds, ast.Name)
     }
     names = [node for node in nodes if isinstance(node, ast.Name) and node.id in built]
-    stores = Counter(n.id for n in names if not isinstance(n.ctx, ast.Load))
     unused = {n.id for n in names if isinstance(n.ctx, ast.Load) and id(n) not in given}
-    return {name for name in built if stores[name] == 1} - unused - _other_bindings(nodes)
+    return {name for name in built if bindings(nodes, name) == 1} - unused
 
 
-def _other_bindings(nodes: list[ast.AST]) -> set[str]:
-    """Names bound otherwise than by assignment (a parameter, a function, an import)."""
-    found: set[str] = set()
+def bindings(nodes: Iterable[ast.AST], name: str) -> int:
+    """How many of these nodes bind `name` (assigned, deleted, defined, imported, a
+    parameter)."""
+    count = 0
     for node in nodes:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            found.add(node.name)
-        elif isinstance(node, ast.arg):
-            found.add(node.arg)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            count += node.id == name
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            count += node.name == name
         elif isinstance(node, ast.alias):
-            found.add(node.asname or node.name.split(".")[0])
-    return found
+            count += (node.asname or node.name.split(".")[0]) == name
+        elif isinstance(node, ast.arg):
+            count += node.arg == name
+    return count
 
 
 def fetched(fetch: ast.expr | None) -> list[ast.Name] | None:

@@ -10,6 +10,7 @@ alongside taken from what the step returns; a read of variables becomes their va
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeGuard
 
@@ -46,11 +47,19 @@ class Fetches:
 
 
 def loop(
-    block: list[ast.stmt], first: int, depth: int, lines: list[str], fetches: Fetches
+    block: list[ast.stmt],
+    first: int,
+    depth: int,
+    lines: list[str],
+    fetches: Fetches,
+    moved: Sequence[ast.stmt] = (),
 ) -> list[str]:
     """The statements run while the Session is open (lines `first` to the block's end), at
-    the Session's own indentation (`depth` columns less), each use of the Session rewritten."""
-    replaced: dict[int, tuple[int, str]] = {}
+    the Session's own indentation (`depth` columns less), each use of the Session rewritten;
+    the `moved` ones (now in the step or the evaluation) gone."""
+    replaced: dict[int, tuple[int, str]] = {
+        s.lineno: (s.end_lineno or s.lineno, "") for s in moved if s.lineno >= first
+    }
     for statement in (node for top in block for node in ast.walk(top)):
         if not isinstance(statement, (ast.Expr, ast.Assign, ast.Return)):
             continue

@@ -124,8 +124,13 @@ def _replace(text: str, names: Names, blank: int) -> str:
         previous_end = end
 
     def text_of(statements: list[ast.stmt]) -> str:
-        return "\n".join("\n".join(chunks[id(s)]).strip("\n") for s in statements)
+        return "\n".join(
+            "\n".join(chunks[id(s)]).strip("\n") if id(s) in chunks else _lines_of(s, lines)
+            for s in statements
+        )
 
+    later = _later(body, opened, train, [*inputs, *map(assigned_name, forward)], session.id)
+    forward = [*forward, *later]
     moved = text_of(_needed(forward, [loss, *outputs]))
     receiver = minimize.func.value
     held = next(
@@ -142,7 +147,7 @@ def _replace(text: str, names: Names, blank: int) -> str:
     out: list[str] = []
     for statement in body:
         chunk = chunks[id(statement)]
-        if statement in placeholders or statement in forward:
+        if any(statement is s for s in [*placeholders, *forward]):
             continue
         if assigns_call(statement, INITIALIZERS):
             out.extend(_comments_before(chunk, statement))
@@ -171,7 +176,7 @@ def _replace(text: str, names: Names, blank: int) -> str:
             rest = body[body.index(train) + 1 :]
             first = (train.end_lineno or train.lineno) + 1
             if rest:
-                out.extend(loop(rest, first, 0, lines, fetches))
+                out.extend(loop(rest, first, 0, lines, fetches, later))
             break
         if statement is opened:
             out.extend(_comments_before(chunk, statement))
@@ -184,7 +189,7 @@ def _replace(text: str, names: Names, blank: int) -> str:
                 block = body[body.index(opened) + 1 :]
                 first, depth = (opened.end_lineno or opened.lineno) + 1, 0
             if block:
-                out.extend(loop(block, first, depth, lines, fetches))
+                out.extend(loop(block, first, depth, lines, fetches, later))
             break
         out.extend(chunk)
     return _at_most_blank_lines(out, blank)
@@ -247,6 +252,36 @@ def _step(
         *([f"    {ast.unparse(counter)}.assign_add(1)"] if counter else []),
         f"    return {', '.join(outputs)}",
     ]
+
+
+def _later(
+    body: list[ast.stmt], opened: ast.stmt, train: ast.stmt, known: list[str], session: str
+) -> list[ast.stmt]:
+    """The statements after the train op that compute more tensors from the forward pass
+    (`accuracy = ...` built after `minimize`), as detection found them: they move into the
+    step or the evaluation, which fetch them."""
+    candidates = [s for s in body if s.lineno > train.lineno and s is not opened]
+    if isinstance(opened, ast.With) and opened.lineno > train.lineno:
+        candidates += opened.body
+    computed = set(known)
+    later = []
+    for statement in sorted(candidates, key=lambda s: s.lineno):
+        used = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name)}
+        target = assigned_name(statement)
+        single = isinstance(statement, ast.Assign) and len(statement.targets) == 1
+        if single and target and used & computed and session not in used:
+            later.append(statement)
+            computed.add(target)
+    return later
+
+
+def _lines_of(statement: ast.stmt, lines: list[str]) -> str:
+    """A statement inside a block, at column 0."""
+    indent = " " * statement.col_offset
+    own = lines[statement.lineno - 1 : statement.end_lineno or statement.lineno]
+    if any(line.strip() and not line.startswith(indent) for line in own):
+        raise FixError("a line of a moved statement is not indented as the statement")
+    return "\n".join(line[statement.col_offset :] for line in own)
 
 
 def _trainable(variable: ast.stmt) -> bool:

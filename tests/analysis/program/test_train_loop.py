@@ -645,3 +645,28 @@ def test_a_global_step_counted_by_minimize_is_part_of_the_loop(
     finding = _loop(source, catalogue)
     assert finding is not None and (finding.refused is None) == (why is None), finding
     assert why is None or (finding.refused is not None and why in finding.refused)
+
+
+@pytest.mark.parametrize(
+    ("where", "built", "why"),
+    [
+        ("before the Session", "error = tf.reduce_mean(tf.abs(pred))", None),
+        ("in its block", "    error = tf.reduce_mean(tf.abs(pred))", None),
+        ("in its block", "    error = my_metric(pred)", "reads the graph other than by running"),
+        ("after its block", "error = tf.reduce_mean(tf.abs(pred))", "is used outside the"),
+    ],
+)
+def test_a_tensor_built_after_minimize_moves_into_what_fetches_it(
+    catalogue: Catalogue, where: str, built: str, why: str | None
+) -> None:
+    source = FETCHES.replace("error = tf.reduce_mean(tf.abs(pred))\n", "")
+    evaluation = "    print(sess.run(error, feed_dict={x: batch}))\n"
+    if where == "before the Session":
+        source = source.replace("with tf.Session()", f"{built}\nwith tf.Session()") + evaluation
+    elif where == "in its block":
+        source = source + f"{built}\n{evaluation}"
+    else:
+        source = source + evaluation + f"{built}\n"
+    finding = _loop(source, catalogue)
+    assert finding is not None and (finding.refused is None) == (why is None), finding
+    assert why is None or (finding.refused is not None and why in finding.refused)

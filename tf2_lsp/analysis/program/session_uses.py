@@ -288,16 +288,21 @@ def run_detail(statement: ast.stmt, graph: LoopGraph) -> str:
             other = sorted(set(names) - graph.tensors)
             if other:
                 return (
-                    f": it evaluates `{other[0]}`, which the forward pass before `minimize` does"
-                    " not compute"
+                    f": it evaluates `{other[0]}`, which is not computed from the forward pass"
+                    " with TensorFlow ops"
                 )
     return ""
 
 
 def loop_refusal(
-    block: Sequence[ast.stmt], qualify: Qualify, loop_graph: LoopGraph, outputs: list[str]
+    block: Sequence[ast.stmt],
+    qualify: Qualify,
+    loop_graph: LoopGraph,
+    outputs: list[str],
+    moved: Sequence[ast.stmt] = (),
 ) -> str | None:
-    """Why the statements run while the Session is open cannot become calls of the step."""
+    """Why the statements run while the Session is open cannot become calls of the step;
+    `moved` are the ones that move into it (tensors built in the block)."""
     session, graph = loop_graph.session, set(loop_graph.names)
     for run, pairs in train_runs(block, session, loop_graph.train_op):
         if step_values(pairs, outputs) is None:
@@ -324,6 +329,8 @@ def loop_refusal(
                 f"`{through_default}` (line {statement.lineno}) reads the graph through the default"
                 f" Session; write `{session}.run(...)`"
             )
+        if any(statement is s for s in moved):
+            continue
         if initializer_run(statement, loop_graph, qualify):
             continue  # the variables of a training step start initialised
         if builds_feed(statement, loop_graph):

@@ -45,6 +45,7 @@ from tf2_lsp.analysis.program.session_uses import (
     loop_refusal,
 )
 from tf2_lsp.transforms.session_fetches import (
+    bindings,
     evaluation_outputs,
     evaluation_runs,
     feed_dicts,
@@ -217,7 +218,7 @@ def _refusal(
     loss = call.args[0].id
     for name in (STEP_NAME, OPTIMIZER_NAME) if held is None else (STEP_NAME,):
         # The train op's own name is free: the rewrite removes it (`train_step = ...minimize`).
-        if name in taken and not (name == _target(statement) and _bindings(body, name) == 1):
+        if name in taken and not (name == _target(statement) and _bound_once(body, name)):
             return f"the module already binds `{name}`, the name the training step takes"
     other = [(line, name) for line, name in blockers if canonical(name)[0] not in _REWRITTEN]
     if other:
@@ -228,15 +229,24 @@ def _refusal(
         return refused
     placeholders = [s for s in body if names.placeholder_of(s) is not None]
     inputs = {_target(s) or "" for s in placeholders}
+    session = names.session_of(loop)
+    assert session is not None
+    feeds = feed_dicts(body, session, inputs)
+    block, held_by_block = _session_block(body, loop_index, index, names)
+    if isinstance(loop, ast.With):  # from the train op to the end of the `with` block
+        after = [*body[index + 1 : loop_index], *(block if loop_index > index else [])]
+    else:  # from the train op to the last use of the Session
+        last = held_by_block[-1] if held_by_block else index
+        after = [s for s in body[index + 1 : last + 1] if s is not loop]
+    known = inputs | {_target(s) or "" for s in forward}
+    later = _later(after, names, known, {session, *feeds})
+    forward = [*forward, *later]
     moved = {_target(s) or "" for s in forward}
     if loss not in moved:
         return f"the loss `{loss}` is not computed from the fed placeholders at module level"
     train_op = _target(statement)
     if train_op is None:
         return "the train op is not assigned to a name"
-    session = names.session_of(loop)
-    assert session is not None
-    block, held_by_block = _session_block(body, loop_index, index, names)
     graph = inputs | moved | {train_op}
     initializers = {n for s in [*body, *block] if (n := _initializer_name(s, names))}
     variables = {_target(s) or "" for s in body if _is_variable(names, s, set())}
@@ -248,10 +258,10 @@ def _refusal(
         frozenset(moved),
         frozenset(initializers),
         frozenset(variables),
-        frozenset(feed_dicts(body, session, inputs)),
+        frozenset(feeds),
     )
     for position, other_statement in enumerate(body):
-        if other_statement in forward or other_statement in placeholders:
+        if any(other_statement is s for s in [*forward, *placeholders]):
             continue
         if position > index and builds_feed(other_statement, loop_graph):
             continue  # `feed = {x: a}` before the Session: given to its runs by name
@@ -266,7 +276,7 @@ def _refusal(
             shown = sorted(used)[0]
             return f"`{shown}` is used outside the training loop (line {other_statement.lineno})"
     outputs = step_outputs(block, session, train_op, loss)
-    refused = loop_refusal(block, names.qualified, loop_graph, outputs)
+    refused = loop_refusal(block, names.qualified, loop_graph, outputs, later)
     evaluated = evaluation_outputs(evaluation_runs(block, session, train_op))
     if refused is None and evaluated and EVALUATE_NAME in taken:
         return f"the module already binds `{EVALUATE_NAME}`, the name the evaluation takes"
@@ -326,28 +336,55 @@ def _forward(body: Sequence[ast.stmt], names: _Names) -> tuple[list[ast.stmt], s
                 f"line {statement.lineno} uses the inputs or the variables but is not"
                 " `name = value`"
             )
-        for node in ast.walk(statement):
-            if not isinstance(node, ast.Call):
-                continue
-            qualified = names.qualified(node.func)
-            name = canonical(qualified)[0] if qualified else ""
-            if not name.startswith("tensorflow.") or name in _VARIABLES:
-                shown = ast.unparse(node.func)
-                return forward, (
-                    f"the forward pass calls `{shown}` (line {node.lineno}), which may create"
-                    " variables or state that a training step would create again or not train"
-                )
-            if name.startswith(_STATEFUL):
-                shown = ast.unparse(node.func)
-                return forward, (
-                    f"the forward pass calls `{shown}` (line {node.lineno}), which creates"
-                    " variables or graph state (layers, metrics, summaries)"
-                )
+        if (refused := _calls_refusal(statement, names)) is not None:
+            return forward, refused
         forward.append(statement)
         known.add(target)
         if loads(statement) & fed:
             fed.add(target)
     return forward, None
+
+
+def _calls_refusal(statement: ast.stmt, names: _Names) -> str | None:
+    """Why a statement's calls cannot move into a step (None: TensorFlow ops only)."""
+    for node in ast.walk(statement):
+        if not isinstance(node, ast.Call):
+            continue
+        qualified = names.qualified(node.func)
+        name = canonical(qualified)[0] if qualified else ""
+        if not name.startswith("tensorflow.") or name in _VARIABLES:
+            shown = ast.unparse(node.func)
+            return (
+                f"the forward pass calls `{shown}` (line {node.lineno}), which may create"
+                " variables or state that a training step would create again or not train"
+            )
+        if name.startswith(_STATEFUL):
+            shown = ast.unparse(node.func)
+            return (
+                f"the forward pass calls `{shown}` (line {node.lineno}), which creates"
+                " variables or graph state (layers, metrics, summaries)"
+            )
+    return None
+
+
+def _later(
+    candidates: Sequence[ast.stmt], names: _Names, known: set[str], kept: set[str]
+) -> list[ast.stmt]:
+    """The statements after the train op that compute more tensors from the forward pass
+    (`accuracy = ...` built after `minimize`), TensorFlow ops only: they move into the
+    functions that fetch them. `kept` are names they may not use (the Session, feed dicts)."""
+    later: list[ast.stmt] = []
+    known = set(known)
+    for statement in candidates:
+        target = _target(statement)
+        used = loads(statement)
+        if target is None or not isinstance(statement, ast.Assign) or not used & known:
+            continue
+        if (used | {target}) & kept or _calls_refusal(statement, names) is not None:
+            continue  # it stays, and is judged as any other statement
+        later.append(statement)
+        known.add(target)
+    return later
 
 
 def _ancestors(loss: str, forward: list[ast.stmt]) -> set[str]:
@@ -386,19 +423,8 @@ def optimizer_statement(before: Sequence[ast.stmt], receiver: ast.expr) -> ast.A
     return None
 
 
-def _bindings(body: Sequence[ast.stmt], name: str) -> int:
-    """How many times these statements bind `name` (assigned, defined, imported, a parameter)."""
-    count = 0
-    for node in (n for statement in body for n in ast.walk(statement)):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            count += node.id == name
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            count += node.name == name
-        elif isinstance(node, ast.alias):
-            count += (node.asname or node.name.split(".")[0]) == name
-        elif isinstance(node, ast.arg):
-            count += node.arg == name
-    return count
+def _bound_once(body: Sequence[ast.stmt], name: str) -> bool:
+    return bindings((n for statement in body for n in ast.walk(statement)), name) == 1
 
 
 def _loads_of(body: Sequence[ast.stmt], name: str) -> int:
