@@ -450,3 +450,14 @@ def test_a_tensor_built_in_the_block_moves_into_the_evaluation(catalogue: Catalo
         "for batch in batches:\n    train_step(batch)\nfinal = evaluate(batch).numpy()\n"
         "print(final)\n"
     ), fixed
+
+
+def test_runs_through_the_default_session_become_calls_and_values(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(run="train_op.run(feed_dict={images: batch})").replace(
+        "final = sess.run(w)", "final = (w.eval(), loss.eval({images: batch}))"
+    )
+    fixed = _fixed(source, catalogue)
+    assert fixed.endswith(
+        "for batch in batches:\n    train_step(batch)\n"
+        "final = (w.numpy(), evaluate(batch).numpy())\nprint(final)\n"
+    ), fixed

@@ -26,6 +26,7 @@ import textwrap
 
 from tf2_lsp.transforms.base import FixError, Names, Transform, never, not_literal
 from tf2_lsp.transforms.closing_try import session_name, without_closing_try
+from tf2_lsp.transforms.default_session import explicit_text
 from tf2_lsp.transforms.keras import KERAS_OPTIMIZERS
 from tf2_lsp.transforms.session_fetches import (
     EVALUATE_NAME,
@@ -76,6 +77,11 @@ def _replace(text: str, names: Names, blank: int) -> str:
     text = without_closing_try(text, _opens_session)
     tree = ast.parse(text)
     session_name = _session(tree.body)  # feeds given by name are keyed as the step's parameters
+    train = next((s for s in tree.body if _minimize(s) is not None), None)
+    opened = next((s for s in tree.body if _opens_session(s)), None)
+    if session_name and train and opened and _is_default(opened):
+        text = explicit_text(text, session_name, assigned_name(train))  # `w.eval()`: a run
+        tree = ast.parse(text)
     fed = [assigned_name(s) for s in tree.body if assigns_call(s, ("placeholder",))]
     if session_name is not None:
         text = keyed_feeds(text, fed, session_name)
@@ -197,6 +203,15 @@ def _replace(text: str, names: Names, blank: int) -> str:
 
 def _session(body: list[ast.stmt]) -> str | None:
     return session_name(body, _opens_session)
+
+
+def _is_default(opened: ast.stmt) -> bool:
+    """A `with` block's Session or an InteractiveSession: the default Session."""
+    if isinstance(opened, ast.With):
+        return True
+    call = opened.value if isinstance(opened, ast.Assign) else None
+    func = call.func if isinstance(call, ast.Call) else None
+    return getattr(func, "attr", getattr(func, "id", "")) == "InteractiveSession"
 
 
 def _opens_session(statement: ast.stmt) -> bool:

@@ -339,12 +339,39 @@ def test_a_module_level_session_used_by_an_earlier_function_keeps_the_loop(
     assert "`sess` is used outside the training loop (line 3)" in finding.refused
 
 
-def test_a_default_session_read_in_a_with_block_keeps_the_loop(catalogue: Catalogue) -> None:
-    # The rewrite would leave `w.eval()` in eager code, where it raises.
-    source = LOOP + "    trained = w.eval()\n"
+@pytest.mark.parametrize(
+    "run",
+    [
+        "    trained = w.eval()\n",
+        "    print(loss.eval(feed_dict={x: batch}), w.eval())\n",
+        "    train_op.run(feed_dict={x: batch})\n",
+    ],
+)
+def test_runs_through_the_default_session_are_runs_of_the_loop(
+    catalogue: Catalogue, run: str
+) -> None:
+    # The `with` block's Session is the default one: `w.eval()` is `sess.run(w)`.
+    finding = _loop(LOOP + run, catalogue)
+    assert finding is not None and finding.fix is not None, finding
+
+
+@pytest.mark.parametrize(
+    ("opened", "why"),
+    [
+        ("tf.InteractiveSession()", None),
+        (
+            "tf.Session()",  # not the default Session: TF1 could not run `w.eval()` either
+            "`w.eval()` (line 13) reads the graph through the default Session",
+        ),
+    ],
+)
+def test_only_the_default_session_runs_what_is_not_given_a_session(
+    catalogue: Catalogue, opened: str, why: str | None
+) -> None:
+    source = NAMED.replace("tf.Session()", opened).replace("sess.run(w)", "w.eval()")
     finding = _loop(source, catalogue)
-    assert finding is not None and finding.refused is not None
-    assert "`w.eval()` (line 11) reads the graph through the default Session" in finding.refused
+    assert finding is not None and (finding.refused is None) == (why is None), finding
+    assert why is None or (finding.refused is not None and why in finding.refused)
 
 
 def test_a_session_opened_before_the_graph_is_part_of_the_loop(catalogue: Catalogue) -> None:

@@ -19,12 +19,14 @@ sees (returned, stored, passed to a call, used after `close()`): each such use i
 finding.
 
 The loop is self-contained when nothing else reads the graph: the Session only initialises,
-runs `train_op` (with values of the forward pass fetched alongside, which the step returns)
-and reads variables; the forward pass (what is computed from the inputs or the variables) is
-used only for the loss and those values; no other graph state (collections, the global step,
-summaries, `tf.layers`) is in the module. How the loop's statements use the Session is judged
-by session_uses.py. Then the forward pass moves into a training step (transforms/train_step.py). Any
-other shape with a Session that runs a train op is reported with what holds it back.
+runs `train_op` (with values of the forward pass fetched alongside, which the step returns),
+evaluates the forward pass with every placeholder fed (an `evaluate` function) and reads
+variables; the forward pass (what is computed from the inputs or the variables, before
+`minimize` or, for more fetched values, after it) is used only for those values; no other graph
+state (collections, `tf.train`'s global step, summaries, `tf.layers`) is in the module. How the
+loop's statements use the Session is judged by session_uses.py. Then the forward pass moves into
+a training step (transforms/train_step.py). Any other shape with a Session that runs a train op
+is reported with what holds it back.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from tf2_lsp.analysis.program.session_uses import (
     loads,
     loop_refusal,
 )
+from tf2_lsp.transforms.default_session import explicit_runs
 from tf2_lsp.transforms.session_fetches import (
     bindings,
     evaluation_outputs,
@@ -136,6 +139,12 @@ def find(
     sessions = [(i, s) for i, s in enumerate(body) if names.session_of(s) is not None]
     if not minimize or not sessions:
         return None
+    session, train_op = names.session_of(sessions[-1][1]), _target(minimize[0][1])
+    if session and train_op and names.is_default(sessions[-1][1]):
+        # `w.eval()`, `train_op.run(...)`: runs of this Session, read as `sess.run(...)`.
+        body = explicit_runs(body, session, train_op)
+        minimize = [(i, body[i]) for i, _ in minimize]
+        sessions = [(i, body[i]) for i, _ in sessions]
     index, statement = minimize[0]
     loop_index, opened = sessions[-1]
     refusal = _refusal(body, names, minimize, sessions, blockers, taken)
@@ -482,6 +491,13 @@ class _Names:
         if not called or canonical(called)[0] not in SESSIONS:
             return None
         return bound.id if isinstance(bound, ast.Name) else None
+
+    def is_default(self, statement: ast.stmt) -> bool:
+        """Whether the Session is the default one: a `with` block's, an InteractiveSession."""
+        if isinstance(statement, ast.With):
+            return True
+        called = self.qualified(self.session_call(statement).func)
+        return bool(called) and canonical(called or "")[0] == "tensorflow.InteractiveSession"
 
     def session_call(self, statement: ast.stmt) -> ast.Call:
         """The `tf.Session(...)` call of a statement `session_of` named a Session for."""
