@@ -36,6 +36,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tf2_lsp.analysis.names.resolve import canonical
+from tf2_lsp.analysis.program.forward_pass import (
+    LoopNames,
+    ancestors,
+    assigned_name,
+    forward_pass,
+    is_variable,
+    later_tensors,
+)
 from tf2_lsp.analysis.program.graph_mode import SESSIONS
 from tf2_lsp.analysis.program.session_uses import (
     INITIALIZERS,
@@ -64,22 +72,6 @@ _REWRITTEN = frozenset(
         "tensorflow.global_variables_initializer",
         *SESSIONS,
     }
-)
-_VARIABLES = frozenset({"tensorflow.get_variable", "tensorflow.Variable"})
-# TensorFlow modules whose calls create variables or graph state: not for a training step's
-# forward pass (the step would create them on its first trace and never train them).
-_STATEFUL = tuple(
-    f"tensorflow.{module}."
-    for module in (
-        "layers",
-        "contrib",
-        "keras",
-        "estimator",
-        "metrics",
-        "summary",
-        "train",
-        "nn.rnn_cell",
-    )
 )
 
 
@@ -134,12 +126,12 @@ def find(
     taken: set[str],
 ) -> TrainLoop | None:
     """The Session training loop of these statements (a module's or a function's body)."""
-    names = _Names(qualify)
+    names = LoopNames(qualify)
     minimize = [(i, s) for i, s in enumerate(body) if _minimize_of(s) is not None]
     sessions = [(i, s) for i, s in enumerate(body) if names.session_of(s) is not None]
     if not minimize or not sessions:
         return None
-    session, train_op = names.session_of(sessions[-1][1]), _target(minimize[0][1])
+    session, train_op = names.session_of(sessions[-1][1]), assigned_name(minimize[0][1])
     if session and train_op and names.is_default(sessions[-1][1]):
         # `w.eval()`, `train_op.run(...)`: runs of this Session, read as `sess.run(...)`.
         body = explicit_runs(body, session, train_op)
@@ -149,7 +141,7 @@ def find(
     loop_index, opened = sessions[-1]
     refusal = _refusal(body, names, minimize, sessions, blockers, taken)
     placeholders = [s for s in body if names.placeholder_of(s) is not None]
-    forward, _ = _forward(body[:index], names)
+    forward, _ = forward_pass(body[:index], names)
     call = _minimize_of(statement)
     assert call is not None and isinstance(call.func, ast.Attribute)
     held = optimizer_statement(body[:index], call.func.value)
@@ -164,7 +156,7 @@ def find(
 
 
 def _session_block(
-    body: Sequence[ast.stmt], opened: int, train: int, names: _Names
+    body: Sequence[ast.stmt], opened: int, train: int, names: LoopNames
 ) -> tuple[list[ast.stmt], range]:
     """The statements run while the Session is open, and the positions in `body` they hold:
     a `with` block's body (the `with` statement's position); after `sess = tf.Session()`, the
@@ -181,7 +173,7 @@ def _session_block(
 
 def _refusal(
     body: Sequence[ast.stmt],
-    names: _Names,
+    names: LoopNames,
     minimize: list[tuple[int, ast.stmt]],
     sessions: list[tuple[int, ast.stmt]],
     blockers: Iterable[tuple[int, str]],
@@ -207,7 +199,7 @@ def _refusal(
     held = optimizer_statement(body[:index], built)
     if held is not None:
         built = held.value
-        if _loads_of(body, _target(held) or "") != 1:
+        if _loads_of(body, assigned_name(held) or "") != 1:
             return "the optimizer is used beyond `minimize`"
     optimizer = names.qualified(built.func) if isinstance(built, ast.Call) else None
     optimizer = canonical(optimizer)[0] if optimizer else ""
@@ -220,24 +212,24 @@ def _refusal(
         if keyword.arg != "global_step":
             return f"`minimize` is given `{keyword.arg or '**'}`, which a training step drops"
         if not isinstance(counter, ast.Name) or not any(
-            _target(s) == counter.id and _is_variable(names, s, set()) for s in body[:index]
+            assigned_name(s) == counter.id and is_variable(names, s, set()) for s in body[:index]
         ):
             shown = ast.unparse(counter)[:40]
             return f"the global step `{shown}` is not a variable created before `minimize`"
     loss = call.args[0].id
     for name in (STEP_NAME, OPTIMIZER_NAME) if held is None else (STEP_NAME,):
         # The train op's own name is free: the rewrite removes it (`train_step = ...minimize`).
-        if name in taken and not (name == _target(statement) and _bound_once(body, name)):
+        if name in taken and not (name == assigned_name(statement) and _bound_once(body, name)):
             return f"the module already binds `{name}`, the name the training step takes"
     other = [(line, name) for line, name in blockers if canonical(name)[0] not in _REWRITTEN]
     if other:
         line, name = other[0]
         return f"the module also uses `{name}` (line {line}), which the step cannot take"
-    forward, refused = _forward(body[:index], names)
+    forward, refused = forward_pass(body[:index], names)
     if refused:
         return refused
     placeholders = [s for s in body if names.placeholder_of(s) is not None]
-    inputs = {_target(s) or "" for s in placeholders}
+    inputs = {assigned_name(s) or "" for s in placeholders}
     session = names.session_of(loop)
     assert session is not None
     feeds = feed_dicts(body, session, inputs)
@@ -247,18 +239,18 @@ def _refusal(
     else:  # from the train op to the last use of the Session
         last = held_by_block[-1] if held_by_block else index
         after = [s for s in body[index + 1 : last + 1] if s is not loop]
-    known = inputs | {_target(s) or "" for s in forward}
-    later = _later(after, names, known, {session, *feeds})
+    known = inputs | {assigned_name(s) or "" for s in forward}
+    later = later_tensors(after, names, known, {session, *feeds})
     forward = [*forward, *later]
-    moved = {_target(s) or "" for s in forward}
+    moved = {assigned_name(s) or "" for s in forward}
     if loss not in moved:
         return f"the loss `{loss}` is not computed from the fed placeholders at module level"
-    train_op = _target(statement)
+    train_op = assigned_name(statement)
     if train_op is None:
         return "the train op is not assigned to a name"
     graph = inputs | moved | {train_op}
     initializers = {n for s in [*body, *block] if (n := _initializer_name(s, names))}
-    variables = {_target(s) or "" for s in body if _is_variable(names, s, set())}
+    variables = {assigned_name(s) or "" for s in body if is_variable(names, s, set())}
     loop_graph = LoopGraph(
         session,
         train_op,
@@ -277,7 +269,7 @@ def _refusal(
         if position in (index, loop_index) or position in held_by_block:
             continue
         used = loads(other_statement) & (graph | {session} | initializers)
-        if used and _is_variable(names, other_statement, graph) is None:
+        if used and is_variable(names, other_statement, graph) is None:
             return f"a variable is built from the inputs (line {other_statement.lineno})"
         if used and (escaped := escape(other_statement, session)):
             return escaped
@@ -290,7 +282,7 @@ def _refusal(
     if refused is None and evaluated and EVALUATE_NAME in taken:
         return f"the module already binds `{EVALUATE_NAME}`, the name the evaluation takes"
     wanted = [loss, *outputs, *evaluated]
-    needed = set().union(*(_ancestors(name, forward) for name in wanted))
+    needed = set().union(*(ancestors(name, forward) for name in wanted))
     if refused is None and needed != moved:
         extra = sorted(moved - needed)[0]
         return (
@@ -300,9 +292,9 @@ def _refusal(
     return refused
 
 
-def _initializer_name(statement: ast.stmt, names: _Names) -> str | None:
+def _initializer_name(statement: ast.stmt, names: LoopNames) -> str | None:
     """`init = tf.global_variables_initializer()` -> `init`."""
-    target = _target(statement)
+    target = assigned_name(statement)
     if target is None or not isinstance(statement, ast.Assign):
         return None
     call = statement.value
@@ -312,7 +304,7 @@ def _initializer_name(statement: ast.stmt, names: _Names) -> str | None:
     return target if called and canonical(called)[0] in INITIALIZERS else None
 
 
-def _sessions_opened(body: Sequence[ast.stmt], names: _Names) -> list[int]:
+def _sessions_opened(body: Sequence[ast.stmt], names: LoopNames) -> list[int]:
     """The lines of every Session these statements open, nested ones too."""
     lines = []
     for node in (n for statement in body for n in ast.walk(statement)):
@@ -323,110 +315,13 @@ def _sessions_opened(body: Sequence[ast.stmt], names: _Names) -> list[int]:
     return lines
 
 
-def _forward(body: Sequence[ast.stmt], names: _Names) -> tuple[list[ast.stmt], str | None]:
-    """The module-level statements computed from the placeholders or the variables (the
-    forward pass, which a step computes again each time, as each `sess.run` did), in order;
-    and why they cannot move into a step."""
-    inputs = {_target(s) or "" for s in body if names.placeholder_of(s) is not None}
-    forward: list[ast.stmt] = []
-    fed = set(inputs)  # the inputs and what is computed from them
-    known = set(inputs)  # ... and from the variables
-    for statement in body:
-        if names.placeholder_of(statement) is not None:
-            continue
-        if _is_variable(names, statement, fed):
-            known.add(_target(statement) or "")  # a variable stays where it is
-            continue
-        if not loads(statement) & known:
-            continue
-        target = _target(statement)
-        if target is None or not isinstance(statement, ast.Assign):
-            return forward, (
-                f"line {statement.lineno} uses the inputs or the variables but is not"
-                " `name = value`"
-            )
-        if (refused := _calls_refusal(statement, names)) is not None:
-            return forward, refused
-        forward.append(statement)
-        known.add(target)
-        if loads(statement) & fed:
-            fed.add(target)
-    return forward, None
-
-
-def _calls_refusal(statement: ast.stmt, names: _Names) -> str | None:
-    """Why a statement's calls cannot move into a step (None: TensorFlow ops only)."""
-    for node in ast.walk(statement):
-        if not isinstance(node, ast.Call):
-            continue
-        qualified = names.qualified(node.func)
-        name = canonical(qualified)[0] if qualified else ""
-        if not name.startswith("tensorflow.") or name in _VARIABLES:
-            shown = ast.unparse(node.func)
-            return (
-                f"the forward pass calls `{shown}` (line {node.lineno}), which may create"
-                " variables or state that a training step would create again or not train"
-            )
-        if name.startswith(_STATEFUL):
-            shown = ast.unparse(node.func)
-            return (
-                f"the forward pass calls `{shown}` (line {node.lineno}), which creates"
-                " variables or graph state (layers, metrics, summaries)"
-            )
-    return None
-
-
-def _later(
-    candidates: Sequence[ast.stmt], names: _Names, known: set[str], kept: set[str]
-) -> list[ast.stmt]:
-    """The statements after the train op that compute more tensors from the forward pass
-    (`accuracy = ...` built after `minimize`), TensorFlow ops only: they move into the
-    functions that fetch them. `kept` are names they may not use (the Session, feed dicts)."""
-    later: list[ast.stmt] = []
-    known = set(known)
-    for statement in candidates:
-        target = _target(statement)
-        used = loads(statement)
-        if target is None or not isinstance(statement, ast.Assign) or not used & known:
-            continue
-        if (used | {target}) & kept or _calls_refusal(statement, names) is not None:
-            continue  # it stays, and is judged as any other statement
-        later.append(statement)
-        known.add(target)
-    return later
-
-
-def _ancestors(loss: str, forward: list[ast.stmt]) -> set[str]:
-    """The forward names the loss is computed from, itself included."""
-    by_name = {_target(s): s for s in forward}
-    needed, todo = set(), [loss]
-    while todo:
-        name = todo.pop()
-        if name in needed or name not in by_name:
-            continue
-        needed.add(name)
-        todo.extend(loads(by_name[name]))
-    return needed
-
-
-def _is_variable(names: _Names, statement: ast.stmt, graph: set[str]) -> bool | None:
-    """True: `v = tf.get_variable(...)` / `tf.Variable(...)` from no input; None: a variable
-    built from the inputs; False: not a variable."""
-    if not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Call):
-        return False
-    called = names.qualified(statement.value.func)
-    if called is None or canonical(called)[0] not in _VARIABLES:
-        return False
-    return None if loads(statement) & graph else True
-
-
 def optimizer_statement(before: Sequence[ast.stmt], receiver: ast.expr) -> ast.Assign | None:
     """`opt = tf.train.AdamOptimizer(...)` for `opt.minimize(loss)`: the last module-level
     statement binding the receiver's name before the train op."""
     if not isinstance(receiver, ast.Name):
         return None
     for statement in reversed(before):
-        if _target(statement) == receiver.id:
+        if assigned_name(statement) == receiver.id:
             assert isinstance(statement, ast.Assign)
             return statement if isinstance(statement.value, ast.Call) else None
     return None
@@ -451,57 +346,3 @@ def _minimize_of(statement: ast.stmt) -> ast.Call | None:
     if isinstance(func, ast.Attribute) and func.attr == "minimize":
         return statement.value
     return None
-
-
-def _target(statement: ast.stmt) -> str | None:
-    if (
-        isinstance(statement, ast.Assign)
-        and len(statement.targets) == 1
-        and isinstance(statement.targets[0], ast.Name)
-    ):
-        return statement.targets[0].id
-    return None
-
-
-class _Names:
-    def __init__(self, qualify: Qualify) -> None:
-        self.qualified = qualify
-
-    def placeholder_of(self, statement: ast.stmt) -> ast.Call | None:
-        if _target(statement) is None or not isinstance(statement, ast.Assign):
-            return None
-        call = statement.value
-        if not isinstance(call, ast.Call):
-            return None
-        called = self.qualified(call.func)
-        return call if called and canonical(called)[0] == "tensorflow.placeholder" else None
-
-    def session_of(self, statement: ast.stmt) -> str | None:
-        """`with tf.Session() as sess:` or `sess = tf.Session()` -> `sess`."""
-        if isinstance(statement, ast.With) and len(statement.items) == 1:
-            item = statement.items[0]
-            call, bound = item.context_expr, item.optional_vars
-        elif isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            call, bound = statement.value, statement.targets[0]
-        else:
-            return None
-        if not isinstance(call, ast.Call):
-            return None
-        called = self.qualified(call.func)
-        if not called or canonical(called)[0] not in SESSIONS:
-            return None
-        return bound.id if isinstance(bound, ast.Name) else None
-
-    def is_default(self, statement: ast.stmt) -> bool:
-        """Whether the Session is the default one: a `with` block's, an InteractiveSession."""
-        if isinstance(statement, ast.With):
-            return True
-        called = self.qualified(self.session_call(statement).func)
-        return bool(called) and canonical(called or "")[0] == "tensorflow.InteractiveSession"
-
-    def session_call(self, statement: ast.stmt) -> ast.Call:
-        """The `tf.Session(...)` call of a statement `session_of` named a Session for."""
-        call = statement.items[0].context_expr if isinstance(statement, ast.With) else None
-        call = call or getattr(statement, "value", None)
-        assert isinstance(call, ast.Call)
-        return call
