@@ -3,7 +3,10 @@
 1. fetch `bert-tensorflow==1.0.1` (Google's TF1 BERT code) with `pip download --no-deps`;
 2. convert `modeling.py` twice: `tf2-lsp fix --unsafe` (compat: the TF1 program, graph mode)
    and `tf2-lsp fix --level native --unsafe` (`transformer_model` becomes a
-   `track_tf1_style_variables` layer, TF938);
+   `track_tf1_style_variables` layer, TF938). Before the native conversion, `class BertModel`
+   is taken out of that copy, as TF938's finding asks: it builds the model from TF1 graph code
+   (variable scopes around calls of `transformer_model`), where a layer would lose TF1's
+   variable reuse, so while it is in the module the functions stay functions;
 3. run the compat copy with TF1 semantics: build `transformer_model` (12 layers) under
    `variable_scope("encoder")`, initialise, save a checkpoint, record the output for a fixed
    input;
@@ -23,6 +26,7 @@ The TensorFlow of `--python` needs `tf_keras` and `tf_slim` (the compat copy wri
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import shutil
@@ -105,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         for level in ("compat", "native"):
             shutil.copytree(root / "unpacked" / "bert", root / level)
             extra = ["--level", "native"] if level == "native" else []
+            if level == "native":
+                _take_out_class(root / level / "modeling.py", "BertModel")
             fixed = subprocess.run(
                 [*tf2_lsp, "fix", "--unsafe", *extra, str(root / level / "modeling.py")],
                 stdout=subprocess.DEVNULL,
@@ -134,6 +140,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("same variables, checkpoint keys and outputs" if same else "MISMATCH")
     return 0 if same else 1
+
+
+def _take_out_class(path: Path, name: str) -> None:
+    """Remove the top-level class `name` from the module at `path` (the TF1 graph code a user
+    moves out before the model functions can become layers)."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            del lines[first - 1 : node.end_lineno]
+            path.write_text("".join(lines), encoding="utf-8")
+            return
+    raise SystemExit(f"{path.name} has no class {name}")
 
 
 if __name__ == "__main__":

@@ -112,3 +112,55 @@ def write(path: Path, text: str) -> None:
     path.write_text(text)
     if before:
         os.utime(path, ns=(before + 10**9, before + 10**9))
+
+
+# -- a model whose penalties another module of its program reads (collection_readers) ------
+
+PENALISED_MODEL = textwrap.dedent(
+    """\
+    import tensorflow as tf
+
+
+    def tower(x):
+        with tf.variable_scope("tower", reuse=tf.AUTO_REUSE):
+            penalty = lambda w: 0.05 * tf.nn.l2_loss(w)
+            h = tf.layers.dense(x, 4, kernel_regularizer=penalty, name="hidden")
+            return tf.layers.dense(h, 2)
+    """
+)
+
+# The loss module reads the penalties; neither it nor the model imports the other.
+PENALTY_READER = textwrap.dedent(
+    """\
+    import tensorflow as tf
+
+
+    def total(data_loss):
+        return data_loss + tf.losses.get_regularization_loss()
+    """
+)
+NO_READER = "def total(data_loss):\n    return data_loss\n"
+
+# The entry point loads both: one program.
+ENTRY = textwrap.dedent(
+    """\
+    from pkg.losses import total
+    from pkg.model import tower
+
+
+    def step(x, y):
+        out = tower(x)
+        return total(((out - y) ** 2).sum())
+    """
+)
+
+
+def reader_package(root: Path, reader: str = PENALTY_READER) -> Path:
+    """`pkg/model.py`, `pkg/losses.py` (`reader`) and `pkg/train.py` (loads both); the
+    model module's path."""
+    (root / "pkg").mkdir(exist_ok=True)
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "model.py").write_text(PENALISED_MODEL)
+    write(root / "pkg" / "losses.py", reader)
+    (root / "pkg" / "train.py").write_text(ENTRY)
+    return root / "pkg" / "model.py"

@@ -13,7 +13,16 @@ from pathlib import Path
 import pytest
 
 import tf2_lsp
-from tests.analysis.support import GRAPH_CALLER, TF2_CALLER, model_package, write
+from tests.analysis.support import (
+    ENTRY,
+    GRAPH_CALLER,
+    NO_READER,
+    PENALTY_READER,
+    TF2_CALLER,
+    model_package,
+    reader_package,
+    write,
+)
 from tests.cli.conftest import ROOT, TF1, project, run, run_process
 from tf2_lsp.cli.cache import CACHE_DIR_NAME, ResultCache, code_fingerprint, text_digest
 from tf2_lsp.cli.records import Record
@@ -129,7 +138,7 @@ def test_another_version_never_reads_the_entries(
     assert run("check", root).returncode == 0
     monkeypatch.setattr(tf2_lsp, "__version__", "99.0")
     assert run("check", root).returncode == 1
-    assert len({p.parent.parent for p in _entries(root / CACHE_DIR_NAME)}) == 2
+    assert len({p.parent for p in _entries(root / CACHE_DIR_NAME)}) == 2
 
 
 def test_the_fingerprint_follows_the_version_and_the_rule_files(
@@ -272,4 +281,26 @@ def test_a_model_functions_answer_follows_its_callers_in_other_files(tmp_path: P
 
     assert fixable() and fixable()  # the second from the cache
     write(tmp_path / "pkg" / "run.py", GRAPH_CALLER)
+    assert not fixable()
+
+
+def test_a_collection_reader_added_or_removed_elsewhere_is_seen(tmp_path: Path) -> None:
+    # The model's layer fix depends on every module of its program that may read its
+    # penalties: a new reader file, and its removal, change the answer the cache keeps.
+    model = reader_package(project(tmp_path, {}), NO_READER)
+
+    def fixable() -> bool:
+        found = json.loads(run("check", model, "--level", "native", "--format", "json").stdout)
+        (finding,) = [f for f in found if f["code"] == "TF938"]
+        return finding["fix"] is not None
+
+    assert fixable() and fixable()  # the second from the cache
+    write(tmp_path / "pkg" / "train.py", ENTRY + "import pkg.penalties\n")
+    assert fixable()  # the import names a module not there yet
+    reader = tmp_path / "pkg" / "penalties.py"
+    reader.write_text(PENALTY_READER)
+    assert not fixable()
+    reader.unlink()
+    assert fixable()
+    write(tmp_path / "pkg" / "losses.py", PENALTY_READER)  # an edit of a file that was there
     assert not fixable()

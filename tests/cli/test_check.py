@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.analysis.support import reader_package
 from tests.cli.conftest import TF1, project, run, run_stdin
 from tf2_lsp.cli import check
 from tf2_lsp.cli import main as cli
@@ -81,3 +82,18 @@ def test_stdin_check_uses_the_stdin_filename(tmp_path: Path) -> None:
     )
     broken = run_stdin("check", "-", text="def f(:\n", cwd=root)
     assert broken.returncode == 1 and "-:1:7: TF000" in broken.stdout
+
+
+def test_a_model_whose_penalties_another_module_reads_is_kept_and_the_reader_named(
+    tmp_path: Path,
+) -> None:
+    model = reader_package(project(tmp_path, {}))
+    selected = ("--level", "native", "--select", "TF934,TF935,TF938", "--no-cache")
+    found = json.loads(run("check", tmp_path, *selected, "--format", "json").stdout)
+    (model,) = found
+    assert model["path"].endswith("model.py") and model["code"] == "TF938"
+    assert model["fix"] is None
+    assert "`pkg/losses.py` line 5 reads `REGULARIZATION_LOSSES`" in model["message"]
+    # Fixed without the reader's file, the model stays as it is.
+    diff = run("fix", model, *selected, "--unsafe", "--diff")
+    assert "model.py" not in diff.stdout

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import json
 from pathlib import Path
 
 import pytest
 
-from tests.analysis.support import GRAPH_CALLER, TF2_CALLER, model_package
+from tests.analysis.support import GRAPH_CALLER, TF2_CALLER, model_package, reader_package
 from tests.cli.conftest import FIXED, TF1, UNSAFE, project, run, run_stdin, snapshot
 from tests.files.support import temp_files, writer_in_fsync
 from tf2_lsp.cli import fix
@@ -259,3 +260,43 @@ def test_the_next_fix_removes_a_temp_file_a_killed_fix_left(tmp_path: Path) -> N
     assert temp_files(root / "pkg") == []
     assert (root / "pkg" / "a.py").read_text() == TF1
     assert (root / "pkg" / "b.py").read_text() == FIXED
+
+
+def test_a_tree_fix_rewrites_a_model_and_the_reader_of_its_penalties_together(
+    tmp_path: Path,
+) -> None:
+    model = reader_package(project(tmp_path, {}))
+    losses = tmp_path / "pkg" / "losses.py"
+    before = losses.read_text()
+    diff = run("fix", tmp_path, "--level", "native", "--unsafe", "--diff")
+    assert "+from pkg.model import tower" in diff.stdout and "class Tower" in diff.stdout
+    assert losses.read_text() == before  # --diff writes nothing
+    run("fix", tmp_path, "--level", "native", "--unsafe")
+    assert "tf.add_n(tower.losses)" in losses.read_text()
+    assert "class Tower(tf.keras.layers.Layer):" in model.read_text()
+    left = json.loads(run("check", tmp_path, "--level", "native", "--format", "json").stdout)
+    assert not [f for f in left if f["code"] in ("TF934", "TF935", "TF938")]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ("--level", "native"),  # safe fixes only: the layer is an unsafe fix
+        ("--level", "native", "--unsafe", "--select", "TF938"),  # the readers' TF935 left out
+    ],
+)
+def test_without_both_parts_neither_the_model_nor_its_reader_moves(
+    tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    model = reader_package(project(tmp_path, {}))
+    losses = tmp_path / "pkg" / "losses.py"
+    run("fix", tmp_path, *options)
+    assert "def tower(x):" in model.read_text()
+    assert "get_regularization_loss()" in losses.read_text()
+
+
+def test_a_fix_of_the_model_file_alone_leaves_it_a_function(tmp_path: Path) -> None:
+    model = reader_package(project(tmp_path, {}))
+    run("fix", model, "--level", "native", "--unsafe")
+    assert "def tower(x):" in model.read_text()
+    assert "get_regularization_loss()" in (tmp_path / "pkg" / "losses.py").read_text()

@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 from lsprotocol import types
 
-from tests.analysis.support import GRAPH_CALLER, TF2_CALLER, model_package, write
+from tests.analysis.support import (
+    GRAPH_CALLER,
+    NO_READER,
+    PENALTY_READER,
+    TF2_CALLER,
+    model_package,
+    reader_package,
+    write,
+)
 from tests.lsp.support import (
     change_document,
     close_notebook,
@@ -362,6 +370,29 @@ async def test_saving_a_caller_in_another_module_republishes_the_model_function(
     session.files_changed()
     await until(lambda: len(client.published(uri)) == 3)
     assert "fix" in model_diagnostic(client.published(uri)[-1])["data"]
+
+
+async def test_saving_a_collection_reader_elsewhere_republishes_the_model_function(
+    tmp_path: Path,
+) -> None:
+    # The model's layer fix holds while no module of its program reads its penalties; once
+    # the loss module (saved in the editor, never importing the model) reads them, the model
+    # is published again without the fix, naming the reader.
+    model = reader_package(tmp_path, NO_READER)
+    reader = tmp_path / "pkg" / "losses.py"
+    session, client = start_session(folders=[tmp_path], settings={"level": "native"})
+    uri, reader_uri = model.as_uri(), reader.as_uri()
+    open_document(session, uri, model.read_text())
+    session.schedule(uri, 0)
+    await until(lambda: bool(client.published(uri)))
+    assert "fix" in model_diagnostic(client.published(uri)[-1])["data"]
+
+    open_document(session, reader_uri, PENALTY_READER)
+    write(reader, PENALTY_READER)
+    session.saved(reader_uri)
+    await until(lambda: len(client.published(uri)) == 2)
+    kept = model_diagnostic(client.published(uri)[-1])
+    assert "fix" not in kept["data"] and "`pkg/losses.py` line 5" in kept["message"]
 
 
 async def test_a_save_leaves_documents_whose_findings_read_no_other_file_alone() -> None:

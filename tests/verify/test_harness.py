@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -76,20 +77,34 @@ CASES = [
         TF + _STEP.format(optimizer="tf.keras.optimizers.SGD(0.1, momentum=0.5)"),
         RunTable(steps="train_step()", compare=("w",)),
     ),
+    Case(
+        "writes-temporary-files",  # as the rule examples' inputs do (logdir, export_dir, ...)
+        TF + "import tempfile\nfolder = tempfile.mkdtemp()\ny = tf.constant(1.0)",
+        TF + "import tempfile\nfolder = tempfile.mkdtemp()\ny = tf.constant(1.0)",
+        RunTable(compare=("y",)),
+    ),
     Case("old-side-fails", TF + "y = tf.no_such_op(1)", TF + "y = tf.constant(1)"),
     Case("not-run", "", "", RunTable(skip="needs a GPU")),
 ]
 
 
 @pytest.fixture(scope="module")
-def outcomes() -> dict[str, Outcome]:
+def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
     if not tensorflow_available():
         if os.environ.get("CI"):
             pytest.fail("TensorFlow must be installed under CI (the `verify` extra)")
         pytest.skip("TensorFlow is not installed")
     from tf2_lsp.verify.harness import run_cases
 
-    return {o.name: o for o in run_cases(CASES)}
+    # The run, its processes and the code they run keep their temporary files to themselves
+    # and take them away: nothing is left in the temporary directory they were given.
+    temporary = tmp_path_factory.mktemp("system-tmp")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TMPDIR", str(temporary))
+        patch.setattr(tempfile, "tempdir", str(temporary))
+        ran = {o.name: o for o in run_cases(CASES)}
+    assert list(temporary.iterdir()) == []
+    return ran
 
 
 @pytest.mark.tensorflow

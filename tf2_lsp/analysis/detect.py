@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from tf2_lsp.analysis.callers import graph_callers
+from tf2_lsp.analysis.collection_readers import program_reads
 from tf2_lsp.analysis.findings.suppress import suppressed_codes
 from tf2_lsp.analysis.program import graph_mode, project_classes, units
 from tf2_lsp.analysis.walker import ModuleWalker
@@ -175,7 +176,8 @@ def finish_detection(
     module's statements this walk did not visit (incremental re-analysis)."""
     settings = walker.settings
     callers = partial(graph_callers, settings.file, catalogue=walker.catalogue)
-    own = units.judge(walker.findings, walker.facts, walker.text, body, inherited, callers)
+    readers = partial(program_reads, settings.file, catalogue=walker.catalogue)
+    own = units.judge(walker.findings, walker.facts, walker.text, body, inherited, callers, readers)
     findings = [f for f in walker.findings.found if settings.wants(f.code)]
     findings = _drop_suppressed(findings, walker.text.index)
     findings.sort(key=lambda f: (f.span.line, f.span.column, f.code))

@@ -8,12 +8,14 @@ version, so that a result is never trusted by another version, or by the same ve
 its rules were edited. Layout:
 
     CACHE_DIR/.gitignore, CACHEDIR.TAG          the cache keeps itself out of git and backups
-    CACHE_DIR/<fingerprint>/<path key>/<settings key>.json
+    CACHE_DIR/<fingerprint>/<path key>-<settings key>.json
 
-`<path key>` hashes the file's resolved path, so that `fix` forgets every entry of a file it
-rewrites at once. Entries are written to a temporary file and renamed into place: runs at the
-same time never read half an entry, and the last writer wins. The cache is a convenience: a
-directory that cannot be written turns it off, with one warning, and a damaged entry is a miss.
+`<path key>` hashes the file's absolute path, so that `fix` finds every entry of a file it
+rewrites by the name's start (one directory for all: one file-system creation per entry, where
+a directory per file took two). Entries are written to a temporary file and renamed into
+place: runs at the same time never read half an entry, and the last writer wins. The cache is
+a convenience: a directory that cannot be written turns it off, with one warning, and a
+damaged entry is a miss.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -130,11 +131,12 @@ class ResultCache:
         except OSError:
             return True
 
-    def _file_dir(self, path: Path) -> Path:
-        return self.root / text_digest(os.fsdecode(os.path.abspath(path)))
+    def _path_key(self, path: Path) -> str:
+        return text_digest(os.fsdecode(os.path.abspath(path)))
 
     def _entry(self, path: Path, name: str, settings: Settings) -> Path:
-        return self._file_dir(path) / f"{text_digest(name + chr(0) + settings_key(settings))}.json"
+        settings_part = text_digest(name + chr(0) + settings_key(settings))
+        return self.root / f"{self._path_key(path)}-{settings_part}.json"
 
     def load(self, path: Path, name: str, settings: Settings, digest: str) -> FileResult | None:
         """The stored result of the file `path` reported as `name`, if its text is unchanged."""
@@ -169,15 +171,20 @@ class ResultCache:
             "records": [[getattr(r, f) for f in _RECORD_FIELDS] for r in result.records],
         }
         target = self._entry(path, result.path, settings)
-        try:
-            target.parent.mkdir(exist_ok=True)
+        with contextlib.suppress(OSError, ValueError):
             _write_atomic(target, json.dumps(entry, separators=(",", ":")))
-        except (OSError, ValueError):
-            pass
 
     def forget(self, path: Path) -> None:
         """Drop every entry of the file `path` (`fix` rewrote it)."""
-        shutil.rmtree(self._file_dir(path), ignore_errors=True)
+        prefix = self._path_key(path) + "-"
+        try:
+            with os.scandir(self.root) as entries:
+                names = [entry.name for entry in entries if entry.name.startswith(prefix)]
+        except OSError:
+            return
+        for name in names:
+            with contextlib.suppress(OSError):
+                os.unlink(self.root / name)
 
 
 def _write_atomic(target: Path, content: str) -> None:

@@ -17,6 +17,7 @@ from tf2_lsp.cli.cache import ResultCache
 from tf2_lsp.cli.check import notebook_result
 from tf2_lsp.cli.diff import colour_diff, unified_diff
 from tf2_lsp.cli.notebooks import check_notebook, fix_notebook
+from tf2_lsp.cli.paired_fix import fix_pairs
 from tf2_lsp.cli.records import UNREADABLE, Record, SourceLines, fails, to_record, unreadable
 from tf2_lsp.cli.scan import FileResult, FileRun, file_settings, read_file
 from tf2_lsp.cli.status import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
@@ -212,19 +213,22 @@ def run_fix(
 ) -> int:
     """`fix PATH...`: diffs on stdout, problems and the summary on stderr. The `check`
     results that `cache` holds for a file it rewrites are dropped."""
+    roots = None if args.write_outside_paths else real_roots(args.paths)
     run = FileRun(files, args.jobs, "Fixing")
     console = run.console
     applied = changed = 0
     remaining: list[Record] = []
     needs: Counter[str] = Counter()
     diffs = False
-    roots = None if args.write_outside_paths else real_roots(args.paths)
     fix = partial(fix_file, settings=settings, diff_only=args.diff, roots=roots)
     if not args.diff:
         for directory in sorted({Path(os.path.realpath(path)).parent for path in files}):
             for temp in remove_stale_temps(directory):
                 console.err(f"tf2-lsp: removed {temp}, left by a fix that was killed")
-    for result in run.results(fix):
+    # A model module and the readers of its penalties elsewhere move as one, fixed first.
+    paired, done = fix_pairs(files, settings, args.diff, roots, fix_text)
+    run.files = [f for f in files if f not in done]
+    for result in run.results(fix, paired):
         if result.skipped:
             console.err(f"tf2-lsp: {result.path}: {result.skipped}")
         if result.diff:

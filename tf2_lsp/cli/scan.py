@@ -8,9 +8,10 @@ import gc
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain
 from pathlib import Path
 
 from tf2_lsp.catalogue.api import warm_api_lists
@@ -148,8 +149,12 @@ class FileRun:
         self.console = Console(self.progress)
         self.errors = False
 
-    def results(self, function: Callable[[Path], FileResult]) -> Iterator[FileResult]:
-        for result in map_files(function, self.files, self.jobs, self.known):
+    def results(
+        self, function: Callable[[Path], FileResult], before: Iterable[FileResult] = ()
+    ) -> Iterator[FileResult]:
+        """`function`'s result for each file, after the results `before` of files the
+        command handled itself (left out of `files`), each counted as it is."""
+        for result in chain(before, map_files(function, self.files, self.jobs, self.known)):
             self.progress.advance()
             if result.io_error:
                 self.errors = True

@@ -40,7 +40,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace as with_fields
 from typing import TYPE_CHECKING
 
-from tf2_lsp.transforms import model_batch_norm
+from tf2_lsp.transforms import model_batch_norm, model_scopes
 from tf2_lsp.transforms.base import FixError, Names, Transform, never
 from tf2_lsp.transforms.keras import KERAS_LAYERS
 from tf2_lsp.transforms.model_shim import class_name
@@ -123,16 +123,23 @@ def refusal(
         and len(scope.args) == 1
     ):
         return "its variable scope has no literal name"
+    statements, nested, problem = model_scopes.opened(body[0].body, resolve)
+    if problem:
+        return problem
     local = _local_names(function)
-    calls = [n for n in ast.walk(body[0]) if isinstance(n, ast.Call) and n is not scope]
+    calls = [
+        n
+        for n in ast.walk(body[0])
+        if isinstance(n, ast.Call) and n is not scope and id(n) not in nested
+    ]
     callees = {id(call.func) for call in calls}
     for node in ast.walk(body[0]):
         if isinstance(node, (ast.Name, ast.Attribute)) and id(node) not in callees:
             name = resolve(node)
             if name is not None and name.startswith(_TF1_LAYERS):
                 return f"`{name.removeprefix('tensorflow.')}` is used otherwise than called"
-    direct = {id(call) for call in _direct_calls(body[0].body)}
-    batch_norms = model_batch_norm.problems(body[0].body, function, resolve)
+    direct = {id(call) for call in _direct_calls(statements)}
+    batch_norms = model_batch_norm.problems(statements, function, resolve)
     layers = 0
     for call in calls:
         if isinstance(call.func, ast.Name) and call.func.id in module_functions:
@@ -261,11 +268,41 @@ def replace(text: str, names: Names) -> str:
     if not isinstance(scope_name, str):
         raise FixError("the variable scope has no literal name")
     spellings = _layer_spellings(names)
+    alias = names.name("tensorflow")
+    scope_spellings = {f"{alias}.variable_scope", f"{alias}.compat.v1.variable_scope"}
     created: list[cst.BaseStatement] = []
-    counts: dict[str, int] = {}
-    used: set[str] = set()
+    # Per nested scope (model_scopes.py): TF1 numbered unnamed layers within each scope.
+    counts: dict[tuple[tuple[str, ...], str], int] = {}
+    used: set[tuple[tuple[str, ...], str]] = set()
+    attributes: set[str] = set()
+    path: list[str] = []
+
+    def nested_scope(node: cst.With) -> cst.SimpleString | None:
+        item = node.items[0].item if len(node.items) == 1 else None
+        if isinstance(item, cst.Call) and _dotted(item.func) in scope_spellings and item.args:
+            value = item.args[0].value
+            if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+                return value
+        return None
 
     class Sublayers(cst.CSTTransformer):
+        def visit_With(self, node: cst.With) -> bool:
+            name = nested_scope(node)
+            if name is not None:
+                path.append(str(name.evaluated_value))
+            return True
+
+        def leave_With(self, original: cst.With, updated: cst.With) -> cst.BaseStatement:
+            name = nested_scope(original)
+            if name is None:
+                return updated
+            path.pop()
+            scope = cst.Call(
+                func=cst.parse_expression(names.name(model_scopes.NAME_SCOPE)),
+                args=[cst.Arg(name)],
+            )
+            return updated.with_changes(items=[updated.items[0].with_changes(item=scope)])
+
         def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
             symbol = spellings.get(_dotted(updated.func))
             if symbol is None:
@@ -275,20 +312,25 @@ def replace(text: str, names: Names) -> str:
             if inputs is None:
                 raise FixError("no input tensor to call the layer on")
             name = _literal_name(updated)
+            where = tuple(path)
             if name is None:  # TF1's default: the function's name, numbered within the scope
                 base = symbol.rsplit(".", 1)[1]
-                name = base if base not in counts else f"{base}_{counts[base]}"
-                counts[base] = counts.get(base, 0) + 1
+                count = counts.get((where, base), 0)
+                name = base if not count else f"{base}_{count}"
+                counts[where, base] = count + 1
                 constructor = constructor.with_changes(
                     args=[
                         *_with_comma(constructor.args),
                         keyword_arg("name", cst.SimpleString(f'"{name}"')),
                     ]
                 )
-            if name in used:
+            if (where, name) in used:
                 raise FixError(f"two layers are named `{name}`")
-            used.add(name)
-            attribute = _attribute(name)
+            used.add((where, name))
+            attribute = _attribute("_".join([*where, name]))
+            if attribute in attributes:
+                raise FixError(f"two sublayers would be stored as `self.{attribute}`")
+            attributes.add(attribute)
             target = cst.AssignTarget(cst.Attribute(cst.Name("self"), cst.Name(attribute)))
             created.append(
                 cst.SimpleStatementLine([cst.Assign(targets=[target], value=constructor)])
@@ -398,7 +440,12 @@ TRANSFORMS = (
     Transform(
         "tf1_model_keras",
         never,
-        (_LAYER, *sorted({m.target for m in SUBLAYERS.values()}), *model_batch_norm.EMITS),
+        (
+            _LAYER,
+            *sorted({m.target for m in SUBLAYERS.values()}),
+            *model_batch_norm.EMITS,
+            model_scopes.NAME_SCOPE,
+        ),
         replace=replace,
     ),
 )

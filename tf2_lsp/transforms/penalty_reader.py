@@ -12,6 +12,7 @@ separated by spaces.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tf2_lsp.transforms.base import FixError, Names, Site, Transform, never
@@ -36,16 +37,22 @@ def read_from_layers(node: cst.BaseExpression, site: Site, names: Names) -> cst.
     layers = (site.target or "").split()
     if not layers or not all(layer.isidentifier() for layer in layers):
         raise FixError("no layer to read the penalties from")
+    kind = READERS.get(site.symbol)
+    if kind is None:
+        raise FixError(f"`{site.symbol}` is not a reader of the penalties")
+    add_n = names.name(_ADD_N) if kind == "sum" else ""
+    return cst.parse_expression(layers_read(kind, layers, add_n))
+
+
+def layers_read(kind: str, layers: Sequence[str], add_n: str) -> str:
+    """The penalties of `layers` as a reader of `kind` ("sum" or "list") returned them;
+    `add_n`: how the file spells `tf.add_n` (for a sum)."""
     if len(layers) == 1:
         joined = f"{layers[0]}.losses"
         listed = f"list({joined})"
     else:
         joined = listed = "[" + ", ".join(f"*{layer}.losses" for layer in layers) + "]"
-    kind = READERS.get(site.symbol)
-    if kind is None:
-        raise FixError(f"`{site.symbol}` is not a reader of the penalties")
-    text = f"{names.name(_ADD_N)}({joined})" if kind == "sum" else listed
-    return cst.parse_expression(text)
+    return f"{add_n}({joined})" if kind == "sum" else listed
 
 
 TRANSFORMS = (Transform(PENALTY_READER_TRANSFORM, never, (_ADD_N,), rewrite=read_from_layers),)

@@ -247,11 +247,12 @@ class Runner:
             if case.run.train:
                 loss = eval(case.run.train, namespace)
                 step = v1.train.GradientDescentOptimizer(LEARNING_RATE).minimize(loss)
-            trainable = v1.trainable_variables()
             # Only graph values are fetched; the plain leaves of a list (`[x, (h, 1)]`) are
             # no-ops in the fetch and keep their own value after it.
             fetch = {k: self.fetchable(v) for k, v in targets.items() if self.is_graph_value(v)}
             built = eval(case.run.steps, namespace) if case.run.steps else None
+            # After the step is built: the variables its model creates are the program's too.
+            trainable = v1.trainable_variables()
             with v1.Session(graph=graph) as session:
                 session.run(
                     [

@@ -55,6 +55,15 @@ def test_each_way_of_importing_and_calling_is_found(tmp_path: Path, caller: str,
     assert found(tmp_path) == [("pkg/run.py", line, "conv", True)]
 
 
+def test_a_use_says_where_its_reference_starts_on_its_line(tmp_path: Path) -> None:
+    # Two calls on one line: each is found by its own position (model_calls reads its call).
+    caller = "from pkg import layers\nfrom pkg.layers import conv\n\ny = conv(layers.conv(1))\n"
+    tree(tmp_path, {**PACKAGE, "pkg/run.py": caller})
+    callee = str(tmp_path / "pkg" / "layers.py")
+    uses = [(u.line, u.column) for u in uses_elsewhere(callee, frozenset({"conv"}))]
+    assert sorted(uses) == [(4, 4), (4, 9)]
+
+
 def test_a_function_handed_on_or_the_module_itself_is_not_a_call(tmp_path: Path) -> None:
     caller = "from pkg import layers\n\nrun(layers.conv)\nmods = [layers]\n"
     tree(tmp_path, {**PACKAGE, "pkg/run.py": caller})

@@ -37,13 +37,15 @@ class Use:
     """A reference to the function `name` of the module (ALL: any of them) at `line` of the
     file `path`; `called`: it is the callee of a call there, not a value handed on;
     `exported_as`: the name under which a package's `__init__` re-exports it (its callers
-    import it from the package)."""
+    import it from the package); `column`: where the reference starts on its line (-1: an
+    import statement's re-export), so that a caller can find the call itself."""
 
     path: str
     line: int
     name: str
     called: bool
     exported_as: str | None = None
+    column: int = -1
 
 
 def project_root(path: str) -> str:
@@ -60,14 +62,32 @@ def uses_elsewhere(path: str, names: frozenset[str]) -> Iterator[Use]:
     Every file's imports are read first (cheap, and noted); the importers are parsed only as
     far as the caller iterates."""
     callee = os.path.abspath(path)
-    word = _module_word(callee)
-    files = project_files(project_root(callee))
-    importing = [f for f in files if f != callee and _imports_module(f, callee, word)]
-    for file in importing:
+    for file in importing_files(callee):
         yield from (u for u in _uses_in(file, callee) if u.name in names or u.name == ALL)
 
 
-def _module_word(path: str) -> str:
+def importing_files(path: str) -> list[str]:
+    """The project's other files whose import statements load the module at `path` (read
+    with a pattern, each file noted), in path order."""
+    callee = os.path.abspath(path)
+    word = module_word(callee)
+    files = project_files(project_root(callee))
+    return [f for f in files if f != callee and _imports_module(f, callee, word)]
+
+
+def imported_files(path: str, words: frozenset[str]) -> list[str]:
+    """The files the import statements of the file at `path` load, among the modules whose
+    last name is one of `words` (only those are looked for on disk)."""
+    found = (
+        find_module(dotted, level, path)
+        for word, loads in _imports(path).items()
+        if word in words
+        for dotted, level in loads
+    )
+    return sorted({module for module in found if module is not None})
+
+
+def module_word(path: str) -> str:
     """The last part of the module's dotted name: what any import of it writes."""
     file = Path(path)
     return file.parent.name if file.name == "__init__.py" else file.stem
@@ -203,6 +223,7 @@ class _Reference:
     line: int
     called: bool
     attribute_base: bool = False
+    column: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,14 +280,18 @@ def _read(tree: ast.Module) -> _Parsed:
         if isinstance(node, ast.Attribute):
             base = _dotted(node.value)
             if base is not None and base.partition(".")[0] in roots:
-                references.append(_Reference(base, node.attr, node.lineno, called))
+                references.append(
+                    _Reference(base, node.attr, node.lineno, called, column=node.col_offset)
+                )
         elif (
             isinstance(node, ast.Name)
             and isinstance(node.ctx, ast.Load)
             and (star or node.id in roots)
         ):
             is_base = isinstance(parent, ast.Attribute) and parent.value is node
-            references.append(_Reference(node.id, None, node.lineno, called, is_base))
+            references.append(
+                _Reference(node.id, None, node.lineno, called, is_base, node.col_offset)
+            )
         waiting.extend((child, node) for child in ast.iter_child_nodes(node))
     references.sort(key=lambda r: r.line)
     return _Parsed(tuple(bound), tuple(references), tuple(star))
@@ -278,7 +303,7 @@ class _Resolved:
     def __init__(self, path: str, callee: str) -> None:
         self.path = path
         self.callee = callee
-        self.word = _module_word(callee)
+        self.word = module_word(callee)
 
     def _is_callee(self, dotted: str, level: int) -> bool:
         # Only a name ending with the module's own is looked for on disk.
@@ -316,18 +341,18 @@ class _Resolved:
     def _use(
         self, reference: _Reference, modules: set[str], functions: dict[str, str], star: bool
     ) -> Use | None:
-        line, called = reference.line, reference.called
+        line, called, column = reference.line, reference.called, reference.column
         if reference.attr is not None:
             if reference.base in modules:
-                return Use(self.path, line, reference.attr, called)
+                return Use(self.path, line, reference.attr, called, column=column)
             return None
         name = reference.base
         if name in functions:
-            return Use(self.path, line, functions[name], called)
+            return Use(self.path, line, functions[name], called, column=column)
         if name in modules and not reference.attribute_base:
-            return Use(self.path, line, ALL, called=False)  # the module handed on
+            return Use(self.path, line, ALL, False, column=column)  # the module handed on
         if star and name not in modules:
-            return Use(self.path, line, name, called)
+            return Use(self.path, line, name, called, column=column)
         return None
 
 

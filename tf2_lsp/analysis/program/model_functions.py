@@ -18,12 +18,14 @@ from tf2_lsp.analysis.findings.collect import Findings, Occurrence
 from tf2_lsp.analysis.names.resolve import canonical
 from tf2_lsp.analysis.names.spelling import through_tensorflow
 from tf2_lsp.analysis.nodes import SourceText
-from tf2_lsp.analysis.program import penalty_readers
+from tf2_lsp.analysis.program import filled_collections, penalty_readers
 from tf2_lsp.analysis.program.graph_mode import ProgramFacts, decorated_ranges
+from tf2_lsp.analysis.program.model_calls import ProjectCalls
+from tf2_lsp.analysis.program.model_helpers import APART_STATE, apart_ranges
 from tf2_lsp.catalogue.availability import version_tuple
 from tf2_lsp.model import Finding
 from tf2_lsp.text import Span
-from tf2_lsp.transforms import model_batch_norm, model_keras, model_shim
+from tf2_lsp.transforms import model_batch_norm, model_keras, model_scopes, model_shim
 
 MODEL_FUNCTION_RULE = "TF938"  # the shim form: any model function
 MODEL_KERAS_RULE = "TF934"  # the native form: one made of `tf.layers` calls
@@ -90,13 +92,15 @@ def report_model_functions(
     is_state: Callable[[str], bool],
     shimmed: list[tuple[int, int]],
     callers: CallersCheck | None = None,
+    readers: filled_collections.ReadersCheck | None = None,
 ) -> None:
     """Top-level functions that build a TF1 model and nothing else: each can become a Keras
     layer, with its sublayers when it is made of `tf.layers` calls (transforms/model_keras.py),
     else one whose `call` keeps the body (transforms/model_shim.py). `graph_state`: the
     module's uses of TF1 graph state (line, name); `is_state`: whether a name is such state;
     `shimmed`: the line ranges `shimmed_ranges` found; `callers`: why functions must stay
-    functions for their callers in other modules (None: not asked)."""
+    functions for their callers in other modules (None: not asked); `readers`: the reads of
+    TF1 collections in the program's other modules (None: not asked)."""
     rule = findings.catalogue.by_code.get(MODEL_FUNCTION_RULE)
     keras_rule = findings.catalogue.by_code.get(MODEL_KERAS_RULE)
     functions = [s for s in body if isinstance(s, ast.FunctionDef)]
@@ -116,9 +120,15 @@ def report_model_functions(
 
     outermost = _outermost(models, functions, layers)
     ranges = [(f.lineno, f.end_lineno or f.lineno) for f in models]
+    apart = apart_ranges(body, models)  # graph code there cannot call the model functions
     found = penalty_readers.readers(body, resolve) if penalty_readers.may_read(graph_state) else []
     moving = _penalties_move(found, graph_state, ranges, outermost, body, taken, resolve, defined)
     updates_read = [line for line, name in graph_state if name == _UPDATE_OPS]
+    # Where the functions are called, and whether TF1 gave each call its own variables (the
+    # project's other modules only when their callers are asked about).
+    path = findings.policy.settings.file if callers is not None else ""
+    named = {f.name: f for f in functions}
+    calls = ProjectCalls(body, named, resolve, path, [f.name for f in outermost], text.index.lines)
     keras2 = version_tuple(findings.policy.settings.target_version) < _KERAS3
 
     def decide(moving: bool) -> tuple[str | None, Mapping[str, str], list[str | None]]:
@@ -131,6 +141,7 @@ def report_model_functions(
             name
             for line, name in graph_state
             if not within(line, ranges)
+            and not (name in APART_STATE and within(line, apart))
             and not (moving and penalty_readers.moves_with(found, line, name))
         ]
         # The shim keeps TF1 code running inside a TF2 object; called from graph code it
@@ -147,16 +158,30 @@ def report_model_functions(
         # A layer called from another module's graph code loses TF1's variable reuse as much
         # as one called from this module's: the callers elsewhere in the project decide too.
         elsewhere: Mapping[str, str] = {}
+        not_native: Mapping[str, str] = {}
         candidates = [f.name for f in outermost if model_shim.refusal(f, taken) is None]
         if graph_left is None and candidates:
             elsewhere = _handed_on(body, frozenset(candidates))
             rest = [name for name in candidates if name not in elsewhere]
             if callers is not None and rest:
                 elsewhere = {**elsewhere, **callers(rest)}
+            rest = [name for name in candidates if name not in elsewhere]
+            elsewhere = {**elsewhere, **calls.refusals(rest)}
+            # A reader anywhere in the program of a collection the layer no longer fills.
+            reading = [f for f in outermost if f.name in candidates and f.name not in elsewhere]
+            if readers is not None and reading:
+                foreign = {n: b.imported for n, b in scopes.module.names.items() if b.foreign}
+                stays, not_native = filled_collections.lost_elsewhere(
+                    readers, reading, functions, scopes.tf_alias(), foreign
+                )
+                elsewhere = {**elsewhere, **stays}
         refusals = [
-            model_keras.refusal(function, taken, resolve, defined, moving)
+            not_native.get(function.name)
+            or model_keras.refusal(function, taken, resolve, defined, moving)
             or model_batch_norm.callers_problem(function, resolve, body)
             or (model_batch_norm.keras2_problem(function, resolve) if keras2 else None)
+            or (model_scopes.keras2_problem(function, resolve) if keras2 else None)
+            or (None if keras2 else calls.keras3_problem(function.name))
             if keras_rule is not None
             and graph_left is None
             and elsewhere.get(function.name) is None
@@ -199,8 +224,12 @@ def report_model_functions(
             else blocked or called_from or model_shim.refusal(function, taken, body_text)
         )
         why = model_batch_norm.note(function, resolve) if native else ""
-        if keras_refused and "batch_normalization" in body_text:
-            # Said for batch normalization, the one layer whose refusals a user can act on.
+        shared = calls.note(function.name) if refused is None else ""
+        why = f"{why}; {shared}" if why and shared else why or shared
+        if keras_refused and (
+            "batch_normalization" in body_text or model_scopes.has_nested(function, resolve)
+        ):
+            # Said for batch normalization and nested scopes, whose refusals a user can act on.
             why = f"not the Keras sublayer form (TF934): {keras_refused}"
         fix = findings.policy.fix_for(chosen, False, chosen.symbols[0]) if native else None
         if moving and fix is not None:

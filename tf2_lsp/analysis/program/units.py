@@ -43,6 +43,7 @@ from dataclasses import replace
 from tf2_lsp.analysis.findings.collect import Findings, Occurrence
 from tf2_lsp.analysis.nodes import SourceText
 from tf2_lsp.analysis.program import train_loop
+from tf2_lsp.analysis.program.filled_collections import ReadersCheck
 from tf2_lsp.analysis.program.graph_mode import (
     SESSIONS,
     ProgramFacts,
@@ -110,12 +111,11 @@ Blocker = tuple[int, str]
 def blockers(
     facts: ProgramFacts, body: Sequence[ast.stmt], shimmed: list[tuple[int, int]] | None = None
 ) -> list[Blocker]:
-    """The TF1 graph state this module (or these statements of it) uses, in line order;
-    `shimmed`: the ranges of `shimmed_ranges`, when the caller has them."""
-    first: dict[str, int] = {}
-    for line, name in state_uses(facts, body, shimmed):
-        first[name] = min(line, first.get(name, line))
-    return sorted((line, name) for name, line in first.items())
+    """Every use of TF1 graph state in this module (or these statements of it), in line order;
+    `shimmed`: the ranges of `shimmed_ranges`, when the caller has them. Every use, not each
+    name's first: a model function that opens the module's first `variable_scope` hid the
+    graph code that opened the next one around its call (a class building the model)."""
+    return sorted(set(state_uses(facts, body, shimmed)))
 
 
 def state_uses(
@@ -143,11 +143,13 @@ def judge(
     body: Sequence[ast.stmt],
     inherited: Sequence[Blocker] = (),
     callers: CallersCheck | None = None,
+    readers: ReadersCheck | None = None,
 ) -> list[Blocker]:
     """Keep compat forms where the unit still runs TF1 graphs; report Keras objects there.
 
     `inherited`: the blockers of the module's statements not walked this time (incremental
-    re-analysis); `callers`: what the project's other modules do with its model functions.
+    re-analysis); `callers`: what the project's other modules do with its model functions;
+    `readers`: which TF1 collections the program's other modules read.
     Returns this walk's own blockers.
     """
     shimmed = shimmed_ranges(facts, body)
@@ -188,7 +190,9 @@ def judge(
     if first is not None and version_tuple(policy.settings.target_version) >= KERAS3:
         _report_keras_objects(findings, facts, text, first, alias)
     if policy.level == "native":
-        report_model_functions(findings, facts, text, body, every, is_state, shimmed, callers)
+        report_model_functions(
+            findings, facts, text, body, every, is_state, shimmed, callers, readers
+        )
         _report_train_loop(findings, facts, text, body)
     return own
 
