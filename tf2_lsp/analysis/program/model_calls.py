@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tf2_lsp.analysis.program import importers
+from tf2_lsp.analysis.program import call_arguments, importers
 from tf2_lsp.analysis.program.project_classes import MAX_BYTES
 from tf2_lsp.files.by_modification import ByModification
 
@@ -205,12 +205,12 @@ def unshared_calls(
     reuse = next((k.value for k in scope.keywords if k.arg == "reuse"), None)
     if reuse is None or _is_false(reuse):
         fresh = list(sites)
-    elif isinstance(reuse, ast.Name) and reuse.id in _parameters(function):
+    elif isinstance(reuse, ast.Name) and reuse.id in call_arguments.parameters(function):
+        passed = [(site, call_arguments.argument(function, reuse.id, site.call)) for site in sites]
         fresh = [
             site
-            for site in sites
-            if (value := _argument(function, reuse.id, site.call)) is not _UNKNOWN
-            and (value is None or _is_false(value))
+            for site, value in passed
+            if value is not call_arguments.UNKNOWN and (value is None or _is_false(value))
         ]
     else:
         return []  # tf.AUTO_REUSE, True, or a value known only at run time
@@ -318,10 +318,8 @@ def _listed(items: Sequence[str]) -> str:
 
 # -- how TF1 named the variables ---------------------------------------------------------
 
-_UNKNOWN = ast.Constant(value=Ellipsis)
-_Region = tuple[
-    tuple[int, int], tuple[int, int]
-]  # (first, last) positions  # an argument whose value the code does not show
+# The first and last positions of a named scope's body.
+_Region = tuple[tuple[int, int], tuple[int, int]]
 
 
 class _Numbering:
@@ -438,52 +436,15 @@ def _may_be_none(
     None, or a parameter of `function` that a call leaves at a None default or passes None."""
     if value is None or (isinstance(value, ast.Constant) and value.value is None):
         return True
-    if isinstance(value, ast.Name) and value.id in _parameters(function):
+    if isinstance(value, ast.Name) and value.id in call_arguments.parameters(function):
         for site in sites:
-            given = _argument(function, value.id, site.call)
+            given = call_arguments.argument(function, value.id, site.call)
             if given is None or (isinstance(given, ast.Constant) and given.value is None):
                 return True
         if not sites:  # no call seen: the default decides
-            given = _default(function, value.id)
+            given = call_arguments.default(function, value.id)
             return isinstance(given, ast.Constant) and given.value is None
     return False
-
-
-def _parameters(function: ast.FunctionDef) -> list[str]:
-    args = function.args
-    return [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
-
-
-def _argument(function: ast.FunctionDef, parameter: str, call: ast.Call) -> ast.expr | None:
-    """The expression `call` passes for `parameter` (its default when it passes none; None
-    when there is no default either), or _UNKNOWN behind `*args`/`**kwargs`."""
-    for keyword in call.keywords:
-        if keyword.arg == parameter:
-            return keyword.value
-        if keyword.arg is None:
-            return _UNKNOWN
-    positional = [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
-    if parameter in positional:
-        index = positional.index(parameter)
-        for position, argument in enumerate(call.args):
-            if isinstance(argument, ast.Starred):
-                return _UNKNOWN
-            if position == index:
-                return argument
-    return _default(function, parameter)
-
-
-def _default(function: ast.FunctionDef, parameter: str) -> ast.expr | None:
-    args = function.args
-    positional = [*args.posonlyargs, *args.args]
-    with_default = positional[len(positional) - len(args.defaults) :]
-    for arg, default in zip(with_default, args.defaults, strict=True):
-        if arg.arg == parameter:
-            return default
-    for arg, maybe in zip(args.kwonlyargs, args.kw_defaults, strict=True):
-        if arg.arg == parameter:
-            return maybe
-    return None
 
 
 def _is_false(value: ast.expr) -> bool:
