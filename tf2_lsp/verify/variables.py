@@ -9,7 +9,9 @@ from typing import Any
 
 def copying(weights: dict[str, Any]) -> Any:
     """A variable creator that starts each variable from the TF1 value of the same name, or
-    else from the next unused TF1 value of the same shape (Keras names differ)."""
+    else a trainable one from the next unused TF1 value of the same shape (Keras names
+    differ). A Keras optimizer's own variables (its scalar learning rate, its slots) are
+    not trainable and start as Keras starts them: by shape they took TF1's `beta1_power`."""
     unused = list(weights.items())
 
     def create(next_creator: Any, **kwargs: Any) -> Any:
@@ -17,7 +19,7 @@ def copying(weights: dict[str, Any]) -> Any:
             return next_creator(**kwargs)
         name = str(kwargs.get("name") or "").split(":")[0]
         value = weights.get(name)
-        if value is None:
+        if value is None and kwargs.get("trainable") is not False:
             initial = kwargs.get("initial_value")
             shape = _initial_shape(initial)
             for candidate, array in unused:
