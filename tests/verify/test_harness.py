@@ -58,6 +58,9 @@ def train_step():
     opt.apply_gradients(zip(tape.gradient(loss, variables), variables))
     return loss
 """
+_CONSTRAINED = """h = {layers}.dense(
+    np.ones((2, 3), np.float32), 2, name="d", kernel_constraint=lambda w: tf.clip_by_value(w, -0.05, 0.05)
+)"""
 CASES = [
     Case(
         "renamed-keywords",
@@ -122,6 +125,12 @@ CASES = [
             model=_KERAS_MODEL, optimizer="tf.keras.optimizers.Adam(0.1, epsilon=1e-08)"
         ),
         RunTable(steps="train_step()", compare=("x_in",)),
+    ),
+    Case(
+        "constrained-layer-one-step",  # TF1's optimizer applies the constraint after the step
+        TF + _CONSTRAINED.format(layers="tf.layers"),
+        TF + _CONSTRAINED.format(layers="tf.compat.v1.layers"),
+        RunTable(train="tf.reduce_sum(h * h)"),
     ),
     Case("old-side-fails", TF + "y = tf.no_such_op(1)", TF + "y = tf.constant(1)"),
     Case("not-run", "", "", RunTable(skip="needs a GPU")),
@@ -220,6 +229,15 @@ def test_a_keras_optimizer_keeps_its_own_variables_when_started_from_tf1_weights
     outcome = outcomes["keras-optimizer-after-tf1-weights"]
     assert outcome.status == "proven", outcome.reason
     assert outcome.reason.startswith("equal from TF1's initial weights")
+
+
+@pytest.mark.tensorflow
+def test_the_training_step_applies_a_variables_constraint_on_both_sides(
+    outcomes: dict[str, Outcome],
+) -> None:
+    outcome = outcomes["constrained-layer-one-step"]
+    assert outcome.status == "proven", outcome.reason
+    assert "d/kernel after one step" in {row.what for row in outcome.rows}
 
 
 @pytest.mark.tensorflow

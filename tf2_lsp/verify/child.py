@@ -331,6 +331,9 @@ class Runner:
             for variable, gradient in zip(trainable, gradients, strict=True):
                 if gradient is not None:
                     variable.assign_sub(LEARNING_RATE * gradient)
+                    # As TF1's optimizer on the other side does: the variable's constraint.
+                    if getattr(variable, "constraint", None) is not None:
+                        variable.assign(variable.constraint(variable))
             result.trained = {
                 n: v.numpy()
                 for (n, _), v in zip(variables.names(trainable, paths), trainable, strict=True)

@@ -302,6 +302,11 @@ def test_a_model_of_tf_layers_calls_is_offered_keras_sublayers(catalogue: Catalo
     [
         (("h, 8,", "h, width,"), "known only when the function runs"),
         (('name="logits"', 'name="logits", kernel_regularizer=tf.nn.l2_loss'), "regularizer"),
+        # A Keras 3 sublayer's constraint is applied by Keras optimizers only (TF 2.21).
+        (
+            ('name="logits"', 'name="logits", kernel_constraint=tf.keras.constraints.NonNeg()'),
+            "constraint",
+        ),
         (
             (
                 "        h = tf.layers.flatten(h)\n",
