@@ -59,7 +59,10 @@ def train_step():
     return loss
 """
 _CONSTRAINED = """h = {layers}.dense(
-    np.ones((2, 3), np.float32), 2, name="d", kernel_constraint=lambda w: tf.clip_by_value(w, -0.05, 0.05)
+    np.ones((2, 3), np.float32),
+    2,
+    name="d",
+    kernel_constraint=lambda w: tf.clip_by_value(w, -0.05, 0.05),
 )"""
 CASES = [
     Case(

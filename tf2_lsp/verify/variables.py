@@ -5,6 +5,7 @@ imports TensorFlow itself."""
 from __future__ import annotations
 
 import sys
+from types import FrameType
 from typing import Any
 
 
@@ -39,7 +40,7 @@ def copying(weights: dict[str, Any]) -> Any:
 def _made_by_keras_optimizer() -> bool:
     """Whether a Keras optimizer (Keras 3's or tf_keras's) is creating the variable: a method
     of one is on the stack."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         owner = frame.f_locals.get("self")
         if owner is not None and ".optimizers." in type(owner).__module__:
