@@ -158,8 +158,16 @@ def fix_all(
         # at import: remove them (fixes/cleanup.py).
         from tf2_lsp.fixes.cleanup import names_read, unused_contrib_edits
 
-        was_read = was_contrib & names_read(source)
-        cleanup = unused_contrib_edits(current, detection.module_bindings, was_read, existed)
+        # Only a contrib name read before, or a name only the fixes bound, can be left unused
+        # by them: without either, no statement is removable, and the parses and walks below
+        # (a sixth of `fix`'s time over 669 real files) are not needed.
+        was_read = was_contrib & names_read(source) if was_contrib else set()
+        added = set(detection.module_names) - existed
+        cleanup = (
+            unused_contrib_edits(current, detection.module_bindings, was_read, existed)
+            if was_read or added
+            else []
+        )
         if cleanup:
             candidate = apply_line_edits(current, cleanup)
             cleaned = detect(candidate, catalogue, settings)

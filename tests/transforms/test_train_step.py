@@ -249,3 +249,215 @@ def test_an_initializer_bound_to_a_name_goes_with_its_run(catalogue: Catalogue, 
     fixed = _fixed(source, catalogue)
     assert "init" not in fixed, fixed
     assert "    return loss\n\n\nfor batch in batches:\n    train_step(batch)\n" in fixed
+
+
+def test_a_session_closed_in_finally_goes_with_its_try(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})")
+    source = source.replace(
+        "    with tf.Session() as sess:\n", "    sess = tf.Session()\n    try:\n"
+    ).replace(
+        "        final = sess.run(w)\n",
+        "        final = sess.run(w)\n    finally:\n        sess.close()\n",
+    )
+    fixed = _fixed(source, catalogue)
+    assert "try" not in fixed and "sess" not in fixed, fixed
+    assert fixed.endswith(
+        "    return loss\n\n\nfor batch in batches:\n    train_step(batch)\nfinal = w.numpy()\n"
+        "print(final)\n"
+    )
+
+
+def test_an_except_that_handles_the_error_keeps_the_try(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})")
+    source = source.replace(
+        "    with tf.Session() as sess:\n", "    sess = tf.Session()\n    try:\n"
+    ).replace(
+        "        final = sess.run(w)\n",
+        "        final = sess.run(w)\n    except KeyboardInterrupt:\n        final = None\n"
+        "    finally:\n        sess.close()\n",
+    )
+    fixed = _fixed(source, catalogue)
+    assert fixed.endswith(
+        "try:\n    for batch in batches:\n        train_step(batch)\n    final = w.numpy()\n"
+        "except KeyboardInterrupt:\n    final = None\nprint(final)\n"
+    ), fixed
+
+
+@pytest.mark.parametrize(
+    ("runs", "returned", "called"),
+    [
+        (
+            ["_, l, s = sess.run([train_op, loss, scale], feed_dict={images: batch})"],
+            "    return loss, scale\n",
+            ["    l, s = [value.numpy() for value in train_step(batch)]\n"],
+        ),
+        (
+            [
+                "l, _, s = sess.run([loss, train_op, scale], {images: batch})",
+                "_, s = sess.run([train_op, scale], {images: batch})",
+                "sess.run([train_op, loss], {images: batch})",
+            ],
+            "    return loss, scale\n",
+            [
+                "    l, s = [value.numpy() for value in train_step(batch)]\n",
+                "    s = train_step(batch)[1].numpy()\n",
+                "    train_step(batch)\n",
+            ],
+        ),
+    ],
+)
+def test_values_fetched_with_the_train_op_are_what_the_step_returns(
+    catalogue: Catalogue, runs: list[str], returned: str, called: list[str]
+) -> None:
+    source = SCRIPT.format(run="\n            ".join(runs)).replace(
+        "    loss = tf.reduce_sum(logits)\n",
+        "    loss = tf.reduce_sum(logits)\n    scale = tf.reduce_max(tf.abs(logits))\n",
+    )
+    fixed = _fixed(source, catalogue)
+    assert "        scale = tf.reduce_max(tf.abs(logits))\n" in fixed  # under the tape
+    assert returned in fixed
+    for call in called:
+        assert call in fixed, fixed
+
+
+@pytest.mark.parametrize(
+    ("read", "value"),
+    [
+        ("print(sess.run([w, v]))", "print([w.numpy(), v.numpy()])"),
+        ("a, c = sess.run((w, v))", "a, c = (w.numpy(), v.numpy())"),
+        ('params = sess.run({"w": w, "v": v})', 'params = {"w": w.numpy(), "v": v.numpy()}'),
+    ],
+)
+def test_several_variables_read_in_one_run_keep_their_structure(
+    catalogue: Catalogue, read: str, value: str
+) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})")
+    source = source.replace(
+        "    w = tf.Variable(tf.zeros([2, 1]))\n",
+        "    w = tf.Variable(tf.zeros([2, 1]))\n    v = tf.Variable(1.0)\n",
+    ).replace("final = sess.run(w)", read)
+    assert f"\n{value}\n" in _fixed(source, catalogue)
+
+
+def test_a_tensor_computed_from_the_variables_is_computed_again_in_each_step(
+    catalogue: Catalogue,
+) -> None:
+    # Left outside, it would be computed once, from the first values, and get no gradient.
+    source = (
+        SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})")
+        .replace(
+            "    # the forward pass\n",
+            "    penalty = 0.1 * tf.nn.l2_loss(w)\n    # the forward pass\n",
+        )
+        .replace("tf.reduce_sum(logits)", "tf.reduce_sum(logits) + penalty")
+    )
+    fixed = _fixed(source, catalogue)
+    assert (
+        "    with tf.GradientTape() as tape:\n        penalty = 0.1 * tf.nn.l2_loss(w)\n" in fixed
+    ), fixed
+
+
+@pytest.mark.parametrize(
+    "run", ["tf.global_variables_initializer().run()", "init.run()", "sess.run(init)"]
+)
+def test_an_initializer_run_by_the_default_session_goes(catalogue: Catalogue, run: str) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})")
+    source = source.replace(
+        "        sess.run(tf.global_variables_initializer())\n", f"        {run}\n"
+    ).replace(
+        "    with tf.Session()",
+        "    init = tf.global_variables_initializer()\n    with tf.Session()",
+    )
+    fixed = _fixed(source, catalogue)
+    assert "init" not in fixed and ".run(" not in fixed, fixed
+
+
+def test_an_evaluation_run_calls_the_forward_pass_alone(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(
+        run="sess.run(train_op, feed_dict={images: batch})\n"
+        "            l, s = sess.run([loss, scale], {images: batch})"
+    ).replace(
+        "    loss = tf.reduce_sum(logits)\n",
+        "    loss = tf.reduce_sum(logits)\n    # the largest logit\n"
+        "    scale = tf.reduce_max(tf.abs(logits))\n",
+    )
+    source = source.replace("final = sess.run(w)", "final = sess.run(scale, {images: batch})")
+    fixed = _fixed(source, catalogue)
+    # The step computes what the loss needs; the evaluation what the runs fetch.
+    assert "    return loss\n\n\n@tf.function(" in fixed
+    assert "scale" not in fixed[: fixed.index("def evaluate")], fixed
+    assert fixed.endswith(
+        "def evaluate(images):\n"
+        "    # the forward pass\n"
+        "    logits = tf.matmul(images, w)\n"
+        "    loss = tf.reduce_sum(logits)\n"
+        "    # the largest logit\n"
+        "    scale = tf.reduce_max(tf.abs(logits))\n"
+        "    return loss, scale\n\n\n"
+        "for batch in batches:\n"
+        "    train_step(batch)\n"
+        "    l, s = [value.numpy() for value in evaluate(batch)]\n"
+        "final = evaluate(batch)[1].numpy()\n"
+        "print(final)\n"
+    ), fixed
+
+
+def test_a_feed_dict_given_by_name_becomes_keyword_arguments(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(
+        run="feed = {images: batch}\n            sess.run(train_op, feed_dict=feed)"
+    ).replace("final = sess.run(w)", "final = sess.run(loss, feed)")
+    fixed = _fixed(source, catalogue)
+    assert (
+        'for batch in batches:\n    feed = {"images": batch}\n    train_step(**feed)\n'
+        "final = evaluate(**feed).numpy()\n"
+    ) in fixed, fixed
+
+
+def test_the_global_step_counts_each_step_and_is_not_trained(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})").replace(
+        "    w = tf.Variable(tf.zeros([2, 1]))\n",
+        "    w = tf.Variable(tf.zeros([2, 1]))\n"
+        "    step = tf.Variable(0, trainable=False)\n"
+        "    scale = tf.Variable(2.0, trainable=False)\n",
+    )
+    source = source.replace("minimize(loss)", "minimize(loss, global_step=step)")
+    source = source.replace("tf.reduce_sum(logits)", "tf.reduce_sum(logits) * scale")
+    fixed = _fixed(source, catalogue)
+    assert (
+        "    variables = [w]\n"
+        "    gradients = tape.gradient(loss, variables)\n"
+        "    optimizer.apply_gradients(zip(gradients, variables))\n"
+        "    step.assign_add(1)\n"
+        "    return loss\n"
+    ) in fixed, fixed
+
+
+def test_a_tensor_built_in_the_block_moves_into_the_evaluation(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(run="sess.run(train_op, feed_dict={images: batch})").replace(
+        "        final = sess.run(w)\n",
+        "        largest = tf.reduce_max(logits)\n"
+        "        final = sess.run(largest, feed_dict={images: batch})\n",
+    )
+    fixed = _fixed(source, catalogue)
+    assert (
+        "def evaluate(images):\n"
+        "    # the forward pass\n"
+        "    logits = tf.matmul(images, w)\n"
+        "    largest = tf.reduce_max(logits)\n"
+        "    return largest\n"
+    ) in fixed, fixed
+    assert fixed.endswith(
+        "for batch in batches:\n    train_step(batch)\nfinal = evaluate(batch).numpy()\n"
+        "print(final)\n"
+    ), fixed
+
+
+def test_runs_through_the_default_session_become_calls_and_values(catalogue: Catalogue) -> None:
+    source = SCRIPT.format(run="train_op.run(feed_dict={images: batch})").replace(
+        "final = sess.run(w)", "final = (w.eval(), loss.eval({images: batch}))"
+    )
+    fixed = _fixed(source, catalogue)
+    assert fixed.endswith(
+        "for batch in batches:\n    train_step(batch)\n"
+        "final = (w.numpy(), evaluate(batch).numpy())\nprint(final)\n"
+    ), fixed

@@ -9,23 +9,44 @@
   weights, TF1's otherwise) and `apply_gradients` over the variables created before it, which
   are the ones TF1's `minimize` trained;
 * in the Session's block (a `with` block, or from `sess = tf.Session()` to the last use of
-  `sess`), now at the Session's own level: the Session, `sess.close()` and the initializer
-  (run in place, or bound to a name and run through it) go,
-  `sess.run(train_op, feed_dict={x: a})` becomes `train_step(a)`, `_, l = sess.run([train_op,
-  loss], ...)` becomes `l = train_step(...).numpy()`, and `v = sess.run(w)` becomes
-  `v = w.numpy()`.
+  `sess`), now at the Session's own level: the Session, `sess.close()` (with the `try` that
+  held it, closing_try.py) and the initializer (run in place, or bound to a name and run
+  through it) go, `sess.run(train_op, feed_dict={x: a})` becomes `train_step(a)`, the values
+  fetched with the train op are what the step returns (`_, l = sess.run([train_op, loss],
+  ...)` becomes `l = train_step(...).numpy()`, session_fetches.py), a read of variables
+  keeps its structure (`v = sess.run([w, b])` becomes `v = [w.numpy(), b.numpy()]`), and an
+  evaluation (`sess.run(acc, feed_dict={x: a})`) calls `evaluate(a)`, the forward pass alone
+  (session_runs.py).
 """
 
 from __future__ import annotations
 
 import ast
 import textwrap
-from typing import TypeGuard
 
 from tf2_lsp.transforms.base import FixError, Names, Transform, never, not_literal
+from tf2_lsp.transforms.closing_try import session_name, without_closing_try
+from tf2_lsp.transforms.default_session import explicit_text
 from tf2_lsp.transforms.keras import KERAS_OPTIMIZERS
+from tf2_lsp.transforms.session_fetches import (
+    EVALUATE_NAME,
+    STEP_NAME,
+    evaluation_outputs,
+    evaluation_runs,
+    step_outputs,
+)
+from tf2_lsp.transforms.session_runs import (
+    INITIALIZERS,
+    Fetches,
+    assigned_name,
+    assigns_call,
+    keyed_feeds,
+    loop,
+    source_text,
+)
 
-STEP_NAME = "train_step"
+__all__ = ["EVALUATE_NAME", "OPTIMIZER_NAME", "STEP_NAME", "TRANSFORMS", "replace"]
+
 OPTIMIZER_NAME = "optimizer"
 _FUNCTION = "tensorflow.function"
 _TAPE = "tensorflow.GradientTape"
@@ -33,7 +54,6 @@ _SPEC = "tensorflow.TensorSpec"
 _VARIABLE_CALLS = ("get_variable", "Variable")
 _LINE_LENGTH = 88
 _SESSIONS = ("Session", "InteractiveSession")
-_INITIALIZERS = ("global_variables_initializer", "initialize_all_variables")
 _OPTIMIZER_REFUSED = ("accum_name", "linear_name", "use_own_namescope_for_non_slot_vars")
 
 
@@ -54,11 +74,22 @@ def replace(text: str, names: Names) -> str:
 
 
 def _replace(text: str, names: Names, blank: int) -> str:
+    text = without_closing_try(text, _opens_session)
     tree = ast.parse(text)
+    session_name = _session(tree.body)  # feeds given by name are keyed as the step's parameters
+    train = next((s for s in tree.body if _minimize(s) is not None), None)
+    opened = next((s for s in tree.body if _opens_session(s)), None)
+    if session_name and train and opened and _is_default(opened):
+        text = explicit_text(text, session_name, assigned_name(train))  # `w.eval()`: a run
+        tree = ast.parse(text)
+    fed = [assigned_name(s) for s in tree.body if assigns_call(s, ("placeholder",))]
+    if session_name is not None:
+        text = keyed_feeds(text, fed, session_name)
+        tree = ast.parse(text)
     lines = text.split("\n")
     body = tree.body
-    placeholders = [s for s in body if _called(s, ("placeholder",))]
-    inputs = [_target(s) for s in placeholders]
+    placeholders = [s for s in body if assigns_call(s, ("placeholder",))]
+    inputs = [assigned_name(s) for s in placeholders]
     train = next((s for s in body if _minimize(s) is not None), None)
     opened = next((s for s in body if _opens_session(s)), None)
     if train is None or opened is None or not inputs:
@@ -67,10 +98,13 @@ def _replace(text: str, names: Names, blank: int) -> str:
     assert minimize is not None and isinstance(minimize.func, ast.Attribute)
     loss = ast.unparse(minimize.args[0])
     forward = _forward(body, set(inputs), train)
+    counter = next((k.value for k in minimize.keywords if k.arg == "global_step"), None)
     variables = [
-        _target(s) for s in body if s.lineno < train.lineno and _called(s, _VARIABLE_CALLS)
+        assigned_name(s)
+        for s in body
+        if s.lineno < train.lineno and assigns_call(s, _VARIABLE_CALLS) and _trainable(s)
     ]
-    train_op = _target(train)
+    train_op = assigned_name(train)
     if isinstance(opened, ast.With):
         session = opened.items[0].optional_vars
     else:
@@ -78,6 +112,15 @@ def _replace(text: str, names: Names, blank: int) -> str:
         session = opened.targets[0]
     if not isinstance(session, ast.Name):
         raise FixError("the Session has no name")
+    outputs = step_outputs(body, session.id, train_op, loss)
+    initializers = {
+        assigned_name(node)
+        for top in body
+        for node in ast.walk(top)
+        if assigns_call(node, INITIALIZERS)
+    }
+    evaluated = evaluation_outputs(evaluation_runs(body, session.id, train_op))
+    fetches = Fetches(session.id, train_op, inputs, outputs, frozenset(initializers), evaluated)
     # Each statement with the comments and blank lines before it: comments move with it.
     chunks: dict[int, list[str]] = {}
     previous_end = 0
@@ -85,7 +128,16 @@ def _replace(text: str, names: Names, blank: int) -> str:
         end = statement.end_lineno or statement.lineno
         chunks[id(statement)] = lines[previous_end:end]
         previous_end = end
-    moved = "\n".join("\n".join(chunks[id(s)]).strip("\n") for s in forward)
+
+    def text_of(statements: list[ast.stmt]) -> str:
+        return "\n".join(
+            "\n".join(chunks[id(s)]).strip("\n") if id(s) in chunks else _lines_of(s, lines)
+            for s in statements
+        )
+
+    later = _later(body, opened, train, [*inputs, *map(assigned_name, forward)], session.id)
+    forward = [*forward, *later]
+    moved = text_of(_needed(forward, [loss, *outputs]))
     receiver = minimize.func.value
     held = next(
         (
@@ -93,7 +145,7 @@ def _replace(text: str, names: Names, blank: int) -> str:
             for s in reversed(body)
             if s.lineno < train.lineno
             and isinstance(receiver, ast.Name)
-            and _target(s) == receiver.id
+            and assigned_name(s) == receiver.id
         ),
         None,
     )  # `opt = tf.train.AdamOptimizer(...)`, then `opt.minimize(loss)`
@@ -101,9 +153,9 @@ def _replace(text: str, names: Names, blank: int) -> str:
     out: list[str] = []
     for statement in body:
         chunk = chunks[id(statement)]
-        if statement in placeholders or statement in forward:
+        if any(statement is s for s in [*placeholders, *forward]):
             continue
-        if _called(statement, _INITIALIZERS):
+        if assigns_call(statement, INITIALIZERS):
             out.extend(_comments_before(chunk, statement))
             continue  # `init = tf.global_variables_initializer()`: variables start initialised
         if statement is held and isinstance(held, ast.Assign):
@@ -115,7 +167,13 @@ def _replace(text: str, names: Names, blank: int) -> str:
             if held is None:
                 out.append(f"{name} = {_optimizer(receiver, lines, names)}")
             out.extend([""] * blank)
-            out.extend(_step(placeholders, moved, variables, loss, name, names))
+            step = _step(placeholders, moved, variables, loss, outputs, name, names, counter)
+            out.extend(step)
+            if evaluated:  # the forward pass alone, for the runs that evaluate it
+                evaluation = text_of(_needed(forward, evaluated))
+                out.extend(
+                    ["", *[""] * blank, *_evaluation(placeholders, evaluation, evaluated, names)]
+                )
             out.extend([""] * blank)
             if opened.lineno > train.lineno:
                 continue
@@ -124,7 +182,7 @@ def _replace(text: str, names: Names, blank: int) -> str:
             rest = body[body.index(train) + 1 :]
             first = (train.end_lineno or train.lineno) + 1
             if rest:
-                out.extend(_loop(rest, first, 0, lines, session.id, train_op, loss, inputs))
+                out.extend(loop(rest, first, 0, lines, fetches, later))
             break
         if statement is opened:
             out.extend(_comments_before(chunk, statement))
@@ -137,10 +195,23 @@ def _replace(text: str, names: Names, blank: int) -> str:
                 block = body[body.index(opened) + 1 :]
                 first, depth = (opened.end_lineno or opened.lineno) + 1, 0
             if block:
-                out.extend(_loop(block, first, depth, lines, session.id, train_op, loss, inputs))
+                out.extend(loop(block, first, depth, lines, fetches, later))
             break
         out.extend(chunk)
     return _at_most_blank_lines(out, blank)
+
+
+def _session(body: list[ast.stmt]) -> str | None:
+    return session_name(body, _opens_session)
+
+
+def _is_default(opened: ast.stmt) -> bool:
+    """A `with` block's Session or an InteractiveSession: the default Session."""
+    if isinstance(opened, ast.With):
+        return True
+    call = opened.value if isinstance(opened, ast.Assign) else None
+    func = call.func if isinstance(call, ast.Call) else None
+    return getattr(func, "attr", getattr(func, "id", "")) == "InteractiveSession"
 
 
 def _opens_session(statement: ast.stmt) -> bool:
@@ -178,25 +249,97 @@ def _step(
     body: str,
     variables: list[str],
     loss: str,
+    outputs: list[str],
     optimizer: str,
     names: Names,
+    counter: ast.expr | None = None,
 ) -> list[str]:
-    specs = [_spec(s, names) for s in placeholders]
-    parameters = ", ".join(_target(s) for s in placeholders)
-    decorator = f"@{names.name(_FUNCTION)}(input_signature=[{', '.join(specs)}])"
-    if len(decorator) > _LINE_LENGTH:  # one spec a line, as a formatter would write it
-        listed = "".join(f"        {spec},\n" for spec in specs)
-        decorator = f"@{names.name(_FUNCTION)}(\n    input_signature=[\n{listed}    ]\n)"
+    """The training step; `counter`, TF1's `global_step`, counts the steps after the update."""
+    parameters = ", ".join(assigned_name(s) for s in placeholders)
     return [
-        decorator,
+        _decorator(placeholders, names),
         f"def {STEP_NAME}({parameters}):",
         f"    with {names.name(_TAPE)}() as tape:",
         textwrap.indent(body, " " * 8),
         f"    variables = [{', '.join(variables)}]",
         f"    gradients = tape.gradient({loss}, variables)",
         f"    {optimizer}.apply_gradients(zip(gradients, variables))",
-        f"    return {loss}",
+        *([f"    {ast.unparse(counter)}.assign_add(1)"] if counter else []),
+        f"    return {', '.join(outputs)}",
     ]
+
+
+def _later(
+    body: list[ast.stmt], opened: ast.stmt, train: ast.stmt, known: list[str], session: str
+) -> list[ast.stmt]:
+    """The statements after the train op that compute more tensors from the forward pass
+    (`accuracy = ...` built after `minimize`), as detection found them: they move into the
+    step or the evaluation, which fetch them."""
+    candidates = [s for s in body if s.lineno > train.lineno and s is not opened]
+    if isinstance(opened, ast.With) and opened.lineno > train.lineno:
+        candidates += opened.body
+    computed = set(known)
+    later = []
+    for statement in sorted(candidates, key=lambda s: s.lineno):
+        used = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name)}
+        target = assigned_name(statement)
+        single = isinstance(statement, ast.Assign) and len(statement.targets) == 1
+        if single and target and used & computed and session not in used:
+            later.append(statement)
+            computed.add(target)
+    return later
+
+
+def _lines_of(statement: ast.stmt, lines: list[str]) -> str:
+    """A statement inside a block, at column 0."""
+    indent = " " * statement.col_offset
+    own = lines[statement.lineno - 1 : statement.end_lineno or statement.lineno]
+    if any(line.strip() and not line.startswith(indent) for line in own):
+        raise FixError("a line of a moved statement is not indented as the statement")
+    return "\n".join(line[statement.col_offset :] for line in own)
+
+
+def _trainable(variable: ast.stmt) -> bool:
+    """Whether TF1's `minimize` trained it: all variables but those made `trainable=False`."""
+    assert isinstance(variable, ast.Assign) and isinstance(variable.value, ast.Call)
+    flags = [k.value for k in variable.value.keywords if k.arg == "trainable"]
+    return not any(isinstance(f, ast.Constant) and f.value is False for f in flags)
+
+
+def _evaluation(
+    placeholders: list[ast.stmt], body: str, evaluated: list[str], names: Names
+) -> list[str]:
+    """`evaluate(x, y)`: the forward pass's values the loop fetches without training."""
+    return [
+        _decorator(placeholders, names),
+        f"def {EVALUATE_NAME}({', '.join(assigned_name(s) for s in placeholders)}):",
+        textwrap.indent(body, " " * 4),
+        f"    return {', '.join(evaluated)}",
+    ]
+
+
+def _decorator(placeholders: list[ast.stmt], names: Names) -> str:
+    """`@tf.function(input_signature=[...])`, the placeholders' specs."""
+    specs = [_spec(s, names) for s in placeholders]
+    decorator = f"@{names.name(_FUNCTION)}(input_signature=[{', '.join(specs)}])"
+    if len(decorator) > _LINE_LENGTH:  # one spec a line, as a formatter would write it
+        listed = "".join(f"        {spec},\n" for spec in specs)
+        decorator = f"@{names.name(_FUNCTION)}(\n    input_signature=[\n{listed}    ]\n)"
+    return decorator
+
+
+def _needed(forward: list[ast.stmt], wanted: list[str]) -> list[ast.stmt]:
+    """The statements of the forward pass that compute the `wanted` names, in order."""
+    by_name = {assigned_name(s): s for s in forward}
+    needed: set[str] = set()
+    todo = list(wanted)
+    while todo:
+        name = todo.pop()
+        if name in needed or name not in by_name:
+            continue
+        needed.add(name)
+        todo.extend(n.id for n in ast.walk(by_name[name]) if isinstance(n, ast.Name))
+    return [s for s in forward if assigned_name(s) in needed]
 
 
 def _spec(placeholder: ast.stmt, names: Names) -> str:
@@ -219,7 +362,7 @@ def _optimizer(call: ast.expr, lines: list[str], names: Names) -> str:
 
     if not isinstance(call, ast.Call):
         raise FixError("the optimizer is not built in place")
-    written = _source(call, lines)
+    written = source_text(call, lines)
     func = call.func
     last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
     mapping = KERAS_OPTIMIZERS.get(f"tensorflow.train.{last}")
@@ -233,159 +376,29 @@ def _optimizer(call: ast.expr, lines: list[str], names: Names) -> str:
     if keeps_tf1 or mapping is None:
         # TF1's optimizer works in eager code and in `tf.function` as well.
         compat = names.name(f"tensorflow.compat.v1.train.{last}")
-        return compat + written[len(_source(func, lines)) :]
+        return compat + written[len(source_text(func, lines)) :]
     parsed = cst.parse_expression(written)
     assert isinstance(parsed, cst.Call)
     new_call, _, _ = remap_call(parsed, mapping, names)
     return str(cst.Module(body=[]).code_for_node(new_call))
 
 
-def _loop(
-    block: list[ast.stmt],
-    first: int,
-    depth: int,
-    lines: list[str],
-    session: str,
-    train_op: str,
-    loss: str,
-    inputs: list[str],
-) -> list[str]:
-    """The statements run while the Session is open (lines `first` to the block's end), at
-    the Session's own indentation (`depth` columns less), each use of the Session rewritten."""
-    replaced: dict[int, tuple[int, str]] = {}
-    for statement in (node for top in block for node in ast.walk(top)):
-        if not isinstance(statement, (ast.Expr, ast.Assign, ast.Return)):
-            continue
-        new = _run_statement(statement, session, train_op, loss, inputs, lines)
-        if new is not None:
-            replaced[statement.lineno] = (statement.end_lineno or statement.lineno, new)
-    for statement in block:
-        if _called(statement, _INITIALIZERS):
-            replaced[statement.lineno] = (statement.end_lineno or statement.lineno, "")
-    within = {n for start, (last, _) in replaced.items() for n in range(start, last + 1)}
-    reads = [
-        node
-        for top in block
-        for node in ast.walk(top)
-        if _variable_read(node, session) and node.lineno not in within
-    ]
-    lines, dropped = _reads_spliced(lines, reads)
-    out: list[str] = []
-    number = first
-    end = block[-1].end_lineno or block[-1].lineno
-    while number <= end:
-        if number in replaced:
-            last, new = replaced[number]
-            line = lines[number - 1]
-            own = line[: len(line) - len(line.lstrip())]
-            if new:
-                out.append(own[depth:] + new)
-            number = last + 1
-            continue
-        line = lines[number - 1]
-        if number not in dropped:
-            out.append(line[depth:] if line[:depth].strip() == "" else line)
-        number += 1
-    return out
-
-
-def _variable_read(node: ast.AST, session: str) -> TypeGuard[ast.Call]:
-    """`sess.run(w)`: one name fetched, nothing fed."""
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "run"
-        and isinstance(node.func.value, ast.Name)
-        and node.func.value.id == session
-        and len(node.args) == 1
-        and not node.keywords
-        and isinstance(node.args[0], ast.Name)
-    )
-
-
-def _reads_spliced(lines: list[str], reads: list[ast.Call]) -> tuple[list[str], set[int]]:
-    """The lines with each `sess.run(w)` inside an expression written `w.numpy()`, and the
-    numbers of the lines a read spanning lines left empty (dropped)."""
-    edited = [line.encode() for line in lines]
-    dropped: set[int] = set()
-    for read in sorted(reads, key=lambda r: (r.lineno, r.col_offset), reverse=True):
-        first, last = read.lineno, read.end_lineno or read.lineno
-        fetched = read.args[0]
-        assert isinstance(fetched, ast.Name)
-        new = f"{fetched.id}.numpy()".encode()
-        edited[first - 1] = (
-            edited[first - 1][: read.col_offset] + new + edited[last - 1][read.end_col_offset :]
-        )
-        dropped.update(range(first + 1, last + 1))
-    return [line.decode() for line in edited], dropped
-
-
-def _run_statement(
-    statement: ast.Expr | ast.Assign | ast.Return,
-    session: str,
-    train_op: str,
-    loss: str,
-    inputs: list[str],
-    lines: list[str],
-) -> str | None:
-    """A statement that runs or closes the Session, rewritten ("" drops it); None: not one."""
-    run = statement.value
-    if not (
-        isinstance(run, ast.Call)
-        and isinstance(run.func, ast.Attribute)
-        and run.func.attr in ("run", "close")
-        and isinstance(run.func.value, ast.Name)
-        and run.func.value.id == session
-    ):
-        return None
-    if run.func.attr == "close":
-        if not isinstance(statement, ast.Expr):
-            raise FixError("the value of `close()` is used")
-        return ""  # the step needs no Session to close
-    fetch = run.args[0] if run.args else next(k.value for k in run.keywords if k.arg == "fetches")
-    feeds = run.args[1] if len(run.args) > 1 else None
-    feeds = feeds or next((k.value for k in run.keywords if k.arg == "feed_dict"), None)
-    if feeds is None:
-        if isinstance(statement, ast.Expr):
-            return ""  # the initializer
-        if isinstance(statement, ast.Return):
-            return f"return {_source(fetch, lines)}.numpy()"
-        targets = ", ".join(_source(t, lines) for t in statement.targets)
-        return f"{targets} = {_source(fetch, lines)}.numpy()"
-    assert isinstance(feeds, ast.Dict)
-    pairs = zip(feeds.keys, feeds.values, strict=True)
-    fed = {ast.unparse(key): _source(value, lines) for key, value in pairs if key}
-    call = f"{STEP_NAME}({', '.join(fed[name] for name in inputs)})"
-    if isinstance(statement, ast.Expr):
-        return call
-    if isinstance(statement, ast.Return):
-        raise FixError("a training run is returned")
-    target = statement.targets[0]
-    assert isinstance(target, (ast.Tuple, ast.List)) and isinstance(fetch, (ast.List, ast.Tuple))
-    order = [ast.unparse(e) for e in fetch.elts]
-    kept = target.elts[order.index(loss)]
-    return f"{_source(kept, lines)} = {call}.numpy()"
-
-
 def _forward(body: list[ast.stmt], inputs: set[str], train: ast.stmt) -> list[ast.stmt]:
+    """The statements before the train op computed from the inputs or the variables (which
+    stay where they are), as detection found them."""
     known = set(inputs)
     forward = []
     for statement in body:
-        if statement.lineno >= train.lineno or _called(statement, ("placeholder",)):
+        if statement.lineno >= train.lineno or assigns_call(statement, ("placeholder",)):
+            continue
+        if assigns_call(statement, _VARIABLE_CALLS):
+            known.add(assigned_name(statement))  # detection refused one built from the inputs
             continue
         used = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name)}
-        if used & known and (target := _target(statement)):
+        if used & known and (target := assigned_name(statement)):
             forward.append(statement)
             known.add(target)
     return forward
-
-
-def _called(statement: ast.stmt, last: tuple[str, ...]) -> bool:
-    if not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Call):
-        return False
-    func = statement.value.func
-    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    return name in last
 
 
 def _minimize(statement: ast.stmt) -> ast.Call | None:
@@ -394,23 +407,6 @@ def _minimize(statement: ast.stmt) -> ast.Call | None:
         if isinstance(func, ast.Attribute) and func.attr == "minimize":
             return statement.value
     return None
-
-
-def _target(statement: ast.stmt) -> str:
-    if isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Name):
-        return statement.targets[0].id
-    return ""
-
-
-def _source(node: ast.expr | ast.stmt, lines: list[str]) -> str:
-    """A node's text as written (its lines, from its column to its end column)."""
-    first, last = node.lineno, node.end_lineno or node.lineno
-    column, end = node.col_offset, node.end_col_offset
-    if first == last:
-        return lines[first - 1].encode()[column:end].decode()
-    chunk = [lines[first - 1].encode()[column:].decode(), *lines[first : last - 1]]
-    chunk.append(lines[last - 1].encode()[:end].decode())
-    return "\n".join(chunk)
 
 
 TRANSFORMS = (

@@ -60,7 +60,7 @@ def test_code_without_a_train_op_run_by_a_session_is_not_reported(catalogue: Cat
             (
                 "sess.run(train_op, feed_dict={x: batch})",
                 "sess.run(train_op, feed_dict={x: batch})\n"
-                "        print(sess.run(loss, feed_dict={x: batch}))",
+                "        print(sess.run(loss, feed_dict={x: batch}, options=opts))",
             ),
             "reads the graph other than by running the train op",
         ),
@@ -69,7 +69,8 @@ def test_code_without_a_train_op_run_by_a_session_is_not_reported(catalogue: Cat
                 ".minimize(loss)",
                 ".minimize(loss, global_step=tf.train.get_or_create_global_step())",
             ),
-            "`minimize` is given more than the loss",
+            "the global step `tf.train.get_or_create_global_step()` is not a variable created"
+            " before `minimize`",
         ),
         (
             ("w = tf.get_variable", "tf.add_to_collection('extra', x)\nw = tf.get_variable"),
@@ -115,7 +116,7 @@ def test_code_without_a_train_op_run_by_a_session_is_not_reported(catalogue: Cat
         ),
         (
             ("train_op = ", "probs = tf.nn.softmax(x)\ntrain_op = "),
-            "`probs` is computed from the inputs but not for the loss",
+            "`probs` is computed from the inputs or the variables but neither for the loss",
         ),
         (
             ("sess.run(train_op, feed_dict={x: batch})", "sess.run(train_op, feed_dict=feeds)"),
@@ -309,7 +310,7 @@ def test_at_module_level_the_loop_ends_at_the_last_use_of_the_session(
         (
             (
                 "    trained = sess.run(w)\n",
-                "    trained = sess.run(w)\n    print(sess.run(loss, feed_dict={x: xs}))\n",
+                "    trained = sess.run(w)\n    print(sess.run({'l': loss}, feed_dict={x: xs}))\n",
             ),
             "reads the graph other than by running the train op",
         ),
@@ -338,12 +339,39 @@ def test_a_module_level_session_used_by_an_earlier_function_keeps_the_loop(
     assert "`sess` is used outside the training loop (line 3)" in finding.refused
 
 
-def test_a_default_session_read_in_a_with_block_keeps_the_loop(catalogue: Catalogue) -> None:
-    # The rewrite would leave `w.eval()` in eager code, where it raises.
-    source = LOOP + "    trained = w.eval()\n"
+@pytest.mark.parametrize(
+    "run",
+    [
+        "    trained = w.eval()\n",
+        "    print(loss.eval(feed_dict={x: batch}), w.eval())\n",
+        "    train_op.run(feed_dict={x: batch})\n",
+    ],
+)
+def test_runs_through_the_default_session_are_runs_of_the_loop(
+    catalogue: Catalogue, run: str
+) -> None:
+    # The `with` block's Session is the default one: `w.eval()` is `sess.run(w)`.
+    finding = _loop(LOOP + run, catalogue)
+    assert finding is not None and finding.fix is not None, finding
+
+
+@pytest.mark.parametrize(
+    ("opened", "why"),
+    [
+        ("tf.InteractiveSession()", None),
+        (
+            "tf.Session()",  # not the default Session: TF1 could not run `w.eval()` either
+            "`w.eval()` (line 13) reads the graph through the default Session",
+        ),
+    ],
+)
+def test_only_the_default_session_runs_what_is_not_given_a_session(
+    catalogue: Catalogue, opened: str, why: str | None
+) -> None:
+    source = NAMED.replace("tf.Session()", opened).replace("sess.run(w)", "w.eval()")
     finding = _loop(source, catalogue)
-    assert finding is not None and finding.refused is not None
-    assert "`w.eval()` (line 11) reads the graph through the default Session" in finding.refused
+    assert finding is not None and (finding.refused is None) == (why is None), finding
+    assert why is None or (finding.refused is not None and why in finding.refused)
 
 
 def test_a_session_opened_before_the_graph_is_part_of_the_loop(catalogue: Catalogue) -> None:
@@ -389,3 +417,283 @@ def test_an_initializer_bound_to_a_name_is_run_through_it(catalogue: Catalogue) 
     finding = _loop(used_elsewhere, catalogue)
     assert finding is not None and finding.refused is not None
     assert "`init` is used outside the training loop (line 16)" in finding.refused
+
+
+def _closed_in(clauses: str) -> str:
+    """NAMED with its runs in a `try` whose other clauses are `clauses`."""
+    runs = (
+        "        sess.run(tf.global_variables_initializer())\n"
+        "        for _ in range(10):\n"
+        "            sess.run(train_op, feed_dict={x: xs})\n"
+        "        trained = sess.run(w)\n"
+    )
+    old = runs.replace("\n    ", "\n").removeprefix("    ") + "    sess.close()\n"
+    assert old in NAMED
+    return NAMED.replace(old, "    try:\n" + runs + textwrap.indent(clauses, "    "))
+
+
+@pytest.mark.parametrize(
+    "clauses",
+    [
+        "finally:\n    sess.close()\n",
+        "except Exception:\n    sess.close()\n    raise\nfinally:\n    sess.close()\n",
+        "except KeyboardInterrupt:\n    trained = None\nfinally:\n    sess.close()\n",
+        "except ValueError:\n    raise\nelse:\n    print(trained)\nfinally:\n    sess.close()\n",
+    ],
+)
+def test_a_session_closed_by_its_try_is_offered_the_training_step(
+    catalogue: Catalogue, clauses: str
+) -> None:
+    source = _closed_in(clauses)
+    finding = _loop(source, catalogue)
+    assert finding is not None and finding.fix is not None, finding
+    assert finding.anchor.end_line == source.count("\n") - 1  # the `try`, up to `return`
+
+
+@pytest.mark.parametrize(
+    ("clauses", "why"),
+    [
+        (  # a handler that closes and goes on: the Session is closed before it is used
+            "except ValueError:\n    sess.close()\nprint(sess.run(w))\n",
+            "the Session is used on line 17, after `sess.close()` (line 16)",
+        ),
+        ("finally:\n    if xs is None:\n        sess.close()\n", "closed inside a block (line 17)"),
+    ],
+)
+def test_a_close_the_step_cannot_drop_keeps_the_loop(
+    catalogue: Catalogue, clauses: str, why: str
+) -> None:
+    finding = _loop(_closed_in(clauses), catalogue)
+    assert finding is not None and finding.refused is not None
+    assert why in finding.refused, finding.refused
+
+
+def test_a_close_in_a_try_inside_the_loop_keeps_the_loop(catalogue: Catalogue) -> None:
+    old = "        sess.run(train_op, feed_dict={x: xs})\n"
+    assert old in NAMED
+    source = NAMED.replace(
+        old,
+        "        try:\n            sess.run(train_op, feed_dict={x: xs})\n"
+        "        finally:\n            sess.close()\n",
+    )
+    finding = _loop(source, catalogue)
+    assert finding is not None and finding.refused is not None
+    assert "the Session is closed inside a block (line 15)" in finding.refused, finding.refused
+
+
+FETCHES = LOOP.replace(
+    "loss = tf.reduce_mean(tf.square(tf.matmul(x, w)))\n",
+    "pred = tf.matmul(x, w)\nloss = tf.reduce_mean(tf.square(pred))\n"
+    "error = tf.reduce_mean(tf.abs(pred))\n",
+)
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "_, l, e = sess.run([train_op, loss, error], feed_dict={x: batch})",
+        "e, _ = sess.run([error, train_op], feed_dict={x: batch})",
+        "_, l, e = sess.run([train_op, loss, error], {x: batch})\n"
+        "        _, e = sess.run([train_op, error], {x: batch})",
+        # evaluation runs: the forward pass alone, with the weights as they are
+        "sess.run(train_op, feed_dict={x: batch})\n"
+        "        l, e = sess.run([loss, error], feed_dict={x: batch})",
+        "sess.run(train_op, feed_dict={x: batch})\n        print(sess.run(error, {x: batch}))",
+    ],
+)
+def test_values_fetched_with_or_without_the_train_op_are_offered_the_step(
+    catalogue: Catalogue, run: str
+) -> None:
+    source = FETCHES.replace("sess.run(train_op, feed_dict={x: batch})", run)
+    finding = _loop(source, catalogue)
+    assert finding is not None and finding.fix is not None, finding
+
+
+@pytest.mark.parametrize(
+    ("run", "why"),
+    [
+        (
+            "_, l, v = sess.run([train_op, loss, w], feed_dict={x: batch})",
+            "`w` is fetched with the train op, and TF1 does not say whether it is read before"
+            " or after the update",
+        ),
+        (
+            "_, l = sess.run([train_op, loss], feed_dict={x: batch})\n"
+            "        l, e = sess.run([loss, error], feed_dict={x: batch})\n"
+            "        e, l = sess.run((error, loss), feed_dict={x: batch})",
+            "the evaluation runs fetch their values in different orders (line 14; the"
+            " evaluation returns `loss`, `error`)",
+        ),
+        (
+            "sess.run(train_op, feed_dict={x: batch})\n"
+            "        e = sess.run(error, feed_dict={x: batch, y: labels})",
+            "it evaluates `error` with other feeds than the training step's arguments (`x`)",
+        ),
+        (
+            "_, l, e = sess.run([train_op, loss, error], {x: batch})\n"
+            "        _, e, l = sess.run([train_op, error, loss], {x: batch})",
+            "the train runs fetch the step's values in different orders (line 13; the step"
+            " returns `loss`, `error`)",
+        ),
+        (
+            "out = sess.run([train_op, loss], feed_dict={x: batch})",
+            "reads the graph other than by running the train op",
+        ),
+    ],
+)
+def test_a_fetch_the_step_cannot_return_keeps_the_loop_and_says_why(
+    catalogue: Catalogue, run: str, why: str
+) -> None:
+    source = FETCHES.replace("sess.run(train_op, feed_dict={x: batch})", run)
+    finding = _loop(source, catalogue)
+    assert finding is not None and finding.refused is not None
+    assert why in finding.refused, finding.refused
+
+
+@pytest.mark.parametrize(
+    ("read", "offered"),
+    [
+        ("print(sess.run([w, w]))", True),
+        ("values = sess.run({'w': w})", True),
+        ("first, second = sess.run((w, w))", True),
+        ("print(sess.run(size))", False),  # computed from `w`: TF1 computed it each run
+    ],
+)
+def test_variables_read_together_are_part_of_the_loop(
+    catalogue: Catalogue, read: str, offered: bool
+) -> None:
+    old = "        sess.run(train_op, feed_dict={x: batch})\n"
+    assert old in LOOP
+    source = LOOP.replace(
+        "with tf.Session()", "size = tf.reduce_sum(w)\nwith tf.Session()"
+    ).replace(old, f"{old}        {read}\n")
+    finding = _loop(source, catalogue)
+    assert finding is not None and (finding.fix is not None) == offered, finding
+
+
+def test_a_tensor_computed_from_the_variables_for_the_loss_moves_with_the_forward_pass(
+    catalogue: Catalogue,
+) -> None:
+    penalty = LOOP.replace(
+        "loss = tf.reduce_mean(tf.square(tf.matmul(x, w)))\n",
+        "penalty = tf.nn.l2_loss(w)\nloss = tf.reduce_mean(tf.square(tf.matmul(x, w))) + penalty\n",
+    )
+    finding = _loop(penalty, catalogue)
+    assert finding is not None and finding.fix is not None, finding
+    unused = LOOP.replace("train_op = ", "norm = tf.norm(w)\ntrain_op = ")
+    finding = _loop(unused, catalogue)
+    assert finding is not None and finding.refused is not None
+    assert "`norm` is computed from the inputs or the variables" in finding.refused
+
+
+def test_a_train_op_called_train_step_gives_its_name_to_the_step(catalogue: Catalogue) -> None:
+    source = LOOP.replace("train_op", "train_step")
+    finding = _loop(source, catalogue)
+    assert finding is not None and finding.fix is not None, finding
+    bound_again = source + "train_step = None\n"
+    finding = _loop(bound_again, catalogue)
+    assert finding is not None and finding.refused is not None
+    assert "already binds `train_step`" in finding.refused
+
+
+@pytest.mark.parametrize(
+    ("run", "offered"),
+    [
+        ("tf.global_variables_initializer().run()", True),
+        ("init.run()", True),
+        ("tf.global_variables_initializer().run(session=sess)", False),
+    ],
+)
+def test_an_initializer_run_by_the_default_session_is_part_of_the_loop(
+    catalogue: Catalogue, run: str, offered: bool
+) -> None:
+    old = "    sess.run(tf.global_variables_initializer())\n"
+    assert old in LOOP
+    source = LOOP.replace(old, f"    {run}\n").replace(
+        "with tf.Session()", "init = tf.global_variables_initializer()\nwith tf.Session()"
+    )
+    finding = _loop(source, catalogue)
+    assert finding is not None and (finding.fix is not None) == offered, finding
+
+
+def test_an_evaluation_takes_a_name_of_its_own(catalogue: Catalogue) -> None:
+    source = FETCHES.replace(
+        "sess.run(train_op, feed_dict={x: batch})",
+        "sess.run(train_op, feed_dict={x: batch})\n        e = sess.run(error, {x: batch})",
+    )
+    finding = _loop("def evaluate():\n    pass\n\n\n" + source, catalogue)
+    assert finding is not None and finding.refused is not None
+    assert "already binds `evaluate`, the name the evaluation takes" in finding.refused
+
+
+@pytest.mark.parametrize(
+    ("feed", "offered"),
+    [
+        ("feed = {x: batch}\n        sess.run(train_op, feed_dict=feed)", True),
+        ("feed = {x: batch}\n        sess.run(train_op, feed)\n        print(feed)", False),
+        ("feed = {x: loss}\n        sess.run(train_op, feed)", False),  # a tensor fed
+        ("feed = make_feed(batch)\n        sess.run(train_op, feed)", False),
+    ],
+)
+def test_a_feed_dict_given_by_name_is_part_of_the_loop(
+    catalogue: Catalogue, feed: str, offered: bool
+) -> None:
+    source = LOOP.replace("sess.run(train_op, feed_dict={x: batch})", feed)
+    finding = _loop(source, catalogue)
+    assert finding is not None and (finding.fix is not None) == offered, finding
+    if not offered:
+        assert finding.refused is not None and "reads the graph" in finding.refused
+
+
+def test_a_feed_dict_built_before_the_session_is_part_of_the_loop(catalogue: Catalogue) -> None:
+    source = LOOP.replace("with tf.Session()", "feed = {x: data}\nwith tf.Session()").replace(
+        "sess.run(train_op, feed_dict={x: batch})", "sess.run(train_op, feed_dict=feed)"
+    )
+    finding = _loop(source, catalogue)
+    assert finding is not None and finding.fix is not None, finding
+
+
+@pytest.mark.parametrize(
+    ("minimize", "why"),
+    [
+        ("minimize(loss, global_step=step)", None),
+        ("minimize(loss, global_step=other)", "the global step `other` is not a variable"),
+        ("minimize(loss, var_list=[w])", "`minimize` is given `var_list`, which a training step"),
+        ("minimize(loss, w)", "`minimize` is given more than the loss"),
+    ],
+)
+def test_a_global_step_counted_by_minimize_is_part_of_the_loop(
+    catalogue: Catalogue, minimize: str, why: str | None
+) -> None:
+    source = LOOP.replace("minimize(loss)", minimize).replace(
+        "w = tf.get_variable",
+        "step = tf.Variable(0, trainable=False)\nother = 0\nw = tf.get_variable",
+    )
+    finding = _loop(source, catalogue)
+    assert finding is not None and (finding.refused is None) == (why is None), finding
+    assert why is None or (finding.refused is not None and why in finding.refused)
+
+
+@pytest.mark.parametrize(
+    ("where", "built", "why"),
+    [
+        ("before the Session", "error = tf.reduce_mean(tf.abs(pred))", None),
+        ("in its block", "    error = tf.reduce_mean(tf.abs(pred))", None),
+        ("in its block", "    error = my_metric(pred)", "reads the graph other than by running"),
+        ("after its block", "error = tf.reduce_mean(tf.abs(pred))", "is used outside the"),
+    ],
+)
+def test_a_tensor_built_after_minimize_moves_into_what_fetches_it(
+    catalogue: Catalogue, where: str, built: str, why: str | None
+) -> None:
+    source = FETCHES.replace("error = tf.reduce_mean(tf.abs(pred))\n", "")
+    evaluation = "    print(sess.run(error, feed_dict={x: batch}))\n"
+    if where == "before the Session":
+        source = source.replace("with tf.Session()", f"{built}\nwith tf.Session()") + evaluation
+    elif where == "in its block":
+        source = source + f"{built}\n{evaluation}"
+    else:
+        source = source + evaluation + f"{built}\n"
+    finding = _loop(source, catalogue)
+    assert finding is not None and (finding.refused is None) == (why is None), finding
+    assert why is None or (finding.refused is not None and why in finding.refused)

@@ -13,15 +13,20 @@ all at module level:
             sess.run(train_op, feed_dict={x: xs})
 
 The Session may also be a name, `sess = tf.Session()` (or `tf.InteractiveSession()`): its block
-is then the statements from there to the last one that uses `sess` (`sess.close()` included),
-and `sess` must not escape the code the rewrite sees (returned, stored, passed to a call, used
-after `close()`): each such use is named in the finding.
+is then the statements from there to the last one that uses `sess` (`sess.close()` included,
+on its own or in the `finally` of a `try`), and `sess` must not escape the code the rewrite
+sees (returned, stored, passed to a call, used after `close()`): each such use is named in the
+finding.
 
-The loop is self-contained when nothing else reads the graph: the Session only initialises and
-runs `train_op` (with `loss`) and reads variables; the inputs and the forward pass are used only
-by the loss; no other graph state (collections, the global step, summaries, `tf.layers`) is in
-the module. Then the forward pass moves into a training step (transforms/train_step.py). Any
-other shape with a Session that runs a train op is reported with what holds it back.
+The loop is self-contained when nothing else reads the graph: the Session only initialises,
+runs `train_op` (with values of the forward pass fetched alongside, which the step returns),
+evaluates the forward pass with every placeholder fed (an `evaluate` function) and reads
+variables; the forward pass (what is computed from the inputs or the variables, before
+`minimize` or, for more fetched values, after it) is used only for those values; no other graph
+state (collections, `tf.train`'s global step, summaries, `tf.layers`) is in the module. How the
+loop's statements use the Session is judged by session_uses.py. Then the forward pass moves into
+a training step (transforms/train_step.py). Any other shape with a Session that runs a train op
+is reported with what holds it back.
 """
 
 from __future__ import annotations
@@ -31,18 +36,33 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tf2_lsp.analysis.names.resolve import canonical
+from tf2_lsp.analysis.program.forward_pass import (
+    LoopNames,
+    ancestors,
+    assigned_name,
+    forward_pass,
+    is_variable,
+    later_tensors,
+)
 from tf2_lsp.analysis.program.graph_mode import SESSIONS
 from tf2_lsp.analysis.program.session_uses import (
     INITIALIZERS,
+    LoopGraph,
     Qualify,
-    default_session_read,
+    builds_feed,
     escape,
-    is_close,
     loads,
-    reads_only,
-    run_kind,
+    loop_refusal,
 )
-from tf2_lsp.transforms.train_step import OPTIMIZER_NAME, STEP_NAME
+from tf2_lsp.transforms.default_session import explicit_runs
+from tf2_lsp.transforms.session_fetches import (
+    bindings,
+    evaluation_outputs,
+    evaluation_runs,
+    feed_dicts,
+    step_outputs,
+)
+from tf2_lsp.transforms.train_step import EVALUATE_NAME, OPTIMIZER_NAME, STEP_NAME
 
 # Graph state the rewrite itself removes or keeps working in eager code.
 _REWRITTEN = frozenset(
@@ -52,22 +72,6 @@ _REWRITTEN = frozenset(
         "tensorflow.global_variables_initializer",
         *SESSIONS,
     }
-)
-_VARIABLES = frozenset({"tensorflow.get_variable", "tensorflow.Variable"})
-# TensorFlow modules whose calls create variables or graph state: not for a training step's
-# forward pass (the step would create them on its first trace and never train them).
-_STATEFUL = tuple(
-    f"tensorflow.{module}."
-    for module in (
-        "layers",
-        "contrib",
-        "keras",
-        "estimator",
-        "metrics",
-        "summary",
-        "train",
-        "nn.rnn_cell",
-    )
 )
 
 
@@ -122,16 +126,22 @@ def find(
     taken: set[str],
 ) -> TrainLoop | None:
     """The Session training loop of these statements (a module's or a function's body)."""
-    names = _Names(qualify)
+    names = LoopNames(qualify)
     minimize = [(i, s) for i, s in enumerate(body) if _minimize_of(s) is not None]
     sessions = [(i, s) for i, s in enumerate(body) if names.session_of(s) is not None]
     if not minimize or not sessions:
         return None
+    session, train_op = names.session_of(sessions[-1][1]), assigned_name(minimize[0][1])
+    if session and train_op and names.is_default(sessions[-1][1]):
+        # `w.eval()`, `train_op.run(...)`: runs of this Session, read as `sess.run(...)`.
+        body = explicit_runs(body, session, train_op)
+        minimize = [(i, body[i]) for i, _ in minimize]
+        sessions = [(i, body[i]) for i, _ in sessions]
     index, statement = minimize[0]
     loop_index, opened = sessions[-1]
     refusal = _refusal(body, names, minimize, sessions, blockers, taken)
     placeholders = [s for s in body if names.placeholder_of(s) is not None]
-    forward, _ = _forward(body[:index], names)
+    forward, _ = forward_pass(body[:index], names)
     call = _minimize_of(statement)
     assert call is not None and isinstance(call.func, ast.Attribute)
     held = optimizer_statement(body[:index], call.func.value)
@@ -146,7 +156,7 @@ def find(
 
 
 def _session_block(
-    body: Sequence[ast.stmt], opened: int, train: int, names: _Names
+    body: Sequence[ast.stmt], opened: int, train: int, names: LoopNames
 ) -> tuple[list[ast.stmt], range]:
     """The statements run while the Session is open, and the positions in `body` they hold:
     a `with` block's body (the `with` statement's position); after `sess = tf.Session()`, the
@@ -163,7 +173,7 @@ def _session_block(
 
 def _refusal(
     body: Sequence[ast.stmt],
-    names: _Names,
+    names: LoopNames,
     minimize: list[tuple[int, ast.stmt]],
     sessions: list[tuple[int, ast.stmt]],
     blockers: Iterable[tuple[int, str]],
@@ -189,117 +199,102 @@ def _refusal(
     held = optimizer_statement(body[:index], built)
     if held is not None:
         built = held.value
-        if _loads_of(body, _target(held) or "") != 1:
+        if _loads_of(body, assigned_name(held) or "") != 1:
             return "the optimizer is used beyond `minimize`"
     optimizer = names.qualified(built.func) if isinstance(built, ast.Call) else None
     optimizer = canonical(optimizer)[0] if optimizer else ""
     if not optimizer.startswith("tensorflow.train.") or not optimizer.endswith("Optimizer"):
         return "the train op is not the `minimize` of a `tf.train` optimizer built in this module"
-    if call.keywords or len(call.args) != 1 or not isinstance(call.args[0], ast.Name):
-        return "`minimize` is given more than the loss (`global_step`, `var_list`, ...)"
+    if len(call.args) != 1 or not isinstance(call.args[0], ast.Name):
+        return "`minimize` is given more than the loss (`var_list`, ...)"
+    for keyword in call.keywords:
+        counter = keyword.value
+        if keyword.arg != "global_step":
+            return f"`minimize` is given `{keyword.arg or '**'}`, which a training step drops"
+        if not isinstance(counter, ast.Name) or not any(
+            assigned_name(s) == counter.id and is_variable(names, s, set()) for s in body[:index]
+        ):
+            shown = ast.unparse(counter)[:40]
+            return f"the global step `{shown}` is not a variable created before `minimize`"
     loss = call.args[0].id
     for name in (STEP_NAME, OPTIMIZER_NAME) if held is None else (STEP_NAME,):
-        if name in taken:
+        # The train op's own name is free: the rewrite removes it (`train_step = ...minimize`).
+        if name in taken and not (name == assigned_name(statement) and _bound_once(body, name)):
             return f"the module already binds `{name}`, the name the training step takes"
     other = [(line, name) for line, name in blockers if canonical(name)[0] not in _REWRITTEN]
     if other:
         line, name = other[0]
         return f"the module also uses `{name}` (line {line}), which the step cannot take"
-    forward, refused = _forward(body[:index], names)
+    forward, refused = forward_pass(body[:index], names)
     if refused:
         return refused
     placeholders = [s for s in body if names.placeholder_of(s) is not None]
-    inputs = {_target(s) or "" for s in placeholders}
-    moved = {_target(s) or "" for s in forward}
+    inputs = {assigned_name(s) or "" for s in placeholders}
+    session = names.session_of(loop)
+    assert session is not None
+    feeds = feed_dicts(body, session, inputs)
+    block, held_by_block = _session_block(body, loop_index, index, names)
+    if isinstance(loop, ast.With):  # from the train op to the end of the `with` block
+        after = [*body[index + 1 : loop_index], *(block if loop_index > index else [])]
+    else:  # from the train op to the last use of the Session
+        last = held_by_block[-1] if held_by_block else index
+        after = [s for s in body[index + 1 : last + 1] if s is not loop]
+    known = inputs | {assigned_name(s) or "" for s in forward}
+    later = later_tensors(after, names, known, {session, *feeds})
+    forward = [*forward, *later]
+    moved = {assigned_name(s) or "" for s in forward}
     if loss not in moved:
         return f"the loss `{loss}` is not computed from the fed placeholders at module level"
-    needed = _ancestors(loss, forward)
-    if needed != moved:
-        extra = sorted(moved - needed)[0]
-        return f"`{extra}` is computed from the inputs but not for the loss: another fetch"
-    train_op = _target(statement)
+    train_op = assigned_name(statement)
     if train_op is None:
         return "the train op is not assigned to a name"
     graph = inputs | moved | {train_op}
-    session = names.session_of(loop)
-    assert session is not None
-    block, held_by_block = _session_block(body, loop_index, index, names)
     initializers = {n for s in [*body, *block] if (n := _initializer_name(s, names))}
+    variables = {assigned_name(s) or "" for s in body if is_variable(names, s, set())}
+    loop_graph = LoopGraph(
+        session,
+        train_op,
+        loss,
+        frozenset(inputs),
+        frozenset(moved),
+        frozenset(initializers),
+        frozenset(variables),
+        frozenset(feeds),
+    )
     for position, other_statement in enumerate(body):
-        if other_statement in forward or other_statement in placeholders:
+        if any(other_statement is s for s in [*forward, *placeholders]):
             continue
+        if position > index and builds_feed(other_statement, loop_graph):
+            continue  # `feed = {x: a}` before the Session: given to its runs by name
         if position in (index, loop_index) or position in held_by_block:
             continue
         used = loads(other_statement) & (graph | {session} | initializers)
-        if used and _is_variable(names, other_statement, graph) is None:
+        if used and is_variable(names, other_statement, graph) is None:
             return f"a variable is built from the inputs (line {other_statement.lineno})"
         if used and (escaped := escape(other_statement, session)):
             return escaped
         if used:
             shown = sorted(used)[0]
             return f"`{shown}` is used outside the training loop (line {other_statement.lineno})"
-    return _loop_refusal(block, names, session, inputs, moved, train_op, loss, initializers)
+    outputs = step_outputs(block, session, train_op, loss)
+    refused = loop_refusal(block, names.qualified, loop_graph, outputs, later)
+    evaluated = evaluation_outputs(evaluation_runs(block, session, train_op))
+    if refused is None and evaluated and EVALUATE_NAME in taken:
+        return f"the module already binds `{EVALUATE_NAME}`, the name the evaluation takes"
+    wanted = [loss, *outputs, *evaluated]
+    needed = set().union(*(ancestors(name, forward) for name in wanted))
+    if refused is None and needed != moved:
+        extra = sorted(moved - needed)[0]
+        return (
+            f"`{extra}` is computed from the inputs or the variables but neither for the loss"
+            " nor fetched by a run: another fetch"
+        )
+    return refused
 
 
-def _loop_refusal(
-    block: Sequence[ast.stmt],
-    names: _Names,
-    session: str,
-    inputs: set[str],
-    moved: set[str],
-    train_op: str,
-    loss: str,
-    initializers: set[str],
-) -> str | None:
-    """Why the statements run while the Session is open cannot become calls of the step."""
-    graph = inputs | moved | {train_op} | initializers
-    runs = 0
-    closed: ast.stmt | None = None
-    for statement in _simple_statements(block):
-        if (evaluated := default_session_read(statement)) is not None:
-            return (
-                f"`{evaluated}` (line {statement.lineno}) reads the graph through the default"
-                f" Session; write `{session}.run(...)`"
-            )
-        used = loads(statement)
-        if not used & (graph | {session}):
-            continue
-        if (escaped := escape(statement, session)) is not None:
-            return escaped
-        if closed is not None and session in used:
-            return (
-                f"the Session is used on line {statement.lineno}, after `{session}.close()`"
-                f" (line {closed.lineno})"
-            )
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            return (
-                f"the Session or the graph is used in `{statement.name}` (line"
-                f" {statement.lineno}), which may run them at another time"
-            )
-        if is_close(statement, session):
-            if not any(statement is s for s in block):
-                return f"the Session is closed inside a block (line {statement.lineno})"
-            closed = statement
-            continue
-        kind = run_kind(statement, session, train_op, loss, inputs, names.qualified, initializers)
-        if kind is None and reads_only(statement, session, graph):
-            kind = "read"  # `print(sess.run(w))`: `print(w.numpy())`
-        if kind is None:
-            shown = ast.unparse(statement).split("\n")[0][:60]
-            return f"`{shown}` reads the graph other than by running the train op"
-        runs += kind == "train"
-    if not runs:
-        return "the Session never runs the train op"
-    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-    for node in (n for statement in block for n in ast.walk(statement)):
-        if isinstance(node, scopes) and loads(node) & (graph | {session}):
-            return "the Session or the graph is used in a function inside the loop"
-    return None
-
-
-def _initializer_name(statement: ast.stmt, names: _Names) -> str | None:
+def _initializer_name(statement: ast.stmt, names: LoopNames) -> str | None:
     """`init = tf.global_variables_initializer()` -> `init`."""
-    target = _target(statement)
+    target = assigned_name(statement)
     if target is None or not isinstance(statement, ast.Assign):
         return None
     call = statement.value
@@ -309,7 +304,7 @@ def _initializer_name(statement: ast.stmt, names: _Names) -> str | None:
     return target if called and canonical(called)[0] in INITIALIZERS else None
 
 
-def _sessions_opened(body: Sequence[ast.stmt], names: _Names) -> list[int]:
+def _sessions_opened(body: Sequence[ast.stmt], names: LoopNames) -> list[int]:
     """The lines of every Session these statements open, nested ones too."""
     lines = []
     for node in (n for statement in body for n in ast.walk(statement)):
@@ -320,93 +315,20 @@ def _sessions_opened(body: Sequence[ast.stmt], names: _Names) -> list[int]:
     return lines
 
 
-def _simple_statements(body: Sequence[ast.stmt]) -> Iterable[ast.stmt]:
-    """The statements that are not blocks, inside loops and conditionals too; a block
-    statement's own header (a `for` target, an `if` test) counts as a statement here."""
-    for statement in body:
-        if isinstance(statement, (ast.For, ast.While, ast.If)):
-            header = ast.Expr(
-                value=statement.test if not isinstance(statement, ast.For) else statement.iter
-            )
-            yield ast.copy_location(header, statement)
-            yield from _simple_statements(statement.body)
-            yield from _simple_statements(statement.orelse)
-        elif isinstance(statement, (ast.With, ast.Try, ast.FunctionDef, ast.ClassDef)):
-            yield statement  # judged as a whole: it may not touch the graph
-        else:
-            yield statement
-
-
-def _forward(body: Sequence[ast.stmt], names: _Names) -> tuple[list[ast.stmt], str | None]:
-    """The module-level statements computed from the placeholders (the forward pass), in
-    order; and why they cannot move into a step."""
-    inputs = {_target(s) for s in body if names.placeholder_of(s) is not None}
-    forward: list[ast.stmt] = []
-    known = set(inputs)
-    for statement in body:
-        if names.placeholder_of(statement) is not None:
-            continue
-        if not loads(statement) & known:
-            continue
-        target = _target(statement)
-        if target is None or not isinstance(statement, ast.Assign):
-            return forward, f"line {statement.lineno} uses the inputs but is not `name = value`"
-        for node in ast.walk(statement):
-            if not isinstance(node, ast.Call):
-                continue
-            qualified = names.qualified(node.func)
-            name = canonical(qualified)[0] if qualified else ""
-            if not name.startswith("tensorflow.") or name in _VARIABLES:
-                shown = ast.unparse(node.func)
-                return forward, (
-                    f"the forward pass calls `{shown}` (line {node.lineno}), which may create"
-                    " variables or state that a training step would create again or not train"
-                )
-            if name.startswith(_STATEFUL):
-                shown = ast.unparse(node.func)
-                return forward, (
-                    f"the forward pass calls `{shown}` (line {node.lineno}), which creates"
-                    " variables or graph state (layers, metrics, summaries)"
-                )
-        forward.append(statement)
-        known.add(target)
-    return forward, None
-
-
-def _ancestors(loss: str, forward: list[ast.stmt]) -> set[str]:
-    """The forward names the loss is computed from, itself included."""
-    by_name = {_target(s): s for s in forward}
-    needed, todo = set(), [loss]
-    while todo:
-        name = todo.pop()
-        if name in needed or name not in by_name:
-            continue
-        needed.add(name)
-        todo.extend(loads(by_name[name]))
-    return needed
-
-
-def _is_variable(names: _Names, statement: ast.stmt, graph: set[str]) -> bool | None:
-    """True: `v = tf.get_variable(...)` / `tf.Variable(...)` from no input; None: a variable
-    built from the inputs; False: not a variable."""
-    if not isinstance(statement, ast.Assign) or not isinstance(statement.value, ast.Call):
-        return False
-    called = names.qualified(statement.value.func)
-    if called is None or canonical(called)[0] not in _VARIABLES:
-        return False
-    return None if loads(statement) & graph else True
-
-
 def optimizer_statement(before: Sequence[ast.stmt], receiver: ast.expr) -> ast.Assign | None:
     """`opt = tf.train.AdamOptimizer(...)` for `opt.minimize(loss)`: the last module-level
     statement binding the receiver's name before the train op."""
     if not isinstance(receiver, ast.Name):
         return None
     for statement in reversed(before):
-        if _target(statement) == receiver.id:
+        if assigned_name(statement) == receiver.id:
             assert isinstance(statement, ast.Assign)
             return statement if isinstance(statement.value, ast.Call) else None
     return None
+
+
+def _bound_once(body: Sequence[ast.stmt], name: str) -> bool:
+    return bindings((n for statement in body for n in ast.walk(statement)), name) == 1
 
 
 def _loads_of(body: Sequence[ast.stmt], name: str) -> int:
@@ -424,50 +346,3 @@ def _minimize_of(statement: ast.stmt) -> ast.Call | None:
     if isinstance(func, ast.Attribute) and func.attr == "minimize":
         return statement.value
     return None
-
-
-def _target(statement: ast.stmt) -> str | None:
-    if (
-        isinstance(statement, ast.Assign)
-        and len(statement.targets) == 1
-        and isinstance(statement.targets[0], ast.Name)
-    ):
-        return statement.targets[0].id
-    return None
-
-
-class _Names:
-    def __init__(self, qualify: Qualify) -> None:
-        self.qualified = qualify
-
-    def placeholder_of(self, statement: ast.stmt) -> ast.Call | None:
-        if _target(statement) is None or not isinstance(statement, ast.Assign):
-            return None
-        call = statement.value
-        if not isinstance(call, ast.Call):
-            return None
-        called = self.qualified(call.func)
-        return call if called and canonical(called)[0] == "tensorflow.placeholder" else None
-
-    def session_of(self, statement: ast.stmt) -> str | None:
-        """`with tf.Session() as sess:` or `sess = tf.Session()` -> `sess`."""
-        if isinstance(statement, ast.With) and len(statement.items) == 1:
-            item = statement.items[0]
-            call, bound = item.context_expr, item.optional_vars
-        elif isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            call, bound = statement.value, statement.targets[0]
-        else:
-            return None
-        if not isinstance(call, ast.Call):
-            return None
-        called = self.qualified(call.func)
-        if not called or canonical(called)[0] not in SESSIONS:
-            return None
-        return bound.id if isinstance(bound, ast.Name) else None
-
-    def session_call(self, statement: ast.stmt) -> ast.Call:
-        """The `tf.Session(...)` call of a statement `session_of` named a Session for."""
-        call = statement.items[0].context_expr if isinstance(statement, ast.With) else None
-        call = call or getattr(statement, "value", None)
-        assert isinstance(call, ast.Call)
-        return call
