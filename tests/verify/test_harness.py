@@ -135,6 +135,12 @@ CASES = [
         TF + _CONSTRAINED.format(layers="tf.compat.v1.layers"),
         RunTable(train="tf.reduce_sum(h * h)"),
     ),
+    Case(
+        "shifted-layer",  # drawn apart, and one more apart from the same weights
+        TF + "h = tf.layers.dense(np.ones((2, 3), np.float32), 2, name='d')",
+        TF + "h = tf.compat.v1.layers.dense(np.ones((2, 3), np.float32), 2, name='d') + 1.0",
+        RunTable(random="constant"),
+    ),
     Case("old-side-fails", TF + "y = tf.no_such_op(1)", TF + "y = tf.constant(1)"),
     Case("not-run", "", "", RunTable(skip="needs a GPU")),
 ]
@@ -221,7 +227,8 @@ def test_the_codes_own_training_steps_are_run_and_compared_step_by_step(
     ]
     # Momentum leaves the first step alone and moves the second: the steps tell them apart.
     apart = outcomes["own-training-steps-apart"]
-    assert apart.status == "differs" and apart.reason.startswith("train_step() #3"), apart.reason
+    reason = apart.reason.removeprefix("from TF1's initial weights: ")
+    assert apart.status == "differs" and reason.startswith("train_step() #3"), apart.reason
 
 
 @pytest.mark.tensorflow
@@ -241,6 +248,17 @@ def test_the_training_step_applies_a_variables_constraint_on_both_sides(
     outcome = outcomes["constrained-layer-one-step"]
     assert outcome.status == "proven", outcome.reason
     assert "d/kernel after one step" in {row.what for row in outcome.rows}
+
+
+@pytest.mark.tensorflow
+def test_a_difference_that_remains_from_the_same_weights_is_the_one_reported(
+    outcomes: dict[str, Outcome],
+) -> None:
+    outcome = outcomes["shifted-layer"]
+    assert outcome.status == "differs"
+    assert outcome.reason.startswith("from TF1's initial weights: h: max abs diff 1,")
+    (row,) = [row for row in outcome.rows if row.what == "h"]
+    assert row.max_abs == pytest.approx(1.0)
 
 
 @pytest.mark.tensorflow

@@ -437,6 +437,9 @@ def _outcome(runner: Runner, case: Case, old: Side) -> Outcome:
         again = compare(case, old, runner.run(case, graph_mode=graph_mode, weights=old.initial))
         if again.status == "proven":
             outcome = replace(again, reason=f"equal from TF1's initial weights ({outcome.reason})")
+        elif again.status == "differs":
+            # From the same weights, what differs is the rewrite's doing, not the draw.
+            outcome = replace(again, reason=f"from TF1's initial weights: {again.reason}")
     return outcome
 
 
