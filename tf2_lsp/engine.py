@@ -270,13 +270,23 @@ def _transform_of(finding: Finding) -> str | None:
     return finding.fix.transform if finding.fix is not None else None
 
 
+# The titles of whole-program fixes, by transform: each rewrites another unit of the program.
+_PROGRAM_ACTIONS = {
+    "disable_v2_behavior": "Disable TF2 behaviour for this graph-mode program",
+    "tf1_model_shim": "Make `{written}` a Keras layer that keeps its TF1 body",
+    "tf1_model_keras": "Make `{written}` a Keras layer of Keras sublayers",
+    "session_train_step": "Run this Session training loop's steps as a `tf.function`",
+}
+
+
 def fix_title(finding: Finding) -> str:
     """The quick-fix title, shared by the CLI's JSON and the editor's code actions."""
     fix = finding.fix
     if fix is None:
         return ""
     if finding.anchor_kind == "program":
-        action = "Disable TF2 behaviour for this graph-mode program"
+        action = _PROGRAM_ACTIONS.get(fix.transform or "", "Rewrite `{written}` for TF2")
+        action = action.format(written=finding.written)
     elif finding.call is not None and finding.call.target is not None and finding.target:
         # One edit for the whole call: the callee, and its arguments when they move too.
         action = f"Replace `{finding.written}` with `{finding.shown_target}`"

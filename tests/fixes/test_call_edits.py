@@ -170,6 +170,28 @@ def test_compat_fallback_title_names_the_compat_target(catalogue: Catalogue) -> 
     assert fix_title(finding).endswith(": Replace `tf.ones_like` with `tf.compat.v1.ones_like`")
 
 
+def test_program_fix_titles_say_what_each_rewrites(catalogue: Catalogue) -> None:
+    model = (
+        "def tower(x):\n    with tf.variable_scope('t'):\n        return tf.layers.dense(x, 2)\n"
+    )
+    graph = "x = tf.placeholder(tf.float32)\n\nif __name__ == '__main__':\n    print(x)\n"
+    titles = {
+        fix_title(f)
+        for source in (
+            TF + model,
+            TF + model.replace("tf.layers.dense(x, 2)", "x * 2.0 + tf.get_variable('w', [])"),
+            TF + graph,
+        )
+        for f in detect(source, catalogue, Settings(level="native")).findings
+        if f.anchor_kind == "program" and f.fix is not None
+    }
+    assert titles == {
+        "TF934: Make `tower` a Keras layer of Keras sublayers (unsafe)",
+        "TF938: Make `tower` a Keras layer that keeps its TF1 body (unsafe)",
+        "TF801: Disable TF2 behaviour for this graph-mode program",
+    }
+
+
 @pytest.mark.parametrize(
     ("body", "after"),
     [

@@ -27,6 +27,43 @@ def train_step():
     opt.apply_gradients(zip(tape.gradient(loss, [w]), [w]))
     return loss
 """
+# A model's training step whose weights TF1 and Keras draw apart: the second run of the case
+# starts the Keras weights from TF1's, by name or else by shape.
+_TF1_MODEL = """def model(x):
+    with tf.variable_scope("m", reuse=tf.AUTO_REUSE):
+        return tf.layers.dense(x, 2, name="d")
+"""
+_KERAS_MODEL = """class M(tf.keras.layers.Layer):
+    def __init__(self):
+        super().__init__(name="m")
+        self.d = tf.keras.layers.Dense(2, name="d")
+
+    def call(self, x):
+        return self.d(x)
+
+
+model = M()
+"""
+_LAYER_STEP = """{model}
+x_in = tf.constant(np.ones((4, 3), np.float32))
+out = model(x_in)
+opt = {optimizer}
+
+
+@tf.function
+def train_step():
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(tf.square(model(x_in) - 1.0))
+    variables = tape.watched_variables()
+    opt.apply_gradients(zip(tape.gradient(loss, variables), variables))
+    return loss
+"""
+_CONSTRAINED = """h = {layers}.dense(
+    np.ones((2, 3), np.float32),
+    2,
+    name="d",
+    kernel_constraint=lambda w: tf.clip_by_value(w, -0.05, 0.05),
+)"""
 CASES = [
     Case(
         "renamed-keywords",
@@ -82,6 +119,27 @@ CASES = [
         TF + "import tempfile\nfolder = tempfile.mkdtemp()\ny = tf.constant(1.0)",
         TF + "import tempfile\nfolder = tempfile.mkdtemp()\ny = tf.constant(1.0)",
         RunTable(compare=("y",)),
+    ),
+    Case(
+        "keras-optimizer-after-tf1-weights",  # randomly initialised: started from TF1's weights
+        TF + _LAYER_STEP.format(model=_TF1_MODEL, optimizer="tf.train.AdamOptimizer(0.1)"),
+        TF
+        + _LAYER_STEP.format(
+            model=_KERAS_MODEL, optimizer="tf.keras.optimizers.Adam(0.1, epsilon=1e-08)"
+        ),
+        RunTable(steps="train_step()", compare=("x_in",)),
+    ),
+    Case(
+        "constrained-layer-one-step",  # TF1's optimizer applies the constraint after the step
+        TF + _CONSTRAINED.format(layers="tf.layers"),
+        TF + _CONSTRAINED.format(layers="tf.compat.v1.layers"),
+        RunTable(train="tf.reduce_sum(h * h)"),
+    ),
+    Case(
+        "shifted-layer",  # drawn apart, and one more apart from the same weights
+        TF + "h = tf.layers.dense(np.ones((2, 3), np.float32), 2, name='d')",
+        TF + "h = tf.compat.v1.layers.dense(np.ones((2, 3), np.float32), 2, name='d') + 1.0",
+        RunTable(random="constant"),
     ),
     Case("old-side-fails", TF + "y = tf.no_such_op(1)", TF + "y = tf.constant(1)"),
     Case("not-run", "", "", RunTable(skip="needs a GPU")),
@@ -169,7 +227,38 @@ def test_the_codes_own_training_steps_are_run_and_compared_step_by_step(
     ]
     # Momentum leaves the first step alone and moves the second: the steps tell them apart.
     apart = outcomes["own-training-steps-apart"]
-    assert apart.status == "differs" and apart.reason.startswith("train_step() #3"), apart.reason
+    reason = apart.reason.removeprefix("from TF1's initial weights: ")
+    assert apart.status == "differs" and reason.startswith("train_step() #3"), apart.reason
+
+
+@pytest.mark.tensorflow
+def test_a_keras_optimizer_keeps_its_own_variables_when_started_from_tf1_weights(
+    outcomes: dict[str, Outcome],
+) -> None:
+    # Matched by shape, the optimizer's scalar learning rate took TF1's `beta1_power` (0.9).
+    outcome = outcomes["keras-optimizer-after-tf1-weights"]
+    assert outcome.status == "proven", outcome.reason
+    assert outcome.reason.startswith("equal from TF1's initial weights")
+
+
+@pytest.mark.tensorflow
+def test_the_training_step_applies_a_variables_constraint_on_both_sides(
+    outcomes: dict[str, Outcome],
+) -> None:
+    outcome = outcomes["constrained-layer-one-step"]
+    assert outcome.status == "proven", outcome.reason
+    assert "d/kernel after one step" in {row.what for row in outcome.rows}
+
+
+@pytest.mark.tensorflow
+def test_a_difference_that_remains_from_the_same_weights_is_the_one_reported(
+    outcomes: dict[str, Outcome],
+) -> None:
+    outcome = outcomes["shifted-layer"]
+    assert outcome.status == "differs"
+    assert outcome.reason.startswith("from TF1's initial weights: h: max abs diff 1,")
+    (row,) = [row for row in outcome.rows if row.what == "h"]
+    assert row.max_abs == pytest.approx(1.0)
 
 
 @pytest.mark.tensorflow

@@ -259,12 +259,31 @@ def keras2_problem(function: ast.FunctionDef, resolve: Resolve) -> str | None:
     )
 
 
-def note(function: ast.FunctionDef, resolve: Resolve) -> str:
-    """What the finding adds for a model with batch normalization ("" without one)."""
-    if not any(
+def _has_batch_norm(function: ast.FunctionDef, resolve: Resolve) -> bool:
+    return any(
         isinstance(node, ast.Call) and resolve(node.func) == BATCH_NORM
         for node in ast.walk(function)
-    ):
+    )
+
+
+def shim_note(function: ast.FunctionDef, resolve: Resolve) -> str:
+    """What the shim form's finding adds for a model with batch normalization ("" without
+    one). The TF1 layer inside the shim runs its updates of the moving statistics at each
+    training-mode call (eager code and `tf.function`, measured on TF 2.21), where TF1 only
+    queued them: a program that never ran `UPDATE_OPS` kept its initial statistics, and its
+    inference outputs after training differ from the layer's."""
+    if not _has_batch_norm(function, resolve):
+        return ""
+    return (
+        "its batch normalization updates `moving_mean` and `moving_variance` at each call in"
+        " training mode, where TF1 only queued those updates in `UPDATE_OPS` for the training"
+        " code to run: results after training differ where that code never ran them"
+    )
+
+
+def note(function: ast.FunctionDef, resolve: Resolve) -> str:
+    """What the finding adds for a model with batch normalization ("" without one)."""
+    if not _has_batch_norm(function, resolve):
         return ""
     passed = training_parameters(function, resolve)
     keyword = (

@@ -70,6 +70,20 @@ _REFUSED_ARGUMENTS = frozenset({"activity_regularizer", "reuse", "_reuse"})
 # Penalties on the layer's own weights: TF1 put them in `REGULARIZATION_LOSSES`, a Keras
 # sublayer keeps them in its `losses`. They move only with the code that reads them.
 PENALTIES = frozenset({"kernel_regularizer", "bias_regularizer"})
+# A Keras 3 layer keeps a constraint on its Keras variable, which only Keras optimizers apply;
+# TF1 set it on the TensorFlow variable, where TF1's optimizers (`tf.compat.v1` ones in TF2
+# code too) apply it after each step (TF 2.21: a Keras `Dense` kernel trained by
+# `tf.compat.v1.train.RMSPropOptimizer` left its clipping range at the first step).
+CONSTRAINTS = frozenset(
+    {
+        "kernel_constraint",
+        "bias_constraint",
+        "depthwise_constraint",
+        "pointwise_constraint",
+        "beta_constraint",
+        "gamma_constraint",
+    }
+)
 # Attributes a Keras layer has already: a sublayer is stored under another name.
 _LAYER_ATTRIBUTES = frozenset(
     {
@@ -176,6 +190,12 @@ def _argument_problem(call: ast.Call, local: set[str], penalties_move: bool) -> 
     refused = sorted(k.arg for k in call.keywords if k.arg in _REFUSED_ARGUMENTS)
     if refused:
         return f"`{refused[0]}` has no counterpart on a Keras sublayer"
+    constraint = sorted(k.arg for k in call.keywords if k.arg in CONSTRAINTS)
+    if constraint:
+        return (
+            f"`{constraint[0]}` would stay on the Keras variable, which only Keras optimizers"
+            " constrain, where TF1's optimizers applied it to the TF1 variable after each step"
+        )
     penalty = sorted(k.arg for k in call.keywords if k.arg in PENALTIES)
     if penalty and not penalties_move:
         return (

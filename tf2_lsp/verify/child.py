@@ -331,6 +331,9 @@ class Runner:
             for variable, gradient in zip(trainable, gradients, strict=True):
                 if gradient is not None:
                     variable.assign_sub(LEARNING_RATE * gradient)
+                    # As TF1's optimizer on the other side does: the variable's constraint.
+                    if getattr(variable, "constraint", None) is not None:
+                        variable.assign(variable.constraint(variable))
             result.trained = {
                 n: v.numpy()
                 for (n, _), v in zip(variables.names(trainable, paths), trainable, strict=True)
@@ -434,6 +437,9 @@ def _outcome(runner: Runner, case: Case, old: Side) -> Outcome:
         again = compare(case, old, runner.run(case, graph_mode=graph_mode, weights=old.initial))
         if again.status == "proven":
             outcome = replace(again, reason=f"equal from TF1's initial weights ({outcome.reason})")
+        elif again.status == "differs":
+            # From the same weights, what differs is the rewrite's doing, not the draw.
+            outcome = replace(again, reason=f"from TF1's initial weights: {again.reason}")
     return outcome
 
 

@@ -4,12 +4,16 @@ imports TensorFlow itself."""
 
 from __future__ import annotations
 
+import sys
+from types import FrameType
 from typing import Any
 
 
 def copying(weights: dict[str, Any]) -> Any:
     """A variable creator that starts each variable from the TF1 value of the same name, or
-    else from the next unused TF1 value of the same shape (Keras names differ)."""
+    else from the next unused TF1 value of the same shape (Keras names differ). A Keras
+    optimizer's own variables (its scalar learning rate, its slots) start as Keras starts
+    them: by shape, its learning rate took TF1's `beta1_power`."""
     unused = list(weights.items())
 
     def create(next_creator: Any, **kwargs: Any) -> Any:
@@ -17,7 +21,7 @@ def copying(weights: dict[str, Any]) -> Any:
             return next_creator(**kwargs)
         name = str(kwargs.get("name") or "").split(":")[0]
         value = weights.get(name)
-        if value is None:
+        if value is None and not _made_by_keras_optimizer():
             initial = kwargs.get("initial_value")
             shape = _initial_shape(initial)
             for candidate, array in unused:
@@ -31,6 +35,18 @@ def copying(weights: dict[str, Any]) -> Any:
         return next_creator(**kwargs)
 
     return create
+
+
+def _made_by_keras_optimizer() -> bool:
+    """Whether a Keras optimizer (Keras 3's or tf_keras's) is creating the variable: a method
+    of one is on the stack."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        owner = frame.f_locals.get("self")
+        if owner is not None and ".optimizers." in type(owner).__module__:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _initial_shape(initial: Any) -> tuple[int, ...] | None:

@@ -35,6 +35,9 @@ def fixed(source: str, catalogue: Catalogue) -> str:
         "def f(sess):\n    return tf.train.start_queue_runners(sess)\n",
         "def f():\n    with tf.Graph().as_default():\n        return tf.Session().run(y)\n",
         "def f():\n    return tf.compat.v1.train.Saver()\n",
+        # Eager code reads nothing from the loss collections (0.0, or an error for the total).
+        "def f():\n    return tf.losses.get_regularization_loss()\n",
+        "def f():\n    return tf.losses.get_total_loss(add_regularization_losses=False)\n",
     ],
 )
 def test_graph_code_in_a_script_is_a_graph_program(body: str, catalogue: Catalogue) -> None:
@@ -62,6 +65,19 @@ def test_gradients_inside_tf_function_need_no_graph_mode(catalogue: Catalogue) -
     assert program_codes(source, catalogue) == []
     outside = source.replace("@tf.function\n", "")
     assert program_codes(outside, catalogue) == ["TF801"]
+
+
+def test_a_loss_collection_read_inside_tf_function_needs_no_graph_mode(
+    catalogue: Catalogue,
+) -> None:
+    # In a `tf.function` the reader sees what that trace added (a shim layer's penalties).
+    source = (
+        TF + "@tf.function\ndef f():\n    return tf.losses.get_regularization_loss()\n\n"
+        "if __name__ == '__main__':\n    f()\n"
+    )
+    assert program_codes(source, catalogue) == []
+    library = TF + "total = tf.losses.get_total_loss()\n"
+    assert program_codes(library, catalogue) == ["TF810"]
 
 
 def test_program_that_already_disables_v2_is_left_alone(catalogue: Catalogue) -> None:

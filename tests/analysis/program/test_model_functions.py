@@ -302,6 +302,11 @@ def test_a_model_of_tf_layers_calls_is_offered_keras_sublayers(catalogue: Catalo
     [
         (("h, 8,", "h, width,"), "known only when the function runs"),
         (('name="logits"', 'name="logits", kernel_regularizer=tf.nn.l2_loss'), "regularizer"),
+        # A Keras 3 sublayer's constraint is applied by Keras optimizers only (TF 2.21).
+        (
+            ('name="logits"', 'name="logits", kernel_constraint=tf.keras.constraints.NonNeg()'),
+            "constraint",
+        ),
         (
             (
                 "        h = tf.layers.flatten(h)\n",
@@ -372,6 +377,27 @@ def test_a_module_that_reads_update_ops_keeps_the_function_and_names_that_reader
     assert "updates them itself when called with `training=True`" in model.message
     fixed = engine.fix_all(BATCH_NORM_MODEL + training, catalogue, NATIVE, unsafe=True).source
     assert "\ndef tower(x, is_training):" in fixed and "BatchNormalization" not in fixed
+
+
+def test_the_shim_form_says_its_batch_normalization_updates_the_statistics_itself(
+    catalogue: Catalogue,
+) -> None:
+    # An input of unknown rank keeps the shim form (TF1 may have fused it); the TF1 layer in
+    # the shim updates the moving statistics at each training-mode call, which TF1 only
+    # queued in UPDATE_OPS: run on TF 2.21, a training call then an inference call on the
+    # shim gave other outputs than TF1's graph, where nothing ran those updates.
+    source = BATCH_NORM_MODEL.replace("h = tf.layers.flatten(x)", "h = x")
+    (model,) = [f for f in detect(source, catalogue, NATIVE).findings if f.code == "TF938"]
+    assert model.fix is not None
+    assert "updates `moving_mean` and `moving_variance` at each call in training mode" in (
+        model.message
+    )
+    plain = source.replace(
+        "return tf.layers.batch_normalization(h, momentum=0.5, training=is_training)",
+        'return h * tf.get_variable("scale", [1])',  # the shim form, no batch normalization
+    )
+    (model,) = [f for f in detect(plain, catalogue, NATIVE).findings if f.code == "TF938"]
+    assert "moving_mean" not in model.message
 
 
 _TF1_CHECKPOINT_RUN = textwrap.dedent(

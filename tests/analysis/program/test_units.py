@@ -219,6 +219,25 @@ def test_an_optimizer_in_a_tf2_training_step_becomes_a_keras_one(
     assert "opt = tf.keras.optimizers.Adagrad(0.1, epsilon=0.0)" in fixed
 
 
+@pytest.mark.parametrize(
+    "rate",
+    [
+        "rate = tf.Variable(0.1, trainable=False)\nopt = tf.train.AdamOptimizer(rate)",
+        "opt = tf.train.AdamOptimizer(learning_rate=tf.Variable(0.1, trainable=False))",
+    ],
+)
+def test_an_optimizer_whose_rate_is_a_variable_keeps_its_compat_form(
+    catalogue: Catalogue, rate: str
+) -> None:
+    # TF 2.21: Keras 3's Adam rejects a variable as its rate; TF1 read it at each step.
+    source = f"import tensorflow as tf\n{rate}\nopt.apply_gradients(zip(g, v))\n"
+    optimizer = _by_code(source, catalogue, NATIVE)["TF911"]
+    assert optimizer.fix is not None and optimizer.fix.level == "compat"
+    assert "is a variable, which TF1 read at each step" in optimizer.message
+    fixed = engine.fix_all(source, catalogue, NATIVE, unsafe=True).source
+    assert "tf.compat.v1.train.AdamOptimizer(" in fixed and "keras" not in fixed
+
+
 def test_rmsprop_code_on_compat_v1_is_not_offered_keras_rmsprop(catalogue: Catalogue) -> None:
     source = (
         "import tensorflow as tf\nopt = tf.compat.v1.train.RMSPropOptimizer(0.1)\n"

@@ -65,6 +65,12 @@ GRAPH_SIGNALS = frozenset(
         "tensorflow.initialize_variables",
         "tensorflow.tables_initializer",
         "tensorflow.get_collection",
+        # Readers of the LOSSES and REGULARIZATION_LOSSES collections: eager code gets none
+        # (TF 2.21: `get_regularization_loss()` is 0.0, `get_total_loss()` raises).
+        "tensorflow.losses.get_losses",
+        "tensorflow.losses.get_total_loss",
+        "tensorflow.losses.get_regularization_loss",
+        "tensorflow.losses.get_regularization_losses",
         "tensorflow.get_collection_ref",
         "tensorflow.add_to_collection",
         "tensorflow.add_to_collections",
@@ -81,8 +87,17 @@ GRAPH_SIGNALS = frozenset(
 )
 # A session alone works under eager execution; running one (`sess.run(y)`) needs graph tensors.
 SESSIONS = frozenset({"tensorflow.Session", "tensorflow.InteractiveSession"})
-# `tf.gradients` is fine inside `tf.function`; everywhere else it needs a graph.
-_NEEDS_OUTSIDE_FUNCTION = frozenset({"tensorflow.gradients"})
+# `tf.gradients` is fine inside `tf.function`; everywhere else it needs a graph. So is a
+# reader of the loss collections: in a `tf.function` it reads what that trace added.
+_NEEDS_OUTSIDE_FUNCTION = frozenset(
+    {
+        "tensorflow.gradients",
+        "tensorflow.losses.get_losses",
+        "tensorflow.losses.get_total_loss",
+        "tensorflow.losses.get_regularization_loss",
+        "tensorflow.losses.get_regularization_losses",
+    }
+)
 DISABLES_V2_NAME = "tensorflow.disable_v2_behavior"
 DISABLES_V2 = frozenset({DISABLES_V2_NAME})
 # The note on a `tf.compat.v1.disable_v2_behavior()` left in code at the native level.

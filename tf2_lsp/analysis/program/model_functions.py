@@ -231,6 +231,9 @@ def report_model_functions(
         ):
             # Said for batch normalization and nested scopes, whose refusals a user can act on.
             why = f"not the Keras sublayer form (TF934): {keras_refused}"
+        statistics = model_batch_norm.shim_note(function, resolve) if refused is None else ""
+        if statistics and not native:
+            why = f"{why}; {statistics}" if why else statistics
         fix = findings.policy.fix_for(chosen, False, chosen.symbols[0]) if native else None
         if moving and fix is not None:
             # The readers of its penalties move with it: the fix says how many (fixed_together).

@@ -64,6 +64,14 @@ class ResultUses:
                 return node
         return None
 
+    def argument_of(self, finding: Finding, name: str) -> ast.expr | None:
+        """The value the finding's call passes as its first argument or as keyword `name`."""
+        call = self._call_at(finding)
+        if call is None:
+            return None
+        given = [k.value for k in call.keywords if k.arg == name]
+        return given[0] if given else call.args[0] if call.args else None
+
     def uses(self, finding: Finding) -> list[ast.expr] | None:
         """The nodes that hold the finding's call result where it is used: the call itself
         when it is used in place, the loads of the one name it is assigned to otherwise;

@@ -41,6 +41,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from tf2_lsp.analysis.findings.collect import Findings, Occurrence
+from tf2_lsp.analysis.names.resolve import canonical
 from tf2_lsp.analysis.nodes import SourceText
 from tf2_lsp.analysis.program import train_loop
 from tf2_lsp.analysis.program.filled_collections import ReadersCheck
@@ -282,6 +283,13 @@ def _optimizer_form(findings: Findings, finding: Finding, uses: ResultUses) -> F
             " `tf.GradientTape` and `apply_gradients` first"
         )
         return _kept_compat(findings, finding, why)
+    rate = _variable_rate(findings, uses, finding)
+    if rate is not None:
+        why = (
+            f"its learning rate `{rate}` is a variable, which TF1 read at each step (a rate"
+            " changed by `assign` took effect) and a Keras 3 optimizer does not take"
+        )
+        return _kept_compat(findings, finding, why)
     elsewhere = uses.outside_training(finding)
     if elsewhere is not None:
         why = (
@@ -290,6 +298,36 @@ def _optimizer_form(findings: Findings, finding: Finding, uses: ResultUses) -> F
             " code or `tf.function`, Keras `compile`)"
         )
         return _kept_compat(findings, finding, why)
+    return None
+
+
+# A learning rate made by one of these is a variable: TF1 reads it at each step, Keras 3's
+# optimizers reject it (TF 2.21: "`learning_rate` should be float, ... or a callable").
+_VARIABLE_MAKERS = frozenset({"tensorflow.Variable", "tensorflow.get_variable"})
+
+
+def _variable_rate(findings: Findings, uses: ResultUses, finding: Finding) -> str | None:
+    """The optimizer call's learning rate as written, when it is a variable: made in place,
+    or the name of one the module's top level makes."""
+    rate = uses.argument_of(finding, "learning_rate")
+    if rate is None:
+        return None
+
+    def makes_variable(value: ast.expr) -> bool:
+        if not isinstance(value, ast.Call):
+            return False
+        qualified = findings.scopes.qualified_name(value.func)
+        return qualified is not None and canonical(qualified)[0] in _VARIABLE_MAKERS
+
+    if makes_variable(rate):
+        return ast.unparse(rate)
+    if isinstance(rate, ast.Name) and any(
+        isinstance(statement, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == rate.id for t in statement.targets)
+        and makes_variable(statement.value)
+        for statement in uses.body
+    ):
+        return rate.id
     return None
 
 
