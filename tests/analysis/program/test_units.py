@@ -131,6 +131,8 @@ def test_a_decay_used_as_a_value_and_by_an_optimizer_keeps_its_compat_form(
     decay = _by_code(source, catalogue, NATIVE)["TF912"]
     assert decay.fix is not None and decay.fix.level == "compat"
     assert "used both as a value and as an optimizer's rate" in decay.message
+    # Eager code gets a function from the compat decay: the finding says how the value reads.
+    assert "the value use on line 5 reads `lr()`" in decay.message
 
 
 def test_a_value_decay_whose_step_is_hidden_keeps_its_compat_form(catalogue: Catalogue) -> None:

@@ -99,6 +99,11 @@ class ResultUses:
         uses = self.uses(finding)
         return uses is None or not all(self._optimizer_rate(node) for node in uses)
 
+    def value_use(self, finding: Finding) -> ast.expr | None:
+        """The first use of a decayed rate other than as an optimizer's rate, when it can be
+        followed."""
+        return next((n for n in self.uses(finding) or [] if not self._optimizer_rate(n)), None)
+
     def tf1_optimizer_method(self, finding: Finding) -> str | None:
         """A method of TF1's optimizer API called on the optimizer (`opt.minimize(loss)`)."""
         for node in self.uses(finding) or []:

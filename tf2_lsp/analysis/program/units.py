@@ -242,6 +242,13 @@ def _schedule_form(findings: Findings, finding: Finding, uses: ResultUses) -> Fi
             "its rate is used both as a value and as an optimizer's rate, which need two TF2"
             " forms (`schedule(step)`, the schedule object)"
         )
+        value = uses.value_use(finding)
+        if isinstance(value, ast.Name):
+            # TF 2.21: in eager code the tf.compat.v1 decays return a function of no arguments.
+            why += (
+                f"; where this line runs eagerly its compat form returns a function, so the"
+                f" value use on line {value.lineno} reads `{value.id}()`"
+            )
         return _kept_compat(findings, finding, why)
     if uses.used_as_value(finding):
         if step is None:
