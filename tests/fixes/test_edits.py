@@ -20,8 +20,10 @@ def apply_changes(source: str, changes: list[TextChange]) -> str:
     def index(line: int, column: int) -> int:
         return starts[line] + column
 
+    # As the LSP has it: text inserted at one position comes in the order of the changes.
     spans = sorted(
-        (index(c.line, c.column), index(c.end_line, c.end_column), c.text) for c in changes
+        ((index(c.line, c.column), index(c.end_line, c.end_column), c.text) for c in changes),
+        key=lambda span: span[:2],
     )
     for start, end, text in reversed(spans):
         source = source[:start] + text + source[end:]
@@ -143,11 +145,18 @@ MIXED = st.lists(st.tuples(LINE_TEXTS, BREAKS), min_size=1, max_size=8).flatmap(
 
 @st.composite
 def line_edits(draw: st.DrawFn, source: str) -> list[LineEdit]:
-    """Edits of distinct, non-adjacent runs of lines (as the planner makes them)."""
+    """Edits of distinct, non-adjacent runs of lines (as the planner makes them), and lines
+    inserted at one place by several edits, after the last line too (a new import and the
+    statement that needs it)."""
     count = len(re.split(r"\r\n|\r|\n", source))
     edits, line = [], 1
-    while line <= count:
-        if draw(st.booleans()):
+    while line <= count + 1:
+        if line == count + 1 or draw(st.booleans()):
+            if line == count + 1 or draw(st.booleans()):
+                for new in draw(st.lists(st.lists(LINE_TEXTS, min_size=1, max_size=2))):
+                    edits.append(LineEdit(line, line - 1, tuple(new)))
+                line += 1
+                continue
             end = draw(st.integers(line - 1, min(count, line + 2)))
             new = draw(st.lists(LINE_TEXTS, max_size=3))
             if end >= line or new:
@@ -168,6 +177,23 @@ def test_changes_write_what_fix_writes_in_files_of_mixed_endings(
     assert apply_changes(source, minimal_changes(source, edits)) == edits_module.apply_line_edits(
         source, edits
     )
+
+
+def test_lines_added_after_a_last_line_without_a_break_start_lines_of_their_own() -> None:
+    # A conftest.py of one import and no final newline, given TF2 behaviour's switch and
+    # its import: `fix` wrote `...session_tfimport tensorflow as tf`, which did not parse.
+    source = "from pkg.test_util import session_tf"
+    edits = [
+        LineEdit(2, 1, ("tf.compat.v1.disable_v2_behavior()",)),
+        LineEdit(2, 1, ("import tensorflow as tf",)),
+    ]
+    fixed = edits_module.apply_line_edits(source, edits)
+    assert fixed == (
+        "from pkg.test_util import session_tf\nimport tensorflow as tf\n"
+        "tf.compat.v1.disable_v2_behavior()"
+    )
+    # The editor's quick fix writes the same, the import first.
+    assert apply_changes(source, minimal_changes(source, edits)) == fixed
 
 
 @settings(max_examples=300, deadline=None)

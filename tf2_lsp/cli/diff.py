@@ -10,16 +10,22 @@ from tf2_lsp.text import split_lines_keeping_ends
 
 
 def unified_diff(before: str, after: str, path: Path) -> str:
-    return "".join(
-        difflib.unified_diff(
-            # Lines as Python and editors end them: str.splitlines would also break at \f and
-            # \u2028, cutting a line of the diff in two.
-            split_lines_keeping_ends(before),
-            split_lines_keeping_ends(after),
-            fromfile=_diff_name("a", path),
-            tofile=_diff_name("b", path),
-        )
+    lines = difflib.unified_diff(
+        # Lines as Python and editors end them: str.splitlines would also break at \f and
+        # \u2028, cutting a line of the diff in two.
+        split_lines_keeping_ends(before),
+        split_lines_keeping_ends(after),
+        fromfile=_diff_name("a", path),
+        tofile=_diff_name("b", path),
     )
+    # A file's last line without a line break is marked as diff and patch mark it; without
+    # the mark it ran into the next line of the diff, which then applied to nothing.
+    return "".join(
+        line if line.endswith(("\n", "\r")) else f"{line}\n{_NO_NEWLINE}\n" for line in lines
+    )
+
+
+_NO_NEWLINE = "\\ No newline at end of file"
 
 
 def _diff_name(side: str, path: Path) -> str:

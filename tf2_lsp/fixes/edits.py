@@ -34,16 +34,34 @@ class TextChange:
 
 
 def apply_line_edits(source: str, edits: Iterable[LineEdit]) -> str:
-    """Apply edits keeping each untouched line's own line ending (files may mix them)."""
+    """Apply edits keeping each untouched line's own line ending (files may mix them). Lines
+    inserted at one place come in the reverse of the edits' order (the last edit's first)."""
     parts = _LINE_BREAK_SPLIT.split(source)
     texts, breaks = parts[0::2], [*parts[1::2], ""]
     newline = line_ending(source)
     for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        if _appends_to_unended_line(edit, len(texts), breaks):
+            # After a last line with no line break: that line gets one, the file still ends
+            # without (a conftest.py of one import, no newline, got `...session_tfimport tf`).
+            breaks[-1] = newline
+            texts.extend(edit.lines)
+            breaks.extend([*[newline] * (len(edit.lines) - 1), ""])
+            continue
         texts[edit.start - 1 : edit.end] = list(edit.lines)
         breaks[edit.start - 1 : edit.end] = _new_breaks(
             breaks[edit.start - 1 : edit.end], len(edit.lines), newline
         )
     return "".join(text + brk for text, brk in zip(texts, breaks, strict=True))
+
+
+def _appends_to_unended_line(edit: LineEdit, line_count: int, breaks: list[str]) -> bool:
+    """`edit` inserts lines after the file's last line, which has no line break."""
+    return (
+        edit.end < edit.start == line_count + 1
+        and bool(edit.lines)
+        and line_count > 0
+        and breaks[line_count - 1] == ""
+    )
 
 
 def _new_breaks(old: list[str], count: int, newline: str) -> list[str]:
@@ -66,12 +84,18 @@ def minimal_changes(source: str, edits: Iterable[LineEdit]) -> list[TextChange]:
     starts = line_starts(source)
     newline = line_ending(source)
     changes = []
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+    # Insertions at one place in the order `apply_line_edits` gives them: an editor puts text
+    # inserted at one position in the order of the changes.
+    ordered = sorted(enumerate(edits), key=lambda pair: (pair[1].start, pair[1].end, -pair[0]))
+    for _, edit in ordered:
         first, last = edit.start - 1, max(edit.end, edit.start - 1)  # lines first..last-1 go
         begin = starts[first] if first < len(starts) else len(source)
         old = "".join(t + b for t, b in zip(texts[first:last], breaks[first:last], strict=True))
-        new_breaks = _new_breaks(breaks[first:last], len(edit.lines), newline)
-        new = "".join(t + b for t, b in zip(edit.lines, new_breaks, strict=True))
+        if _appends_to_unended_line(edit, len(texts), breaks):
+            new = "".join(newline + text for text in edit.lines)
+        else:
+            new_breaks = _new_breaks(breaks[first:last], len(edit.lines), newline)
+            new = "".join(t + b for t, b in zip(edit.lines, new_breaks, strict=True))
         change = _narrowed(source, starts, begin, old, new)
         if change is not None:
             changes.append(change)
