@@ -96,6 +96,21 @@ TF2_CALLER = textwrap.dedent(
 )
 
 
+def native(path: Path) -> Settings:
+    """Native-level settings for the file at `path`."""
+    return Settings(level="native").for_file(str(path))
+
+
+def model_finding(path: Path, catalogue: Catalogue) -> Finding:
+    """The one model-function finding (TF934 or TF938) of the file at `path`."""
+    (found,) = [
+        f
+        for f in detect(path.read_text(), catalogue, native(path)).findings
+        if f.code in {"TF934", "TF938"}
+    ]
+    return found
+
+
 def model_package(root: Path, caller: str) -> Path:
     """`pkg/layers.py` (the model function) and `pkg/run.py` (its caller); the callee's path."""
     (root / "pkg").mkdir(exist_ok=True)

@@ -8,26 +8,18 @@ import os
 import textwrap
 from pathlib import Path
 
-from tests.analysis.support import CALLEE, GRAPH_CALLER, TF2_CALLER, model_package, write
+from tests.analysis.support import (
+    CALLEE,
+    GRAPH_CALLER,
+    TF2_CALLER,
+    model_finding,
+    model_package,
+    native,
+    write,
+)
 from tf2_lsp import engine
 from tf2_lsp.analysis.callers import caller_code, graph_callers
-from tf2_lsp.analysis.detect import detect
 from tf2_lsp.catalogue.rules import Catalogue
-from tf2_lsp.model import Finding
-from tf2_lsp.settings import Settings
-
-
-def native(path: Path) -> Settings:
-    return Settings(level="native").for_file(str(path))
-
-
-def model_finding(path: Path, catalogue: Catalogue) -> Finding:
-    (found,) = [
-        f
-        for f in detect(path.read_text(), catalogue, native(path)).findings
-        if f.code in {"TF934", "TF938"}
-    ]
-    return found
 
 
 def test_a_model_function_called_from_another_modules_graph_code_stays_a_function(

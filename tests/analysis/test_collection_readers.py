@@ -14,12 +14,13 @@ from tests.analysis.support import (
     NO_READER,
     PENALISED_MODEL,
     PENALTY_READER,
+    model_finding,
+    native,
     reader_package,
     write,
 )
 from tf2_lsp import engine
 from tf2_lsp.analysis.collection_readers import module_reads, program_reads
-from tf2_lsp.analysis.detect import detect
 from tf2_lsp.analysis.program.filled_collections import (
     GLOBAL,
     REGULARIZATION,
@@ -28,21 +29,6 @@ from tf2_lsp.analysis.program.filled_collections import (
     CollectionRead,
 )
 from tf2_lsp.catalogue.rules import Catalogue
-from tf2_lsp.model import Finding
-from tf2_lsp.settings import Settings
-
-
-def native(path: Path) -> Settings:
-    return Settings(level="native").for_file(str(path))
-
-
-def model_finding(path: Path, catalogue: Catalogue) -> Finding:
-    (found,) = [
-        f
-        for f in detect(path.read_text(), catalogue, native(path)).findings
-        if f.code in {"TF934", "TF938"}
-    ]
-    return found
 
 
 def test_a_loss_module_reading_the_penalties_keeps_the_model_a_function(

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from tf2_lsp.transforms.base import FixError
-from tf2_lsp.transforms.closing_try import without_closing_try
+from tf2_lsp.transforms.closing_try import is_close, without_closing_try
 
 
 def _opens(statement: ast.stmt) -> bool:
@@ -104,3 +104,13 @@ def test_a_string_written_left_of_the_body_is_not_dedented() -> None:
     source = 'sess = tf.Session()\ntry:\n    note = """a\nb"""\nfinally:\n    sess.close()\n'
     with pytest.raises(FixError, match="not indented as its body"):
         without_closing_try(source, _opens)
+
+
+def test_only_a_bare_close_of_this_session_is_a_close() -> None:
+    def statement(source: str) -> ast.stmt:
+        return ast.parse(source).body[0]
+
+    assert is_close(statement("sess.close()"), "sess")
+    assert not is_close(statement("other.close()"), "sess")
+    assert not is_close(statement("done = sess.close()"), "sess")
+    assert not is_close(statement("sess.close(1)"), "sess")

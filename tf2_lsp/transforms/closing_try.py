@@ -27,7 +27,7 @@ def without_closing_try(text: str, opens_session: Callable[[ast.stmt], bool]) ->
         node
         for node in ast.walk(tree)
         if isinstance(node, ast.Try)
-        and any(_is_close(s, session) for clause in _clauses(node) for s in clause)
+        and any(is_close(s, session) for clause in _clauses(node) for s in clause)
     ]
     done: list[range] = []
     for node in sorted(tries, key=lambda n: n.lineno, reverse=True):
@@ -58,7 +58,7 @@ def _clauses(node: ast.Try) -> list[list[ast.stmt]]:
 def _rewritten(node: ast.Try, lines: list[str], session: str) -> list[str]:
     """The lines of a `try` that closes the Session, without the close."""
     handlers = [h for h in node.handlers if not _only_reraises(h, session)]
-    rest = [s for s in node.finalbody if not _is_close(s, session)]
+    rest = [s for s in node.finalbody if not is_close(s, session)]
     if not handlers and node.orelse and rest:
         handlers = node.handlers  # `else` needs an `except` while a `finally` stays
     if not handlers and not rest:  # the `try` was there for the close only
@@ -72,7 +72,7 @@ def _rewritten(node: ast.Try, lines: list[str], session: str) -> list[str]:
     skipped = {n for h in node.handlers if h not in handlers for n in _span(h)}
     if not rest and node.finalbody:
         skipped |= set(range(_header_line(node.finalbody, lines), last + 1))
-    closes = [s for body in _clauses(node) for s in body if _is_close(s, session)]
+    closes = [s for body in _clauses(node) for s in body if is_close(s, session)]
     for number in range(node.lineno, last + 1):
         if number in skipped:
             continue
@@ -86,7 +86,7 @@ def _rewritten(node: ast.Try, lines: list[str], session: str) -> list[str]:
 
 def _only_reraises(handler: ast.ExceptHandler, session: str) -> bool:
     """`except ...: sess.close(); raise`: the handler is there for the close only."""
-    rest = [s for s in handler.body if not _is_close(s, session)]
+    rest = [s for s in handler.body if not is_close(s, session)]
     closes = len(rest) < len(handler.body)
     return closes and len(rest) == 1 and isinstance(rest[0], ast.Raise) and rest[0].exc is None
 
@@ -131,7 +131,7 @@ def _end(node: ast.stmt | ast.ExceptHandler) -> int:
     return node.end_lineno or node.lineno
 
 
-def _is_close(statement: ast.stmt, session: str) -> bool:
+def is_close(statement: ast.stmt, session: str) -> bool:
     """`sess.close()`, a statement of its own."""
     return (
         isinstance(statement, ast.Expr)

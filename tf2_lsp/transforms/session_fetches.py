@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import TypeGuard
 
 STEP_NAME = "train_step"
 EVALUATE_NAME = "evaluate"
@@ -117,7 +118,8 @@ def train_targets(statement: ast.stmt, train_op: str) -> list[tuple[ast.expr, st
     return [(t, name) for t, name in zip(target.elts, ids, strict=True) if name != train_op]
 
 
-def is_run_of(node: ast.AST, session: str) -> bool:
+def is_run_of(node: ast.AST, session: str) -> TypeGuard[ast.Call]:
+    """`session.run(...)`."""
     return (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)

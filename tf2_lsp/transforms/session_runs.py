@@ -23,6 +23,7 @@ from tf2_lsp.transforms.session_fetches import (
     evaluation_value,
     feed_dicts,
     fetched,
+    is_run_of,
     numpy_text,
     run_arguments,
     step_values,
@@ -101,11 +102,7 @@ def loop(
 def _variable_read(node: ast.AST, session: str) -> TypeGuard[ast.Call]:
     """`sess.run(w)`, `sess.run([w, b])`, `sess.run({"w": w})`: names fetched, nothing fed."""
     return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "run"
-        and isinstance(node.func.value, ast.Name)
-        and node.func.value.id == session
+        is_run_of(node, session)
         and len(node.args) == 1
         and not node.keywords
         and fetched(node.args[0]) is not None

@@ -10,7 +10,6 @@ from tf2_lsp.analysis.program.session_uses import (
     LoopGraph,
     default_session_read,
     escape,
-    is_close,
     reads_only,
     run_detail,
     run_kind,
@@ -46,13 +45,6 @@ def test_each_way_the_session_leaves_the_unit_is_said(source: str, said: str) ->
 )
 def test_calling_the_session_s_methods_does_not_let_it_escape(source: str) -> None:
     assert escape(_statement(source), "sess") is None
-
-
-def test_only_a_bare_close_of_this_session_is_a_close() -> None:
-    assert is_close(_statement("sess.close()"), "sess")
-    assert not is_close(_statement("other.close()"), "sess")
-    assert not is_close(_statement("done = sess.close()"), "sess")
-    assert not is_close(_statement("sess.close(1)"), "sess")
 
 
 def test_a_read_through_the_default_session_is_named() -> None:

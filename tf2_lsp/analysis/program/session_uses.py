@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from tf2_lsp.analysis.names.resolve import canonical
+from tf2_lsp.transforms.closing_try import is_close
 from tf2_lsp.transforms.session_fetches import (
     Feeds,
     evaluation_outputs,
@@ -66,19 +67,6 @@ def escape(statement: ast.stmt, session: str) -> str | None:
         shown = ast.unparse(parent if isinstance(parent, ast.expr) else node)[:60]
         return f"the Session is used as a value (`{shown}`, line {line})"
     return None
-
-
-def is_close(statement: ast.stmt, session: str) -> bool:
-    """`sess.close()`, a statement of its own."""
-    return (
-        isinstance(statement, ast.Expr)
-        and isinstance(statement.value, ast.Call)
-        and not statement.value.args
-        and not statement.value.keywords
-        and isinstance(statement.value.func, ast.Attribute)
-        and statement.value.func.attr == "close"
-        and is_name(statement.value.func.value, session)
-    )
 
 
 def default_session_read(statement: ast.stmt) -> str | None:
