@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -91,3 +92,29 @@ def test_a_value_json_cannot_carry_is_never_copied(tmp_path: Path) -> None:
     parsed.write_copy(copy, [{"when": float("nan")}])
     assert not copy.exists()
     assert list(tmp_path.iterdir()) == []  # no temporary file left either
+
+
+def test_a_new_copy_keeps_only_the_newest_few_and_removes_abandoned_temporary_files(
+    tmp_path: Path,
+) -> None:
+    # Each version of the rule files writes its copy: upgrades must not pile them up.
+    older = []
+    for age in range(6):
+        old = tmp_path / f"rules-{age}.json"
+        old.write_text("[]")
+        os.utime(old, (1_000_000 - age, 1_000_000 - age))
+        older.append(old)
+    abandoned = tmp_path / ".rules-abc"
+    abandoned.write_text("")
+    os.utime(abandoned, (1_000_000, 1_000_000))
+    running = tmp_path / ".rules-def"
+    running.write_text("")
+    other = tmp_path / "jedi"
+    other.mkdir()
+    copy = tmp_path / "rules-new.json"
+    parsed.write_copy(copy, [{"rule": []}])
+    assert copy.exists()
+    kept = {copy, *older[: parsed.KEPT_COPIES - 1]}
+    assert {p for p in tmp_path.glob("rules-*.json")} == kept
+    assert not abandoned.exists()
+    assert running.exists() and other.is_dir()

@@ -24,7 +24,13 @@ from tests.analysis.support import (
     write,
 )
 from tests.cli.conftest import ROOT, TF1, project, run, run_process
-from tf2_lsp.cli.cache import CACHE_DIR_NAME, ResultCache, code_fingerprint, text_digest
+from tf2_lsp.cli.cache import (
+    CACHE_DIR_NAME,
+    KEPT_VERSIONS,
+    ResultCache,
+    code_fingerprint,
+    text_digest,
+)
 from tf2_lsp.cli.records import Record
 from tf2_lsp.cli.scan import FileResult
 from tf2_lsp.settings import Settings
@@ -139,6 +145,32 @@ def test_another_version_never_reads_the_entries(
     monkeypatch.setattr(tf2_lsp, "__version__", "99.0")
     assert run("check", root).returncode == 1
     assert len({p.parent for p in _entries(root / CACHE_DIR_NAME)}) == 2
+
+
+def test_a_new_version_keeps_the_most_recently_written_few_and_nothing_else_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every upgrade starts a directory of its own: they must not pile up in a project.
+    directory = tmp_path / CACHE_DIR_NAME
+    directory.mkdir()
+    old = []
+    for age in range(6):
+        version = directory / f"{age:016x}"
+        version.mkdir()
+        (version / "entry.json").write_text("{}")
+        os.utime(version, (1_000_000 - age, 1_000_000 - age))
+        old.append(version)
+    mine = directory / "notes"  # not a fingerprint: never touched
+    mine.mkdir()
+    monkeypatch.setattr(tf2_lsp, "__version__", "99.0")
+    cache = ResultCache.open(directory)
+    assert cache is not None and cache.root.is_dir()
+    fingerprints = {p for p in directory.iterdir() if p.is_dir() and p != mine}
+    assert fingerprints == {cache.root, *old[: KEPT_VERSIONS - 1]}
+    assert mine.is_dir()
+    # Opening it again removes nothing more.
+    assert ResultCache.open(directory) == cache
+    assert {p for p in directory.iterdir() if p.is_dir() and p != mine} == fingerprints
 
 
 def test_the_fingerprint_follows_the_version_and_the_rule_files(

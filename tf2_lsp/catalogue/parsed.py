@@ -17,6 +17,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -79,3 +80,32 @@ def write_copy(copy: Path, documents: list[dict[str, Any]]) -> None:
             raise
     except OSError:
         return
+    _forget_old_copies(copy)
+
+
+# A copy is written once per version of the rule files, so each upgrade left one (~0.7 MB)
+# behind for good. The newest few stay: versions installed side by side keep theirs.
+KEPT_COPIES = 4
+# A temporary file this old belongs to no write still running.
+_ABANDONED_SECONDS = 3600.0
+
+
+def _forget_old_copies(kept: Path) -> None:
+    """Remove all but the `KEPT_COPIES` newest copies (`kept` among them), and temporary
+    files that a write stopped before its rename left behind."""
+    try:
+        copies = []
+        for entry in os.scandir(kept.parent):
+            if entry.name.startswith("rules-") and entry.name.endswith(".json"):
+                copies.append((entry.stat().st_mtime, entry.path))
+            elif (
+                entry.name.startswith(".rules-")
+                and time.time() - entry.stat().st_mtime > _ABANDONED_SECONDS
+            ):
+                os.unlink(entry.path)
+        copies.sort(reverse=True)
+        for _, path in copies[KEPT_COPIES:]:
+            if path != str(kept):
+                os.unlink(path)
+    except OSError:
+        return  # another start removed it first, or the directory is not ours to clean

@@ -24,6 +24,8 @@ import contextlib
 import hashlib
 import json
 import os
+import re
+import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -112,7 +114,9 @@ class ResultCache:
                 if not marker.exists():
                     _write_atomic(marker, content)
             root = directory / code_fingerprint()
-            root.mkdir(exist_ok=True)
+            if not root.is_dir():
+                root.mkdir(exist_ok=True)
+                _forget_other_versions(directory, root)
         except OSError as error:
             reason = error.strerror or str(error)
             print(
@@ -185,6 +189,31 @@ class ResultCache:
         for name in names:
             with contextlib.suppress(OSError):
                 os.unlink(self.root / name)
+
+
+# Each version (each upgrade) starts a fingerprint directory of its own; the others' entries
+# are never read again by it. The most recently written few stay, for versions used side by
+# side (two environments sharing a project).
+KEPT_VERSIONS = 4
+_FINGERPRINT = re.compile(r"[0-9a-f]{16}")
+
+
+def _forget_other_versions(directory: Path, new: Path) -> None:
+    """Remove all but the `KEPT_VERSIONS` most recently written fingerprint directories
+    (`new` among them); best effort, and nothing whose name is not a fingerprint."""
+    try:
+        with os.scandir(directory) as entries:
+            versions = [
+                (entry.stat().st_mtime, entry.path)
+                for entry in entries
+                if _FINGERPRINT.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False)
+            ]
+    except OSError:
+        return
+    versions.sort(reverse=True)
+    for _, path in versions[KEPT_VERSIONS:]:
+        if path != str(new):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _write_atomic(target: Path, content: str) -> None:
