@@ -20,10 +20,12 @@ from tf2_lsp.fixes.call_edits import rewrite_call
 from tf2_lsp.fixes.edits import LineEdit
 from tf2_lsp.fixes.edits import apply_line_edits as apply_line_edits  # the engine applies from here
 from tf2_lsp.fixes.imports import PREFERRED_IMPORTS, Renderer
+from tf2_lsp.fixes.realign import grown
 from tf2_lsp.fixes.splice import splices_for
 from tf2_lsp.model import Detection, Finding
 from tf2_lsp.text import Span, split_lines
 from tf2_lsp.transforms.base import FixError, Site, Splice, Transform
+from tf2_lsp.transforms.layout import realigned
 from tf2_lsp.transforms.registry import TRANSFORMS
 
 _WRAPPER = "if 1:\n"  # lets an indented statement parse on its own, without dedenting it
@@ -76,7 +78,9 @@ def plan_fixes(
         shared.setdefault(_edit_key(finding), []).append(finding)
     findings = [f for f in findings if shared[_edit_key(f)][0] is f]
     spliced, findings = _split_spliceable(findings, lines, renderer)
-    result.edits.extend(_splice_edits(lines, spliced))
+    busy = {line for f in findings for line in range(f.statement[0], f.statement[1] + 1)}
+    statements = [finding.statement for finding, _ in spliced]
+    result.edits.extend(grown(lines, _splice_edits(lines, spliced), statements, busy))
     result.applied.extend(finding for finding, _ in spliced)
     for (start, end), group in _regions(findings):
         try:
@@ -89,6 +93,7 @@ def plan_fixes(
         result.failed.extend(
             (f, "no matching code at this finding") for f in group if f not in done
         )
+        new_lines = realigned(lines[start - 1 : end], new_lines)
         if new_lines != lines[start - 1 : end]:
             result.edits.append(LineEdit(start, end, tuple(new_lines)))
     applied = {id(f) for f in result.applied}

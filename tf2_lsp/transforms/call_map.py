@@ -104,6 +104,7 @@ def remap_call(
     inputs: cst.Arg | None = None
     at_call: list[cst.Arg] = []
     args: list[cst.Arg] = []
+    origins: list[cst.Arg | None] = []  # the TF1 argument each comes from (None: added)
     for (name, arg, _), place in zip(named, placed, strict=True):
         if place is None:  # not an argument of the target
             if name in mapping.drop:
@@ -117,29 +118,45 @@ def remap_call(
         args.append(
             bare(arg).with_changes(value=value) if place == "" else keyword_arg(place, value)
         )
+        origins.append(arg)
     written = [*mapping.v2[: placed.count("")], *(place for place in placed if place)]
     if len(written) != len(set(written)):
         raise FixError("an argument is passed twice after renaming")
     defaults = dict(mapping.pin)
-    args.extend(keyword_arg(name, cst.parse_expression(defaults[name])) for name in pins)
+    for name in pins:
+        args.append(keyword_arg(name, cst.parse_expression(defaults[name])))
+        origins.append(None)
     # `with_args` reads the original arguments for a trailing comma, then replaces them.
     new_call = renamed(call, names, mapping.target)
-    return with_args(new_call, in_layout(args, call.args)), inputs, at_call
+    return with_args(new_call, in_layout(args, call.args, origins)), inputs, at_call
 
 
-def in_layout(args: Sequence[cst.Arg], original: Sequence[cst.Arg]) -> list[cst.Arg]:
-    """`args` laid out as the `original` arguments were: the i-th new argument takes the i-th
-    separator (its line break and indentation), the last one the original's last comma and
-    the space before the closing parenthesis. One argument per line stays one per line."""
+def in_layout(
+    args: Sequence[cst.Arg],
+    original: Sequence[cst.Arg],
+    origins: Sequence[cst.Arg | None] | None = None,
+) -> list[cst.Arg]:
+    """`args` laid out as the `original` arguments were: each new argument that comes from an
+    original one (`origins`, by identity) keeps the separator that followed it (its line
+    break and indentation), so a break stays after the argument it followed when others are
+    dropped or moved; an added one takes the separator before it; the last takes the
+    original's last comma and the space before the closing parenthesis. Without `origins`,
+    the i-th new argument takes the i-th separator."""
     if not original or not args:
         return list(args)
     inner = [arg.comma for arg in original[:-1]]
-    laid = []
+    last_original = original[-1]
+    laid: list[cst.Arg] = []
     for index, arg in enumerate(args):
+        origin = origins[index] if origins is not None else None
         if index == len(args) - 1:
             arg = arg.with_changes(
-                comma=original[-1].comma, whitespace_after_arg=original[-1].whitespace_after_arg
+                comma=last_original.comma, whitespace_after_arg=last_original.whitespace_after_arg
             )
+        elif origin is not None and origin is not last_original:
+            arg = arg.with_changes(comma=origin.comma)
+        elif origins is not None and laid:
+            arg = arg.with_changes(comma=laid[-1].comma)
         elif inner:
             arg = arg.with_changes(comma=inner[min(index, len(inner) - 1)])
         laid.append(arg)
