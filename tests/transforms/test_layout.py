@@ -71,3 +71,10 @@ def test_brackets_added_after_the_aligned_lines_do_not_stop_them() -> None:
     old = ["h = tf.layers.dense(x, 64,", '                    name="h")']
     new = ["h = tf.keras.layers.Dense(64,", '                    name="h")(x)']
     assert realigned(old, new) == [new[0], " " * 26 + 'name="h")(x)']
+
+
+def test_lines_that_stop_inside_an_outer_bracket_are_read_too() -> None:
+    # The first lines of a dict literal, as the planner hands them over: the dict stays open.
+    old = ["d = {", "    'a': tf.Feature(shape=[3],", "                    dtype=tf.int64),"]
+    new = ["d = {", "    'a': tf.io.Feature(shape=[3],", old[2]]
+    assert realigned(old, new) == [*new[:2], " " * 23 + "dtype=tf.int64),"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tf2_lsp.fixes.edits import LineEdit
-from tf2_lsp.transforms.layout import realigned
+from tf2_lsp.transforms.layout import bracket_balance, realigned
 
 # A statement longer than this is not tokenized again to realign a spliced line (a `for` or
 # `with` block is the statement of a call in its header).
@@ -41,8 +41,19 @@ def _grown(
     lines: Sequence[str], edit: LineEdit, statement: tuple[int, int], taken: set[int]
 ) -> LineEdit:
     first, last = statement
-    if len(edit.lines) != edit.end - edit.start + 1 or last - first >= _LONGEST_STATEMENT:
+    if len(edit.lines) != edit.end - edit.start + 1:
         return edit
+    # Only lines after one that leaves a bracket open can be aligned under it, and only up
+    # to where its brackets close (the header of a `with` block, not its body).
+    balance, end = 0, None
+    for number in range(edit.start, last + 1):
+        balance += bracket_balance(lines[number - 1])
+        if number >= edit.end and balance <= 0:
+            end = number
+            break
+    if end == edit.end or (end is None and last - first >= _LONGEST_STATEMENT):
+        return edit
+    last = end if end is not None else last
     old = list(lines[first - 1 : last])
     new = list(old)
     new[edit.start - first : edit.end - first + 1] = edit.lines

@@ -37,10 +37,16 @@ def realigned(old: Sequence[str], new: Sequence[str]) -> list[str]:
     """`new` (the same lines as `old` after a fix), with the continuation lines that `old`
     aligned under their bracket's first character aligned under that bracket in `new`."""
     result = list(new)
-    if len(old) != len(new) or len(old) < 2:
+    if len(old) != len(new) or len(old) < 2 or not any(map(leaves_open, old[:-1])):
         return result
-    before, after = _brackets(old), _brackets(new)
-    if before is None or after is None:
+    before = _brackets(old)
+    if before is None or not any(
+        ordinal is not None and _indent(old[row]) == before.where[ordinal][1] + 1
+        for row, ordinal in enumerate(before.enclosing)
+    ):
+        return result  # no line is aligned under a bracket: nothing to keep aligned
+    after = _brackets(new)
+    if after is None:
         return result
     shifts = [0] * len(result)
     for row in range(1, len(result)):
@@ -50,11 +56,10 @@ def realigned(old: Sequence[str], new: Sequence[str]) -> list[str]:
         if ordinal is None or ordinal != after.enclosing[row]:
             continue
         line = result[row]
-        indent = len(line) - len(line.lstrip(" "))
+        indent = _indent(line)
         if line[indent : indent + 1] == "\t" or old[row][:indent].count("\t"):
             continue
-        old_indent = len(old[row]) - len(old[row].lstrip(" "))
-        if old_indent != before.where[ordinal][1] + 1:
+        if _indent(old[row]) != before.where[ordinal][1] + 1:
             continue  # not aligned under the bracket (a hanging indent): left as it is
         bracket_row, bracket_column = after.where[ordinal]
         target = bracket_column + shifts[bracket_row] + 1
@@ -62,6 +67,27 @@ def realigned(old: Sequence[str], new: Sequence[str]) -> list[str]:
             result[row] = " " * target + line[indent:]
             shifts[row] = target - indent
     return result
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def leaves_open(line: str) -> bool:
+    """The line opens more brackets than it closes, counted as text: a cheap test that spares
+    the tokenizer most statements (a bracket in a string only costs a needless look)."""
+    return bracket_balance(line) > 0
+
+
+def bracket_balance(line: str) -> int:
+    return (
+        line.count("(")
+        + line.count("[")
+        + line.count("{")
+        - line.count(")")
+        - line.count("]")
+        - line.count("}")
+    )
 
 
 def _brackets(lines: Sequence[str]) -> _Brackets | None:
@@ -89,7 +115,12 @@ def _brackets(lines: Sequence[str]) -> _Brackets | None:
                 where.append((row, token.start[1]))
             elif token.string in _CLOSING and stack:
                 stack.pop()
-    except (tokenize.TokenError, IndentationError, SyntaxError):
+    except tokenize.TokenError as error:
+        # Lines that stop inside a bracket (a statement's first lines) end in this error
+        # once every token is out; a string left open does not.
+        if "multi-line statement" not in str(error.args[0]):
+            return None
+    except (IndentationError, SyntaxError):
         return None
     opened_before, count = [], 0
     for row in range(len(lines)):
