@@ -24,6 +24,16 @@ def test_the_edit_takes_the_continuation_line_it_moves() -> None:
     assert edit == LineEdit(2, 3, (RENAMED.lines[0], " " * 30 + "initializer=init)"))
 
 
+def test_a_continuation_line_inside_the_edit_is_aligned_too() -> None:
+    # Splices on lines 2 and 3 rebuilt as one edit: line 3's own text changes, and it goes
+    # under the moved bracket as well.
+    edit = LineEdit(2, 3, (RENAMED.lines[0], "                    initializer=tf.ones)"))
+    (grown_edit,) = grown(
+        [*LINES[:2], "                    initializer=tf.zeros)"], [edit], [(2, 3)], set()
+    )
+    assert grown_edit == LineEdit(2, 3, (RENAMED.lines[0], " " * 30 + "initializer=tf.ones)"))
+
+
 def test_a_line_another_edit_holds_is_left_to_it() -> None:
     assert grown(LINES, [RENAMED], [(2, 3)], busy={3}) == [RENAMED]
     other = LineEdit(3, 3, ("                    initializer=other)",))

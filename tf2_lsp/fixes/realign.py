@@ -51,7 +51,7 @@ def _grown(
         if number >= edit.end and balance <= 0:
             end = number
             break
-    if end == edit.end or (end is None and last - first >= _LONGEST_STATEMENT):
+    if (end == edit.start == edit.end) or (end is None and last - first >= _LONGEST_STATEMENT):
         return edit
     last = end if end is not None else last
     old = list(lines[first - 1 : last])
