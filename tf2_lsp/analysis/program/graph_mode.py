@@ -50,6 +50,16 @@ SCRIPT_RULE = "TF801"
 LIBRARY_RULE = "TF810"
 COMPAT_FILE_RULE = "TF812"
 
+# Readers of the variable collections: eager code gets an empty list (a weight decay summed
+# over `tf.trainable_variables()` silently becomes 0).
+_VARIABLE_READERS = (
+    "tensorflow.trainable_variables",
+    "tensorflow.global_variables",
+    "tensorflow.all_variables",
+    "tensorflow.local_variables",
+    "tensorflow.model_variables",
+    "tensorflow.moving_average_variables",
+)
 # Canonical names (compat.v1 stripped) whose use means "this code builds or runs a TF1 graph".
 GRAPH_SIGNALS = frozenset(
     {
@@ -71,6 +81,7 @@ GRAPH_SIGNALS = frozenset(
         "tensorflow.losses.get_total_loss",
         "tensorflow.losses.get_regularization_loss",
         "tensorflow.losses.get_regularization_losses",
+        *_VARIABLE_READERS,
         "tensorflow.get_collection_ref",
         "tensorflow.add_to_collection",
         "tensorflow.add_to_collections",
@@ -88,7 +99,7 @@ GRAPH_SIGNALS = frozenset(
 # A session alone works under eager execution; running one (`sess.run(y)`) needs graph tensors.
 SESSIONS = frozenset({"tensorflow.Session", "tensorflow.InteractiveSession"})
 # `tf.gradients` is fine inside `tf.function`; everywhere else it needs a graph. So is a
-# reader of the loss collections: in a `tf.function` it reads what that trace added.
+# reader of the loss or variable collections: in a `tf.function` it reads what that trace added.
 _NEEDS_OUTSIDE_FUNCTION = frozenset(
     {
         "tensorflow.gradients",
@@ -96,6 +107,7 @@ _NEEDS_OUTSIDE_FUNCTION = frozenset(
         "tensorflow.losses.get_total_loss",
         "tensorflow.losses.get_regularization_loss",
         "tensorflow.losses.get_regularization_losses",
+        *_VARIABLE_READERS,
     }
 )
 DISABLES_V2_NAME = "tensorflow.disable_v2_behavior"
