@@ -51,7 +51,9 @@ LIBRARY_RULE = "TF810"
 COMPAT_FILE_RULE = "TF812"
 
 # Readers of the variable collections: eager code gets an empty list (a weight decay summed
-# over `tf.trainable_variables()` silently becomes 0).
+# over `tf.trainable_variables()` silently becomes 0), and so does a `tf.function` whose trace
+# creates no variable (a model built before the step, or any trace after the first): unlike
+# a loss reader, which each trace refills, they need graph mode inside a function too.
 _VARIABLE_READERS = (
     "tensorflow.trainable_variables",
     "tensorflow.global_variables",
@@ -99,7 +101,7 @@ GRAPH_SIGNALS = frozenset(
 # A session alone works under eager execution; running one (`sess.run(y)`) needs graph tensors.
 SESSIONS = frozenset({"tensorflow.Session", "tensorflow.InteractiveSession"})
 # `tf.gradients` is fine inside `tf.function`; everywhere else it needs a graph. So is a
-# reader of the loss or variable collections: in a `tf.function` it reads what that trace added.
+# reader of the loss collections: in a `tf.function` it reads what that trace added.
 _NEEDS_OUTSIDE_FUNCTION = frozenset(
     {
         "tensorflow.gradients",
@@ -107,7 +109,6 @@ _NEEDS_OUTSIDE_FUNCTION = frozenset(
         "tensorflow.losses.get_total_loss",
         "tensorflow.losses.get_regularization_loss",
         "tensorflow.losses.get_regularization_losses",
-        *_VARIABLE_READERS,
     }
 )
 DISABLES_V2_NAME = "tensorflow.disable_v2_behavior"
