@@ -45,6 +45,7 @@ from tf2_lsp.transforms.base import FixError, Names, Transform, never
 from tf2_lsp.transforms.keras import KERAS_LAYERS
 from tf2_lsp.transforms.model_shim import class_name
 from tf2_lsp.transforms.model_shim import refusal as shim_refusal
+from tf2_lsp.transforms.model_variables import creates_variables
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -161,6 +162,9 @@ def refusal(
         name = resolve(call.func)
         if name in _VARIABLES:
             return "it also creates variables with `get_variable` or a nested variable scope"
+        if name is not None and creates_variables(name):
+            shown = name.removeprefix("tensorflow.")
+            return f"`{shown}` creates variables that a Keras layer's `call` would not own"
         if name is None or not name.startswith(_TF1_LAYERS):
             continue
         if name not in SUBLAYERS:
