@@ -46,6 +46,7 @@ from tf2_lsp.transforms.keras import KERAS_LAYERS
 from tf2_lsp.transforms.layout import realigned
 from tf2_lsp.transforms.model_shim import class_name
 from tf2_lsp.transforms.model_shim import refusal as shim_refusal
+from tf2_lsp.transforms.model_variables import creates_variables
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -157,11 +158,18 @@ def refusal(
     batch_norms = model_batch_norm.problems(statements, function, resolve)
     layers = 0
     for call in calls:
-        if isinstance(call.func, ast.Name) and call.func.id in module_functions:
-            return f"it runs the module's `{call.func.id}`, whose variables the layer would not own"
         name = resolve(call.func)
+        root = call.func
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name) and root.id in module_functions and name is None:
+            shown = ast.unparse(call.func)
+            return f"it runs the module's `{shown}`, whose variables the layer would not own"
         if name in _VARIABLES:
             return "it also creates variables with `get_variable` or a nested variable scope"
+        if name is not None and creates_variables(name):
+            shown = name.removeprefix("tensorflow.")
+            return f"`{shown}` creates variables that a Keras layer's `call` would not own"
         if name is None or not name.startswith(_TF1_LAYERS):
             continue
         if name not in SUBLAYERS:

@@ -25,7 +25,7 @@ from typing import Any
 
 from tf2_lsp.verify import isolation, variables
 from tf2_lsp.verify.cases import Case, Outcome
-from tf2_lsp.verify.compare import Side, compare
+from tf2_lsp.verify.compare import Side, compare, other_spread
 
 LEARNING_RATE = 0.1
 SEED = 42
@@ -302,9 +302,15 @@ class Runner:
         tf = self.tf
         created: list[Any] = []
 
+        first: dict[int, Any] = {}
+
         def capture(next_creator: Any, **kwargs: Any) -> Any:
             variable = next_creator(**kwargs)
             created.append(variable)
+            # Its initial value, for the spread check (a variable made while a function
+            # traces has none yet).
+            with suppress(Exception):
+                first[id(variable)] = variable.numpy()
             return variable
 
         with ExitStack() as stack:
@@ -325,6 +331,11 @@ class Runner:
             values={**dict(stepped), **{k: self.flatten(v) for k, v in targets.items()}},
             variables=variables.names(trainable, paths),
             regularization=self._eager_penalty(namespace),
+            initial={
+                name: first[id(v)]
+                for (name, _), v in zip(variables.names(trainable, paths), trainable, strict=True)
+                if id(v) in first
+            },
         )
         if loss is not None:
             gradients = tape.gradient(loss, trainable)
@@ -430,12 +441,17 @@ def read_sides(path: str) -> dict[str, Side]:
 
 def _outcome(runner: Runner, case: Case, old: Side) -> Outcome:
     graph_mode = _graph_mode(case, runner.mode)
-    outcome = compare(case, old, runner.run(case, graph_mode=graph_mode))
+    new = runner.run(case, graph_mode=graph_mode)
+    outcome = compare(case, old, new)
     if outcome.status == "differs" and old.initial:
         # The guide's other check: the same outputs from the same weights. Keras 2
         # initialisers draw other random numbers in eager mode than in a TF1 graph.
         again = compare(case, old, runner.run(case, graph_mode=graph_mode, weights=old.initial))
-        if again.status == "proven":
+        # Copied weights hide an initialiser that draws from another range: not the draw.
+        drawn = other_spread(old.initial, new.initial)
+        if again.status == "proven" and drawn is not None:
+            outcome = replace(again, status="differs", reason=drawn)
+        elif again.status == "proven":
             outcome = replace(again, reason=f"equal from TF1's initial weights ({outcome.reason})")
         elif again.status == "differs":
             # From the same weights, what differs is the rewrite's doing, not the draw.

@@ -111,3 +111,41 @@ def _variables(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[D
     if not parts:
         parts.append(f"{len(old)} variables in TF1, {len(new)} in TF2")
     return [Difference("trainable variables", detail="; ".join(parts), equal=False)]
+
+
+# The fewest values whose spread says how a variable was drawn, and how far apart two draws
+# of one initialiser may land: the standard deviation's ratio, the means in standard errors.
+_SPREAD_SIZE = 100
+_SPREAD_RATIO = 1.5
+_MEAN_ERRORS = 6.0
+
+
+def other_spread(old: dict[str, Any], new: dict[str, Any]) -> str | None:
+    """Why the new code's initial weights come from another distribution than TF1's (a
+    constant where TF1 had another, a range of another width or centre), or None. Variables
+    are matched by name; a name only one side has, or too few values, says nothing."""
+    import numpy as np
+
+    for name, first in old.items():
+        if name not in new:
+            continue
+        a, b = np.asarray(first), np.asarray(new[name])
+        if a.shape != b.shape or a.dtype.kind != "f" or b.dtype.kind != "f" or a.size == 0:
+            continue
+        a64, b64 = a.astype(np.float64).ravel(), b.astype(np.float64).ravel()
+        if not (np.all(np.isfinite(a64)) and np.all(np.isfinite(b64))):
+            continue
+        mean_a, mean_b = float(a64.mean()), float(b64.mean())
+        std_a, std_b = float(a64.std()), float(b64.std())
+        shown = f"mean {mean_a:.3g} / {mean_b:.3g}, std {std_a:.3g} / {std_b:.3g}"
+        if np.ptp(a64) == 0.0 or np.ptp(b64) == 0.0:  # a constant on either side
+            if not np.allclose(a64, b64, rtol=1e-6, atol=1e-6):
+                return f"initial {name}: drawn otherwise than TF1's ({shown})"
+            continue
+        if a.size < _SPREAD_SIZE:
+            continue
+        error = float(np.sqrt((std_a**2 + std_b**2) / a.size))
+        wide = max(std_a, std_b) / min(std_a, std_b) > _SPREAD_RATIO
+        if wide or abs(mean_a - mean_b) > _MEAN_ERRORS * error:
+            return f"initial {name}: drawn from another range than TF1's ({shown})"
+    return None

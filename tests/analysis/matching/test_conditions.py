@@ -373,6 +373,58 @@ def test_one_argument_where_is_tf2_already(level: str) -> None:
     )
 
 
+@pytest.mark.parametrize("level", ["compat", "native"])
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # TF2's functions of these names default to Keras's ranges (stddev 0.05, +-0.05).
+        (
+            "i = tf.random_normal_initializer(seed=1)",
+            "i = tf.compat.v1.random_normal_initializer(seed=1)",
+        ),
+        (
+            "i = tf.random_uniform_initializer(maxval=2.0)",
+            "i = tf.compat.v1.random_uniform_initializer(maxval=2.0)",
+        ),
+        (
+            "i = tf.random_uniform_initializer(0.0)",
+            "i = tf.compat.v1.random_uniform_initializer(0.0)",
+        ),
+        (
+            "i = tf.initializers.random_normal(0.5)",
+            "i = tf.compat.v1.initializers.random_normal(0.5)",
+        ),
+        # Every argument whose default differs is passed: the TF2 call draws the same.
+        (
+            "i = tf.random_normal_initializer(0.0, 0.02)",
+            "i = tf.random_normal_initializer(0.0, 0.02)",
+        ),
+        (
+            "i = tf.random_uniform_initializer(minval=-1.0, maxval=1.0)",
+            "i = tf.random_uniform_initializer(minval=-1.0, maxval=1.0)",
+        ),
+    ],
+)
+def test_initializer_left_at_tf1_default_range_keeps_tf1(
+    body: str, expected: str, level: str
+) -> None:
+    # The audit's initializer snippet: `tf.random_normal_initializer()` was left as it was and
+    # drew weights of stddev 0.05 instead of TF1's 1.0, with no finding.
+    assert fixed(body, level=level) == expected
+    if body != expected:
+        assert any(m.startswith("TF204") for m in messages(body, level))
+
+
+@pytest.mark.parametrize("level", ["compat", "native"])
+def test_pairwise_loss_with_scalar_weights_warns_of_eager_count(level: str) -> None:
+    # The audit's losses snippet: run eagerly, the compat function divided by the batch's
+    # element count (0.385 where TF1's graph gave 1.38), and no finding said so.
+    said = messages("pair = tf.losses.mean_pairwise_squared_error(y, z)", level)
+    assert any(m.startswith("TF919") and "run eagerly" in m for m in said)
+    weighted = messages("pair = tf.losses.mean_pairwise_squared_error(y, z, weights=mask)", level)
+    assert not any(m.startswith("TF919") for m in weighted)
+
+
 # -- value tables decided by running them (tests/equivalence/test_value_tables.py) ------------
 
 

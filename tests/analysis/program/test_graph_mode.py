@@ -38,6 +38,10 @@ def fixed(source: str, catalogue: Catalogue) -> str:
         # Eager code reads nothing from the loss collections (0.0, or an error for the total).
         "def f():\n    return tf.losses.get_regularization_loss()\n",
         "def f():\n    return tf.losses.get_total_loss(add_regularization_losses=False)\n",
+        # Eager code reads an empty list from the variable collections.
+        "def f():\n    return sum(tf.nn.l2_loss(v) for v in tf.trainable_variables())\n",
+        "def f():\n    return tf.compat.v1.global_variables()\n",
+        "def f():\n    return tf.model_variables()\n",
     ],
 )
 def test_graph_code_in_a_script_is_a_graph_program(body: str, catalogue: Catalogue) -> None:
@@ -78,6 +82,19 @@ def test_a_loss_collection_read_inside_tf_function_needs_no_graph_mode(
     assert program_codes(source, catalogue) == []
     library = TF + "total = tf.losses.get_total_loss()\n"
     assert program_codes(library, catalogue) == ["TF810"]
+
+
+def test_a_variable_collection_read_makes_a_graph_library(
+    catalogue: Catalogue,
+) -> None:
+    # The audit's `params = tf.trainable_variables()`: eagerly an empty list, so the weight
+    # decay summed over it was silently 0 and no finding said the module needs graph mode.
+    library = TF + "params = tf.trainable_variables()\n"
+    assert program_codes(library, catalogue) == ["TF810"]
+    # In a `tf.function` it reads only what that trace created: nothing when the model was
+    # built before the step (the audit's weight decay inside the step), or on a second trace.
+    traced = TF + "@tf.function\ndef f():\n    return len(tf.trainable_variables())\n"
+    assert program_codes(traced, catalogue) == ["TF810"]
 
 
 def test_program_that_already_disables_v2_is_left_alone(catalogue: Catalogue) -> None:

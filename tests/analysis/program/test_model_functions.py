@@ -686,3 +686,66 @@ def test_a_penalty_stays_when_its_function_must_stay_a_function_for_its_callers(
     (model,) = found["TF938"]
     assert model.refused is not None
     assert "`tf.compat.v1.losses.get_regularization_loss`" in model.refused, model.refused
+
+
+@pytest.mark.parametrize(
+    ("binding", "native"),
+    [
+        # The audit's model: a conv layer through a partial, a contrib layer through a lambda;
+        # in the native layer's `call` they made fresh, untrained weights at every call.
+        ("conv = functools.partial(tf.layers.conv2d, padding='same')", False),
+        ("conv = lambda h, *a, **k: tf.contrib.layers.conv2d(h, *a, **k)", False),
+        # A helper of the project, imported: it may create variables too (the TF934 fix had
+        # moved `conv_block` into the native layer's `call`).
+        ("from blocks import conv_block as conv", False),
+        ("import blocks\nconv = blocks.conv_block", False),
+        # An alias of a TensorFlow name is judged as that name, and numpy creates nothing.
+        ("conv = tf.layers.dense", True),
+        ("from numpy import sqrt\nconv = tf.layers.dense", True),
+    ],
+)
+def test_a_model_calling_a_module_level_binding_keeps_the_shim(
+    binding: str, native: bool, catalogue: Catalogue
+) -> None:
+    source = (
+        "import functools\n\nimport tensorflow as tf\n\n"
+        + binding
+        + textwrap.dedent(
+            """
+
+
+            def net(x):
+                with tf.variable_scope("net"):
+                    h = conv(x, 3, name="c")
+                    return tf.layers.dense(h, 2, name="out")
+            """
+        )
+    )
+    codes = {f.code for f in detect(source, catalogue, NATIVE).findings}
+    assert ("TF934" in codes) is native
+    assert ("TF938" in codes) is not native
+
+
+def test_a_model_calling_an_imported_module_keeps_the_shim(catalogue: Catalogue) -> None:
+    source = textwrap.dedent(
+        """\
+        import numpy as np
+        import tensorflow as tf
+
+        import blocks
+
+
+        def net(x):
+            with tf.variable_scope("net"):
+                h = blocks.conv_block(x, int(np.prod([3])), "c1")
+                return tf.layers.dense(h, 2, name="out")
+        """
+    )
+    codes = {f.code for f in detect(source, catalogue, NATIVE).findings}
+    assert "TF938" in codes and "TF934" not in codes
+    assert "TF934" in {
+        f.code
+        for f in detect(
+            source.replace("blocks.conv_block(x, ", "tf.layers.dense(x, "), catalogue, NATIVE
+        ).findings
+    }

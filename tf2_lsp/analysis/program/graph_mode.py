@@ -50,6 +50,18 @@ SCRIPT_RULE = "TF801"
 LIBRARY_RULE = "TF810"
 COMPAT_FILE_RULE = "TF812"
 
+# Readers of the variable collections: eager code gets an empty list (a weight decay summed
+# over `tf.trainable_variables()` silently becomes 0), and so does a `tf.function` whose trace
+# creates no variable (a model built before the step, or any trace after the first): unlike
+# a loss reader, which each trace refills, they need graph mode inside a function too.
+_VARIABLE_READERS = (
+    "tensorflow.trainable_variables",
+    "tensorflow.global_variables",
+    "tensorflow.all_variables",
+    "tensorflow.local_variables",
+    "tensorflow.model_variables",
+    "tensorflow.moving_average_variables",
+)
 # Canonical names (compat.v1 stripped) whose use means "this code builds or runs a TF1 graph".
 GRAPH_SIGNALS = frozenset(
     {
@@ -71,6 +83,7 @@ GRAPH_SIGNALS = frozenset(
         "tensorflow.losses.get_total_loss",
         "tensorflow.losses.get_regularization_loss",
         "tensorflow.losses.get_regularization_losses",
+        *_VARIABLE_READERS,
         "tensorflow.get_collection_ref",
         "tensorflow.add_to_collection",
         "tensorflow.add_to_collections",

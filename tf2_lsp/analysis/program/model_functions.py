@@ -118,6 +118,11 @@ def report_model_functions(
         qualified = scopes.qualified_name(node)
         return None if qualified is None else canonical(qualified)[0]
 
+    # What a model body may call that runs the module's own code: its functions, and the
+    # names it binds to other callables (`conv = functools.partial(tf.layers.conv2d, ...)`,
+    # a lambda), whose variables a native layer would not own either. An alias of a
+    # TensorFlow name (`dense = tf.layers.dense`) is judged as that name.
+    defined |= _bound_names(body, resolve)
     outermost = _outermost(models, functions, layers)
     ranges = [(f.lineno, f.end_lineno or f.lineno) for f in models]
     apart = apart_ranges(body, models)  # graph code there cannot call the model functions
@@ -425,6 +430,46 @@ def _outermost(
                 nested.add(name)
                 waiting.extend(calls[name])
     return [function for function in models if function.name not in nested]
+
+
+def _bound_names(body: Sequence[ast.stmt], resolve: Callable[[ast.expr], str | None]) -> set[str]:
+    """Names a module statement binds to a value that is no TensorFlow name, and names it
+    imports from modules other than TensorFlow's and the pure ones (numpy, math, ...): the
+    project's helpers (`from layers_lib import conv_block`) may create variables."""
+    bound: set[str] = set()
+    for statement in body:
+        if isinstance(statement, ast.Import):
+            bound.update(
+                alias.asname or alias.name.split(".")[0]
+                for alias in statement.names
+                if not _trusted_module(alias.name)
+            )
+            continue
+        if isinstance(statement, ast.ImportFrom):
+            if statement.level or not _trusted_module(statement.module or ""):
+                bound.update(alias.asname or alias.name for alias in statement.names)
+            continue
+        if isinstance(statement, ast.Assign):
+            targets, value = statement.targets, statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            targets, value = [statement.target], statement.value
+        else:
+            continue
+        if resolve(value) is None:
+            bound.update(t.id for t in targets if isinstance(t, ast.Name))
+    return bound
+
+
+# Modules whose functions compute values and create no TF1 variable.
+_PURE_MODULES = frozenset(
+    {"numpy", "math", "functools", "itertools", "operator", "collections", "six", "typing"}
+)
+
+
+def _trusted_module(module: str) -> bool:
+    """TensorFlow's own modules (judged by their names) and the pure ones."""
+    top = module.split(".")[0]
+    return top in ("tensorflow", "tf_slim", "__future__") or top in _PURE_MODULES
 
 
 def _called(node: ast.AST, names: set[str]) -> set[str]:
