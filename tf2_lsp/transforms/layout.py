@@ -17,6 +17,10 @@ import io
 import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 _OPENING = frozenset("([{")
 _CLOSING = frozenset(")]}")
@@ -128,3 +132,21 @@ def _brackets(lines: Sequence[str]) -> _Brackets | None:
             count += 1
         opened_before.append(count)
     return _Brackets(where, enclosing, opened_before)
+
+
+def aligned_statement(
+    statement: cst.SimpleStatementLine, stood: list[str], indent: str
+) -> cst.BaseStatement:
+    """`statement` (a call moved to a line of its own, as `self.x = Layer(...)` at `indent` in
+    `__init__`) with its continuation lines under the bracket they were aligned under where
+    the call stood (`stood`: those lines)."""
+    import libcst as cst
+
+    lines = cst.Module([]).code_for_node(statement).rstrip("\n").split("\n")
+    if len(lines) < 2 or indent.strip(" "):
+        return statement
+    # libcst writes continuation lines after their block's indentation: compare them as they
+    # will stand, then take the block's indentation off again.
+    moved = realigned(stood, [indent + line for line in lines])
+    kept = [line.removeprefix(indent) for line in moved[1:]]
+    return cst.parse_statement("\n".join([lines[0], *kept]) + "\n")

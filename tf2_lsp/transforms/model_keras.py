@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 from tf2_lsp.transforms import model_batch_norm, model_scopes
 from tf2_lsp.transforms.base import FixError, Names, Transform, never
 from tf2_lsp.transforms.keras import KERAS_LAYERS
-from tf2_lsp.transforms.layout import realigned
+from tf2_lsp.transforms.layout import aligned_statement
 from tf2_lsp.transforms.model_shim import class_name
 from tf2_lsp.transforms.model_shim import refusal as shim_refusal
 from tf2_lsp.transforms.model_variables import creates_variables
@@ -367,7 +367,7 @@ def replace(text: str, names: Names) -> str:
             statement = cst.SimpleStatementLine([cst.Assign(targets=[target], value=constructor)])
             place = positions[original]
             stood = text.split("\n")[place.start.line - 1 : place.end.line]
-            created.append(_aligned(statement, stood, module.default_indent * 2))
+            created.append(aligned_statement(statement, stood, module.default_indent * 2))
             if symbol == model_batch_norm.BATCH_NORM:
                 return model_batch_norm.sublayer_call(attribute, inputs, at_call, names)
             return cst.Call(
@@ -402,23 +402,6 @@ def replace(text: str, names: Names) -> str:
         leading_lines=[blank, blank]
     )
     return module.with_changes(body=[layer, instance]).code
-
-
-def _aligned(
-    statement: cst.SimpleStatementLine, stood: list[str], indent: str
-) -> cst.BaseStatement:
-    """`self.x = Layer(...)` at `indent` in `__init__`, its continuation lines (`stood`: the
-    lines its TF1 call stood on) under the bracket they were aligned under (layout.py)."""
-    import libcst as cst
-
-    lines = cst.Module([]).code_for_node(statement).rstrip("\n").split("\n")
-    if len(lines) < 2 or indent.strip(" "):
-        return statement
-    # libcst writes continuation lines after their block's indentation: compare them as they
-    # will stand, then take the block's indentation off again.
-    moved = realigned(stood, [indent + line for line in lines])
-    kept = [line.removeprefix(indent) for line in moved[1:]]
-    return cst.parse_statement("\n".join([lines[0], *kept]) + "\n")
 
 
 def _layer_spellings(names: Names) -> dict[str, str]:
