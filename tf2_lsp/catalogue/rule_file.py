@@ -109,6 +109,7 @@ _CHECK_KEYS = {
     "functions",
     "default_differs",
     "refuse",
+    "compat_too",
     "convert",
     "lacks",
 }
@@ -227,6 +228,7 @@ class _Reader(FieldReader):
             functions=self.strings(raw, code, f"{where}.functions", key="functions"),
             default_differs=self.name_table(raw, code, where, "default_differs"),
             refuse=self.boolean(raw, code, "refuse", default=False),
+            compat_too=self.boolean(raw, code, "compat_too", default=False),
             convert=self.conversions(raw, code, where),
             lacks=self.strings(raw, code, f"{where}.lacks", key="lacks"),
         )

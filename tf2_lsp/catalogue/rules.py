@@ -56,6 +56,9 @@ class CallCheck:
     functions: tuple[str, ...] = ()
     default_differs: Mapping[str, str] = field(default_factory=dict)
     refuse: bool = False
+    # The tf.compat.v1 function itself changes meaning where TF2 runs it (an eager code path
+    # of its own): its calls are judged too, not only the TF1 spelling's.
+    compat_too: bool = False
     # TF1 parameter -> "new_name:conversion": the rename's target takes it under another name
     # and spelling (`num_gpus = "devices:gpu_devices"`); a value the conversion cannot write
     # changes meaning.

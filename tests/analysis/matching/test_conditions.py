@@ -423,6 +423,10 @@ def test_pairwise_loss_with_scalar_weights_warns_of_eager_count(level: str) -> N
     assert any(m.startswith("TF919") and "run eagerly" in m for m in said)
     weighted = messages("pair = tf.losses.mean_pairwise_squared_error(y, z, weights=mask)", level)
     assert not any(m.startswith("TF919") for m in weighted)
+    # What TF915's fix writes takes the same eager path: `check` on the output still says so.
+    output = fixed("pair = tf.losses.mean_pairwise_squared_error(y, z)", level=level)
+    assert output == "pair = tf.compat.v1.losses.mean_pairwise_squared_error(y, z)"
+    assert any(m.startswith("TF919") and "run eagerly" in m for m in messages(output, level))
 
 
 # -- value tables decided by running them (tests/equivalence/test_value_tables.py) ------------

@@ -172,9 +172,11 @@ class CallMatcher:
         leaves nothing for the symbol's other rules to change."""
         fix = self.policy.fix_for(rule, compat, symbol)
         refused = None
-        if fix is None and compat:
-            return False
         check = rule.call_check(symbol)
+        if fix is None and compat:
+            if check is None or not check.compat_too:
+                return False
+            compat = False  # the compat function itself differs: judged as TF1's spelling is
         if check is not None:
             # Reported only when an argument it passes changes meaning; with `refuse`, always
             # reported but without a fix then.
