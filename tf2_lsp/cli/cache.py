@@ -168,6 +168,17 @@ class ResultCache:
     ) -> None:
         """Keep `result` (a complete, readable file's) for the next run, with the other files
         it depends on and their modification times; best effort."""
+        self.write(self.entry(path, settings, digest, result, depends))
+
+    def entry(
+        self,
+        path: Path,
+        settings: Settings,
+        digest: str,
+        result: FileResult,
+        depends: Sequence[tuple[str, int]] = (),
+    ) -> tuple[str, str]:
+        """Where `store` keeps `result`, and what it writes there."""
         entry: dict[str, Any] = {
             "digest": digest,
             "depends": sorted(set(depends)),
@@ -175,8 +186,14 @@ class ResultCache:
             "records": [[getattr(r, f) for f in _RECORD_FIELDS] for r in result.records],
         }
         target = self._entry(path, result.path, settings)
+        return str(target), json.dumps(entry, separators=(",", ":"))
+
+    @staticmethod
+    def write(entry: tuple[str, str]) -> None:
+        """Write an `entry`; best effort."""
+        target, content = entry
         with contextlib.suppress(OSError, ValueError):
-            _write_atomic(target, json.dumps(entry, separators=(",", ":")))
+            _write_atomic(Path(target), content)
 
     def forget(self, path: Path) -> None:
         """Drop every entry of the file `path` (`fix` rewrote it)."""

@@ -37,7 +37,12 @@ from tf2_lsp.files.sourcefile import SourceError, SourceFile
 from tf2_lsp.settings import Settings
 
 
-def check_file(path: Path, settings: Settings, cache: ResultCache | None = None) -> FileResult:
+def check_file(
+    path: Path, settings: Settings, cache: ResultCache | None = None, looked_up: bool = False
+) -> FileResult:
+    """The file's result, from `cache` when it holds one for this text. With `looked_up`,
+    the command has asked the cache already (`stored_result`): the file is analysed, and its
+    entry goes back with the result for the command to write (`FileResult.cache_entry`)."""
     read = read_file(path)
     if isinstance(read, FileResult):
         return read
@@ -45,13 +50,17 @@ def check_file(path: Path, settings: Settings, cache: ResultCache | None = None)
         return _check_read(path, read, settings)
     digest = text_digest(read.source.text if isinstance(read, Notebook) else read.text)
     settings_in_file = file_settings(settings, str(path))
-    result = cache.load(path, str(path), settings_in_file, digest)
+    result = None if looked_up else cache.load(path, str(path), settings_in_file, digest)
     if result is None:
         # Findings may depend on other project files (a test base class, a graph-mode library
         # a test drives): they are stored with them, and trusted only while those are unchanged.
         with reads_recorded() as depends:
             result = _check_read(path, read, settings)
-        cache.store(path, settings_in_file, digest, result, depends)
+        entry = cache.entry(path, settings_in_file, digest, result, depends)
+        if looked_up:
+            result.cache_entry = entry
+        else:
+            cache.write(entry)
     return result
 
 
@@ -116,7 +125,9 @@ def run_check(
     run = FileRun(files, args.jobs, "Checking")
     if cache is not None and not cache.is_empty():
         run.known = partial(stored_result, settings=settings, cache=cache)
-    return _report(run, partial(check_file, settings=settings, cache=cache), args, catalogue, style)
+    # The command asks the cache itself (or knows it empty): workers only analyse.
+    check = partial(check_file, settings=settings, cache=cache, looked_up=True)
+    return _report(run, check, args, catalogue, style)
 
 
 def run_check_stdin(
@@ -160,7 +171,10 @@ def _report(
     collected: list[Record] = []
     reporter = make_reporter(args.format, args.statistics, run.console.out, catalogue, style)
     tally = Tally(files=len(run.files))
+    entries: list[tuple[str, str]] = []
     for result in run.results(check):
+        if result.cache_entry is not None:
+            entries.append(result.cache_entry)
         records = result.records
         if args.write_baseline is not None:
             collected.extend(records)
@@ -170,6 +184,8 @@ def _report(
             tally.baselined += known
         tally.add(records)
         reporter.add(records)
+    for entry in entries:  # one after another, after the analyses: see FileResult
+        ResultCache.write(entry)
     if args.write_baseline is not None:
         return write_baseline(args.write_baseline, collected)
     reporter.finish(tally, hint(args))
