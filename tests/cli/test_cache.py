@@ -261,7 +261,7 @@ def test_a_damaged_entry_is_a_miss_and_writes_leave_no_temporary_files(tmp_path:
     path, settings = tmp_path / "a.py", Settings()
     record = Record("a.py", 1, 1, 1, 5, "TF201", "warning", "m", "tensorflow.Session", None)
     result = FileResult("a.py", records=[record], lines=3)
-    cache.store(path, settings, "d1", result)
+    cache.write(cache.entry(path, settings, "d1", result))
     assert cache.load(path, "a.py", settings, "d1") == result
     assert cache.load(path, "a.py", settings, "d2") is None  # the text changed
     assert cache.load(path, "b.py", settings, "d1") is None  # reported under another name

@@ -158,18 +158,6 @@ class ResultCache:
         except (OSError, ValueError, KeyError, TypeError):
             return None  # absent, being replaced, or damaged: analyse again
 
-    def store(
-        self,
-        path: Path,
-        settings: Settings,
-        digest: str,
-        result: FileResult,
-        depends: Sequence[tuple[str, int]] = (),
-    ) -> None:
-        """Keep `result` (a complete, readable file's) for the next run, with the other files
-        it depends on and their modification times; best effort."""
-        self.write(self.entry(path, settings, digest, result, depends))
-
     def entry(
         self,
         path: Path,
@@ -178,7 +166,9 @@ class ResultCache:
         result: FileResult,
         depends: Sequence[tuple[str, int]] = (),
     ) -> tuple[str, str]:
-        """Where `store` keeps `result`, and what it writes there."""
+        """Where `result` (a complete, readable file's) is kept for the next run, and what is
+        written there (`write`): with the other files it depends on and their modification
+        times."""
         entry: dict[str, Any] = {
             "digest": digest,
             "depends": sorted(set(depends)),
