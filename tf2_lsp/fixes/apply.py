@@ -78,7 +78,7 @@ def plan_fixes(
         shared.setdefault(_edit_key(finding), []).append(finding)
     findings = [f for f in findings if shared[_edit_key(f)][0] is f]
     spliced, findings = _split_spliceable(findings, lines, renderer)
-    busy = {line for f in findings for line in range(f.statement[0], f.statement[1] + 1)}
+    busy = _statement_lines(findings)
     statements = [finding.statement for finding, _ in spliced]
     result.edits.extend(grown(lines, _splice_edits(lines, spliced), statements, busy))
     result.applied.extend(finding for finding, _ in spliced)
@@ -164,7 +164,7 @@ def _split_spliceable(
         else:
             planned.append((finding, [_in_file(lines, finding.anchor, one) for one in found]))
     while True:
-        busy = {line for f in rest for line in range(f.statement[0], f.statement[1] + 1)}
+        busy = _statement_lines(rest)
         keep: list[tuple[Finding, list[_FileSplice]]] = []
         moved: list[tuple[Finding, list[_FileSplice]]] = []
         for finding, splices in planned:
@@ -179,6 +179,11 @@ def _split_spliceable(
             return keep, rest
         rest.extend(finding for finding, _ in moved)
         planned = keep
+
+
+def _statement_lines(findings: Sequence[Finding]) -> set[int]:
+    """The lines of the statements of `findings` (libcst rewrites them whole)."""
+    return {line for f in findings for line in range(f.statement[0], f.statement[1] + 1)}
 
 
 def _anchor_text(lines: list[str], span: Span) -> str:
