@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -27,6 +28,7 @@ from tests.cli.conftest import ROOT, TF1, project, run, run_process
 from tf2_lsp.cli.cache import (
     CACHE_DIR_NAME,
     KEPT_VERSIONS,
+    PACK_SUFFIX,
     ResultCache,
     code_fingerprint,
     text_digest,
@@ -49,8 +51,24 @@ NOTEBOOK = json.dumps(
 )
 
 
-def _entries(cache_dir: Path) -> list[Path]:
-    return sorted(cache_dir.rglob("*.json"))
+def _entries(cache_dir: Path) -> list[tuple[Path, str]]:
+    """(pack, key) of every entry stored under `cache_dir`."""
+    found = []
+    for pack in cache_dir.rglob(f"*{PACK_SUFFIX}"):
+        for line in pack.read_text(encoding="utf-8").splitlines():
+            found.append((pack, json.loads(line.partition("\t")[0])))
+    return sorted(found)
+
+
+def _stored(cache_dir: Path) -> dict[str, Any]:
+    """The one entry stored under `cache_dir`."""
+    [(pack, _)] = _entries(cache_dir)
+    return cast(dict[str, Any], json.loads(pack.read_text(encoding="utf-8").partition("\t")[2]))
+
+
+def _replace_stored(cache_dir: Path, entry: dict[str, Any]) -> None:
+    [(pack, key)] = _entries(cache_dir)
+    pack.write_text(f"{json.dumps(key)}\t{json.dumps(entry)}\n", encoding="utf-8")
 
 
 def _example_project(tmp_path: Path) -> Path:
@@ -76,6 +94,7 @@ def test_output_is_byte_identical_with_and_without_the_cache(
     cold = run("check", root, *options)
     entries = _entries(root / CACHE_DIR_NAME)
     assert len(entries) == 5  # three modules, the notebook, the file that does not parse
+    assert len({pack for pack, _ in entries}) == 2  # one pack per directory
     warm = run("check", root, *options)
     assert _entries(root / CACHE_DIR_NAME) == entries
     for result in (cold, warm):
@@ -91,10 +110,9 @@ def test_a_warm_run_reads_the_entries(tmp_path: Path) -> None:
     byte-identical test above proves something)."""
     root = project(tmp_path, {"a.py": TF1})
     run("check", root)
-    [entry] = _entries(root / CACHE_DIR_NAME)
-    stored = json.loads(entry.read_text())
+    stored = _stored(root / CACHE_DIR_NAME)
     stored["records"] = stored["records"][:1]
-    entry.write_text(json.dumps(stored))
+    _replace_stored(root / CACHE_DIR_NAME, stored)
     assert len(json.loads(run("check", root, "--format", "json").stdout)) == 1
 
 
@@ -137,14 +155,13 @@ def test_another_version_never_reads_the_entries(
 ) -> None:
     root = project(tmp_path, {"a.py": TF1})
     run("check", root)
-    [entry] = _entries(root / CACHE_DIR_NAME)
-    stored = json.loads(entry.read_text())
+    stored = _stored(root / CACHE_DIR_NAME)
     stored["records"] = []
-    entry.write_text(json.dumps(stored))  # what this version would now wrongly report
+    _replace_stored(root / CACHE_DIR_NAME, stored)  # what this version would now wrongly report
     assert run("check", root).returncode == 0
     monkeypatch.setattr(tf2_lsp, "__version__", "99.0")
     assert run("check", root).returncode == 1
-    assert len({p.parent for p in _entries(root / CACHE_DIR_NAME)}) == 2
+    assert len({pack.parent for pack, _ in _entries(root / CACHE_DIR_NAME)}) == 2
 
 
 def test_a_new_version_keeps_the_most_recently_written_few_and_nothing_else_goes(
@@ -169,7 +186,8 @@ def test_a_new_version_keeps_the_most_recently_written_few_and_nothing_else_goes
     assert fingerprints == {cache.root, *old[: KEPT_VERSIONS - 1]}
     assert mine.is_dir()
     # Opening it again removes nothing more.
-    assert ResultCache.open(directory) == cache
+    again = ResultCache.open(directory)
+    assert again is not None and again.root == cache.root
     assert {p for p in directory.iterdir() if p.is_dir() and p != mine} == fingerprints
 
 
@@ -199,8 +217,7 @@ def test_fix_forgets_what_it_rewrites(tmp_path: Path) -> None:
     run("check", root)
     assert len(_entries(root / CACHE_DIR_NAME)) == 2
     assert run("fix", root).returncode == 0
-    [kept] = _entries(root / CACHE_DIR_NAME)
-    assert json.loads(kept.read_text())["digest"] == text_digest("x = 1\n")
+    assert _stored(root / CACHE_DIR_NAME)["digest"] == text_digest("x = 1\n")
     assert run("check", root).returncode == 0
 
 
@@ -261,14 +278,60 @@ def test_a_damaged_entry_is_a_miss_and_writes_leave_no_temporary_files(tmp_path:
     path, settings = tmp_path / "a.py", Settings()
     record = Record("a.py", 1, 1, 1, 5, "TF201", "warning", "m", "tensorflow.Session", None)
     result = FileResult("a.py", records=[record], lines=3)
-    cache.write(cache.entry(path, settings, "d1", result))
+    cache.write([cache.entry(path, settings, "d1", result)])
     assert cache.load(path, "a.py", settings, "d1") == result
     assert cache.load(path, "a.py", settings, "d2") is None  # the text changed
     assert cache.load(path, "b.py", settings, "d1") is None  # reported under another name
-    [entry] = _entries(tmp_path / "c")
-    assert not [p for p in entry.parent.iterdir() if p.name.startswith(".tmp-")]
-    entry.write_text(entry.read_text()[:20])  # cut short
-    assert cache.load(path, "a.py", settings, "d1") is None
+    [(pack, _)] = _entries(tmp_path / "c")
+    assert not [p for p in pack.parent.iterdir() if p.name.startswith(".tmp-")]
+    pack.write_text(pack.read_text()[:60])  # cut short
+    assert ResultCache(cache.root).load(path, "a.py", settings, "d1") is None
+
+
+def _result(name: str) -> FileResult:
+    record = Record(name, 1, 1, 1, 5, "TF201", "warning", "m", "tensorflow.Session", None)
+    return FileResult(name, records=[record], lines=1)
+
+
+def test_a_pack_keeps_the_other_files_entries_when_one_is_written_again(tmp_path: Path) -> None:
+    # A directory's files share a pack: writing one file's entry (an edited file, or a run
+    # over that file alone), or losing one to damage, leaves its neighbours' entries.
+    cache = ResultCache.open(tmp_path / "c")
+    assert cache is not None
+    settings = Settings()
+    names = ["a.py", "b.py", "tab\there.py", "new\nline.py"]
+    cache.write([cache.entry(tmp_path / n, settings, "d1", _result(n)) for n in names])
+    cache.write([cache.entry(tmp_path / "a.py", settings, "d2", _result("a.py"))])
+    [(pack, _), *others] = _entries(tmp_path / "c")
+    assert {p for p, _ in others} == {pack}
+    lines = pack.read_text().splitlines()
+    assert lines[1].startswith('"b.py/')
+    pack.write_text("\n".join([lines[0], lines[1][:30], *lines[2:]]))  # one damaged line
+    fresh = ResultCache(cache.root)
+    loaded = {n: fresh.load(tmp_path / n, n, settings, "d1") for n in names}
+    assert loaded == {
+        "a.py": None,  # written again for another text
+        "b.py": None,  # damaged
+        "tab\there.py": _result("tab\there.py"),
+        "new\nline.py": _result("new\nline.py"),
+    }
+    assert fresh.load(tmp_path / "a.py", "a.py", settings, "d2") == _result("a.py")
+    other = tmp_path / "sub" / "a.py"
+    cache.write([cache.entry(other, settings, "d1", _result("sub/a.py"))])
+    assert len(list((tmp_path / "c").rglob(f"*{PACK_SUFFIX}"))) == 2  # a pack per directory
+    assert fresh.load(other, "sub/a.py", settings, "d1") == _result("sub/a.py")
+
+
+def test_forgetting_a_file_keeps_its_neighbours(tmp_path: Path) -> None:
+    cache = ResultCache.open(tmp_path / "c")
+    assert cache is not None
+    settings = Settings()
+    for name in ("a.py", "ab.py"):
+        cache.write([cache.entry(tmp_path / name, settings, "d1", _result(name))])
+    cache.forget([tmp_path / "a.py"])
+    assert [key.partition("/")[0] for _, key in _entries(tmp_path / "c")] == ["ab.py"]
+    cache.forget([tmp_path / "ab.py"])
+    assert _entries(tmp_path / "c") == []
 
 
 def test_runs_at_the_same_time_agree(tmp_path: Path) -> None:

@@ -8,14 +8,17 @@ version, so that a result is never trusted by another version, or by the same ve
 its rules were edited. Layout:
 
     CACHE_DIR/.gitignore, CACHEDIR.TAG          the cache keeps itself out of git and backups
-    CACHE_DIR/<fingerprint>/<path key>-<settings key>.json
+    CACHE_DIR/<fingerprint>/<directory key>.pack  the entries of one source directory's files
 
-`<path key>` hashes the file's absolute path, so that `fix` finds every entry of a file it
-rewrites by the name's start (one directory for all: one file-system creation per entry, where
-a directory per file took two). Entries are written to a temporary file and renamed into
-place: runs at the same time never read half an entry, and the last writer wins. The cache is
-a convenience: a directory that cannot be written turns it off, with one warning, and a
-damaged entry is a miss.
+A pack holds one line per entry, `<key>\t<entry>`, both JSON; the key is the file's name and
+a hash of the name it was reported under and its settings, so `fix` finds every entry of a
+file it rewrites by the key's start. One pack per source directory, not one file per entry:
+creating a file is what a cold run's cache cost (669 files: 0.03-0.21 s of creations, as the
+disk allowed, where the run took 1.3 s), and a warm run reads one file per directory. A pack
+is written to a temporary file and renamed into place, merged with what the pack held just
+before: runs at the same time never read half a pack, and an entry a concurrent run wrote in
+between may be lost, never mixed up. The cache is a convenience: a directory that cannot be
+written turns it off, with one warning, and a damaged entry is a miss.
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -94,11 +98,21 @@ def text_digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-@dataclass(frozen=True)
-class ResultCache:
-    """The entries of one tf2-lsp fingerprint under `root` (sent to worker processes)."""
+# (pack, key, entry): what a worker hands back for the command to write (`ResultCache.write`).
+Entry = tuple[str, str, str]
+PACK_SUFFIX = ".pack"
 
-    root: Path
+
+class ResultCache:
+    """The entries of one tf2-lsp fingerprint under `root` (sent to worker processes, which
+    only make entries: the packs this process has read stay here)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._read: dict[str, dict[str, str]] = {}  # pack -> its entries, as `load` read them
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"root": self.root, "_read": {}}
 
     @classmethod
     def open(cls, directory: Path, create: bool = True) -> ResultCache | None:
@@ -135,18 +149,25 @@ class ResultCache:
         except OSError:
             return True
 
-    def _path_key(self, path: Path) -> str:
-        return text_digest(os.fsdecode(os.path.abspath(path)))
+    def _pack(self, path: Path) -> str:
+        """The pack that keeps the entries of the file `path`: one per directory."""
+        directory = os.path.dirname(os.path.abspath(path))
+        return str(self.root / (text_digest(os.fsdecode(directory)) + PACK_SUFFIX))
 
-    def _entry(self, path: Path, name: str, settings: Settings) -> Path:
-        settings_part = text_digest(name + chr(0) + settings_key(settings))
-        return self.root / f"{self._path_key(path)}-{settings_part}.json"
+    @staticmethod
+    def _key(path: Path, name: str, settings: Settings) -> str:
+        return f"{os.path.basename(path)}/{text_digest(name + chr(0) + settings_key(settings))}"
 
     def load(self, path: Path, name: str, settings: Settings, digest: str) -> FileResult | None:
         """The stored result of the file `path` reported as `name`, if its text is unchanged."""
+        pack = self._pack(path)
+        if pack not in self._read:
+            self._read[pack] = _read_pack(pack)
+        stored = self._read[pack].get(self._key(path, name, settings))
+        if stored is None:
+            return None
         try:
-            with open(self._entry(path, name, settings), encoding="utf-8") as handle:
-                entry = json.load(handle)
+            entry = json.loads(stored)
             if entry["digest"] != digest:
                 return None
             if any(modified_ns(other) != when for other, when in entry.get("depends", ())):
@@ -155,8 +176,8 @@ class ResultCache:
                 Record(**dict(zip(_RECORD_FIELDS, item, strict=True))) for item in entry["records"]
             ]
             return FileResult(name, records=records, lines=int(entry["lines"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # absent, being replaced, or damaged: analyse again
+        except (ValueError, KeyError, TypeError):
+            return None  # damaged: analyse again
 
     def entry(
         self,
@@ -165,37 +186,72 @@ class ResultCache:
         digest: str,
         result: FileResult,
         depends: Sequence[tuple[str, int]] = (),
-    ) -> tuple[str, str]:
+    ) -> Entry:
         """Where `result` (a complete, readable file's) is kept for the next run, and what is
-        written there (`write`): with the other files it depends on and their modification
-        times."""
+        kept (`write`): with the other files it depends on and their modification times.
+        Made where the file was analysed: encoding it is part of the parallel work."""
         entry: dict[str, Any] = {
             "digest": digest,
             "depends": sorted(set(depends)),
             "lines": result.lines,
             "records": [[getattr(r, f) for f in _RECORD_FIELDS] for r in result.records],
         }
-        target = self._entry(path, result.path, settings)
-        return str(target), json.dumps(entry, separators=(",", ":"))
+        key = self._key(path, result.path, settings)
+        return self._pack(path), key, json.dumps(entry, separators=(",", ":"))
 
     @staticmethod
-    def write(entry: tuple[str, str]) -> None:
-        """Write an `entry`; best effort."""
-        target, content = entry
-        with contextlib.suppress(OSError, ValueError):
-            _write_atomic(Path(target), content)
+    def write(entries: Iterable[Entry]) -> None:
+        """Write `entries`, each pack once, merged with what it holds; best effort."""
+        by_pack: dict[str, dict[str, str]] = defaultdict(dict)
+        for pack, key, content in entries:
+            by_pack[pack][key] = content
+        for pack, new in by_pack.items():
+            with contextlib.suppress(OSError, ValueError):
+                _write_pack(pack, {**_read_pack(pack), **new})
 
-    def forget(self, path: Path) -> None:
-        """Drop every entry of the file `path` (`fix` rewrote it)."""
-        prefix = self._path_key(path) + "-"
+    def forget(self, paths: Iterable[Path]) -> None:
+        """Drop every entry of the files `paths` (`fix` rewrote them)."""
+        by_pack: dict[str, set[str]] = defaultdict(set)
+        for path in paths:
+            by_pack[self._pack(path)].add(os.path.basename(path) + "/")
+        for pack, prefixes in by_pack.items():
+            entries = _read_pack(pack)
+            kept = {k: v for k, v in entries.items() if not k.startswith(tuple(prefixes))}
+            if len(kept) == len(entries):
+                continue
+            with contextlib.suppress(OSError, ValueError):
+                if kept:
+                    _write_pack(pack, kept)
+                else:
+                    os.unlink(pack)
+
+
+def _read_pack(pack: str) -> dict[str, str]:
+    """A pack's entries by key, each still JSON text (decoded only when used); a damaged line
+    is left out, a pack that cannot be read holds none."""
+    try:
+        with open(pack, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, ValueError):
+        return {}
+    entries = {}
+    for line in text.split("\n"):
+        key, tab, entry = line.partition("\t")
+        if not tab:
+            continue
         try:
-            with os.scandir(self.root) as entries:
-                names = [entry.name for entry in entries if entry.name.startswith(prefix)]
-        except OSError:
-            return
-        for name in names:
-            with contextlib.suppress(OSError):
-                os.unlink(self.root / name)
+            decoded = json.loads(key)
+        except ValueError:
+            continue
+        if isinstance(decoded, str):
+            entries[decoded] = entry
+    return entries
+
+
+def _write_pack(pack: str, entries: dict[str, str]) -> None:
+    # JSON escapes tabs and line breaks inside strings: a line is always one whole entry.
+    lines = (f"{json.dumps(key)}\t{entry}\n" for key, entry in sorted(entries.items()))
+    _write_atomic(Path(pack), "".join(lines))
 
 
 # Each version (each upgrade) starts a fingerprint directory of its own; the others' entries
@@ -224,7 +280,7 @@ def _forget_other_versions(directory: Path, new: Path) -> None:
 
 
 def _write_atomic(target: Path, content: str) -> None:
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".part")
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(content)

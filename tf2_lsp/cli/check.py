@@ -14,7 +14,7 @@ from tf2_lsp.analysis.program.project_classes import reads_recorded
 from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.cli.baseline import Baseline, BaselineError
-from tf2_lsp.cli.cache import ResultCache, text_digest
+from tf2_lsp.cli.cache import Entry, ResultCache, text_digest
 from tf2_lsp.cli.formats import Tally, make_reporter
 from tf2_lsp.cli.notebooks import CellFinding, check_notebook
 from tf2_lsp.cli.parser import STDIN
@@ -60,7 +60,7 @@ def check_file(
         if looked_up:
             result.cache_entry = entry
         else:
-            cache.write(entry)
+            cache.write([entry])
     return result
 
 
@@ -171,7 +171,7 @@ def _report(
     collected: list[Record] = []
     reporter = make_reporter(args.format, args.statistics, run.console.out, catalogue, style)
     tally = Tally(files=len(run.files))
-    entries: list[tuple[str, str]] = []
+    entries: list[Entry] = []
     for result in run.results(check):
         if result.cache_entry is not None:
             entries.append(result.cache_entry)
@@ -184,8 +184,7 @@ def _report(
             tally.baselined += known
         tally.add(records)
         reporter.add(records)
-    for entry in entries:  # one after another, after the analyses: see FileResult
-        ResultCache.write(entry)
+    ResultCache.write(entries)  # after the analyses, a pack at a time: see FileResult
     if args.write_baseline is not None:
         return write_baseline(args.write_baseline, collected)
     reporter.finish(tally, hint(args))

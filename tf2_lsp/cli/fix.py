@@ -220,6 +220,7 @@ def run_fix(
     remaining: list[Record] = []
     needs: Counter[str] = Counter()
     diffs = False
+    rewritten: list[Path] = []
     fix = partial(fix_file, settings=settings, diff_only=args.diff, roots=roots)
     if not args.diff:
         for directory in sorted({Path(os.path.realpath(path)).parent for path in files}):
@@ -240,9 +241,11 @@ def run_fix(
         applied += result.applied
         changed += 1 if result.applied else 0
         if result.applied and not args.diff and cache is not None:
-            cache.forget(Path(result.path))
+            rewritten.append(Path(result.path))
         remaining.extend(result.records)
         needs.update(result.needs)
+    if cache is not None:
+        cache.forget(rewritten)  # each pack once
     print(fix_summary(args, applied, changed, len(files), needs), file=sys.stderr)
     if run.errors:
         return EXIT_ERROR

@@ -45,10 +45,10 @@ class FileResult:
     needs: Counter[str] = field(default_factory=Counter)
     skipped: str | None = None  # why the fixed text was deliberately not written
     fixed: list[Record] = field(default_factory=list)  # the findings the fixed text resolves
-    # A result-cache entry (where, what) for the command's own process to write: a worker
-    # that wrote it between two analyses paid ~0.25 ms a file creation, the command writing
-    # them one after another ~0.05 ms.
-    cache_entry: tuple[str, str] | None = None
+    # A result-cache entry (pack, key, what) for the command's own process to write, with the
+    # other entries of its pack (cli/cache.py): a worker that wrote its own between two
+    # analyses paid a file creation and a pack's merge for each file.
+    cache_entry: tuple[str, str, str] | None = None
 
 
 def read_file(path: Path, note: str = "") -> SourceFile | Notebook | FileResult:
