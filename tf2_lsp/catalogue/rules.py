@@ -40,7 +40,8 @@ class CallCheck:
     A call is judged only by what it passes: `passes` names parameters whose mere presence
     changes meaning; `keep` lists the only values (Python literals, as source) a parameter may
     have for TF2 to behave the same; `changes` lists values that change meaning; `functions`
-    names parameters that change meaning when given a function. `default_differs` names
+    names parameters that change meaning when given a function, `numbers` those that change
+    meaning when given a single number (a literal). `default_differs` names
     parameters whose TF1 default itself differs from what TF2 does: "" when always, or the
     parameter whose list of several items makes the default matter (`partition_strategy`
     only shards a list of several `params`). `v1` is the TF1 positional order. With `refuse`,
@@ -54,6 +55,7 @@ class CallCheck:
     keep: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     changes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     functions: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
     default_differs: Mapping[str, str] = field(default_factory=dict)
     refuse: bool = False
     # The tf.compat.v1 function itself changes meaning where TF2 runs it (an eager code path

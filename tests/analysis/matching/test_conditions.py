@@ -423,6 +423,10 @@ def test_pairwise_loss_with_scalar_weights_warns_of_eager_count(level: str) -> N
     assert any(m.startswith("TF919") and "run eagerly" in m for m in said)
     weighted = messages("pair = tf.losses.mean_pairwise_squared_error(y, z, weights=mask)", level)
     assert not any(m.startswith("TF919") for m in weighted)
+    for number in ("2.0", "-1", "3", "weights=0.5"):  # a single weight written out, too
+        said = messages(f"pair = tf.losses.mean_pairwise_squared_error(y, z, {number})", level)
+        shown = number.removeprefix("weights=")
+        assert any(m.startswith("TF919") and f"`weights={shown}` is a single" in m for m in said)
     # What TF915's fix writes takes the same eager path: `check` on the output still says so.
     output = fixed("pair = tf.losses.mean_pairwise_squared_error(y, z)", level=level)
     assert output == "pair = tf.compat.v1.losses.mean_pairwise_squared_error(y, z)"

@@ -86,6 +86,9 @@ def changed_argument(
             return Changed(
                 bound[param], f"`{param}={_source(bound[param])}` is not accepted the same in TF2"
             )
+    for param in check.numbers:
+        if param in bound and _number(bound[param]):
+            return Changed(bound[param], f"`{param}={_source(bound[param])}` is a single number")
     for param, conversion in check.convert.items():
         if param not in bound:
             continue
@@ -186,6 +189,13 @@ def _one_of(node: ast.expr, values: tuple[str, ...]) -> bool:
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return False
     return any(type(value) is type(v) and value == v for v in map(ast.literal_eval, values))
+
+
+def _number(node: ast.expr) -> bool:
+    """A number written as a literal (`2.0`, `-1`; TensorFlow takes `True` as 1.0)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        node = node.operand
+    return isinstance(node, ast.Constant) and isinstance(node.value, int | float)
 
 
 def _several(node: ast.expr | None) -> str:
