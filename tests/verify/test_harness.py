@@ -141,6 +141,23 @@ CASES = [
         TF + "h = tf.compat.v1.layers.dense(np.ones((2, 3), np.float32), 2, name='d') + 1.0",
         RunTable(random="constant"),
     ),
+    Case(
+        "session-named-in-a-comment",  # eager code: the comment opens no Session
+        TF + "with tf.Session() as sess:\n    y = sess.run(tf.constant([1.0, 2.0]))",
+        TF + "# was: with tf.Session() as sess\ny = tf.constant([1.0, 2.0]).numpy()",
+        RunTable(compare=("y",)),
+    ),
+    Case(  # a dict of tensors is fetched and compared by key, whatever the order it was built in
+        "dict-of-tensors",
+        TF + "y = {'a': tf.constant([1.0, 2.0]), 'b': [tf.constant(3.0), 4]}",
+        TF + "y = {'b': [tf.constant(3.0), 4], 'a': tf.constant([1.0, 2.0])}",
+    ),
+    Case(
+        "dict-of-tensors-apart",
+        TF + "y = {'a': tf.constant([1.0, 2.0])}",
+        TF + "y = {'a': tf.constant([1.0, 3.0])}",
+        RunTable(compare=("y",)),
+    ),
     Case("old-side-fails", TF + "y = tf.no_such_op(1)", TF + "y = tf.constant(1)"),
     Case("not-run", "", "", RunTable(skip="needs a GPU")),
 ]
@@ -170,6 +187,11 @@ def test_equal_rewrites_are_proven(outcomes: dict[str, Outcome]) -> None:
     assert outcomes["renamed-keywords"].status == "proven"
     assert outcomes["placeholder-fed"].status == "proven"
     assert outcomes["random-aligned"].status == "proven"
+    dicts = outcomes["dict-of-tensors"]
+    assert dicts.status == "proven"
+    assert [row.what for row in dicts.rows] == ["y['a']", "y['b'][0]", "y['b'][1]"]
+    # Run as the eager code it is: in a graph, `.numpy()` fails.
+    assert outcomes["session-named-in-a-comment"].status == "proven"
 
 
 @pytest.mark.tensorflow
@@ -179,6 +201,8 @@ def test_a_wrong_rewrite_is_reported_with_its_difference(outcomes: dict[str, Out
     dropout = outcomes["inverted-probability"]
     assert dropout.status == "differs"
     assert any(row.max_abs and row.max_abs > 1 for row in dropout.rows)
+    assert outcomes["dict-of-tensors-apart"].status == "differs"
+    assert outcomes["dict-of-tensors-apart"].reason.startswith("y['a']: max abs diff 1")
 
 
 @pytest.mark.tensorflow

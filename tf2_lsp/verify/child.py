@@ -25,6 +25,7 @@ from typing import Any
 
 from tf2_lsp.verify import isolation, variables
 from tf2_lsp.verify.cases import Case, Outcome
+from tf2_lsp.verify.code_tokens import opens_a_session
 from tf2_lsp.verify.compare import Side, compare, other_spread
 
 LEARNING_RATE = 0.1
@@ -116,18 +117,18 @@ class Runner:
     def is_graph_value(self, value: Any) -> bool:
         tf = self.tf
         kinds = (tf.Tensor, tf.Variable, tf.SparseTensor, tf.RaggedTensor, tf.Operation)
+        items = _items(value)
         return isinstance(value, kinds) or (
-            isinstance(value, (list, tuple))
-            and bool(value)
-            and all(map(self.is_comparable, value))
-            and any(map(self.is_graph_value, value))
+            bool(items)
+            and all(map(self.is_comparable, items))
+            and any(map(self.is_graph_value, items))
         )
 
     def is_comparable(self, value: Any) -> bool:
         tf, np = self.tf, self.np
         plain = (np.ndarray, np.generic, int, float, bool, str, bytes, tf.DType, tf.TensorShape)
-        if isinstance(value, (list, tuple)):
-            return bool(value) and all(map(self.is_comparable, value))
+        if isinstance(value, (list, tuple, dict)):
+            return bool(value) and all(map(self.is_comparable, _items(value)))
         return isinstance(value, plain) or self.is_graph_value(value)
 
     def flatten(self, value: Any, path: str = "") -> list[tuple[str, Any]]:
@@ -150,6 +151,9 @@ class Runner:
             return [item for name, part in parts for item in self.flatten(part, f"{path}.{name}")]
         if isinstance(value, (list, tuple)):
             return [item for i, v in enumerate(value) for item in self.flatten(v, f"{path}[{i}]")]
+        if isinstance(value, dict):  # by key, whatever order each side built it in
+            keys = sorted(value, key=repr)
+            return [item for k in keys for item in self.flatten(value[k], f"{path}[{k!r}]")]
         if hasattr(value, "numpy"):
             value = value.numpy()
         return [(path, np.asarray(value))]
@@ -158,6 +162,8 @@ class Runner:
         """`value` as `Session.run` takes it: plain leaves of a list become no-ops."""
         if isinstance(value, (list, tuple)):
             return [self.fetchable(item) for item in value]
+        if isinstance(value, dict):
+            return {key: self.fetchable(item) for key, item in value.items()}
         if self.is_graph_value(value):
             return value
         return self.tf.no_op()
@@ -166,6 +172,8 @@ class Runner:
         """The fetched values where `value` had graph values, its own plain leaves elsewhere."""
         if isinstance(value, (list, tuple)):
             return [self.merged(v, f) for v, f in zip(value, fetched, strict=True)]
+        if isinstance(value, dict):
+            return {key: self.merged(item, fetched[key]) for key, item in value.items()}
         return fetched if self.is_graph_value(value) else value
 
     # --- running -------------------------------------------------------------------------
@@ -362,6 +370,14 @@ class Runner:
         return float(sum(float(loss) for loss in losses)) if losses else None
 
 
+def _items(value: Any) -> list[Any]:
+    """The items of a list or tuple, the values of a dict (a `Session.run` fetch takes both
+    kinds of structure); nothing for any other value."""
+    if isinstance(value, dict):
+        return list(value.values())
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
 def _step_labels(case: Case) -> list[str]:
     """What each of the run table's training steps is compared as."""
     if not case.run.steps:
@@ -399,7 +415,7 @@ def _graph_mode(case: Case, side: str) -> bool:
         return True
     if case.run.graph == "eager":
         return False
-    return bool(case.run.feeds) or "Session" in case.new
+    return bool(case.run.feeds) or opens_a_session(case.new)
 
 
 def main(argv: list[str]) -> int:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tf2_lsp.verify.cases import Case, GraphMode, Outcome, RunTable
+from tf2_lsp.verify.code_tokens import builds_its_own_graph
 from tf2_lsp.verify.harness import LEGACY_KERAS_MARKS, needs_legacy_keras
 
 DTYPES = ("float16", "float32", "float64", "int32", "int64", "bool")
@@ -138,12 +139,11 @@ def function_case(
     train_step: bool = False,
 ) -> Case:
     """One function of one module, OLD and NEW given as text (the editor's command)."""
-    marks = ("placeholder(", "Session(", "disable_v2_behavior")
     table = RunTable(
         setup=_setup(parse_inputs(inputs)),
         compare=("outputs",),
         train="_loss(outputs)" if train_step else "",
-        graph="graph" if any(mark in new for mark in marks) else "eager",
+        graph="graph" if builds_its_own_graph(new) else "eager",
     )
     return Case(
         f"{module}:{function}",
@@ -156,8 +156,7 @@ def function_case(
 def _graph_mode(folder: Path) -> GraphMode:
     """The new code still builds a graph it runs itself (placeholders, sessions): run NEW in a
     graph, as its program does; otherwise as eager TF2."""
-    marks = ("placeholder(", "Session(", "disable_v2_behavior")
-    return "graph" if any(m in text for text in _sources(folder) for m in marks) else "eager"
+    return "graph" if any(builds_its_own_graph(text) for text in _sources(folder)) else "eager"
 
 
 def migration_case(
