@@ -6,7 +6,6 @@ TensorFlow 2; the two differ for the spellings TF919 reports and agree for the o
 
 from __future__ import annotations
 
-import os
 from types import ModuleType
 from typing import Any
 
@@ -29,18 +28,6 @@ INPUTS = (
     "mask = np.array([[1.0], [0.5]], np.float32)\n"
 )
 WEIGHTS = ["", ", 2.0", ", weights=-0.5", ", weights=True", ", weights=mask", ", [[1.0], [2.0]]"]
-
-
-@pytest.fixture(scope="module")
-def tf() -> ModuleType:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    try:
-        import tensorflow
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail("TensorFlow must be importable under CI (install the `verify` extra)")
-        pytest.skip("TensorFlow is not installed")
-    return tensorflow
 
 
 def _graph_value(tf: ModuleType, code: str) -> Any:

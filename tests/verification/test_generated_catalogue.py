@@ -6,9 +6,7 @@ is missing on a developer machine, and fail when it is missing under CI (env `CI
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -76,17 +74,6 @@ def test_generated_rules_are_well_formed() -> None:
 
 
 # -- against the installed TensorFlow ------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def tf() -> Any:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    try:
-        return importlib.import_module("tensorflow")
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail("TensorFlow must be importable under CI (install the `verify` extra)")
-        pytest.skip("TensorFlow is not installed")
 
 
 def resolve(tf: Any, qualified: str) -> Any:

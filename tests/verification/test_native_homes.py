@@ -9,7 +9,6 @@ TensorFlow 2, and both give the same values of the same dtype.
 
 from __future__ import annotations
 
-import os
 from types import ModuleType
 from typing import Any
 
@@ -159,18 +158,6 @@ SAMPLES = [
     ),
     (COUNTER, "y = tf.assign_add(step, 4)", "y = step.assign_add(4)"),
 ]
-
-
-@pytest.fixture(scope="module")
-def tf() -> ModuleType:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    try:
-        import tensorflow
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail("TensorFlow must be importable under CI (install the `verify` extra)")
-        pytest.skip("TensorFlow is not installed")
-    return tensorflow
 
 
 def native(source: str) -> str:
