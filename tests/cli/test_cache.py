@@ -105,6 +105,39 @@ def test_output_is_byte_identical_with_and_without_the_cache(
         )
 
 
+def test_report_keeps_and_reads_the_same_entries_as_check(tmp_path: Path) -> None:
+    # `report` scans as `check` does: entries written by the command, a pack at a time (its
+    # workers once each rewrote their directory's pack per file, and lost each other's).
+    root = _example_project(tmp_path)
+
+    def report() -> dict[str, Any]:
+        result = run("report", root, "--format", "json")
+        assert result.returncode == 0, result.stderr
+        data: dict[str, Any] = json.loads(result.stdout)
+        data.pop("generated")
+        return data
+
+    cold = report()
+    entries = _entries(root / CACHE_DIR_NAME)
+    assert len(entries) == 5
+    assert report() == cold
+    run("check", root, "--format", "json")
+    assert _entries(root / CACHE_DIR_NAME) == entries  # check found them all, wrote none new
+    [(pack, key)] = [entry for entry in entries if entry[1].startswith("bad.py/")]
+    lines = pack.read_text(encoding="utf-8").splitlines()
+    pack.write_text("\n".join(x for x in lines if not x.startswith('"bad.py/')) + "\n")
+    assert report() == cold  # analysed again
+    assert (pack, key) in _entries(root / CACHE_DIR_NAME)  # and stored again
+    # A warm report reads the entries: one emptied by hand is what it reports.
+    for pack, _ in entries:
+        emptied = [
+            f"{k}\t{json.dumps({**json.loads(e), 'records': []})}"
+            for k, _, e in (x.partition("\t") for x in pack.read_text().splitlines())
+        ]
+        pack.write_text("\n".join(emptied) + "\n")
+    assert report()["totals"]["findings"] == 0 < cold["totals"]["findings"]
+
+
 def test_a_warm_run_reads_the_entries(tmp_path: Path) -> None:
     """The entry, not a new analysis, gives the warm run's findings (which is why the
     byte-identical test above proves something)."""

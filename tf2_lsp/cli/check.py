@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -27,7 +27,7 @@ from tf2_lsp.cli.records import (
     too_deep,
     unreadable,
 )
-from tf2_lsp.cli.scan import FileResult, FileRun, file_settings, read_file
+from tf2_lsp.cli.scan import FileResult, FileRun, file_settings, map_files, read_file
 from tf2_lsp.cli.status import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from tf2_lsp.cli.suggest import hint
 from tf2_lsp.cli.terminal import Style
@@ -37,30 +37,22 @@ from tf2_lsp.files.sourcefile import SourceError, SourceFile
 from tf2_lsp.settings import Settings
 
 
-def check_file(
-    path: Path, settings: Settings, cache: ResultCache | None = None, looked_up: bool = False
-) -> FileResult:
-    """The file's result, from `cache` when it holds one for this text. With `looked_up`,
-    the command has asked the cache already (`stored_result`): the file is analysed, and its
-    entry goes back with the result for the command to write (`FileResult.cache_entry`)."""
+def check_file(path: Path, settings: Settings, cache: ResultCache | None = None) -> FileResult:
+    """The file's result, analysed. With `cache` (which the command has asked already:
+    `stored_result`), its entry goes back with the result for the command to write with the
+    others of its pack (`FileResult.cache_entry`)."""
     read = read_file(path)
     if isinstance(read, FileResult):
         return read
     if cache is None:
         return _check_read(path, read, settings)
     digest = text_digest(read.source.text if isinstance(read, Notebook) else read.text)
+    # Findings may depend on other project files (a test base class, a graph-mode library a
+    # test drives): they are stored with them, and trusted only while those are unchanged.
+    with reads_recorded() as depends:
+        result = _check_read(path, read, settings)
     settings_in_file = file_settings(settings, str(path))
-    result = None if looked_up else cache.load(path, str(path), settings_in_file, digest)
-    if result is None:
-        # Findings may depend on other project files (a test base class, a graph-mode library
-        # a test drives): they are stored with them, and trusted only while those are unchanged.
-        with reads_recorded() as depends:
-            result = _check_read(path, read, settings)
-        entry = cache.entry(path, settings_in_file, digest, result, depends)
-        if looked_up:
-            result.cache_entry = entry
-        else:
-            cache.write([entry])
+    result.cache_entry = cache.entry(path, settings_in_file, digest, result, depends)
     return result
 
 
@@ -72,6 +64,24 @@ def stored_result(path: Path, settings: Settings, cache: ResultCache) -> FileRes
         return None  # the worker says why it cannot be read
     digest = text_digest(read.source.text if isinstance(read, Notebook) else read.text)
     return cache.load(path, str(path), file_settings(settings, str(path)), digest)
+
+
+def checked_files(
+    files: list[Path], settings: Settings, jobs: int, cache: ResultCache | None
+) -> Iterator[FileResult]:
+    """Each file's `check` result, in order, as `report` reads them: the stored ones answered
+    by this process, the others analysed in workers, their entries written once all are done
+    (a pack at a time, as `check` does)."""
+    known = None
+    if cache is not None and not cache.is_empty():
+        known = partial(stored_result, settings=settings, cache=cache)
+    check = partial(check_file, settings=settings, cache=cache)
+    entries: list[Entry] = []
+    for result in map_files(check, files, jobs, known):
+        if result.cache_entry is not None:
+            entries.append(result.cache_entry)
+        yield result
+    ResultCache.write(entries)
 
 
 def _check_read(path: Path, read: SourceFile | Notebook, settings: Settings) -> FileResult:
@@ -126,7 +136,7 @@ def run_check(
     if cache is not None and not cache.is_empty():
         run.known = partial(stored_result, settings=settings, cache=cache)
     # The command asks the cache itself (or knows it empty): workers only analyse.
-    check = partial(check_file, settings=settings, cache=cache, looked_up=True)
+    check = partial(check_file, settings=settings, cache=cache)
     return _report(run, check, args, catalogue, style)
 
 

@@ -12,9 +12,8 @@ from pathlib import Path
 from tf2_lsp.catalogue.load import load_catalogue
 from tf2_lsp.catalogue.rules import Catalogue, CatalogueError
 from tf2_lsp.cli.cache import ResultCache, default_cache_dir
-from tf2_lsp.cli.check import check_file, run_check, run_check_stdin
+from tf2_lsp.cli.check import checked_files, run_check, run_check_stdin
 from tf2_lsp.cli.parser import STDIN
-from tf2_lsp.cli.scan import map_files
 from tf2_lsp.cli.status import EXIT_ERROR
 from tf2_lsp.cli.terminal import Style, wants_colour
 from tf2_lsp.files.discover import iter_python_files
@@ -78,8 +77,7 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     if args.command == "report":
         from tf2_lsp.cli.report.command import run_report
 
-        check = partial(check_file, settings=settings, cache=cache)
-        scan = partial(map_files, check, jobs=args.jobs)
+        scan = partial(checked_files, settings=settings, jobs=args.jobs, cache=cache)
         status = run_report(args, files, settings, catalogue, scan)
     elif args.command == "check":
         status = run_check(files, settings, args, catalogue, style, cache)
