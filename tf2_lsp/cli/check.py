@@ -44,14 +44,14 @@ def check_file(path: Path, settings: Settings, cache: ResultCache | None = None)
     read = read_file(path)
     if isinstance(read, FileResult):
         return read
+    settings_in_file = file_settings(settings, str(path))
     if cache is None:
-        return _check_read(path, read, settings)
+        return _check_read(path, read, settings_in_file)
     digest = text_digest(read.source.text if isinstance(read, Notebook) else read.text)
     # Findings may depend on other project files (a test base class, a graph-mode library a
     # test drives): they are stored with them, and trusted only while those are unchanged.
     with reads_recorded() as depends:
-        result = _check_read(path, read, settings)
-    settings_in_file = file_settings(settings, str(path))
+        result = _check_read(path, read, settings_in_file)
     result.cache_entry = cache.entry(path, settings_in_file, digest, result, depends)
     return result
 
@@ -85,14 +85,17 @@ def checked_files(
 
 
 def _check_read(path: Path, read: SourceFile | Notebook, settings: Settings) -> FileResult:
+    """`settings` are the file's own (`file_settings`)."""
     if isinstance(read, Notebook):
         return check_notebook_file(path, settings, read)
     return check_source(str(path), read, settings)
 
 
 def check_source(name: str, source: SourceFile, settings: Settings) -> FileResult:
+    """`settings` are the file's own (`file_settings`: resolving a path costs a system call
+    per directory on the way, once is enough)."""
     result = FileResult(name)
-    detection = analyse(source.text, load_catalogue(), file_settings(settings, name))
+    detection = analyse(source.text, load_catalogue(), settings)
     text = source.text
     result.lines = text.count("\n") + (1 if text and not text.endswith("\n") else 0)  # as wc -l
     if detection.syntax_error is not None:
@@ -104,8 +107,9 @@ def check_source(name: str, source: SourceFile, settings: Settings) -> FileResul
 
 
 def check_notebook_file(path: Path, settings: Settings, notebook: Notebook) -> FileResult:
-    """A `.ipynb` file: findings per code cell (`Record.cell`), lines counted in the cell."""
-    found, problem = check_notebook(notebook, file_settings(settings, str(path)))
+    """A `.ipynb` file: findings per code cell (`Record.cell`), lines counted in the cell;
+    `settings` are the file's own."""
+    found, problem = check_notebook(notebook, settings)
     return notebook_result(path, notebook, found, problem)
 
 
@@ -149,15 +153,16 @@ def run_check_stdin(
     style: Style,
 ) -> int:
     """`check -`: the text read from stdin, reported as the file `name`."""
+    in_file = file_settings(settings, name)
     if isinstance(source, SourceError):
         result = FileResult(name, records=[unreadable(name, str(source))])
     elif is_notebook(Path(name)):  # `--stdin-filename x.ipynb`: the text is a notebook's JSON
         try:
-            result = check_notebook_file(Path(name), settings, parse_notebook(source))
+            result = check_notebook_file(Path(name), in_file, parse_notebook(source))
         except NotebookError as error:
             result = FileResult(name, records=[unreadable(name, str(error))])
     else:
-        result = check_source(name, source, settings)
+        result = check_source(name, source, in_file)
     run = FileRun([STDIN], args.jobs, "Checking")
     return _report(run, lambda _: result, args, catalogue, style)
 
