@@ -106,8 +106,9 @@ def test_output_is_byte_identical_with_and_without_the_cache(
 
 
 def test_report_keeps_and_reads_the_same_entries_as_check(tmp_path: Path) -> None:
-    # `report` scans as `check` does: entries written by the command, a pack at a time (its
-    # workers once each rewrote their directory's pack per file, and lost each other's).
+    # `report` scans as `check` does: entries written by the command, a pack at a time (a
+    # worker writing its own would rewrite its directory's pack once per file, and workers
+    # writing at the same time would lose each other's).
     root = _example_project(tmp_path)
 
     def report() -> dict[str, Any]:
