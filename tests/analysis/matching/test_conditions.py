@@ -421,6 +421,7 @@ def test_pairwise_loss_with_scalar_weights_warns_of_eager_count(level: str) -> N
     # element count (0.385 where TF1's graph gave 1.38), and no finding said so.
     said = messages("pair = tf.losses.mean_pairwise_squared_error(y, z)", level)
     assert any(m.startswith("TF919") and "run eagerly" in m for m in said)
+    assert any(m.endswith("`weights` is left at its default, a single number") for m in said)
     weighted = messages("pair = tf.losses.mean_pairwise_squared_error(y, z, weights=mask)", level)
     assert not any(m.startswith("TF919") for m in weighted)
     for number in ("2.0", "-1", "3", "weights=0.5"):  # a single weight written out, too

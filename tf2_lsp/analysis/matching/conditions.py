@@ -116,6 +116,8 @@ def changed_argument(
             continue
         keep = check.keep.get(param, ())
         behaves = f" (TF2 behaves as `{param}={keep[0]}`)" if keep else ""
+        if not when and param in check.numbers:  # the default is such a number itself
+            return Changed(call.func, f"`{param}` is left at its default, a single number")
         if not when:
             return Changed(call.func, f"TF1's default for `{param}` differs from TF2{behaves}")
         if when.endswith(ONE_ITEM):
