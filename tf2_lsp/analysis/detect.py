@@ -28,6 +28,14 @@ from tf2_lsp.settings import Settings
 from tf2_lsp.text import LineIndex, Span
 
 _MENTIONS_TF = re.compile(r"\b(?:tensorflow|tf_slim)\b")
+
+
+def _mentions_tf(source: str) -> bool:
+    # The substring tests first: the pattern alone tries each position of a file that never
+    # names TensorFlow (a third of real trees), 28 ms of a 669-file check.
+    return ("tensorflow" in source or "tf_slim" in source) and bool(_MENTIONS_TF.search(source))
+
+
 # Python's parser accepts expressions thousands of levels deep (left-recursive chains such as
 # `a.f().f()...` or `a + a + ...` without limit); our walk recurses once or twice per level.
 # Python frames live on the heap since 3.11, so a higher limit costs no C stack. Beyond it, the
@@ -51,7 +59,7 @@ def detect(
     _allow_deep_recursion()
     try:
         tree = ast.parse(source)
-        if not _MENTIONS_TF.search(source) and not _may_drive_a_library(source, settings.file):
+        if not _mentions_tf(source) and not _may_drive_a_library(source, settings.file):
             # No import can name TensorFlow without the word: parsed only for syntax errors.
             return Detection([])
         walker = ModuleWalker(source, catalogue, settings, receiver_hints or {})
@@ -82,7 +90,12 @@ _TEST_CODE = re.compile(r"TestCase|^\s*def test", re.MULTILINE)
 def _may_drive_a_library(source: str, path: str) -> bool:
     """A test module that never names TensorFlow may still run a graph-mode library of its
     project (graph_mode.drives_graph_library), so it is walked too."""
-    return bool(path) and (graph_mode.is_test_file(path) or bool(_TEST_CODE.search(source)))
+    if not path:
+        return False
+    if graph_mode.is_test_file(path):
+        return True
+    # (The pattern only where a substring test says it may match, as for `_mentions_tf`.)
+    return ("TestCase" in source or "def test" in source) and bool(_TEST_CODE.search(source))
 
 
 # (builds graphs itself, the project files a package's `__init__` imports); a file being read

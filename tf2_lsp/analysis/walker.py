@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from tf2_lsp.analysis.dispatch import Handler, handler_table
 from tf2_lsp.analysis.findings.collect import Findings
 from tf2_lsp.analysis.findings.policy import FixPolicy
+from tf2_lsp.analysis.matching import float_dimension
 from tf2_lsp.analysis.matching.call_rules import CallMatcher
 from tf2_lsp.analysis.matching.references import Matcher
 from tf2_lsp.analysis.names import receivers
@@ -34,6 +35,7 @@ from tf2_lsp.analysis.program import graph_mode
 from tf2_lsp.catalogue.api import api_for
 from tf2_lsp.catalogue.rules import Catalogue
 from tf2_lsp.settings import Settings
+from tf2_lsp.transforms import tf1_class_test
 
 
 class ModuleWalker:
@@ -430,17 +432,30 @@ class ModuleWalker:
         return self.scopes.qualified_name(call.func) == "tensorflow.Variable"
 
     def visit_call(self, node: ast.Call) -> None:
-        self.facts.note_call(node)
+        func = node.func
+        kind = type(func)
+        # The callee's last name, read once: the type and shape checks answer for a few names
+        # only, and most calls reach neither.
+        callee = (
+            func.attr
+            if isinstance(func, ast.Attribute)
+            else func.id
+            if isinstance(func, ast.Name)
+            else None
+        )
+        self.facts.note_call(node, callee)
         self.calls.note_call(node)
         handlers = _HANDLERS
-        handlers[type(node.func)](self, node.func)
+        handlers[kind](self, func)
         for argument in node.args:
             handlers[type(argument)](self, argument)
         for keyword in node.keywords:
             handlers[type(keyword.value)](self, keyword.value)
         self.calls.check(node)
-        self.matcher.check_type_test(node)
-        self.matcher.check_float_dimension(node)
+        if callee in tf1_class_test.TYPE_TESTS:
+            self.matcher.check_type_test(node)
+        elif callee in float_dimension.CALLEES:
+            self.matcher.check_float_dimension(node)
 
     def visit_compare(self, node: ast.Compare) -> None:
         self.visit_children(node)

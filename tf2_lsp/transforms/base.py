@@ -152,9 +152,15 @@ def not_literal(call: ast.Call, mapping: CallMap) -> str | None:
 
 
 def has_star(call: ast.Call) -> bool:
-    return any(isinstance(a, ast.Starred) for a in call.args) or any(
-        k.arg is None for k in call.keywords
-    )
+    # Loops, not `any` over generators: asked of most calls with rules (21k over 669 real
+    # files), where the generators cost twice the test.
+    for argument in call.args:
+        if type(argument) is ast.Starred:
+            return True
+    for keyword in call.keywords:  # noqa: SIM110 - see above
+        if keyword.arg is None:
+            return True
+    return False
 
 
 def always(call: ast.Call) -> str | None:

@@ -40,14 +40,14 @@ CLASSES = (
     "tensorflow.train.Checkpoint",
 )
 SYMBOLS = tuple(name + SUFFIX for name in CLASSES)
-_TESTS = frozenset({"isinstance", "issubclass"})
+TYPE_TESTS = frozenset({"isinstance", "issubclass"})
 
 
 def tested_classes(call: ast.Call) -> list[ast.expr]:
     """The class expressions `isinstance(v, C)` / `issubclass(t, (A, B))` test against (a
     nested tuple's too); none for any other call. The caller checks the builtin is meant."""
     func = call.func
-    if not isinstance(func, ast.Name) or func.id not in _TESTS:
+    if not isinstance(func, ast.Name) or func.id not in TYPE_TESTS:
         return []
     if len(call.args) != 2 or call.keywords or isinstance(call.args[1], ast.Starred):
         return []

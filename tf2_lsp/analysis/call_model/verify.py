@@ -162,11 +162,19 @@ def written_for_tf2(call: ast.Call, symbol: str, versions: tuple[Signatures, ...
     (TF 2.15's TensorBoard summaries) borrows it from another."""
     if has_star(call):
         return False
+    keywords = tuple(k.arg for k in call.keywords if k.arg is not None)
+    return _written_for_tf2(symbol, len(call.args), keywords, versions)
+
+
+@lru_cache(maxsize=8192)
+def _written_for_tf2(
+    symbol: str, positional: int, keywords: tuple[str, ...], versions: tuple[Signatures, ...]
+) -> bool:
+    # Cached as `_binding_problem` is: asked of every call of a name with rules (12k calls
+    # over 669 real files), with few distinct shapes.
     tf1 = versions[0].tf1(symbol)
     tf2 = next((s for s in (v.target(symbol) for v in versions) if s is not None), None)
     if tf1 is None or tf2 is None or tf1 == tf2:
         return False
-    positional = len(call.args)
-    keywords = [k.arg for k in call.keywords if k.arg is not None]
     fits_tf2 = tf2.bind(positional, keywords, ()) is None
     return fits_tf2 and tf1.bind(positional, keywords, ()) is not None
