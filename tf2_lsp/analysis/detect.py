@@ -146,14 +146,12 @@ def _package_imports(text: str, path: str) -> tuple[str, ...]:
 # without writing it, whatever its aliases. Of the 377 project files that the test files of
 # 669 real ones import, 329 write none, and a full detection of each (a third of a `check`'s
 # whole-program work) only said so.
-_GRAPH_WORDS = re.compile(
-    "|".join(
-        sorted(
-            {name.rpartition(".")[2] for name in graph_mode.GRAPH_SIGNALS | graph_mode.SESSIONS}
-            | graph_mode.TEST_SESSION_METHODS
-        )
-    )
-)
+_WORDS = {name.rpartition(".")[2] for name in graph_mode.GRAPH_SIGNALS | graph_mode.SESSIONS}
+_WORDS |= graph_mode.TEST_SESSION_METHODS
+# Only the words no other contains (`Session` stands for `InteractiveSession`), each looked
+# for as a substring: an alternation of all 39 in one pattern took 3.3x as long over the 669
+# files (105 ms against 32 ms), as `re` tries each word at each position.
+_GRAPH_WORDS = tuple(sorted(w for w in _WORDS if not any(o != w and o in w for o in _WORDS)))
 
 
 def _may_build_graphs(text: str) -> bool:
@@ -161,7 +159,7 @@ def _may_build_graphs(text: str) -> bool:
     the files it imports: never asked for one)."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)  # identifiers are read in this form
-    return _GRAPH_WORDS.search(text) is not None
+    return any(word in text for word in _GRAPH_WORDS)
 
 
 def statement_layout(body: Sequence[ast.stmt]) -> list[tuple[int, int, bool]]:
