@@ -10,6 +10,7 @@ import pytest
 from tests.catalogue.support import FAMILY, FIX, RULE, write
 from tf2_lsp.catalogue.rule_file import load_rule_file
 from tf2_lsp.catalogue.rules import CatalogueError, Fix
+from tf2_lsp.verify.cases import RunTable
 
 
 def test_a_valid_file_loads(tmp_path: Path) -> None:
@@ -204,6 +205,9 @@ def test_an_example_carries_its_run_table(tmp_path: Path) -> None:
     example = EXAMPLE + 'run = { setup = "x = 1", compare = ["s"], feeds = { x = "2" } }\n'
     [rule] = load_rule_file(write(tmp_path, "demo.toml", FAMILY + RULE + FIX + example))
     assert dict(rule.examples[0].run) == {"setup": "x = 1", "compare": ["s"], "feeds": {"x": "2"}}
+    keras = EXAMPLE + 'run = { keras = "2" }\n'
+    [rule] = load_rule_file(write(tmp_path, "keras.toml", FAMILY + RULE + FIX + keras))
+    assert RunTable.from_mapping(dict(rule.examples[0].run)).keras == "2"
 
 
 @pytest.mark.parametrize(
@@ -213,6 +217,8 @@ def test_an_example_carries_its_run_table(tmp_path: Path) -> None:
         ('{ compare = "y" }', "example.run.compare.*list"),
         ("{ feeds = { x = 2 } }", "example.run.feeds.*strings"),
         ('{ random = "often" }', "example.run.random"),
+        ('{ keras = "4" }', "example.run.keras.*auto"),
+        ("{ keras = 2 }", "example.run.keras.*str"),
     ],
 )
 def test_a_bad_run_table_is_named(tmp_path: Path, run: str, problem: str) -> None:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tf2_lsp.verify.code_tokens import builds_its_own_graph, code_names, opens_a_session
+from tf2_lsp.verify.code_tokens import (
+    builds_its_own_graph,
+    code_names,
+    dotted_names,
+    opens_a_session,
+)
 
 
 def test_names_and_calls_are_read_from_code_only() -> None:
@@ -35,3 +40,18 @@ def test_sessions_and_graph_programs(code: str, session: bool, graph: bool) -> N
 def test_text_the_tokenizer_cannot_read_is_searched_as_text() -> None:
     broken = "sess = tf.Session(\n"  # an unclosed bracket
     assert opens_a_session(broken) and builds_its_own_graph(broken)
+
+
+def test_dotted_names_are_read_from_code_only() -> None:
+    code = (
+        "import tf_slim as slim\n"
+        "h = tf.compat.v1.layers.dense(x, 2)  # was tf.layers.dense\n"
+        'note = "tf_keras.layers"\n'
+        "c = tf.compat.v1.nn.rnn_cell.LSTMCell(3).zero_state\n"
+        "z = (a\n     .b)\n"
+    )
+    names = dotted_names(code)
+    assert "tf.compat.v1.layers.dense" in names and "tf.compat.v1.nn.rnn_cell.LSTMCell" in names
+    assert "tf_slim" in names and "a.b" in names
+    assert not any("tf_keras" in name or name == "tf.layers.dense" for name in names)
+    assert "tf.compat.v1.layers.dense" in dotted_names("h = tf.compat.v1.layers.dense(\n")

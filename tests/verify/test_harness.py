@@ -10,7 +10,7 @@ import tempfile
 import pytest
 
 from tf2_lsp.verify.cases import Case, Outcome, RunTable
-from tf2_lsp.verify.harness import tensorflow_available
+from tf2_lsp.verify.harness import needs_legacy_keras, runs_legacy_keras, tensorflow_available
 
 # One TensorFlow run per module: its tests stay on one xdist worker (`--dist loadgroup`).
 pytestmark = pytest.mark.xdist_group("verify-harness")
@@ -64,6 +64,8 @@ _CONSTRAINED = """h = {layers}.dense(
     name="d",
     kernel_constraint=lambda w: tf.clip_by_value(w, -0.05, 0.05),
 )"""
+# 3.0 under Keras 3, 2.0 under Keras 2 (`tf.keras` is then tf_keras, which has no `ops`).
+_KERAS_VERSION = "y = tf.constant(3.0 if hasattr(tf.keras, 'ops') else 2.0)"
 CASES = [
     Case(
         "renamed-keywords",
@@ -158,6 +160,18 @@ CASES = [
         TF + "y = {'a': tf.constant([1.0, 3.0])}",
         RunTable(compare=("y",)),
     ),
+    Case(  # Keras 3 code: a comment naming a Keras 2 object makes no Keras 2 run
+        "keras-2-named-in-a-comment",
+        TF + "y = tf.constant(3.0)",
+        TF + "# was: h = tf.compat.v1.layers.dense(x, 2)\n" + _KERAS_VERSION,
+        RunTable(compare=("y",)),
+    ),
+    Case(  # a driver whose code names no Keras 2 object, run with Keras 2 as its table asks
+        "keras-2-asked-by-the-run-table",
+        TF + "y = tf.constant(2.0)",
+        TF + _KERAS_VERSION,
+        RunTable(compare=("y",), keras="2"),
+    ),
     Case("old-side-fails", TF + "y = tf.no_such_op(1)", TF + "y = tf.constant(1)"),
     Case("not-run", "", "", RunTable(skip="needs a GPU")),
 ]
@@ -192,6 +206,34 @@ def test_equal_rewrites_are_proven(outcomes: dict[str, Outcome]) -> None:
     assert [row.what for row in dicts.rows] == ["y['a']", "y['b'][0]", "y['b'][1]"]
     # Run as the eager code it is: in a graph, `.numpy()` fails.
     assert outcomes["session-named-in-a-comment"].status == "proven"
+
+
+@pytest.mark.tensorflow
+def test_the_keras_a_side_runs_with_is_decided_by_its_code_or_its_table(
+    outcomes: dict[str, Outcome],
+) -> None:
+    assert outcomes["keras-2-named-in-a-comment"].status == "proven"
+    assert outcomes["keras-2-asked-by-the-run-table"].status == "proven"
+
+
+@pytest.mark.parametrize(
+    ("code", "legacy"),
+    [
+        ("h = tf.compat.v1.layers.dense(x, 2)\n", True),
+        ("cell = tf.compat.v1.nn.rnn_cell.LSTMCell(4)\n", True),
+        ("import tf_slim as slim\n", True),
+        ("from tf_keras import layers\n", True),
+        ("# was: tf.compat.v1.layers.dense(x, 2)\nh = tf.keras.layers.Dense(2)(x)\n", False),
+        ('doc = "uses tf_slim"\nh = tf.keras.layers.Dense(2)(x)\n', False),
+        ("my_rnn_cell_size = 4\n", False),
+    ],
+)
+def test_keras_2_is_read_from_the_names_the_code_writes(code: str, legacy: bool) -> None:
+    assert needs_legacy_keras(code) is legacy
+    assert runs_legacy_keras(Case("c", "", code)) is legacy
+    # The run table's choice stands over what the code names.
+    assert runs_legacy_keras(Case("c", "", code, RunTable(keras="3"))) is False
+    assert runs_legacy_keras(Case("c", "", code, RunTable(keras="2"))) is True
 
 
 @pytest.mark.tensorflow

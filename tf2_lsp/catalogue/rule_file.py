@@ -129,9 +129,11 @@ _RUN_KEYS: dict[str, type] = {
     "graph": str,
     "steps": str,
     "times": int,
+    "keras": str,
 }
 RANDOM_MODES = ("num_random_ops", "constant")
 GRAPH_MODES = ("auto", "graph", "eager")
+KERAS_MODES = ("auto", "2", "3")
 
 
 class _Reader(FieldReader):
@@ -420,6 +422,8 @@ class _Reader(FieldReader):
             raise self.fail(code, "example.run.random", f"must be one of {RANDOM_MODES}")
         if raw.get("graph", GRAPH_MODES[0]) not in GRAPH_MODES:
             raise self.fail(code, "example.run.graph", f"must be one of {GRAPH_MODES}")
+        if raw.get("keras", KERAS_MODES[0]) not in KERAS_MODES:
+            raise self.fail(code, "example.run.keras", f"must be one of {KERAS_MODES}")
         return MappingProxyType(dict(raw))
 
 

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 RandomMode = Literal["num_random_ops", "constant"]
 GraphMode = Literal["auto", "graph", "eager"]
+KerasMode = Literal["auto", "2", "3"]
 Status = Literal["proven", "ran", "differs", "error", "skipped"]
 
 # Default tolerances of the TF migration guide's numerical-equivalence checks.
@@ -38,6 +39,9 @@ class RunTable:
     graph: GraphMode = "auto"
     steps: str = ""
     times: int = 3
+    # Which Keras the new side runs with: "auto" = Keras 2 (`TF_USE_LEGACY_KERAS=1`) where its
+    # code names a Keras 2 object (`tf.compat.v1.layers`, `tf_slim`, ...), else Keras 3.
+    keras: KerasMode = "auto"
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> RunTable:
@@ -51,6 +55,7 @@ class RunTable:
             graph=data.get("graph", "auto"),
             steps=str(data.get("steps", "")),
             times=int(data.get("times", 3)),
+            keras=data.get("keras", "auto"),
         )
 
 

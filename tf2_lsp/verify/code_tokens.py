@@ -8,6 +8,7 @@ import re
 import tokenize
 
 _WORD = re.compile(r"[^\W\d]\w*")
+_DOTTED = re.compile(r"[^\W\d]\w*(?:\s*\.\s*[^\W\d]\w*)*")
 
 
 def code_names(text: str) -> list[tuple[str, bool]]:
@@ -23,6 +24,35 @@ def code_names(text: str) -> list[tuple[str, bool]]:
         if token.type == tokenize.NAME:
             called = following is not None and following.exact_type == tokenize.LPAR
             names.append((token.string, called))
+    return names
+
+
+def dotted_names(text: str) -> list[str]:
+    """Each dotted name the code writes (`tf.compat.v1.layers.dense`, `tf_slim`), read as
+    `code_names` reads names: never from comments or strings. Text the tokenizer cannot read
+    gives every dotted word of it."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return ["".join(word.split()) for word in _DOTTED.findall(text)]
+    names: list[str] = []
+    parts: list[str] = []
+    expect_name = True  # after a name comes a dot or the end; after a dot, a name
+    for token in tokens:
+        if token.type in (tokenize.NL, tokenize.COMMENT):
+            continue  # inside brackets a dotted name may go on over lines and comments
+        if token.type == tokenize.NAME and expect_name:
+            parts.append(token.string)
+            expect_name = False
+        elif token.exact_type == tokenize.DOT and parts and not expect_name:
+            expect_name = True
+        else:
+            if parts:
+                names.append(".".join(parts))
+            parts = [token.string] if token.type == tokenize.NAME else []
+            expect_name = token.type != tokenize.NAME
+    if parts:
+        names.append(".".join(parts))
     return names
 
 
