@@ -27,7 +27,20 @@ INPUTS = (
     "z = np.array([[0.0, 2.0, 1.0], [1.0, 1.0, 1.0]], np.float32)\n"
     "mask = np.array([[1.0], [0.5]], np.float32)\n"
 )
-WEIGHTS = ["", ", 2.0", ", weights=-0.5", ", weights=True", ", weights=mask", ", [[1.0], [2.0]]"]
+WEIGHTS = [
+    "",
+    ", 2.0",
+    ", weights=-0.5",
+    ", weights=True",
+    ", weights=mask",
+    ", [[1.0], [2.0]]",
+    # A scalar made of a single number: the same shortcut as the number itself.
+    ", weights=tf.constant(2.0)",
+    ", weights=np.float32(0.5)",
+    ", weights=np.array(3.0)",
+    ", weights=tf.constant(2.0, shape=[2, 1])",  # per example: TF1's count
+    ", weights=np.array([[1.0], [3.0]])",
+]
 
 
 def _graph_value(tf: ModuleType, code: str) -> Any:

@@ -193,8 +193,21 @@ def _one_of(node: ast.expr, values: tuple[str, ...]) -> bool:
     return any(type(value) is type(v) and value == v for v in map(ast.literal_eval, values))
 
 
+# Calls that make a scalar of the one number they are given: `tf.constant(2.0)`,
+# `np.float32(0.5)`, `np.array(1.0)`, `float(1)` (with a `shape`, a constant is no scalar).
+_SCALAR_MAKERS = frozenset(
+    {"constant", "convert_to_tensor", "array", "asarray", "float", "float16", "float32", "float64"}
+)
+
+
 def _number(node: ast.expr) -> bool:
-    """A number written as a literal (`2.0`, `-1`; TensorFlow takes `True` as 1.0)."""
+    """A single number written out: a literal (`2.0`, `-1`; TensorFlow takes `True` as 1.0),
+    or one made a scalar by a call of `_SCALAR_MAKERS`."""
+    if isinstance(node, ast.Call) and len(node.args) == 1:
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if name in _SCALAR_MAKERS and not any(k.arg in ("shape", None) for k in node.keywords):
+            node = node.args[0]
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
         node = node.operand
     return isinstance(node, ast.Constant) and isinstance(node.value, int | float)
