@@ -119,6 +119,26 @@ def test_a_function_handed_on_stays_a_function(catalogue: Catalogue, tmp_path: P
     assert found.fix is None and "`pkg/run.py` line 3 hands it on" in found.message
 
 
+def test_a_caller_that_loads_the_module_by_name_is_judged_as_any_other(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    # `importlib.import_module("pkg.layers")` bound to a name: its calls are followed.
+    loaded = GRAPH_CALLER.replace(
+        "from pkg import layers",
+        "import importlib\n\nlayers = importlib.import_module('pkg.layers')",
+    )
+    callee = model_package(tmp_path, loaded)
+    found = model_finding(callee, catalogue)
+    assert found.fix is None
+    assert "`pkg/run.py` line 11 calls it from TF1 graph code" in found.message
+    # Used in place, the module goes where its calls are not followed.
+    write(
+        tmp_path / "pkg" / "run.py", "import importlib\n\nimportlib.import_module('pkg.layers')\n"
+    )
+    found = model_finding(callee, catalogue)
+    assert found.fix is None and "`pkg/run.py` line 3 hands it on" in found.message
+
+
 def test_callers_through_a_package_that_reexports_it_decide(
     catalogue: Catalogue, tmp_path: Path
 ) -> None:
@@ -128,6 +148,33 @@ def test_callers_through_a_package_that_reexports_it_decide(
     found = model_finding(callee, catalogue)
     assert found.fix is None and "`pkg/run.py` line 9 calls it from TF1 graph" in found.message
     write(tmp_path / "pkg" / "run.py", TF2_CALLER.replace("pkg.layers", "pkg"))
+    assert model_finding(callee, catalogue).fix is not None
+
+
+# A package that re-exports every module's names by loading them by computed names, as
+# tensorpack's `models`, `dataflow` and `callbacks` packages do.
+LOADS_ITS_MODULES = """import os
+
+for _file in sorted(os.listdir(os.path.dirname(__file__))):
+    if _file.endswith(".py") and not _file.startswith("_"):
+        _module = __import__(_file[:-3], globals(), locals(), ["*"], 1)
+        globals().update({k: v for k, v in vars(_module).items() if not k.startswith("_")})
+"""
+
+
+def test_callers_through_a_package_that_loads_its_modules_by_computed_names_decide(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    reexported = GRAPH_CALLER.replace("from pkg import layers", "import pkg as layers")
+    callee = model_package(tmp_path, reexported)
+    (tmp_path / "pkg" / "__init__.py").write_text(LOADS_ITS_MODULES)
+    found = model_finding(callee, catalogue)
+    assert found.fix is None and "`pkg/run.py` line 9 calls it from TF1 graph" in found.message
+    write(tmp_path / "pkg" / "run.py", TF2_CALLER.replace("pkg.layers", "pkg"))
+    assert model_finding(callee, catalogue).fix is not None
+    # With a plain `__init__`, `pkg.conv` names nothing of the module: no caller.
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    write(tmp_path / "pkg" / "run.py", reexported)
     assert model_finding(callee, catalogue).fix is not None
 
 

@@ -48,6 +48,9 @@ PACKAGE = {"pkg/__init__.py": "", "pkg/layers.py": "def conv(x):\n    return x\n
         ("from . import layers\n\ndef f():\n    return layers.conv(1)\n", 4),
         ("from .layers import *\n\nconv(1)\n", 3),
         ("def f():\n    from pkg import layers\n    return layers.conv(1)\n", 3),
+        # Loaded by a name written out and bound: read as `import pkg.layers as m`.
+        ("import importlib\n\nm = importlib.import_module('pkg.layers')\nm.conv(1)\n", 4),
+        ('from importlib import import_module\n\nm = import_module("pkg.layers")\nm.conv(1)\n', 4),
     ],
 )
 def test_each_way_of_importing_and_calling_is_found(tmp_path: Path, caller: str, line: int) -> None:
@@ -68,6 +71,38 @@ def test_a_function_handed_on_or_the_module_itself_is_not_a_call(tmp_path: Path)
     caller = "from pkg import layers\n\nrun(layers.conv)\nmods = [layers]\n"
     tree(tmp_path, {**PACKAGE, "pkg/run.py": caller})
     assert found(tmp_path) == [("pkg/run.py", 3, "conv", False), ("pkg/run.py", 4, ALL, False)]
+
+
+def test_a_module_loaded_by_name_and_not_bound_is_handed_on(tmp_path: Path) -> None:
+    caller = (
+        "import importlib\n\n"
+        "importlib.import_module('pkg.layers').conv(1)\n"  # where its calls are not followed
+        "top = __import__('pkg.layers')\n"  # the top package, `pkg`, with the module in it
+        "importlib.import_module(NAME)\n"  # a name not written out: cannot be followed
+        "importlib.import_module('pkg.other')\n"
+    )
+    tree(tmp_path, {**PACKAGE, "pkg/other.py": "", "pkg/run.py": caller})
+    assert found(tmp_path) == [("pkg/run.py", 3, ALL, False), ("pkg/run.py", 4, ALL, False)]
+
+
+def test_a_package_that_loads_its_modules_by_computed_names_may_reexport_them(
+    tmp_path: Path,
+) -> None:
+    init = (
+        "import importlib\n\n"
+        "for name in NAMES:\n"
+        "    importlib.import_module('.' + name, __name__)\n"
+    )
+    tree(tmp_path, {**PACKAGE, "pkg/__init__.py": init})
+    callee = str(tmp_path / "pkg" / "layers.py")
+    [use] = uses_elsewhere(callee, frozenset({"conv"}))
+    assert (use.path, use.line, use.name, use.called, use.exported_as) == (
+        str(tmp_path / "pkg" / "__init__.py"),
+        4,
+        "conv",
+        False,
+        "conv",
+    )
 
 
 def test_a_package_that_reexports_the_function_hands_it_on(tmp_path: Path) -> None:

@@ -7,9 +7,13 @@ The project is the folder that holds the module's topmost package (the module's 
 when it is in none); its files are listed per directory modification time, each file's
 import statements read with a pattern per its modification time, and only a file that
 imports the module is parsed (`ast`, once per modification time whichever module is asked
-about; nothing is imported or run). Every directory and file consulted is noted
-(`project_classes.note_read`), so a result cache and the language server know what the
-answer depends on: a new file changes its directory's time, an edit its own.
+about; nothing is imported or run). A module loaded by a name written out counts as imported:
+`m = importlib.import_module("pkg.layers")` as `import pkg.layers as m`, and the module object
+of any other such call (used in place, or `__import__`'s top package) as handed on; a package
+whose `__init__` loads modules by names it computes may re-export any of their functions.
+Every directory and file consulted is noted (`project_classes.note_read`), so a result cache
+and the language server know what the answer depends on: a new file changes its directory's
+time, an edit its own.
 """
 
 from __future__ import annotations
@@ -62,8 +66,28 @@ def uses_elsewhere(path: str, names: frozenset[str]) -> Iterator[Use]:
     Every file's imports are read first (cheap, and noted); the importers are parsed only as
     far as the caller iterates."""
     callee = os.path.abspath(path)
-    for file in importing_files(callee):
-        yield from (u for u in _uses_in(file, callee) if u.name in names or u.name == ALL)
+    files = importing_files(callee)
+    package = _loading_package(callee)
+    if package is not None and package[0] not in files:
+        files = sorted([*files, package[0]])
+    for file in files:
+        uses = [u for u in _uses_in(file, callee) if u.name in names or u.name == ALL]
+        if package is not None and file == package[0]:
+            # It may re-export any function of the module: its importers decide, by name.
+            uses += [Use(file, package[1], name, False, name) for name in sorted(names)]
+            uses.sort(key=lambda u: (u.line, u.name))
+        yield from uses
+
+
+def _loading_package(callee: str) -> tuple[str, int] | None:
+    """The `__init__` of the module's package and its line, when it loads modules by names
+    it computes (`__import__(name, globals(), locals(), ["*"], 1)` over the package's files,
+    as tensorpack's packages re-export their modules' functions)."""
+    init = os.path.join(os.path.dirname(callee), "__init__.py")
+    if init == callee or not os.path.isfile(init):
+        return None
+    parsed = _parsed(init)
+    return (init, parsed.computed_load) if parsed is not None and parsed.computed_load else None
 
 
 def importing_files(path: str) -> list[str]:
@@ -149,6 +173,12 @@ _IMPORT = re.compile(
 )
 
 
+# A module loaded by name: `importlib.import_module("pkg.layers")`, `__import__("pkg.layers")`.
+# Only a name written out can be followed (a relative one is relative to the `package`
+# argument, not to the file: not followed either).
+_DYNAMIC_IMPORT = re.compile(r"""\b(?:import_module|__import__)\(\s*(['"])([A-Za-z_][\w.]*)\1""")
+_DYNAMIC_CALLEES = frozenset({"import_module", "__import__"})
+
 # A module a file may import, by the last part of its dotted name: (dotted name, level).
 _Targets = dict[str, tuple[tuple[str, int], ...]]
 _IMPORTS: ByModification[_Targets] = ByModification({}, note=note_read)
@@ -179,6 +209,9 @@ def _imports_read(path: str, info: os.stat_result) -> _Targets:
         for match in _IMPORT.finditer(text):
             for dotted, level in _read_import(match[1], match[2]):
                 targets.setdefault(dotted.rpartition(".")[2], []).append((dotted, level))
+        if "import_module" in text or "__import__" in text:
+            for match in _DYNAMIC_IMPORT.finditer(text):
+                targets.setdefault(match[2].rpartition(".")[2], []).append((match[2], 0))
     return {word: tuple(dict.fromkeys(loads)) for word, loads in targets.items()}
 
 
@@ -233,6 +266,10 @@ class _Parsed:
     bound: tuple[_Bound, ...]
     references: tuple[_Reference, ...]
     star: tuple[tuple[str, int], ...]  # `from module import *`: (module, level)
+    # Modules loaded by name whose object goes where it cannot be followed (used in place,
+    # handed on, `__import__`'s top package): (dotted name, line, column).
+    dynamic: tuple[tuple[str, int, int], ...] = ()
+    computed_load: int = 0  # the first line that loads a module by a name it computes
 
 
 _PARSED: ByModification[_Parsed | None] = ByModification(None)
@@ -254,10 +291,42 @@ def _parse(path: str, _info: os.stat_result) -> _Parsed | None:
         return None  # a file Python cannot read calls nothing
 
 
+def _loaded_by_name(node: ast.expr) -> tuple[str, str] | None:
+    """(`import_module` or `__import__`, `pkg.layers`) for a call that loads a module by a
+    name written out: `importlib.import_module("pkg.layers")`, `__import__("pkg.layers")`;
+    (the callee, "") where the name is computed."""
+    if not isinstance(node, ast.Call) or not node.args:
+        return None
+    func, first = node.func, node.args[0]
+    called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    if called not in _DYNAMIC_CALLEES:
+        return None
+    if not isinstance(first, ast.Constant):
+        return called, ""
+    name = first.value
+    return (called, name) if isinstance(name, str) and name[:1].isidentifier() else None
+
+
 def _read(tree: ast.Module) -> _Parsed:
     bound: list[_Bound] = []
     star: list[tuple[str, int]] = []
-    for node in ast.walk(tree):
+    dynamic: list[tuple[str, int, int]] = []
+    computed: list[int] = []
+    named: set[int] = set()  # the `import_module` calls bound to a name
+    for node in ast.walk(tree):  # breadth first: an assignment comes before its value
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, loaded = node.targets[0], _loaded_by_name(node.value)
+            by_name = loaded is not None and loaded[0] == "import_module" and loaded[1]
+            if isinstance(target, ast.Name) and loaded is not None and by_name:
+                # `m = importlib.import_module("a.b")` binds what `import a.b as m` binds.
+                bound.append(_Bound(None, 0, loaded[1], target.id, node.lineno))
+                named.add(id(node.value))
+        elif isinstance(node, ast.Call) and id(node) not in named:
+            loaded = _loaded_by_name(node)
+            if loaded is not None and loaded[1]:
+                dynamic.append((loaded[1], node.lineno, node.col_offset))
+            elif loaded is not None:
+                computed.append(node.lineno)
         if isinstance(node, ast.Import):
             for alias in node.names:
                 local = alias.asname or alias.name
@@ -294,7 +363,9 @@ def _read(tree: ast.Module) -> _Parsed:
             )
         waiting.extend((child, node) for child in ast.iter_child_nodes(node))
     references.sort(key=lambda r: r.line)
-    return _Parsed(tuple(bound), tuple(references), tuple(star))
+    return _Parsed(
+        tuple(bound), tuple(references), tuple(star), tuple(dynamic), min(computed, default=0)
+    )
 
 
 class _Resolved:
@@ -329,9 +400,12 @@ class _Resolved:
                 functions[bound.local] = bound.name
                 if os.path.basename(self.path) == "__init__.py":
                     uses.append(Use(self.path, bound.line, bound.name, False, bound.local))
+        for dotted, line, column in parsed.dynamic:
+            if self._is_callee(dotted, 0):
+                uses.append(Use(self.path, line, ALL, False, column=column))  # handed on
         star = any(module and self._is_callee(module, level) for module, level in parsed.star)
         if not (modules or functions or star):
-            return uses
+            return sorted(uses, key=lambda u: (u.line, u.name))
         for reference in parsed.references:
             use = self._use(reference, modules, functions, star)
             if use is not None:
