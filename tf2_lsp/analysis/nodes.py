@@ -24,6 +24,14 @@ def attribute_chain(node: ast.AST) -> list[ast.expr] | None:
     return parts
 
 
+def callee_name(call: ast.Call) -> str | None:
+    """The last name of what `call` calls: `run` for `sess.run(...)`, `f` for `f(...)`."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else None
+
+
 def chain_attrs(chain: list[ast.expr]) -> list[str]:
     """The attribute names of a chain from `attribute_chain`, after its base."""
     return [cast(ast.Attribute, node).attr for node in chain[1:]]

@@ -30,7 +30,7 @@ from tf2_lsp.analysis.names.resolve import (
     target_names,
 )
 from tf2_lsp.analysis.names.scopes import A_FUNCTION, Scopes
-from tf2_lsp.analysis.nodes import SourceText, attribute_chain, chain_attrs
+from tf2_lsp.analysis.nodes import SourceText, attribute_chain, callee_name, chain_attrs
 from tf2_lsp.analysis.program import graph_mode
 from tf2_lsp.catalogue.api import api_for
 from tf2_lsp.catalogue.rules import Catalogue
@@ -432,21 +432,13 @@ class ModuleWalker:
         return self.scopes.qualified_name(call.func) == "tensorflow.Variable"
 
     def visit_call(self, node: ast.Call) -> None:
-        func = node.func
-        kind = type(func)
         # The callee's last name, read once: the type and shape checks answer for a few names
         # only, and most calls reach neither.
-        callee = (
-            func.attr
-            if isinstance(func, ast.Attribute)
-            else func.id
-            if isinstance(func, ast.Name)
-            else None
-        )
+        callee = callee_name(node)
         self.facts.note_call(node, callee)
         self.calls.note_call(node)
         handlers = _HANDLERS
-        handlers[kind](self, func)
+        handlers[type(node.func)](self, node.func)
         for argument in node.args:
             handlers[type(argument)](self, argument)
         for keyword in node.keywords:

@@ -12,6 +12,7 @@ import ast
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tf2_lsp.analysis.nodes import callee_name
 from tf2_lsp.catalogue.rules import CallCheck
 
 # `default_differs = { p = "loop_vars:1" }`: TF1's default of `p` differs only when the named
@@ -203,11 +204,13 @@ _SCALAR_MAKERS = frozenset(
 def _number(node: ast.expr) -> bool:
     """A single number written out: a literal (`2.0`, `-1`; TensorFlow takes `True` as 1.0),
     or one made a scalar by a call of `_SCALAR_MAKERS`."""
-    if isinstance(node, ast.Call) and len(node.args) == 1:
-        func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-        if name in _SCALAR_MAKERS and not any(k.arg in ("shape", None) for k in node.keywords):
-            node = node.args[0]
+    if (
+        isinstance(node, ast.Call)
+        and len(node.args) == 1
+        and callee_name(node) in _SCALAR_MAKERS
+        and not any(k.arg in ("shape", None) for k in node.keywords)
+    ):
+        node = node.args[0]
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
         node = node.operand
     return isinstance(node, ast.Constant) and isinstance(node.value, int | float)

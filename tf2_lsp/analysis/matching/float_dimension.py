@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import ast
 
+from tf2_lsp.analysis.nodes import callee_name
+
 SYMBOL = "tensorflow.Dimension.__float__"
 # Where a static shape is read: the canonical function, the position and keyword of its shape
 # (a shape list, or the one value `tf.Dimension` takes).
@@ -31,13 +33,6 @@ CALLEES = frozenset({name.rpartition(".")[2] for name in _SHAPE_ARGUMENT} | {"se
 _INTEGRAL = frozenset({"int", "round", "len", "floor", "ceil", "dimension_value"})
 # Calls that return a float whatever they are given (`np.sqrt(n)`, `math.log2(n)`).
 _FLOATING = frozenset({"float", "sqrt", "log", "log2", "log10", "exp", "float32", "float64"})
-
-
-def callee_name(call: ast.Call) -> str | None:
-    func = call.func
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return func.id if isinstance(func, ast.Name) else None
 
 
 def float_dimensions(call: ast.Call, function: str | None) -> list[ast.expr]:

@@ -16,7 +16,7 @@ from tf2_lsp.analysis.matching.call_rules import CallMatcher
 from tf2_lsp.analysis.names import coverage
 from tf2_lsp.analysis.names.resolve import canonical, canonical_for_rules, is_tf2_namespace
 from tf2_lsp.analysis.names.scopes import Scopes
-from tf2_lsp.analysis.nodes import SourceText, attribute_chain, chain_attrs
+from tf2_lsp.analysis.nodes import SourceText, attribute_chain, callee_name, chain_attrs
 from tf2_lsp.analysis.program import graph_mode
 from tf2_lsp.catalogue.api import Api
 from tf2_lsp.catalogue.rules import Catalogue, Rule
@@ -445,7 +445,7 @@ class Matcher:
 
     def check_float_dimension(self, node: ast.Call) -> None:
         """`y.set_shape([n, m * 0.5])`: TF2 rejects a float dimension that TF1 took when whole."""
-        if float_dimension.callee_name(node) not in float_dimension.CALLEES:
+        if callee_name(node) not in float_dimension.CALLEES:
             return  # most calls: no name to resolve
         if not self.scopes.in_tf_file():
             return

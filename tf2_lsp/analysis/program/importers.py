@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from tf2_lsp.analysis.nodes import callee_name
 from tf2_lsp.analysis.program.project_classes import MAX_BYTES, find_module, note_read
 from tf2_lsp.files.by_modification import ByModification
 from tf2_lsp.files.discover import SKIP_DIRS
@@ -297,9 +298,8 @@ def _loaded_by_name(node: ast.expr) -> tuple[str, str] | None:
     (the callee, "") where the name is computed."""
     if not isinstance(node, ast.Call) or not node.args:
         return None
-    func, first = node.func, node.args[0]
-    called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
-    if called not in _DYNAMIC_CALLEES:
+    called, first = callee_name(node), node.args[0]
+    if called is None or called not in _DYNAMIC_CALLEES:
         return None
     if not isinstance(first, ast.Constant):
         return called, ""
