@@ -588,6 +588,44 @@ def test_a_penalty_moves_onto_the_layer_with_the_reader_of_its_collection(
     assert "compat" not in fixed and "get_regularization_loss" not in fixed
 
 
+# The layers built at the top level, their penalties read inside a traced training step.
+TRACED_READER = textwrap.dedent(
+    """\
+    import tensorflow as tf
+
+
+    def model(x):
+        with tf.variable_scope("m", reuse=tf.AUTO_REUSE):
+            return tf.layers.dense(x, 2, name="d", kernel_regularizer=tf.nn.l2_loss)
+
+
+    x_in = tf.ones([4, 3])
+    before = model(x_in)
+
+
+    @tf.function
+    def train_step():
+        return tf.reduce_sum(model(x_in)) + tf.losses.get_regularization_loss()
+    """
+)
+UNTRAINED = "without differentiating them"
+
+
+def test_a_reader_in_a_traced_step_of_layers_built_outside_it_says_tf1_never_trained_them(
+    catalogue: Catalogue,
+) -> None:
+    (reader,) = _codes(TRACED_READER, catalogue)["TF935"]
+    assert reader.fix is not None and reader.fix.safety == "unsafe"
+    assert UNTRAINED in reader.message
+    # Built inside the step only (no top-level call), or read outside any traced function:
+    # TF1 differentiated the penalties as the layers' `losses` are, and nothing is said.
+    inside_only = TRACED_READER.replace("before = model(x_in)\n", "")
+    (reader,) = _codes(inside_only, catalogue)["TF935"]
+    assert UNTRAINED not in reader.message
+    (reader,) = _codes(PENALISED, catalogue)["TF935"]
+    assert UNTRAINED not in reader.message
+
+
 @pytest.mark.parametrize(
     ("change", "why"),
     [

@@ -298,6 +298,13 @@ def _penalties_move(
     return penalty_readers.other_penalties(body, moved) is None
 
 
+_UNTRAINED = (
+    "inside this traced function TF1 added the penalties of the layers built outside it to"
+    " the loss without differentiating them; the layers' `losses` read here are trained, so"
+    " the training steps differ from TF1's"
+)
+
+
 def _report_readers(
     findings: Findings,
     text: SourceText,
@@ -310,6 +317,7 @@ def _report_readers(
     rule = findings.catalogue.by_code.get(PENALTY_READER_RULE)
     if rule is None:
         return
+    untrained = {id(r.call) for r in penalty_readers.untrained(body, found, layers)}
     for reader in found:
         span = text.span_of(reader.call)
         findings.found[:] = [f for f in findings.found if not _inside(f.span, span)]
@@ -319,7 +327,8 @@ def _report_readers(
         fix = replace(fix, to={reader.symbol: " ".join(layers)})
         at = Occurrence(reader.symbol, text.text_of(reader.call.func), span, "call", anchor=span)
         findings.statement = _statement_of(body, reader.call)
-        findings.add(rule, at, fix_override=fix)
+        why = _UNTRAINED if id(reader.call) in untrained else ""
+        findings.add(rule, at, fix_override=fix, why=why)
 
 
 def _statement_of(body: Sequence[ast.stmt], node: ast.AST) -> tuple[int, int]:

@@ -16,9 +16,10 @@ penalties there. This module finds the readers and says which cannot move.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
+from tf2_lsp.analysis.program.graph_mode import decorated_ranges
 from tf2_lsp.transforms.penalty_reader import READERS
 
 _COLLECTION = "tensorflow.get_collection"
@@ -58,6 +59,33 @@ def readers(body: Sequence[ast.stmt], resolve: Resolve) -> list[Reader]:
             why = "it reads the penalties of one scope only, or names its sum" if extra else None
             found.append(Reader(node, symbol, why))
     return sorted(found, key=lambda r: (r.call.lineno, r.call.col_offset))
+
+
+# Functions traced into a graph of their own (`tf.function`, contrib's `defun`).
+_TRACED = frozenset({"function", "defun"})
+
+
+def untrained(
+    body: Sequence[ast.stmt], found: Sequence[Reader], models: Collection[str]
+) -> list[Reader]:
+    """The readers inside a traced function of a module that calls one of the model
+    functions `models` at its top level, outside any function: TF1 read there the penalties
+    of the layers built outside as the traced function's inputs, added to the loss but never
+    differentiated; the layers' `losses` that replace them are computed inside, and trained
+    (measured on TF 2.21: the steps part from the second one)."""
+    traced = decorated_ranges(body, _TRACED)
+    inside = [r for r in found if any(a <= r.call.lineno <= b for a, b in traced)]
+    if not inside:
+        return []
+    definitions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    top_level = (s for s in body if not isinstance(s, definitions))
+    called = (
+        n.func.id
+        for statement in top_level
+        for n in ast.walk(statement)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+    )
+    return inside if any(name in models for name in called) else []
 
 
 def may_read(graph_state: Sequence[tuple[int, str]]) -> bool:
