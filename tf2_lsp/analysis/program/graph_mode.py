@@ -342,9 +342,13 @@ def _runs_at_import(signals: list[tuple[str, int, bool]], main: ast.If) -> bool:
     return any(at_import and not main.lineno <= line <= last for _, line, at_import in signals)
 
 
+# The decorators that trace a function into a graph of its own: `tf.function`, contrib's `defun`.
+TRACED = frozenset({"function", "defun"})
+
+
 def _traced_ranges(tree: ast.Module) -> list[tuple[int, int]]:
     """Line ranges of functions decorated with `tf.function` (or contrib's `defun`)."""
-    return decorated_ranges(tree.body, frozenset({"function", "defun"}))
+    return decorated_ranges(tree.body, TRACED)
 
 
 def decorated_ranges(body: Sequence[ast.stmt], names: frozenset[str]) -> list[tuple[int, int]]:

@@ -19,7 +19,7 @@ import ast
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from tf2_lsp.analysis.program.graph_mode import decorated_ranges
+from tf2_lsp.analysis.program.graph_mode import TRACED, decorated_ranges
 from tf2_lsp.transforms.penalty_reader import READERS
 
 _COLLECTION = "tensorflow.get_collection"
@@ -61,10 +61,6 @@ def readers(body: Sequence[ast.stmt], resolve: Resolve) -> list[Reader]:
     return sorted(found, key=lambda r: (r.call.lineno, r.call.col_offset))
 
 
-# Functions traced into a graph of their own (`tf.function`, contrib's `defun`).
-_TRACED = frozenset({"function", "defun"})
-
-
 def untrained(
     body: Sequence[ast.stmt], found: Sequence[Reader], models: Collection[str]
 ) -> list[Reader]:
@@ -73,7 +69,7 @@ def untrained(
     of the layers built outside as the traced function's inputs, added to the loss but never
     differentiated; the layers' `losses` that replace them are computed inside, and trained
     (measured on TF 2.21: the steps part from the second one)."""
-    traced = decorated_ranges(body, _TRACED)
+    traced = decorated_ranges(body, TRACED)
     inside = [r for r in found if any(a <= r.call.lineno <= b for a, b in traced)]
     if not inside:
         return []
