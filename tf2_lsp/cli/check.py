@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -66,22 +66,33 @@ def stored_result(path: Path, settings: Settings, cache: ResultCache) -> FileRes
     return cache.load(path, str(path), file_settings(settings, str(path)), digest)
 
 
-def checked_files(
-    files: list[Path], settings: Settings, jobs: int, cache: ResultCache | None
-) -> Iterator[FileResult]:
-    """Each file's `check` result, in order, as `report` reads them: the stored ones answered
-    by this process, the others analysed in workers, their entries written once all are done
-    (a pack at a time, as `check` does)."""
-    known = None
-    if cache is not None and not cache.is_empty():
-        known = partial(stored_result, settings=settings, cache=cache)
-    check = partial(check_file, settings=settings, cache=cache)
+def known_results(
+    settings: Settings, cache: ResultCache | None
+) -> Callable[[Path], FileResult | None] | None:
+    """What answers a file from the cache in the command's own process (None: nothing can)."""
+    if cache is None or cache.is_empty():
+        return None
+    return partial(stored_result, settings=settings, cache=cache)
+
+
+def entries_written(results: Iterable[FileResult]) -> Iterator[FileResult]:
+    """`results` as they come; their cache entries written once all are done, a pack at a
+    time (see `FileResult.cache_entry`)."""
     entries: list[Entry] = []
-    for result in map_files(check, files, jobs, known):
+    for result in results:
         if result.cache_entry is not None:
             entries.append(result.cache_entry)
         yield result
     ResultCache.write(entries)
+
+
+def checked_files(
+    files: list[Path], settings: Settings, jobs: int, cache: ResultCache | None
+) -> Iterator[FileResult]:
+    """Each file's `check` result, in order, as `report` reads them: the stored ones answered
+    by this process, the others analysed in workers, their entries written as `check` does."""
+    check = partial(check_file, settings=settings, cache=cache)
+    yield from entries_written(map_files(check, files, jobs, known_results(settings, cache)))
 
 
 def _check_read(path: Path, read: SourceFile | Notebook, settings: Settings) -> FileResult:
@@ -137,8 +148,7 @@ def run_check(
 ) -> int:
     """`check PATH...`; each file's result from `cache` when its text is unchanged."""
     run = FileRun(files, args.jobs, "Checking")
-    if cache is not None and not cache.is_empty():
-        run.known = partial(stored_result, settings=settings, cache=cache)
+    run.known = known_results(settings, cache)
     # The command asks the cache itself (or knows it empty): workers only analyse.
     check = partial(check_file, settings=settings, cache=cache)
     return _report(run, check, args, catalogue, style)
@@ -186,10 +196,7 @@ def _report(
     collected: list[Record] = []
     reporter = make_reporter(args.format, args.statistics, run.console.out, catalogue, style)
     tally = Tally(files=len(run.files))
-    entries: list[Entry] = []
-    for result in run.results(check):
-        if result.cache_entry is not None:
-            entries.append(result.cache_entry)
+    for result in entries_written(run.results(check)):
         records = result.records
         if args.write_baseline is not None:
             collected.extend(records)
@@ -199,7 +206,6 @@ def _report(
             tally.baselined += known
         tally.add(records)
         reporter.add(records)
-    ResultCache.write(entries)  # after the analyses, a pack at a time: see FileResult
     if args.write_baseline is not None:
         return write_baseline(args.write_baseline, collected)
     reporter.finish(tally, hint(args))

@@ -11,15 +11,22 @@ _WORD = re.compile(r"[^\W\d]\w*")
 _DOTTED = re.compile(r"[^\W\d]\w*(?:\s*\.\s*[^\W\d]\w*)*")
 
 
+def _tokens(text: str) -> list[tokenize.TokenInfo] | None:
+    """The code's tokens; None when the tokenizer cannot read it."""
+    try:
+        return list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+
+
 def code_names(text: str) -> list[tuple[str, bool]]:
     """Each name the code writes, in order, and whether a `(` follows it (a call). Text the
     tokenizer cannot read gives every word of it, each taken as called (what a plain text
     search would find)."""
-    names: list[tuple[str, bool]] = []
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-    except (tokenize.TokenError, SyntaxError):
+    tokens = _tokens(text)
+    if tokens is None:
         return [(word, True) for word in _WORD.findall(text)]
+    names: list[tuple[str, bool]] = []
     for token, following in zip(tokens, [*tokens[1:], None], strict=True):
         if token.type == tokenize.NAME:
             called = following is not None and following.exact_type == tokenize.LPAR
@@ -31,9 +38,8 @@ def dotted_names(text: str) -> list[str]:
     """Each dotted name the code writes (`tf.compat.v1.layers.dense`, `tf_slim`), read as
     `code_names` reads names: never from comments or strings. Text the tokenizer cannot read
     gives every dotted word of it."""
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-    except (tokenize.TokenError, SyntaxError):
+    tokens = _tokens(text)
+    if tokens is None:
         return ["".join(word.split()) for word in _DOTTED.findall(text)]
     names: list[str] = []
     parts: list[str] = []

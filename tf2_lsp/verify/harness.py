@@ -52,13 +52,9 @@ def tensorflow_available(python: str = sys.executable) -> bool:
 def needs_legacy_keras(code: str) -> bool:
     """The code names a Keras 2 object (`tf.compat.v1.layers.dense`, `tf_slim`): read from the
     names it writes, so a comment or a string that mentions one changes nothing."""
-    marks = [mark.split(".") for mark in LEGACY_KERAS_MARKS]
-    for name in dotted_names(code):
-        parts = name.split(".")
-        for mark in marks:
-            if any(parts[i : i + len(mark)] == mark for i in range(len(parts) - len(mark) + 1)):
-                return True
-    return False
+    # Whole parts only: `tf_slim` in `import tf_slim`, not in `my_tf_slim_helper`.
+    names = [f".{name}." for name in dotted_names(code)]
+    return any(f".{mark}." in name for name in names for mark in LEGACY_KERAS_MARKS)
 
 
 def runs_legacy_keras(case: Case) -> bool:

@@ -155,10 +155,10 @@ def function_case(
     )
 
 
-def _graph_mode(folder: Path) -> GraphMode:
+def _graph_mode(sources: list[str]) -> GraphMode:
     """The new code still builds a graph it runs itself (placeholders, sessions): run NEW in a
     graph, as its program does; otherwise as eager TF2."""
-    return "graph" if any(builds_its_own_graph(text) for text in _sources(folder)) else "eager"
+    return "graph" if any(builds_its_own_graph(text) for text in sources) else "eager"
 
 
 def migration_case(
@@ -171,19 +171,16 @@ def migration_case(
     atol: float = 1e-5,
 ) -> Case:
     before, after = entry_point(old, entry), entry_point(new, entry)
+    sources = _sources(after.folder)  # read once, for both questions
     table = RunTable(
         setup=_setup(parse_inputs(inputs)),
         compare=("outputs",),
         train="_loss(outputs)" if train_step else "",
-        graph=_graph_mode(after.folder),
+        graph=_graph_mode(sources),
         # The driver only imports the tree: its modules' code decides which Keras runs it.
-        keras="2" if _uses_legacy_keras(after.folder) else "3",
+        keras="2" if any(needs_legacy_keras(text) for text in sources) else "3",
     )
     return Case("migration", _driver(before), _driver(after), table, rtol, atol)
-
-
-def _uses_legacy_keras(folder: Path) -> bool:
-    return any(needs_legacy_keras(text) for text in _sources(folder))
 
 
 def _sources(folder: Path) -> list[str]:
